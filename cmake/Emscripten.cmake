@@ -1,0 +1,11 @@
+# WebAssembly build settings. Exceptions use native Wasm exception handling (-fwasm-exceptions):
+# the JSON codec throws internally, and JavaScript-based exceptions would slow every call in a
+# try block (TOOLCHAIN.md). Compile and link flags must agree.
+add_compile_options(-fwasm-exceptions)
+add_link_options(-fwasm-exceptions -sALLOW_MEMORY_GROWTH=1 -sSTACK_SIZE=1048576)
+
+# Command-line programs and test binaries that run under node: real files via NODERAWFS.
+function(leadflow_node_program target)
+    target_link_options(${target} PRIVATE -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sENVIRONMENT=node)
+    set_target_properties(${target} PROPERTIES SUFFIX ".js")
+endfunction()

@@ -1,0 +1,6 @@
+# Warnings and the floating-point rules that keep native and WebAssembly results identical
+# (SPEC §3.5): no fused multiply-add contraction, no fast-math, no -march=native.
+add_library(leadflow_options INTERFACE)
+target_compile_options(leadflow_options INTERFACE
+    -Wall -Wextra -Wpedantic -Wno-unused-parameter
+    -ffp-contract=off -fno-fast-math)

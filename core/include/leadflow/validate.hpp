@@ -1,0 +1,42 @@
+// leadflow/validate.hpp — graph validation (SPEC §1.5): the diagnostics that `validate`
+// returns and `activate` enforces.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leadflow/json.hpp"
+#include "leadflow/model.hpp"
+
+namespace leadflow {
+
+struct Diagnostic {
+    Severity severity = Severity::kError;
+    std::string code;     // e.g. "MISSING_OUTGOING_EDGE" (SPEC §1.5)
+    std::string message;  // readable, names the node or edge by label/id
+    std::optional<std::string> node_id;
+    std::optional<std::string> edge_id;
+};
+
+// Every diagnostic code, in the order SPEC §1.5 lists them (errors first).
+// UNKNOWN_NODE_TYPE (an error: a node type this build cannot run) is ours.
+const std::vector<std::string>& all_error_codes();
+const std::vector<std::string>& all_warning_codes();
+
+// Validates a graph. Never fails: bad input yields diagnostics. The order is stable (graph
+// checks, then node checks in node order, then edge checks in edge order) and deterministic.
+std::vector<Diagnostic> validate(const Graph& g);
+
+// True when no diagnostic is an error.
+bool is_valid(const std::vector<Diagnostic>& diags);
+
+// {"valid": bool, "errors": [...], "warnings": [...]}: the body of POST …/validate.
+Json validation_report_json(const std::vector<Diagnostic>& diags);
+Json to_json(const Diagnostic& d);
+
+// E.164 syntax as the core checks it: "+" then 8–15 digits, the first not 0.
+bool is_e164_syntax(std::string_view phone);
+
+}  // namespace leadflow
