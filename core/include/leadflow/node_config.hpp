@@ -1,0 +1,70 @@
+// leadflow/node_config.hpp — typed views of the node configs of SPEC §1.3, with every
+// canonical key and accepted alias. Used by validation and by the graph compiler, so that both
+// read a config the same way.
+//
+// The parsers are lenient about what is absent (empty strings, zero durations: validation
+// reports those with its own codes) and strict about what is present but wrong (a string
+// where a number belongs, an unknown operator): those fail with kInvalidArgument naming the
+// key, e.g. "config.conditions[1].operator: unknown operator 'bigger'".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leadflow/json.hpp"
+#include "leadflow/model.hpp"
+#include "leadflow/status.hpp"
+
+namespace leadflow {
+
+struct VoiceCallConfig {
+    std::string agent_id;
+    std::string from_phone_number;
+    std::optional<double> max_call_seconds;
+};
+Result<VoiceCallConfig> parse_voice_call_config(const Json& config);
+
+enum class TimeSource { kFixed, kPostcallAnalysis };
+struct TimeConfig {
+    TimeSource source = TimeSource::kFixed;
+    TimeMs duration_ms = 0;  // kFixed: > 0 when valid (duration_value × unit, or delay_* alias)
+    std::string pca_field;   // kPostcallAnalysis: the analysis field naming the release time
+};
+// duration_value + duration_unit (minutes|hours|days, singular accepted), or delay_minutes /
+// delay_hours / delay_days. Numbers may be given as numeric strings.
+Result<TimeConfig> parse_time_config(const Json& config);
+
+enum class ConditionOp { kEquals, kNotEquals, kExists, kContains, kGreaterThan, kLessThan };
+const char* to_string(ConditionOp op);
+// Canonical names plus "eq", "==", "neq", "!=", "gt", ">", "lt", "<" (case-insensitive).
+std::optional<ConditionOp> parse_condition_op(const std::string& s);
+
+struct Condition {
+    std::string field;  // as written: "lead.city", "call.analysis.interested", "city" …
+    ConditionOp op = ConditionOp::kEquals;
+    std::string value;  // scalar as text ("true", "42", "Mumbai"); empty for exists
+};
+
+struct ConditionalConfig {
+    bool switch_mode = false;
+    bool logic_or = false;              // boolean mode: AND (default) or OR
+    std::vector<Condition> conditions;  // boolean mode
+    std::string condition_field;        // switch mode: the field whose value is the outcome
+    std::vector<std::string> branches;  // switch mode: the listed values
+};
+// Switch mode when `condition_field` is present (or `mode` is "switch").
+Result<ConditionalConfig> parse_conditional_config(const Json& config);
+
+struct ApplicationConfig {
+    std::string provider_key;  // "webhook" is built in
+    std::string action_key;
+    Json action_config = Json::object();  // webhook: url, method, headers, body_template
+};
+Result<ApplicationConfig> parse_application_config(const Json& config);
+
+// The text of a JSON scalar as conditions and variables compare it: strings as is, booleans
+// "true"/"false", numbers in their shortest form, null empty. nullopt for arrays and objects.
+std::optional<std::string> scalar_to_text(const Json& v);
+
+}  // namespace leadflow

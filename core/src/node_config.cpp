@@ -1,0 +1,251 @@
+// Typed node configs: one reading of SPEC §1.3 shared by validation and the graph compiler.
+#include "leadflow/node_config.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace leadflow {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+}
+
+std::string type_name(const Json& v) { return v.is_number() ? "number" : v.type_name(); }
+
+// A string field: absent/null → "", non-string → error.
+Status read_string(const Json& c, const char* key, std::string& out) {
+    if (!c.is_object() || !c.contains(key) || c[key].is_null()) return Status::ok();
+    if (!c[key].is_string()) {
+        return Status::invalid(std::string("config.") + key + ": expected a string, got " +
+                               type_name(c[key]));
+    }
+    out = c[key].get<std::string>();
+    return Status::ok();
+}
+
+// A number field that may also be a numeric string. Absent/null → nullopt.
+Result<std::optional<double>> read_number(const Json& c, const char* key) {
+    if (!c.is_object() || !c.contains(key) || c[key].is_null()) {
+        return std::optional<double>();
+    }
+    const Json& v = c[key];
+    if (v.is_number()) return std::optional<double>(v.get<double>());
+    if (v.is_string()) {
+        const std::string s = trim(v.get<std::string>());
+        char* end = nullptr;
+        const double d = std::strtod(s.c_str(), &end);
+        if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(d)) {
+            return std::optional<double>(d);
+        }
+    }
+    return Status::invalid(std::string("config.") + key + ": expected a number, got " +
+                           (v.is_string() ? "'" + v.get<std::string>() + "'" : type_name(v)));
+}
+
+}  // namespace
+
+std::optional<std::string> scalar_to_text(const Json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
+    if (v.is_number()) return v.dump();
+    if (v.is_null()) return std::string();
+    return std::nullopt;
+}
+
+Result<VoiceCallConfig> parse_voice_call_config(const Json& c) {
+    VoiceCallConfig v;
+    if (Status s = read_string(c, "agent_id", v.agent_id); !s) return s;
+    if (Status s = read_string(c, "from_phone_number", v.from_phone_number); !s) return s;
+    v.agent_id = trim(v.agent_id);
+    v.from_phone_number = trim(v.from_phone_number);
+    auto m = read_number(c, "max_call_seconds");
+    if (!m.ok()) return m.status();
+    if (*m && **m <= 0) return Status::invalid("config.max_call_seconds: must be greater than 0");
+    v.max_call_seconds = *m;
+    return v;
+}
+
+Result<TimeConfig> parse_time_config(const Json& c) {
+    TimeConfig t;
+    std::string source = "fixed";
+    if (Status s = read_string(c, "time_source", source); !s) return s;
+    source = lower(trim(source));
+    if (source == "postcall_analysis" || source == "post_call_analysis" || source == "pca") {
+        t.source = TimeSource::kPostcallAnalysis;
+        if (Status s = read_string(c, "pca_field", t.pca_field); !s) return s;
+        if (t.pca_field.empty()) {
+            if (Status s = read_string(c, "postcall_analysis_field", t.pca_field); !s) return s;
+        }
+        t.pca_field = trim(t.pca_field);
+        return t;
+    }
+    if (source != "fixed" && !source.empty()) {
+        return Status::invalid("config.time_source: unknown source '" + source +
+                               "' (fixed or postcall_analysis)");
+    }
+    auto value = read_number(c, "duration_value");
+    if (!value.ok()) return value.status();
+    if (*value) {
+        std::string unit = "minutes";
+        if (Status s = read_string(c, "duration_unit", unit); !s) return s;
+        unit = lower(trim(unit));
+        TimeMs per = 0;
+        if (unit == "minutes" || unit == "minute" || unit == "min" || unit == "mins") {
+            per = 60'000;
+        } else if (unit == "hours" || unit == "hour" || unit == "h") {
+            per = 3'600'000;
+        } else if (unit == "days" || unit == "day" || unit == "d") {
+            per = 86'400'000;
+        } else {
+            return Status::invalid("config.duration_unit: unknown unit '" + unit +
+                                   "' (minutes, hours or days)");
+        }
+        t.duration_ms = static_cast<TimeMs>(std::llround(**value * static_cast<double>(per)));
+        if (**value <= 0) t.duration_ms = 0;
+        return t;
+    }
+    static const struct {
+        const char* key;
+        TimeMs per;
+    } kAliases[] = {{"delay_minutes", 60'000}, {"delay_hours", 3'600'000},
+                    {"delay_days", 86'400'000}};
+    for (const auto& a : kAliases) {
+        auto v = read_number(c, a.key);
+        if (!v.ok()) return v.status();
+        if (*v) {
+            t.duration_ms = **v > 0 ? static_cast<TimeMs>(std::llround(**v * a.per)) : 0;
+            return t;
+        }
+    }
+    return t;  // no duration: validation reports TIME_INVALID_DURATION
+}
+
+const char* to_string(ConditionOp op) {
+    switch (op) {
+        case ConditionOp::kEquals: return "equals";
+        case ConditionOp::kNotEquals: return "not_equals";
+        case ConditionOp::kExists: return "exists";
+        case ConditionOp::kContains: return "contains";
+        case ConditionOp::kGreaterThan: return "greater_than";
+        case ConditionOp::kLessThan: return "less_than";
+    }
+    return "";
+}
+
+std::optional<ConditionOp> parse_condition_op(const std::string& raw) {
+    const std::string s = lower(trim(raw));
+    if (s == "equals" || s == "eq" || s == "==" || s == "=") return ConditionOp::kEquals;
+    if (s == "not_equals" || s == "neq" || s == "!=" || s == "ne") return ConditionOp::kNotEquals;
+    if (s == "exists") return ConditionOp::kExists;
+    if (s == "contains") return ConditionOp::kContains;
+    if (s == "greater_than" || s == "gt" || s == ">") return ConditionOp::kGreaterThan;
+    if (s == "less_than" || s == "lt" || s == "<") return ConditionOp::kLessThan;
+    return std::nullopt;
+}
+
+Result<ConditionalConfig> parse_conditional_config(const Json& c) {
+    ConditionalConfig cfg;
+    std::string mode;
+    if (Status s = read_string(c, "mode", mode); !s) return s;
+    cfg.switch_mode = lower(trim(mode)) == "switch" ||
+                      (c.is_object() && c.contains("condition_field") && !c["condition_field"].is_null());
+    if (cfg.switch_mode) {
+        if (Status s = read_string(c, "condition_field", cfg.condition_field); !s) return s;
+        cfg.condition_field = trim(cfg.condition_field);
+        if (c.contains("branches") && !c["branches"].is_null()) {
+            const Json& b = c["branches"];
+            if (!b.is_array()) {
+                return Status::invalid("config.branches: expected an array, got " + type_name(b));
+            }
+            for (std::size_t i = 0; i < b.size(); ++i) {
+                auto text = scalar_to_text(b[i]);
+                if (!text) {
+                    return Status::invalid("config.branches[" + std::to_string(i) +
+                                           "]: expected a string, got " + type_name(b[i]));
+                }
+                cfg.branches.push_back(*text);
+            }
+        }
+        return cfg;
+    }
+    std::string logic = "AND";
+    if (Status s = read_string(c, "logic", logic); !s) return s;
+    logic = lower(trim(logic));
+    if (logic == "or") cfg.logic_or = true;
+    else if (logic != "and" && !logic.empty()) {
+        return Status::invalid("config.logic: expected AND or OR, got '" + logic + "'");
+    }
+    if (!c.is_object() || !c.contains("conditions") || c["conditions"].is_null()) return cfg;
+    const Json& conds = c["conditions"];
+    if (!conds.is_array()) {
+        return Status::invalid("config.conditions: expected an array, got " + type_name(conds));
+    }
+    for (std::size_t i = 0; i < conds.size(); ++i) {
+        const std::string path = "config.conditions[" + std::to_string(i) + "]";
+        const Json& item = conds[i];
+        if (!item.is_object()) {
+            return Status::invalid(path + ": expected an object {field, operator, value}");
+        }
+        Condition cond;
+        if (item.contains("field") && !item["field"].is_null()) {
+            if (!item["field"].is_string()) {
+                return Status::invalid(path + ".field: expected a string, got " +
+                                       type_name(item["field"]));
+            }
+            cond.field = trim(item["field"].get<std::string>());
+        }
+        std::string op = "equals";
+        if (item.contains("operator") && !item["operator"].is_null()) {
+            if (!item["operator"].is_string()) {
+                return Status::invalid(path + ".operator: expected a string, got " +
+                                       type_name(item["operator"]));
+            }
+            op = item["operator"].get<std::string>();
+        }
+        auto parsed = parse_condition_op(op);
+        if (!parsed) {
+            return Status::invalid(path + ".operator: unknown operator '" + op +
+                                   "' (equals, not_equals, exists, contains, greater_than, "
+                                   "less_than)");
+        }
+        cond.op = *parsed;
+        if (item.contains("value")) {
+            auto text = scalar_to_text(item["value"]);
+            if (!text) {
+                return Status::invalid(path + ".value: expected a string, number or boolean");
+            }
+            cond.value = *text;
+        }
+        cfg.conditions.push_back(std::move(cond));
+    }
+    return cfg;
+}
+
+Result<ApplicationConfig> parse_application_config(const Json& c) {
+    ApplicationConfig a;
+    if (Status s = read_string(c, "provider_key", a.provider_key); !s) return s;
+    if (Status s = read_string(c, "action_key", a.action_key); !s) return s;
+    a.provider_key = trim(a.provider_key);
+    a.action_key = trim(a.action_key);
+    if (c.is_object() && c.contains("action_config") && !c["action_config"].is_null()) {
+        if (!c["action_config"].is_object()) {
+            return Status::invalid("config.action_config: expected an object, got " +
+                                   type_name(c["action_config"]));
+        }
+        a.action_config = c["action_config"];
+    }
+    return a;
+}
+
+}  // namespace leadflow
