@@ -124,6 +124,13 @@ Json time_or_null(const std::optional<TimeMs>& t) {
 }
 Json str_or_null(const std::optional<std::string>& s) { return s ? Json(*s) : Json(nullptr); }
 
+// Canvas coordinates are usually whole numbers: write them without a fraction ("120", not
+// "120.0") so documents and share links stay short and read as they were written.
+Json number(double v) {
+    if (v == std::floor(v) && std::fabs(v) < 9.0e15) return Json(static_cast<std::int64_t>(v));
+    return Json(v);
+}
+
 void append_extra(Json& out, const Json& extra) {
     if (!extra.is_object()) return;
     for (auto it = extra.begin(); it != extra.end(); ++it) {
@@ -289,8 +296,8 @@ Json to_json(const Node& n) {
     j["id"] = n.id;
     j["node_type"] = n.node_type_raw.empty() ? to_string(n.type) : n.node_type_raw;
     j["label"] = n.label;
-    j["position_x"] = n.position_x;
-    j["position_y"] = n.position_y;
+    j["position_x"] = number(n.position_x);
+    j["position_y"] = number(n.position_y);
     j["config"] = n.config;
     append_extra(j, n.extra);
     return j;
