@@ -2,7 +2,7 @@
 # the JSON codec throws internally, and JavaScript-based exceptions would slow every call in a
 # try block (TOOLCHAIN.md). Compile and link flags must agree.
 add_compile_options(-fwasm-exceptions)
-add_link_options(-fwasm-exceptions -sALLOW_MEMORY_GROWTH=1 -sSTACK_SIZE=1048576)
+add_link_options(-fwasm-exceptions -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=4194304)
 
 # Command-line programs and test binaries that run under node: real files via NODERAWFS.
 function(leadflow_node_program target)

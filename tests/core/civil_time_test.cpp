@@ -51,7 +51,9 @@ TEST(CivilTime, ParsesIsoForms) {
                             "March 1", "2026-03-01T09:00+25:00"}) {
         auto r = parse_timestamp(bad);
         EXPECT_FALSE(r.ok()) << bad;
-        if (!r.ok()) EXPECT_NE(r.status().message().find("invalid timestamp"), std::string::npos);
+        if (!r.ok()) {
+            EXPECT_NE(r.status().message().find("invalid timestamp"), std::string::npos);
+        }
     }
 }
 
