@@ -1,0 +1,251 @@
+// web/app/editor.cpp — see editor.hpp.
+#include "editor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "layout.hpp"
+#include "node_kinds.hpp"
+
+namespace leadflow::web {
+
+Editor::Editor(std::uint64_t id_seed) : ids_(id_seed) {}
+
+const GraphIndex& Editor::index() {
+    if (index_version_ != structure_version_) {
+        index_.build(graph_);
+        index_version_ = structure_version_;
+    }
+    return index_;
+}
+
+void Editor::bump(bool structural) {
+    ++version_;
+    if (structural) ++structure_version_;
+}
+
+void Editor::load(Graph g, bool undoable, const std::string& label) {
+    if (change_open_) end_change("Edit");
+    if (undoable) {
+        undo_.push(std::move(graph_), label);
+    } else {
+        undo_.clear();
+    }
+    graph_ = std::move(g);
+    clear_selection();
+    bump(true);
+}
+
+void Editor::apply(const std::string& label, const std::function<void(Graph&)>& fn,
+                   bool structural) {
+    if (change_open_) end_change("Edit");
+    Graph before = graph_;
+    fn(graph_);
+    undo_.push(std::move(before), label);
+    bump(structural);
+    drop_missing_selection();
+}
+
+std::string Editor::add_node(NodeType t, Vec2 at) {
+    const NodeKind& kind = kind_of(t);
+    Node n;
+    n.id = ids_.next(graph_, "node_");
+    n.type = t;
+    n.node_type_raw = kind.wire;
+    n.label = kind.title;
+    n.position_x = std::round(at.x);
+    n.position_y = std::round(at.y);
+    n.config = default_config(t);
+    const std::string id = n.id;
+    apply(std::string("Add ") + kind.title, [&](Graph& g) { g.nodes.push_back(std::move(n)); });
+    selected_nodes_ = {id};
+    selected_edges_.clear();
+    return id;
+}
+
+Result<std::string> Editor::connect(const std::string& from_id, int pin, const std::string& to_id) {
+    const Node* from = graph_.find_node(from_id);
+    if (!from) return Status::not_found("no node " + from_id);
+    if (!graph_.find_node(to_id)) return Status::not_found("no node " + to_id);
+    if (is_terminal(from->type)) {
+        return Status::invalid(std::string(to_string(from->type)) +
+                               " nodes have no outgoing edges");
+    }
+    const std::vector<Pin> pins = output_pins(*from);
+    if (pin < 0 || pin >= static_cast<int>(pins.size())) {
+        return Status::not_found("node " + from_id + " has no output pin " + std::to_string(pin));
+    }
+    Edge e;
+    e.from_node_id = from_id;
+    e.to_node_id = to_id;
+    e.label = pin_edge_label(pins[static_cast<std::size_t>(pin)]);
+    for (const Edge& other : graph_.edges) {
+        const bool same_label = (is_unlabelled(other) && !e.label) ||
+                                (e.label && !is_unlabelled(other) &&
+                                 normalize_label(*other.label) == normalize_label(*e.label));
+        if (other.from_node_id == from_id && other.to_node_id == to_id && same_label) {
+            return Status::conflict("that edge already exists");
+        }
+    }
+    std::int64_t position = 0;
+    for (const Edge& other : graph_.edges) position = std::max(position, other.position + 1);
+    e.position = position;
+    e.id = ids_.next(graph_, "edge_");
+    const std::string id = e.id;
+    apply("Connect", [&](Graph& g) { g.edges.push_back(std::move(e)); });
+    return id;
+}
+
+bool Editor::delete_selection() {
+    if (selected_nodes_.empty() && selected_edges_.empty()) return false;
+    const auto nodes = selected_nodes_;
+    const auto edges = selected_edges_;
+    apply("Delete", [&](Graph& g) {
+        g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(),
+                                     [&](const Node& n) { return nodes.count(n.id) > 0; }),
+                      g.nodes.end());
+        g.edges.erase(std::remove_if(g.edges.begin(), g.edges.end(),
+                                     [&](const Edge& e) {
+                                         return edges.count(e.id) > 0 ||
+                                                nodes.count(e.from_node_id) > 0 ||
+                                                nodes.count(e.to_node_id) > 0;
+                                     }),
+                      g.edges.end());
+        if (g.workflow.entry_node_id && nodes.count(*g.workflow.entry_node_id)) {
+            g.workflow.entry_node_id.reset();
+        }
+    });
+    clear_selection();
+    return true;
+}
+
+void Editor::move_selection(Vec2 delta) {
+    if (selected_nodes_.empty()) return;
+    apply(
+        "Move",
+        [&](Graph& g) {
+            for (Node& n : g.nodes) {
+                if (selected_nodes_.count(n.id)) {
+                    n.position_x += delta.x;
+                    n.position_y += delta.y;
+                }
+            }
+        },
+        false);
+}
+
+void Editor::auto_layout() {
+    const GraphIndex& idx = index();
+    std::vector<Vec2> sizes;
+    sizes.reserve(graph_.nodes.size());
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+        const NodeShape& s = idx.shape(static_cast<int>(i));
+        sizes.push_back({s.width, s.height});
+    }
+    apply(
+        "Auto-layout",
+        [&](Graph& g) { web::auto_layout(g, [&](std::size_t i) { return sizes[i]; }); }, false);
+}
+
+void Editor::begin_change() {
+    if (change_open_) return;
+    change_open_ = true;
+    change_touched_ = false;
+    change_structural_ = false;
+    change_before_ = graph_;
+}
+
+void Editor::touch(bool structural) {
+    change_touched_ = true;
+    change_structural_ = change_structural_ || structural;
+    bump(structural);
+}
+
+void Editor::end_change(const std::string& label) {
+    if (!change_open_) return;
+    change_open_ = false;
+    if (change_touched_) undo_.push(std::move(change_before_), label);
+    change_before_ = Graph{};
+}
+
+bool Editor::undo() {
+    if (change_open_) end_change("Edit");
+    if (!undo_.undo(graph_)) return false;
+    bump(true);
+    drop_missing_selection();
+    return true;
+}
+
+bool Editor::redo() {
+    if (change_open_) end_change("Edit");
+    if (!undo_.redo(graph_)) return false;
+    bump(true);
+    drop_missing_selection();
+    return true;
+}
+
+void Editor::clear_selection() {
+    selected_nodes_.clear();
+    selected_edges_.clear();
+}
+
+void Editor::select_node(const std::string& id, bool add) {
+    if (!add) {
+        clear_selection();
+        selected_nodes_.insert(id);
+    } else if (!selected_nodes_.erase(id)) {
+        selected_nodes_.insert(id);
+    }
+}
+
+void Editor::select_edge(const std::string& id, bool add) {
+    if (!add) {
+        clear_selection();
+        selected_edges_.insert(id);
+    } else if (!selected_edges_.erase(id)) {
+        selected_edges_.insert(id);
+    }
+}
+
+void Editor::select_in_rect(const Rect& world, bool add) {
+    if (!add) clear_selection();
+    for (int i : index().nodes_in_rect(graph_, world)) {
+        selected_nodes_.insert(graph_.nodes[static_cast<std::size_t>(i)].id);
+    }
+}
+
+void Editor::select_all() {
+    clear_selection();
+    for (const Node& n : graph_.nodes) selected_nodes_.insert(n.id);
+}
+
+void Editor::drop_missing_selection() {
+    for (auto it = selected_nodes_.begin(); it != selected_nodes_.end();) {
+        it = graph_.find_node(*it) ? std::next(it) : selected_nodes_.erase(it);
+    }
+    for (auto it = selected_edges_.begin(); it != selected_edges_.end();) {
+        it = graph_.find_edge(*it) ? std::next(it) : selected_edges_.erase(it);
+    }
+}
+
+std::string Editor::copy_selection() const {
+    return copy_nodes(graph_, selected_nodes_);
+}
+
+Result<std::size_t> Editor::paste(std::string_view text, Vec2 at) {
+    Graph staged = graph_;
+    Result<std::vector<std::string>> pasted = paste_nodes(staged, text, at, ids_);
+    if (!pasted.ok()) return pasted.status();
+    if (pasted->empty()) return std::size_t{0};
+    apply("Paste", [&](Graph& g) { g = std::move(staged); });
+    clear_selection();
+    for (const std::string& id : *pasted) selected_nodes_.insert(id);
+    return pasted->size();
+}
+
+void Editor::fit_view(const Rect& screen) {
+    camera.fit(index().bounds(graph_), screen, 40.0f * camera.pixel_ratio);
+}
+
+}  // namespace leadflow::web

@@ -1,0 +1,123 @@
+// web/app/editor.hpp — the editor's state and every edit it can make, free of ImGui and the
+// browser: the graph, selection, camera, undo history and clipboard logic. The UI files
+// (editor_canvas, inspector, palette, …) call these operations; tests call them directly.
+//
+// Every edit is one undo step. Continuous edits (dragging nodes, typing in a field) are
+// bracketed by begin_change() / end_change() so that they become a single step.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "clipboard.hpp"
+#include "geometry.hpp"
+#include "graph_index.hpp"
+#include "leadflow/model.hpp"
+#include "leadflow/status.hpp"
+#include "undo.hpp"
+
+namespace leadflow::web {
+
+class Editor {
+  public:
+    explicit Editor(std::uint64_t id_seed = 1);
+
+    // [SECTION] Document
+    const Graph& graph() const { return graph_; }
+    // Changes on every edit, undo and redo (positions included): drives autosave.
+    std::uint64_t version() const { return version_; }
+    // Changes when anything but node positions changes: drives validation and the index.
+    std::uint64_t structure_version() const { return structure_version_; }
+    // The lookups for the current graph (rebuilt lazily after structural changes).
+    const GraphIndex& index();
+
+    // Replaces the whole graph (import, template, automation). With `undoable`, the previous
+    // graph is one undo step; otherwise the history is cleared. Clears the selection.
+    void load(Graph g, bool undoable, const std::string& label = "Load graph");
+
+    // [SECTION] Edits (each is one undo step)
+    // Adds a node of type `t` with its default config and a label taken from the type, its
+    // top-left corner at `at`; selects it alone and returns its id.
+    std::string add_node(NodeType t, Vec2 at);
+    // Connects output pin `pin` of node `from_id` to node `to_id` with that pin's label (none for
+    // a default pin) as the last edge of `from_id` in edge order. Fails (graph unchanged):
+    // kNotFound for an unknown node or pin, kInvalidArgument for an edge out of a terminal node,
+    // kConflict when the same from/to/label edge exists. Returns the new edge id.
+    Result<std::string> connect(const std::string& from_id, int pin, const std::string& to_id);
+    // Deletes the selected nodes (and every edge touching them) and the selected edges; clears
+    // the entry node when it is deleted. Returns false (no undo step) when nothing is selected.
+    bool delete_selection();
+    // Moves the selected nodes by `delta` world units as one undo step.
+    void move_selection(Vec2 delta);
+    // Lays the graph out (layout.hpp) as one undo step.
+    void auto_layout();
+    // Applies `fn` to the graph as one undo step named `label`. `structural` = false when `fn`
+    // only moves nodes.
+    void apply(const std::string& label, const std::function<void(Graph&)>& fn,
+               bool structural = true);
+
+    // [SECTION] Continuous edits
+    // Snapshots the graph once (nested calls are ignored until end_change).
+    void begin_change();
+    // Live access during a change: the caller mutates, then calls touch().
+    Graph& live_graph() { return graph_; }
+    void touch(bool structural);
+    // Closes the change: one undo step named `label` if touch() was called since begin_change.
+    void end_change(const std::string& label);
+    bool in_change() const { return change_open_; }
+
+    // [SECTION] Undo
+    bool undo();
+    bool redo();
+    const UndoStack& history() const { return undo_; }
+
+    // [SECTION] Selection
+    const std::set<std::string>& selected_nodes() const { return selected_nodes_; }
+    const std::set<std::string>& selected_edges() const { return selected_edges_; }
+    void clear_selection();
+    // Selects one node; with `add`, toggles it within the current selection (shift-click).
+    void select_node(const std::string& id, bool add);
+    void select_edge(const std::string& id, bool add);
+    // Selects the nodes overlapping a world rectangle (box selection); `add` keeps the current.
+    void select_in_rect(const Rect& world, bool add);
+    void select_all();
+    bool is_selected_node(const std::string& id) const { return selected_nodes_.count(id) > 0; }
+    bool is_selected_edge(const std::string& id) const { return selected_edges_.count(id) > 0; }
+
+    // [SECTION] Clipboard
+    // The selection as clipboard text (clipboard.hpp).
+    std::string copy_selection() const;
+    // Pastes text with its top-left at `at`; selects the new nodes. One undo step; failure leaves
+    // everything unchanged. Returns the number of nodes pasted.
+    Result<std::size_t> paste(std::string_view text, Vec2 at);
+
+    // [SECTION] View
+    Camera camera;
+    // Fits the whole graph into the canvas rectangle `screen` (device pixels).
+    void fit_view(const Rect& screen);
+
+    IdGenerator& ids() { return ids_; }
+
+  private:
+    void bump(bool structural);
+    void drop_missing_selection();
+
+    Graph graph_;
+    std::uint64_t version_ = 1;
+    std::uint64_t structure_version_ = 1;
+    std::uint64_t index_version_ = 0;
+    GraphIndex index_;
+    UndoStack undo_;
+    IdGenerator ids_;
+    std::set<std::string> selected_nodes_;
+    std::set<std::string> selected_edges_;
+    bool change_open_ = false;
+    bool change_touched_ = false;
+    bool change_structural_ = false;
+    Graph change_before_;
+};
+
+}  // namespace leadflow::web

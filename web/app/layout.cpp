@@ -1,0 +1,142 @@
+// web/app/layout.cpp — see layout.hpp.
+#include "layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace leadflow::web {
+
+void auto_layout(Graph& g, const std::function<Vec2(std::size_t)>& node_size,
+                 const LayoutOptions& options) {
+    const std::size_t n = g.nodes.size();
+    if (n == 0) return;
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < n; ++i) index.emplace(g.nodes[i].id, i);
+
+    std::vector<std::vector<std::size_t>> out(n);
+    std::vector<int> indegree(n, 0);
+    for (const Edge& e : g.edges) {
+        auto a = index.find(e.from_node_id), b = index.find(e.to_node_id);
+        if (a == index.end() || b == index.end()) continue;
+        out[a->second].push_back(b->second);
+        ++indegree[b->second];
+    }
+
+    // DFS roots: the entry node, then nodes without incoming edges, then everything else. Edges
+    // to a node on the DFS stack are back edges (they close a cycle) and are ignored.
+    std::vector<std::size_t> roots;
+    if (g.workflow.entry_node_id) {
+        auto it = index.find(*g.workflow.entry_node_id);
+        if (it != index.end()) roots.push_back(it->second);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (indegree[i] == 0) roots.push_back(i);
+    }
+    for (std::size_t i = 0; i < n; ++i) roots.push_back(i);
+
+    enum : char { kNew, kOnStack, kDone };
+    std::vector<char> state(n, kNew);
+    std::vector<std::size_t> discovery;  // DFS pre-order, the initial order inside layers
+    std::vector<std::vector<std::size_t>> forward(n);  // DAG edges
+    for (std::size_t root : roots) {
+        if (state[root] != kNew) continue;
+        // Iterative DFS: (node, next child index).
+        std::vector<std::pair<std::size_t, std::size_t>> stack{{root, 0}};
+        state[root] = kOnStack;
+        discovery.push_back(root);
+        while (!stack.empty()) {
+            auto& [v, next] = stack.back();
+            if (next < out[v].size()) {
+                const std::size_t w = out[v][next++];
+                if (state[w] == kOnStack) continue;  // back edge
+                forward[v].push_back(w);
+                if (state[w] == kNew) {
+                    state[w] = kOnStack;
+                    discovery.push_back(w);
+                    stack.push_back({w, 0});
+                }
+            } else {
+                state[v] = kDone;
+                stack.pop_back();
+            }
+        }
+    }
+
+    // Longest-path layering over the DAG in topological order (Kahn).
+    std::vector<int> dag_in(n, 0);
+    for (std::size_t v = 0; v < n; ++v)
+        for (std::size_t w : forward[v]) ++dag_in[w];
+    std::vector<int> layer(n, 0);
+    std::vector<std::size_t> queue;
+    for (std::size_t v : discovery)
+        if (dag_in[v] == 0) queue.push_back(v);
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+        const std::size_t v = queue[head];
+        for (std::size_t w : forward[v]) {
+            layer[w] = std::max(layer[w], layer[v] + 1);
+            if (--dag_in[w] == 0) queue.push_back(w);
+        }
+    }
+    const int layer_count = *std::max_element(layer.begin(), layer.end()) + 1;
+    std::vector<std::vector<std::size_t>> layers(static_cast<std::size_t>(layer_count));
+    for (std::size_t v : discovery) layers[static_cast<std::size_t>(layer[v])].push_back(v);
+
+    // Barycentre sweeps: order each layer by the mean rank of its predecessors.
+    std::vector<std::vector<std::size_t>> preds(n);
+    for (std::size_t v = 0; v < n; ++v)
+        for (std::size_t w : forward[v]) preds[w].push_back(v);
+    std::vector<double> rank(n, 0.0);
+    auto assign_ranks = [&](const std::vector<std::size_t>& l) {
+        for (std::size_t k = 0; k < l.size(); ++k) rank[l[k]] = static_cast<double>(k);
+    };
+    for (auto& l : layers) assign_ranks(l);
+    for (int sweep = 0; sweep < 4; ++sweep) {
+        for (std::size_t li = 1; li < layers.size(); ++li) {
+            auto& l = layers[li];
+            std::vector<std::pair<double, std::size_t>> keyed;
+            keyed.reserve(l.size());
+            for (std::size_t k = 0; k < l.size(); ++k) {
+                const std::size_t v = l[k];
+                double key = rank[v];
+                if (!preds[v].empty()) {
+                    double sum = 0;
+                    for (std::size_t p : preds[v]) sum += rank[p];
+                    key = sum / static_cast<double>(preds[v].size());
+                }
+                keyed.push_back({key, v});
+            }
+            std::stable_sort(keyed.begin(), keyed.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (std::size_t k = 0; k < l.size(); ++k) l[k] = keyed[k].second;
+            assign_ranks(l);
+        }
+    }
+
+    // Coordinates: layers side by side, cards stacked and centred vertically on the origin row.
+    std::vector<Vec2> sizes(n);
+    for (std::size_t v = 0; v < n; ++v) sizes[v] = node_size(v);
+    float x = options.origin.x;
+    float tallest = 0;
+    std::vector<float> heights(layers.size(), 0.0f);
+    for (std::size_t li = 0; li < layers.size(); ++li) {
+        for (std::size_t v : layers[li]) heights[li] += sizes[v].y + options.node_gap;
+        tallest = std::max(tallest, heights[li]);
+    }
+    for (std::size_t li = 0; li < layers.size(); ++li) {
+        float width = 0;
+        float y = options.origin.y + (tallest - heights[li]) * 0.5f;
+        for (std::size_t v : layers[li]) {
+            g.nodes[v].position_x = std::round(x);
+            g.nodes[v].position_y = std::round(y);
+            y += sizes[v].y + options.node_gap;
+            width = std::max(width, sizes[v].x);
+        }
+        x += width + options.layer_gap;
+    }
+}
+
+}  // namespace leadflow::web

@@ -1,0 +1,185 @@
+// web/app/node_kinds.cpp — see node_kinds.hpp.
+#include "node_kinds.hpp"
+
+#include <cctype>
+
+namespace leadflow::web {
+namespace {
+
+std::string upper_trim(const std::string& s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    std::string out = s.substr(b, e - b);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool blank(const std::optional<std::string>& s) {
+    return !s || upper_trim(*s).empty();
+}
+
+std::string string_field(const Json& j, const char* key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    if (it == j.end()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number()) return it->dump();
+    return {};
+}
+
+}  // namespace
+
+const std::vector<NodeKind>& node_kinds() {
+    static const std::vector<NodeKind> kinds = {
+        {NodeType::kVoiceCall, "VOICE_CALL", "Voice call", 0xFFC07A2Eu, "1"},
+        {NodeType::kTime, "TIME", "Wait", 0xFF3A8EC9u, "2"},
+        {NodeType::kConditional, "CONDITIONAL", "Condition", 0xFFB0548Fu, "3"},
+        {NodeType::kApplication, "APPLICATION", "Action", 0xFF8C8C2Au, "4"},
+        {NodeType::kConverted, "CONVERTED", "Converted", 0xFF4FA043u, "5"},
+        {NodeType::kDropped, "DROPPED", "Dropped", 0xFF4A4AC4u, "6"},
+    };
+    return kinds;
+}
+
+const NodeKind& kind_of(NodeType t) {
+    static const NodeKind unknown{NodeType::kUnknown, "UNKNOWN", "Unknown", 0xFF707070u, ""};
+    for (const NodeKind& k : node_kinds()) {
+        if (k.type == t) return k;
+    }
+    return unknown;
+}
+
+std::vector<Pin> output_pins(const Node& n) {
+    switch (n.type) {
+        case NodeType::kVoiceCall:
+            return {{"COMPLETED"}, {"DNP"},    {"NO_ANSWER"},    {"BUSY"},
+                    {"VOICEMAIL"}, {"FAILED"}, {"default", true}};
+        case NodeType::kTime:
+            return {{"next", true}};
+        case NodeType::kConditional: {
+            const std::string field = string_field(n.config, "condition_field");
+            if (!field.empty()) {
+                std::vector<Pin> pins;
+                auto it = n.config.find("branches");
+                if (it != n.config.end() && it->is_array()) {
+                    for (const Json& b : *it) {
+                        if (b.is_string() && !b.get<std::string>().empty()) {
+                            pins.push_back({b.get<std::string>()});
+                        } else if (b.is_number() || b.is_boolean()) {
+                            pins.push_back({b.dump()});
+                        }
+                    }
+                }
+                pins.push_back({"default", true});
+                return pins;
+            }
+            return {{"true"}, {"false"}, {"default", true}};
+        }
+        case NodeType::kApplication:
+            return {{"success"}, {"failure"}, {"default", true}};
+        case NodeType::kConverted:
+        case NodeType::kDropped:
+            return {};
+        case NodeType::kUnknown:
+            break;
+    }
+    return {{"default", true}};
+}
+
+std::optional<std::string> pin_edge_label(const Pin& p) {
+    if (p.is_default) return std::nullopt;
+    return p.label;
+}
+
+int pin_for_edge(const std::vector<Pin>& pins, const Edge& e) {
+    const bool unlabelled = blank(e.label);
+    const std::string wanted = unlabelled ? std::string() : upper_trim(*e.label);
+    for (std::size_t i = 0; i < pins.size(); ++i) {
+        if (unlabelled ? pins[i].is_default
+                       : (!pins[i].is_default && upper_trim(pins[i].label) == wanted)) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+Json default_config(NodeType t) {
+    switch (t) {
+        case NodeType::kVoiceCall:
+            return Json{{"agent_id", ""}, {"from_phone_number", ""}};
+        case NodeType::kTime:
+            return Json{{"duration_value", 1}, {"duration_unit", "days"}};
+        case NodeType::kConditional:
+            return Json{{"logic", "AND"},
+                        {"conditions", Json::array({Json{{"field", "call.analysis.interested"},
+                                                         {"operator", "equals"},
+                                                         {"value", "true"}}})}};
+        case NodeType::kApplication:
+            return Json{
+                {"provider_key", "webhook"},
+                {"action_key", ""},
+                {"action_config", Json{{"url", ""}, {"method", "POST"}, {"body_template", ""}}}};
+        default:
+            return Json::object();
+    }
+}
+
+std::string config_summary(const Node& n) {
+    const Json& c = n.config;
+    if (!c.is_object()) return {};
+    switch (n.type) {
+        case NodeType::kVoiceCall: {
+            std::string agent = string_field(c, "agent_id");
+            std::string phone = string_field(c, "from_phone_number");
+            if (agent.empty() && phone.empty()) return "no agent set";
+            return (agent.empty() ? "?" : agent) + " · " + (phone.empty() ? "?" : phone);
+        }
+        case NodeType::kTime: {
+            const std::string source = string_field(c, "time_source");
+            if (source == "postcall_analysis") {
+                std::string f = string_field(c, "pca_field");
+                if (f.empty()) f = string_field(c, "postcall_analysis_field");
+                return "at call.analysis." + f;
+            }
+            std::string value = string_field(c, "duration_value");
+            std::string unit = string_field(c, "duration_unit");
+            for (const char* alias : {"delay_minutes", "delay_hours", "delay_days"}) {
+                if (value.empty() && c.contains(alias)) {
+                    value = string_field(c, alias);
+                    unit = std::string(alias).substr(6);
+                }
+            }
+            if (value.empty()) return "no duration";
+            return value + " " + unit;
+        }
+        case NodeType::kConditional: {
+            const std::string field = string_field(c, "condition_field");
+            if (!field.empty()) return "switch on " + field;
+            std::size_t count = 0;
+            std::string first;
+            auto it = c.find("conditions");
+            if (it != c.end() && it->is_array()) {
+                count = it->size();
+                if (count > 0) {
+                    const Json& c0 = (*it)[0];
+                    first = string_field(c0, "field") + " " + string_field(c0, "operator") + " " +
+                            string_field(c0, "value");
+                }
+            }
+            if (count == 0) return "no conditions";
+            if (count == 1) return first;
+            std::string logic = string_field(c, "logic");
+            return (logic.empty() ? "AND" : logic) + " · " + std::to_string(count) + " conditions";
+        }
+        case NodeType::kApplication: {
+            std::string provider = string_field(c, "provider_key");
+            std::string action = string_field(c, "action_key");
+            return (provider.empty() ? "?" : provider) + " · " + (action.empty() ? "?" : action);
+        }
+        default:
+            return {};
+    }
+}
+
+}  // namespace leadflow::web
