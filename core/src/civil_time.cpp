@@ -14,7 +14,9 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     return q;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 }  // namespace
 
@@ -111,8 +113,8 @@ Result<TimeMs> parse_timestamp(std::string_view text) {
         !read_digits(text, p, 2, c.date.day)) {
         return bad("expected a date YYYY-MM-DD");
     }
-    if (c.date.month < 1 || c.date.month > 12 ||
-        c.date.day < 1 || c.date.day > days_in_month(c.date.year, c.date.month)) {
+    if (c.date.month < 1 || c.date.month > 12 || c.date.day < 1 ||
+        c.date.day > days_in_month(c.date.year, c.date.month)) {
         return bad("no such date");
     }
     TimeMs offset = 0;

@@ -18,13 +18,20 @@ std::string lower(std::string s) {
 
 const char* to_string(NodeType t) {
     switch (t) {
-        case NodeType::kVoiceCall: return "VOICE_CALL";
-        case NodeType::kTime: return "TIME";
-        case NodeType::kConditional: return "CONDITIONAL";
-        case NodeType::kApplication: return "APPLICATION";
-        case NodeType::kConverted: return "CONVERTED";
-        case NodeType::kDropped: return "DROPPED";
-        case NodeType::kUnknown: break;
+        case NodeType::kVoiceCall:
+            return "VOICE_CALL";
+        case NodeType::kTime:
+            return "TIME";
+        case NodeType::kConditional:
+            return "CONDITIONAL";
+        case NodeType::kApplication:
+            return "APPLICATION";
+        case NodeType::kConverted:
+            return "CONVERTED";
+        case NodeType::kDropped:
+            return "DROPPED";
+        case NodeType::kUnknown:
+            break;
     }
     return "";
 }
@@ -37,24 +44,32 @@ NodeType parse_node_type(const std::string& s) {
     return NodeType::kUnknown;
 }
 
-bool is_terminal(NodeType t) { return t == NodeType::kConverted || t == NodeType::kDropped; }
+bool is_terminal(NodeType t) {
+    return t == NodeType::kConverted || t == NodeType::kDropped;
+}
 
 const char* to_string(WorkflowStatus s) {
     switch (s) {
-        case WorkflowStatus::kDraft: return "draft";
-        case WorkflowStatus::kActive: return "active";
-        case WorkflowStatus::kRunning: return "running";
-        case WorkflowStatus::kPaused: return "paused";
-        case WorkflowStatus::kCompleted: return "completed";
-        case WorkflowStatus::kCancelled: return "cancelled";
+        case WorkflowStatus::kDraft:
+            return "draft";
+        case WorkflowStatus::kActive:
+            return "active";
+        case WorkflowStatus::kRunning:
+            return "running";
+        case WorkflowStatus::kPaused:
+            return "paused";
+        case WorkflowStatus::kCompleted:
+            return "completed";
+        case WorkflowStatus::kCancelled:
+            return "cancelled";
     }
     return "";
 }
 
 std::optional<WorkflowStatus> parse_workflow_status(const std::string& s) {
-    for (WorkflowStatus w : {WorkflowStatus::kDraft, WorkflowStatus::kActive,
-                             WorkflowStatus::kRunning, WorkflowStatus::kPaused,
-                             WorkflowStatus::kCompleted, WorkflowStatus::kCancelled}) {
+    for (WorkflowStatus w :
+         {WorkflowStatus::kDraft, WorkflowStatus::kActive, WorkflowStatus::kRunning,
+          WorkflowStatus::kPaused, WorkflowStatus::kCompleted, WorkflowStatus::kCancelled}) {
         if (s == to_string(w)) return w;
     }
     return std::nullopt;
@@ -62,20 +77,27 @@ std::optional<WorkflowStatus> parse_workflow_status(const std::string& s) {
 
 const std::vector<LeadStatus>& all_lead_statuses() {
     static const std::vector<LeadStatus> all = {
-        LeadStatus::kPending, LeadStatus::kActive,  LeadStatus::kCompleted, LeadStatus::kDropped,
+        LeadStatus::kPending, LeadStatus::kActive, LeadStatus::kCompleted, LeadStatus::kDropped,
         LeadStatus::kRemoved, LeadStatus::kFailed, LeadStatus::kCancelled};
     return all;
 }
 
 const char* to_string(LeadStatus s) {
     switch (s) {
-        case LeadStatus::kPending: return "pending";
-        case LeadStatus::kActive: return "active";
-        case LeadStatus::kCompleted: return "completed";
-        case LeadStatus::kDropped: return "dropped";
-        case LeadStatus::kRemoved: return "removed";
-        case LeadStatus::kFailed: return "failed";
-        case LeadStatus::kCancelled: return "cancelled";
+        case LeadStatus::kPending:
+            return "pending";
+        case LeadStatus::kActive:
+            return "active";
+        case LeadStatus::kCompleted:
+            return "completed";
+        case LeadStatus::kDropped:
+            return "dropped";
+        case LeadStatus::kRemoved:
+            return "removed";
+        case LeadStatus::kFailed:
+            return "failed";
+        case LeadStatus::kCancelled:
+            return "cancelled";
     }
     return "";
 }
@@ -90,13 +112,20 @@ std::optional<LeadStatus> parse_lead_status(const std::string& s) {
 
 const char* to_string(Phase p) {
     switch (p) {
-        case Phase::kEntering: return "entering";
-        case Phase::kInCall: return "in_call";
-        case Phase::kInAction: return "in_action";
-        case Phase::kWaiting: return "waiting";
-        case Phase::kQueued: return "queued";
-        case Phase::kStuck: return "stuck";
-        case Phase::kDone: return "done";
+        case Phase::kEntering:
+            return "entering";
+        case Phase::kInCall:
+            return "in_call";
+        case Phase::kInAction:
+            return "in_action";
+        case Phase::kWaiting:
+            return "waiting";
+        case Phase::kQueued:
+            return "queued";
+        case Phase::kStuck:
+            return "stuck";
+        case Phase::kDone:
+            return "done";
     }
     return "";
 }
@@ -111,22 +140,32 @@ std::optional<Phase> parse_phase(const std::string& s) {
 
 const char* to_string(CallOutcome o) {
     switch (o) {
-        case CallOutcome::kCompleted: return "COMPLETED";
-        case CallOutcome::kNoAnswer: return "NO_ANSWER";
-        case CallOutcome::kBusy: return "BUSY";
-        case CallOutcome::kVoicemail: return "VOICEMAIL";
-        case CallOutcome::kFailed: return "FAILED";
+        case CallOutcome::kCompleted:
+            return "COMPLETED";
+        case CallOutcome::kNoAnswer:
+            return "NO_ANSWER";
+        case CallOutcome::kBusy:
+            return "BUSY";
+        case CallOutcome::kVoicemail:
+            return "VOICEMAIL";
+        case CallOutcome::kFailed:
+            return "FAILED";
     }
     return "";
 }
 
 const char* call_status_name(CallOutcome o) {
     switch (o) {
-        case CallOutcome::kCompleted: return "completed";
-        case CallOutcome::kNoAnswer: return "no_answer";
-        case CallOutcome::kBusy: return "busy";
-        case CallOutcome::kVoicemail: return "voicemail";
-        case CallOutcome::kFailed: return "failed";
+        case CallOutcome::kCompleted:
+            return "completed";
+        case CallOutcome::kNoAnswer:
+            return "no_answer";
+        case CallOutcome::kBusy:
+            return "busy";
+        case CallOutcome::kVoicemail:
+            return "voicemail";
+        case CallOutcome::kFailed:
+            return "failed";
     }
     return "";
 }
@@ -135,8 +174,10 @@ const char* family_label(CallOutcome o) {
     switch (o) {
         case CallOutcome::kNoAnswer:
         case CallOutcome::kBusy:
-        case CallOutcome::kVoicemail: return "DNP";
-        default: return nullptr;
+        case CallOutcome::kVoicemail:
+            return "DNP";
+        default:
+            return nullptr;
     }
 }
 
@@ -149,7 +190,9 @@ std::optional<CallOutcome> parse_call_outcome(const std::string& s) {
     return std::nullopt;
 }
 
-const char* to_string(Severity s) { return s == Severity::kError ? "error" : "warning"; }
+const char* to_string(Severity s) {
+    return s == Severity::kError ? "error" : "warning";
+}
 
 const Node* Graph::find_node(const std::string& id) const {
     for (const Node& n : nodes) {
@@ -174,7 +217,9 @@ std::string normalize_label(const std::string& label) {
     return out;
 }
 
-bool is_unlabelled(const Edge& e) { return !e.label || normalize_label(*e.label).empty(); }
+bool is_unlabelled(const Edge& e) {
+    return !e.label || normalize_label(*e.label).empty();
+}
 
 std::vector<std::size_t> outgoing_edges(const Graph& g, const std::string& node_id) {
     std::vector<std::size_t> out;

@@ -21,7 +21,9 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b);
 }
 
-std::string type_name(const Json& v) { return v.is_number() ? "number" : v.type_name(); }
+std::string type_name(const Json& v) {
+    return v.is_number() ? "number" : v.type_name();
+}
 
 // A string field: absent/null → "", non-string → error.
 Status read_string(const Json& c, const char* key, std::string& out) {
@@ -118,8 +120,8 @@ Result<TimeConfig> parse_time_config(const Json& c) {
     static const struct {
         const char* key;
         TimeMs per;
-    } kAliases[] = {{"delay_minutes", 60'000}, {"delay_hours", 3'600'000},
-                    {"delay_days", 86'400'000}};
+    } kAliases[] = {
+        {"delay_minutes", 60'000}, {"delay_hours", 3'600'000}, {"delay_days", 86'400'000}};
     for (const auto& a : kAliases) {
         auto v = read_number(c, a.key);
         if (!v.ok()) return v.status();
@@ -133,12 +135,18 @@ Result<TimeConfig> parse_time_config(const Json& c) {
 
 const char* to_string(ConditionOp op) {
     switch (op) {
-        case ConditionOp::kEquals: return "equals";
-        case ConditionOp::kNotEquals: return "not_equals";
-        case ConditionOp::kExists: return "exists";
-        case ConditionOp::kContains: return "contains";
-        case ConditionOp::kGreaterThan: return "greater_than";
-        case ConditionOp::kLessThan: return "less_than";
+        case ConditionOp::kEquals:
+            return "equals";
+        case ConditionOp::kNotEquals:
+            return "not_equals";
+        case ConditionOp::kExists:
+            return "exists";
+        case ConditionOp::kContains:
+            return "contains";
+        case ConditionOp::kGreaterThan:
+            return "greater_than";
+        case ConditionOp::kLessThan:
+            return "less_than";
     }
     return "";
 }
@@ -158,8 +166,9 @@ Result<ConditionalConfig> parse_conditional_config(const Json& c) {
     ConditionalConfig cfg;
     std::string mode;
     if (Status s = read_string(c, "mode", mode); !s) return s;
-    cfg.switch_mode = lower(trim(mode)) == "switch" ||
-                      (c.is_object() && c.contains("condition_field") && !c["condition_field"].is_null());
+    cfg.switch_mode =
+        lower(trim(mode)) == "switch" ||
+        (c.is_object() && c.contains("condition_field") && !c["condition_field"].is_null());
     if (cfg.switch_mode) {
         if (Status s = read_string(c, "condition_field", cfg.condition_field); !s) return s;
         cfg.condition_field = trim(cfg.condition_field);
@@ -182,7 +191,8 @@ Result<ConditionalConfig> parse_conditional_config(const Json& c) {
     std::string logic = "AND";
     if (Status s = read_string(c, "logic", logic); !s) return s;
     logic = lower(trim(logic));
-    if (logic == "or") cfg.logic_or = true;
+    if (logic == "or")
+        cfg.logic_or = true;
     else if (logic != "and" && !logic.empty()) {
         return Status::invalid("config.logic: expected AND or OR, got '" + logic + "'");
     }

@@ -17,13 +17,22 @@ namespace leadflow {
 // [SECTION] Codes and helpers
 
 const std::vector<std::string>& all_error_codes() {
-    static const std::vector<std::string> codes = {
-        "NO_NODES",          "NO_ENTRY_NODE",             "AMBIGUOUS_ENTRY_NODE",
-        "ENTRY_NODE_NOT_FOUND", "EDGE_DANGLING",          "DUPLICATE_EDGE",
-        "MISSING_OUTGOING_EDGE", "TERMINAL_HAS_OUTGOING_EDGE", "VOICE_CALL_MISSING_AGENT",
-        "VOICE_CALL_MISSING_PHONE", "INVALID_PHONE_NUMBER", "TIME_INVALID_DURATION",
-        "CONDITION_INVALID", "APPLICATION_MISSING_ACTION", "ZERO_TIME_CYCLE",
-        "UNKNOWN_NODE_TYPE"};
+    static const std::vector<std::string> codes = {"NO_NODES",
+                                                   "NO_ENTRY_NODE",
+                                                   "AMBIGUOUS_ENTRY_NODE",
+                                                   "ENTRY_NODE_NOT_FOUND",
+                                                   "EDGE_DANGLING",
+                                                   "DUPLICATE_EDGE",
+                                                   "MISSING_OUTGOING_EDGE",
+                                                   "TERMINAL_HAS_OUTGOING_EDGE",
+                                                   "VOICE_CALL_MISSING_AGENT",
+                                                   "VOICE_CALL_MISSING_PHONE",
+                                                   "INVALID_PHONE_NUMBER",
+                                                   "TIME_INVALID_DURATION",
+                                                   "CONDITION_INVALID",
+                                                   "APPLICATION_MISSING_ACTION",
+                                                   "ZERO_TIME_CYCLE",
+                                                   "UNKNOWN_NODE_TYPE"};
     return codes;
 }
 
@@ -86,7 +95,7 @@ std::string describe(const Edge& e) {
 }
 
 class Validator {
-public:
+  public:
     explicit Validator(const Graph& g) : g_(g) {
         for (std::size_t i = 0; i < g.nodes.size(); ++i) index_[g.nodes[i].id] = i;
         out_.resize(g.nodes.size());
@@ -115,7 +124,7 @@ public:
         return std::move(diags_);
     }
 
-private:
+  private:
     void add(Severity s, const char* code, std::string message,
              std::optional<std::string> node = std::nullopt,
              std::optional<std::string> edge = std::nullopt) {
@@ -160,9 +169,9 @@ private:
             for (std::size_t c : candidates) {
                 names += (names.empty() ? "" : ", ") + g_.nodes[c].id;
             }
-            error("AMBIGUOUS_ENTRY_NODE",
-                  std::to_string(candidates.size()) + " nodes have no incoming edges (" + names +
-                      "); set entry_node_id to choose where leads start.");
+            error("AMBIGUOUS_ENTRY_NODE", std::to_string(candidates.size()) +
+                                              " nodes have no incoming edges (" + names +
+                                              "); set entry_node_id to choose where leads start.");
         } else {
             entry_ = candidates[0];
         }
@@ -182,8 +191,10 @@ private:
             }
             const std::string label = is_unlabelled(e) ? "" : normalize_label(*e.label);
             if (!seen.insert({e.from_node_id, e.to_node_id, label}).second) {
-                error("DUPLICATE_EDGE", describe(e) + " duplicates another edge with the same "
-                                                      "source, target and label.",
+                error("DUPLICATE_EDGE",
+                      describe(e) +
+                          " duplicates another edge with the same "
+                          "source, target and label.",
                       e.from_node_id, e.id);
             }
         }
@@ -203,8 +214,10 @@ private:
                     return out;
                 }
                 return {"TRUE", "FALSE"};
-            case NodeType::kApplication: return {"SUCCESS", "FAILURE"};
-            default: return {};
+            case NodeType::kApplication:
+                return {"SUCCESS", "FAILURE"};
+            default:
+                return {};
         }
     }
 
@@ -243,11 +256,20 @@ private:
         }
         std::optional<ConditionalConfig> cond;
         switch (n.type) {
-            case NodeType::kVoiceCall: check_voice_call(n, name); break;
-            case NodeType::kTime: check_time(n, name); break;
-            case NodeType::kConditional: cond = check_conditional(n, name); break;
-            case NodeType::kApplication: check_application(n, name); break;
-            default: break;
+            case NodeType::kVoiceCall:
+                check_voice_call(n, name);
+                break;
+            case NodeType::kTime:
+                check_time(n, name);
+                break;
+            case NodeType::kConditional:
+                cond = check_conditional(n, name);
+                break;
+            case NodeType::kApplication:
+                check_application(n, name);
+                break;
+            default:
+                break;
         }
         if (out.empty()) return;
         check_outcomes(i, name, cond ? &*cond : nullptr);
@@ -365,8 +387,9 @@ private:
                 } else if (seen_default) {
                     warning("DEFAULT_EDGE_SHADOWS_LABELS",
                             name + ": an unlabelled (default) edge comes before labelled " +
-                                describe(edge) + " in edge order; labels are still matched "
-                                                 "first, but the order reads misleadingly.",
+                                describe(edge) +
+                                " in edge order; labels are still matched "
+                                "first, but the order reads misleadingly.",
                             n.id, edge.id);
                     break;
                 }
@@ -375,9 +398,9 @@ private:
         // Outcomes with nowhere to go.
         std::vector<std::string> missing;
         if (n.type == NodeType::kVoiceCall) {
-            for (CallOutcome o : {CallOutcome::kCompleted, CallOutcome::kNoAnswer,
-                                  CallOutcome::kBusy, CallOutcome::kVoicemail,
-                                  CallOutcome::kFailed}) {
+            for (CallOutcome o :
+                 {CallOutcome::kCompleted, CallOutcome::kNoAnswer, CallOutcome::kBusy,
+                  CallOutcome::kVoicemail, CallOutcome::kFailed}) {
                 if (!handled(i, to_string(o), family_label(o))) missing.push_back(to_string(o));
             }
         } else if (n.type == NodeType::kConditional) {
@@ -516,6 +539,8 @@ private:
 
 }  // namespace
 
-std::vector<Diagnostic> validate(const Graph& g) { return Validator(g).run(); }
+std::vector<Diagnostic> validate(const Graph& g) {
+    return Validator(g).run();
+}
 
 }  // namespace leadflow

@@ -16,7 +16,7 @@ namespace {
 // Reads the fields of one JSON object, remembering which keys were consumed and recording the
 // first error with the field's full path.
 class Reader {
-public:
+  public:
     Reader(const Json& j, std::string path) : j_(j), path_(std::move(path)) {
         if (!j_.is_object()) fail_at(path_, "expected an object, got " + type_of(j_));
     }
@@ -112,7 +112,7 @@ public:
         return extra;
     }
 
-private:
+  private:
     const Json& j_;
     std::string path_;
     std::set<std::string> used_;
@@ -122,7 +122,9 @@ private:
 Json time_or_null(const std::optional<TimeMs>& t) {
     return t ? Json(format_timestamp(*t)) : Json(nullptr);
 }
-Json str_or_null(const std::optional<std::string>& s) { return s ? Json(*s) : Json(nullptr); }
+Json str_or_null(const std::optional<std::string>& s) {
+    return s ? Json(*s) : Json(nullptr);
+}
 
 // Canvas coordinates are usually whole numbers: write them without a fraction ("120", not
 // "120.0") so documents and share links stay short and read as they were written.
@@ -140,11 +142,16 @@ void append_extra(Json& out, const Json& extra) {
 
 // Lead variables are strings; scalars are accepted and kept as their text.
 bool scalar_text(const Json& v, std::string& out) {
-    if (v.is_string()) out = v.get<std::string>();
-    else if (v.is_boolean()) out = v.get<bool>() ? "true" : "false";
-    else if (v.is_number()) out = v.dump();
-    else if (v.is_null()) out.clear();
-    else return false;
+    if (v.is_string())
+        out = v.get<std::string>();
+    else if (v.is_boolean())
+        out = v.get<bool>() ? "true" : "false";
+    else if (v.is_number())
+        out = v.dump();
+    else if (v.is_null())
+        out.clear();
+    else
+        return false;
     return true;
 }
 
@@ -221,12 +228,16 @@ Result<Settings> settings_from_json(const Json& j, const std::string& path) {
     }
     std::int64_t v = 0;
     if (r.integer("max_concurrent_calls", v)) {
-        if (v < 1) r.fail("max_concurrent_calls", "must be at least 1 (or null = unlimited)");
-        else s.max_concurrent_calls = static_cast<int>(v);
+        if (v < 1)
+            r.fail("max_concurrent_calls", "must be at least 1 (or null = unlimited)");
+        else
+            s.max_concurrent_calls = static_cast<int>(v);
     }
     if (r.integer("max_steps_per_lead", v)) {
-        if (v < 1 || v > 1000000) r.fail("max_steps_per_lead", "must be between 1 and 1000000");
-        else s.max_steps_per_lead = static_cast<int>(v);
+        if (v < 1 || v > 1000000)
+            r.fail("max_steps_per_lead", "must be between 1 and 1000000");
+        else
+            s.max_steps_per_lead = static_cast<int>(v);
     }
     r.boolean("auto_complete", s.auto_complete);
     r.str("default_region", s.default_region);
@@ -261,8 +272,10 @@ Result<Workflow> workflow_from_json(const Json& j, const std::string& path) {
     r.str("organization_id", w.organization_id);
     if (!r.str("title", w.title)) r.str("name", w.title);
     if (const Json* d = r.get("description"); d && !d->is_null()) {
-        if (!d->is_string()) r.fail("description", "expected a string, got " + Reader::type_of(*d));
-        else w.description = d->get<std::string>();
+        if (!d->is_string())
+            r.fail("description", "expected a string, got " + Reader::type_of(*d));
+        else
+            w.description = d->get<std::string>();
     }
     std::string status;
     if (r.str("status", status)) {
@@ -312,14 +325,18 @@ Result<Node> node_from_json(const Json& j, const std::string& path) {
         if (n.node_type_raw.empty()) r.fail("node_type", "must not be empty");
     }
     if (const Json* l = r.get("label"); l && !l->is_null()) {
-        if (!l->is_string()) r.fail("label", "expected a string, got " + Reader::type_of(*l));
-        else n.label = l->get<std::string>();
+        if (!l->is_string())
+            r.fail("label", "expected a string, got " + Reader::type_of(*l));
+        else
+            n.label = l->get<std::string>();
     }
     r.number("position_x", n.position_x);
     r.number("position_y", n.position_y);
     if (const Json* c = r.get("config"); c && !c->is_null()) {
-        if (!c->is_object()) r.fail("config", "expected an object, got " + Reader::type_of(*c));
-        else n.config = *c;
+        if (!c->is_object())
+            r.fail("config", "expected an object, got " + Reader::type_of(*c));
+        else
+            n.config = *c;
     }
     if (!r.ok()) return r.status();
     n.extra = r.rest();
@@ -455,9 +472,9 @@ Result<Lead> lead_from_json(const Json& j, const std::string& path) {
             for (auto it = vars->begin(); it != vars->end(); ++it) {
                 std::string text;
                 if (!scalar_text(it.value(), text)) {
-                    r.fail_at(r.field("variables") + "." + it.key(),
-                              "expected a string, number or boolean, got " +
-                                  Reader::type_of(it.value()));
+                    r.fail_at(
+                        r.field("variables") + "." + it.key(),
+                        "expected a string, number or boolean, got " + Reader::type_of(it.value()));
                     break;
                 }
                 l.variables[it.key()] = text;
@@ -468,8 +485,10 @@ Result<Lead> lead_from_json(const Json& j, const std::string& path) {
     std::string status;
     if (r.str("status", status)) {
         auto s = parse_lead_status(status);
-        if (!s) r.fail("status", "unknown lead status '" + status + "'");
-        else l.status = *s;
+        if (!s)
+            r.fail("status", "unknown lead status '" + status + "'");
+        else
+            l.status = *s;
     }
     r.opt_str("current_node_id", l.current_node_id);
     r.timestamp("created_at", l.created_at);
@@ -497,8 +516,10 @@ Result<Execution> execution_from_json(const Json& j, const std::string& path) {
     std::string phase;
     if (r.str("phase", phase)) {
         auto p = parse_phase(phase);
-        if (!p) r.fail("phase", "unknown phase '" + phase + "'");
-        else e.phase = *p;
+        if (!p)
+            r.fail("phase", "unknown phase '" + phase + "'");
+        else
+            e.phase = *p;
     }
     r.timestamp("entered_at", e.entered_at);
     r.timestamp("release_at", e.release_at);

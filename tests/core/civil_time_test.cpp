@@ -1,7 +1,7 @@
 // Calendar arithmetic and ISO-8601 timestamps.
-#include <gtest/gtest.h>
-
 #include "leadflow/civil_time.hpp"
+
+#include <gtest/gtest.h>
 
 namespace leadflow {
 namespace {
@@ -47,8 +47,8 @@ TEST(CivilTime, ParsesIsoForms) {
     EXPECT_EQ(*parse_timestamp("2026-03-01T09:00:00.5Z"), 1772355600500);
     EXPECT_EQ(*parse_timestamp("2026-03-01"), 1772323200000);
     for (const char* bad : {"", "2026", "2026-13-01T00:00Z", "2026-02-30T00:00Z",
-                            "2026-03-01T24:00Z", "2026-03-01T09:00:00.Z", "2026-03-01T09:00:00Zjunk",
-                            "March 1", "2026-03-01T09:00+25:00"}) {
+                            "2026-03-01T24:00Z", "2026-03-01T09:00:00.Z",
+                            "2026-03-01T09:00:00Zjunk", "March 1", "2026-03-01T09:00+25:00"}) {
         auto r = parse_timestamp(bad);
         EXPECT_FALSE(r.ok()) << bad;
         if (!r.ok()) {

@@ -18,6 +18,8 @@ std::string fixture_path(const std::string& name) {
     return std::string(LEADFLOW_FIXTURES_DIR) + "/" + name;
 }
 
-std::string read_fixture(const std::string& name) { return read_file(fixture_path(name)); }
+std::string read_fixture(const std::string& name) {
+    return read_file(fixture_path(name));
+}
 
 }  // namespace leadflow::testing

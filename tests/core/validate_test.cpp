@@ -1,10 +1,11 @@
 // Validation (SPEC §1.5): every diagnostic code is triggered by its broken fixture with the
 // right node/edge ids; the reference workflows validate clean; behaviour details by hand.
+#include "leadflow/validate.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "leadflow/validate.hpp"
 #include "leadflow/wire.hpp"
 #include "test_util.hpp"
 
@@ -89,7 +90,8 @@ Graph tiny(const char* call_edges) {
     std::string text = R"({"nodes": [
       {"id": "c", "node_type": "VOICE_CALL", "config": {"agent_id": "a", "from_phone_number": "+14155550100"}},
       {"id": "y", "node_type": "CONVERTED"}, {"id": "n", "node_type": "DROPPED"}],
-      "edges": )" + std::string(call_edges) + "}";
+      "edges": )" + std::string(call_edges) +
+                       "}";
     auto g = parse_graph(text);
     EXPECT_TRUE(g.ok()) << g.status().message();
     return *g;
@@ -166,9 +168,9 @@ TEST(Validate, ConfigAliasesAndSwitchMode) {
 TEST(Validate, E164Syntax) {
     EXPECT_TRUE(is_e164_syntax("+14155550100"));
     EXPECT_TRUE(is_e164_syntax("+919876543210"));
-    EXPECT_TRUE(is_e164_syntax("+12345678"));          // 8 digits
-    EXPECT_TRUE(is_e164_syntax("+123456789012345"));   // 15 digits
-    EXPECT_FALSE(is_e164_syntax("+1234567"));          // 7 digits
+    EXPECT_TRUE(is_e164_syntax("+12345678"));           // 8 digits
+    EXPECT_TRUE(is_e164_syntax("+123456789012345"));    // 15 digits
+    EXPECT_FALSE(is_e164_syntax("+1234567"));           // 7 digits
     EXPECT_FALSE(is_e164_syntax("+1234567890123456"));  // 16 digits
     EXPECT_FALSE(is_e164_syntax("14155550100"));
     EXPECT_FALSE(is_e164_syntax("+1 415 555 0100"));

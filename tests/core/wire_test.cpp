@@ -1,9 +1,10 @@
 // The JSON wire codec: exact round trips, unknown fields and node types preserved, timestamps,
 // and errors that name the offending field (never a crash).
+#include "leadflow/wire.hpp"
+
 #include <gtest/gtest.h>
 
 #include "leadflow/civil_time.hpp"
-#include "leadflow/wire.hpp"
 #include "test_util.hpp"
 
 namespace leadflow {
@@ -128,8 +129,8 @@ TEST(Wire, LeadsExecutionsAndHistoryRoundTrip) {
     EXPECT_EQ(to_json(*back), j);
 
     // Variables may arrive as dynamic_variables with numbers and booleans.
-    auto dyn = lead_from_json(Json::parse(
-        R"({"phone_number": "+1", "dynamic_variables": {"age": 42, "vip": true}})"));
+    auto dyn = lead_from_json(
+        Json::parse(R"({"phone_number": "+1", "dynamic_variables": {"age": 42, "vip": true}})"));
     ASSERT_TRUE(dyn.ok());
     EXPECT_EQ(dyn->variables.at("age"), "42");
     EXPECT_EQ(dyn->variables.at("vip"), "true");

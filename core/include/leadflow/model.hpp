@@ -20,7 +20,15 @@ using TimeMs = std::int64_t;  // milliseconds since 1970-01-01T00:00:00Z
 
 // [SECTION] Enums and their wire names
 
-enum class NodeType { kVoiceCall, kTime, kConditional, kApplication, kConverted, kDropped, kUnknown };
+enum class NodeType {
+    kVoiceCall,
+    kTime,
+    kConditional,
+    kApplication,
+    kConverted,
+    kDropped,
+    kUnknown
+};
 // Wire name ("VOICE_CALL", …); kUnknown has none (use Node::node_type_raw).
 const char* to_string(NodeType t);
 // Parses a wire name exactly (upper case); anything else is kUnknown.
@@ -47,9 +55,9 @@ std::optional<Phase> parse_phase(const std::string& s);
 // The five specific call outcomes (SPEC §1.1); DNP is the family of NO_ANSWER, BUSY, VOICEMAIL.
 enum class CallOutcome { kCompleted, kNoAnswer, kBusy, kVoicemail, kFailed };
 constexpr int kCallOutcomeCount = 5;
-const char* to_string(CallOutcome o);                  // "COMPLETED", "NO_ANSWER", …
-const char* call_status_name(CallOutcome o);           // "completed", "no_answer", … (provider)
-const char* family_label(CallOutcome o);               // "DNP" for the family, else nullptr
+const char* to_string(CallOutcome o);         // "COMPLETED", "NO_ANSWER", …
+const char* call_status_name(CallOutcome o);  // "completed", "no_answer", … (provider)
+const char* family_label(CallOutcome o);      // "DNP" for the family, else nullptr
 // Parses a provider status or outcome label, case-insensitively ("no_answer", "NO_ANSWER").
 std::optional<CallOutcome> parse_call_outcome(const std::string& s);
 
@@ -70,8 +78,8 @@ struct Settings {
     std::optional<int> max_concurrent_calls;      // nullopt = unlimited
     int max_steps_per_lead = 1000;                // loop guard
     bool auto_complete = true;
-    std::string default_region = "US";            // for phone-number normalization
-    Json extra = Json::object();                  // unknown keys, kept for round trip
+    std::string default_region = "US";  // for phone-number normalization
+    Json extra = Json::object();        // unknown keys, kept for round trip
 };
 
 // [SECTION] Graph
@@ -146,7 +154,7 @@ struct HistoryEntry {
     std::string node_id;
     std::string node_type;  // wire name
     std::string label;
-    std::string status;     // e.g. "completed", "stuck", "failed", "waiting"
+    std::string status;  // e.g. "completed", "stuck", "failed", "waiting"
     std::optional<std::string> outcome;
     std::optional<std::string> edge_id;
     std::optional<std::string> edge_label;
@@ -161,7 +169,7 @@ struct HistoryEntry {
 struct Lead {
     std::string id;
     std::string workflow_id;
-    std::string phone_number;               // E.164
+    std::string phone_number;  // E.164
     std::map<std::string, std::string> variables;
     LeadStatus status = LeadStatus::kPending;
     std::optional<std::string> current_node_id;

@@ -14,17 +14,17 @@ namespace leadflow {
 // What kind of failure a Status carries. Shells map these codes (e.g. to HTTP statuses).
 enum class StatusCode {
     kOk = 0,
-    kInvalidArgument,  // malformed input: bad JSON, wrong type, out-of-range value
-    kNotFound,         // a referenced object does not exist
-    kConflict,         // the operation is not allowed in the current state
+    kInvalidArgument,     // malformed input: bad JSON, wrong type, out-of-range value
+    kNotFound,            // a referenced object does not exist
+    kConflict,            // the operation is not allowed in the current state
     kFailedPrecondition,  // the input is well formed but cannot be processed (e.g. invalid graph)
-    kInternal,         // a bug: an invariant did not hold
+    kInternal,            // a bug: an invariant did not hold
 };
 
 // Status: ok, or a code with a human-readable message (which names the offending field when
 // the failure is about a field, e.g. "nodes[2].config.duration_value: must be a number").
 class Status {
-public:
+  public:
     Status() = default;
     Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
@@ -42,7 +42,7 @@ public:
     StatusCode code() const { return code_; }
     const std::string& message() const { return message_; }
 
-private:
+  private:
     StatusCode code_ = StatusCode::kOk;
     std::string message_;
 };
@@ -51,8 +51,8 @@ private:
 // of a failed result is a programming error.
 template <typename T>
 class Result {
-public:
-    Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  public:
+    Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design
     Result(Status status) : data_(std::move(status)) {}  // NOLINT: implicit by design
 
     bool ok() const { return std::holds_alternative<T>(data_); }
@@ -67,7 +67,7 @@ public:
     // The failure; Status::ok() when the result holds a value.
     Status status() const { return ok() ? Status::ok() : std::get<Status>(data_); }
 
-private:
+  private:
     std::variant<T, Status> data_;
 };
 
