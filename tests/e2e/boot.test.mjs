@@ -1,0 +1,120 @@
+// tests/e2e/boot.test.mjs — the editor boots in headless Chromium, and the automation API
+// loads, reads back and validates graphs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveStatic, launchBrowser, openEditor, readFixture, frames, distDir, distExists } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
+  server = await serveStatic(distDir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+});
+
+test('boots, draws a non-blank frame and logs no console errors', async () => {
+  const { page, errors } = await openEditor(browser.context, server.url);
+  await frames(page, 3);
+  const png = await page.screenshot();
+  // Decode nothing fancy: count distinct colours on a grid of pixels via a canvas in the page.
+  const distinct = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let y = 0; y < c.height; y += 7) {
+      for (let x = 0; x < c.width; x += 7) {
+        const i = (y * c.width + x) * 4;
+        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+    }
+    return colours.size;
+  }, png.toString('base64'));
+  assert.ok(distinct > 20, `screenshot looks blank (${distinct} distinct colours)`);
+  const stats = await page.evaluate(() => window.leadflow.frameStats());
+  assert.ok(stats.frames >= 3, 'frames are being drawn');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('loadGraph / getGraph round-trips every reference workflow', async () => {
+  const { page, errors } = await openEditor(browser.context, server.url);
+  for (const name of ['lead_nurture.json', 'reengagement_drip.json', 'conditional_followup.json']) {
+    const fixture = JSON.parse(readFixture(name));
+    const result = await page.evaluate((text) => window.leadflow.loadGraph(text), JSON.stringify(fixture));
+    assert.deepEqual(result, { ok: true }, name);
+    const back = await page.evaluate(() => window.leadflow.getGraph());
+    assert.deepEqual(back.nodes, fixture.nodes, name);
+    assert.deepEqual(back.edges, fixture.edges, name);
+    assert.equal(back.workflow.title, fixture.workflow.title, name);
+    const report = await page.evaluate(() => window.leadflow.validate());
+    assert.equal(report.valid, true, `${name}: ${JSON.stringify(report.errors)}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('loadGraph rejects bad input with a clear error and keeps the current graph', async () => {
+  const { page } = await openEditor(browser.context, server.url);
+  await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('conditional_followup.json'));
+  const bad = await page.evaluate(() => window.leadflow.loadGraph('{"nodes": [{"id": 5}]'));
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /\S/);
+  const typed = await page.evaluate(() =>
+    window.leadflow.loadGraph({ nodes: [{ id: 'n', node_type: 'TIME', position_x: 'left' }], edges: [] }));
+  assert.equal(typed.ok, false);
+  assert.match(typed.error, /position_x/);
+  const graph = await page.evaluate(() => window.leadflow.getGraph());
+  assert.equal(graph.nodes.length, JSON.parse(readFixture('conditional_followup.json')).nodes.length);
+  await page.close();
+});
+
+test('validate reports diagnostics of an invalid graph', async () => {
+  const { page } = await openEditor(browser.context, server.url);
+  await page.evaluate(() => window.leadflow.loadGraph({
+    nodes: [{ id: 'node_a', node_type: 'VOICE_CALL', label: 'Call', position_x: 0, position_y: 0, config: {} }],
+    edges: [],
+  }));
+  const report = await page.evaluate(() => window.leadflow.validate());
+  assert.equal(report.valid, false);
+  const codes = report.errors.map((d) => d.code);
+  assert.ok(codes.includes('VOICE_CALL_MISSING_AGENT'), codes.join(','));
+  assert.ok(codes.includes('MISSING_OUTGOING_EDGE'), codes.join(','));
+  assert.ok(report.errors.every((d) => d.node_id === 'node_a' || d.node_id === undefined));
+  await page.close();
+});
+
+test('HiDPI: the drawing buffer follows devicePixelRatio and the window size', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 900, height: 600 });
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Emulation.setDeviceMetricsOverride', {
+    width: 900, height: 600, deviceScaleFactor: 2, mobile: false,
+  });
+  await page.goto(server.url + '?fresh');
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  await frames(page, 2);
+  let size = await page.evaluate(() => [document.getElementById('canvas').width, document.getElementById('canvas').height]);
+  assert.deepEqual(size, [1800, 1200]);
+  await cdp.send('Emulation.setDeviceMetricsOverride', {
+    width: 700, height: 500, deviceScaleFactor: 2, mobile: false,
+  });
+  await frames(page, 3);
+  size = await page.evaluate(() => [document.getElementById('canvas').width, document.getElementById('canvas').height]);
+  assert.deepEqual(size, [1400, 1000]);
+  const p = await page.evaluate(() => window.leadflow.probe());
+  assert.equal(p.pixel_ratio, 2);
+  await page.close();
+});

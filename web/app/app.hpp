@@ -1,0 +1,113 @@
+// web/app/app.hpp — the browser editor's UI state and the per-window draw functions (one file
+// per window or feature: editor_canvas, inspector, palette, validation_panel, templates, io).
+// Everything here runs inside the ImGui frame; model logic lives in editor.hpp and the core.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "editor.hpp"
+#include "fonts.hpp"
+#include "leadflow/validate.hpp"
+
+namespace leadflow::web {
+
+// Frame build time (ImGui NewFrame → Render) statistics, for the automation API and bench.
+struct FrameStats {
+    double last_ms = 0;
+    double samples[120] = {};
+    int count = 0;
+    std::uint64_t frames = 0;
+    int nodes_drawn = 0;
+    int edges_drawn = 0;
+    bool simple_lod = false;
+    void add(double ms);
+    double average_ms() const;
+};
+
+struct AppState {
+    Editor editor{1};
+    Fonts fonts;
+    float pixel_ratio = 1.0f;
+    Rect canvas_screen;  // the canvas area this frame, device pixels
+
+    // Live validation (re-run when the graph's structure changes).
+    std::vector<Diagnostic> diagnostics;
+    std::uint64_t validated_version = 0;
+    std::unordered_map<std::string, Severity> node_marks;  // worst severity per node
+    std::unordered_map<std::string, Severity> edge_marks;
+
+    // Clipboard: our own copy, and text the browser's paste event delivered this frame.
+    std::string internal_clipboard;
+    std::optional<std::string> pasted_text;
+    std::string text_clipboard;  // ImGui text fields' clipboard (backing store)
+
+    // Requests raised by menus, panels and the automation API, served by the canvas.
+    bool request_fit = false;
+    std::optional<std::string> focus_node;
+    std::optional<std::string> focus_edge;
+    bool show_minimap = true;
+    bool show_help = false;
+
+    // Status line (bottom of the canvas): message and when it expires (ms).
+    std::string status;
+    double status_until = 0;
+    void notify(const std::string& message, double seconds = 4.0);
+
+    // Autosave bookkeeping.
+    std::uint64_t saved_version = 0;
+    double last_change_ms = 0;
+    std::uint64_t seen_version = 0;
+
+    // Screen rectangles of named widgets (CSS pixels), for end-to-end tests.
+    std::map<std::string, Rect> probes;
+    void probe(const std::string& name);  // records ImGui's last item
+
+    FrameStats stats;
+};
+
+// [SECTION] Frame
+// Draws the whole UI for one frame (menus, panels, canvas) and runs the per-frame services
+// (validation, autosave).
+void draw_app(AppState& app);
+
+// [SECTION] Windows (one file each)
+void draw_canvas(AppState& app);            // editor_canvas.cpp
+void draw_palette(AppState& app);           // palette.cpp
+void draw_inspector(AppState& app);         // inspector.cpp
+void draw_validation_panel(AppState& app);  // validation_panel.cpp
+// Runs validation if the graph's structure changed since the last run.
+void update_validation(AppState& app);
+
+// [SECTION] Templates (templates.cpp): the three reference workflows of SPEC §5.
+struct Template {
+    const char* name;
+    const char* json;
+};
+const std::vector<Template>& templates();
+void draw_templates_menu(AppState& app);
+
+// [SECTION] Import / export / autosave (io.cpp)
+constexpr const char* kAutosaveKey = "leadflow.editor.autosave.v1";
+// Loads graph JSON text. On failure the editor is unchanged and the error is returned.
+Status load_graph_text(AppState& app, const std::string& text, bool undoable,
+                       const std::string& label);
+std::string graph_text(const AppState& app, bool pretty);
+void export_file(AppState& app);
+void import_file(AppState& app);
+// Saves to localStorage one second after the last change.
+void autosave_tick(AppState& app);
+// Restores the autosaved graph; false when there is none (or it does not parse).
+bool restore_autosave(AppState& app);
+
+// [SECTION] Clipboard and shortcuts (editor_canvas.cpp)
+void copy_selection(AppState& app);
+void paste_clipboard(AppState& app);
+// Adds a node of `t` at the centre of the view.
+void add_node_at_view_center(AppState& app, NodeType t);
+
+}  // namespace leadflow::web

@@ -1,0 +1,548 @@
+// web/app/editor_canvas.cpp — the workflow canvas: pan and zoom, node cards with pins, edge
+// curves with labels, selection, moving, connecting, clipboard, validation markers, minimap.
+//
+// Index:
+//   [SECTION] State and helpers
+//   [SECTION] Clipboard and adding nodes
+//   [SECTION] Input
+//   [SECTION] Drawing
+//   [SECTION] Minimap
+//   [SECTION] Entry point
+//
+// Large graphs: nodes and edges outside the view are culled; below a readable text size the
+// cards are drawn as plain coloured boxes and edges as lines (level of detail).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.hpp"
+#include "platform.hpp"
+
+namespace leadflow::web {
+namespace {
+
+// [SECTION] State and helpers
+
+enum class Drag { kNone, kPan, kMove, kConnect, kBox, kMinimap };
+
+struct CanvasState {
+    Drag drag = Drag::kNone;
+    Vec2 press_screen;
+    bool moved = false;
+    int connect_node = -1;
+    int connect_pin = -1;
+    std::vector<std::pair<std::string, Vec2>> move_origins;
+    std::uint64_t entry_version = 0;
+    std::optional<std::string> entry_node;
+};
+CanvasState g_canvas;
+
+constexpr float kWorldTextSize = 13.0f;
+constexpr float kMinReadableText = 5.0f;  // device pixels; below this, no text (LOD)
+constexpr ImU32 kBodyColor = IM_COL32(40, 42, 48, 245);
+constexpr ImU32 kTextColor = IM_COL32(235, 236, 240, 255);
+constexpr ImU32 kDimTextColor = IM_COL32(165, 170, 182, 255);
+constexpr ImU32 kSelectColor = IM_COL32(90, 190, 255, 255);
+constexpr ImU32 kErrorColor = IM_COL32(240, 80, 80, 255);
+constexpr ImU32 kWarningColor = IM_COL32(240, 170, 60, 255);
+constexpr ImU32 kEdgeColor = IM_COL32(150, 156, 170, 220);
+constexpr ImU32 kPinColor = IM_COL32(200, 204, 214, 255);
+
+ImVec2 im(Vec2 v) {
+    return {v.x, v.y};
+}
+Vec2 vec(ImVec2 v) {
+    return {v.x, v.y};
+}
+
+Vec2 canvas_center(const AppState& app) {
+    return {(app.canvas_screen.min.x + app.canvas_screen.max.x) / 2,
+            (app.canvas_screen.min.y + app.canvas_screen.max.y) / 2};
+}
+
+ImU32 mark_color(const std::unordered_map<std::string, Severity>& marks, const std::string& id,
+                 ImU32 fallback) {
+    auto it = marks.find(id);
+    if (it == marks.end()) return fallback;
+    return it->second == Severity::kError ? kErrorColor : kWarningColor;
+}
+
+}  // namespace
+
+// [SECTION] Clipboard and adding nodes
+
+void copy_selection(AppState& app) {
+    if (app.editor.selected_nodes().empty()) return;
+    app.internal_clipboard = app.editor.copy_selection();
+    platform::set_clipboard_text(app.internal_clipboard);
+    app.notify("Copied " + std::to_string(app.editor.selected_nodes().size()) + " node(s)");
+}
+
+void paste_clipboard(AppState& app) {
+    std::string text = app.pasted_text ? *app.pasted_text : app.internal_clipboard;
+    app.pasted_text.reset();
+    if (text.empty()) return;
+    // Paste under the mouse when it is over the canvas, else at the view centre.
+    Vec2 at_screen = vec(ImGui::GetIO().MousePos);
+    if (!app.canvas_screen.contains(at_screen)) at_screen = canvas_center(app);
+    const Vec2 at = app.editor.camera.screen_to_world(at_screen);
+    Result<std::size_t> r = app.editor.paste(text, at);
+    if (!r.ok()) {
+        app.notify("Paste failed: " + r.status().message(), 8.0);
+    } else {
+        app.notify("Pasted " + std::to_string(*r) + " node(s)");
+    }
+}
+
+void add_node_at_view_center(AppState& app, NodeType t) {
+    Vec2 at = app.editor.camera.screen_to_world(canvas_center(app));
+    at = at - Vec2{kNodeWidth / 2, 30};
+    // Nudge down-right while the spot is taken, so repeated adds don't stack exactly.
+    for (int i = 0; i < 50; ++i) {
+        bool taken = false;
+        for (const Node& n : app.editor.graph().nodes) {
+            if (std::abs(n.position_x - std::round(at.x)) < 8 &&
+                std::abs(n.position_y - std::round(at.y)) < 8) {
+                taken = true;
+                break;
+            }
+        }
+        if (!taken) break;
+        at = at + Vec2{30, 30};
+    }
+    app.editor.add_node(t, at);
+}
+
+namespace {
+
+// [SECTION] Input
+
+void handle_wheel(AppState& app, Vec2 mouse) {
+    ImGuiIO& io = ImGui::GetIO();
+    Camera& cam = app.editor.camera;
+    const float step = 60.0f * app.pixel_ratio;
+    if (io.MouseWheelH != 0.0f && !io.KeyCtrl) {
+        cam.pan = cam.pan + Vec2{io.MouseWheelH * step, io.MouseWheel * step};
+    } else if (io.MouseWheel != 0.0f && io.KeyShift && !io.KeyCtrl) {
+        cam.pan = cam.pan + Vec2{io.MouseWheel * step, 0};
+    } else if (io.MouseWheel != 0.0f) {
+        cam.zoom_at(mouse, std::pow(1.15f, io.MouseWheel));
+    }
+}
+
+void begin_press(AppState& app, Vec2 mouse) {
+    Editor& ed = app.editor;
+    const GraphIndex& idx = ed.index();
+    const ImGuiIO& io = ImGui::GetIO();
+    const Vec2 world = ed.camera.screen_to_world(mouse);
+    const Hit hit = idx.hit_test(ed.graph(), world, 4.0f * app.pixel_ratio / ed.camera.scale());
+    g_canvas.press_screen = mouse;
+    g_canvas.moved = false;
+    switch (hit.kind) {
+        case Hit::kOutputPin:
+            g_canvas.drag = Drag::kConnect;
+            g_canvas.connect_node = hit.node;
+            g_canvas.connect_pin = hit.pin;
+            break;
+        case Hit::kNode:
+        case Hit::kInputPin: {
+            const std::string& id = ed.graph().nodes[static_cast<std::size_t>(hit.node)].id;
+            if (io.KeyShift) {
+                ed.select_node(id, true);
+            } else if (!ed.is_selected_node(id)) {
+                ed.select_node(id, false);
+            }
+            g_canvas.drag = ed.is_selected_node(id) ? Drag::kMove : Drag::kNone;
+            break;
+        }
+        case Hit::kEdge:
+            ed.select_edge(ed.graph().edges[static_cast<std::size_t>(hit.edge)].id, io.KeyShift);
+            g_canvas.drag = Drag::kNone;
+            break;
+        case Hit::kNone:
+            g_canvas.drag = io.KeyShift ? Drag::kBox : Drag::kPan;
+            break;
+    }
+}
+
+void update_drag(AppState& app, Vec2 mouse) {
+    Editor& ed = app.editor;
+    const ImGuiIO& io = ImGui::GetIO();
+    const Vec2 delta_screen = mouse - g_canvas.press_screen;
+    const float threshold = 3.0f * app.pixel_ratio;
+    if (!g_canvas.moved && std::hypot(delta_screen.x, delta_screen.y) >= threshold) {
+        g_canvas.moved = true;
+        if (g_canvas.drag == Drag::kMove) {
+            ed.begin_change();
+            g_canvas.move_origins.clear();
+            for (const Node& n : ed.graph().nodes) {
+                if (ed.is_selected_node(n.id)) {
+                    g_canvas.move_origins.push_back(
+                        {n.id,
+                         {static_cast<float>(n.position_x), static_cast<float>(n.position_y)}});
+                }
+            }
+        }
+    }
+    if (!g_canvas.moved) return;
+    switch (g_canvas.drag) {
+        case Drag::kPan:
+            ed.camera.pan = ed.camera.pan + vec(io.MouseDelta);
+            break;
+        case Drag::kMove: {
+            const Vec2 d = delta_screen * (1.0f / ed.camera.scale());
+            const GraphIndex& idx = ed.index();
+            Graph& g = ed.live_graph();
+            for (const auto& [id, origin] : g_canvas.move_origins) {
+                const int i = idx.node_index(id);
+                if (i < 0) continue;
+                g.nodes[static_cast<std::size_t>(i)].position_x = std::round(origin.x + d.x);
+                g.nodes[static_cast<std::size_t>(i)].position_y = std::round(origin.y + d.y);
+            }
+            ed.touch(false);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+void end_press(AppState& app, Vec2 mouse) {
+    Editor& ed = app.editor;
+    switch (g_canvas.drag) {
+        case Drag::kPan:
+            if (!g_canvas.moved) ed.clear_selection();
+            break;
+        case Drag::kMove:
+            if (g_canvas.moved) ed.end_change("Move");
+            break;
+        case Drag::kBox:
+            if (g_canvas.moved) {
+                ed.select_in_rect(
+                    Rect::from_corners(ed.camera.screen_to_world(g_canvas.press_screen),
+                                       ed.camera.screen_to_world(mouse)),
+                    true);
+            }
+            break;
+        case Drag::kConnect: {
+            const GraphIndex& idx = ed.index();
+            const Hit hit = idx.hit_test(ed.graph(), ed.camera.screen_to_world(mouse),
+                                         4.0f * app.pixel_ratio / ed.camera.scale());
+            if (hit.node >= 0 && hit.node != g_canvas.connect_node &&
+                (hit.kind == Hit::kNode || hit.kind == Hit::kInputPin)) {
+                const std::string from =
+                    ed.graph().nodes[static_cast<std::size_t>(g_canvas.connect_node)].id;
+                const std::string to = ed.graph().nodes[static_cast<std::size_t>(hit.node)].id;
+                Result<std::string> r = ed.connect(from, g_canvas.connect_pin, to);
+                if (!r.ok()) app.notify("Cannot connect: " + r.status().message());
+            } else if (hit.node >= 0 && hit.node == g_canvas.connect_node &&
+                       hit.kind != Hit::kOutputPin) {
+                // A self-loop is legal in the model (validation flags zero-time cycles).
+                const std::string id = ed.graph().nodes[static_cast<std::size_t>(hit.node)].id;
+                Result<std::string> r = ed.connect(id, g_canvas.connect_pin, id);
+                if (!r.ok()) app.notify("Cannot connect: " + r.status().message());
+            }
+            break;
+        }
+        default:
+            break;
+    }
+    g_canvas.drag = Drag::kNone;
+}
+
+// [SECTION] Drawing
+
+struct DrawContext {
+    ImDrawList* dl;
+    const Camera& cam;
+    float scale;
+    float text_px;
+    ImFont* font;
+    float font_size;
+    bool simple;
+};
+
+void draw_text_clipped(const DrawContext& c, Vec2 pos, ImU32 col, const std::string& text,
+                       float max_width, float size_factor = 1.0f) {
+    if (text.empty() || c.simple) return;
+    const ImVec4 clip{pos.x, pos.y - c.font_size, pos.x + max_width, pos.y + c.font_size * 2};
+    c.dl->AddText(c.font, c.font_size * size_factor, im(pos), col, text.data(),
+                  text.data() + text.size(), 0.0f, &clip);
+}
+
+void draw_edges(AppState& app, const DrawContext& c, const Rect& visible) {
+    Editor& ed = app.editor;
+    const Graph& g = ed.graph();
+    const GraphIndex& idx = ed.index();
+    int drawn = 0;
+    for (int e = 0; e < static_cast<int>(g.edges.size()); ++e) {
+        Curve curve;
+        if (!idx.edge_curve_world(g, e, &curve)) continue;
+        if (!curve.bounds().overlaps(visible)) continue;
+        ++drawn;
+        const Edge& edge = g.edges[static_cast<std::size_t>(e)];
+        const bool selected = ed.is_selected_edge(edge.id);
+        ImU32 col = mark_color(app.edge_marks, edge.id, kEdgeColor);
+        if (selected) col = kSelectColor;
+        const Vec2 p0 = c.cam.world_to_screen(curve.p0), p3 = c.cam.world_to_screen(curve.p3);
+        const float thickness = std::max(1.0f, (selected ? 3.0f : 1.8f) * std::min(c.scale, 2.0f));
+        if (c.simple) {
+            c.dl->AddLine(im(p0), im(p3), col, 1.0f);
+            continue;
+        }
+        const Vec2 p1 = c.cam.world_to_screen(curve.p1), p2 = c.cam.world_to_screen(curve.p2);
+        c.dl->AddBezierCubic(im(p0), im(p1), im(p2), im(p3), col, thickness, 20);
+        // Arrow head at the target.
+        const float a = 6.0f * c.scale;
+        c.dl->AddTriangleFilled({p3.x - a, p3.y - a * 0.6f}, {p3.x - a, p3.y + a * 0.6f}, im(p3),
+                                col);
+        if (!is_unlabelled(edge)) {
+            const Vec2 mid = c.cam.world_to_screen(curve.at(0.5f));
+            const std::string& label = *edge.label;
+            const float size = c.font_size * 0.85f;
+            const ImVec2 ts = c.font->CalcTextSizeA(size, 1e9f, 0.0f, label.c_str());
+            const ImVec2 tl{mid.x - ts.x / 2 - 3, mid.y - ts.y / 2 - 1};
+            c.dl->AddRectFilled(tl, {tl.x + ts.x + 6, tl.y + ts.y + 2}, IM_COL32(28, 29, 33, 230),
+                                3.0f);
+            c.dl->AddText(c.font, size, {tl.x + 3, tl.y + 1},
+                          selected ? kSelectColor : kDimTextColor, label.c_str());
+        }
+    }
+    app.stats.edges_drawn = drawn;
+}
+
+void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
+    Editor& ed = app.editor;
+    const Graph& g = ed.graph();
+    const GraphIndex& idx = ed.index();
+    int drawn = 0;
+    for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
+        const Rect wr = idx.node_rect(g, i);
+        if (!wr.overlaps(visible)) continue;
+        ++drawn;
+        const Node& n = g.nodes[static_cast<std::size_t>(i)];
+        const NodeKind& kind = kind_of(n.type);
+        const Vec2 a = c.cam.world_to_screen(wr.min), b = c.cam.world_to_screen(wr.max);
+        const bool selected = ed.is_selected_node(n.id);
+        const ImU32 mark = mark_color(app.node_marks, n.id, 0);
+        if (c.simple) {
+            c.dl->AddRectFilled(im(a), im(b), kind.color);
+            if (selected || mark) {
+                c.dl->AddRect(im(a), im(b), selected ? kSelectColor : mark, 0.0f, 0, 2.0f);
+            }
+            continue;
+        }
+        const float s = c.scale;
+        const float rounding = 5.0f * s;
+        c.dl->AddRectFilled(im(a), im(b), kBodyColor, rounding);
+        c.dl->AddRectFilled(im(a), {b.x, a.y + kHeaderHeight * s}, kind.color, rounding,
+                            ImDrawFlags_RoundCornersTop);
+        if (g_canvas.entry_node && *g_canvas.entry_node == n.id) {
+            c.dl->AddRectFilled({a.x - 4 * s, a.y}, {a.x - 1 * s, b.y},
+                                IM_COL32(90, 220, 120, 255));
+        }
+        const float pad = 8.0f * s;
+        const float line = c.font_size;
+        draw_text_clipped(c, {a.x + pad, a.y + (kHeaderHeight * s - line) / 2}, kTextColor,
+                          n.label.empty() ? std::string(kind.title) : n.label,
+                          (b.x - a.x) - 2 * pad);
+        const NodeShape& shape = idx.shape(i);
+        draw_text_clipped(c, {a.x + pad, a.y + kHeaderHeight * s + (kSummaryHeight * s - line) / 2},
+                          kDimTextColor, shape.summary, (b.x - a.x) - 2 * pad, 0.9f);
+        // Output pins with their labels (right-aligned next to the pin).
+        for (int p = 0; p < static_cast<int>(shape.pins.size()); ++p) {
+            const Vec2 pc = c.cam.world_to_screen(idx.output_pin_world(g, i, p));
+            c.dl->AddCircleFilled(im(pc), kPinRadius * s, kPinColor, 10);
+            const std::string& label = shape.pins[static_cast<std::size_t>(p)].label;
+            const float size = c.font_size * 0.85f;
+            const float w = c.font->CalcTextSizeA(size, 1e9f, 0.0f, label.c_str()).x;
+            c.dl->AddText(c.font, size, {pc.x - kPinRadius * s - 4 * s - w, pc.y - size / 2},
+                          kDimTextColor, label.c_str());
+        }
+        const Vec2 in = c.cam.world_to_screen(idx.input_pin_world(g, i));
+        c.dl->AddCircleFilled(im(in), kPinRadius * s, kPinColor, 10);
+        if (mark) {
+            c.dl->AddRect(im(a), im(b), mark, rounding, 0, 2.0f * std::min(s, 1.5f));
+            const Vec2 badge{b.x - 9 * s, a.y + kHeaderHeight * s / 2};
+            c.dl->AddCircleFilled(im(badge), 7 * s, mark, 12);
+            c.dl->AddText(c.font, c.font_size,
+                          {badge.x - c.font_size * 0.14f, badge.y - c.font_size / 2},
+                          IM_COL32(20, 20, 20, 255), "!");
+        }
+        if (selected) {
+            c.dl->AddRect({a.x - 2, a.y - 2}, {b.x + 2, b.y + 2}, kSelectColor, rounding, 0,
+                          2.5f * std::min(std::max(s, 0.8f), 1.5f));
+        }
+    }
+    app.stats.nodes_drawn = drawn;
+}
+
+// [SECTION] Minimap
+
+// Returns true when the minimap took the mouse this frame.
+bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed) {
+    Editor& ed = app.editor;
+    const Graph& g = ed.graph();
+    if (!app.show_minimap || g.nodes.empty()) return false;
+    const float r = app.pixel_ratio;
+    const Rect& cs = app.canvas_screen;
+    const Rect box{{cs.max.x - 210 * r, cs.max.y - 150 * r},
+                   {cs.max.x - 10 * r, cs.max.y - 10 * r}};
+    if (box.min.x < cs.min.x + 50 * r || box.min.y < cs.min.y + 50 * r) return false;
+    const GraphIndex& idx = ed.index();
+    Rect world = idx.bounds(g);
+    const Rect view = ed.camera.visible_world(cs);
+    world.include(view.min);
+    world.include(view.max);
+    const float k = std::min(box.width() / std::max(1.0f, world.width()),
+                             box.height() / std::max(1.0f, world.height()));
+    const Vec2 off{box.min.x + (box.width() - world.width() * k) / 2,
+                   box.min.y + (box.height() - world.height() * k) / 2};
+    auto to_map = [&](Vec2 w) { return off + (w - world.min) * k; };
+    dl->AddRectFilled(im(box.min), im(box.max), IM_COL32(22, 23, 27, 225), 4.0f);
+    // At most ~2,000 dots keep the minimap cheap on huge graphs.
+    const std::size_t stride = std::max<std::size_t>(1, g.nodes.size() / 2000);
+    for (std::size_t i = 0; i < g.nodes.size(); i += stride) {
+        const Rect nr = idx.node_rect(g, static_cast<int>(i));
+        Vec2 a = to_map(nr.min), b = to_map(nr.max);
+        b.x = std::max(b.x, a.x + 1.5f);
+        b.y = std::max(b.y, a.y + 1.5f);
+        dl->AddRectFilled(im(a), im(b), kind_of(g.nodes[i].type).color);
+    }
+    dl->AddRect(im(to_map(view.min)), im(to_map(view.max)), kSelectColor, 0.0f, 0, 1.5f);
+    dl->AddRect(im(box.min), im(box.max), IM_COL32(80, 84, 96, 255), 4.0f);
+    const bool over = box.contains(mouse);
+    if ((over && mouse_pressed) || g_canvas.drag == Drag::kMinimap) {
+        if (mouse_pressed) g_canvas.drag = Drag::kMinimap;
+        if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+            ed.camera.center_on(world.min + (mouse - off) * (1.0f / k), cs);
+        } else {
+            g_canvas.drag = Drag::kNone;
+        }
+        return true;
+    }
+    return over;
+}
+
+void serve_focus_requests(AppState& app) {
+    Editor& ed = app.editor;
+    const GraphIndex& idx = ed.index();
+    auto focus_point = [&](Vec2 w) {
+        if (ed.camera.zoom < 0.75f) ed.camera.zoom = 1.0f;
+        ed.camera.center_on(w, app.canvas_screen);
+    };
+    if (app.focus_node) {
+        const int i = idx.node_index(*app.focus_node);
+        if (i >= 0) {
+            const Rect r = idx.node_rect(ed.graph(), i);
+            focus_point({(r.min.x + r.max.x) / 2, (r.min.y + r.max.y) / 2});
+            ed.select_node(*app.focus_node, false);
+        }
+        app.focus_node.reset();
+    }
+    if (app.focus_edge) {
+        const int e = idx.edge_index(*app.focus_edge);
+        Curve c;
+        if (e >= 0 && idx.edge_curve_world(ed.graph(), e, &c)) focus_point(c.at(0.5f));
+        if (e >= 0) ed.select_edge(*app.focus_edge, false);
+        app.focus_edge.reset();
+    }
+}
+
+}  // namespace
+
+// [SECTION] Entry point
+
+void draw_canvas(AppState& app) {
+    Editor& ed = app.editor;
+    const Rect& cs = app.canvas_screen;
+    ed.camera.origin = {0, 0};
+    if (app.request_fit && cs.width() > 1 && cs.height() > 1) {
+        ed.fit_view(cs);
+        app.request_fit = false;
+    }
+    serve_focus_requests(app);
+    if (g_canvas.entry_version != ed.structure_version()) {
+        g_canvas.entry_node = resolve_entry_node(ed.graph());
+        g_canvas.entry_version = ed.structure_version();
+    }
+
+    ImGui::SetNextWindowPos(im(cs.min));
+    ImGui::SetNextWindowSize({cs.width(), cs.height()});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {0, 0});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground |
+                                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                   ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav;
+    ImGui::Begin("##canvas", nullptr, flags);
+    ImGui::PopStyleVar(2);
+    ImGui::InvisibleButton("canvas", {std::max(1.0f, cs.width()), std::max(1.0f, cs.height())},
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                               ImGuiButtonFlags_MouseButtonMiddle);
+    app.probe("canvas");
+    const bool hovered = ImGui::IsItemHovered();
+    const bool active = ImGui::IsItemActive();
+    const Vec2 mouse = vec(ImGui::GetIO().MousePos);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+
+    const float text_px = kWorldTextSize * ed.camera.scale();
+    DrawContext c{dl,
+                  ed.camera,
+                  ed.camera.scale(),
+                  text_px,
+                  app.fonts.for_size(text_px),
+                  text_px,
+                  text_px < kMinReadableText * app.pixel_ratio};
+    app.stats.simple_lod = c.simple;
+    const Rect visible = ed.camera.visible_world(cs);
+    draw_edges(app, c, visible);
+    draw_nodes(app, c, visible);
+
+    // Previews of the gesture in progress.
+    if (g_canvas.drag == Drag::kConnect && g_canvas.connect_node >= 0 &&
+        g_canvas.connect_node < static_cast<int>(ed.graph().nodes.size())) {
+        const Vec2 from = ed.camera.world_to_screen(
+            ed.index().output_pin_world(ed.graph(), g_canvas.connect_node, g_canvas.connect_pin));
+        const Curve curve = edge_curve(from, mouse);
+        dl->AddBezierCubic(im(curve.p0), im(curve.p1), im(curve.p2), im(curve.p3), kSelectColor,
+                           2.0f * app.pixel_ratio, 20);
+    }
+    if (g_canvas.drag == Drag::kBox && g_canvas.moved) {
+        dl->AddRectFilled(im(g_canvas.press_screen), im(mouse), IM_COL32(90, 190, 255, 40));
+        dl->AddRect(im(g_canvas.press_screen), im(mouse), kSelectColor);
+    }
+
+    const bool pressed = hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
+    const bool minimap_took = draw_minimap(app, dl, mouse, pressed && g_canvas.drag == Drag::kNone);
+    if (!minimap_took) {
+        if (hovered) handle_wheel(app, mouse);
+        if (pressed) begin_press(app, mouse);
+        if (g_canvas.drag != Drag::kNone && g_canvas.drag != Drag::kMinimap) {
+            if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+                update_drag(app, mouse);
+            } else {
+                end_press(app, mouse);
+            }
+        }
+        if (active && (ImGui::IsMouseDown(ImGuiMouseButton_Middle) ||
+                       ImGui::IsMouseDown(ImGuiMouseButton_Right))) {
+            ed.camera.pan = ed.camera.pan + vec(ImGui::GetIO().MouseDelta);
+        }
+    }
+
+    // Status line.
+    char info[160];
+    std::snprintf(info, sizeof info, "%.0f%%  ·  %zu nodes  ·  %zu edges", ed.camera.zoom * 100.0,
+                  ed.graph().nodes.size(), ed.graph().edges.size());
+    std::string line = info;
+    if (!app.status.empty() && platform::now_ms() < app.status_until) line += "  ·  " + app.status;
+    const float pad = 8.0f * app.pixel_ratio;
+    dl->AddText({cs.min.x + pad, cs.max.y - ImGui::GetFontSize() - pad}, kDimTextColor,
+                line.c_str());
+    ImGui::End();
+}
+
+}  // namespace leadflow::web

@@ -1,0 +1,43 @@
+// web/app/fonts.cpp — see fonts.hpp.
+#include "fonts.hpp"
+
+#include <imgui.h>
+
+#include "embedded_assets.hpp"
+#include "geometry.hpp"
+
+namespace leadflow::web {
+
+void Fonts::build(float pixel_ratio) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontConfig cfg;
+    cfg.FontDataOwnedByAtlas = false;  // the bytes are static (embedded)
+    cfg.OversampleH = 2;
+    cfg.OversampleV = 1;
+    auto* data = const_cast<unsigned char*>(assets::kUiFont);
+    const int size = static_cast<int>(assets::kUiFont_size);
+    ui = io.Fonts->AddFontFromMemoryTTF(data, size, 15.0f * pixel_ratio, &cfg);
+    canvas.clear();
+    canvas_sizes.clear();
+    // World text is 13 units high; these cover zoom ≈ 0.5 … 3 sharply.
+    for (float s : {7.0f, 10.0f, 13.0f, 18.0f, 26.0f, 38.0f}) {
+        const float px = s * pixel_ratio;
+        ImFontConfig c = cfg;
+        c.OversampleH = 1;
+        canvas.push_back(io.Fonts->AddFontFromMemoryTTF(data, size, px, &c));
+        canvas_sizes.push_back(px);
+    }
+    io.FontDefault = ui;
+    io.Fonts->Build();
+}
+
+ImFont* Fonts::for_size(float pixel_size) const {
+    const float s = pick_baked_size(canvas_sizes, pixel_size);
+    for (std::size_t i = 0; i < canvas_sizes.size(); ++i) {
+        if (canvas_sizes[i] == s) return canvas[i];
+    }
+    return ui;
+}
+
+}  // namespace leadflow::web

@@ -1,0 +1,86 @@
+// web/app/grid_renderer.cpp — see grid_renderer.hpp.
+#include "grid_renderer.hpp"
+
+#include <GLES3/gl3.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "embedded_assets.hpp"
+
+namespace leadflow::web {
+namespace {
+
+unsigned compile(GLenum kind, const char* source) {
+    const GLuint s = glCreateShader(kind);
+    glShaderSource(s, 1, &source, nullptr);
+    glCompileShader(s);
+    GLint ok = 0;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[1024];
+        glGetShaderInfoLog(s, sizeof log, nullptr, log);
+        std::fprintf(stderr, "grid shader: %s\n", log);
+        glDeleteShader(s);
+        return 0;
+    }
+    return s;
+}
+
+}  // namespace
+
+bool GridRenderer::init() {
+    const GLuint vs = compile(GL_VERTEX_SHADER, reinterpret_cast<const char*>(assets::kGridVert));
+    const GLuint fs = compile(GL_FRAGMENT_SHADER, reinterpret_cast<const char*>(assets::kGridFrag));
+    if (!vs || !fs) return false;
+    program_ = glCreateProgram();
+    glAttachShader(program_, vs);
+    glAttachShader(program_, fs);
+    glLinkProgram(program_);
+    glDeleteShader(vs);
+    glDeleteShader(fs);
+    GLint ok = 0;
+    glGetProgramiv(program_, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        std::fprintf(stderr, "grid shader: link failed\n");
+        return false;
+    }
+    u_origin_ = glGetUniformLocation(program_, "u_origin");
+    u_scale_ = glGetUniformLocation(program_, "u_scale");
+    u_spacing_ = glGetUniformLocation(program_, "u_spacing");
+    u_background_ = glGetUniformLocation(program_, "u_background");
+    u_minor_ = glGetUniformLocation(program_, "u_minor");
+    u_major_ = glGetUniformLocation(program_, "u_major");
+    glGenVertexArrays(1, &vao_);
+    return true;
+}
+
+void GridRenderer::draw(const Camera& camera, const Rect& canvas, int fb_height) {
+    if (!program_) return;
+    // Minor spacing: 20 world units, multiplied by 5 until lines are at least 8 pixels apart.
+    float spacing = 20.0f;
+    while (spacing * camera.scale() < 8.0f) spacing *= 5.0f;
+    const Vec2 origin = camera.world_to_screen({0, 0});
+    const int x = static_cast<int>(canvas.min.x);
+    const int y = fb_height - static_cast<int>(canvas.max.y);
+    const int w = static_cast<int>(canvas.width());
+    const int h = static_cast<int>(canvas.height());
+    if (w <= 0 || h <= 0) return;
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x, y, w, h);
+    glDisable(GL_BLEND);
+    glUseProgram(program_);
+    glUniform2f(u_origin_, origin.x, static_cast<float>(fb_height) - origin.y);
+    glUniform1f(u_scale_, camera.scale());
+    glUniform1f(u_spacing_, spacing);
+    glUniform4f(u_background_, 0.105f, 0.11f, 0.125f, 1.0f);
+    glUniform4f(u_minor_, 0.2f, 0.21f, 0.24f, 1.0f);
+    glUniform4f(u_major_, 0.28f, 0.3f, 0.34f, 1.0f);
+    glBindVertexArray(vao_);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindVertexArray(0);
+    glUseProgram(0);
+    glDisable(GL_SCISSOR_TEST);
+}
+
+}  // namespace leadflow::web

@@ -1,0 +1,57 @@
+// web/app/validation_panel.cpp — live diagnostics of the core's validator (SPEC §1.5); a click
+// focuses the node or edge on the canvas.
+#include <imgui.h>
+
+#include "app.hpp"
+
+namespace leadflow::web {
+
+void draw_validation_panel(AppState& app) {
+    std::size_t errors = 0, warnings = 0;
+    for (const Diagnostic& d : app.diagnostics) {
+        (d.severity == Severity::kError ? errors : warnings)++;
+    }
+    if (errors == 0) {
+        ImGui::TextColored({0.4f, 0.85f, 0.5f, 1.0f}, "Valid: can be activated");
+    } else {
+        ImGui::TextColored({0.95f, 0.35f, 0.35f, 1.0f}, "%zu error(s) block activation", errors);
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("· %zu warning(s)", warnings);
+    ImGui::Separator();
+    if (!ImGui::BeginTable(
+            "diagnostics", 3,
+            ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV)) {
+        return;
+    }
+    ImGui::TableSetupColumn("Severity", ImGuiTableColumnFlags_WidthFixed, 70.0f * app.pixel_ratio);
+    ImGui::TableSetupColumn("Code", ImGuiTableColumnFlags_WidthFixed, 220.0f * app.pixel_ratio);
+    ImGui::TableSetupColumn("Message", ImGuiTableColumnFlags_WidthStretch);
+    int row = 0;
+    for (const Diagnostic& d : app.diagnostics) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        const bool error = d.severity == Severity::kError;
+        ImGui::PushID(row);
+        const ImVec4 col = error ? ImVec4(0.95f, 0.35f, 0.35f, 1) : ImVec4(0.95f, 0.67f, 0.25f, 1);
+        ImGui::PushStyleColor(ImGuiCol_Text, col);
+        if (ImGui::Selectable(error ? "error" : "warning", false,
+                              ImGuiSelectableFlags_SpanAllColumns)) {
+            if (d.node_id)
+                app.focus_node = d.node_id;
+            else if (d.edge_id)
+                app.focus_edge = d.edge_id;
+        }
+        ImGui::PopStyleColor();
+        app.probe("diagnostic/" + std::to_string(row));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(d.code.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", d.message.c_str());
+        ImGui::PopID();
+        ++row;
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace leadflow::web

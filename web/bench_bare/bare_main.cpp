@@ -1,0 +1,50 @@
+// web/bench_bare/bare_main.cpp — a bare Dear ImGui page (one window, same backends and flags as
+// the editor): the baseline scripts/bench compares the editor's time to first frame against.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+namespace {
+GLFWwindow* g_window = nullptr;
+bool g_ready = false;
+
+void frame() {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ImGui::Begin("Bare ImGui");
+    ImGui::Text("Hello from a bare Dear ImGui page.");
+    ImGui::End();
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(g_window, &w, &h);
+    glViewport(0, 0, w, h);
+    glClearColor(0.1f, 0.1f, 0.12f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (!g_ready) {
+        g_ready = true;
+        EM_ASM({
+            window.bareReady = true;
+            window.bareReadyAt = performance.now();
+        });
+    }
+}
+}  // namespace
+
+int main() {
+    glfwInit();
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    g_window = glfwCreateWindow(1280, 720, "bare", nullptr, nullptr);
+    glfwMakeContextCurrent(g_window);
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

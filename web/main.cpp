@@ -1,0 +1,271 @@
+// web/main.cpp — the browser editor's entry point: GLFW + WebGL2 + Dear ImGui set-up, the frame
+// loop (HiDPI and resize handling, grid pass, frame-build timing), and the C functions that the
+// JavaScript automation API (web/js/leadflow.js → window.leadflow) calls.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/app.hpp"
+#include "app/grid_renderer.hpp"
+#include "leadflow/validate.hpp"
+#include "leadflow/wire.hpp"
+#include "platform.hpp"
+
+namespace {
+
+using leadflow::Json;
+using namespace leadflow::web;
+
+GLFWwindow* g_window = nullptr;
+AppState* g_app = nullptr;
+GridRenderer g_grid;
+bool g_ready = false;
+int g_pixel_w = 0, g_pixel_h = 0;
+float g_font_ratio = 0;
+std::string g_result;  // backing store for strings returned to JavaScript
+
+const char* hold(std::string s) {
+    g_result = std::move(s);
+    return g_result.c_str();
+}
+
+// Matches the canvas's drawing buffer to its CSS size × devicePixelRatio, and rebuilds fonts
+// when the ratio changes (moving the window to another screen, browser zoom).
+void sync_canvas_size() {
+    double css_w = 0, css_h = 0;
+    platform::canvas_css_size(&css_w, &css_h);
+    const double dpr = platform::device_pixel_ratio();
+    const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
+    const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
+    if (w != g_pixel_w || h != g_pixel_h) {
+        platform::set_canvas_pixel_size(w, h);
+        g_pixel_w = w;
+        g_pixel_h = h;
+    }
+    const float ratio = static_cast<float>(dpr);
+    if (ratio != g_font_ratio) {
+        if (g_font_ratio != 0) ImGui_ImplOpenGL3_DestroyFontsTexture();
+        g_app->fonts.build(ratio);
+        ImGuiStyle style;
+        ImGui::StyleColorsDark(&style);
+        style.WindowRounding = 4.0f;
+        style.FrameRounding = 3.0f;
+        style.ScaleAllSizes(ratio);
+        ImGui::GetStyle() = style;
+        g_font_ratio = ratio;
+        g_app->pixel_ratio = ratio;
+        g_app->editor.camera.pixel_ratio = ratio;
+    }
+}
+
+void frame() {
+    sync_canvas_size();
+    const double start = platform::now_ms();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    draw_app(*g_app);
+    ImGui::Render();
+    g_app->stats.add(platform::now_ms() - start);
+
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    g_grid.draw(g_app->editor.camera, g_app->canvas_screen, fb_h);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (!g_ready) {
+        g_ready = true;
+        platform::notify_ready();
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+// window.leadflow.loadGraph(json): replaces the graph (not undoable). Returns {"ok": true} or
+// {"ok": false, "error": "…"} as JSON text.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_load_graph(const char* json) {
+    leadflow::Status s = load_graph_text(*g_app, json ? json : "", false, "Load graph");
+    Json out = Json::object();
+    out["ok"] = s.is_ok();
+    if (!s.is_ok()) out["error"] = s.message();
+    if (s.is_ok()) g_app->request_fit = true;
+    return hold(out.dump());
+}
+
+// File import (upload): like loadGraph but one undo step, and reported in the status line.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_import_text(const char* json) {
+    leadflow::Status s = load_graph_text(*g_app, json ? json : "", true, "Import");
+    Json out = Json::object();
+    out["ok"] = s.is_ok();
+    if (!s.is_ok()) out["error"] = s.message();
+    g_app->notify(s.is_ok() ? "Imported graph" : "Import failed: " + s.message(), 8.0);
+    if (s.is_ok()) g_app->request_fit = true;
+    return hold(out.dump());
+}
+
+// window.leadflow.getGraph(): the current graph as wire JSON text.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_get_graph() {
+    return hold(graph_text(*g_app, false));
+}
+
+// window.leadflow.validate(): {"valid", "errors", "warnings"} for the current graph.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_validate() {
+    update_validation(*g_app);
+    return hold(leadflow::validation_report_json(g_app->diagnostics).dump());
+}
+
+// Frame build statistics (bench and tests).
+EMSCRIPTEN_KEEPALIVE const char* leadflow_frame_stats() {
+    const FrameStats& s = g_app->stats;
+    Json out = Json::object();
+    out["last_ms"] = s.last_ms;
+    out["avg_ms"] = s.average_ms();
+    out["samples"] = s.count;
+    out["frames"] = s.frames;
+    out["nodes_drawn"] = s.nodes_drawn;
+    out["edges_drawn"] = s.edges_drawn;
+    out["simple_lod"] = s.simple_lod;
+    out["zoom"] = g_app->editor.camera.zoom;
+    out["nodes"] = g_app->editor.graph().nodes.size();
+    return hold(out.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE void leadflow_fit_view() {
+    g_app->request_fit = true;
+}
+
+// Sets the zoom (1 = 100%) around the canvas centre.
+EMSCRIPTEN_KEEPALIVE void leadflow_set_zoom(double zoom) {
+    const Rect& r = g_app->canvas_screen;
+    g_app->editor.camera.set_zoom_at({(r.min.x + r.max.x) / 2, (r.min.y + r.max.y) / 2},
+                                     static_cast<float>(zoom));
+}
+
+// Where things are on screen, in CSS pixels: named widgets, and the visible nodes with their
+// pins. For end-to-end tests that drive the real mouse.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_ui_probe() {
+    AppState& app = *g_app;
+    const float k = 1.0f / app.pixel_ratio;
+    auto rect_json = [k](const Rect& r) {
+        return Json::array({r.min.x * k, r.min.y * k, r.width() * k, r.height() * k});
+    };
+    Json out = Json::object();
+    out["pixel_ratio"] = app.pixel_ratio;
+    out["canvas"] = rect_json(app.canvas_screen);
+    out["items"] = Json::object();
+    for (const auto& [name, r] : app.probes) out["items"][name] = rect_json(r);
+    out["nodes"] = Json::object();
+    Editor& ed = app.editor;
+    const GraphIndex& idx = ed.index();
+    const Camera& cam = ed.camera;
+    for (int i = 0; i < static_cast<int>(idx.node_count()) && i < 500; ++i) {
+        const Rect w = idx.node_rect(ed.graph(), i);
+        Rect s{cam.world_to_screen(w.min), cam.world_to_screen(w.max)};
+        if (!s.overlaps(app.canvas_screen)) continue;
+        Json n = Json::object();
+        n["rect"] = rect_json(s);
+        const leadflow::web::Vec2 in = cam.world_to_screen(idx.input_pin_world(ed.graph(), i));
+        n["input"] = Json::array({in.x * k, in.y * k});
+        Json pins = Json::object();
+        const auto& shape = idx.shape(i);
+        for (int p = 0; p < static_cast<int>(shape.pins.size()); ++p) {
+            const leadflow::web::Vec2 c =
+                cam.world_to_screen(idx.output_pin_world(ed.graph(), i, p));
+            pins[shape.pins[static_cast<std::size_t>(p)].label] = Json::array({c.x * k, c.y * k});
+        }
+        n["pins"] = pins;
+        out["nodes"][ed.graph().nodes[static_cast<std::size_t>(i)].id] = n;
+    }
+    Json sel = Json::array();
+    for (const std::string& id : ed.selected_nodes()) sel.push_back(id);
+    out["selected_nodes"] = sel;
+    Json sel_e = Json::array();
+    for (const std::string& id : ed.selected_edges()) sel_e.push_back(id);
+    out["selected_edges"] = sel_e;
+    out["zoom"] = cam.zoom;
+    out["can_undo"] = ed.history().can_undo();
+    out["status"] = app.status;
+    return hold(out.dump());
+}
+
+// The browser's copy event asks for the selection as clipboard text.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_copy_selection() {
+    if (g_app->editor.selected_nodes().empty()) return "";
+    return hold(g_app->editor.copy_selection());
+}
+
+// The browser's paste event hands over the clipboard text; the Ctrl+V shortcut uses it.
+EMSCRIPTEN_KEEPALIVE void leadflow_set_paste_text(const char* text) {
+    g_app->pasted_text = std::string(text ? text : "");
+}
+
+EMSCRIPTEN_KEEPALIVE const char* leadflow_autosave_key() {
+    return kAutosaveKey;
+}
+
+// True while an ImGui text field has the keyboard (the browser's copy/cut events then belong
+// to the field, not to the canvas selection).
+EMSCRIPTEN_KEEPALIVE int leadflow_wants_text_input() {
+    return ImGui::GetIO().WantTextInput ? 1 : 0;
+}
+
+}  // extern "C"
+
+int main() {
+    if (!glfwInit()) {
+        std::fprintf(stderr, "glfwInit failed\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    g_window = glfwCreateWindow(64, 64, "Leadflow", nullptr, nullptr);
+    if (!g_window) {
+        std::fprintf(stderr, "glfwCreateWindow failed (WebGL2 unavailable?)\n");
+        return 1;
+    }
+    glfwMakeContextCurrent(g_window);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    // Text fields use the system clipboard: writes go to the browser, reads take the text the
+    // browser's paste event delivered (web/js/leadflow.js), else the last copied text.
+    io.SetClipboardTextFn = [](void*, const char* text) {
+        g_app->text_clipboard = text ? text : "";
+        platform::set_clipboard_text(g_app->text_clipboard);
+    };
+    io.GetClipboardTextFn = [](void*) -> const char* {
+        if (g_app->pasted_text) g_app->text_clipboard = *g_app->pasted_text;
+        return g_app->text_clipboard.c_str();
+    };
+
+    g_app = new AppState();
+    g_app->editor.ids() = IdGenerator(static_cast<std::uint64_t>(emscripten_get_now() * 1000.0) ^
+                                      static_cast<std::uint64_t>(emscripten_random() * 1e12));
+    sync_canvas_size();
+    if (!g_grid.init()) std::fprintf(stderr, "grid shader unavailable; plain background\n");
+
+    if (platform::fresh_start_requested() || !restore_autosave(*g_app)) {
+        load_graph_text(*g_app, templates().front().json, false, "Template");
+    }
+    g_app->saved_version = g_app->editor.version();
+    g_app->request_fit = true;
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

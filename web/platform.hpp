@@ -1,0 +1,34 @@
+// web/platform.hpp — what the editor needs from its host (the browser): clipboard, files,
+// persistent storage, a clock, and canvas sizing. Implemented by platform_emscripten.cpp; the
+// UI code calls only these functions, never the browser directly.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace leadflow::web::platform {
+
+// Milliseconds since page load (monotonic, sub-millisecond resolution).
+double now_ms();
+// Writes text to the system clipboard (best effort: browsers may refuse without a user gesture;
+// the editor keeps its own copy too).
+void set_clipboard_text(const std::string& text);
+// Offers `text` as a file download named `filename` (application/json).
+void download_text(const std::string& filename, const std::string& text);
+// Opens the browser's file picker for a .json file; its content arrives later through the
+// exported leadflow_import_text().
+void request_file_upload();
+// localStorage access. get returns nullopt when the key is absent or storage is unavailable.
+void storage_set(const std::string& key, const std::string& value);
+std::optional<std::string> storage_get(const std::string& key);
+// True when the page URL asks to start from a clean slate (`?fresh`): autosave is not restored.
+bool fresh_start_requested();
+// The canvas's size in CSS pixels and the device pixel ratio.
+void canvas_css_size(double* width, double* height);
+double device_pixel_ratio();
+// Sets the canvas drawing-buffer size (device pixels) and tells GLFW about it.
+void set_canvas_pixel_size(int width, int height);
+// Marks the automation API ready (window.leadflow.ready = true) once the first frame is drawn.
+void notify_ready();
+
+}  // namespace leadflow::web::platform
