@@ -1,0 +1,104 @@
+// leadflow/compiled_graph.hpp — a workflow graph compiled for the engine: dense node and edge
+// indices, pre-parsed node configs and the pre-computed edge choice of SPEC §1.2, so that
+// moving a lead touches arrays, never maps or JSON.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leadflow/calling_window.hpp"
+#include "leadflow/conditions.hpp"
+#include "leadflow/model.hpp"
+#include "leadflow/node_config.hpp"
+#include "leadflow/status.hpp"
+
+namespace leadflow {
+
+// Fixed outcome labels a node can emit, for pre-computed routes.
+enum class RouteLabel : std::uint8_t {
+    kCompleted,
+    kNoAnswer,
+    kBusy,
+    kVoicemail,
+    kFailed,  // = CallOutcome values
+    kTrue,
+    kFalse,  // CONDITIONAL, boolean mode
+    kSuccess,
+    kFailure,  // APPLICATION
+    kNone,     // TIME (no label: default edge only)
+};
+constexpr int kRouteLabelCount = 10;
+
+struct CompiledEdge {
+    std::int32_t from = -1;  // node index
+    std::int32_t to = -1;    // node index
+    std::string label_norm;  // trimmed, upper case; empty = unlabelled
+};
+
+struct CompiledNode {
+    NodeType type = NodeType::kUnknown;
+    // Outgoing edge indices in edge order (position, then list order).
+    std::vector<std::int32_t> out;
+    // SPEC §1.2 applied once per fixed label: the edge taken, or -1 (the lead is stuck).
+    std::array<std::int32_t, kRouteLabelCount> route{};
+    std::int32_t default_edge = -1;  // first unlabelled outgoing edge, or -1
+    // TIME
+    TimeConfig time;
+    int pca_key = -1;  // postcall_analysis: the pca field's key in field_names
+    // CONDITIONAL
+    bool switch_mode = false;
+    bool logic_or = false;
+    std::vector<CompiledCondition> conditions;
+    FieldRef switch_field;
+    // APPLICATION / VOICE_CALL configs are not needed to move a lead; shells read node.config.
+};
+
+class CompiledGraph {
+  public:
+    const Graph& graph() const { return graph_; }
+    const std::vector<CompiledNode>& nodes() const { return nodes_; }
+    const std::vector<CompiledEdge>& edges() const { return edges_; }
+    std::int32_t entry() const { return entry_; }
+    // Names read by conditions and pca fields (FieldRef keys index this table).
+    const std::vector<std::string>& field_names() const { return field_names_; }
+    // The compiled calling window; only meaningful when has_window().
+    const CompiledWindow& window() const { return *window_; }
+    bool has_window() const { return window_.has_value(); }
+    // settings.max_concurrent_calls; -1 = unlimited.
+    int max_concurrent_calls() const { return max_concurrent_; }
+    int max_steps() const { return max_steps_; }
+
+    // Node index by id; -1 when absent.
+    std::int32_t node_index(const std::string& id) const;
+    const std::string& node_id(std::int32_t index) const;
+    const std::string& edge_id(std::int32_t index) const;
+
+    // The edge SPEC §1.2 chooses at node `n` for a dynamic outcome label (switch mode): first
+    // label equal to `label` (trimmed, case-insensitive), else the default edge, else -1.
+    std::int32_t route_dynamic(std::int32_t n, std::string_view label) const;
+
+  private:
+    friend Result<CompiledGraph> compile_graph(const Graph& g);
+    Graph graph_;
+    std::vector<CompiledNode> nodes_;
+    std::vector<CompiledEdge> edges_;
+    std::vector<std::string> field_names_;
+    std::optional<CompiledWindow> window_;
+    int max_concurrent_ = -1;
+    int max_steps_ = 1000;
+    std::int32_t entry_ = -1;
+};
+
+// Compiles a graph for the engine. Fails with kFailedPrecondition when no entry node can be
+// resolved (SPEC §1.4: none, several, or entry_node_id naming no node) and with
+// kInvalidArgument, naming the node, for configs the engine cannot run: a TIME without a
+// positive duration, a CONDITIONAL with an unknown operator or an invalid field, an invalid
+// calling window, max_steps_per_lead < 1. Edges whose ends name no node are ignored
+// (validation reports them). Unknown node types compile; a lead reaching one is stuck.
+// Missing VOICE_CALL agents/phones do not block compiling (drafts can be simulated).
+Result<CompiledGraph> compile_graph(const Graph& g);
+
+}  // namespace leadflow

@@ -1,0 +1,52 @@
+// leadflow/exact.hpp — the exact absorbing-Markov-chain analysis (SPEC §3.1 last paragraph,
+// §3.2): terminal probabilities, expected visits per node and expected calls per lead, with
+// no sampling.
+//
+// Time is ignored (calling windows, concurrency, waits, release times and the horizon change
+// when leads finish, not where), so the chain's states are the engine's wait points (a lead in
+// a call, a TIME wait or an action) expanded with what conditions read: the last call's
+// outcome, the analysis attributes conditions read, and the last application result. Lead
+// variables that conditions read give a mixture over their value combinations. Transitions
+// run the engine itself (engine.hpp), so the chain obeys the same edge rule as everything else.
+// The linear system (I − Q)ᵀ x = π₀ over the transient states is solved by Gaussian
+// elimination with partial pivoting (+ − × ÷ only: identical natively and in WebAssembly).
+//
+// Not representable (available = false with a reason): conditions on call.duration_s or on
+// application.response.*; more than kMaxExactStates reachable states or kMaxExactMixture
+// variable combinations; states from which no terminal or stuck outcome is reachable (the loop
+// guard decides those leads); a graph that does not compile.
+// The loop guard (max_steps_per_lead) is ignored: `failed` is 0 unless a lead can reach a step
+// count no path allows, which the chain cannot see.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "leadflow/compiled_graph.hpp"
+#include "leadflow/json.hpp"
+#include "leadflow/scenario.hpp"
+
+namespace leadflow {
+
+constexpr int kMaxExactStates = 2000;
+constexpr int kMaxExactMixture = 256;
+
+struct ExactResult {
+    bool available = false;
+    std::string reason;  // why not available; empty when available
+    double completed = 0, dropped = 0, failed = 0, stuck = 0;
+    std::vector<double> expected_visits;  // by node index
+    double expected_calls = 0;
+    int states = 0;  // transient states of the chain (all mixture components)
+};
+
+// Solves the chain for one lead of `s` on `g`. Never fails: what it cannot represent comes back
+// with available = false and a reason.
+ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& s);
+
+// {"available", "reason", "terminal": {completed, dropped, failed, stuck}, "expected_visits":
+// {node_id: v}, "expected_calls"} — SPEC §3.3. When not available: terminal/expected values
+// are null.
+Json to_json(const ExactResult& r, const CompiledGraph& g);
+
+}  // namespace leadflow

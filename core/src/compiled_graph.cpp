@@ -1,0 +1,194 @@
+// Graph compilation: dense indices, parsed configs and the SPEC §1.2 routes per node.
+#include "leadflow/compiled_graph.hpp"
+
+#include <map>
+
+namespace leadflow {
+
+namespace {
+
+const char* const kRouteLabelNames[kRouteLabelCount] = {
+    "COMPLETED", "NO_ANSWER", "BUSY",    "VOICEMAIL", "FAILED",
+    "TRUE",      "FALSE",     "SUCCESS", "FAILURE",   ""};
+
+// SPEC §1.2: first edge with the specific label, else the family label, else the first
+// unlabelled edge, else -1.
+std::int32_t choose(const std::vector<CompiledEdge>& edges, const std::vector<std::int32_t>& out,
+                    const std::string& specific, const char* family) {
+    if (!specific.empty()) {
+        for (std::int32_t e : out) {
+            if (edges[static_cast<std::size_t>(e)].label_norm == specific) return e;
+        }
+    }
+    if (family != nullptr) {
+        for (std::int32_t e : out) {
+            if (edges[static_cast<std::size_t>(e)].label_norm == family) return e;
+        }
+    }
+    for (std::int32_t e : out) {
+        if (edges[static_cast<std::size_t>(e)].label_norm.empty()) return e;
+    }
+    return -1;
+}
+
+std::string node_path(const Node& n) {
+    return "node '" + n.id + "'";
+}
+
+}  // namespace
+
+std::int32_t CompiledGraph::node_index(const std::string& id) const {
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+        if (graph_.nodes[i].id == id) return static_cast<std::int32_t>(i);
+    }
+    return -1;
+}
+
+const std::string& CompiledGraph::node_id(std::int32_t index) const {
+    return graph_.nodes[static_cast<std::size_t>(index)].id;
+}
+
+const std::string& CompiledGraph::edge_id(std::int32_t index) const {
+    return graph_.edges[static_cast<std::size_t>(index)].id;
+}
+
+std::int32_t CompiledGraph::route_dynamic(std::int32_t n, std::string_view label) const {
+    const CompiledNode& node = nodes_[static_cast<std::size_t>(n)];
+    const std::string_view want = trim_view(label);
+    if (!want.empty()) {
+        for (std::int32_t e : node.out) {
+            const std::string& l = edges_[static_cast<std::size_t>(e)].label_norm;
+            if (!l.empty() && iequals(l, want)) return e;
+        }
+    }
+    return node.default_edge;
+}
+
+Result<CompiledGraph> compile_graph(const Graph& g) {
+    CompiledGraph c;
+    c.graph_ = g;
+    std::map<std::string, std::int32_t> index;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+        index.emplace(g.nodes[i].id, static_cast<std::int32_t>(i));
+    }
+    const std::optional<std::string> entry = resolve_entry_node(g);
+    if (!entry) {
+        return Status::precondition(
+            g.nodes.empty() ? "the workflow has no nodes"
+                            : "no entry node: set entry_node_id, or leave exactly one node "
+                              "without incoming edges");
+    }
+    auto entry_it = index.find(*entry);
+    if (entry_it == index.end()) {
+        return Status::precondition("entry_node_id '" + *entry + "' names no node");
+    }
+    c.entry_ = entry_it->second;
+
+    c.edges_.resize(g.edges.size());
+    for (std::size_t i = 0; i < g.edges.size(); ++i) {
+        const Edge& e = g.edges[i];
+        CompiledEdge& ce = c.edges_[i];
+        auto from = index.find(e.from_node_id);
+        auto to = index.find(e.to_node_id);
+        ce.from = from == index.end() ? -1 : from->second;
+        ce.to = to == index.end() ? -1 : to->second;
+        ce.label_norm = e.label ? normalize_label(*e.label) : std::string();
+    }
+
+    c.nodes_.resize(g.nodes.size());
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+        const Node& n = g.nodes[i];
+        CompiledNode& cn = c.nodes_[i];
+        cn.type = n.type;
+        for (std::size_t e : outgoing_edges(g, n.id)) {
+            if (c.edges_[e].to >= 0) cn.out.push_back(static_cast<std::int32_t>(e));
+        }
+        for (int l = 0; l < kRouteLabelCount; ++l) {
+            const char* family = nullptr;
+            if (l < kCallOutcomeCount) family = family_label(static_cast<CallOutcome>(l));
+            cn.route[static_cast<std::size_t>(l)] =
+                choose(c.edges_, cn.out, kRouteLabelNames[l], family);
+        }
+        cn.default_edge = choose(c.edges_, cn.out, "", nullptr);
+        switch (n.type) {
+            case NodeType::kTime: {
+                auto t = parse_time_config(n.config);
+                if (!t.ok()) return Status::invalid(node_path(n) + " " + t.status().message());
+                cn.time = *t;
+                if (cn.time.source == TimeSource::kPostcallAnalysis) {
+                    if (cn.time.pca_field.empty()) {
+                        return Status::invalid(node_path(n) +
+                                               " config.pca_field: required for "
+                                               "time_source postcall_analysis");
+                    }
+                    auto ref =
+                        parse_field_ref("call.analysis." + cn.time.pca_field, c.field_names_);
+                    if (!ref.ok())
+                        return Status::invalid(node_path(n) + " " + ref.status().message());
+                    cn.pca_key = ref->key;
+                } else if (cn.time.duration_ms <= 0) {
+                    return Status::invalid(node_path(n) +
+                                           " config.duration_value: the duration must be > 0");
+                }
+                break;
+            }
+            case NodeType::kConditional: {
+                auto cfg = parse_conditional_config(n.config);
+                if (!cfg.ok()) {
+                    return Status::invalid(node_path(n) + " " + cfg.status().message());
+                }
+                cn.switch_mode = cfg->switch_mode;
+                cn.logic_or = cfg->logic_or;
+                if (cn.switch_mode) {
+                    auto ref = parse_field_ref(cfg->condition_field, c.field_names_);
+                    if (!ref.ok()) {
+                        return Status::invalid(
+                            node_path(n) + " config.condition_field: " + ref.status().message());
+                    }
+                    cn.switch_field = *ref;
+                } else {
+                    for (std::size_t k = 0; k < cfg->conditions.size(); ++k) {
+                        const Condition& cond = cfg->conditions[k];
+                        auto ref = parse_field_ref(cond.field, c.field_names_);
+                        if (!ref.ok()) {
+                            return Status::invalid(node_path(n) + " config.conditions[" +
+                                                   std::to_string(k) +
+                                                   "]: " + ref.status().message());
+                        }
+                        CompiledCondition cc;
+                        cc.field = *ref;
+                        cc.op = cond.op;
+                        cc.value = std::string(trim_view(cond.value));
+                        cc.value_number = parse_number(cc.value);
+                        cn.conditions.push_back(std::move(cc));
+                    }
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+
+    const Settings& s = g.workflow.settings;
+    if (s.calling_window) {
+        auto w = compile_window(s.calling_window);
+        if (!w.ok()) {
+            return Status::invalid("settings.calling_window: " + w.status().message());
+        }
+        c.window_ = *w;
+    }
+    if (s.max_concurrent_calls) {
+        if (*s.max_concurrent_calls < 1) {
+            return Status::invalid("settings.max_concurrent_calls: must be >= 1 or null");
+        }
+        c.max_concurrent_ = *s.max_concurrent_calls;
+    }
+    if (s.max_steps_per_lead < 1) {
+        return Status::invalid("settings.max_steps_per_lead: must be >= 1");
+    }
+    c.max_steps_ = s.max_steps_per_lead;
+    return c;
+}
+
+}  // namespace leadflow

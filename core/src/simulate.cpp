@@ -1,0 +1,535 @@
+// The Monte-Carlo simulator. Index:
+//   [SECTION] Event queue (binary heap ordered by (time, lead): a total order, so the run does
+//             not depend on any library's heap or sort)
+//   [SECTION] Sampled data seen by conditions (FieldSource over compact tables)
+//   [SECTION] The run
+//   [SECTION] Results JSON
+#include "leadflow/simulate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "leadflow/civil_time.hpp"
+#include "leadflow/engine.hpp"
+#include "leadflow/exact.hpp"
+#include "leadflow/sampling.hpp"
+#include "leadflow/time_zone.hpp"
+
+namespace leadflow {
+
+namespace {
+
+// [SECTION] Event queue
+
+enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2 };
+
+// 16 bytes. `payload` packs the kind (2 bits), a call outcome (3 bits) or the action result, and
+// the call duration in ms (27 bits, capped at ~37 h).
+struct QueueEntry {
+    TimeMs time;
+    std::uint32_t lead;
+    std::uint32_t payload;
+};
+constexpr std::uint32_t kMaxPackedDurationMs = (1u << 27) - 1;
+
+inline bool before(const QueueEntry& a, const QueueEntry& b) {
+    return a.time < b.time || (a.time == b.time && a.lead < b.lead);
+}
+
+class EventHeap {
+  public:
+    void reserve(std::size_t n) { v_.reserve(n); }
+    bool empty() const { return v_.empty(); }
+    std::size_t size() const { return v_.size(); }
+    const QueueEntry& top() const { return v_.front(); }
+    void push(const QueueEntry& e) {
+        v_.push_back(e);
+        std::size_t i = v_.size() - 1;
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 2;
+            if (!before(e, v_[parent])) break;
+            v_[i] = v_[parent];
+            i = parent;
+        }
+        v_[i] = e;
+    }
+    QueueEntry pop() {
+        const QueueEntry out = v_.front();
+        const QueueEntry last = v_.back();
+        v_.pop_back();
+        const std::size_t n = v_.size();
+        if (n > 0) {
+            std::size_t i = 0;
+            for (;;) {
+                std::size_t child = 2 * i + 1;
+                if (child >= n) break;
+                if (child + 1 < n && before(v_[child + 1], v_[child])) ++child;
+                if (!before(v_[child], last)) break;
+                v_[i] = v_[child];
+                i = child;
+            }
+            v_[i] = last;
+        }
+        return out;
+    }
+
+  private:
+    std::vector<QueueEntry> v_;
+};
+
+// [SECTION] Sampled data seen by conditions
+
+// Lead variables and the last call's analysis of the current lead, as value indices into the
+// scenario's tables (analysis: 0 = missing, else value index + 1).
+class SimFields : public FieldSource {
+  public:
+    std::vector<int> var_of_key;       // graph field key → scenario variable index, or -1
+    std::vector<int> analysis_of_key;  // graph field key → global analysis attribute, or -1
+    std::vector<const ValueDistribution*> var_dists;
+    std::vector<std::vector<const ValueDistribution*>> analysis_dists;  // [attr][node]
+    const std::uint8_t* vars = nullptr;                                 // of the current lead
+    const std::uint8_t* analysis = nullptr;                             // of the current lead
+    std::int32_t analysis_node = -1;  // node of the current lead's last completed call
+
+    FieldValue lead_variable(int key, std::string_view) const override {
+        if (key < 0) return {};
+        const int v = var_of_key[static_cast<std::size_t>(key)];
+        if (v < 0) return {};
+        return {true, var_dists[static_cast<std::size_t>(v)]->values[vars[v]]};
+    }
+    FieldValue call_analysis(int key, std::string_view) const override {
+        if (key < 0) return {};
+        const int a = analysis_of_key[static_cast<std::size_t>(key)];
+        if (a < 0 || analysis[a] == 0 || analysis_node < 0) return {};
+        const ValueDistribution* d =
+            analysis_dists[static_cast<std::size_t>(a)][static_cast<std::size_t>(analysis_node)];
+        if (d == nullptr) return {};
+        return {true, d->values[analysis[a] - 1u]};
+    }
+    FieldValue application_response(int, std::string_view) const override { return {}; }
+};
+
+TimeMs round_ms(double seconds) {
+    return static_cast<TimeMs>(std::floor(seconds * 1000 + 0.5));
+}
+
+// A "nice" step (hours) so that span / step <= max_steps.
+double nice_step_hours(double span_hours, double max_steps) {
+    static const double kSteps[] = {0.25, 0.5, 1, 2, 3, 4, 6, 12, 24, 48, 72, 168, 336, 720};
+    for (double s : kSteps) {
+        if (span_hours / s <= max_steps) return s;
+    }
+    return std::ceil(span_hours / max_steps / 720) * 720;
+}
+
+Json terminal_json(std::int64_t count, std::int64_t n) {
+    Json j = Json::object();
+    j["count"] = count;
+    j["share"] = n > 0 ? static_cast<double>(count) / static_cast<double>(n) : 0.0;
+    const auto ci = wilson_interval(count, n);
+    j["ci95"] = Json::array({ci.first, ci.second});
+    return j;
+}
+
+}  // namespace
+
+std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
+    if (n <= 0) return {0.0, 0.0};
+    const double z = 1.959963984540054;
+    const double nn = static_cast<double>(n);
+    const double p = static_cast<double>(k) / nn;
+    const double z2 = z * z;
+    const double denom = 1 + z2 / nn;
+    const double center = (p + z2 / (2 * nn)) / denom;
+    const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+    double lo = center - half, hi = center + half;
+    if (lo < 0 || k == 0) lo = 0;
+    if (hi > 1 || k == n) hi = 1;
+    return {lo, hi};
+}
+
+// [SECTION] The run
+
+Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const SimulateOptions& opt,
+                      SimulationStats* stats) {
+    const Scenario& sc = b.scenario;
+    const std::size_t n_leads = static_cast<std::size_t>(sc.leads);
+    const std::size_t n_nodes = g.nodes().size();
+    const std::size_t n_edges = g.edges().size();
+    const std::uint32_t kNotEnded = 0xFFFFFFFFu;
+
+    // Time zones: the workflow's, or one per value of the scenario variable `timezone`.
+    auto wf_zone = TimeZone::find(g.graph().workflow.settings.timezone);
+    if (!wf_zone.ok()) return Status::invalid("settings.timezone: " + wf_zone.status().message());
+    std::vector<TimeZone> zones{*wf_zone};
+    int tz_var = -1;
+    for (std::size_t v = 0; v < sc.variables.size(); ++v) {
+        if (sc.variables[v].name != "timezone") continue;
+        tz_var = static_cast<int>(v);
+        zones.clear();
+        for (const std::string& name : sc.variables[v].dist.values) {
+            auto z = TimeZone::find(name);
+            if (!z.ok()) {
+                return Status::invalid("scenario.variables.timezone.values: " +
+                                       z.status().message());
+            }
+            zones.push_back(*z);
+        }
+    }
+
+    // Field tables: which scenario variable / analysis attribute each graph field key means.
+    SimFields fields;
+    const std::vector<std::string>& names = g.field_names();
+    fields.var_of_key.assign(names.size(), -1);
+    fields.analysis_of_key.assign(names.size(), -1);
+    for (const VariableModel& v : sc.variables) fields.var_dists.push_back(&v.dist);
+    std::vector<std::string> attrs;  // global analysis attribute names
+    for (std::size_t n = 0; n < n_nodes; ++n) {
+        for (const AnalysisModel& a : b.nodes[n].analysis) {
+            if (std::find(attrs.begin(), attrs.end(), a.name) == attrs.end())
+                attrs.push_back(a.name);
+        }
+    }
+    fields.analysis_dists.assign(attrs.size(), std::vector<const ValueDistribution*>(n_nodes));
+    // Per node: (global attribute index, distribution) pairs drawn after a COMPLETED call.
+    std::vector<std::vector<std::pair<int, const ValueDistribution*>>> node_attrs(n_nodes);
+    for (std::size_t n = 0; n < n_nodes; ++n) {
+        for (const AnalysisModel& a : b.nodes[n].analysis) {
+            const int idx =
+                static_cast<int>(std::find(attrs.begin(), attrs.end(), a.name) - attrs.begin());
+            fields.analysis_dists[static_cast<std::size_t>(idx)][n] = &a.dist;
+            node_attrs[n].emplace_back(idx, &a.dist);
+        }
+    }
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        for (std::size_t v = 0; v < sc.variables.size(); ++v) {
+            if (sc.variables[v].name == names[k]) fields.var_of_key[k] = static_cast<int>(v);
+        }
+        for (std::size_t a = 0; a < attrs.size(); ++a) {
+            if (attrs[a] == names[k]) fields.analysis_of_key[k] = static_cast<int>(a);
+        }
+    }
+    const std::size_t n_vars = sc.variables.size();
+    const std::size_t n_attrs = attrs.size();
+
+    // Per-lead state (compact arrays, allocated once).
+    std::vector<LeadState> state(n_leads);
+    const std::size_t mask_words = (n_nodes + 63) / 64;
+    std::vector<std::uint64_t> visited(n_leads * mask_words, 0);
+    std::vector<std::uint32_t> arrival_s(n_leads, 0);
+    std::vector<std::uint32_t> end_s(n_leads, kNotEnded);
+    std::vector<std::uint8_t> var_values(n_leads * n_vars, 0);
+    std::vector<std::uint8_t> analysis_values(n_leads * n_attrs, 0);
+    std::vector<std::int32_t> analysis_node(n_attrs > 0 ? n_leads : 0, -1);
+    std::vector<std::uint32_t> fifo(g.max_concurrent_calls() > 0 ? n_leads : 0);
+    std::size_t fifo_head = 0, fifo_size = 0;
+    EventHeap heap;
+    heap.reserve(std::min<std::size_t>(n_leads, 1u << 20));
+
+    Rng rng(sc.seed);
+    const TimeMs start = sc.start_time;
+    const TimeMs horizon_end = start + round_ms(sc.horizon_days * 86400.0);
+
+    // Arrivals (sorted; lead i arrives i-th), then lead variables, in lead order.
+    if (sc.arrivals == ArrivalMode::kUniform) {
+        const double over_s = sc.arrivals_over_days * 86400.0;
+        for (std::size_t i = 0; i < n_leads; ++i) {
+            arrival_s[i] = static_cast<std::uint32_t>(std::floor(rng.uniform() * over_s));
+        }
+        std::sort(arrival_s.begin(), arrival_s.end());
+    }
+    for (std::size_t i = 0; i < n_leads; ++i) {
+        for (std::size_t v = 0; v < n_vars; ++v) {
+            const ValueDistribution& d = sc.variables[v].dist;
+            var_values[i * n_vars + v] = static_cast<std::uint8_t>(
+                sample_categorical(rng, d.cumulative.data(), d.cumulative.size()));
+        }
+    }
+
+    // Counters.
+    std::vector<std::int64_t> entries(n_nodes, 0), unique(n_nodes, 0), traversals(n_edges, 0);
+    std::int64_t counts[4] = {0, 0, 0, 0};  // completed, dropped, failed, stuck
+    std::int64_t calls_placed = 0, billed_ms = 0, events = 0;
+    std::size_t peak_queue = 0;
+    int in_flight = 0;
+    const int limit = g.max_concurrent_calls();
+
+    Step step;
+    step.records.reserve(64);
+    Context ctx;
+    ctx.fields = &fields;
+
+    auto enter_node = [&](std::size_t lead, std::int32_t node) {
+        ++entries[static_cast<std::size_t>(node)];
+        std::uint64_t& w = visited[lead * mask_words + static_cast<std::size_t>(node) / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (static_cast<std::size_t>(node) % 64);
+        if ((w & bit) == 0) {
+            w |= bit;
+            ++unique[static_cast<std::size_t>(node)];
+        }
+    };
+
+    // Runs one engine step for `lead` and carries out its effect.
+    auto run = [&](std::uint32_t lead, const Event& ev, TimeMs now, bool slot_granted) {
+        ++events;
+        LeadState& st = state[lead];
+        ctx.now = now;
+        ctx.zone =
+            &zones[tz_var >= 0 ? var_values[lead * n_vars + static_cast<std::size_t>(tz_var)] : 0];
+        ctx.call_slot_available =
+            limit < 0 || slot_granted || (in_flight < limit && fifo_size == 0);
+        fields.vars = n_vars ? &var_values[lead * n_vars] : nullptr;
+        fields.analysis = n_attrs ? &analysis_values[lead * n_attrs] : nullptr;
+        fields.analysis_node = n_attrs ? analysis_node[lead] : -1;
+        if (!advance(g, st, ev, ctx, step)) return;  // cannot happen: events follow effects
+        if (ev.type == EventType::kStart) enter_node(lead, g.entry());
+        for (const StepRecord& r : step.records) {
+            if (r.edge >= 0) {
+                ++traversals[static_cast<std::size_t>(r.edge)];
+                enter_node(lead, r.to_node);
+            }
+        }
+        const Effect& e = step.effect;
+        switch (e.type) {
+            case EffectType::kPlaceCall: {
+                ++calls_placed;
+                ++in_flight;
+                const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
+                const std::size_t o = sample_categorical(rng, m.outcome_cumulative.data(), 5);
+                TimeMs dur;
+                if (o == static_cast<std::size_t>(CallOutcome::kCompleted) ||
+                    o == static_cast<std::size_t>(CallOutcome::kVoicemail)) {
+                    dur = round_ms(
+                        sample_truncated_normal(rng, m.duration_mean_s, m.duration_sd_s, 5.0));
+                    if (dur > kMaxPackedDurationMs) dur = kMaxPackedDurationMs;
+                    billed_ms += dur;
+                } else if (o == static_cast<std::size_t>(CallOutcome::kNoAnswer)) {
+                    dur = std::min<TimeMs>(round_ms(m.ring_s), kMaxPackedDurationMs);
+                } else {
+                    dur = 5000;
+                }
+                heap.push({now + dur, lead,
+                           kEvCallEnd | (static_cast<std::uint32_t>(o) << 2) |
+                               (static_cast<std::uint32_t>(dur) << 5)});
+                break;
+            }
+            case EffectType::kHoldUntil:
+                heap.push({e.until, lead, kEvTimer});
+                break;
+            case EffectType::kRunAction: {
+                const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
+                const bool ok = sample_bernoulli(rng, m.success_rate);
+                heap.push({now + round_ms(m.latency_s), lead, kEvAction | (ok ? 4u : 0u)});
+                break;
+            }
+            case EffectType::kQueued:
+                if (e.until != kNoTime) {
+                    heap.push({e.until, lead, kEvTimer});
+                } else {
+                    fifo[(fifo_head + fifo_size) % n_leads] = lead;
+                    ++fifo_size;
+                }
+                break;
+            case EffectType::kFinish:
+                counts[e.end == LeadEnd::kCompleted ? 0 : e.end == LeadEnd::kDropped ? 1 : 2]++;
+                end_s[lead] = static_cast<std::uint32_t>((now - start) / 1000);
+                break;
+            case EffectType::kStuck:
+                ++counts[3];
+                end_s[lead] = static_cast<std::uint32_t>((now - start) / 1000);
+                break;
+            case EffectType::kNone:
+                break;
+        }
+        if (heap.size() > peak_queue) peak_queue = heap.size();
+    };
+
+    std::size_t next_arrival = 0;
+    Event ev;
+    for (;;) {
+        // Next event: the earlier of the next arrival and the queue's top, by (time, lead).
+        const bool have_arrival = next_arrival < n_leads;
+        const TimeMs arrival_t =
+            have_arrival ? start + static_cast<TimeMs>(arrival_s[next_arrival]) * 1000 : 0;
+        const bool take_arrival =
+            have_arrival && (heap.empty() || arrival_t < heap.top().time ||
+                             (arrival_t == heap.top().time && next_arrival < heap.top().lead));
+        if (take_arrival) {
+            if (arrival_t > horizon_end) break;
+            ev.type = EventType::kStart;
+            run(static_cast<std::uint32_t>(next_arrival), ev, arrival_t, false);
+            ++next_arrival;
+            continue;
+        }
+        if (heap.empty() || heap.top().time > horizon_end) break;
+        const QueueEntry q = heap.pop();
+        switch (q.payload & 3u) {
+            case kEvCallEnd: {
+                --in_flight;
+                ev.type = EventType::kCallEnded;
+                ev.outcome = static_cast<CallOutcome>((q.payload >> 2) & 7u);
+                ev.call_duration_ms = static_cast<std::int32_t>(q.payload >> 5);
+                if (n_attrs > 0) {
+                    // Analysis of this call: drawn per COMPLETED call, absent otherwise.
+                    std::uint8_t* a = &analysis_values[q.lead * n_attrs];
+                    std::fill(a, a + n_attrs, std::uint8_t{0});
+                    const std::int32_t node = state[q.lead].node;
+                    analysis_node[q.lead] = node;
+                    if (ev.outcome == CallOutcome::kCompleted) {
+                        for (const auto& [idx, dist] : node_attrs[static_cast<std::size_t>(node)]) {
+                            a[idx] = static_cast<std::uint8_t>(
+                                1 + sample_categorical(rng, dist->cumulative.data(),
+                                                       dist->cumulative.size()));
+                        }
+                    }
+                }
+                run(q.lead, ev, q.time, false);
+                // Freed slots go to the longest-waiting leads first.
+                while (limit > 0 && fifo_size > 0 && in_flight < limit) {
+                    const std::uint32_t waiting = fifo[fifo_head];
+                    fifo_head = (fifo_head + 1) % n_leads;
+                    --fifo_size;
+                    ev.type = EventType::kTimerFired;
+                    run(waiting, ev, q.time, true);
+                }
+                break;
+            }
+            case kEvAction:
+                ev.type = EventType::kActionDone;
+                ev.action_ok = (q.payload & 4u) != 0;
+                run(q.lead, ev, q.time, false);
+                break;
+            default:
+                ev.type = EventType::kTimerFired;
+                run(q.lead, ev, q.time, false);
+                break;
+        }
+    }
+
+    // [SECTION] Results JSON
+    const std::int64_t n = sc.leads;
+    const std::int64_t unfinished = n - counts[0] - counts[1] - counts[2] - counts[3];
+    Json out = Json::object();
+    out["leads"] = n;
+    out["seed"] = sc.seed;
+    Json term = Json::object();
+    term["completed"] = terminal_json(counts[0], n);
+    term["dropped"] = terminal_json(counts[1], n);
+    term["failed"] = terminal_json(counts[2], n);
+    term["stuck"] = terminal_json(counts[3], n);
+    term["unfinished"] = terminal_json(unfinished, n);
+    out["terminal"] = term;
+    Json nodes = Json::object();
+    for (std::size_t i = 0; i < n_nodes; ++i) {
+        Json nj = Json::object();
+        nj["entries"] = entries[i];
+        nj["leads"] = unique[i];
+        nj["share"] = static_cast<double>(unique[i]) / static_cast<double>(n);
+        nodes[g.node_id(static_cast<std::int32_t>(i))] = nj;
+    }
+    out["nodes"] = nodes;
+    Json edges = Json::object();
+    for (std::size_t i = 0; i < n_edges; ++i) {
+        edges[g.edge_id(static_cast<std::int32_t>(i))] = Json{{"traversals", traversals[i]}};
+    }
+    out["edges"] = edges;
+    Json calls = Json::object();
+    const double minutes = static_cast<double>(billed_ms) / 60000.0;
+    calls["placed"] = calls_placed;
+    calls["per_lead"] = static_cast<double>(calls_placed) / static_cast<double>(n);
+    calls["minutes"] = minutes;
+    calls["cost"] = minutes * sc.cost_per_minute;
+    out["calls"] = calls;
+
+    // Time to terminal (completed, dropped, failed), exact percentiles by nearest rank.
+    std::vector<std::uint32_t> ttt;
+    ttt.reserve(static_cast<std::size_t>(counts[0] + counts[1] + counts[2]));
+    for (std::size_t i = 0; i < n_leads; ++i) {
+        if (state[i].end != LeadEnd::kNone) ttt.push_back(end_s[i] - arrival_s[i]);
+    }
+    std::sort(ttt.begin(), ttt.end());
+    auto pct = [&](double p) {
+        if (ttt.empty()) return 0.0;
+        std::size_t rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(ttt.size())));
+        if (rank < 1) rank = 1;
+        return static_cast<double>(ttt[rank - 1]) / 3600.0;
+    };
+    Json tj = Json::object();
+    tj["p50"] = pct(0.50);
+    tj["p90"] = pct(0.90);
+    tj["p99"] = pct(0.99);
+    Json hist = Json::array();
+    if (!ttt.empty()) {
+        const double max_h = static_cast<double>(ttt.back()) / 3600.0;
+        const double w = nice_step_hours(max_h > 0 ? max_h : 1, 30);
+        const std::size_t bins = static_cast<std::size_t>(std::floor(max_h / w)) + 1;
+        std::vector<std::int64_t> hc(bins, 0);
+        const double w_s = w * 3600.0;
+        for (std::uint32_t s : ttt) {
+            std::size_t k = static_cast<std::size_t>(std::floor(static_cast<double>(s) / w_s));
+            if (k >= bins) k = bins - 1;
+            ++hc[k];
+        }
+        for (std::size_t k = 0; k < bins; ++k) {
+            hist.push_back(Json{{"from", static_cast<double>(k) * w},
+                                {"to", static_cast<double>(k + 1) * w},
+                                {"count", hc[k]}});
+        }
+    }
+    tj["histogram"] = hist;
+    out["time_to_terminal_hours"] = tj;
+
+    // Leads in progress (arrived, not yet ended or stuck) at regular instants up to the horizon.
+    const double horizon_h = sc.horizon_days * 24.0;
+    const double step_h = nice_step_hours(horizon_h, 60);
+    const std::size_t samples = static_cast<std::size_t>(std::floor(horizon_h / step_h)) + 1;
+    const double step_s = step_h * 3600.0;
+    std::vector<std::int64_t> arrived_by(samples + 1, 0), ended_by(samples + 1, 0);
+    auto sample_index = [&](std::uint32_t s) {
+        const double k = std::ceil(static_cast<double>(s) / step_s);
+        return k >= static_cast<double>(samples) ? samples : static_cast<std::size_t>(k);
+    };
+    for (std::size_t i = 0; i < n_leads; ++i) {
+        if (start + static_cast<TimeMs>(arrival_s[i]) * 1000 > horizon_end) continue;
+        ++arrived_by[sample_index(arrival_s[i])];
+        if (end_s[i] != kNotEnded) ++ended_by[sample_index(end_s[i])];
+    }
+    Json prog = Json::array();
+    std::int64_t a_sum = 0, e_sum = 0;
+    for (std::size_t k = 0; k < samples; ++k) {
+        a_sum += arrived_by[k];
+        e_sum += ended_by[k];
+        prog.push_back(
+            Json{{"t_hours", static_cast<double>(k) * step_h}, {"count", a_sum - e_sum}});
+    }
+    out["in_progress"] = prog;
+
+    if (opt.exact) {
+        out["exact"] = to_json(solve_exact(g, b), g);
+    } else {
+        out["exact"] = Json{{"available", false}, {"reason", "not requested"}};
+    }
+    out["start_time"] = format_timestamp(start);
+    out["horizon_days"] = sc.horizon_days;
+    out["events"] = events;
+    out["warnings"] = b.warnings;
+
+    if (stats != nullptr) {
+        stats->events = events;
+        stats->peak_queue = static_cast<std::int64_t>(peak_queue);
+        const std::size_t bytes = n_leads * (sizeof(LeadState) + mask_words * 8 + 8 + n_vars +
+                                             n_attrs + (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4)) +
+                                  heap.size() * sizeof(QueueEntry);
+        stats->bytes_per_lead = n_leads ? bytes / n_leads + sizeof(QueueEntry) : 0;
+    }
+    return out;
+}
+
+Result<Json> simulate_graph(const Graph& g, const Scenario& s, const SimulateOptions& options,
+                            SimulationStats* stats) {
+    auto cg = compile_graph(g);
+    if (!cg.ok()) return cg.status();
+    return simulate(*cg, bind_scenario(*cg, s), options, stats);
+}
+
+}  // namespace leadflow
