@@ -1,0 +1,106 @@
+// bench/editor_bench.mjs — measurements for bench/editor.sh (see there). Prints a readable
+// table and one JSON line ("editor-bench-json: {…}") for tools.
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serveStatic, launchBrowser, repoRoot } from '../tests/e2e/harness.mjs';
+
+const webBuild = resolve(repoRoot, process.argv[2] || 'build/wasm/web');
+const size = (f) => statSync(join(webBuild, f)).size;
+const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
+
+// A synthetic workflow of `n` nodes: chains of calls and waits ending in converted/dropped.
+function syntheticGraph(n) {
+  const nodes = [];
+  const edges = [];
+  const chain = 10;
+  const rows = Math.ceil(n / chain);
+  for (let i = 0; i < n; i++) {
+    const row = Math.floor(i / chain);
+    const col = i % chain;
+    const last = col === chain - 1 || i === n - 1;
+    const type = last ? (row % 2 ? 'DROPPED' : 'CONVERTED') : col % 2 ? 'TIME' : 'VOICE_CALL';
+    const config = type === 'VOICE_CALL'
+      ? { agent_id: `agent_${row}`, from_phone_number: '+14155550100' }
+      : type === 'TIME' ? { duration_value: 2, duration_unit: 'days' } : {};
+    nodes.push({ id: `node_${i}`, node_type: type, label: `${type.toLowerCase()} ${i}`,
+                 position_x: col * 300, position_y: row * 220, config });
+    if (!last) {
+      edges.push({ id: `edge_${i}`, from_node_id: `node_${i}`, to_node_id: `node_${i + 1}`,
+                   label: type === 'VOICE_CALL' ? 'COMPLETED' : null, position: i });
+    }
+  }
+  void rows;
+  return { workflow: { title: `Synthetic ${n}` }, nodes, edges };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const server = await serveStatic(webBuild);
+const browser = await launchBrowser();
+const ctx = browser.context;
+const result = { sizes: {}, first_frame_ms: {}, build_ms: {} };
+try {
+  // [1] Sizes.
+  result.sizes = {
+    wasm: size('dist/leadflow-web.wasm'),
+    js: size('dist/leadflow-web.js') + size('dist/leadflow.js'),
+  };
+  result.sizes.total = result.sizes.wasm + result.sizes.js;
+  result.sizes.bare_total = size('bare/imgui-bare.wasm') + size('bare/imgui-bare.js');
+
+  // [2] Navigation → first frame, alternating pages, 5 runs each; median reported.
+  const editor = [];
+  const bare = [];
+  for (let run = 0; run < 5; run++) {
+    for (const kind of ['bare', 'editor']) {
+      const page = await ctx.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      if (kind === 'editor') {
+        await page.goto(server.url + 'dist/?fresh');
+        await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
+        editor.push(await page.evaluate(() => window.leadflow.readyAt));
+      } else {
+        await page.goto(server.url + 'bare/');
+        await page.waitForFunction(() => window.bareReady, null, { timeout: 60000 });
+        bare.push(await page.evaluate(() => window.bareReadyAt));
+      }
+      await page.close();
+    }
+  }
+  result.first_frame_ms = { editor: median(editor), bare: median(bare), editor_runs: editor, bare_runs: bare };
+  result.first_frame_ms.ratio = result.first_frame_ms.editor / result.first_frame_ms.bare;
+
+  // [3] Frame build time with big graphs.
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(server.url + 'dist/?fresh');
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
+  for (const n of [500, 2000, 10000]) {
+    const load = await page.evaluate((g) => window.leadflow.loadGraph(g), syntheticGraph(n));
+    if (!load.ok) throw new Error(load.error);
+    for (const view of ['fit', '100%']) {
+      await page.evaluate((v) => (v === 'fit' ? window.leadflow.fitView() : window.leadflow.setZoom(1)), view);
+      // 125 frames fill the 120-frame averaging window with this view only.
+      await page.evaluate(() => window.leadflow.frames(125));
+      const s = await page.evaluate(() => window.leadflow.frameStats());
+      result.build_ms[`${n}/${view}`] = { avg: s.avg_ms, nodes_drawn: s.nodes_drawn, edges_drawn: s.edges_drawn,
+                                          simple_lod: s.simple_lod, zoom: s.zoom };
+    }
+  }
+  await page.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const f = (x) => x.toFixed(2);
+console.log(`size: wasm ${kib(result.sizes.wasm)} + js ${kib(result.sizes.js)} = ${kib(result.sizes.total)} ` +
+            `(${(result.sizes.total / 1e6).toFixed(2)} MB; goal < 1.5 MB); bare ImGui page ${kib(result.sizes.bare_total)}`);
+console.log(`navigation → first frame (median of 5): editor ${f(result.first_frame_ms.editor)} ms, ` +
+            `bare ImGui ${f(result.first_frame_ms.bare)} ms, ratio ${f(result.first_frame_ms.ratio)} (goal ≤ 1.2)`);
+console.log('frame build time (NewFrame → Render, mean of 120 frames):');
+for (const [k, v] of Object.entries(result.build_ms)) {
+  console.log(`  ${k.padEnd(12)} ${f(v.avg).padStart(7)} ms  drawn: ${v.nodes_drawn} nodes, ${v.edges_drawn} edges` +
+              `${v.simple_lod ? ', simple LOD' : ''}, zoom ${(v.zoom * 100).toFixed(0)}%`);
+}
+console.log('editor-bench-json: ' + JSON.stringify(result));
