@@ -1,0 +1,233 @@
+// server/cli.cpp — command-line parsing and the two commands.
+#include "cli.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <ostream>
+#include <thread>
+
+#include "http/app.hpp"
+#include "http/auth.hpp"
+#include "http/httplib_adapter.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace leadflow::server {
+
+std::string usage_text() {
+    return R"(leadflow-server — the Leadflow REST API (SPEC §2) over an embedded SQLite database.
+
+Usage:
+  leadflow-server serve --db PATH --port N [options]
+  leadflow-server keys create --db PATH --org NAME
+  leadflow-server --help
+
+serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
+  --db PATH             SQLite file (created and migrated if needed)
+  --port N              TCP port; 0 picks a free port. The line
+                        "listening on http://HOST:PORT" is printed once bound.
+  --host ADDR           interface to bind (default 127.0.0.1)
+  --web-root DIR        serve the web app's files at / from DIR
+  --provider NAME       call provider for live progression: sandbox (default) or webhook
+  --time-scale X        sandbox clock speed, X > 0 (default 1)
+  --compat dialnexa     answer in the DialNexa v1 response envelope by default
+                        (per request: header X-Response-Envelope: dialnexa)
+  --rate-limit N        requests per second per API key, bursts up to N; 0 = unlimited
+                        (default 100); over the limit → 429 with Retry-After
+  --threads N           HTTP worker threads (default 64); each open keep-alive
+                        connection holds one
+
+keys create: create organization NAME if new and a new API key for it. The key
+  ("key_id:secret") is printed once, as the last line of stdout; only a salted
+  SHA-256 hash of the secret is stored. Use it as "Authorization: Bearer KEY".
+)";
+}
+
+namespace {
+
+using Options = std::map<std::string, std::string>;
+
+// Parses "--name value" pairs; every option takes a value. Fails on unknown names.
+bool parse_options(const std::vector<std::string>& args, std::size_t start,
+                   const std::vector<std::string>& allowed, Options* out, std::ostream& err) {
+    for (std::size_t i = start; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        std::string name, value;
+        auto eq = a.find('=');
+        if (a.rfind("--", 0) != 0) {
+            err << "leadflow-server: unexpected argument '" << a << "'\n";
+            return false;
+        }
+        if (eq != std::string::npos) {
+            name = a.substr(2, eq - 2);
+            value = a.substr(eq + 1);
+        } else {
+            name = a.substr(2);
+            if (i + 1 >= args.size()) {
+                err << "leadflow-server: --" << name << " needs a value\n";
+                return false;
+            }
+            value = args[++i];
+        }
+        bool known = false;
+        for (const auto& n : allowed) known = known || n == name;
+        if (!known) {
+            err << "leadflow-server: unknown option --" << name << " (see --help)\n";
+            return false;
+        }
+        (*out)[name] = value;
+    }
+    return true;
+}
+
+bool parse_number(const std::string& s, double* out) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    *out = std::strtod(s.c_str(), &end);
+    return end && *end == '\0';
+}
+
+TimeMs wall_now() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int keys_create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o;
+    if (!parse_options(args, 2, {"db", "org"}, &o, err)) return 2;
+    if (!o.count("db") || !o.count("org")) {
+        err << "leadflow-server: keys create needs --db PATH and --org NAME\n";
+        return 2;
+    }
+    auto store = open_sqlite_store(o["db"]);
+    if (!store.ok()) {
+        err << "leadflow-server: " << store.status().message() << "\n";
+        return 1;
+    }
+    auto key = create_api_key(*store.value(), o["org"], wall_now());
+    if (!key.ok()) {
+        err << "leadflow-server: " << key.status().message() << "\n";
+        return key.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    out << "organization " << key->organization.name << " (" << key->organization.id << ")\n"
+        << "API key created; it is shown only once:\n"
+        << key->key << std::endl;
+    return 0;
+}
+
+int serve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o;
+    if (!parse_options(args, 1,
+                       {"db", "port", "host", "web-root", "provider", "time-scale", "compat",
+                        "rate-limit", "threads"},
+                       &o, err)) {
+        return 2;
+    }
+    if (!o.count("db") || !o.count("port")) {
+        err << "leadflow-server: serve needs --db PATH and --port N\n";
+        return 2;
+    }
+    ServerConfig config;
+    double port = 0, threads = 64;
+    if (!parse_number(o["port"], &port) || port < 0 || port > 65535 ||
+        port != static_cast<int>(port)) {
+        err << "leadflow-server: --port must be an integer from 0 to 65535\n";
+        return 2;
+    }
+    const std::string host = o.count("host") ? o["host"] : "127.0.0.1";
+    if (o.count("provider")) {
+        if (o["provider"] != "sandbox" && o["provider"] != "webhook") {
+            err << "leadflow-server: --provider must be sandbox or webhook\n";
+            return 2;
+        }
+        config.provider = o["provider"];
+    }
+    if (o.count("time-scale") &&
+        (!parse_number(o["time-scale"], &config.time_scale) || !(config.time_scale > 0))) {
+        err << "leadflow-server: --time-scale must be a number > 0\n";
+        return 2;
+    }
+    if (o.count("compat")) {
+        if (o["compat"] != "dialnexa") {
+            err << "leadflow-server: --compat accepts only dialnexa\n";
+            return 2;
+        }
+        config.compat_dialnexa = true;
+    }
+    if (o.count("rate-limit") &&
+        (!parse_number(o["rate-limit"], &config.rate_limit) || config.rate_limit < 0)) {
+        err << "leadflow-server: --rate-limit must be a number >= 0\n";
+        return 2;
+    }
+    if (o.count("threads") &&
+        (!parse_number(o["threads"], &threads) || threads < 1 || threads > 1024)) {
+        err << "leadflow-server: --threads must be from 1 to 1024\n";
+        return 2;
+    }
+    if (o.count("web-root")) {
+        config.web_root = o["web-root"];
+        struct stat st {};
+        if (stat(config.web_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+            err << "leadflow-server: warning: web root " << config.web_root
+                << " is not a folder yet; / answers 404 until it exists\n";
+        }
+    }
+    auto store = open_sqlite_store(o["db"]);
+    if (!store.ok()) {
+        err << "leadflow-server: " << store.status().message() << "\n";
+        return 1;
+    }
+
+    // Signals go to one waiting thread (blocked everywhere else, including httplib's workers).
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    App app(*store.value(), config);
+    HttpServer server(app, static_cast<int>(threads));
+    auto bound = server.bind(host, static_cast<int>(port));
+    if (!bound.ok()) {
+        err << "leadflow-server: " << bound.status().message() << "\n";
+        return 1;
+    }
+    out << "listening on http://" << host << ":" << bound.value() << std::endl;
+    std::thread waiter([&] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        server.stop();
+    });
+    bool ok = server.run();
+    // If the server stopped by itself, wake the waiter so it can be joined.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        out << usage_text();
+        return args.empty() ? 2 : 0;
+    }
+    for (const auto& a : args) {
+        if (a == "--help" || a == "-h") {
+            out << usage_text();
+            return 0;
+        }
+    }
+    if (args[0] == "serve") return serve(args, out, err);
+    if (args[0] == "keys" && args.size() >= 2 && args[1] == "create") {
+        return keys_create(args, out, err);
+    }
+    err << "leadflow-server: unknown command '" << args[0] << "' (see --help)\n";
+    return 2;
+}
+
+}  // namespace leadflow::server

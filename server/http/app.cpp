@@ -1,0 +1,113 @@
+// server/http/app.cpp — the request pipeline.
+#include "http/app.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+
+#include "http/errors.hpp"
+#include "util/crypto.hpp"
+
+namespace leadflow::server {
+
+Clock system_clock() {
+    Clock c;
+    c.now = [] {
+        using namespace std::chrono;
+        return static_cast<TimeMs>(
+            duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    };
+    c.monotonic_ms = [] {
+        using namespace std::chrono;
+        return static_cast<TimeMs>(
+            duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+    };
+    return c;
+}
+
+void HttpMetrics::record(const std::string& route, int code) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counts_[{route, code}];
+}
+
+std::map<std::pair<std::string, int>, std::int64_t> HttpMetrics::snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return counts_;
+}
+
+App::App(Store& store, ServerConfig config, Clock clock)
+    : store_(store),
+      config_(std::move(config)),
+      clock_(std::move(clock)),
+      auth_(store),
+      limiter_(config_.rate_limit) {
+    register_workflow_routes(router_);
+    register_graph_routes(router_);
+    register_lead_routes(router_);
+    register_ops_routes(router_);
+    register_static_routes(router_);
+}
+
+Response App::handle(Request req) {
+    const std::string request_id = "req_" + random_hex(8);
+    std::string route_label = "unmatched";
+    Response res;
+    try {
+        res = dispatch(req, route_label);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "leadflow-server: %s %s (%s): unhandled exception: %s\n",
+                     req.method.c_str(), req.path.c_str(), request_id.c_str(), e.what());
+        res = error_response(500, "Internal server error");
+    } catch (...) {
+        std::fprintf(stderr, "leadflow-server: %s %s (%s): unhandled exception\n",
+                     req.method.c_str(), req.path.c_str(), request_id.c_str());
+        res = error_response(500, "Internal server error");
+    }
+    res.headers.emplace_back("X-Request-Id", request_id);
+    metrics_.record(route_label, res.status);
+    return res;
+}
+
+Response App::dispatch(Request& req, std::string& route_label) {
+    if (req.body.size() > config_.max_body_bytes) {
+        return error_response(413, "Request body is larger than " +
+                                       std::to_string(config_.max_body_bytes / (1024 * 1024)) +
+                                       " MB");
+    }
+    auto match = router_.match(req.method, req.path);
+    if (!match.route) {
+        if (match.path_known) return error_response(405, "Method not allowed on " + req.path);
+        return error_response(404, "Cannot " + req.method + " " + req.path);
+    }
+    const Route& route = *match.route;
+    route_label = route.method + " " + route.pattern;
+    req.path_params = std::move(match.path_params);
+
+    RequestContext ctx{*this, store_, "", "", false, clock_.now()};
+    ctx.envelope = config_.compat_dialnexa;
+    if (auto h = req.header("X-Response-Envelope")) {
+        ctx.envelope = media_type(*h) == "dialnexa";
+    }
+    if (route.access == Access::kApiKey) {
+        auto header = req.header("Authorization");
+        if (!header) return error_response(401, "Missing Authorization header");
+        auto key = auth_.authenticate(*header);
+        if (!key.ok()) {
+            if (key.status().code() == StatusCode::kInvalidArgument) {
+                return error_response(401, key.status().message());
+            }
+            return status_response(key.status());
+        }
+        if (int wait = limiter_.acquire(key->id, clock_.monotonic_ms()); wait > 0) {
+            Response r = error_response(
+                429, "Rate limit exceeded; retry after " + std::to_string(wait) + " s");
+            r.headers.emplace_back("Retry-After", std::to_string(wait));
+            return r;
+        }
+        ctx.organization_id = key->organization_id;
+        ctx.key_id = key->id;
+    }
+    return route.handler(req, ctx);
+}
+
+}  // namespace leadflow::server

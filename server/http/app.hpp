@@ -1,0 +1,97 @@
+// server/http/app.hpp — the server's request pipeline, independent of any HTTP library:
+// request id → size limit → routing → API key → rate limit → handler (exceptions guarded) →
+// metrics. Tests drive App::handle() directly with plain Request values.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "http/auth.hpp"
+#include "http/http_types.hpp"
+#include "http/router.hpp"
+#include "leadflow/model.hpp"
+#include "store/store.hpp"
+
+namespace leadflow::server {
+
+constexpr std::size_t kMaxBodyBytes = 10 * 1024 * 1024;  // SPEC §2.9: larger bodies → 413
+
+struct ServerConfig {
+    bool compat_dialnexa = false;  // answer the eight operations of SPEC §2.10 in DialNexa shape
+    std::string web_root;          // static web app served at "/"; empty = none
+    std::string provider = "sandbox";  // call provider for live progression (next step)
+    double time_scale = 1.0;           // sandbox clock speed
+    double rate_limit = 100.0;         // requests per second per API key; <= 0 = unlimited
+    std::size_t max_body_bytes = kMaxBodyBytes;
+};
+
+// Time sources, injectable for tests: wall-clock milliseconds for timestamps, and a monotonic
+// millisecond counter for rate limiting.
+struct Clock {
+    std::function<TimeMs()> now;
+    std::function<TimeMs()> monotonic_ms;
+};
+Clock system_clock();
+
+class App;
+
+// What a handler gets besides the request.
+struct RequestContext {
+    App& app;
+    Store& store;
+    std::string organization_id;  // empty on public routes
+    std::string key_id;
+    bool envelope = false;  // DialNexa compatibility envelope requested
+    TimeMs now = 0;
+};
+
+// Counters for GET /metrics (HTTP requests by route and code).
+class HttpMetrics {
+  public:
+    void record(const std::string& route, int code);
+    std::map<std::pair<std::string, int>, std::int64_t> snapshot() const;
+
+  private:
+    mutable std::mutex mu_;
+    std::map<std::pair<std::string, int>, std::int64_t> counts_;
+};
+
+class App {
+  public:
+    App(Store& store, ServerConfig config, Clock clock = system_clock());
+
+    // Handles one request. Never throws: an escaped exception becomes a 500 whose message says
+    // nothing about internals. Every response carries X-Request-Id.
+    Response handle(Request req);
+
+    const Router& router() const { return router_; }
+    Store& store() { return store_; }
+    const ServerConfig& config() const { return config_; }
+    const Clock& clock() const { return clock_; }
+    HttpMetrics& http_metrics() { return metrics_; }
+
+  private:
+    Response dispatch(Request& req, std::string& route_label);
+
+    Store& store_;
+    ServerConfig config_;
+    Clock clock_;
+    Router router_;
+    Authenticator auth_;
+    RateLimiter limiter_;
+    HttpMetrics metrics_;
+};
+
+// Route registration, one function per feature file.
+void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, validate, duplicate
+void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
+void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
+void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
+void register_static_routes(Router& r);    // ops.cpp: the web app at "/"
+
+}  // namespace leadflow::server

@@ -1,0 +1,75 @@
+// server/http/errors.cpp
+#include "http/errors.hpp"
+
+#include <cstdio>
+
+namespace leadflow::server {
+
+const char* reason_phrase(int code) {
+    switch (code) {
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Payload Too Large";
+        case 415:
+            return "Unsupported Media Type";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Error";
+    }
+}
+
+Response json_response(int code, const Json& body) {
+    Response r;
+    r.status = code;
+    r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return r;
+}
+
+Response error_response(int code, const Json& message, const Json* errors) {
+    Json body = Json::object();
+    body["statusCode"] = code;
+    body["message"] = message;
+    body["error"] = reason_phrase(code);
+    if (errors) body["errors"] = *errors;
+    return json_response(code, body);
+}
+
+Response status_response(const Status& status) {
+    switch (status.code()) {
+        case StatusCode::kInvalidArgument:
+        case StatusCode::kFailedPrecondition:
+            return error_response(400, status.message());
+        case StatusCode::kNotFound:
+            return error_response(404, status.message());
+        case StatusCode::kConflict:
+            return error_response(409, status.message());
+        case StatusCode::kOk:
+        case StatusCode::kInternal:
+        default:
+            // The details go to the operator's log, never to the client.
+            std::fprintf(stderr, "leadflow-server: internal error: %s\n", status.message().c_str());
+            return error_response(500, "Internal server error");
+    }
+}
+
+}  // namespace leadflow::server

@@ -1,0 +1,564 @@
+// server/http/graph.cpp — the workflow graph: whole-graph read and atomic replace, nodes and
+// edges one by one, and the stored simulation scenario.
+//
+// Index
+//   [SECTION] Shared checks
+//   [SECTION] Graph
+//   [SECTION] Nodes
+//   [SECTION] Edges
+//   [SECTION] Scenario
+//   [SECTION] Registration
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "http/app.hpp"
+#include "http/handler_util.hpp"
+#include "leadflow/wire.hpp"
+#include "util/crypto.hpp"
+
+namespace leadflow::server {
+namespace {
+
+// [SECTION] Shared checks
+
+// The workflow, if the organization owns it and its graph may be edited (not terminal).
+Result<Workflow> editable_workflow(StoreTx& tx, const RequestContext& ctx, const std::string& id) {
+    auto w = find_workflow(tx, ctx, id);
+    if (!w.ok()) return w.status();
+    if (is_terminal_workflow(w->status)) {
+        return Status::conflict(std::string("The workflow is ") + to_string(w->status) +
+                                "; its graph can no longer change");
+    }
+    return w;
+}
+
+Status touch(StoreTx& tx, Workflow w, TimeMs now) {
+    w.updated_at = now;
+    return tx.update_workflow(w);
+}
+
+std::string known_types_text() {
+    return "VOICE_CALL, TIME, CONDITIONAL, APPLICATION, CONVERTED, DROPPED";
+}
+
+Json list_json(const std::vector<Node>& nodes) {
+    Json a = Json::array();
+    for (const Node& n : nodes) a.push_back(to_json(n));
+    return a;
+}
+
+Json list_json(const std::vector<Edge>& edges) {
+    Json a = Json::array();
+    for (const Edge& e : edges) a.push_back(to_json(e));
+    return a;
+}
+
+bool same_label(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+    const std::string x = a ? normalize_label(*a) : "";
+    const std::string y = b ? normalize_label(*b) : "";
+    return x == y;
+}
+
+// Reads the optional label of an edge body: absent → nullopt in *present = false.
+Status read_label(const Json& body, std::optional<std::string>* label, bool* present) {
+    auto it = body.find("label");
+    *present = it != body.end();
+    if (!*present || it->is_null()) {
+        label->reset();
+        return Status::ok();
+    }
+    if (!it->is_string()) return Status::invalid("label must be a string or null");
+    std::string s = it->get<std::string>();
+    if (s.size() > 200) return Status::invalid("label must be at most 200 characters");
+    if (s.find_first_not_of(" \t") == std::string::npos) {
+        label->reset();
+    } else {
+        *label = s;
+    }
+    return Status::ok();
+}
+
+// [SECTION] Graph
+
+Json graph_response(StoreTx& tx, const Workflow& w, Status* st) {
+    auto g = load_graph(tx, w);
+    if (!g.ok()) {
+        *st = g.status();
+        return Json();
+    }
+    auto counts = tx.workflow_counts(w.id);
+    if (!counts.ok()) {
+        *st = counts.status();
+        return Json();
+    }
+    Json out = Json::object();
+    out["workflow"] = workflow_json(w, counts.value());
+    out["nodes"] = list_json(g->nodes);
+    out["edges"] = list_json(g->edges);
+    return out;
+}
+
+Response get_graph(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        Status s;
+        Json j = graph_response(tx, w.value(), &s);
+        if (!s) return s;
+        out = json_response(200, j);
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response put_graph(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    if (!body.contains("nodes") || !body["nodes"].is_array()) {
+        return error_response(400, "nodes must be an array");
+    }
+    if (!body.contains("edges") || !body["edges"].is_array()) {
+        return error_response(400, "edges must be an array");
+    }
+    // Edge ids may be left to the server; node ids are required because edges refer to them.
+    for (std::size_t i = 0; i < body["edges"].size(); ++i) {
+        Json& e = body["edges"][i];
+        if (e.is_object() && (!e.contains("id") || e["id"].is_null())) e["id"] = new_id("edge_");
+    }
+    auto graph = graph_from_json(body);
+    if (!graph.ok()) return status_response(graph.status());
+    std::vector<Node> nodes = std::move(graph->nodes);
+    std::vector<Edge> edges = std::move(graph->edges);
+    std::set<std::string> node_ids, edge_ids;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const std::string where = "nodes[" + std::to_string(i) + "]";
+        if (nodes[i].id.empty()) return error_response(400, where + ".id is required");
+        if (!node_ids.insert(nodes[i].id).second) {
+            return error_response(400, where + ".id '" + nodes[i].id + "' is used twice");
+        }
+        if (!nodes[i].config.is_object()) {
+            return error_response(400, where + ".config must be an object");
+        }
+    }
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        if (!edge_ids.insert(edges[i].id).second) {
+            return error_response(
+                400, "edges[" + std::to_string(i) + "].id '" + edges[i].id + "' is used twice");
+        }
+    }
+    // entry_node_id travels with the graph when the document names it.
+    std::optional<std::optional<std::string>> entry;
+    const Json* wj =
+        body.contains("workflow") && body["workflow"].is_object() ? &body["workflow"] : nullptr;
+    const Json* entry_src = body.contains("entry_node_id") ? &body : wj;
+    if (entry_src && entry_src->contains("entry_node_id")) {
+        const Json& v = (*entry_src)["entry_node_id"];
+        if (v.is_null()) {
+            entry = std::optional<std::string>();
+        } else if (v.is_string()) {
+            entry = std::optional<std::string>(v.get<std::string>());
+        } else {
+            return error_response(400, "entry_node_id must be a string or null");
+        }
+    }
+
+    Response out;
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto found = find_workflow(tx, ctx, req.path_param("id"));
+        if (!found.ok()) return found.status();
+        Workflow w = found.value();
+        if (w.status != WorkflowStatus::kDraft && w.status != WorkflowStatus::kPaused) {
+            WorkflowStatus shown =
+                w.status == WorkflowStatus::kRunning ? WorkflowStatus::kActive : w.status;
+            return Status::conflict(std::string("The graph can be replaced only in draft or "
+                                                "paused workflows (this one is ") +
+                                    to_string(shown) + ")");
+        }
+        auto old = load_graph(tx, w);
+        if (!old.ok()) return old.status();
+        // Unknown node types may round-trip (future types) but not be introduced here.
+        for (const Node& n : nodes) {
+            if (n.type != NodeType::kUnknown) continue;
+            const Node* before = old->find_node(n.id);
+            if (!before || before->node_type_raw != n.node_type_raw) {
+                out =
+                    error_response(400, "node " + n.id + ": unknown node_type '" + n.node_type_raw +
+                                            "' (use " + known_types_text() + ")");
+                return abort_transaction();
+            }
+        }
+        if (Status s = tx.replace_graph(w.id, nodes, edges); !s) return s;
+        if (entry) w.entry_node_id = *entry;
+        w.updated_at = ctx.now;
+        if (Status s = tx.update_workflow(w); !s) return s;
+        if (w.status == WorkflowStatus::kPaused) {
+            std::vector<std::string> removed;
+            for (const Node& n : old->nodes) {
+                if (!node_ids.count(n.id)) removed.push_back(n.id);
+            }
+            if (!removed.empty()) {
+                auto leads =
+                    tx.leads_where(w.id, {LeadStatus::kPending, LeadStatus::kActive}, removed);
+                if (!leads.ok()) return leads.status();
+                if (Status s =
+                        mark_leads_stuck(tx, old.value(), leads.value(), "node_removed", ctx.now);
+                    !s) {
+                    return s;
+                }
+            }
+        }
+        Status s;
+        Json j = graph_response(tx, w, &s);
+        if (!s) return s;
+        out = json_response(200, j);
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+// [SECTION] Nodes
+
+Status apply_node_fields(const Json& body, Node& n) {
+    if (body.contains("label")) {
+        auto label = opt_string(body, "label", 200);
+        if (!label.ok()) return label.status();
+        n.label = label.value().value_or("");
+    }
+    auto x = opt_number(body, "position_x");
+    if (!x.ok()) return x.status();
+    if (x.value()) n.position_x = **x;
+    auto y = opt_number(body, "position_y");
+    if (!y.ok()) return y.status();
+    if (y.value()) n.position_y = **y;
+    if (auto it = body.find("config"); it != body.end() && !it->is_null()) {
+        if (!it->is_object()) return Status::invalid("config must be an object");
+        n.config = *it;
+    }
+    return Status::ok();
+}
+
+Response create_node(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    auto type = opt_string(body, "node_type", 100);
+    if (!type.ok()) return status_response(type.status());
+    if (!type.value()) return error_response(400, "node_type is required");
+    Node n;
+    n.node_type_raw = **type;
+    n.type = parse_node_type(n.node_type_raw);
+    if (n.type == NodeType::kUnknown) {
+        return error_response(400, "node_type must be one of " + known_types_text());
+    }
+    n.label = n.node_type_raw;
+    if (Status st = apply_node_fields(body, n); !st) return status_response(st);
+    auto id = opt_string(body, "id", 100);
+    if (!id.ok()) return status_response(id.status());
+    n.id = id.value() && !id.value()->empty() ? **id : new_id("node_");
+    Response out;
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = editable_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto existing = tx.get_node(w->id, n.id);
+        if (existing.ok()) return Status::conflict("A node with id " + n.id + " already exists");
+        if (Status s = tx.insert_node(w->id, n); !s) return s;
+        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        out = json_response(201, to_json(n));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response list_nodes(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto nodes = tx.list_nodes(w->id);
+        if (!nodes.ok()) return nodes.status();
+        out = json_response(200, Json{{"data", list_json(nodes.value())}});
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response get_node(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto n = tx.get_node(w->id, req.path_param("nodeId"));
+        if (!n.ok()) return n.status();
+        out = json_response(200, to_json(n.value()));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response update_node(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    Response out;
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = editable_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto found = tx.get_node(w->id, req.path_param("nodeId"));
+        if (!found.ok()) return found.status();
+        Node n = found.value();
+        if (auto it = body.find("node_type"); it != body.end()) {
+            if (!it->is_string() || it->get<std::string>() != n.node_type_raw) {
+                return Status::invalid(
+                    "node_type cannot be changed; delete the node and "
+                    "create one of the new type");
+            }
+        }
+        if (Status s = apply_node_fields(body, n); !s) return s;
+        if (Status s = tx.update_node(w->id, n); !s) return s;
+        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        out = json_response(200, to_json(n));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response delete_node(const Request& req, RequestContext& ctx) {
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = editable_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        const std::string node_id = req.path_param("nodeId");
+        auto g = load_graph(tx, w.value());
+        if (!g.ok()) return g.status();
+        if (!g->find_node(node_id)) return Status::not_found("Node not found");
+        if (w->status != WorkflowStatus::kDraft && resolve_entry_node(g.value()) == node_id) {
+            return Status::conflict(
+                "The entry node of a workflow that has started cannot be "
+                "deleted");
+        }
+        auto leads = tx.leads_where(w->id, {LeadStatus::kPending, LeadStatus::kActive}, {node_id});
+        if (!leads.ok()) return leads.status();
+        if (Status s = mark_leads_stuck(tx, g.value(), leads.value(), "node_deleted", ctx.now);
+            !s) {
+            return s;
+        }
+        if (Status s = tx.delete_node(w->id, node_id); !s) return s;
+        return touch(tx, w.value(), ctx.now);
+    });
+    if (!st) return status_response(st);
+    return json_response(200, message_json("Node deleted."));
+}
+
+// [SECTION] Edges
+
+Response create_edge(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    Edge e;
+    auto from = opt_string(body, "from_node_id", 100);
+    if (!from.ok()) return status_response(from.status());
+    auto to = opt_string(body, "to_node_id", 100);
+    if (!to.ok()) return status_response(to.status());
+    if (!from.value() || from.value()->empty())
+        return error_response(400, "from_node_id is required");
+    if (!to.value() || to.value()->empty()) return error_response(400, "to_node_id is required");
+    e.from_node_id = **from;
+    e.to_node_id = **to;
+    bool has_label = false;
+    if (Status s = read_label(body, &e.label, &has_label); !s) return status_response(s);
+    auto position = opt_integer(body, "position");
+    if (!position.ok()) return status_response(position.status());
+    auto id = opt_string(body, "id", 100);
+    if (!id.ok()) return status_response(id.status());
+    e.id = id.value() && !id.value()->empty() ? **id : new_id("edge_");
+    Response out;
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = editable_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto g = load_graph(tx, w.value());
+        if (!g.ok()) return g.status();
+        const Node* src = g->find_node(e.from_node_id);
+        if (!src) return Status::not_found("Node not found: " + e.from_node_id);
+        if (!g->find_node(e.to_node_id))
+            return Status::not_found("Node not found: " + e.to_node_id);
+        if (is_terminal(src->type)) {
+            return Status::invalid("A " + src->node_type_raw +
+                                   " node is terminal and cannot have outgoing edges");
+        }
+        std::int64_t max_position = -1;
+        for (const Edge& other : g->edges) {
+            max_position = std::max(max_position, other.position);
+            if (other.id == e.id) return Status::conflict("An edge with id " + e.id + " exists");
+            if (other.from_node_id == e.from_node_id && other.to_node_id == e.to_node_id &&
+                same_label(other.label, e.label)) {
+                return Status::conflict("An identical edge already exists: " + other.id);
+            }
+        }
+        e.position = position.value() ? **position : max_position + 1;
+        if (Status s = tx.insert_edge(w->id, e); !s) return s;
+        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        out = json_response(201, to_json(e));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response list_edges(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto edges = tx.list_edges(w->id);
+        if (!edges.ok()) return edges.status();
+        out = json_response(200, Json{{"data", list_json(edges.value())}});
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response update_edge(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    if (body.contains("from_node_id") || body.contains("to_node_id")) {
+        return error_response(400,
+                              "from_node_id and to_node_id cannot be changed; delete the "
+                              "edge and create another");
+    }
+    std::optional<std::string> label;
+    bool has_label = false;
+    if (Status s = read_label(body, &label, &has_label); !s) return status_response(s);
+    auto position = opt_integer(body, "position");
+    if (!position.ok()) return status_response(position.status());
+    Response out;
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = editable_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto edges = tx.list_edges(w->id);
+        if (!edges.ok()) return edges.status();
+        const std::string edge_id = req.path_param("edgeId");
+        auto it = std::find_if(edges->begin(), edges->end(),
+                               [&](const Edge& x) { return x.id == edge_id; });
+        if (it == edges->end()) return Status::not_found("Edge not found");
+        Edge e = *it;
+        if (has_label) e.label = label;
+        if (position.value()) e.position = **position;
+        for (const Edge& other : edges.value()) {
+            if (other.id != e.id && other.from_node_id == e.from_node_id &&
+                other.to_node_id == e.to_node_id && same_label(other.label, e.label)) {
+                return Status::conflict("An identical edge already exists: " + other.id);
+            }
+        }
+        if (Status s = tx.update_edge(w->id, e); !s) return s;
+        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        out = json_response(200, to_json(e));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response delete_edge(const Request& req, RequestContext& ctx) {
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = editable_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        if (Status s = tx.delete_edge(w->id, req.path_param("edgeId")); !s) return s;
+        return touch(tx, w.value(), ctx.now);
+    });
+    if (!st) return status_response(st);
+    return json_response(200, message_json("Edge deleted."));
+}
+
+// [SECTION] Scenario
+
+// Structural checks of SPEC §3.1 that do not need the simulator.
+Status check_scenario(const Json& s) {
+    if (auto it = s.find("version"); it != s.end() && !(it->is_number_integer() && *it == 1)) {
+        return Status::invalid("scenario.version must be 1");
+    }
+    for (const char* key : {"seed", "leads", "horizon_days"}) {
+        if (auto it = s.find(key); it != s.end()) {
+            if (!it->is_number_integer() || it->get<std::int64_t>() < (key[0] == 's' ? 0 : 1)) {
+                return Status::invalid(std::string("scenario.") + key +
+                                       " must be a positive integer");
+            }
+        }
+    }
+    if (auto it = s.find("nodes"); it != s.end()) {
+        if (!it->is_object()) return Status::invalid("scenario.nodes must be an object");
+        for (auto n = it->begin(); n != it->end(); ++n) {
+            const std::string where = "scenario.nodes." + n.key();
+            if (!n->is_object()) return Status::invalid(where + " must be an object");
+            auto o = n->find("outcomes");
+            if (o == n->end()) continue;
+            if (!o->is_object()) return Status::invalid(where + ".outcomes must be an object");
+            double sum = 0;
+            for (auto p = o->begin(); p != o->end(); ++p) {
+                if (!parse_call_outcome(p.key())) {
+                    return Status::invalid(where + ".outcomes: unknown outcome " + p.key());
+                }
+                if (!p->is_number() || p->get<double>() < 0 || p->get<double>() > 1) {
+                    return Status::invalid(where + ".outcomes." + p.key() +
+                                           " must be a probability from 0 to 1");
+                }
+                sum += p->get<double>();
+            }
+            if (std::fabs(sum - 1.0) > 1e-6) {
+                return Status::invalid(where + ".outcomes must sum to 1 (they sum to " +
+                                       std::to_string(sum) + ")");
+            }
+        }
+    }
+    return Status::ok();
+}
+
+Response get_scenario(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto s = tx.get_scenario(w->id);
+        if (!s.ok()) return s.status();
+        out = json_response(200, s->is_null() ? Json::object() : s.value());
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response put_scenario(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    if (Status s = check_scenario(body); !s) return status_response(s);
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        return tx.put_scenario(w->id, body);
+    });
+    if (!st) return status_response(st);
+    return json_response(200, body);
+}
+
+}  // namespace
+
+// [SECTION] Registration
+
+void register_graph_routes(Router& r) {
+    r.add("GET", "/v1/workflows/{id}/graph", Access::kApiKey, get_graph);
+    r.add("PUT", "/v1/workflows/{id}/graph", Access::kApiKey, put_graph);
+    r.add("POST", "/v1/workflows/{id}/nodes", Access::kApiKey, create_node);
+    r.add("GET", "/v1/workflows/{id}/nodes", Access::kApiKey, list_nodes);
+    r.add("GET", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, get_node);
+    r.add("PATCH", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, update_node);
+    r.add("DELETE", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, delete_node);
+    r.add("POST", "/v1/workflows/{id}/edges", Access::kApiKey, create_edge);
+    r.add("GET", "/v1/workflows/{id}/edges", Access::kApiKey, list_edges);
+    r.add("PATCH", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, update_edge);
+    r.add("DELETE", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, delete_edge);
+    r.add("GET", "/v1/workflows/{id}/scenario", Access::kApiKey, get_scenario);
+    r.add("PUT", "/v1/workflows/{id}/scenario", Access::kApiKey, put_scenario);
+}
+
+}  // namespace leadflow::server

@@ -1,0 +1,457 @@
+// server/http/leads.cpp — leads: upload (CSV multipart, JSON single, JSON bulk), list, variable
+// keys, detail, removal and history.
+//
+// Index
+//   [SECTION] Reading uploads
+//   [SECTION] Upload
+//   [SECTION] Reading leads
+//   [SECTION] Registration
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "http/app.hpp"
+#include "http/handler_util.hpp"
+#include "leadflow/wire.hpp"
+#include "util/crypto.hpp"
+#include "util/csv.hpp"
+#include "util/phone.hpp"
+
+namespace leadflow::server {
+namespace {
+
+// [SECTION] Reading uploads
+
+struct UploadRow {
+    std::size_t position = 0;  // 1-based: data row of the CSV (header excluded) or list index
+    std::string phone;
+    std::map<std::string, std::string> variables;
+};
+
+// Problems grouped by reason, in the order reasons are first seen.
+class RowErrors {
+  public:
+    void add(const std::string& reason, std::size_t position, const std::string& phone) {
+        auto it = std::find_if(groups_.begin(), groups_.end(),
+                               [&](const Group& g) { return g.reason == reason; });
+        if (it == groups_.end()) {
+            groups_.push_back({reason, Json::array()});
+            it = groups_.end() - 1;
+        }
+        it->rows.push_back(Json{{"position", position}, {"phone_number", phone}});
+    }
+    bool empty() const { return groups_.empty(); }
+    Response response() const {
+        Json errors = Json::array();
+        Json messages = Json::array();
+        for (const Group& g : groups_) {
+            errors.push_back(Json{{"reason", g.reason}, {"rows", g.rows}});
+            messages.push_back(g.reason + ": " + std::to_string(g.rows.size()) + " row(s)");
+        }
+        return error_response(400, messages, &errors);
+    }
+
+  private:
+    struct Group {
+        std::string reason;
+        Json rows;
+    };
+    std::vector<Group> groups_;
+};
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+Status read_csv_rows(const std::string& text, std::vector<UploadRow>* rows, RowErrors* errors) {
+    auto records = parse_csv(text);
+    if (!records.ok()) return records.status();
+    if (records->empty()) return Status::invalid("The CSV file is empty");
+    std::vector<std::string> header;
+    for (const std::string& h : records->front().fields) header.push_back(trim(h));
+    std::size_t phone_col = header.size();
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (lower(header[i]) == "phone_number") phone_col = i;
+    }
+    if (phone_col == header.size()) {
+        return Status::invalid("The CSV header must have a phone_number column");
+    }
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (header[i].empty()) {
+            return Status::invalid("CSV header column " + std::to_string(i + 1) + " has no name");
+        }
+    }
+    rows->reserve(records->size() - 1);
+    for (std::size_t r = 1; r < records->size(); ++r) {
+        const auto& fields = (*records)[r].fields;
+        UploadRow row;
+        row.position = r;
+        if (fields.size() != header.size()) {
+            row.phone = phone_col < fields.size() ? trim(fields[phone_col]) : "";
+            errors->add("Wrong number of columns", row.position, row.phone);
+            continue;
+        }
+        row.phone = trim(fields[phone_col]);
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i != phone_col) row.variables[header[i]] = fields[i];
+        }
+        rows->push_back(std::move(row));
+    }
+    return Status::ok();
+}
+
+// One lead of a JSON upload: {phone_number, variables | dynamic_variables}.
+void read_json_lead(const Json& j, std::size_t position, std::vector<UploadRow>* rows,
+                    RowErrors* errors) {
+    UploadRow row;
+    row.position = position;
+    if (!j.is_object()) {
+        errors->add("Lead must be an object", position, "");
+        return;
+    }
+    auto phone = j.find("phone_number");
+    if (phone != j.end() && phone->is_string()) row.phone = trim(phone->get<std::string>());
+    if (phone != j.end() && phone->is_number_integer()) row.phone = phone->dump();
+    const Json* vars = nullptr;
+    if (j.contains("variables"))
+        vars = &j["variables"];
+    else if (j.contains("dynamic_variables"))
+        vars = &j["dynamic_variables"];
+    if (vars && !vars->is_null()) {
+        if (!vars->is_object()) {
+            errors->add("Variables must be an object of strings", position, row.phone);
+            return;
+        }
+        for (auto it = vars->begin(); it != vars->end(); ++it) {
+            if (it.key() == "phone_number") continue;
+            if (it->is_string()) {
+                row.variables[it.key()] = it->get<std::string>();
+            } else if (it->is_number() || it->is_boolean()) {
+                row.variables[it.key()] = it->dump();
+            } else if (!it->is_null()) {
+                errors->add("Variables must be an object of strings", position, row.phone);
+                return;
+            }
+        }
+    }
+    rows->push_back(std::move(row));
+}
+
+// [SECTION] Upload
+
+Response upload_leads(const Request& req, RequestContext& ctx) {
+    const std::string workflow_id = req.path_param("id");
+    // Region and status first (a short read), then parse outside any lock, then enroll in
+    // one transaction that re-checks the status.
+    Workflow w;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto found = find_workflow(tx, ctx, workflow_id);
+        if (!found.ok()) return found.status();
+        w = found.value();
+        return Status::ok();
+    });
+    if (!st) return status_response(st);
+    if (is_terminal_workflow(w.status)) {
+        return error_response(
+            409, std::string("Leads cannot be added to a ") + to_string(w.status) + " workflow");
+    }
+
+    std::vector<UploadRow> rows;
+    RowErrors errors;
+    if (req.content_type == "multipart/form-data") {
+        auto file = std::find_if(req.files.begin(), req.files.end(),
+                                 [](const UploadedFile& f) { return f.name == "file"; });
+        if (file == req.files.end()) {
+            return error_response(400, "The multipart form needs a 'file' field with the CSV");
+        }
+        if (Status s = read_csv_rows(file->content, &rows, &errors); !s) return status_response(s);
+    } else {
+        Json body;
+        Response err;
+        if (!read_json_body(req, &body, &err)) {
+            if (err.status == 415) {
+                return error_response(415,
+                                      "Content-Type must be application/json or "
+                                      "multipart/form-data");
+            }
+            return err;
+        }
+        if (body.contains("leads")) {
+            if (!body["leads"].is_array()) return error_response(400, "leads must be an array");
+            std::size_t i = 0;
+            for (const Json& j : body["leads"]) read_json_lead(j, ++i, &rows, &errors);
+        } else {
+            read_json_lead(body, 1, &rows, &errors);
+        }
+    }
+    const std::string region = w.settings.default_region.empty() ? "US" : w.settings.default_region;
+    for (UploadRow& row : rows) {
+        if (row.phone.empty()) {
+            errors.add("Missing phone number", row.position, row.phone);
+            continue;
+        }
+        auto e164 = normalize_phone(row.phone, region);
+        if (!e164.ok()) {
+            errors.add("Invalid phone number", row.position, row.phone);
+            continue;
+        }
+        row.phone = std::move(e164.value());
+    }
+    if (!errors.empty()) return errors.response();
+    if (rows.empty()) return error_response(400, "No leads to upload");
+
+    Json data = Json::object();
+    Response out;
+    st = ctx.store.transact([&](StoreTx& tx) {
+        auto found = find_workflow(tx, ctx, workflow_id);
+        if (!found.ok()) return found.status();
+        if (is_terminal_workflow(found->status)) {
+            return Status::conflict(std::string("Leads cannot be added to a ") +
+                                    to_string(found->status) + " workflow");
+        }
+        auto g = load_graph(tx, found.value());
+        if (!g.ok()) return g.status();
+        const std::optional<std::string> entry = resolve_entry_node(g.value());
+        const LeadStatus status =
+            is_active_workflow(found->status) ? LeadStatus::kActive : LeadStatus::kPending;
+        std::vector<LeadRecord> records;
+        records.reserve(rows.size());
+        for (UploadRow& row : rows) {
+            LeadRecord r;
+            r.lead.id = new_id("wlead_");
+            r.lead.workflow_id = workflow_id;
+            r.lead.phone_number = row.phone;
+            r.lead.variables = std::move(row.variables);
+            r.lead.status = status;
+            r.lead.current_node_id = entry;
+            r.lead.created_at = r.lead.updated_at = ctx.now;
+            r.execution.current_node_id = entry;
+            r.execution.phase = Phase::kEntering;
+            r.execution.entered_at = ctx.now;
+            auto& ids = data[r.lead.phone_number];
+            if (ids.is_null()) ids = Json::array();
+            ids.push_back(r.lead.id);
+            records.push_back(std::move(r));
+        }
+        if (Status s = tx.insert_leads(records); !s) return s;
+        Workflow touched = found.value();
+        touched.updated_at = ctx.now;
+        return tx.update_workflow(touched);
+    });
+    if (!st) return status_response(st);
+    const auto n = static_cast<std::int64_t>(rows.size());
+    if (ctx.envelope) {
+        return json_response(201, Json{{"statusCode", 201},
+                                       {"message", "Leads uploaded successfully"},
+                                       {"data", std::move(data)},
+                                       {"count", n}});
+    }
+    return json_response(201, Json{{"data", std::move(data)}, {"count", n}, {"leads_enrolled", n}});
+}
+
+// [SECTION] Reading leads
+
+Result<LeadQuery> read_lead_query(const Request& req) {
+    LeadQuery q;
+    auto page = read_page(req);
+    if (!page.ok()) return page.status();
+    q.page = page->page;
+    q.limit = page->limit;
+    if (auto s = req.param("status"); s && !s->empty()) {
+        auto status = parse_lead_status(*s);
+        if (!status) {
+            return Status::invalid(
+                "status must be one of pending, active (in_progress), "
+                "completed, dropped, removed, failed, cancelled");
+        }
+        q.statuses.push_back(*status);
+    }
+    if (auto s = req.param("leadIds"); s && !s->empty()) {
+        std::size_t i = 0;
+        while (i <= s->size()) {
+            std::size_t j = s->find(',', i);
+            if (j == std::string::npos) j = s->size();
+            std::string id = trim(s->substr(i, j - i));
+            if (!id.empty()) q.ids.push_back(id);
+            i = j + 1;
+        }
+        if (q.ids.size() > 1000) return Status::invalid("leadIds may list at most 1000 ids");
+    }
+    return q;
+}
+
+Response list_leads(const Request& req, RequestContext& ctx) {
+    auto q = read_lead_query(req);
+    if (!q.ok()) return status_response(q.status());
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto page = tx.list_leads(w->id, q.value());
+        if (!page.ok()) return page.status();
+        Json data = Json::array();
+        for (const Lead& l : page->items) {
+            if (ctx.envelope) {
+                Json vars = Json::object();
+                for (const auto& [k, v] : l.variables) vars[k] = v;
+                data.push_back(Json{{"id", l.id},
+                                    {"phone_number", l.phone_number},
+                                    {"dynamic_variables", std::move(vars)},
+                                    {"status", to_string(l.status)},
+                                    {"createdAt", time_json(l.created_at)}});
+            } else {
+                data.push_back(lead_json(l));
+            }
+        }
+        if (ctx.envelope) {
+            out = json_response(200, Json{{"statusCode", 200},
+                                          {"message", "Leads fetched successfully"},
+                                          {"data", std::move(data)},
+                                          {"count", page->total}});
+        } else {
+            out = json_response(200, page_json(std::move(data), {q->page, q->limit}, page->total));
+        }
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response variable_keys(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto keys = tx.variable_keys(w->id);
+        if (!keys.ok()) return keys.status();
+        Json list = Json::array();
+        for (const std::string& k : keys.value()) {
+            if (k != "phone_number") list.push_back(k);
+        }
+        if (ctx.envelope) {
+            out = json_response(200, Json{{"statusCode", 200},
+                                          {"message", "Variable keys fetched successfully"},
+                                          {"data", Json{{"keys", std::move(list)}}}});
+        } else {
+            out = json_response(200, Json{{"keys", std::move(list)}});
+        }
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response get_lead(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto r = tx.get_lead(w->id, req.path_param("leadId"));
+        if (!r.ok()) return r.status();
+        Json j = lead_json(r->lead);
+        j["execution"] = to_json(r->execution);
+        out = json_response(200, j);
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response delete_lead(const Request& req, RequestContext& ctx) {
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto found = tx.get_lead(w->id, req.path_param("leadId"));
+        if (!found.ok()) return found.status();
+        LeadRecord r = found.value();
+        if (is_terminal_lead(r.lead.status)) {
+            return Status::conflict(std::string("The lead is already ") + to_string(r.lead.status));
+        }
+        HistoryEntry h;
+        h.node_id = r.lead.current_node_id.value_or("");
+        if (!h.node_id.empty()) {
+            if (auto n = tx.get_node(w->id, h.node_id); n.ok()) {
+                h.node_type = n->node_type_raw;
+                h.label = n->label;
+            }
+        }
+        h.status = "removed";
+        h.reason = "removed_by_api";
+        h.call_id = r.execution.call_id;
+        h.started_at = h.ended_at = ctx.now;
+        r.lead.status = LeadStatus::kRemoved;
+        r.lead.updated_at = r.lead.completed_at = ctx.now;
+        // A call in flight finishes on its own; the lead simply moves no further.
+        if (r.execution.phase != Phase::kInCall) r.execution.phase = Phase::kDone;
+        if (Status s = tx.update_lead(r); !s) return s;
+        return tx.append_history(r.lead.id, h);
+    });
+    if (!st) return status_response(st);
+    if (ctx.envelope) {
+        return json_response(200,
+                             Json{{"statusCode", 200}, {"message", "Lead removed successfully"}});
+    }
+    return json_response(200, message_json("Lead removed from workflow."));
+}
+
+Response lead_history(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto r = tx.get_lead(w->id, req.path_param("leadId"));
+        if (!r.ok()) return r.status();
+        auto h = tx.history(r->lead.id);
+        if (!h.ok()) return h.status();
+        Json entries = Json::array();
+        for (const HistoryEntry& e : h.value()) {
+            if (ctx.envelope) {
+                entries.push_back(Json{{"node_id", e.node_id},
+                                       {"node_type", e.node_type},
+                                       {"label", e.label},
+                                       {"status", e.status},
+                                       {"call_id", e.call_id ? Json(*e.call_id) : Json(nullptr)},
+                                       {"started_at", time_json(e.started_at)},
+                                       {"ended_at", time_json(e.ended_at)}});
+            } else {
+                entries.push_back(to_json(e));
+            }
+        }
+        if (ctx.envelope) {
+            Json lead = lead_json(r->lead);
+            lead["createdAt"] = time_json(r->lead.created_at);
+            out = json_response(
+                200,
+                Json{{"statusCode", 200},
+                     {"message", "Lead history fetched successfully"},
+                     {"data", Json{{"lead", std::move(lead)}, {"history", std::move(entries)}}}});
+        } else {
+            out = json_response(200, Json{{"lead", lead_json(r->lead)},
+                                          {"execution", to_json(r->execution)},
+                                          {"history", std::move(entries)}});
+        }
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+}  // namespace
+
+// [SECTION] Registration
+
+void register_lead_routes(Router& r) {
+    r.add("POST", "/v1/workflows/{id}/leads", Access::kApiKey, upload_leads);
+    r.add("GET", "/v1/workflows/{id}/leads", Access::kApiKey, list_leads);
+    r.add("GET", "/v1/workflows/{id}/leads/variable-keys", Access::kApiKey, variable_keys);
+    r.add("GET", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, get_lead);
+    r.add("DELETE", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, delete_lead);
+    r.add("GET", "/v1/workflows/{id}/leads/{leadId}/history", Access::kApiKey, lead_history);
+}
+
+}  // namespace leadflow::server

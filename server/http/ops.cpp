@@ -1,0 +1,276 @@
+// server/http/ops.cpp — the call log, user webhooks, health, Prometheus metrics, the OpenAPI
+// document and the static web app.
+//
+// Index
+//   [SECTION] Calls
+//   [SECTION] User webhooks
+//   [SECTION] Health and metrics
+//   [SECTION] Static web app
+//   [SECTION] Registration
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "http/app.hpp"
+#include "http/handler_util.hpp"
+#include "http/openapi.hpp"
+#include "store/sqlite_store.hpp"
+#include "util/crypto.hpp"
+
+namespace leadflow::server {
+namespace {
+
+// [SECTION] Calls
+
+Json call_json(const CallRecord& c) {
+    return Json{{"id", c.id},
+                {"workflow_id", c.workflow_id},
+                {"lead_id", c.lead_id},
+                {"node_id", c.node_id},
+                {"status", c.status},
+                {"outcome", c.outcome ? Json(*c.outcome) : Json(nullptr)},
+                {"end_reason", c.end_reason ? Json(*c.end_reason) : Json(nullptr)},
+                {"duration_s", c.duration_s ? Json(*c.duration_s) : Json(nullptr)},
+                {"analysis", c.analysis},
+                {"created_at", time_json(c.created_at)},
+                {"ended_at", time_json(c.ended_at)}};
+}
+
+Response list_calls(const Request& req, RequestContext& ctx) {
+    auto page = read_page(req);
+    if (!page.ok()) return status_response(page.status());
+    CallQuery q;
+    q.page = page->page;
+    q.limit = page->limit;
+    q.workflow_id = req.param("workflow_id").value_or("");
+    q.lead_id = req.param("lead_id").value_or("");
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto calls = tx.list_calls(ctx.organization_id, q);
+        if (!calls.ok()) return calls.status();
+        Json data = Json::array();
+        for (const CallRecord& c : calls->items) data.push_back(call_json(c));
+        out = json_response(200, page_json(std::move(data), page.value(), calls->total));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+// [SECTION] User webhooks
+
+const std::vector<std::string>& known_events() {
+    static const std::vector<std::string> kEvents = {"workflow.lead.completed"};
+    return kEvents;
+}
+
+Json webhook_json(const UserWebhook& w) {
+    Json events = Json::array();
+    for (const auto& e : w.events) events.push_back(e);
+    return Json{{"id", w.id},
+                {"url", w.url},
+                {"events", std::move(events)},
+                {"created_at", time_json(w.created_at)}};
+}
+
+Response create_webhook(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    auto url = opt_string(body, "url", 2000);
+    if (!url.ok()) return status_response(url.status());
+    if (!url.value()) return error_response(400, "url is required");
+    if (url.value()->rfind("http://", 0) != 0 && url.value()->rfind("https://", 0) != 0) {
+        return error_response(400, "url must start with http:// or https://");
+    }
+    UserWebhook w;
+    w.id = new_id("whk_");
+    w.organization_id = ctx.organization_id;
+    w.url = **url;
+    w.created_at = ctx.now;
+    if (auto it = body.find("events"); it != body.end() && !it->is_null()) {
+        if (!it->is_array() || it->empty()) {
+            return error_response(400, "events must be a non-empty array of event names");
+        }
+        for (const Json& e : *it) {
+            const auto& known = known_events();
+            if (!e.is_string() ||
+                std::find(known.begin(), known.end(), e.get<std::string>()) == known.end()) {
+                return error_response(
+                    400, "unknown event " + e.dump() + " (known: workflow.lead.completed)");
+            }
+            w.events.push_back(e.get<std::string>());
+        }
+    } else {
+        w.events = known_events();
+    }
+    auto secret = opt_string(body, "secret", 500);
+    if (!secret.ok()) return status_response(secret.status());
+    const bool generated = !secret.value() || secret.value()->empty();
+    w.secret = generated ? random_hex(32) : **secret;
+    Status st = ctx.store.transact([&](StoreTx& tx) { return tx.insert_webhook(w); });
+    if (!st) return status_response(st);
+    Json j = webhook_json(w);
+    // A generated secret is shown once, here; a given one is never echoed.
+    if (generated) j["secret"] = w.secret;
+    return json_response(201, j);
+}
+
+Response list_webhooks(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto list = tx.list_webhooks(ctx.organization_id);
+        if (!list.ok()) return list.status();
+        Json data = Json::array();
+        for (const UserWebhook& w : list.value()) data.push_back(webhook_json(w));
+        out = json_response(200, Json{{"data", std::move(data)}});
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response get_webhook(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = tx.get_webhook(ctx.organization_id, req.path_param("webhookId"));
+        if (!w.ok()) return w.status();
+        out = json_response(200, webhook_json(w.value()));
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
+Response delete_webhook(const Request& req, RequestContext& ctx) {
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        return tx.delete_webhook(ctx.organization_id, req.path_param("webhookId"));
+    });
+    if (!st) return status_response(st);
+    return json_response(200, message_json("Webhook deleted."));
+}
+
+// [SECTION] Health and metrics
+
+Response healthz(const Request&, RequestContext& ctx) {
+    Status st = ctx.store.read([](StoreTx& tx) { return tx.lead_status_totals().status(); });
+    if (!st) {
+        Response r = error_response(503, "storage unavailable");
+        return r;
+    }
+    return json_response(200, Json{{"status", "ok"},
+                                   {"schema_version", ctx.store.schema_version()},
+                                   {"provider", ctx.app.config().provider}});
+}
+
+std::string escape_label(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\\' || c == '"') out.push_back('\\');
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+Response metrics(const Request&, RequestContext& ctx) {
+    std::map<LeadStatus, std::int64_t> leads;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto t = tx.lead_status_totals();
+        if (!t.ok()) return t.status();
+        leads = t.value();
+        return Status::ok();
+    });
+    if (!st) return status_response(st);
+    std::ostringstream o;
+    o << "# HELP leadflow_leads Leads by status, over every workflow.\n"
+      << "# TYPE leadflow_leads gauge\n";
+    for (LeadStatus s : all_lead_statuses()) {
+        o << "leadflow_leads{status=\"" << to_string(s) << "\"} " << leads[s] << "\n";
+    }
+    o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"
+      << "# TYPE leadflow_http_requests_total counter\n";
+    for (const auto& [key, n] : ctx.app.http_metrics().snapshot()) {
+        o << "leadflow_http_requests_total{route=\"" << escape_label(key.first) << "\",code=\""
+          << key.second << "\"} " << n << "\n";
+    }
+    Response r;
+    r.status = 200;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = o.str();
+    return r;
+}
+
+Response openapi(const Request&, RequestContext&) {
+    return json_response(200, openapi_document());
+}
+
+// [SECTION] Static web app
+
+const char* content_type_for(const std::string& path) {
+    static const std::pair<const char*, const char*> kTypes[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".wasm", "application/wasm"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".png", "image/png"},
+        {".svg", "image/svg+xml"},
+        {".ico", "image/x-icon"},
+        {".ttf", "font/ttf"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".map", "application/json"},
+    };
+    for (const auto& [ext, type] : kTypes) {
+        const std::string e(ext);
+        if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
+            return type;
+        }
+    }
+    return "application/octet-stream";
+}
+
+Response static_file(const Request& req, RequestContext& ctx) {
+    const std::string& root = ctx.app.config().web_root;
+    std::string rel = req.path_param("path");
+    if (req.path == "/" || rel.empty()) rel = "index.html";
+    // Only plain names: no "..", no hidden files, no absolute paths.
+    if (root.empty() || rel.find("..") != std::string::npos || rel.front() == '/' ||
+        rel.front() == '.' || rel.find('\0') != std::string::npos) {
+        return error_response(404, "Cannot GET " + req.path);
+    }
+    std::ifstream f(root + "/" + rel, std::ios::binary);
+    if (!f) return error_response(404, "Cannot GET " + req.path);
+    std::ostringstream data;
+    data << f.rdbuf();
+    Response r;
+    r.status = 200;
+    r.content_type = content_type_for(rel);
+    r.body = data.str();
+    return r;
+}
+
+}  // namespace
+
+// [SECTION] Registration
+
+void register_ops_routes(Router& r) {
+    r.add("GET", "/v1/calls", Access::kApiKey, list_calls);
+    r.add("POST", "/v1/user-webhooks", Access::kApiKey, create_webhook);
+    r.add("GET", "/v1/user-webhooks", Access::kApiKey, list_webhooks);
+    r.add("GET", "/v1/user-webhooks/{webhookId}", Access::kApiKey, get_webhook);
+    r.add("DELETE", "/v1/user-webhooks/{webhookId}", Access::kApiKey, delete_webhook);
+    r.add("GET", "/healthz", Access::kPublic, healthz);
+    r.add("GET", "/metrics", Access::kPublic, metrics);
+    r.add("GET", "/v1/openapi.json", Access::kPublic, openapi);
+}
+
+void register_static_routes(Router& r) {
+    // The web app is a handful of files at the top of its folder (index.html, the .js glue,
+    // the .wasm module); one path segment covers them.
+    r.add("GET", "/", Access::kPublic, static_file);
+    r.add("GET", "/{path}", Access::kPublic, static_file);
+}
+
+}  // namespace leadflow::server

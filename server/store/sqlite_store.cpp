@@ -1,0 +1,1120 @@
+// server/store/sqlite_store.cpp — SQLite implementation of store.hpp.
+//
+// Index
+//   [SECTION] Schema and migrations
+//   [SECTION] Statement helper
+//   [SECTION] SqliteTx
+//   [SECTION] SqliteStore
+#include "store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <mutex>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "leadflow/wire.hpp"
+
+namespace leadflow::server {
+namespace {
+
+// [SECTION] Schema and migrations
+//
+// Migrations only ever get appended; a released one is never edited. Lead counts per status are
+// kept by triggers so that reading a workflow never scans its leads.
+const char* const kMigrations[] = {
+    // 1: initial schema
+    R"sql(
+CREATE TABLE organizations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    salt TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE workflows (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    entry_node_id TEXT,
+    settings TEXT NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}',
+    scenario TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    activated_at INTEGER,
+    completed_at INTEGER
+);
+CREATE INDEX workflows_by_org ON workflows(organization_id, created_at);
+CREATE TABLE nodes (
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    node_type TEXT NOT NULL,
+    label TEXT NOT NULL,
+    position_x REAL NOT NULL,
+    position_y REAL NOT NULL,
+    config TEXT NOT NULL,
+    extra TEXT NOT NULL,
+    PRIMARY KEY (workflow_id, id)
+);
+CREATE TABLE edges (
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    from_node_id TEXT NOT NULL,
+    to_node_id TEXT NOT NULL,
+    label TEXT,
+    position INTEGER NOT NULL,
+    extra TEXT NOT NULL,
+    PRIMARY KEY (workflow_id, id)
+);
+CREATE TABLE leads (
+    id TEXT PRIMARY KEY,
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    phone_number TEXT NOT NULL,
+    variables TEXT NOT NULL,
+    status TEXT NOT NULL,
+    current_node_id TEXT,
+    phase TEXT NOT NULL,
+    entered_at INTEGER,
+    release_at INTEGER,
+    call_id TEXT,
+    steps INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    completed_at INTEGER
+);
+CREATE INDEX leads_by_workflow ON leads(workflow_id);
+CREATE INDEX leads_by_workflow_status ON leads(workflow_id, status);
+CREATE TABLE lead_counts (
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (workflow_id, status)
+) WITHOUT ROWID;
+CREATE TRIGGER leads_count_insert AFTER INSERT ON leads BEGIN
+    INSERT INTO lead_counts(workflow_id, status, n) VALUES (new.workflow_id, new.status, 1)
+    ON CONFLICT(workflow_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER leads_count_update AFTER UPDATE OF status ON leads
+WHEN old.status <> new.status BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE workflow_id = old.workflow_id AND status = old.status;
+    INSERT INTO lead_counts(workflow_id, status, n) VALUES (new.workflow_id, new.status, 1)
+    ON CONFLICT(workflow_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER leads_count_delete AFTER DELETE ON leads BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE workflow_id = old.workflow_id AND status = old.status;
+END;
+CREATE TABLE lead_variable_keys (
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    PRIMARY KEY (workflow_id, key)
+) WITHOUT ROWID;
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    entry TEXT NOT NULL
+);
+CREATE INDEX history_by_lead ON history(lead_id, id);
+CREATE TABLE calls (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    lead_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT,
+    end_reason TEXT,
+    duration_s REAL,
+    analysis TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    ended_at INTEGER
+);
+CREATE INDEX calls_by_org ON calls(organization_id, created_at);
+CREATE TABLE user_webhooks (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+)sql",
+};
+constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+
+// [SECTION] Statement helper
+
+// A cached prepared statement, reset and unbound when the helper goes out of scope.
+class Stmt {
+  public:
+    Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    ~Stmt() {
+        if (s_) {
+            sqlite3_reset(s_);
+            sqlite3_clear_bindings(s_);
+        }
+    }
+
+    Stmt& bind(const std::string& v) {
+        sqlite3_bind_text(s_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind(const char* v) { return bind(std::string(v)); }
+    Stmt& bind(std::int64_t v) {
+        sqlite3_bind_int64(s_, ++idx_, v);
+        return *this;
+    }
+    Stmt& bind(int v) { return bind(static_cast<std::int64_t>(v)); }
+    Stmt& bind(double v) {
+        sqlite3_bind_double(s_, ++idx_, v);
+        return *this;
+    }
+    Stmt& bind_null() {
+        sqlite3_bind_null(s_, ++idx_);
+        return *this;
+    }
+    template <typename T>
+    Stmt& bind(const std::optional<T>& v) {
+        return v ? bind(*v) : bind_null();
+    }
+
+    // SQLITE_ROW, SQLITE_DONE or an error code.
+    int step() { return sqlite3_step(s_); }
+    // Steps to completion; ok, kConflict on a constraint violation, else kInternal.
+    Status exec() {
+        int rc = step();
+        while (rc == SQLITE_ROW) rc = step();
+        if (rc == SQLITE_DONE) return Status::ok();
+        return error(rc);
+    }
+    Status error(int rc) const {
+        std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db_);
+        if ((rc & 0xFF) == SQLITE_CONSTRAINT) return Status::conflict(msg);
+        return Status::internal(msg);
+    }
+
+    bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+    std::string text(int col) const {
+        const unsigned char* p = sqlite3_column_text(s_, col);
+        return p ? std::string(reinterpret_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(s_, col)))
+                 : std::string();
+    }
+    std::optional<std::string> opt_text(int col) const {
+        if (is_null(col)) return std::nullopt;
+        return text(col);
+    }
+    std::int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
+    std::optional<std::int64_t> opt_i64(int col) const {
+        if (is_null(col)) return std::nullopt;
+        return i64(col);
+    }
+    double dbl(int col) const { return sqlite3_column_double(s_, col); }
+
+  private:
+    sqlite3* db_;
+    sqlite3_stmt* s_;
+    int idx_ = 0;
+};
+
+Result<Json> parse_stored_json(const std::string& text, const char* what) {
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded()) return Status::internal(std::string("stored ") + what + " is not JSON");
+    return j;
+}
+
+Json string_list_json(const std::vector<std::string>& v) {
+    Json a = Json::array();
+    for (const auto& s : v) a.push_back(s);
+    return a;
+}
+
+Json status_list_json(const std::vector<LeadStatus>& v) {
+    Json a = Json::array();
+    for (LeadStatus s : v) a.push_back(to_string(s));
+    return a;
+}
+
+std::string escape_like(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+bool is_terminal_lead_status(LeadStatus s) {
+    return s == LeadStatus::kCompleted || s == LeadStatus::kDropped || s == LeadStatus::kRemoved ||
+           s == LeadStatus::kFailed || s == LeadStatus::kCancelled;
+}
+
+// [SECTION] SqliteTx
+
+class SqliteTx final : public StoreTx {
+  public:
+    SqliteTx(sqlite3* db, std::unordered_map<std::string, sqlite3_stmt*>* cache)
+        : db_(db), cache_(cache) {}
+
+    // ---- organizations and keys
+
+    Result<Organization> ensure_organization(const std::string& name, const std::string& new_id,
+                                             TimeMs now) override {
+        {
+            Stmt s = prep("SELECT id, name, created_at FROM organizations WHERE name = ?");
+            s.bind(name);
+            int rc = s.step();
+            if (rc == SQLITE_ROW) return Organization{s.text(0), s.text(1), s.i64(2)};
+            if (rc != SQLITE_DONE) return s.error(rc);
+        }
+        Stmt s = prep("INSERT INTO organizations(id, name, created_at) VALUES (?, ?, ?)");
+        s.bind(new_id).bind(name).bind(now);
+        if (Status st = s.exec(); !st) return st;
+        return Organization{new_id, name, now};
+    }
+
+    Status insert_api_key(const ApiKeyRecord& k) override {
+        Stmt s = prep(
+            "INSERT INTO api_keys(id, organization_id, salt, secret_hash, created_at) "
+            "VALUES (?, ?, ?, ?, ?)");
+        s.bind(k.id).bind(k.organization_id).bind(k.salt).bind(k.secret_hash).bind(k.created_at);
+        return s.exec();
+    }
+
+    Result<ApiKeyRecord> find_api_key(const std::string& key_id) override {
+        Stmt s = prep(
+            "SELECT id, organization_id, salt, secret_hash, created_at FROM api_keys WHERE id = ?");
+        s.bind(key_id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW)
+            return ApiKeyRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.i64(4)};
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("API key not found");
+    }
+
+    // ---- workflows
+
+    Status insert_workflow(const Workflow& w) override {
+        Stmt s = prep(
+            "INSERT INTO workflows(id, organization_id, title, description, status, entry_node_id,"
+            " settings, extra, created_at, updated_at, activated_at, completed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s.bind(w.id).bind(w.organization_id).bind(w.title).bind(w.description);
+        s.bind(to_string(w.status)).bind(w.entry_node_id).bind(to_json(w.settings).dump());
+        s.bind(w.extra.dump()).bind(w.created_at.value_or(0)).bind(w.updated_at.value_or(0));
+        s.bind(w.activated_at).bind(w.completed_at);
+        return s.exec();
+    }
+
+    static constexpr const char* kWorkflowColumns =
+        "id, organization_id, title, description, status, entry_node_id, settings, extra,"
+        " created_at, updated_at, activated_at, completed_at";
+
+    Result<Workflow> read_workflow(const Stmt& s) {
+        Workflow w;
+        w.id = s.text(0);
+        w.organization_id = s.text(1);
+        w.title = s.text(2);
+        w.description = s.text(3);
+        auto status = parse_workflow_status(s.text(4));
+        if (!status) return Status::internal("stored workflow status is unknown: " + s.text(4));
+        w.status = *status;
+        w.entry_node_id = s.opt_text(5);
+        auto settings_json = parse_stored_json(s.text(6), "settings");
+        if (!settings_json.ok()) return settings_json.status();
+        auto settings = settings_from_json(settings_json.value());
+        if (!settings.ok())
+            return Status::internal("stored settings: " + settings.status().message());
+        w.settings = std::move(settings.value());
+        auto extra = parse_stored_json(s.text(7), "workflow extra");
+        if (!extra.ok()) return extra.status();
+        w.extra = std::move(extra.value());
+        w.created_at = s.i64(8);
+        w.updated_at = s.i64(9);
+        w.activated_at = s.opt_i64(10);
+        w.completed_at = s.opt_i64(11);
+        return w;
+    }
+
+    Result<Workflow> get_workflow(const std::string& org_id, const std::string& id) override {
+        Stmt s = prep(std::string("SELECT ") + kWorkflowColumns +
+                      " FROM workflows WHERE id = ? AND organization_id = ?");
+        s.bind(id).bind(org_id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_workflow(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Workflow not found");
+    }
+
+    Result<WorkflowCounts> workflow_counts(const std::string& workflow_id) override {
+        WorkflowCounts c;
+        for (LeadStatus st : all_lead_statuses()) c.lead_counts[st] = 0;
+        {
+            Stmt s = prep(
+                "SELECT (SELECT count(*) FROM nodes WHERE workflow_id = ?1),"
+                " (SELECT count(*) FROM edges WHERE workflow_id = ?1)");
+            s.bind(workflow_id);
+            int rc = s.step();
+            if (rc != SQLITE_ROW) return s.error(rc);
+            c.node_count = s.i64(0);
+            c.edge_count = s.i64(1);
+        }
+        Stmt s = prep("SELECT status, n FROM lead_counts WHERE workflow_id = ?");
+        s.bind(workflow_id);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto st = parse_lead_status(s.text(0));
+            if (!st) continue;
+            c.lead_counts[*st] = s.i64(1);
+            c.enrolled_leads += s.i64(1);
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return c;
+    }
+
+    Result<PageOf<Workflow>> list_workflows(const std::string& org_id,
+                                            const WorkflowQuery& q) override {
+        const char* where =
+            " FROM workflows WHERE organization_id = ?1"
+            " AND (?2 IS NULL OR status = ?2 OR (?2 = 'active' AND status = 'running'))"
+            " AND (?3 = '' OR title LIKE '%' || ?3 || '%' ESCAPE '\\')";
+        std::optional<std::string> status;
+        if (q.status) status = to_string(*q.status);
+        std::string search = escape_like(q.search);
+        PageOf<Workflow> page;
+        {
+            Stmt s = prep(std::string("SELECT count(*)") + where);
+            s.bind(org_id).bind(status).bind(search);
+            int rc = s.step();
+            if (rc != SQLITE_ROW) return s.error(rc);
+            page.total = s.i64(0);
+        }
+        std::string order = q.sort == WorkflowSort::kTitle       ? "title COLLATE NOCASE"
+                            : q.sort == WorkflowSort::kUpdatedAt ? "updated_at"
+                                                                 : "created_at";
+        const char* dir = q.descending ? " DESC" : " ASC";
+        Stmt s = prep(std::string("SELECT ") + kWorkflowColumns + where + " ORDER BY " + order +
+                      dir + ", rowid" + dir + " LIMIT ?4 OFFSET ?5");
+        s.bind(org_id).bind(status).bind(search).bind(q.limit);
+        s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto w = read_workflow(s);
+            if (!w.ok()) return w.status();
+            page.items.push_back(std::move(w.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return page;
+    }
+
+    Status update_workflow(const Workflow& w) override {
+        Stmt s = prep(
+            "UPDATE workflows SET title = ?, description = ?, status = ?, entry_node_id = ?,"
+            " settings = ?, extra = ?, updated_at = ?, activated_at = ?, completed_at = ?"
+            " WHERE id = ?");
+        s.bind(w.title).bind(w.description).bind(to_string(w.status)).bind(w.entry_node_id);
+        s.bind(to_json(w.settings).dump()).bind(w.extra.dump()).bind(w.updated_at.value_or(0));
+        s.bind(w.activated_at).bind(w.completed_at).bind(w.id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Workflow not found");
+        return Status::ok();
+    }
+
+    Status delete_workflow(const std::string& workflow_id) override {
+        // Leads cascade to history through foreign keys; nodes, edges, counts, keys and calls
+        // cascade from the workflow row.
+        Stmt s = prep("DELETE FROM workflows WHERE id = ?");
+        s.bind(workflow_id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Workflow not found");
+        return Status::ok();
+    }
+
+    Result<Json> get_scenario(const std::string& workflow_id) override {
+        Stmt s = prep("SELECT scenario FROM workflows WHERE id = ?");
+        s.bind(workflow_id);
+        int rc = s.step();
+        if (rc == SQLITE_DONE) return Status::not_found("Workflow not found");
+        if (rc != SQLITE_ROW) return s.error(rc);
+        if (s.is_null(0)) return Json();
+        return parse_stored_json(s.text(0), "scenario");
+    }
+
+    Status put_scenario(const std::string& workflow_id, const Json& scenario) override {
+        Stmt s = prep("UPDATE workflows SET scenario = ? WHERE id = ?");
+        if (scenario.is_null()) {
+            s.bind_null();
+        } else {
+            s.bind(scenario.dump());
+        }
+        s.bind(workflow_id);
+        return s.exec();
+    }
+
+    // ---- nodes and edges
+
+    static constexpr const char* kNodeColumns =
+        "id, node_type, label, position_x, position_y, config, extra";
+
+    Result<Node> read_node(const Stmt& s) {
+        Node n;
+        n.id = s.text(0);
+        n.node_type_raw = s.text(1);
+        n.type = parse_node_type(n.node_type_raw);
+        n.label = s.text(2);
+        n.position_x = s.dbl(3);
+        n.position_y = s.dbl(4);
+        auto config = parse_stored_json(s.text(5), "node config");
+        if (!config.ok()) return config.status();
+        n.config = std::move(config.value());
+        auto extra = parse_stored_json(s.text(6), "node extra");
+        if (!extra.ok()) return extra.status();
+        n.extra = std::move(extra.value());
+        return n;
+    }
+
+    Result<std::vector<Node>> list_nodes(const std::string& workflow_id) override {
+        Stmt s = prep(std::string("SELECT ") + kNodeColumns +
+                      " FROM nodes WHERE workflow_id = ? ORDER BY seq");
+        s.bind(workflow_id);
+        std::vector<Node> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto n = read_node(s);
+            if (!n.ok()) return n.status();
+            out.push_back(std::move(n.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<Node> get_node(const std::string& workflow_id, const std::string& id) override {
+        Stmt s = prep(std::string("SELECT ") + kNodeColumns +
+                      " FROM nodes WHERE workflow_id = ? AND id = ?");
+        s.bind(workflow_id).bind(id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_node(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Node not found");
+    }
+
+    Status insert_node(const std::string& workflow_id, const Node& n) override {
+        Stmt s = prep(
+            "INSERT INTO nodes(workflow_id, id, seq, node_type, label, position_x, position_y,"
+            " config, extra) VALUES (?1, ?2,"
+            " (SELECT coalesce(max(seq), 0) + 1 FROM nodes WHERE workflow_id = ?1),"
+            " ?3, ?4, ?5, ?6, ?7, ?8)");
+        s.bind(workflow_id).bind(n.id).bind(n.node_type_raw).bind(n.label);
+        s.bind(n.position_x).bind(n.position_y).bind(n.config.dump()).bind(n.extra.dump());
+        return s.exec();
+    }
+
+    Status update_node(const std::string& workflow_id, const Node& n) override {
+        Stmt s = prep(
+            "UPDATE nodes SET label = ?, position_x = ?, position_y = ?, config = ?, extra = ?"
+            " WHERE workflow_id = ? AND id = ?");
+        s.bind(n.label).bind(n.position_x).bind(n.position_y).bind(n.config.dump());
+        s.bind(n.extra.dump()).bind(workflow_id).bind(n.id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Node not found");
+        return Status::ok();
+    }
+
+    Status delete_node(const std::string& workflow_id, const std::string& id) override {
+        {
+            Stmt s = prep(
+                "DELETE FROM edges WHERE workflow_id = ?1 AND (from_node_id = ?2 OR to_node_id = "
+                "?2)");
+            s.bind(workflow_id).bind(id);
+            if (Status st = s.exec(); !st) return st;
+        }
+        Stmt s = prep("DELETE FROM nodes WHERE workflow_id = ? AND id = ?");
+        s.bind(workflow_id).bind(id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Node not found");
+        return Status::ok();
+    }
+
+    static constexpr const char* kEdgeColumns =
+        "id, from_node_id, to_node_id, label, position, extra";
+
+    Result<Edge> read_edge(const Stmt& s) {
+        Edge e;
+        e.id = s.text(0);
+        e.from_node_id = s.text(1);
+        e.to_node_id = s.text(2);
+        e.label = s.opt_text(3);
+        e.position = s.i64(4);
+        auto extra = parse_stored_json(s.text(5), "edge extra");
+        if (!extra.ok()) return extra.status();
+        e.extra = std::move(extra.value());
+        return e;
+    }
+
+    Result<std::vector<Edge>> list_edges(const std::string& workflow_id) override {
+        Stmt s = prep(std::string("SELECT ") + kEdgeColumns +
+                      " FROM edges WHERE workflow_id = ? ORDER BY position, seq");
+        s.bind(workflow_id);
+        std::vector<Edge> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto e = read_edge(s);
+            if (!e.ok()) return e.status();
+            out.push_back(std::move(e.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<Edge> get_edge(const std::string& workflow_id, const std::string& id) override {
+        Stmt s = prep(std::string("SELECT ") + kEdgeColumns +
+                      " FROM edges WHERE workflow_id = ? AND id = ?");
+        s.bind(workflow_id).bind(id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_edge(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Edge not found");
+    }
+
+    Status insert_edge(const std::string& workflow_id, const Edge& e) override {
+        Stmt s = prep(
+            "INSERT INTO edges(workflow_id, id, seq, from_node_id, to_node_id, label, position,"
+            " extra) VALUES (?1, ?2,"
+            " (SELECT coalesce(max(seq), 0) + 1 FROM edges WHERE workflow_id = ?1),"
+            " ?3, ?4, ?5, ?6, ?7)");
+        s.bind(workflow_id).bind(e.id).bind(e.from_node_id).bind(e.to_node_id).bind(e.label);
+        s.bind(e.position).bind(e.extra.dump());
+        return s.exec();
+    }
+
+    Status update_edge(const std::string& workflow_id, const Edge& e) override {
+        Stmt s = prep(
+            "UPDATE edges SET label = ?, position = ?, extra = ? WHERE workflow_id = ? AND id = ?");
+        s.bind(e.label).bind(e.position).bind(e.extra.dump()).bind(workflow_id).bind(e.id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Edge not found");
+        return Status::ok();
+    }
+
+    Status delete_edge(const std::string& workflow_id, const std::string& id) override {
+        Stmt s = prep("DELETE FROM edges WHERE workflow_id = ? AND id = ?");
+        s.bind(workflow_id).bind(id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Edge not found");
+        return Status::ok();
+    }
+
+    Status replace_graph(const std::string& workflow_id, const std::vector<Node>& nodes,
+                         const std::vector<Edge>& edges) override {
+        {
+            Stmt s = prep("DELETE FROM edges WHERE workflow_id = ?");
+            s.bind(workflow_id);
+            if (Status st = s.exec(); !st) return st;
+        }
+        {
+            Stmt s = prep("DELETE FROM nodes WHERE workflow_id = ?");
+            s.bind(workflow_id);
+            if (Status st = s.exec(); !st) return st;
+        }
+        for (const Node& n : nodes) {
+            if (Status st = insert_node(workflow_id, n); !st) return st;
+        }
+        for (const Edge& e : edges) {
+            if (Status st = insert_edge(workflow_id, e); !st) return st;
+        }
+        return Status::ok();
+    }
+
+    // ---- leads
+
+    Status insert_leads(const std::vector<LeadRecord>& leads) override {
+        std::map<std::string, std::set<std::string>> keys;  // workflow → variable names
+        for (const LeadRecord& r : leads) {
+            const Lead& l = r.lead;
+            const Execution& x = r.execution;
+            Json vars = Json::object();
+            for (const auto& [name, value] : l.variables) {
+                vars[name] = value;
+                keys[l.workflow_id].insert(name);
+            }
+            Stmt s = prep(
+                "INSERT INTO leads(id, workflow_id, phone_number, variables, status,"
+                " current_node_id, phase, entered_at, release_at, call_id, steps, created_at,"
+                " updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            s.bind(l.id).bind(l.workflow_id).bind(l.phone_number).bind(vars.dump());
+            s.bind(to_string(l.status)).bind(l.current_node_id).bind(to_string(x.phase));
+            s.bind(x.entered_at).bind(x.release_at).bind(x.call_id).bind(x.steps);
+            s.bind(l.created_at.value_or(0)).bind(l.updated_at.value_or(0)).bind(l.completed_at);
+            if (Status st = s.exec(); !st) return st;
+        }
+        for (const auto& [workflow_id, names] : keys) {
+            for (const std::string& name : names) {
+                Stmt s = prep(
+                    "INSERT OR IGNORE INTO lead_variable_keys(workflow_id, key) VALUES (?, ?)");
+                s.bind(workflow_id).bind(name);
+                if (Status st = s.exec(); !st) return st;
+            }
+        }
+        return Status::ok();
+    }
+
+    static constexpr const char* kLeadColumns =
+        "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
+        " release_at, call_id, steps, created_at, updated_at, completed_at";
+
+    Result<LeadRecord> read_lead(const Stmt& s) {
+        LeadRecord r;
+        Lead& l = r.lead;
+        l.id = s.text(0);
+        l.workflow_id = s.text(1);
+        l.phone_number = s.text(2);
+        auto vars = parse_stored_json(s.text(3), "lead variables");
+        if (!vars.ok()) return vars.status();
+        for (auto it = vars->begin(); it != vars->end(); ++it) {
+            if (it->is_string()) l.variables[it.key()] = it->get<std::string>();
+        }
+        auto status = parse_lead_status(s.text(4));
+        if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
+        l.status = *status;
+        l.current_node_id = s.opt_text(5);
+        auto phase = parse_phase(s.text(6));
+        if (!phase) return Status::internal("stored execution phase is unknown: " + s.text(6));
+        Execution& x = r.execution;
+        x.current_node_id = l.current_node_id;
+        x.phase = *phase;
+        x.entered_at = s.opt_i64(7);
+        x.release_at = s.opt_i64(8);
+        x.call_id = s.opt_text(9);
+        x.steps = s.i64(10);
+        l.created_at = s.i64(11);
+        l.updated_at = s.i64(12);
+        l.completed_at = s.opt_i64(13);
+        return r;
+    }
+
+    Result<PageOf<Lead>> list_leads(const std::string& workflow_id, const LeadQuery& q) override {
+        const char* where =
+            " FROM leads WHERE workflow_id = ?1"
+            " AND (?2 IS NULL OR status IN (SELECT value FROM json_each(?2)))"
+            " AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))";
+        std::optional<std::string> statuses, ids;
+        if (!q.statuses.empty()) statuses = status_list_json(q.statuses).dump();
+        if (!q.ids.empty()) ids = string_list_json(q.ids).dump();
+        PageOf<Lead> page;
+        if (!ids) {
+            // The maintained counts answer "how many" without scanning the leads.
+            Stmt s = prep(
+                "SELECT coalesce(sum(n), 0) FROM lead_counts WHERE workflow_id = ?1"
+                " AND (?2 IS NULL OR status IN (SELECT value FROM json_each(?2)))");
+            s.bind(workflow_id).bind(statuses);
+            int rc = s.step();
+            if (rc != SQLITE_ROW) return s.error(rc);
+            page.total = s.i64(0);
+        } else {
+            Stmt s = prep(std::string("SELECT count(*)") + where);
+            s.bind(workflow_id).bind(statuses).bind(ids);
+            int rc = s.step();
+            if (rc != SQLITE_ROW) return s.error(rc);
+            page.total = s.i64(0);
+        }
+        Stmt s = prep(std::string("SELECT ") + kLeadColumns + where +
+                      " ORDER BY rowid LIMIT ?4 OFFSET ?5");
+        s.bind(workflow_id).bind(statuses).bind(ids).bind(q.limit);
+        s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto r = read_lead(s);
+            if (!r.ok()) return r.status();
+            page.items.push_back(std::move(r.value().lead));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return page;
+    }
+
+    Result<LeadRecord> get_lead(const std::string& workflow_id, const std::string& id) override {
+        Stmt s = prep(std::string("SELECT ") + kLeadColumns +
+                      " FROM leads WHERE workflow_id = ? AND id = ?");
+        s.bind(workflow_id).bind(id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_lead(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Lead not found");
+    }
+
+    Status update_lead(const LeadRecord& r) override {
+        const Lead& l = r.lead;
+        const Execution& x = r.execution;
+        Json vars = Json::object();
+        for (const auto& [name, value] : l.variables) vars[name] = value;
+        Stmt s = prep(
+            "UPDATE leads SET phone_number = ?, variables = ?, status = ?, current_node_id = ?,"
+            " phase = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?, updated_at = ?,"
+            " completed_at = ? WHERE id = ? AND workflow_id = ?");
+        s.bind(l.phone_number).bind(vars.dump()).bind(to_string(l.status));
+        s.bind(x.current_node_id).bind(to_string(x.phase)).bind(x.entered_at).bind(x.release_at);
+        s.bind(x.call_id).bind(x.steps).bind(l.updated_at.value_or(0)).bind(l.completed_at);
+        s.bind(l.id).bind(l.workflow_id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Lead not found");
+        return Status::ok();
+    }
+
+    Result<std::vector<LeadRecord>> leads_where(const std::string& workflow_id,
+                                                const std::vector<LeadStatus>& statuses,
+                                                const std::vector<std::string>& node_ids) override {
+        Stmt s = prep(std::string("SELECT ") + kLeadColumns +
+                      " FROM leads WHERE workflow_id = ?1"
+                      " AND status IN (SELECT value FROM json_each(?2))"
+                      " AND (?3 IS NULL OR current_node_id IN (SELECT value FROM json_each(?3)))"
+                      " ORDER BY rowid");
+        std::optional<std::string> nodes;
+        if (!node_ids.empty()) nodes = string_list_json(node_ids).dump();
+        s.bind(workflow_id).bind(status_list_json(statuses).dump()).bind(nodes);
+        std::vector<LeadRecord> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto r = read_lead(s);
+            if (!r.ok()) return r.status();
+            out.push_back(std::move(r.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<std::int64_t> transition_leads(const std::string& workflow_id,
+                                          const std::vector<LeadStatus>& from, LeadStatus to,
+                                          std::optional<Phase> phase, TimeMs now) override {
+        Stmt s = prep(
+            "UPDATE leads SET status = ?3, phase = coalesce(?4, phase), updated_at = ?5,"
+            " completed_at = CASE WHEN ?6 THEN ?5 ELSE completed_at END"
+            " WHERE workflow_id = ?1 AND status IN (SELECT value FROM json_each(?2))");
+        std::optional<std::string> phase_name;
+        if (phase) phase_name = to_string(*phase);
+        s.bind(workflow_id).bind(status_list_json(from).dump()).bind(to_string(to));
+        s.bind(phase_name).bind(now).bind(is_terminal_lead_status(to) ? 1 : 0);
+        if (Status st = s.exec(); !st) return st;
+        return static_cast<std::int64_t>(sqlite3_changes(db_));
+    }
+
+    Result<std::int64_t> count_leads_in_phases(const std::string& workflow_id,
+                                               const std::vector<Phase>& phases) override {
+        Json names = Json::array();
+        for (Phase p : phases) names.push_back(to_string(p));
+        Stmt s = prep(
+            "SELECT count(*) FROM leads WHERE workflow_id = ?"
+            " AND phase IN (SELECT value FROM json_each(?))");
+        s.bind(workflow_id).bind(names.dump());
+        int rc = s.step();
+        if (rc != SQLITE_ROW) return s.error(rc);
+        return s.i64(0);
+    }
+
+    Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) override {
+        Stmt s = prep("SELECT key FROM lead_variable_keys WHERE workflow_id = ? ORDER BY key");
+        s.bind(workflow_id);
+        std::vector<std::string> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.text(0));
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Status append_history(const std::string& lead_id, const HistoryEntry& h) override {
+        Stmt s = prep("INSERT INTO history(lead_id, entry) VALUES (?, ?)");
+        s.bind(lead_id).bind(to_json(h).dump());
+        return s.exec();
+    }
+
+    Result<std::vector<HistoryEntry>> history(const std::string& lead_id) override {
+        Stmt s = prep("SELECT entry FROM history WHERE lead_id = ? ORDER BY id");
+        s.bind(lead_id);
+        std::vector<HistoryEntry> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto j = parse_stored_json(s.text(0), "history entry");
+            if (!j.ok()) return j.status();
+            auto h = history_entry_from_json(j.value());
+            if (!h.ok()) return Status::internal("stored history: " + h.status().message());
+            out.push_back(std::move(h.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() override {
+        std::map<LeadStatus, std::int64_t> out;
+        for (LeadStatus st : all_lead_statuses()) out[st] = 0;
+        Stmt s = prep("SELECT status, sum(n) FROM lead_counts GROUP BY status");
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            if (auto st = parse_lead_status(s.text(0))) out[*st] = s.i64(1);
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    // ---- calls
+
+    Status insert_call(const CallRecord& c) override {
+        Stmt s = prep(
+            "INSERT INTO calls(id, organization_id, workflow_id, lead_id, node_id, status, outcome,"
+            " end_reason, duration_s, analysis, created_at, ended_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s.bind(c.id).bind(c.organization_id).bind(c.workflow_id).bind(c.lead_id).bind(c.node_id);
+        s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
+        s.bind(c.analysis.dump()).bind(c.created_at).bind(c.ended_at);
+        return s.exec();
+    }
+
+    Result<PageOf<CallRecord>> list_calls(const std::string& org_id, const CallQuery& q) override {
+        const char* where =
+            " FROM calls WHERE organization_id = ?1 AND (?2 = '' OR workflow_id = ?2)"
+            " AND (?3 = '' OR lead_id = ?3)";
+        PageOf<CallRecord> page;
+        {
+            Stmt s = prep(std::string("SELECT count(*)") + where);
+            s.bind(org_id).bind(q.workflow_id).bind(q.lead_id);
+            int rc = s.step();
+            if (rc != SQLITE_ROW) return s.error(rc);
+            page.total = s.i64(0);
+        }
+        Stmt s = prep(std::string("SELECT id, organization_id, workflow_id, lead_id, node_id,"
+                                  " status, outcome, end_reason, duration_s, analysis, created_at,"
+                                  " ended_at") +
+                      where + " ORDER BY created_at DESC, rowid DESC LIMIT ?4 OFFSET ?5");
+        s.bind(org_id).bind(q.workflow_id).bind(q.lead_id).bind(q.limit);
+        s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            CallRecord c;
+            c.id = s.text(0);
+            c.organization_id = s.text(1);
+            c.workflow_id = s.text(2);
+            c.lead_id = s.text(3);
+            c.node_id = s.text(4);
+            c.status = s.text(5);
+            c.outcome = s.opt_text(6);
+            c.end_reason = s.opt_text(7);
+            if (!s.is_null(8)) c.duration_s = s.dbl(8);
+            auto analysis = parse_stored_json(s.text(9), "call analysis");
+            if (!analysis.ok()) return analysis.status();
+            c.analysis = std::move(analysis.value());
+            c.created_at = s.i64(10);
+            c.ended_at = s.opt_i64(11);
+            page.items.push_back(std::move(c));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return page;
+    }
+
+    // ---- user webhooks
+
+    Status insert_webhook(const UserWebhook& w) override {
+        Stmt s = prep(
+            "INSERT INTO user_webhooks(id, organization_id, url, events, secret, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)");
+        s.bind(w.id).bind(w.organization_id).bind(w.url).bind(string_list_json(w.events).dump());
+        s.bind(w.secret).bind(w.created_at);
+        return s.exec();
+    }
+
+    Result<UserWebhook> read_webhook(const Stmt& s) {
+        UserWebhook w;
+        w.id = s.text(0);
+        w.organization_id = s.text(1);
+        w.url = s.text(2);
+        auto events = parse_stored_json(s.text(3), "webhook events");
+        if (!events.ok()) return events.status();
+        for (const auto& e : events.value()) {
+            if (e.is_string()) w.events.push_back(e.get<std::string>());
+        }
+        w.secret = s.text(4);
+        w.created_at = s.i64(5);
+        return w;
+    }
+
+    Result<std::vector<UserWebhook>> list_webhooks(const std::string& org_id) override {
+        Stmt s = prep(
+            "SELECT id, organization_id, url, events, secret, created_at FROM user_webhooks"
+            " WHERE organization_id = ? ORDER BY created_at, rowid");
+        s.bind(org_id);
+        std::vector<UserWebhook> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto w = read_webhook(s);
+            if (!w.ok()) return w.status();
+            out.push_back(std::move(w.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) override {
+        Stmt s = prep(
+            "SELECT id, organization_id, url, events, secret, created_at FROM user_webhooks"
+            " WHERE organization_id = ? AND id = ?");
+        s.bind(org_id).bind(id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_webhook(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Webhook not found");
+    }
+
+    Status delete_webhook(const std::string& org_id, const std::string& id) override {
+        Stmt s = prep("DELETE FROM user_webhooks WHERE organization_id = ? AND id = ?");
+        s.bind(org_id).bind(id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Webhook not found");
+        return Status::ok();
+    }
+
+  private:
+    // The cached prepared statement for `sql`. A statement that fails to prepare is a bug in
+    // this file; the helper then carries a null statement and every step reports the error.
+    sqlite3_stmt* raw(const std::string& sql) {
+        auto it = cache_->find(sql);
+        if (it != cache_->end()) return it->second;
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+            return nullptr;
+        }
+        cache_->emplace(sql, s);
+        return s;
+    }
+    Stmt prep(const std::string& sql) { return Stmt(db_, raw(sql)); }
+
+    sqlite3* db_;
+    std::unordered_map<std::string, sqlite3_stmt*>* cache_;
+};
+
+// [SECTION] SqliteStore
+
+class SqliteStore final : public Store {
+  public:
+    explicit SqliteStore(sqlite3* db) : db_(db) {}
+    ~SqliteStore() override {
+        for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+        sqlite3_close(db_);
+    }
+
+    Status migrate() {
+        auto v = pragma_int("PRAGMA user_version");
+        if (!v.ok()) return v.status();
+        version_ = v.value();
+        if (version_ > kLatestVersion) {
+            return Status::precondition("the database schema (version " + std::to_string(version_) +
+                                        ") is newer than this server understands (" +
+                                        std::to_string(kLatestVersion) + ")");
+        }
+        for (int i = version_; i < kLatestVersion; ++i) {
+            std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[i] +
+                              "PRAGMA user_version = " + std::to_string(i + 1) + ";COMMIT;";
+            if (Status st = exec(sql); !st) {
+                exec("ROLLBACK");
+                return Status::internal("migration " + std::to_string(i + 1) +
+                                        " failed: " + st.message());
+            }
+            version_ = i + 1;
+        }
+        return Status::ok();
+    }
+
+    Status exec(const std::string& sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err ? err : "unknown error";
+            sqlite3_free(err);
+            return Status::internal("sqlite: " + msg);
+        }
+        return Status::ok();
+    }
+
+    Result<int> pragma_int(const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
+            return Status::internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+        }
+        int v = 0;
+        if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+        return v;
+    }
+
+    Status transact(const std::function<Status(StoreTx&)>& fn) override {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (Status st = exec("BEGIN IMMEDIATE"); !st) return st;
+        SqliteTx tx(db_, &cache_);
+        Status result = fn(tx);
+        if (!result) {
+            exec("ROLLBACK");
+            return result;
+        }
+        if (Status st = exec("COMMIT"); !st) {
+            exec("ROLLBACK");
+            return st;
+        }
+        return Status::ok();
+    }
+
+    Status read(const std::function<Status(StoreTx&)>& fn) override {
+        // One connection behind a mutex: nothing can write between the reads of `fn`, so they
+        // see one consistent state without an explicit transaction.
+        std::lock_guard<std::mutex> lock(mu_);
+        SqliteTx tx(db_, &cache_);
+        return fn(tx);
+    }
+
+    int schema_version() const override { return version_; }
+
+  private:
+    sqlite3* db_;
+    std::mutex mu_;
+    std::unordered_map<std::string, sqlite3_stmt*> cache_;
+    int version_ = 0;
+};
+
+}  // namespace
+
+int sqlite_schema_latest_version() {
+    return kLatestVersion;
+}
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        return Status::internal("cannot open database " + path + ": " + msg);
+    }
+    auto store = std::make_unique<SqliteStore>(db);
+    sqlite3_busy_timeout(db, 5000);
+    for (const char* pragma :
+         {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
+        if (Status st = store->exec(pragma); !st) {
+            return Status::internal("cannot configure database " + path + ": " + st.message());
+        }
+    }
+    if (Status st = store->migrate(); !st) {
+        if (st.code() == StatusCode::kFailedPrecondition) return st;
+        return Status::internal("cannot migrate database " + path + ": " + st.message());
+    }
+    return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace leadflow::server

@@ -1,0 +1,24 @@
+// server/store/sqlite_store.hpp — the Store on one embedded SQLite file.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace leadflow::server {
+
+// Opens (creating if needed) the SQLite database at `path` (":memory:" works for tests), sets
+// WAL journaling, foreign keys and a busy timeout, and applies every schema migration the file
+// has not seen yet, each in its own transaction (PRAGMA user_version records the version).
+// Fails with kInternal naming the file when it cannot be opened or migrated, and with
+// kFailedPrecondition when the file's schema is newer than this build knows.
+//
+// The returned store serializes all access through one connection (a mutex): simple and, for
+// point reads and batched writes, fast; PostgreSQL is the path for several server processes.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+// The schema version this build migrates to.
+int sqlite_schema_latest_version();
+
+}  // namespace leadflow::server

@@ -1,0 +1,222 @@
+// server/store/store.hpp — the server's storage interface: organizations, API keys, workflows
+// with their graphs and scenarios, leads with executions and history, calls and user webhooks.
+//
+// Index
+//   [SECTION] Records and queries
+//   [SECTION] StoreTx — the operations, all inside one transaction
+//   [SECTION] Store — opening transactions
+//
+// Design. Business rules live in the HTTP handlers; the store only reads and writes rows. A
+// handler that must check-then-change (e.g. "activate only from draft") runs the whole sequence
+// inside Store::transact(), so it is atomic: SQLite takes its write lock up front (BEGIN
+// IMMEDIATE); a PostgreSQL implementation would use one transaction with SELECT … FOR UPDATE on
+// the workflow row, which is why every change goes through the same StoreTx object and no
+// method keeps state between transactions. Graph objects are the core model types
+// (leadflow/model.hpp); unknown fields in `extra` and unknown node types round-trip unchanged.
+//
+// Errors: kNotFound when a looked-up row does not exist (or belongs to another organization:
+// the two are indistinguishable by design), kConflict on a uniqueness violation, kInternal on a
+// database failure (the message is for logs, never for API clients).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leadflow/json.hpp"
+#include "leadflow/model.hpp"
+#include "leadflow/status.hpp"
+
+namespace leadflow::server {
+
+// [SECTION] Records and queries
+
+struct Organization {
+    std::string id;  // "org_…"
+    std::string name;
+    TimeMs created_at = 0;
+};
+
+// An API key as stored: the secret itself is never stored, only sha256(salt + secret).
+struct ApiKeyRecord {
+    std::string id;  // "key_…", the public half of "key_id:secret"
+    std::string organization_id;
+    std::string salt;         // hex
+    std::string secret_hash;  // hex sha256(salt + secret)
+    TimeMs created_at = 0;
+};
+
+// Per-workflow counts shown on the workflow object.
+struct WorkflowCounts {
+    std::int64_t node_count = 0;
+    std::int64_t edge_count = 0;
+    std::int64_t enrolled_leads = 0;                 // every lead ever enrolled, any status
+    std::map<LeadStatus, std::int64_t> lead_counts;  // every status present (zero when none)
+};
+
+enum class WorkflowSort { kCreatedAt, kUpdatedAt, kTitle };
+
+struct WorkflowQuery {
+    std::optional<WorkflowStatus> status;  // kActive also matches the legacy kRunning
+    std::string search;                    // case-insensitive title substring; empty = all
+    WorkflowSort sort = WorkflowSort::kCreatedAt;
+    bool descending = true;
+    int page = 1;    // ≥ 1
+    int limit = 20;  // 1–100
+};
+
+struct LeadQuery {
+    std::vector<LeadStatus> statuses;  // empty = any
+    std::vector<std::string> ids;      // empty = any
+    int page = 1;
+    int limit = 20;
+};
+
+template <typename T>
+struct PageOf {
+    std::vector<T> items;
+    std::int64_t total = 0;  // matching rows on all pages
+};
+
+// A lead with its live execution state.
+struct LeadRecord {
+    Lead lead;
+    Execution execution;
+};
+
+// One call placed for a lead (written by the call runtime; read by GET /v1/calls).
+struct CallRecord {
+    std::string id;  // "call_…"
+    std::string organization_id;
+    std::string workflow_id;
+    std::string lead_id;
+    std::string node_id;
+    std::string status;                  // "queued", "in_progress", "completed", "no_answer", …
+    std::optional<std::string> outcome;  // "COMPLETED", "NO_ANSWER", …
+    std::optional<std::string> end_reason;
+    std::optional<double> duration_s;
+    Json analysis = Json::object();
+    TimeMs created_at = 0;
+    std::optional<TimeMs> ended_at;
+};
+
+struct CallQuery {
+    std::string workflow_id;  // empty = any
+    std::string lead_id;      // empty = any
+    int page = 1;
+    int limit = 20;
+};
+
+struct UserWebhook {
+    std::string id;  // "whk_…"
+    std::string organization_id;
+    std::string url;
+    std::vector<std::string> events;
+    std::string secret;  // used to sign deliveries; never returned by the API
+    TimeMs created_at = 0;
+};
+
+// [SECTION] StoreTx — the operations, all inside one transaction
+
+class StoreTx {
+  public:
+    virtual ~StoreTx() = default;
+
+    // Organizations and API keys.
+    // The organization named `name`, created with `new_id` and `now` when it does not exist.
+    virtual Result<Organization> ensure_organization(const std::string& name,
+                                                     const std::string& new_id, TimeMs now) = 0;
+    virtual Status insert_api_key(const ApiKeyRecord& key) = 0;
+    virtual Result<ApiKeyRecord> find_api_key(const std::string& key_id) = 0;
+
+    // Workflows. `get_workflow` and everything taking an organization id scope by it.
+    virtual Status insert_workflow(const Workflow& w) = 0;
+    virtual Result<Workflow> get_workflow(const std::string& org_id, const std::string& id) = 0;
+    virtual Result<WorkflowCounts> workflow_counts(const std::string& workflow_id) = 0;
+    virtual Result<PageOf<Workflow>> list_workflows(const std::string& org_id,
+                                                    const WorkflowQuery& q) = 0;
+    // Overwrites title, description, status, entry_node_id, settings, extra and timestamps.
+    virtual Status update_workflow(const Workflow& w) = 0;
+    // Deletes the workflow and, in the same transaction, its nodes, edges, leads and history.
+    virtual Status delete_workflow(const std::string& workflow_id) = 0;
+    // The stored scenario, or a null Json when none was stored.
+    virtual Result<Json> get_scenario(const std::string& workflow_id) = 0;
+    virtual Status put_scenario(const std::string& workflow_id, const Json& scenario) = 0;
+
+    // Nodes and edges of one workflow (the caller has checked the workflow's organization).
+    virtual Result<std::vector<Node>> list_nodes(const std::string& workflow_id) = 0;
+    virtual Result<Node> get_node(const std::string& workflow_id, const std::string& id) = 0;
+    virtual Status insert_node(const std::string& workflow_id, const Node& n) = 0;
+    virtual Status update_node(const std::string& workflow_id, const Node& n) = 0;
+    // Deletes the node and every edge into or out of it.
+    virtual Status delete_node(const std::string& workflow_id, const std::string& id) = 0;
+    // Edges in edge order (position, then creation order).
+    virtual Result<std::vector<Edge>> list_edges(const std::string& workflow_id) = 0;
+    virtual Result<Edge> get_edge(const std::string& workflow_id, const std::string& id) = 0;
+    virtual Status insert_edge(const std::string& workflow_id, const Edge& e) = 0;
+    virtual Status update_edge(const std::string& workflow_id, const Edge& e) = 0;
+    virtual Status delete_edge(const std::string& workflow_id, const std::string& id) = 0;
+    // Replaces every node and edge of the workflow with the given ones.
+    virtual Status replace_graph(const std::string& workflow_id, const std::vector<Node>& nodes,
+                                 const std::vector<Edge>& edges) = 0;
+
+    // Leads. Inserting records the leads' variable names for variable_keys().
+    virtual Status insert_leads(const std::vector<LeadRecord>& leads) = 0;
+    virtual Result<PageOf<Lead>> list_leads(const std::string& workflow_id, const LeadQuery& q) = 0;
+    virtual Result<LeadRecord> get_lead(const std::string& workflow_id, const std::string& id) = 0;
+    virtual Status update_lead(const LeadRecord& r) = 0;
+    // Leads of the workflow whose status is one of `statuses` and whose current node is one of
+    // `node_ids` (empty `node_ids` = any node).
+    virtual Result<std::vector<LeadRecord>> leads_where(
+        const std::string& workflow_id, const std::vector<LeadStatus>& statuses,
+        const std::vector<std::string>& node_ids) = 0;
+    // Moves every lead in one of `from` to `to`, sets updated_at = now (and completed_at = now
+    // when `to` is terminal) and, when given, the execution phase. Returns how many moved.
+    virtual Result<std::int64_t> transition_leads(const std::string& workflow_id,
+                                                  const std::vector<LeadStatus>& from,
+                                                  LeadStatus to, std::optional<Phase> phase,
+                                                  TimeMs now) = 0;
+    // Number of leads of the workflow whose execution is in one of `phases`.
+    virtual Result<std::int64_t> count_leads_in_phases(const std::string& workflow_id,
+                                                       const std::vector<Phase>& phases) = 0;
+    // Union of the variable names of every lead ever enrolled, sorted.
+    virtual Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) = 0;
+    virtual Status append_history(const std::string& lead_id, const HistoryEntry& h) = 0;
+    virtual Result<std::vector<HistoryEntry>> history(const std::string& lead_id) = 0;
+    // Leads by status over every workflow (for metrics).
+    virtual Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() = 0;
+
+    // Calls.
+    virtual Status insert_call(const CallRecord& c) = 0;
+    virtual Result<PageOf<CallRecord>> list_calls(const std::string& org_id,
+                                                  const CallQuery& q) = 0;
+
+    // User webhooks.
+    virtual Status insert_webhook(const UserWebhook& w) = 0;
+    virtual Result<std::vector<UserWebhook>> list_webhooks(const std::string& org_id) = 0;
+    virtual Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) = 0;
+    virtual Status delete_webhook(const std::string& org_id, const std::string& id) = 0;
+};
+
+// [SECTION] Store — opening transactions
+
+class Store {
+  public:
+    virtual ~Store() = default;
+
+    // Runs `fn` in one read-write transaction: committed when `fn` returns ok, rolled back
+    // when it returns a failure (which is then returned unchanged) or the commit fails
+    // (kInternal). Transactions are serialized; `fn` must not open another one.
+    virtual Status transact(const std::function<Status(StoreTx&)>& fn) = 0;
+
+    // Runs `fn` for reading only (it must not write). Returns what `fn` returns.
+    virtual Status read(const std::function<Status(StoreTx&)>& fn) = 0;
+
+    // The schema version the database is at (after migrations).
+    virtual int schema_version() const = 0;
+};
+
+}  // namespace leadflow::server
