@@ -43,11 +43,9 @@ double det_exp(double x) {
     // x = k ln2 + r, |r| <= ln2/2; e^x = 2^k e^r.
     const double kd = std::floor(x / 0.69314718055994530942 + 0.5);
     const double r = (x - kd * kLn2Hi) - kd * kLn2Lo;
-    double term = 1, sum = 1;
-    for (int i = 1; i <= 20; ++i) {
-        term = term * r / i;
-        sum += term;
-    }
+    // Horner form of the Taylor series: small terms are added first.
+    double sum = 1;
+    for (int i = 20; i >= 1; --i) sum = 1 + sum * r / i;
     return std::ldexp(sum, static_cast<int>(kd));
 }
 
