@@ -115,6 +115,27 @@ TEST(TimeZoneTest, NewYorkOffsetsAndExactTransitions) {
     EXPECT_EQ(ny.offset_at(utc(1969, 1, 1)), -5 * kH);
 }
 
+TEST(TimeZoneTest, YearsOutsideThePrecomputedRangeUseTheRuleDirectly) {
+    // Transitions are precomputed for 1960–2140; before and after, the rule is evaluated.
+    const TimeZone ny = zone("America/New_York");
+    // 1955: March 1 was a Tuesday → second Sunday March 13; November 1 a Tuesday → Nov 6.
+    EXPECT_EQ(ny.offset_at(utc(1955, 3, 13, 6, 59)), -5 * kH);
+    EXPECT_EQ(ny.offset_at(utc(1955, 3, 13, 7)), -4 * kH);
+    EXPECT_EQ(ny.offset_at(utc(1955, 11, 6, 5, 59)), -4 * kH);
+    EXPECT_EQ(ny.offset_at(utc(1955, 11, 6, 6)), -5 * kH);
+    // 2150: March 8 and November 1; Sydney April 4 16:00Z and October 3 16:00Z.
+    EXPECT_EQ(ny.offset_at(utc(2150, 3, 8, 6, 59)), -5 * kH);
+    EXPECT_EQ(ny.offset_at(utc(2150, 3, 8, 7)), -4 * kH);
+    EXPECT_EQ(ny.next_transition(utc(2150, 3, 8, 7)), utc(2150, 11, 1, 6));
+    const TimeZone syd = zone("Australia/Sydney");
+    EXPECT_EQ(syd.offset_at(utc(2150, 4, 4, 15, 59)), 11 * kH);
+    EXPECT_EQ(syd.offset_at(utc(2150, 4, 4, 16)), 10 * kH);
+    EXPECT_EQ(syd.next_transition(utc(2150, 4, 4, 16)), utc(2150, 10, 3, 16));
+    // Across the upper edge of the range: the last switch of 2139 to the first of 2140.
+    EXPECT_EQ(ny.next_transition(utc(2139, 12, 1)), utc(2140, 3, 13, 7));
+    EXPECT_EQ(ny.offset_at(utc(2140, 1, 1)), -5 * kH);
+}
+
 TEST(TimeZoneTest, BerlinLastSundayRules) {
     const TimeZone b = zone("Europe/Berlin");
     EXPECT_EQ(b.offset_at(utc(2026, 1, 10)), 1 * kH);

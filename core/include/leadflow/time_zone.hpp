@@ -27,6 +27,10 @@
 
 namespace leadflow {
 
+namespace detail {
+struct ZoneData;  // a zone's parsed rule and precomputed transition instants (time_zone.cpp)
+}  // namespace detail
+
 // One transition rule of a POSIX TZ string: the day ("Jn", "n" or "Mm.w.d") and the local time
 // of day it happens at (seconds, may be negative or exceed 24 h: RFC 8536 allows −167…167 h).
 struct TzTransitionRule {
@@ -56,9 +60,12 @@ struct TzRule {
 // time + 1 h. Fails with kInvalidArgument naming the problem ("invalid TZ rule 'X': …").
 Result<TzRule> parse_tz_rule(std::string_view posix);
 
-// A time zone: a name and its current rule. Cheap to copy (no allocation for zones found by
-// name), and every query is allocation-free and parses nothing: the rule is parsed once when
-// the zone is looked up. Safe to share between threads (it is immutable).
+// A time zone: a name and its current rule. Cheap to copy (no allocation, no reference count for
+// zones found by name), and every query is allocation-free and parses nothing. The first find()
+// of a zone parses its rule and precomputes its transition instants for 1960–2140 (a few KB,
+// kept for the life of the process and shared by every copy and thread); queries in that range
+// are a binary search, outside it the rule is evaluated directly. Safe to share between threads
+// (it is immutable).
 class TimeZone {
   public:
     // UTC.
@@ -98,10 +105,13 @@ class TimeZone {
     bool operator!=(const TimeZone& o) const { return !(*this == o); }
 
   private:
-    TimeZone(const std::string* name, std::shared_ptr<const std::string> owned, TzRule rule);
+    TimeZone(const std::string* name, const detail::ZoneData* data,
+             std::shared_ptr<const void> owned);
+    bool dst_state(TimeMs utc) const;
 
-    const std::string* name_;                   // into the static name table, or into owned_
-    std::shared_ptr<const std::string> owned_;  // only for from_posix zones
+    const std::string* name_;            // into the static name table, or owned by owned_
+    const detail::ZoneData* data_;       // precomputed transitions (shared, immutable), or null
+    std::shared_ptr<const void> owned_;  // only for from_posix zones: their name and data
     TzRule rule_;
 };
 
