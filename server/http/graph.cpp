@@ -6,7 +6,7 @@
 //   [SECTION] Graph
 //   [SECTION] Nodes
 //   [SECTION] Edges
-//   [SECTION] Scenario
+//   [SECTION] Scenario and simulation
 //   [SECTION] Registration
 #include <algorithm>
 #include <cmath>
@@ -14,6 +14,8 @@
 
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
+#include "leadflow/scenario.hpp"
+#include "leadflow/simulate.hpp"
 #include "leadflow/wire.hpp"
 #include "util/crypto.hpp"
 
@@ -471,47 +473,11 @@ Response delete_edge(const Request& req, RequestContext& ctx) {
     return json_response(200, message_json("Edge deleted."));
 }
 
-// [SECTION] Scenario
+// [SECTION] Scenario and simulation
 
-// Structural checks of SPEC §3.1 that do not need the simulator.
+// The core's scenario parser (SPEC §3.1) decides what a valid scenario is.
 Status check_scenario(const Json& s) {
-    if (auto it = s.find("version"); it != s.end() && !(it->is_number_integer() && *it == 1)) {
-        return Status::invalid("scenario.version must be 1");
-    }
-    for (const char* key : {"seed", "leads", "horizon_days"}) {
-        if (auto it = s.find(key); it != s.end()) {
-            if (!it->is_number_integer() || it->get<std::int64_t>() < (key[0] == 's' ? 0 : 1)) {
-                return Status::invalid(std::string("scenario.") + key +
-                                       " must be a positive integer");
-            }
-        }
-    }
-    if (auto it = s.find("nodes"); it != s.end()) {
-        if (!it->is_object()) return Status::invalid("scenario.nodes must be an object");
-        for (auto n = it->begin(); n != it->end(); ++n) {
-            const std::string where = "scenario.nodes." + n.key();
-            if (!n->is_object()) return Status::invalid(where + " must be an object");
-            auto o = n->find("outcomes");
-            if (o == n->end()) continue;
-            if (!o->is_object()) return Status::invalid(where + ".outcomes must be an object");
-            double sum = 0;
-            for (auto p = o->begin(); p != o->end(); ++p) {
-                if (!parse_call_outcome(p.key())) {
-                    return Status::invalid(where + ".outcomes: unknown outcome " + p.key());
-                }
-                if (!p->is_number() || p->get<double>() < 0 || p->get<double>() > 1) {
-                    return Status::invalid(where + ".outcomes." + p.key() +
-                                           " must be a probability from 0 to 1");
-                }
-                sum += p->get<double>();
-            }
-            if (std::fabs(sum - 1.0) > 1e-6) {
-                return Status::invalid(where + ".outcomes must sum to 1 (they sum to " +
-                                       std::to_string(sum) + ")");
-            }
-        }
-    }
-    return Status::ok();
+    return parse_scenario(s).status();
 }
 
 Response get_scenario(const Request& req, RequestContext& ctx) {
@@ -541,6 +507,48 @@ Response put_scenario(const Request& req, RequestContext& ctx) {
     return json_response(200, body);
 }
 
+constexpr std::int64_t kMaxServerSimulationLeads = 1'000'000;
+
+// Runs the simulator on the stored scenario, or on {"scenario": {...}} from the body, with
+// optional "leads" and "seed" overrides. The graph is read in one short read; the simulation
+// runs outside any storage lock.
+Response simulate_workflow(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err, false)) return err;
+    Graph graph;
+    Json scenario_json;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto g = load_graph(tx, w.value());
+        if (!g.ok()) return g.status();
+        graph = std::move(g.value());
+        auto stored = tx.get_scenario(w->id);
+        if (!stored.ok()) return stored.status();
+        scenario_json = stored->is_null() ? Json::object() : stored.value();
+        return Status::ok();
+    });
+    if (!st) return status_response(st);
+    if (auto it = body.find("scenario"); it != body.end() && !it->is_null()) {
+        if (!it->is_object()) return error_response(400, "scenario must be an object");
+        scenario_json = *it;
+    }
+    for (const char* key : {"leads", "seed"}) {
+        if (auto it = body.find(key); it != body.end() && !it->is_null()) scenario_json[key] = *it;
+    }
+    auto scenario = parse_scenario(scenario_json);
+    if (!scenario.ok()) return status_response(scenario.status());
+    if (scenario->leads > kMaxServerSimulationLeads) {
+        return error_response(400,
+                              "leads: the server simulates at most 1000000 leads per run "
+                              "(use leadflow-sim for more)");
+    }
+    auto results = simulate_graph(graph, scenario.value());
+    if (!results.ok()) return status_response(results.status());
+    return json_response(200, results.value());
+}
+
 }  // namespace
 
 // [SECTION] Registration
@@ -559,6 +567,7 @@ void register_graph_routes(Router& r) {
     r.add("DELETE", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, delete_edge);
     r.add("GET", "/v1/workflows/{id}/scenario", Access::kApiKey, get_scenario);
     r.add("PUT", "/v1/workflows/{id}/scenario", Access::kApiKey, put_scenario);
+    r.add("POST", "/v1/workflows/{id}/simulate", Access::kApiKey, simulate_workflow);
 }
 
 }  // namespace leadflow::server

@@ -73,6 +73,9 @@ const Operation kOperations[] = {
      kNoBody, kNoQuery, 200, "Scenario"},
     {"put", "/v1/workflows/{id}/scenario", "Simulation", "Store the simulation scenario", kJsonBody,
      kNoQuery, 200, "Scenario"},
+    {"post", "/v1/workflows/{id}/simulate", "Simulation",
+     "Simulate the stored or given scenario ({scenario, leads, seed})", kOptionalJson, kNoQuery,
+     200, "SimulationResults"},
     {"post", "/v1/workflows/{id}/leads", "Leads",
      "Enroll leads: CSV (multipart field 'file'), one JSON lead, or {leads: [...]}", kLeadUpload,
      kNoQuery, 201, "LeadUpload"},
@@ -238,6 +241,15 @@ Json schemas() {
                                  {"errors", Json{{"type", "array"}, {"items", any_obj}}},
                                  {"warnings", Json{{"type", "array"}, {"items", any_obj}}}});
     s["Scenario"] = any_obj;
+    s["SimulationResults"] = obj({{"leads", integer},
+                                  {"seed", integer},
+                                  {"terminal", any_obj},
+                                  {"nodes", any_obj},
+                                  {"edges", any_obj},
+                                  {"calls", any_obj},
+                                  {"time_to_terminal_hours", any_obj},
+                                  {"in_progress", Json{{"type", "array"}, {"items", any_obj}}},
+                                  {"exact", any_obj}});
     s["Lead"] = obj({{"id", str},
                      {"workflow_id", str},
                      {"phone_number", str},

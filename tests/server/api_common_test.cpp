@@ -1,0 +1,242 @@
+// tests/server/api_common_test.cpp — what every route shares: auth, error bodies, request ids,
+// body limits and content types, rate limiting, organization isolation on every route,
+// pagination bounds, OpenAPI coverage, health, metrics and the static web app.
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "http/openapi.hpp"
+#include "server_test_util.hpp"
+
+namespace leadflow::server::testing {
+namespace {
+
+void expect_error_shape(const Response& r, int code) {
+    EXPECT_EQ(r.status, code) << r.body;
+    Json j = body_of(r);
+    EXPECT_EQ(j["statusCode"], code);
+    EXPECT_TRUE(j["message"].is_string() || j["message"].is_array());
+    EXPECT_TRUE(j["error"].is_string());
+}
+
+TEST_F(ApiTest, MissingOrWrongKeysAre401) {
+    Response r = send("GET", "/v1/workflows", "", "", "", {{"Authorization", ""}});
+    expect_error_shape(r, 401);
+    EXPECT_EQ(body_of(r)["error"], "Unauthorized");
+    expect_error_shape(get("/v1/workflows", "Basic abc"), 401);
+    const std::string key_id = key_a_.substr(0, key_a_.find(':'));
+    expect_error_shape(get("/v1/workflows", key_id + ":wrongsecret"), 401);
+    expect_error_shape(get("/v1/workflows", "key_unknown:secret"), 401);
+    expect_error_shape(get("/v1/workflows", "nocolon"), 401);
+    EXPECT_EQ(get("/v1/workflows").status, 200);
+}
+
+TEST_F(ApiTest, EveryResponseCarriesARequestId) {
+    std::set<std::string> ids;
+    for (const Response& r : {get("/v1/workflows"), get("/v1/workflows/wf_missing"),
+                              get("/healthz"), get("/nope/nope")}) {
+        auto id = r.header("X-Request-Id");
+        ASSERT_TRUE(id.has_value()) << r.body;
+        EXPECT_EQ(id->rfind("req_", 0), 0u);
+        ids.insert(*id);
+    }
+    EXPECT_EQ(ids.size(), 4u);
+}
+
+TEST_F(ApiTest, UnknownRoutesAre404AndWrongMethods405) {
+    expect_error_shape(get("/v1/nothing"), 404);
+    expect_error_shape(send("PUT", "/v1/workflows", "{}"), 405);
+}
+
+TEST_F(ApiTest, BodiesOver10MegabytesAre413) {
+    std::string big(kMaxBodyBytes + 1, ' ');
+    Response r = send("POST", "/v1/workflows", big);
+    expect_error_shape(r, 413);
+    EXPECT_EQ(body_of(r)["error"], "Payload Too Large");
+}
+
+TEST_F(ApiTest, WrongContentTypeIs415AndMalformedJson400) {
+    expect_error_shape(
+        send("POST", "/v1/workflows", "title=x", "application/x-www-form-urlencoded"), 415);
+    expect_error_shape(send("POST", "/v1/workflows", "{\"title\": ", "application/json"), 400);
+    expect_error_shape(send("POST", "/v1/workflows", "[1,2]", "application/json"), 400);
+    expect_error_shape(send("POST", "/v1/workflows", ""), 400);
+    const std::string wf = make_workflow();
+    expect_error_shape(send("PATCH", "/v1/workflows/" + wf, "{", "application/json"), 400);
+    expect_error_shape(send("PUT", "/v1/workflows/" + wf + "/graph", "<x/>", "text/xml"), 415);
+    expect_error_shape(send("POST", "/v1/workflows/" + wf + "/leads", "x", "text/plain"), 415);
+}
+
+TEST_F(ApiTest, RateLimitAnswers429WithRetryAfterAndRefills) {
+    config_.rate_limit = 3;
+    restart();
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(get("/v1/workflows").status, 200);
+    Response r = get("/v1/workflows");
+    expect_error_shape(r, 429);
+    ASSERT_TRUE(r.header("Retry-After").has_value());
+    EXPECT_GE(std::stoi(*r.header("Retry-After")), 1);
+    // The other organization's key has its own bucket.
+    EXPECT_EQ(get("/v1/workflows", key_b_).status, 200);
+    mono_ += 1000;  // one second refills three tokens
+    EXPECT_EQ(get("/v1/workflows").status, 200);
+}
+
+TEST_F(ApiTest, PaginationBoundsAreEnforced) {
+    for (int i = 0; i < 3; ++i) make_workflow("wf " + std::to_string(i));
+    for (const char* bad : {"page=0", "page=-1", "page=x", "limit=0", "limit=101", "limit=2.5"}) {
+        expect_error_shape(get(std::string("/v1/workflows?") + bad), 400);
+    }
+    Json j = body_of(get("/v1/workflows?limit=2&page=2"));
+    EXPECT_EQ(j["data"].size(), 1u);
+    EXPECT_EQ(j["meta"], (Json{{"page", 2}, {"limit", 2}, {"total", 3}, {"totalPages", 2}}));
+    EXPECT_EQ(body_of(get("/v1/workflows?limit=100&page=9"))["data"].size(), 0u);
+}
+
+// Every route that names a resource answers 404 to another organization, and lists never show
+// another organization's objects.
+TEST_F(ApiTest, OtherOrganizationsResourcesAreNotFoundOnEveryRoute) {
+    const std::string wf = make_workflow("secret plans");
+    auto nodes = make_valid_graph(wf);
+    Json edges = body_of(get("/v1/workflows/" + wf + "/edges"))["data"];
+    Response up = post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", "+14155552671"}});
+    ASSERT_EQ(up.status, 201);
+    const std::string lead = body_of(up)["data"]["+14155552671"][0].get<std::string>();
+    Response hook = post("/v1/user-webhooks", Json{{"url", "https://example.com/h"}});
+    ASSERT_EQ(hook.status, 201);
+    const std::string hook_id = body_of(hook)["id"].get<std::string>();
+
+    int checked = 0;
+    for (const Route& route : app_->router().routes()) {
+        if (route.access != Access::kApiKey) continue;
+        std::string path = route.pattern;
+        auto sub = [&](const std::string& name, const std::string& value) {
+            auto p = path.find("{" + name + "}");
+            if (p != std::string::npos) path.replace(p, name.size() + 2, value);
+        };
+        sub("id", wf);
+        sub("nodeId", nodes[0]);
+        sub("edgeId", edges[0]["id"].get<std::string>());
+        sub("leadId", lead);
+        sub("webhookId", hook_id);
+        ASSERT_EQ(path.find('{'), std::string::npos) << route.pattern;
+        // A body each route accepts, so only ownership decides the answer.
+        Json body = Json::object();
+        if (route.pattern.find("/leads") != std::string::npos && route.method == "POST") {
+            body = Json{{"phone_number", "+14155552672"}};
+        } else if (route.pattern.find("/status") != std::string::npos) {
+            body = Json{{"action", "activate"}};
+        } else if (route.pattern.find("/graph") != std::string::npos) {
+            body = Json{{"nodes", Json::array()}, {"edges", Json::array()}};
+        } else if (route.pattern == "/v1/workflows/{id}/nodes") {
+            body = Json{{"node_type", "TIME"}};
+        } else if (route.pattern == "/v1/workflows/{id}/edges") {
+            body = Json{{"from_node_id", nodes[0]}, {"to_node_id", nodes[1]}, {"label", "BUSY"}};
+        }
+        Response r = send(route.method, path,
+                          route.method == "GET" || route.method == "DELETE" ? "" : body.dump(),
+                          "application/json", key_b_);
+        if (route.pattern.find('{') != std::string::npos) {
+            EXPECT_EQ(r.status, 404) << route.method << " " << route.pattern << ": " << r.body;
+            ++checked;
+        } else if (route.method == "GET") {
+            EXPECT_EQ(r.status, 200) << route.pattern;
+            EXPECT_EQ(r.body.find(wf), std::string::npos) << route.pattern;
+            EXPECT_EQ(r.body.find(hook_id), std::string::npos) << route.pattern;
+        }
+    }
+    EXPECT_GE(checked, 30);
+    // Nothing of org A changed.
+    Json w = body_of(get("/v1/workflows/" + wf));
+    EXPECT_EQ(w["status"], "draft");
+    EXPECT_EQ(w["node_count"], 3);
+    EXPECT_EQ(w["enrolled_leads"], 1);
+    EXPECT_EQ(get("/v1/user-webhooks/" + hook_id).status, 200);
+}
+
+TEST_F(ApiTest, OpenApiDescribesExactlyTheServedRoutes) {
+    Response r = send("GET", "/v1/openapi.json", "", "", "", {{"Authorization", ""}});
+    ASSERT_EQ(r.status, 200);
+    Json doc = body_of(r);
+    EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+    std::set<std::string> documented, served;
+    for (auto p = doc["paths"].begin(); p != doc["paths"].end(); ++p) {
+        for (auto m = p->begin(); m != p->end(); ++m) {
+            std::string method = m.key();
+            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
+            documented.insert(method + " " + p.key());
+        }
+    }
+    for (const Route& route : app_->router().routes()) {
+        if (route.pattern == "/" || route.pattern == "/{path}") continue;  // the web app's files
+        served.insert(route.method + " " + route.pattern);
+    }
+    EXPECT_EQ(documented, served);
+}
+
+TEST_F(ApiTest, HealthAndMetricsArePublic) {
+    Response h = send("GET", "/healthz", "", "", "", {{"Authorization", ""}});
+    EXPECT_EQ(h.status, 200);
+    EXPECT_EQ(body_of(h)["status"], "ok");
+    const std::string wf = make_workflow();
+    post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", "+14155552671"}});
+    get("/v1/workflows/wf_missing");
+    Response m = send("GET", "/metrics", "", "", "", {{"Authorization", ""}});
+    EXPECT_EQ(m.status, 200);
+    EXPECT_EQ(m.content_type.rfind("text/plain", 0), 0u);
+    EXPECT_NE(m.body.find("leadflow_leads{status=\"pending\"} 1"), std::string::npos) << m.body;
+    EXPECT_NE(m.body.find("leadflow_leads{status=\"cancelled\"} 0"), std::string::npos);
+    EXPECT_NE(m.body.find(
+                  "leadflow_http_requests_total{route=\"GET /v1/workflows/{id}\",code=\"404\"} 1"),
+              std::string::npos)
+        << m.body;
+    EXPECT_NE(m.body.find("route=\"POST /v1/workflows\",code=\"201\"} 1"), std::string::npos);
+}
+
+TEST_F(ApiTest, ServesTheWebAppFromTheWebRootOnly) {
+    std::ofstream(dir_.path() + "/index.html") << "<html>leadflow</html>";
+    std::ofstream(dir_.path() + "/app.wasm") << "wasm";
+    config_.web_root = dir_.path();
+    restart();
+    Response idx = send("GET", "/", "", "", "", {{"Authorization", ""}});
+    EXPECT_EQ(idx.status, 200);
+    EXPECT_EQ(idx.body, "<html>leadflow</html>");
+    EXPECT_EQ(idx.content_type.rfind("text/html", 0), 0u);
+    Response wasm = get("/app.wasm");
+    EXPECT_EQ(wasm.content_type, "application/wasm");
+    EXPECT_EQ(get("/..%2Ftest.db").status, 404);
+    EXPECT_EQ(get("/.hidden").status, 404);
+    EXPECT_EQ(get("/missing.js").status, 404);
+}
+
+TEST_F(ApiTest, UserWebhooksCrud) {
+    Response c = post("/v1/user-webhooks", Json{{"url", "https://example.com/hook"},
+                                                {"events", {"workflow.lead.completed"}},
+                                                {"secret", "s3cret"}});
+    ASSERT_EQ(c.status, 201) << c.body;
+    Json hook = body_of(c);
+    EXPECT_EQ(hook["id"].get<std::string>().rfind("whk_", 0), 0u);
+    EXPECT_FALSE(hook.contains("secret"));  // a given secret is never echoed
+    Response gen = post("/v1/user-webhooks", Json{{"url", "http://localhost:9/x"}});
+    EXPECT_EQ(body_of(gen)["secret"].get<std::string>().size(), 64u);
+    Json list = body_of(get("/v1/user-webhooks"));
+    EXPECT_EQ(list["data"].size(), 2u);
+    EXPECT_EQ(list["data"][0]["url"], "https://example.com/hook");
+    expect_error_shape(post("/v1/user-webhooks", Json{{"url", "ftp://x"}}), 400);
+    expect_error_shape(post("/v1/user-webhooks", Json::object()), 400);
+    expect_error_shape(post("/v1/user-webhooks", Json{{"url", "https://x"}, {"events", {"nope"}}}),
+                       400);
+    const std::string id = hook["id"].get<std::string>();
+    EXPECT_EQ(body_of(del("/v1/user-webhooks/" + id))["message"], "Webhook deleted.");
+    expect_error_shape(del("/v1/user-webhooks/" + id), 404);
+    EXPECT_EQ(body_of(get("/v1/user-webhooks"))["data"].size(), 1u);
+}
+
+TEST_F(ApiTest, CallLogIsAnEmptyPageUntilCallsExist) {
+    Json j = body_of(get("/v1/calls?workflow_id=wf_x&page=1&limit=5"));
+    EXPECT_EQ(j["data"], Json::array());
+    EXPECT_EQ(j["meta"]["total"], 0);
+    expect_error_shape(get("/v1/calls?limit=500"), 400);
+}
+
+}  // namespace
+}  // namespace leadflow::server::testing

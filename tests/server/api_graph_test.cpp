@@ -1,0 +1,218 @@
+// tests/server/api_graph_test.cpp — nodes, edges, whole-graph read/replace, scenario, simulate.
+#include "server_test_util.hpp"
+
+namespace leadflow::server::testing {
+namespace {
+
+TEST_F(ApiTest, NodesCrud) {
+    std::string wf = make_workflow();
+    const std::string base = "/v1/workflows/" + wf + "/nodes";
+    Response c =
+        post(base, Json{{"node_type", "TIME"},
+                        {"label", "Wait"},
+                        {"position_x", 10.5},
+                        {"position_y", -3},
+                        {"config", Json{{"duration_value", 2}, {"duration_unit", "days"}}}});
+    ASSERT_EQ(c.status, 201) << c.body;
+    Json n = body_of(c);
+    const std::string id = n["id"].get<std::string>();
+    EXPECT_EQ(id.rfind("node_", 0), 0u);
+    EXPECT_EQ(n["node_type"], "TIME");
+    EXPECT_EQ(n["position_x"], 10.5);
+    EXPECT_EQ(n["config"]["duration_unit"], "days");
+    EXPECT_EQ(body_of(get(base))["data"].size(), 1u);
+    EXPECT_EQ(body_of(get(base + "/" + id))["label"], "Wait");
+
+    Response u =
+        patch(base + "/" + id, Json{{"label", "Wait 3d"}, {"config", Json{{"duration_value", 3}}}});
+    ASSERT_EQ(u.status, 200);
+    EXPECT_EQ(body_of(u)["config"], (Json{{"duration_value", 3}}));  // config replaces
+    EXPECT_EQ(body_of(u)["position_x"], 10.5);                       // untouched fields stay
+    EXPECT_EQ(patch(base + "/" + id, Json{{"node_type", "VOICE_CALL"}}).status, 400);
+    EXPECT_EQ(patch(base + "/" + id, Json{{"node_type", "TIME"}}).status, 200);
+    EXPECT_EQ(patch(base + "/" + id, Json{{"config", "x"}}).status, 400);
+    EXPECT_EQ(patch(base + "/node_nope", Json{{"label", "x"}}).status, 404);
+
+    EXPECT_EQ(post(base, Json{{"node_type", "TELEPORT"}}).status, 400);
+    EXPECT_EQ(post(base, Json{{"label", "no type"}}).status, 400);
+    EXPECT_EQ(post(base, Json{{"node_type", "TIME"}, {"position_x", "left"}}).status, 400);
+    EXPECT_EQ(post(base, Json{{"node_type", "TIME"}, {"id", id}}).status, 409);
+
+    Response d = del(base + "/" + id);
+    EXPECT_EQ(body_of(d), (Json{{"message", "Node deleted."}}));
+    EXPECT_EQ(get(base + "/" + id).status, 404);
+    EXPECT_EQ(del(base + "/" + id).status, 404);
+}
+
+TEST_F(ApiTest, EdgesCrudWithItsErrors) {
+    std::string wf = make_workflow();
+    std::string call = make_node(wf, Json{{"node_type", "VOICE_CALL"}});
+    std::string wait = make_node(wf, Json{{"node_type", "TIME"}});
+    std::string won = make_node(wf, Json{{"node_type", "CONVERTED"}});
+    const std::string base = "/v1/workflows/" + wf + "/edges";
+    Response a =
+        post(base, Json{{"from_node_id", call}, {"to_node_id", won}, {"label", "COMPLETED"}});
+    ASSERT_EQ(a.status, 201) << a.body;
+    Json e = body_of(a);
+    EXPECT_EQ(e["id"].get<std::string>().rfind("edge_", 0), 0u);
+    EXPECT_EQ(e["position"], 0);
+    Response b = post(base, Json{{"from_node_id", call}, {"to_node_id", wait}, {"label", "DNP"}});
+    EXPECT_EQ(body_of(b)["position"], 1);
+    // 409 exact duplicate (labels compare trimmed, case-insensitively).
+    EXPECT_EQ(
+        post(base, Json{{"from_node_id", call}, {"to_node_id", won}, {"label", " completed "}})
+            .status,
+        409);
+    // 404 unknown node, 400 out of a terminal node, 400 missing fields.
+    EXPECT_EQ(post(base, Json{{"from_node_id", call}, {"to_node_id", "node_nope"}}).status, 404);
+    EXPECT_EQ(post(base, Json{{"from_node_id", won}, {"to_node_id", call}}).status, 400);
+    EXPECT_EQ(post(base, Json{{"to_node_id", call}}).status, 400);
+    EXPECT_EQ(post(base, Json{{"from_node_id", call}, {"to_node_id", wait}, {"label", 3}}).status,
+              400);
+
+    // Ordered by position.
+    const std::string b_id = body_of(b)["id"].get<std::string>();
+    ASSERT_EQ(patch(base + "/" + b_id, Json{{"position", -1}}).status, 200);
+    Json list = body_of(get(base))["data"];
+    EXPECT_EQ(list[0]["id"], b_id);
+    // PATCH: label and position; a label that makes a duplicate is 409; endpoints are fixed.
+    EXPECT_EQ(patch(base + "/" + b_id, Json{{"label", "NO_ANSWER"}}).status, 200);
+    EXPECT_EQ(body_of(get(base))["data"][0]["label"], "NO_ANSWER");
+    post(base, Json{{"from_node_id", call}, {"to_node_id", wait}, {"label", "BUSY"}});
+    EXPECT_EQ(patch(base + "/" + b_id, Json{{"label", "busy"}}).status, 409);
+    EXPECT_EQ(patch(base + "/" + b_id, Json{{"to_node_id", won}}).status, 400);
+    EXPECT_EQ(patch(base + "/edge_nope", Json{{"label", "x"}}).status, 404);
+    EXPECT_EQ(body_of(del(base + "/" + b_id)), (Json{{"message", "Edge deleted."}}));
+    EXPECT_EQ(del(base + "/" + b_id).status, 404);
+    // Deleting a node removes its edges.
+    del("/v1/workflows/" + wf + "/nodes/" + won);
+    const Json remaining = body_of(get(base));
+    for (const Json& x : remaining["data"]) EXPECT_NE(x["to_node_id"], won);
+}
+
+TEST_F(ApiTest, GraphReadAndAtomicReplace) {
+    std::string wf = make_workflow();
+    make_valid_graph(wf);
+    const std::string path = "/v1/workflows/" + wf + "/graph";
+    Json g = body_of(get(path));
+    EXPECT_EQ(g["workflow"]["id"], wf);
+    EXPECT_EQ(g["nodes"].size(), 3u);
+    EXPECT_EQ(g["edges"].size(), 2u);
+
+    Json doc = {
+        {"entry_node_id", "n1"},
+        {"nodes",
+         Json::array({Json{{"id", "n1"},
+                           {"node_type", "VOICE_CALL"},
+                           {"label", "A"},
+                           {"config", {{"agent_id", "a"}, {"from_phone_number", "+14155552671"}}}},
+                      Json{{"id", "n2"}, {"node_type", "DROPPED"}, {"label", "B"}}})},
+        {"edges", Json::array({Json{{"from_node_id", "n1"}, {"to_node_id", "n2"}}})}};
+    Response r = put(path, doc);
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json after = body_of(r);
+    EXPECT_EQ(after["nodes"].size(), 2u);
+    EXPECT_EQ(after["workflow"]["entry_node_id"], "n1");
+    EXPECT_EQ(after["edges"][0]["id"].get<std::string>().rfind("edge_", 0), 0u);
+
+    // Invalid documents change nothing.
+    Json dup = doc;
+    dup["nodes"][1]["id"] = "n1";
+    EXPECT_EQ(put(path, dup).status, 400);
+    Json unknown = doc;
+    unknown["nodes"][1]["node_type"] = "HOLOGRAM";
+    EXPECT_EQ(put(path, unknown).status, 400);
+    EXPECT_EQ(put(path, Json{{"nodes", Json::array()}}).status, 400);
+    EXPECT_EQ(body_of(get(path))["nodes"].size(), 2u);
+
+    // Active workflows: 409 (replace only in draft or paused).
+    Response act = post("/v1/workflows/" + wf + "/activate", Json());
+    ASSERT_EQ(act.status, 200) << act.body;
+    EXPECT_EQ(put(path, doc).status, 409);
+}
+
+TEST_F(ApiTest, ReplacingTheGraphOfAPausedWorkflowStrandsLeadsOnRemovedNodes) {
+    std::string wf = make_workflow();
+    auto nodes = make_valid_graph(wf);
+    std::string lead =
+        body_of(post("/v1/workflows/" + wf + "/leads",
+                     Json{{"phone_number", "+14155552671"}}))["data"]["+14155552671"][0]
+            .get<std::string>();
+    post("/v1/workflows/" + wf + "/activate", Json());
+    post("/v1/workflows/" + wf + "/pause", Json());
+    Json doc = {{"nodes", Json::array({Json{{"id", "x"}, {"node_type", "DROPPED"}}})},
+                {"edges", Json::array()}};
+    ASSERT_EQ(put("/v1/workflows/" + wf + "/graph", doc).status, 200);
+    Json h = body_of(get("/v1/workflows/" + wf + "/leads/" + lead + "/history"));
+    EXPECT_EQ(h["execution"]["phase"], "stuck");
+    ASSERT_EQ(h["history"].size(), 1u);
+    EXPECT_EQ(h["history"][0]["status"], "stuck");
+    EXPECT_EQ(h["history"][0]["reason"], "node_removed");
+    EXPECT_EQ(h["history"][0]["node_id"], nodes[0]);
+}
+
+TEST_F(ApiTest, GraphEditsOnTerminalWorkflowsAre409AndEntryNodeIsProtected) {
+    std::string wf = make_workflow();
+    auto nodes = make_valid_graph(wf);
+    post("/v1/workflows/" + wf + "/activate", Json());
+    // The entry node of a started workflow cannot go; other edits are allowed while active.
+    EXPECT_EQ(del("/v1/workflows/" + wf + "/nodes/" + nodes[0]).status, 409);
+    EXPECT_EQ(patch("/v1/workflows/" + wf + "/nodes/" + nodes[1], Json{{"label", "Yes"}}).status,
+              200);
+    post("/v1/workflows/" + wf + "/cancel", Json());
+    EXPECT_EQ(post("/v1/workflows/" + wf + "/nodes", Json{{"node_type", "TIME"}}).status, 409);
+    EXPECT_EQ(patch("/v1/workflows/" + wf + "/nodes/" + nodes[1], Json{{"label", "x"}}).status,
+              409);
+    EXPECT_EQ(del("/v1/workflows/" + wf + "/nodes/" + nodes[2]).status, 409);
+    EXPECT_EQ(post("/v1/workflows/" + wf + "/edges",
+                   Json{{"from_node_id", nodes[0]}, {"to_node_id", nodes[1]}})
+                  .status,
+              409);
+    EXPECT_EQ(put("/v1/workflows/" + wf + "/graph",
+                  Json{{"nodes", Json::array()}, {"edges", Json::array()}})
+                  .status,
+              409);
+}
+
+TEST_F(ApiTest, ScenarioIsStoredAndValidated) {
+    std::string wf = make_workflow();
+    const std::string path = "/v1/workflows/" + wf + "/scenario";
+    EXPECT_EQ(body_of(get(path)), Json::object());
+    Json s = {{"version", 1},
+              {"seed", 42},
+              {"leads", 200},
+              {"nodes", Json{{"node_call1",
+                              Json{{"outcomes", Json{{"COMPLETED", 0.3}, {"NO_ANSWER", 0.7}}}}}}}};
+    Response r = put(path, s);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_of(get(path)), s);
+    Json bad = s;
+    bad["nodes"]["node_call1"]["outcomes"]["NO_ANSWER"] = 0.5;  // sums to 0.8
+    EXPECT_EQ(put(path, bad).status, 400);
+    EXPECT_EQ(put(path, Json{{"leads", -5}}).status, 400);
+    EXPECT_EQ(body_of(get(path)), s);
+}
+
+TEST_F(ApiTest, SimulateRunsTheCoreSimulatorOnTheStoredOrGivenScenario) {
+    std::string wf = make_workflow();
+    auto nodes = make_valid_graph(wf);
+    put("/v1/workflows/" + wf + "/scenario",
+        Json{{"seed", 3},
+             {"leads", 100},
+             {"nodes", Json{{nodes[0], Json{{"outcomes", Json{{"COMPLETED", 1.0}}}}}}}});
+    Response r = post("/v1/workflows/" + wf + "/simulate", Json());
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json res = body_of(r);
+    EXPECT_EQ(res["leads"], 100);
+    EXPECT_EQ(res["seed"], 3);
+    EXPECT_EQ(res["terminal"]["completed"]["count"], 100);
+    Json given = body_of(post("/v1/workflows/" + wf + "/simulate",
+                              Json{{"scenario", Json{{"leads", 10}, {"seed", 9}}}}));
+    EXPECT_EQ(given["leads"], 10);
+    EXPECT_EQ(body_of(post("/v1/workflows/" + wf + "/simulate", Json{{"leads", 20}}))["leads"], 20);
+    EXPECT_EQ(post("/v1/workflows/" + wf + "/simulate", Json{{"leads", 0}}).status, 400);
+    EXPECT_EQ(post("/v1/workflows/" + wf + "/simulate", Json{{"leads", 5000000}}).status, 400);
+}
+
+}  // namespace
+}  // namespace leadflow::server::testing

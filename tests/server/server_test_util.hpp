@@ -1,0 +1,67 @@
+// tests/server/server_test_util.hpp — a server App over a temporary SQLite file, with a fake
+// clock and two organizations' keys, and small helpers to send requests without sockets.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "http/app.hpp"
+#include "leadflow/json.hpp"
+#include "store/store.hpp"
+
+namespace leadflow::server::testing {
+
+// A fresh temporary folder, removed with its content on destruction.
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+class ApiTest : public ::testing::Test {
+  protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    // Closes and reopens the database and the app (same file): a server restart.
+    void restart();
+
+    Response send(const std::string& method, const std::string& path, const std::string& body = "",
+                  const std::string& content_type = "application/json", const std::string& key = "",
+                  std::map<std::string, std::string> headers = {});
+    Response get(const std::string& path, const std::string& key = "");
+    Response post(const std::string& path, const Json& body, const std::string& key = "");
+    Response patch(const std::string& path, const Json& body, const std::string& key = "");
+    Response put(const std::string& path, const Json& body, const std::string& key = "");
+    Response del(const std::string& path, const std::string& key = "");
+
+    // A new draft workflow of org A; returns its id.
+    std::string make_workflow(const std::string& title = "Test workflow");
+    // Builds call → CONVERTED (COMPLETED) / DROPPED (default) in `wf`; returns {call, won, lost}.
+    std::vector<std::string> make_valid_graph(const std::string& wf);
+    std::string make_node(const std::string& wf, const Json& body);
+
+    TempDir dir_;
+    std::string db_path_;
+    ServerConfig config_;
+    TimeMs now_ = 1767603600000;  // 2026-01-05T09:00:00.000Z
+    TimeMs mono_ = 0;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<App> app_;
+    std::string key_a_, key_b_;  // organizations "acme" and "globex"
+
+  private:
+    void open();
+};
+
+// The JSON body of a response (fails the test when it is not JSON).
+Json body_of(const Response& r);
+
+}  // namespace leadflow::server::testing
