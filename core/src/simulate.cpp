@@ -1,6 +1,6 @@
 // The Monte-Carlo simulator. Index:
-//   [SECTION] Event queue (binary heap ordered by (time, lead): a total order, so the run does
-//             not depend on any library's heap or sort)
+//   [SECTION] Event queue (a radix heap ordered by (time, lead): a total order, so the run
+//             does not depend on any library's heap or sort)
 //   [SECTION] Sampled data seen by conditions (FieldSource over compact tables)
 //   [SECTION] The run
 //   [SECTION] Results JSON
@@ -21,60 +21,66 @@ namespace {
 
 // [SECTION] Event queue
 
-enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2 };
+enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2, kEvArrival = 3 };
+
+// Keys order events by (time, lead): time since the start in ms in the high 39 bits (the
+// horizon is at most 3650 days < 2^39 ms), the lead in the low 25 bits. A lead has at most one
+// pending event, so keys are unique and the order is total: the run never depends on how a
+// library breaks ties.
+constexpr int kLeadBits = 25;
+constexpr std::uint64_t kLeadMask = (std::uint64_t{1} << kLeadBits) - 1;
+static_assert(kMaxScenarioLeads <= (std::int64_t{1} << kLeadBits), "leads must fit the key");
 
 // 16 bytes. `payload` packs the kind (2 bits), a call outcome (3 bits) or the action result, and
 // the call duration in ms (27 bits, capped at ~37 h).
 struct QueueEntry {
-    TimeMs time;
-    std::uint32_t lead;
+    std::uint64_t key;
     std::uint32_t payload;
 };
 constexpr std::uint32_t kMaxPackedDurationMs = (1u << 27) - 1;
 
-inline bool before(const QueueEntry& a, const QueueEntry& b) {
-    return a.time < b.time || (a.time == b.time && a.lead < b.lead);
-}
-
-class EventHeap {
+// A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan): a monotone priority queue for integer keys.
+// Every key pushed is >= the last key popped (virtual time never goes back, and every event is
+// scheduled at least 1 ms after the one being processed), which lets it keep 65 buckets by the
+// highest bit in which a key differs from the last minimum. Pushes append; a pop redistributes
+// one bucket when the smallest is empty. Appends and linear scans keep it cache-friendly for a
+// million pending events, where a binary heap's log2(n) random accesses per operation dominated
+// the run (callgrind: 43% of all instructions). Bucket capacity is kept between pops, so the
+// steady state allocates nothing.
+class EventQueue {
   public:
-    void reserve(std::size_t n) { v_.reserve(n); }
-    bool empty() const { return v_.empty(); }
-    std::size_t size() const { return v_.size(); }
-    const QueueEntry& top() const { return v_.front(); }
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
     void push(const QueueEntry& e) {
-        v_.push_back(e);
-        std::size_t i = v_.size() - 1;
-        while (i > 0) {
-            const std::size_t parent = (i - 1) / 2;
-            if (!before(e, v_[parent])) break;
-            v_[i] = v_[parent];
-            i = parent;
-        }
-        v_[i] = e;
+        buckets_[bucket(e.key)].push_back(e);
+        ++size_;
     }
+    // The entry with the smallest key; the queue must not be empty.
     QueueEntry pop() {
-        const QueueEntry out = v_.front();
-        const QueueEntry last = v_.back();
-        v_.pop_back();
-        const std::size_t n = v_.size();
-        if (n > 0) {
-            std::size_t i = 0;
-            for (;;) {
-                std::size_t child = 2 * i + 1;
-                if (child >= n) break;
-                if (child + 1 < n && before(v_[child + 1], v_[child])) ++child;
-                if (!before(v_[child], last)) break;
-                v_[i] = v_[child];
-                i = child;
-            }
-            v_[i] = last;
+        if (buckets_[0].empty()) {
+            std::size_t i = 1;
+            while (buckets_[i].empty()) ++i;
+            std::vector<QueueEntry>& from = buckets_[i];
+            std::uint64_t min = from[0].key;
+            for (const QueueEntry& e : from) min = e.key < min ? e.key : min;
+            last_ = min;
+            for (const QueueEntry& e : from) buckets_[bucket(e.key)].push_back(e);
+            from.clear();
         }
+        const QueueEntry out = buckets_[0].back();
+        buckets_[0].pop_back();
+        --size_;
         return out;
     }
 
   private:
-    std::vector<QueueEntry> v_;
+    std::size_t bucket(std::uint64_t key) const {
+        const std::uint64_t diff = key ^ last_;
+        return diff == 0 ? 0 : static_cast<std::size_t>(64 - __builtin_clzll(diff));
+    }
+    std::vector<QueueEntry> buckets_[65];
+    std::uint64_t last_ = 0;
+    std::size_t size_ = 0;
 };
 
 // [SECTION] Sampled data seen by conditions
@@ -223,8 +229,7 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
     std::vector<std::int32_t> analysis_node(n_attrs > 0 ? n_leads : 0, -1);
     std::vector<std::uint32_t> fifo(g.max_concurrent_calls() > 0 ? n_leads : 0);
     std::size_t fifo_head = 0, fifo_size = 0;
-    EventHeap heap;
-    heap.reserve(std::min<std::size_t>(n_leads, 1u << 20));
+    EventQueue queue;
 
     Rng rng(sc.seed);
     const TimeMs start = sc.start_time;
@@ -258,6 +263,13 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
     step.records.reserve(64);
     Context ctx;
     ctx.fields = &fields;
+
+    // Queues an event; events after the horizon are never processed, so they are dropped.
+    auto schedule = [&](TimeMs t, std::uint32_t lead, std::uint32_t payload) {
+        if (t > horizon_end) return;
+        queue.push({(static_cast<std::uint64_t>(t - start) << kLeadBits) | lead, payload});
+        if (queue.size() > peak_queue) peak_queue = queue.size();
+    };
 
     auto enter_node = [&](std::size_t lead, std::int32_t node) {
         ++entries[static_cast<std::size_t>(node)];
@@ -301,30 +313,33 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
                     o == static_cast<std::size_t>(CallOutcome::kVoicemail)) {
                     dur = round_ms(
                         sample_truncated_normal(rng, m.duration_mean_s, m.duration_sd_s, 5.0));
+                    if (dur < 1) dur = 1;
                     if (dur > kMaxPackedDurationMs) dur = kMaxPackedDurationMs;
                     billed_ms += dur;
                 } else if (o == static_cast<std::size_t>(CallOutcome::kNoAnswer)) {
-                    dur = std::min<TimeMs>(round_ms(m.ring_s), kMaxPackedDurationMs);
+                    // At least 1 ms: every event lies strictly after the one that caused it.
+                    dur = std::clamp<TimeMs>(round_ms(m.ring_s), 1, kMaxPackedDurationMs);
                 } else {
                     dur = 5000;
                 }
-                heap.push({now + dur, lead,
-                           kEvCallEnd | (static_cast<std::uint32_t>(o) << 2) |
-                               (static_cast<std::uint32_t>(dur) << 5)});
+                schedule(now + dur, lead,
+                         kEvCallEnd | (static_cast<std::uint32_t>(o) << 2) |
+                             (static_cast<std::uint32_t>(dur) << 5));
                 break;
             }
             case EffectType::kHoldUntil:
-                heap.push({e.until, lead, kEvTimer});
+                schedule(e.until, lead, kEvTimer);
                 break;
             case EffectType::kRunAction: {
                 const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
                 const bool ok = sample_bernoulli(rng, m.success_rate);
-                heap.push({now + round_ms(m.latency_s), lead, kEvAction | (ok ? 4u : 0u)});
+                schedule(now + std::max<TimeMs>(round_ms(m.latency_s), 1), lead,
+                         kEvAction | (ok ? 4u : 0u));
                 break;
             }
             case EffectType::kQueued:
                 if (e.until != kNoTime) {
-                    heap.push({e.until, lead, kEvTimer});
+                    schedule(e.until, lead, kEvTimer);
                 } else {
                     fifo[(fifo_head + fifo_size) % n_leads] = lead;
                     ++fifo_size;
@@ -341,29 +356,23 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
             case EffectType::kNone:
                 break;
         }
-        if (heap.size() > peak_queue) peak_queue = heap.size();
     };
 
-    std::size_t next_arrival = 0;
+    for (std::size_t i = 0; i < n_leads; ++i) {
+        schedule(start + static_cast<TimeMs>(arrival_s[i]) * 1000, static_cast<std::uint32_t>(i),
+                 kEvArrival);
+    }
     Event ev;
-    for (;;) {
-        // Next event: the earlier of the next arrival and the queue's top, by (time, lead).
-        const bool have_arrival = next_arrival < n_leads;
-        const TimeMs arrival_t =
-            have_arrival ? start + static_cast<TimeMs>(arrival_s[next_arrival]) * 1000 : 0;
-        const bool take_arrival =
-            have_arrival && (heap.empty() || arrival_t < heap.top().time ||
-                             (arrival_t == heap.top().time && next_arrival < heap.top().lead));
-        if (take_arrival) {
-            if (arrival_t > horizon_end) break;
-            ev.type = EventType::kStart;
-            run(static_cast<std::uint32_t>(next_arrival), ev, arrival_t, false);
-            ++next_arrival;
-            continue;
-        }
-        if (heap.empty() || heap.top().time > horizon_end) break;
-        const QueueEntry q = heap.pop();
+    while (!queue.empty()) {
+        const QueueEntry e = queue.pop();
+        const auto lead = static_cast<std::uint32_t>(e.key & kLeadMask);
+        const TimeMs now = start + static_cast<TimeMs>(e.key >> kLeadBits);
+        const QueueEntry& q = e;
         switch (q.payload & 3u) {
+            case kEvArrival:
+                ev.type = EventType::kStart;
+                run(lead, ev, now, false);
+                break;
             case kEvCallEnd: {
                 --in_flight;
                 ev.type = EventType::kCallEnded;
@@ -371,10 +380,10 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
                 ev.call_duration_ms = static_cast<std::int32_t>(q.payload >> 5);
                 if (n_attrs > 0) {
                     // Analysis of this call: drawn per COMPLETED call, absent otherwise.
-                    std::uint8_t* a = &analysis_values[q.lead * n_attrs];
+                    std::uint8_t* a = &analysis_values[lead * n_attrs];
                     std::fill(a, a + n_attrs, std::uint8_t{0});
-                    const std::int32_t node = state[q.lead].node;
-                    analysis_node[q.lead] = node;
+                    const std::int32_t node = state[lead].node;
+                    analysis_node[lead] = node;
                     if (ev.outcome == CallOutcome::kCompleted) {
                         for (const auto& [idx, dist] : node_attrs[static_cast<std::size_t>(node)]) {
                             a[idx] = static_cast<std::uint8_t>(
@@ -383,25 +392,25 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
                         }
                     }
                 }
-                run(q.lead, ev, q.time, false);
+                run(lead, ev, now, false);
                 // Freed slots go to the longest-waiting leads first.
                 while (limit > 0 && fifo_size > 0 && in_flight < limit) {
                     const std::uint32_t waiting = fifo[fifo_head];
                     fifo_head = (fifo_head + 1) % n_leads;
                     --fifo_size;
                     ev.type = EventType::kTimerFired;
-                    run(waiting, ev, q.time, true);
+                    run(waiting, ev, now, true);
                 }
                 break;
             }
             case kEvAction:
                 ev.type = EventType::kActionDone;
                 ev.action_ok = (q.payload & 4u) != 0;
-                run(q.lead, ev, q.time, false);
+                run(lead, ev, now, false);
                 break;
             default:
                 ev.type = EventType::kTimerFired;
-                run(q.lead, ev, q.time, false);
+                run(lead, ev, now, false);
                 break;
         }
     }
@@ -519,8 +528,8 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
         stats->peak_queue = static_cast<std::int64_t>(peak_queue);
         const std::size_t bytes = n_leads * (sizeof(LeadState) + mask_words * 8 + 8 + n_vars +
                                              n_attrs + (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4)) +
-                                  heap.size() * sizeof(QueueEntry);
-        stats->bytes_per_lead = n_leads ? bytes / n_leads + sizeof(QueueEntry) : 0;
+                                  peak_queue * sizeof(QueueEntry);
+        stats->bytes_per_lead = n_leads ? bytes / n_leads : 0;
     }
     return out;
 }

@@ -79,7 +79,8 @@ struct Scenario {
     std::vector<VariableModel> variables;  // in the order given
 };
 
-constexpr std::int64_t kMaxScenarioLeads = 100'000'000;
+// The simulator's event keys hold a lead index in 25 bits.
+constexpr std::int64_t kMaxScenarioLeads = std::int64_t{1} << 25;  // 33,554,432
 
 // The default start time, 2026-01-05T09:00:00.000Z (a Monday).
 TimeMs default_start_time();
@@ -90,7 +91,7 @@ Scenario default_scenario();
 // Parses scenario JSON. Absent keys take the defaults above; wrong types, negative or
 // out-of-range numbers, unknown outcome labels and probabilities that do not sum to 1 ± 1e-6
 // fail with kInvalidArgument naming the field ("scenario.leads: must be an integer between 1
-// and 100000000"). Unknown top-level keys are ignored.
+// and 33554432"). Unknown top-level keys are ignored.
 Result<Scenario> parse_scenario(const Json& j);
 // parse_json + parse_scenario.
 Result<Scenario> parse_scenario_text(std::string_view text);
