@@ -13,15 +13,16 @@ void Fonts::build(float pixel_ratio) {
     io.Fonts->Clear();
     ImFontConfig cfg;
     cfg.FontDataOwnedByAtlas = false;  // the bytes are static (embedded)
-    cfg.OversampleH = 2;
+    cfg.OversampleH = 1;
     cfg.OversampleV = 1;
     auto* data = const_cast<unsigned char*>(assets::kUiFont);
     const int size = static_cast<int>(assets::kUiFont_size);
     ui = io.Fonts->AddFontFromMemoryTTF(data, size, 15.0f * pixel_ratio, &cfg);
     canvas.clear();
     canvas_sizes.clear();
-    // World text is 13 units high; these cover zoom ≈ 0.5 … 3 sharply.
-    for (float s : {7.0f, 10.0f, 13.0f, 18.0f, 26.0f, 38.0f}) {
+    // World text is 13 units high; these cover zoom ≈ 0.4 … 3 sharply (few sizes keep the
+    // atlas, and so the time to the first frame, small).
+    for (float s : {9.0f, 13.0f, 19.0f, 28.0f, 40.0f}) {
         const float px = s * pixel_ratio;
         ImFontConfig c = cfg;
         c.OversampleH = 1;

@@ -27,29 +27,36 @@ void draw_validation_panel(AppState& app) {
     ImGui::TableSetupColumn("Severity", ImGuiTableColumnFlags_WidthFixed, 70.0f * app.pixel_ratio);
     ImGui::TableSetupColumn("Code", ImGuiTableColumnFlags_WidthFixed, 220.0f * app.pixel_ratio);
     ImGui::TableSetupColumn("Message", ImGuiTableColumnFlags_WidthStretch);
-    int row = 0;
-    for (const Diagnostic& d : app.diagnostics) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        const bool error = d.severity == Severity::kError;
-        ImGui::PushID(row);
-        const ImVec4 col = error ? ImVec4(0.95f, 0.35f, 0.35f, 1) : ImVec4(0.95f, 0.67f, 0.25f, 1);
-        ImGui::PushStyleColor(ImGuiCol_Text, col);
-        if (ImGui::Selectable(error ? "error" : "warning", false,
-                              ImGuiSelectableFlags_SpanAllColumns)) {
-            if (d.node_id)
-                app.focus_node = d.node_id;
-            else if (d.edge_id)
-                app.focus_edge = d.edge_id;
+    // Only the visible rows are laid out (a big graph can have thousands of diagnostics).
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(app.diagnostics.size()));
+    while (clipper.Step()) {
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const Diagnostic& d = app.diagnostics[static_cast<std::size_t>(row)];
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            const bool error = d.severity == Severity::kError;
+            ImGui::PushID(row);
+            const ImVec4 col =
+                error ? ImVec4(0.95f, 0.35f, 0.35f, 1) : ImVec4(0.95f, 0.67f, 0.25f, 1);
+            ImGui::PushStyleColor(ImGuiCol_Text, col);
+            if (ImGui::Selectable(error ? "error" : "warning", false,
+                                  ImGuiSelectableFlags_SpanAllColumns)) {
+                if (d.node_id) {
+                    app.focus_node = d.node_id;
+                } else if (d.edge_id) {
+                    app.focus_edge = d.edge_id;
+                }
+            }
+            ImGui::PopStyleColor();
+            app.probe("diagnostic/" + std::to_string(row));
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d.message.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(d.code.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(d.message.c_str());
+            ImGui::PopID();
         }
-        ImGui::PopStyleColor();
-        app.probe("diagnostic/" + std::to_string(row));
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(d.code.c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextWrapped("%s", d.message.c_str());
-        ImGui::PopID();
-        ++row;
     }
     ImGui::EndTable();
 }

@@ -6,6 +6,18 @@
 
 (function () {
   const call = (name, ret, types, args) => Module.ccall(name, ret, types, args);
+  // Passes `text` on the heap: ccall's 'string' arguments go on the 1 MiB stack, too small for
+  // big graphs.
+  const callWithText = (name, ret, text) => {
+    const n = Module.lengthBytesUTF8(text) + 1;
+    const p = Module._malloc(n);
+    try {
+      Module.stringToUTF8(text, p, n);
+      return call(name, ret, ['number'], [p]);
+    } finally {
+      Module._free(p);
+    }
+  };
   const parse = (text) => (text ? JSON.parse(text) : null);
 
   const api = {
@@ -13,7 +25,7 @@
     // Replaces the graph. `json` is graph JSON text or an object. Returns {ok, error}.
     loadGraph(json) {
       const text = typeof json === 'string' ? json : JSON.stringify(json);
-      return parse(call('leadflow_load_graph', 'string', ['string'], [text]));
+      return parse(callWithText('leadflow_load_graph', 'string', text));
     },
     // The current graph ({workflow, nodes, edges}) as an object.
     getGraph() {
@@ -61,7 +73,7 @@
         const file = input.files && input.files[0];
         if (!file) return;
         const text = await file.text();
-        call('leadflow_import_text', 'string', ['string'], [text]);
+        callWithText('leadflow_import_text', 'string', text);
       });
       input.click();
     },
@@ -81,7 +93,7 @@
   document.addEventListener('paste', (event) => {
     if (!api.ready) return;
     const text = event.clipboardData ? event.clipboardData.getData('text/plain') : '';
-    call('leadflow_set_paste_text', null, ['string'], [text]);
+    callWithText('leadflow_set_paste_text', null, text);
     event.preventDefault();
   });
 })();
