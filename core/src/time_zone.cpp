@@ -305,8 +305,10 @@ std::unique_ptr<detail::ZoneData> build_zone_data(const TzRule& rule) {
 
 // One lazily built ZoneData per table zone, shared by all TimeZone copies and threads.
 const detail::ZoneData* zone_data(std::size_t index, const TzRule& rule) {
-    static std::unique_ptr<std::atomic<const detail::ZoneData*>[]> slots(
-        new std::atomic<const detail::ZoneData*>[detail::kTimeZoneCount]());
+    // Deliberately never freed (like the data it points to), so that zones held by other static
+    // objects stay valid during exit and leak checkers see it as reachable.
+    static std::atomic<const detail::ZoneData*>* const slots =
+        new std::atomic<const detail::ZoneData*>[detail::kTimeZoneCount]();
     std::atomic<const detail::ZoneData*>& slot = slots[index];
     if (const detail::ZoneData* d = slot.load(std::memory_order_acquire)) return d;
     std::unique_ptr<detail::ZoneData> built = build_zone_data(rule);
