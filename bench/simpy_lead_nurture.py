@@ -8,7 +8,7 @@ BUSY/FAILED; 2-day waits; up to three calls; all leads at the start).
 Debian's python3-simpy is SimPy 2.3 (the classic `SimPy.Simulation` API).
 
 usage: simpy_lead_nurture.py LEADS [SEED]
-Prints one line: "simpy: leads=N events=E seconds=S leads_per_s=… events_per_s=… completed=… dropped=…"
+Prints one line on stderr (like leadflow-sim --bench): "simpy: leads=N events=E seconds=S leads_per_s=… events_per_s=… completed=… dropped=…"
 """
 import random
 import sys
@@ -83,7 +83,8 @@ def main():
         "simpy: leads=%d events=%d seconds=%.4f leads_per_s=%.0f events_per_s=%.0f "
         "completed=%d dropped=%d"
         % (leads, counters.events, seconds, leads / seconds, counters.events / seconds,
-           counters.completed, counters.dropped)
+           counters.completed, counters.dropped),
+        file=sys.stderr,
     )
 
 
