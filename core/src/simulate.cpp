@@ -2,12 +2,14 @@
 //   [SECTION] Event queue (a radix heap ordered by (time, lead): a total order, so the run
 //             does not depend on any library's heap or sort)
 //   [SECTION] Sampled data seen by conditions (FieldSource over compact tables)
-//   [SECTION] The run
+//   [SECTION] The run (SimulationRun: state, one event at a time, slices; simulate() on top)
 //   [SECTION] Results JSON
 #include "leadflow/simulate.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <memory>
 
 #include "leadflow/civil_time.hpp"
 #include "leadflow/engine.hpp"
@@ -156,122 +158,61 @@ std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
 
 // [SECTION] The run
 
-Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const SimulateOptions& opt,
-                      SimulationStats* stats) {
-    const Scenario& sc = b.scenario;
-    const std::size_t n_leads = static_cast<std::size_t>(sc.leads);
-    const std::size_t n_nodes = g.nodes().size();
-    const std::size_t n_edges = g.edges().size();
-    const std::uint32_t kNotEnded = 0xFFFFFFFFu;
+// Everything one run holds. The bodies of schedule/enter_node/run/process are the simulator's
+// hot loop: they touch only the arrays allocated by create().
+struct SimulationRun::State {
+    const CompiledGraph& g;
+    const BoundScenario& b;
+    SimulateOptions opt;
+    std::size_t n_leads = 0, n_nodes = 0, n_edges = 0;
+    static constexpr std::uint32_t kNotEnded = 0xFFFFFFFFu;
 
-    // Time zones: the workflow's, or one per value of the scenario variable `timezone`.
-    auto wf_zone = TimeZone::find(g.graph().workflow.settings.timezone);
-    if (!wf_zone.ok()) return Status::invalid("settings.timezone: " + wf_zone.status().message());
-    std::vector<TimeZone> zones{*wf_zone};
+    std::vector<TimeZone> zones;
     int tz_var = -1;
-    for (std::size_t v = 0; v < sc.variables.size(); ++v) {
-        if (sc.variables[v].name != "timezone") continue;
-        tz_var = static_cast<int>(v);
-        zones.clear();
-        for (const std::string& name : sc.variables[v].dist.values) {
-            auto z = TimeZone::find(name);
-            if (!z.ok()) {
-                return Status::invalid("scenario.variables.timezone.values: " +
-                                       z.status().message());
-            }
-            zones.push_back(*z);
-        }
-    }
-
-    // Field tables: which scenario variable / analysis attribute each graph field key means.
     SimFields fields;
-    const std::vector<std::string>& names = g.field_names();
-    fields.var_of_key.assign(names.size(), -1);
-    fields.analysis_of_key.assign(names.size(), -1);
-    for (const VariableModel& v : sc.variables) fields.var_dists.push_back(&v.dist);
-    std::vector<std::string> attrs;  // global analysis attribute names
-    for (std::size_t n = 0; n < n_nodes; ++n) {
-        for (const AnalysisModel& a : b.nodes[n].analysis) {
-            if (std::find(attrs.begin(), attrs.end(), a.name) == attrs.end())
-                attrs.push_back(a.name);
-        }
-    }
-    fields.analysis_dists.assign(attrs.size(), std::vector<const ValueDistribution*>(n_nodes));
-    // Per node: (global attribute index, distribution) pairs drawn after a COMPLETED call.
-    std::vector<std::vector<std::pair<int, const ValueDistribution*>>> node_attrs(n_nodes);
-    for (std::size_t n = 0; n < n_nodes; ++n) {
-        for (const AnalysisModel& a : b.nodes[n].analysis) {
-            const int idx =
-                static_cast<int>(std::find(attrs.begin(), attrs.end(), a.name) - attrs.begin());
-            fields.analysis_dists[static_cast<std::size_t>(idx)][n] = &a.dist;
-            node_attrs[n].emplace_back(idx, &a.dist);
-        }
-    }
-    for (std::size_t k = 0; k < names.size(); ++k) {
-        for (std::size_t v = 0; v < sc.variables.size(); ++v) {
-            if (sc.variables[v].name == names[k]) fields.var_of_key[k] = static_cast<int>(v);
-        }
-        for (std::size_t a = 0; a < attrs.size(); ++a) {
-            if (attrs[a] == names[k]) fields.analysis_of_key[k] = static_cast<int>(a);
-        }
-    }
-    const std::size_t n_vars = sc.variables.size();
-    const std::size_t n_attrs = attrs.size();
+    std::vector<std::vector<std::pair<int, const ValueDistribution*>>> node_attrs;
+    std::size_t n_vars = 0, n_attrs = 0;
 
     // Per-lead state (compact arrays, allocated once).
-    std::vector<LeadState> state(n_leads);
-    const std::size_t mask_words = (n_nodes + 63) / 64;
-    std::vector<std::uint64_t> visited(n_leads * mask_words, 0);
-    std::vector<std::uint32_t> arrival_s(n_leads, 0);
-    std::vector<std::uint32_t> end_s(n_leads, kNotEnded);
-    std::vector<std::uint8_t> var_values(n_leads * n_vars, 0);
-    std::vector<std::uint8_t> analysis_values(n_leads * n_attrs, 0);
-    std::vector<std::int32_t> analysis_node(n_attrs > 0 ? n_leads : 0, -1);
-    std::vector<std::uint32_t> fifo(g.max_concurrent_calls() > 0 ? n_leads : 0);
+    std::vector<LeadState> state;
+    std::size_t mask_words = 0;
+    std::vector<std::uint64_t> visited;
+    std::vector<std::uint32_t> arrival_s;
+    std::vector<std::uint32_t> end_s;
+    std::vector<std::uint8_t> var_values;
+    std::vector<std::uint8_t> analysis_values;
+    std::vector<std::int32_t> analysis_node;
+    std::vector<std::uint32_t> fifo;
     std::size_t fifo_head = 0, fifo_size = 0;
     EventQueue queue;
 
-    Rng rng(sc.seed);
-    const TimeMs start = sc.start_time;
-    const TimeMs horizon_end = start + round_ms(sc.horizon_days * 86400.0);
-
-    // Arrivals (sorted; lead i arrives i-th), then lead variables, in lead order.
-    if (sc.arrivals == ArrivalMode::kUniform) {
-        const double over_s = sc.arrivals_over_days * 86400.0;
-        for (std::size_t i = 0; i < n_leads; ++i) {
-            arrival_s[i] = static_cast<std::uint32_t>(std::floor(rng.uniform() * over_s));
-        }
-        std::sort(arrival_s.begin(), arrival_s.end());
-    }
-    for (std::size_t i = 0; i < n_leads; ++i) {
-        for (std::size_t v = 0; v < n_vars; ++v) {
-            const ValueDistribution& d = sc.variables[v].dist;
-            var_values[i * n_vars + v] = static_cast<std::uint8_t>(
-                sample_categorical(rng, d.cumulative.data(), d.cumulative.size()));
-        }
-    }
+    Rng rng;
+    TimeMs start = 0, horizon_end = 0;
 
     // Counters.
-    std::vector<std::int64_t> entries(n_nodes, 0), unique(n_nodes, 0), traversals(n_edges, 0);
+    std::vector<std::int64_t> entries, unique, traversals, stuck_at;
     std::int64_t counts[4] = {0, 0, 0, 0};  // completed, dropped, failed, stuck
     std::int64_t calls_placed = 0, billed_ms = 0, events = 0;
     std::size_t peak_queue = 0;
     int in_flight = 0;
-    const int limit = g.max_concurrent_calls();
+    int limit = -1;
+    TimeMs last_time = 0;  // virtual time of the last event processed
 
     Step step;
-    step.records.reserve(64);
     Context ctx;
-    ctx.fields = &fields;
+    Event ev;
+
+    State(const CompiledGraph& graph, const BoundScenario& bound, const SimulateOptions& o)
+        : g(graph), b(bound), opt(o), rng(bound.scenario.seed) {}
 
     // Queues an event; events after the horizon are never processed, so they are dropped.
-    auto schedule = [&](TimeMs t, std::uint32_t lead, std::uint32_t payload) {
+    void schedule(TimeMs t, std::uint32_t lead, std::uint32_t payload) {
         if (t > horizon_end) return;
         queue.push({(static_cast<std::uint64_t>(t - start) << kLeadBits) | lead, payload});
         if (queue.size() > peak_queue) peak_queue = queue.size();
-    };
+    }
 
-    auto enter_node = [&](std::size_t lead, std::int32_t node) {
+    void enter_node(std::size_t lead, std::int32_t node) {
         ++entries[static_cast<std::size_t>(node)];
         std::uint64_t& w = visited[lead * mask_words + static_cast<std::size_t>(node) / 64];
         const std::uint64_t bit = std::uint64_t{1} << (static_cast<std::size_t>(node) % 64);
@@ -279,10 +220,10 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
             w |= bit;
             ++unique[static_cast<std::size_t>(node)];
         }
-    };
+    }
 
     // Runs one engine step for `lead` and carries out its effect.
-    auto run = [&](std::uint32_t lead, const Event& ev, TimeMs now, bool slot_granted) {
+    void run(std::uint32_t lead, TimeMs now, bool slot_granted) {
         ++events;
         LeadState& st = state[lead];
         ctx.now = now;
@@ -351,27 +292,24 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
                 break;
             case EffectType::kStuck:
                 ++counts[3];
+                if (st.node >= 0) ++stuck_at[static_cast<std::size_t>(st.node)];
                 end_s[lead] = static_cast<std::uint32_t>((now - start) / 1000);
                 break;
             case EffectType::kNone:
                 break;
         }
-    };
-
-    for (std::size_t i = 0; i < n_leads; ++i) {
-        schedule(start + static_cast<TimeMs>(arrival_s[i]) * 1000, static_cast<std::uint32_t>(i),
-                 kEvArrival);
     }
-    Event ev;
-    while (!queue.empty()) {
-        const QueueEntry e = queue.pop();
-        const auto lead = static_cast<std::uint32_t>(e.key & kLeadMask);
-        const TimeMs now = start + static_cast<TimeMs>(e.key >> kLeadBits);
-        const QueueEntry& q = e;
+
+    // Pops and processes one event; the queue must not be empty.
+    void process() {
+        const QueueEntry q = queue.pop();
+        const auto lead = static_cast<std::uint32_t>(q.key & kLeadMask);
+        const TimeMs now = start + static_cast<TimeMs>(q.key >> kLeadBits);
+        last_time = now;
         switch (q.payload & 3u) {
             case kEvArrival:
                 ev.type = EventType::kStart;
-                run(lead, ev, now, false);
+                run(lead, now, false);
                 break;
             case kEvCallEnd: {
                 --in_flight;
@@ -392,30 +330,188 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
                         }
                     }
                 }
-                run(lead, ev, now, false);
+                run(lead, now, false);
                 // Freed slots go to the longest-waiting leads first.
                 while (limit > 0 && fifo_size > 0 && in_flight < limit) {
                     const std::uint32_t waiting = fifo[fifo_head];
                     fifo_head = (fifo_head + 1) % n_leads;
                     --fifo_size;
                     ev.type = EventType::kTimerFired;
-                    run(waiting, ev, now, true);
+                    run(waiting, now, true);
                 }
                 break;
             }
             case kEvAction:
                 ev.type = EventType::kActionDone;
                 ev.action_ok = (q.payload & 4u) != 0;
-                run(lead, ev, now, false);
+                run(lead, now, false);
                 break;
             default:
                 ev.type = EventType::kTimerFired;
-                run(lead, ev, now, false);
+                run(lead, now, false);
                 break;
         }
     }
 
-    // [SECTION] Results JSON
+    Json results_json(SimulationStats* stats) const;
+};
+
+Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundScenario& b,
+                                            const SimulateOptions& opt) {
+    auto st = std::make_unique<State>(g, b, opt);
+    State& s = *st;
+    const Scenario& sc = b.scenario;
+    s.n_leads = static_cast<std::size_t>(sc.leads);
+    s.n_nodes = g.nodes().size();
+    s.n_edges = g.edges().size();
+    const std::size_t n_leads = s.n_leads, n_nodes = s.n_nodes;
+
+    // Time zones: the workflow's, or one per value of the scenario variable `timezone`.
+    auto wf_zone = TimeZone::find(g.graph().workflow.settings.timezone);
+    if (!wf_zone.ok()) return Status::invalid("settings.timezone: " + wf_zone.status().message());
+    s.zones = {*wf_zone};
+    for (std::size_t v = 0; v < sc.variables.size(); ++v) {
+        if (sc.variables[v].name != "timezone") continue;
+        s.tz_var = static_cast<int>(v);
+        s.zones.clear();
+        for (const std::string& name : sc.variables[v].dist.values) {
+            auto z = TimeZone::find(name);
+            if (!z.ok()) {
+                return Status::invalid("scenario.variables.timezone.values: " +
+                                       z.status().message());
+            }
+            s.zones.push_back(*z);
+        }
+    }
+
+    // Field tables: which scenario variable / analysis attribute each graph field key means.
+    SimFields& fields = s.fields;
+    const std::vector<std::string>& names = g.field_names();
+    fields.var_of_key.assign(names.size(), -1);
+    fields.analysis_of_key.assign(names.size(), -1);
+    for (const VariableModel& v : sc.variables) fields.var_dists.push_back(&v.dist);
+    std::vector<std::string> attrs;  // global analysis attribute names
+    for (std::size_t n = 0; n < n_nodes; ++n) {
+        for (const AnalysisModel& a : b.nodes[n].analysis) {
+            if (std::find(attrs.begin(), attrs.end(), a.name) == attrs.end())
+                attrs.push_back(a.name);
+        }
+    }
+    fields.analysis_dists.assign(attrs.size(), std::vector<const ValueDistribution*>(n_nodes));
+    // Per node: (global attribute index, distribution) pairs drawn after a COMPLETED call.
+    s.node_attrs.assign(n_nodes, {});
+    for (std::size_t n = 0; n < n_nodes; ++n) {
+        for (const AnalysisModel& a : b.nodes[n].analysis) {
+            const int idx =
+                static_cast<int>(std::find(attrs.begin(), attrs.end(), a.name) - attrs.begin());
+            fields.analysis_dists[static_cast<std::size_t>(idx)][n] = &a.dist;
+            s.node_attrs[n].emplace_back(idx, &a.dist);
+        }
+    }
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        for (std::size_t v = 0; v < sc.variables.size(); ++v) {
+            if (sc.variables[v].name == names[k]) fields.var_of_key[k] = static_cast<int>(v);
+        }
+        for (std::size_t a = 0; a < attrs.size(); ++a) {
+            if (attrs[a] == names[k]) fields.analysis_of_key[k] = static_cast<int>(a);
+        }
+    }
+    s.n_vars = sc.variables.size();
+    s.n_attrs = attrs.size();
+    const std::size_t n_vars = s.n_vars;
+
+    s.state.resize(n_leads);
+    s.mask_words = (n_nodes + 63) / 64;
+    s.visited.assign(n_leads * s.mask_words, 0);
+    s.arrival_s.assign(n_leads, 0);
+    s.end_s.assign(n_leads, State::kNotEnded);
+    s.var_values.assign(n_leads * n_vars, 0);
+    s.analysis_values.assign(n_leads * s.n_attrs, 0);
+    s.analysis_node.assign(s.n_attrs > 0 ? n_leads : 0, -1);
+    s.fifo.assign(g.max_concurrent_calls() > 0 ? n_leads : 0, 0);
+
+    s.start = sc.start_time;
+    s.horizon_end = s.start + round_ms(sc.horizon_days * 86400.0);
+    s.last_time = s.start;
+
+    // Arrivals (sorted; lead i arrives i-th), then lead variables, in lead order.
+    if (sc.arrivals == ArrivalMode::kUniform) {
+        const double over_s = sc.arrivals_over_days * 86400.0;
+        for (std::size_t i = 0; i < n_leads; ++i) {
+            s.arrival_s[i] = static_cast<std::uint32_t>(std::floor(s.rng.uniform() * over_s));
+        }
+        std::sort(s.arrival_s.begin(), s.arrival_s.end());
+    }
+    for (std::size_t i = 0; i < n_leads; ++i) {
+        for (std::size_t v = 0; v < n_vars; ++v) {
+            const ValueDistribution& d = sc.variables[v].dist;
+            s.var_values[i * n_vars + v] = static_cast<std::uint8_t>(
+                sample_categorical(s.rng, d.cumulative.data(), d.cumulative.size()));
+        }
+    }
+
+    s.entries.assign(n_nodes, 0);
+    s.unique.assign(n_nodes, 0);
+    s.stuck_at.assign(n_nodes, 0);
+    s.traversals.assign(s.n_edges, 0);
+    s.limit = g.max_concurrent_calls();
+    s.step.records.reserve(64);
+    s.ctx.fields = &s.fields;
+
+    for (std::size_t i = 0; i < n_leads; ++i) {
+        s.schedule(s.start + static_cast<TimeMs>(s.arrival_s[i]) * 1000,
+                   static_cast<std::uint32_t>(i), kEvArrival);
+    }
+    return SimulationRun(std::move(st));
+}
+
+SimulationRun::SimulationRun(std::unique_ptr<State> state) : state_(std::move(state)) {}
+SimulationRun::SimulationRun(SimulationRun&&) noexcept = default;
+SimulationRun& SimulationRun::operator=(SimulationRun&&) noexcept = default;
+SimulationRun::~SimulationRun() = default;
+
+bool SimulationRun::step(std::int64_t max_events) {
+    State& s = *state_;
+    for (std::int64_t i = max_events < 1 ? 1 : max_events; i > 0 && !s.queue.empty(); --i) {
+        s.process();
+    }
+    return s.queue.empty();
+}
+
+bool SimulationRun::done() const {
+    return state_->queue.empty();
+}
+
+double SimulationRun::progress() const {
+    const State& s = *state_;
+    if (s.queue.empty()) return 1.0;
+    const double ended =
+        static_cast<double>(s.counts[0] + s.counts[1] + s.counts[2] + s.counts[3]) /
+        static_cast<double>(s.n_leads);
+    const double span = static_cast<double>(s.horizon_end - s.start);
+    const double time = span > 0 ? static_cast<double>(s.last_time - s.start) / span : 0.0;
+    const double p = std::max(ended, time);
+    // Events are still pending: never report a finished run.
+    return std::min(p, 0.999999);
+}
+
+std::int64_t SimulationRun::events() const {
+    return state_->events;
+}
+
+const std::vector<std::int64_t>& SimulationRun::stuck_by_node() const {
+    return state_->stuck_at;
+}
+
+Json SimulationRun::results(SimulationStats* stats) {
+    step(std::numeric_limits<std::int64_t>::max());
+    return state_->results_json(stats);
+}
+
+// [SECTION] Results JSON
+
+Json SimulationRun::State::results_json(SimulationStats* stats) const {
+    const Scenario& sc = b.scenario;
     const std::int64_t n = sc.leads;
     const std::int64_t unfinished = n - counts[0] - counts[1] - counts[2] - counts[3];
     Json out = Json::object();
@@ -532,6 +628,13 @@ Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const Simu
         stats->bytes_per_lead = n_leads ? bytes / n_leads : 0;
     }
     return out;
+}
+
+Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const SimulateOptions& opt,
+                      SimulationStats* stats) {
+    auto run = SimulationRun::create(g, b, opt);
+    if (!run.ok()) return run.status();
+    return run->results(stats);
 }
 
 Result<Json> simulate_graph(const Graph& g, const Scenario& s, const SimulateOptions& options,

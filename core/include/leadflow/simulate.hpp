@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,43 @@ struct SimulationStats {
     std::int64_t events = 0;         // arrivals + events popped from the queue
     std::int64_t peak_queue = 0;     // largest number of pending events
     std::size_t bytes_per_lead = 0;  // per-lead state the run allocated, divided by leads
+};
+
+// An incremental Monte-Carlo run: exactly the simulation of simulate() (which is built on it),
+// split into slices so that a shell can interleave it with other work; the browser draws a
+// frame between slices and shows progress(). The graph and the bound scenario must outlive the
+// run. Slicing never changes the results: any sequence of step() calls gives the same bytes.
+class SimulationRun {
+  public:
+    // Prepares a run: allocates the per-lead state and draws arrivals and lead variables
+    // (O(leads)). Fails with kInvalidArgument for an unknown time zone (settings.timezone or a
+    // value of the scenario variable `timezone`).
+    static Result<SimulationRun> create(const CompiledGraph& g, const BoundScenario& s,
+                                        const SimulateOptions& options = {});
+    SimulationRun(SimulationRun&&) noexcept;
+    SimulationRun& operator=(SimulationRun&&) noexcept;
+    ~SimulationRun();
+
+    // Processes up to `max_events` events (values < 1 count as 1). Returns done(). Allocates
+    // nothing once the event queue has reached its working size.
+    bool step(std::int64_t max_events);
+    // True when no event is left (every lead ended, is stuck, or waits beyond the horizon).
+    bool done() const;
+    // How far the run is, in [0, 1]: the larger of the share of leads that ended (or got stuck)
+    // and the share of the horizon's virtual time passed. Never decreases; 1 exactly when done.
+    double progress() const;
+    // Events processed so far (arrivals + events popped from the queue).
+    std::int64_t events() const;
+    // Leads that got stuck on each node so far, by node index (not part of the results JSON).
+    const std::vector<std::int64_t>& stuck_by_node() const;
+    // The results JSON of simulate() (same bytes). Finishes the run first if needed; may be
+    // called more than once.
+    Json results(SimulationStats* stats = nullptr);
+
+  private:
+    struct State;
+    explicit SimulationRun(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
 };
 
 // Runs the Monte-Carlo simulation and returns the results JSON of SPEC §3.3 (keys in exactly
