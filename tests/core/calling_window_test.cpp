@@ -5,27 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.hpp"
+
 #include <string>
 
 namespace leadflow {
 namespace {
 
-// Milliseconds of a UTC wall time, counted day by day (independent of the code under test).
-TimeMs utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
-    auto leap = [](int yy) { return (yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0; };
-    const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    long long days = 0;
-    for (int yy = 1970; yy < y; ++yy) days += leap(yy) ? 366 : 365;
-    for (int m = 1; m < mo; ++m) days += mdays[m - 1] + (m == 2 && leap(y) ? 1 : 0);
-    days += d - 1;
-    return ((days * 24 + h) * 60 + mi) * 60000LL + s * 1000LL + ms;
-}
-
-TimeZone zone(const char* name) {
-    Result<TimeZone> z = TimeZone::find(name);
-    EXPECT_TRUE(z.ok()) << name;
-    return z.ok() ? z.value() : TimeZone::utc();
-}
+using testing::utc;
+using testing::zone;
 
 CompiledWindow compile(std::vector<std::string> days, std::string start, std::string end) {
     CallingWindow w;
