@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -14,6 +15,8 @@
 #include "http/app.hpp"
 #include "http/auth.hpp"
 #include "http/httplib_adapter.hpp"
+#include "runtime/outbox.hpp"
+#include "runtime/scheduler.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace leadflow::server {
@@ -40,6 +43,20 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
                         (default 100); over the limit → 429 with Retry-After
   --threads N           HTTP worker threads (default 64); each open keep-alive
                         connection holds one
+  --call-webhook-url URL     webhook provider: where calls are dispatched (signed POST)
+  --call-webhook-secret S    HMAC key for dispatches and POST /v1/calls/{id}/result
+  --public-url URL           base of the callback_url sent to the voice platform
+                             (default http://HOST:PORT)
+  --call-grace-seconds N     a webhook call without a result after max_call_seconds + N
+                             ends FAILED (reason call_timeout); default 60
+  --allow-outbound HOST[:PORT]  host that webhooks may reach (repeatable); loopback is
+                             allowed unless --deny-loopback true
+  --deny-loopback true       refuse outbound requests to loopback addresses too
+  --outbound-timeout-ms N    timeout of outbound requests (default 5000)
+  --retry-backoff-ms N       wall time before the 2nd attempt of an outbound request;
+                             doubles after each failure (default 1000)
+  --scheduler-batch N        engine steps per transaction (default 2000)
+  --live false               do not run the scheduler (API only)
 
 keys create: create organization NAME if new and a new API key for it. The key
   ("key_id:secret") is printed once, as the last line of stdout; only a salted
@@ -119,13 +136,67 @@ int keys_create(const std::vector<std::string>& args, std::ostream& out, std::os
     return 0;
 }
 
-int serve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostream& err) {
     Options o;
+    // --allow-outbound repeats; every other option takes one value.
+    std::vector<std::string> args, allow_outbound;
+    for (std::size_t i = 0; i < all_args.size(); ++i) {
+        const std::string& a = all_args[i];
+        if (a == "--allow-outbound" && i + 1 < all_args.size()) {
+            allow_outbound.push_back(all_args[++i]);
+        } else if (a.rfind("--allow-outbound=", 0) == 0) {
+            allow_outbound.push_back(a.substr(17));
+        } else {
+            args.push_back(a);
+        }
+    }
     if (!parse_options(args, 1,
                        {"db", "port", "host", "web-root", "provider", "time-scale", "compat",
-                        "rate-limit", "threads"},
+                        "rate-limit", "threads", "call-webhook-url", "call-webhook-secret",
+                        "public-url", "call-grace-seconds", "deny-loopback", "outbound-timeout-ms",
+                        "retry-backoff-ms", "scheduler-batch", "live"},
                        &o, err)) {
         return 2;
+    }
+    RuntimeConfig live_config;
+    OutboxConfig outbox_config;
+    for (std::string h : allow_outbound) {
+        for (auto& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (h.empty() || h.find('/') != std::string::npos) {
+            err << "leadflow-server: --allow-outbound takes HOST or HOST:PORT\n";
+            return 2;
+        }
+        outbox_config.policy.allowed.push_back(h);
+    }
+    auto number_option = [&](const char* name, double lo, double hi, double* v) {
+        if (!o.count(name)) return true;
+        if (!parse_number(o[name], v) || *v < lo || *v > hi) {
+            err << "leadflow-server: --" << name << " must be a number from " << lo << " to "
+                << hi << "\n";
+            return false;
+        }
+        return true;
+    };
+    double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000;
+    if (!number_option("call-grace-seconds", 0, 86400, &grace) ||
+        !number_option("outbound-timeout-ms", 1, 600000, &timeout_ms) ||
+        !number_option("retry-backoff-ms", 0, 3600000, &backoff) ||
+        !number_option("scheduler-batch", 1, 100000, &batch)) {
+        return 2;
+    }
+    live_config.call_grace_ms = static_cast<std::int64_t>(grace * 1000);
+    live_config.batch = static_cast<int>(batch);
+    outbox_config.policy.timeout_ms = static_cast<int>(timeout_ms);
+    outbox_config.backoff_base_ms = static_cast<int>(backoff);
+    outbox_config.policy.allow_loopback =
+        !(o.count("deny-loopback") && o["deny-loopback"] == "true");
+    const bool run_live = !(o.count("live") && o["live"] == "false");
+    if (o.count("call-webhook-url")) {
+        auto s = check_outbound(outbox_config.policy, o["call-webhook-url"]);
+        if (!s) {
+            err << "leadflow-server: --call-webhook-url: " << s.message() << "\n";
+            return 2;
+        }
     }
     if (!o.count("db") || !o.count("port")) {
         err << "leadflow-server: serve needs --db PATH and --port N\n";
@@ -189,12 +260,40 @@ int serve(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+    if (config.provider == "webhook" &&
+        (!o.count("call-webhook-url") || !o.count("call-webhook-secret"))) {
+        err << "leadflow-server: --provider webhook needs --call-webhook-url and "
+               "--call-webhook-secret\n";
+        return 2;
+    }
     App app(*store.value(), config);
     HttpServer server(app, static_cast<int>(threads));
     auto bound = server.bind(host, static_cast<int>(port));
     if (!bound.ok()) {
         err << "leadflow-server: " << bound.status().message() << "\n";
         return 1;
+    }
+    live_config.provider = config.provider;
+    live_config.time_scale = config.time_scale;
+    live_config.call_webhook_url = o.count("call-webhook-url") ? o["call-webhook-url"] : "";
+    live_config.call_webhook_secret =
+        o.count("call-webhook-secret") ? o["call-webhook-secret"] : "";
+    live_config.public_url = o.count("public-url")
+                                 ? o["public-url"]
+                                 : "http://" + host + ":" + std::to_string(bound.value());
+    outbox_config.call_webhook_url = live_config.call_webhook_url;
+    outbox_config.call_webhook_secret = live_config.call_webhook_secret;
+    Clock clock = system_clock();
+    Scheduler scheduler(*store.value(), live_config, clock.now, clock.monotonic_ms);
+    OutboxWorker outbox(*store.value(), scheduler, outbox_config, clock.now);
+    if (run_live) {
+        if (Status s = scheduler.init(); !s) {
+            err << "leadflow-server: " << s.message() << "\n";
+            return 1;
+        }
+        app.set_live(&scheduler);
+        scheduler.start();
+        outbox.start();
     }
     out << "listening on http://" << host << ":" << bound.value() << std::endl;
     std::thread waiter([&] {
@@ -203,6 +302,8 @@ int serve(const std::vector<std::string>& args, std::ostream& out, std::ostream&
         server.stop();
     });
     bool ok = server.run();
+    outbox.stop();
+    scheduler.stop();
     // If the server stopped by itself, wake the waiter so it can be joined.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();

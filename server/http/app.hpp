@@ -15,6 +15,7 @@
 #include "http/http_types.hpp"
 #include "http/router.hpp"
 #include "leadflow/model.hpp"
+#include "runtime/live.hpp"
 #include "store/store.hpp"
 
 namespace leadflow::server {
@@ -74,6 +75,9 @@ class App {
     const ServerConfig& config() const { return config_; }
     const Clock& clock() const { return clock_; }
     HttpMetrics& http_metrics() { return metrics_; }
+    // Live progression (server/runtime), when running: null in handler tests without one.
+    void set_live(LiveRuntime* live) { live_ = live; }
+    LiveRuntime* live() const { return live_; }
 
   private:
     Response dispatch(Request& req, std::string& route_label);
@@ -85,6 +89,7 @@ class App {
     Authenticator auth_;
     RateLimiter limiter_;
     HttpMetrics metrics_;
+    LiveRuntime* live_ = nullptr;
 };
 
 // Route registration, one function per feature file.
@@ -93,5 +98,6 @@ void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, sc
 void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
 void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
 void register_static_routes(Router& r);    // ops.cpp: the web app at "/"
+void register_live_routes(Router& r);      // live.cpp: call results from the voice platform
 
 }  // namespace leadflow::server

@@ -91,6 +91,10 @@ const Operation kOperations[] = {
      kNoQuery, 200, "LeadHistory"},
     {"get", "/v1/calls", "Calls", "Call log (workflow_id, lead_id)", kNoBody, kCallList, 200,
      "CallPage"},
+    {"post", "/v1/calls/{id}/result", "Calls",
+     "Call result from the voice platform (webhook provider; signed with X-Leadflow-Signature, "
+     "idempotent)",
+     kJsonBody, kNoQuery, 200, "", true},
     {"post", "/v1/user-webhooks", "Webhooks", "Subscribe a URL to events", kJsonBody, kNoQuery, 201,
      "Webhook"},
     {"get", "/v1/user-webhooks", "Webhooks", "List webhooks", kNoBody, kNoQuery, 200,

@@ -188,6 +188,7 @@ Response metrics(const Request&, RequestContext& ctx) {
     for (LeadStatus s : all_lead_statuses()) {
         o << "leadflow_leads{status=\"" << to_string(s) << "\"} " << leads[s] << "\n";
     }
+    if (ctx.app.live()) o << ctx.app.live()->metrics_text();
     o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"
       << "# TYPE leadflow_http_requests_total counter\n";
     for (const auto& [key, n] : ctx.app.http_metrics().snapshot()) {

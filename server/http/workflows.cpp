@@ -326,6 +326,16 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
         }
         w.updated_at = ctx.now;
         if (Status s = tx.update_workflow(w); !s) return s;
+        // Live progression: pause freezes scheduled leads (TIME holds keep their remaining
+        // time), resume re-arms them, cancel unschedules everything (server/runtime).
+        const TimeMs live_now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
+        if (verb == Verb::kPause) {
+            if (Status s = tx.live_freeze(w.id, live_now); !s) return s;
+        } else if (verb == Verb::kResume) {
+            if (Status s = tx.live_thaw(w.id, live_now); !s) return s;
+        } else if (verb == Verb::kCancel) {
+            if (Status s = tx.live_unschedule(w.id); !s) return s;
+        }
         if (verb == Verb::kActivate || verb == Verb::kResume) {
             // Leads enrolled while draft or paused start now (the scheduler picks them up).
             auto moved = tx.transition_leads(w.id, {LeadStatus::kPending}, LeadStatus::kActive,
@@ -354,6 +364,7 @@ Handler verb_handler(Verb verb) {
         Response reply;
         Status st = run_verb(ctx, req.path_param("id"), verb, &workflow, &raw, &reply);
         if (!st) return finish(st, reply);
+        if (ctx.app.live()) ctx.app.live()->wake();
         return json_response(200, workflow);
     };
 }

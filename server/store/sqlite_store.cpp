@@ -149,6 +149,62 @@ CREATE TABLE user_webhooks (
     created_at INTEGER NOT NULL
 );
 )sql",
+    // 2: live progression — engine state and scheduling columns on leads (due_at indexed so a
+    // tick reads only what is due), graph versions, the outbox and runtime key/values.
+    R"sql(
+ALTER TABLE leads ADD COLUMN state TEXT;
+ALTER TABLE leads ADD COLUMN due_at INTEGER;
+ALTER TABLE leads ADD COLUMN frozen_ms INTEGER;
+ALTER TABLE leads ADD COLUMN slot_wait_at INTEGER;
+ALTER TABLE leads ADD COLUMN last_analysis TEXT;
+ALTER TABLE leads ADD COLUMN last_response TEXT;
+ALTER TABLE leads ADD COLUMN pending_event TEXT;
+CREATE INDEX leads_due ON leads(due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX leads_frozen ON leads(workflow_id) WHERE frozen_ms IS NOT NULL;
+CREATE INDEX leads_to_start ON leads(created_at) WHERE status = 'active' AND state IS NULL;
+CREATE INDEX leads_slot_wait ON leads(workflow_id, slot_wait_at) WHERE slot_wait_at IS NOT NULL;
+CREATE INDEX leads_by_workflow_phase ON leads(workflow_id, phase);
+ALTER TABLE workflows ADD COLUMN graph_version INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER nodes_version_insert AFTER INSERT ON nodes BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = new.workflow_id;
+END;
+CREATE TRIGGER nodes_version_update AFTER UPDATE ON nodes BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = new.workflow_id;
+END;
+CREATE TRIGGER nodes_version_delete AFTER DELETE ON nodes BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = old.workflow_id;
+END;
+CREATE TRIGGER edges_version_insert AFTER INSERT ON edges BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = new.workflow_id;
+END;
+CREATE TRIGGER edges_version_update AFTER UPDATE ON edges BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = new.workflow_id;
+END;
+CREATE TRIGGER edges_version_delete AFTER DELETE ON edges BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = old.workflow_id;
+END;
+CREATE TRIGGER workflows_version_settings AFTER UPDATE OF settings, entry_node_id ON workflows
+BEGIN
+    UPDATE workflows SET graph_version = graph_version + 1 WHERE id = new.id;
+END;
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    workflow_id TEXT NOT NULL,
+    lead_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    done_at INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE done_at IS NULL;
+CREATE TABLE runtime_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -978,6 +1034,282 @@ class SqliteTx final : public StoreTx {
         if (Status st = s.exec(); !st) return st;
         if (sqlite3_changes(db_) == 0) return Status::not_found("Webhook not found");
         return Status::ok();
+    }
+
+    // ---- live progression (server/runtime)
+
+    static constexpr const char* kLiveColumns =
+        "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
+        " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event";
+
+    Result<LiveLead> read_live(const Stmt& s) {
+        LiveLead l;
+        l.id = s.text(0);
+        l.workflow_id = s.text(1);
+        l.phone_number = s.text(2);
+        auto vars = parse_stored_json(s.text(3), "lead variables");
+        if (!vars.ok()) return vars.status();
+        for (auto it = vars->begin(); it != vars->end(); ++it) {
+            if (it->is_string()) l.variables[it.key()] = it->get<std::string>();
+        }
+        auto status = parse_lead_status(s.text(4));
+        if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
+        l.status = *status;
+        l.state = s.opt_text(5);
+        l.call_id = s.opt_text(6);
+        l.due_at = s.opt_i64(7);
+        l.slot_wait_at = s.opt_i64(8);
+        for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis}, {10, &l.last_response},
+                                {11, &l.pending_event}}) {
+            if (s.is_null(col)) continue;
+            auto j = parse_stored_json(s.text(col), "lead live column");
+            if (!j.ok()) return j.status();
+            *out = std::move(j.value());
+        }
+        return l;
+    }
+
+    Result<std::vector<LiveLead>> read_live_rows(Stmt& s) {
+        std::vector<LiveLead> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto l = read_live(s);
+            if (!l.ok()) return l.status();
+            out.push_back(std::move(l.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) override {
+        Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                      " FROM leads l INDEXED BY leads_due JOIN workflows w ON w.id = l.workflow_id"
+                      " WHERE l.due_at IS NOT NULL AND l.due_at <= ?"
+                      " AND w.status IN ('active', 'running') ORDER BY l.due_at LIMIT ?");
+        s.bind(now).bind(limit);
+        return read_live_rows(s);
+    }
+
+    Result<std::vector<LiveLead>> live_leads_to_start(int limit) override {
+        Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                      " FROM leads l INDEXED BY leads_to_start"
+                      " JOIN workflows w ON w.id = l.workflow_id"
+                      " WHERE l.status = 'active' AND l.state IS NULL"
+                      " AND w.status IN ('active', 'running') ORDER BY l.created_at LIMIT ?");
+        s.bind(limit);
+        return read_live_rows(s);
+    }
+
+    Result<std::vector<LiveLead>> live_slot_waiters(const std::string& workflow_id,
+                                                    int limit) override {
+        Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                      " FROM leads l WHERE l.workflow_id = ? AND l.slot_wait_at IS NOT NULL"
+                      " AND l.status = 'active' ORDER BY l.slot_wait_at, l.rowid LIMIT ?");
+        s.bind(workflow_id).bind(limit);
+        return read_live_rows(s);
+    }
+
+    Result<std::int64_t> live_calls_in_flight(const std::string& workflow_id) override {
+        Stmt s = prep(
+            "SELECT count(*) FROM leads WHERE workflow_id = ? AND phase = 'in_call'"
+            " AND status = 'active'");
+        s.bind(workflow_id);
+        int rc = s.step();
+        if (rc != SQLITE_ROW) return s.error(rc);
+        return s.i64(0);
+    }
+
+    Result<LiveLead> live_get_lead(const std::string& lead_id) override {
+        Stmt s = prep(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = ?");
+        s.bind(lead_id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_live(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Lead not found");
+    }
+
+    static std::optional<std::string> json_or_null(const Json& j) {
+        if (j.is_null()) return std::nullopt;
+        return j.dump();
+    }
+
+    Status live_save(const LiveLeadUpdate& u) override {
+        const LiveLead& l = u.lead;
+        Stmt s = prep(
+            "UPDATE leads SET status = ?, current_node_id = ?, phase = ?, entered_at = ?,"
+            " release_at = ?, call_id = ?, steps = ?, updated_at = ?, completed_at = ?,"
+            " state = ?, due_at = ?, frozen_ms = NULL, slot_wait_at = ?, last_analysis = ?,"
+            " last_response = ?, pending_event = ? WHERE id = ?");
+        s.bind(to_string(l.status)).bind(u.current_node_id).bind(to_string(u.phase));
+        s.bind(u.entered_at).bind(u.release_at).bind(l.call_id).bind(u.steps).bind(u.updated_at);
+        s.bind(u.completed_at).bind(l.state).bind(l.due_at).bind(l.slot_wait_at);
+        s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
+        s.bind(json_or_null(l.pending_event)).bind(l.id);
+        if (Status st = s.exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found("Lead not found");
+        return Status::ok();
+    }
+
+    Status live_set_event(const std::string& lead_id, const Json& event,
+                          std::optional<TimeMs> due_at) override {
+        Stmt s = prep(
+            "UPDATE leads SET pending_event = ?1,"
+            " due_at = CASE WHEN ?2 IS NULL THEN NULL ELSE ?2 END,"
+            " frozen_ms = CASE WHEN ?2 IS NULL THEN 0 ELSE NULL END WHERE id = ?3");
+        s.bind(event.dump()).bind(due_at).bind(lead_id);
+        return s.exec();
+    }
+
+    Status live_freeze(const std::string& workflow_id, TimeMs now) override {
+        Stmt s = prep(
+            "UPDATE leads SET frozen_ms = max(due_at - ?2, 0), due_at = NULL"
+            " WHERE workflow_id = ?1 AND due_at IS NOT NULL");
+        s.bind(workflow_id).bind(now);
+        return s.exec();
+    }
+
+    Status live_thaw(const std::string& workflow_id, TimeMs now) override {
+        Stmt s = prep(
+            "UPDATE leads INDEXED BY leads_frozen SET due_at = ?2 + frozen_ms, frozen_ms = NULL"
+            " WHERE workflow_id = ?1 AND frozen_ms IS NOT NULL");
+        s.bind(workflow_id).bind(now);
+        return s.exec();
+    }
+
+    Status live_unschedule(const std::string& workflow_id) override {
+        Stmt s = prep(
+            "UPDATE leads SET due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL"
+            " WHERE workflow_id = ? AND (due_at IS NOT NULL OR frozen_ms IS NOT NULL"
+            " OR slot_wait_at IS NOT NULL)");
+        s.bind(workflow_id);
+        return s.exec();
+    }
+
+    Status live_wake_stuck(const std::string& workflow_id, TimeMs now) override {
+        Stmt s = prep(
+            "UPDATE leads SET due_at = ?2 WHERE workflow_id = ?1 AND phase = 'stuck'"
+            " AND status = 'active'");
+        s.bind(workflow_id).bind(now);
+        return s.exec();
+    }
+
+    Result<std::vector<std::pair<std::string, std::int64_t>>> live_graph_versions() override {
+        Stmt s = prep(
+            "SELECT id, graph_version FROM workflows WHERE status IN ('active', 'running')");
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) out.emplace_back(s.text(0), s.i64(1));
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Result<Workflow> live_get_workflow(const std::string& workflow_id) override {
+        Stmt s = prep(std::string("SELECT ") + kWorkflowColumns + " FROM workflows WHERE id = ?");
+        s.bind(workflow_id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return read_workflow(s);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("Workflow not found");
+    }
+
+    Result<CallRecord> live_get_call(const std::string& call_id) override {
+        Stmt s = prep(
+            "SELECT id, organization_id, workflow_id, lead_id, node_id, status, outcome,"
+            " end_reason, duration_s, analysis, created_at, ended_at FROM calls WHERE id = ?");
+        s.bind(call_id);
+        int rc = s.step();
+        if (rc == SQLITE_DONE) return Status::not_found("Call not found");
+        if (rc != SQLITE_ROW) return s.error(rc);
+        CallRecord c;
+        c.id = s.text(0);
+        c.organization_id = s.text(1);
+        c.workflow_id = s.text(2);
+        c.lead_id = s.text(3);
+        c.node_id = s.text(4);
+        c.status = s.text(5);
+        c.outcome = s.opt_text(6);
+        c.end_reason = s.opt_text(7);
+        if (!s.is_null(8)) c.duration_s = s.dbl(8);
+        auto analysis = parse_stored_json(s.text(9), "call analysis");
+        if (!analysis.ok()) return analysis.status();
+        c.analysis = std::move(analysis.value());
+        c.created_at = s.i64(10);
+        c.ended_at = s.opt_i64(11);
+        return c;
+    }
+
+    Status live_update_call(const CallRecord& c) override {
+        Stmt s = prep(
+            "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_s = ?,"
+            " analysis = ?, ended_at = ? WHERE id = ?");
+        s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
+        s.bind(c.analysis.dump()).bind(c.ended_at).bind(c.id);
+        return s.exec();
+    }
+
+    Status live_outbox_insert(const OutboxRow& r) override {
+        Stmt s = prep(
+            "INSERT OR IGNORE INTO outbox(idempotency_key, kind, workflow_id, lead_id, payload,"
+            " attempts, next_attempt_at, done_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s.bind(r.idempotency_key).bind(r.kind).bind(r.workflow_id).bind(r.lead_id);
+        s.bind(r.payload.dump()).bind(r.attempts).bind(r.next_attempt_at).bind(r.done_at);
+        s.bind(r.created_at);
+        return s.exec();
+    }
+
+    Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) override {
+        Stmt s = prep(
+            "SELECT id, idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
+            " next_attempt_at, done_at, created_at FROM outbox INDEXED BY outbox_pending"
+            " WHERE done_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
+            " LIMIT ?");
+        s.bind(now).bind(limit);
+        std::vector<OutboxRow> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            OutboxRow r;
+            r.id = s.i64(0);
+            r.idempotency_key = s.text(1);
+            r.kind = s.text(2);
+            r.workflow_id = s.text(3);
+            r.lead_id = s.text(4);
+            auto p = parse_stored_json(s.text(5), "outbox payload");
+            if (!p.ok()) return p.status();
+            r.payload = std::move(p.value());
+            r.attempts = static_cast<int>(s.i64(6));
+            r.next_attempt_at = s.i64(7);
+            r.done_at = s.opt_i64(8);
+            r.created_at = s.i64(9);
+            out.push_back(std::move(r));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
+    Status live_outbox_update(const OutboxRow& r) override {
+        Stmt s = prep(
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, done_at = ?, payload = ?"
+            " WHERE id = ?");
+        s.bind(r.attempts).bind(r.next_attempt_at).bind(r.done_at).bind(r.payload.dump());
+        s.bind(r.id);
+        return s.exec();
+    }
+
+    Result<std::optional<std::string>> live_meta_get(const std::string& key) override {
+        Stmt s = prep("SELECT value FROM runtime_meta WHERE key = ?");
+        s.bind(key);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return std::optional<std::string>(s.text(0));
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return std::optional<std::string>();
+    }
+
+    Status live_meta_put(const std::string& key, const std::string& value) override {
+        Stmt s = prep(
+            "INSERT INTO runtime_meta(key, value) VALUES (?1, ?2)"
+            " ON CONFLICT(key) DO UPDATE SET value = ?2");
+        s.bind(key).bind(value);
+        return s.exec();
     }
 
   private:

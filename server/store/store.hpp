@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "leadflow/json.hpp"
@@ -119,6 +120,51 @@ struct UserWebhook {
     TimeMs created_at = 0;
 };
 
+// [SECTION] Live progression records (server/runtime)
+
+// A lead as the scheduler sees it: identity, variables and the persisted engine state.
+struct LiveLead {
+    std::string id;
+    std::string workflow_id;
+    std::string phone_number;
+    std::map<std::string, std::string> variables;
+    LeadStatus status = LeadStatus::kPending;
+    std::optional<std::string> state;  // engine LeadState JSON; nullopt = not started yet
+    std::optional<std::string> call_id;
+    std::optional<TimeMs> due_at;      // when the scheduler must look at the lead again
+    std::optional<TimeMs> slot_wait_at;  // queued for a call slot since (FIFO order)
+    Json last_analysis = Json::object();  // post-call analysis of the most recent call
+    Json last_response = Json::object();  // response of the most recent application step
+    Json pending_event;                   // a call/action result waiting to be applied, or null
+};
+
+// Everything one engine step changes on a lead row (written in the step's transaction).
+struct LiveLeadUpdate {
+    LiveLead lead;
+    std::optional<std::string> current_node_id;
+    Phase phase = Phase::kEntering;
+    std::optional<TimeMs> entered_at, release_at;
+    std::int64_t steps = 0;
+    TimeMs updated_at = 0;
+    std::optional<TimeMs> completed_at;
+};
+
+// One effect to perform outside the database after commit (SPEC §2.7, §2.8): a call dispatch,
+// an APPLICATION action or a user-webhook delivery. `idempotency_key` is unique: inserting the
+// same key twice keeps the first row.
+struct OutboxRow {
+    std::int64_t id = 0;
+    std::string idempotency_key;
+    std::string kind;  // "call_dispatch", "action", "user_webhook"
+    std::string workflow_id;
+    std::string lead_id;
+    Json payload = Json::object();
+    int attempts = 0;
+    TimeMs next_attempt_at = 0;
+    std::optional<TimeMs> done_at;
+    TimeMs created_at = 0;
+};
+
 // [SECTION] StoreTx — the operations, all inside one transaction
 
 class StoreTx {
@@ -199,6 +245,48 @@ class StoreTx {
     virtual Result<std::vector<UserWebhook>> list_webhooks(const std::string& org_id) = 0;
     virtual Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) = 0;
     virtual Status delete_webhook(const std::string& org_id, const std::string& id) = 0;
+
+    // Live progression (server/runtime). Only leads of active workflows are returned.
+    // Leads whose due_at <= now, earliest first, at most `limit` (indexed by due_at).
+    virtual Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) = 0;
+    // Active leads not started yet (no engine state), oldest first, at most `limit`.
+    virtual Result<std::vector<LiveLead>> live_leads_to_start(int limit) = 0;
+    // Leads of the workflow queued for a call slot, first come first served.
+    virtual Result<std::vector<LiveLead>> live_slot_waiters(const std::string& workflow_id,
+                                                            int limit) = 0;
+    // Active leads of the workflow with a call in flight.
+    virtual Result<std::int64_t> live_calls_in_flight(const std::string& workflow_id) = 0;
+    virtual Result<LiveLead> live_get_lead(const std::string& lead_id) = 0;
+    // Writes a step's result: status, execution columns, state, scheduling, last results.
+    virtual Status live_save(const LiveLeadUpdate& u) = 0;
+    // Stores a call/action result for the lead and makes it due at `due_at`, or (the workflow
+    // is paused) due as soon as it resumes when `due_at` is nullopt.
+    virtual Status live_set_event(const std::string& lead_id, const Json& event,
+                                  std::optional<TimeMs> due_at) = 0;
+    // Pause: every scheduled lead of the workflow keeps its remaining time and stops being due.
+    virtual Status live_freeze(const std::string& workflow_id, TimeMs now) = 0;
+    // Resume: frozen leads become due after their remaining time, counted from `now`.
+    virtual Status live_thaw(const std::string& workflow_id, TimeMs now) = 0;
+    // Cancel: nothing of the workflow is scheduled any more.
+    virtual Status live_unschedule(const std::string& workflow_id) = 0;
+    // Stuck active leads of the workflow become due at `now` (re-evaluated after a graph edit).
+    virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
+    // (workflow id, graph version) of every active workflow; the version grows on every node or
+    // edge change.
+    virtual Result<std::vector<std::pair<std::string, std::int64_t>>> live_graph_versions() = 0;
+    // Workflow by id without an organization scope (the scheduler works for every tenant).
+    virtual Result<Workflow> live_get_workflow(const std::string& workflow_id) = 0;
+    virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;
+    // Overwrites status, outcome, end_reason, duration_s, analysis and ended_at of a call.
+    virtual Status live_update_call(const CallRecord& c) = 0;
+    // Outbox: insert (a duplicate key is ignored), due rows (done_at null, next_attempt_at <=
+    // now, oldest first), and the outcome of an attempt.
+    virtual Status live_outbox_insert(const OutboxRow& r) = 0;
+    virtual Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) = 0;
+    virtual Status live_outbox_update(const OutboxRow& r) = 0;
+    // Small persistent key/value pairs of the runtime (the virtual clock).
+    virtual Result<std::optional<std::string>> live_meta_get(const std::string& key) = 0;
+    virtual Status live_meta_put(const std::string& key, const std::string& value) = 0;
 };
 
 // [SECTION] Store — opening transactions

@@ -1,0 +1,828 @@
+// server/runtime/scheduler.cpp — the live scheduler (see scheduler.hpp).
+//
+// Index
+//   [SECTION] Workflow cache
+//   [SECTION] Clock and thread
+//   [SECTION] One engine step
+//   [SECTION] Tick
+//   [SECTION] Call results
+//   [SECTION] Metrics
+#include "runtime/scheduler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "leadflow/compiled_graph.hpp"
+#include "leadflow/conditions.hpp"
+#include "leadflow/engine.hpp"
+#include "leadflow/scenario.hpp"
+#include "leadflow/time_zone.hpp"
+#include "leadflow/wire.hpp"
+#include "runtime/sandbox.hpp"
+#include "util/crypto.hpp"
+
+namespace leadflow::server {
+
+std::string sign_body(const std::string& secret, const std::string& body) {
+    return "sha256=" + hmac_sha256_hex(secret, body);
+}
+
+// [SECTION] Workflow cache
+
+struct Scheduler::WorkflowCache {
+    Workflow workflow;
+    std::optional<CompiledGraph> graph;  // nullopt: the graph does not compile (leads wait)
+    BoundScenario scenario;
+    TimeZone zone;
+    std::map<std::string, TimeZone> lead_zones;  // by lead `timezone` variable
+    std::vector<UserWebhook> webhooks;           // of the organization, for lead.completed
+};
+
+namespace {
+
+constexpr const char* kClockKey = "virtual_now";
+constexpr std::size_t kLagRing = 4096;
+
+Result<Graph> load_graph(StoreTx& tx, const Workflow& w) {
+    Graph g;
+    g.workflow = w;
+    auto nodes = tx.list_nodes(w.id);
+    if (!nodes.ok()) return nodes.status();
+    auto edges = tx.list_edges(w.id);
+    if (!edges.ok()) return edges.status();
+    g.nodes = std::move(nodes.value());
+    g.edges = std::move(edges.value());
+    return g;
+}
+
+std::map<std::string, std::string> string_map(const Json& j) {
+    std::map<std::string, std::string> out;
+    if (!j.is_object()) return out;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it->is_string()) {
+            out[it.key()] = it->get<std::string>();
+        } else if (it->is_boolean()) {
+            out[it.key()] = it->get<bool>() ? "true" : "false";
+        } else if (!it->is_null() && !it->is_object() && !it->is_array()) {
+            out[it.key()] = it->dump();
+        }
+    }
+    return out;
+}
+
+LeadStatus status_for_end(LeadEnd e) {
+    switch (e) {
+        case LeadEnd::kCompleted:
+            return LeadStatus::kCompleted;
+        case LeadEnd::kDropped:
+            return LeadStatus::kDropped;
+        case LeadEnd::kFailed:
+            return LeadStatus::kFailed;
+        default:
+            return LeadStatus::kActive;
+    }
+}
+
+}  // namespace
+
+// [SECTION] Clock and thread
+
+Scheduler::Scheduler(Store& store, RuntimeConfig config, std::function<TimeMs()> wall_ms,
+                     std::function<TimeMs()> monotonic_ms)
+    : store_(store),
+      config_(std::move(config)),
+      wall_ms_(std::move(wall_ms)),
+      monotonic_ms_(std::move(monotonic_ms)) {
+    metrics_.lag_samples_ms.reserve(kLagRing);
+}
+
+Scheduler::~Scheduler() {
+    stop();
+}
+
+Status Scheduler::init() {
+    TimeMs stored = 0;
+    Status st = store_.read([&](StoreTx& tx) {
+        auto v = tx.live_meta_get(kClockKey);
+        if (!v.ok()) return v.status();
+        if (v.value()) stored = std::strtoll(v.value()->c_str(), nullptr, 10);
+        return Status::ok();
+    });
+    if (!st) return st;
+    // The virtual clock never runs backwards across restarts.
+    virt0_ = std::max(wall_ms_(), stored);
+    mono0_ = monotonic_ms_();
+    return Status::ok();
+}
+
+TimeMs Scheduler::live_now() const {
+    double elapsed = static_cast<double>(monotonic_ms_() - mono0_) * config_.time_scale;
+    if (elapsed > 4e15) elapsed = 4e15;  // an "instant" scale stays inside TimeMs
+    return virt0_ + static_cast<TimeMs>(elapsed);
+}
+
+void Scheduler::wake() {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    woken_ = true;
+    wake_cv_.notify_one();
+}
+
+void Scheduler::start() {
+    stopping_ = false;
+    thread_ = std::thread([this] {
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(wake_mu_);
+                if (stopping_) return;
+                woken_ = false;
+            }
+            auto n = tick();
+            if (!n.ok()) {
+                std::fprintf(stderr, "leadflow-server: scheduler: %s\n",
+                             n.status().message().c_str());
+            }
+            std::unique_lock<std::mutex> lock(wake_mu_);
+            if (stopping_) return;
+            if (n.ok() && n.value() > 0) continue;  // more may be due right away
+            wake_cv_.wait_for(lock, std::chrono::milliseconds(config_.idle_sleep_ms),
+                              [this] { return woken_ || stopping_; });
+        }
+    });
+}
+
+void Scheduler::stop() {
+    {
+        std::lock_guard<std::mutex> lock(wake_mu_);
+        stopping_ = true;
+        wake_cv_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::string& id) {
+    auto it = cache_.find(id);
+    if (it != cache_.end()) return it->second.get();
+    auto w = tx.live_get_workflow(id);
+    if (!w.ok()) return w.status();
+    auto c = std::make_unique<WorkflowCache>();
+    c->workflow = w.value();
+    auto g = load_graph(tx, c->workflow);
+    if (!g.ok()) return g.status();
+    auto compiled = compile_graph(g.value());
+    if (compiled.ok()) {
+        c->graph = std::move(compiled.value());
+        Scenario sc = default_scenario();
+        auto stored = tx.get_scenario(id);
+        if (!stored.ok()) return stored.status();
+        if (!stored.value().is_null()) {
+            auto parsed = parse_scenario(stored.value());
+            if (parsed.ok()) sc = std::move(parsed.value());
+        }
+        c->scenario = bind_scenario(*c->graph, sc);
+    } else {
+        std::fprintf(stderr, "leadflow-server: workflow %s cannot run: %s\n", id.c_str(),
+                     compiled.status().message().c_str());
+    }
+    if (auto z = TimeZone::find(c->workflow.settings.timezone); z.ok()) c->zone = z.value();
+    auto hooks = tx.list_webhooks(c->workflow.organization_id);
+    if (!hooks.ok()) return hooks.status();
+    c->webhooks = std::move(hooks.value());
+    WorkflowCache* raw = c.get();
+    cache_[id] = std::move(c);
+    return raw;
+}
+
+Status Scheduler::refresh_graphs(TimeMs now) {
+    return store_.transact([&](StoreTx& tx) {
+        auto versions = tx.live_graph_versions();
+        if (!versions.ok()) return versions.status();
+        std::set<std::string> active;
+        for (const auto& [id, version] : versions.value()) {
+            active.insert(id);
+            auto it = versions_.find(id);
+            if (it == versions_.end()) {
+                versions_[id] = version;
+                cache_.erase(id);
+                continue;
+            }
+            if (it->second == version) continue;
+            // The graph (or settings) changed: reload it and re-evaluate stuck leads.
+            it->second = version;
+            cache_.erase(id);
+            if (Status s = tx.live_wake_stuck(id, now); !s) return s;
+        }
+        for (auto it = versions_.begin(); it != versions_.end();) {
+            if (!active.count(it->first)) {
+                cache_.erase(it->first);
+                it = versions_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        return Status::ok();
+    });
+}
+
+// [SECTION] One engine step
+
+namespace {
+
+struct StepContext {
+    TimeMs now;
+    const RuntimeConfig* config;
+    std::map<std::string, std::int64_t>* in_flight;  // by workflow (limited workflows only)
+    std::set<std::string>* finished_workflows;
+    std::map<std::string, std::int64_t> call_outcomes;
+    std::vector<double> lags;
+};
+
+const TimeZone& lead_zone(Scheduler::WorkflowCache& c, const LiveLead& l) {
+    auto v = l.variables.find("timezone");
+    if (v == l.variables.end() || v->second.empty()) return c.zone;
+    auto it = c.lead_zones.find(v->second);
+    if (it != c.lead_zones.end()) return it->second;
+    auto z = TimeZone::find(v->second);
+    return c.lead_zones.emplace(v->second, z.ok() ? z.value() : c.zone).first->second;
+}
+
+std::int64_t max_call_seconds(const Node& n, std::int64_t fallback) {
+    auto it = n.config.find("max_call_seconds");
+    if (it != n.config.end() && it->is_number() && it->get<double>() > 0) {
+        return static_cast<std::int64_t>(it->get<double>());
+    }
+    return fallback;
+}
+
+// Applies `event` to the lead and writes everything the step produced.
+Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Event& event,
+                  bool slot_retry, StepContext& sc) {
+    const CompiledGraph& g = *c.graph;
+    LeadState state;
+    if (l.state) {
+        Json j = Json::parse(*l.state, nullptr, false);
+        if (j.is_discarded()) return Status::internal("stored lead state is not JSON: " + l.id);
+        auto s = lead_state_from_json(j, g);
+        if (!s.ok()) return Status::internal("stored lead state: " + s.status().message());
+        state = s.value();
+    }
+    // A call's analysis and an action's response are visible to the conditions evaluated in
+    // this same step.
+    if (event.type == EventType::kCallEnded) {
+        Json a = l.pending_event.is_object() ? l.pending_event.value("analysis", Json::object())
+                                             : Json::object();
+        l.last_analysis = a.is_object() ? a : Json::object();
+    } else if (event.type == EventType::kActionDone) {
+        Json r = l.pending_event.is_object() ? l.pending_event.value("response", Json::object())
+                                             : Json::object();
+        l.last_response = r.is_object() ? r : Json::object();
+    }
+    auto analysis = string_map(l.last_analysis);
+    auto response = string_map(l.last_response);
+    MapFieldSource fields(&l.variables, &analysis, &response);
+    const TimeZone& zone = lead_zone(c, l);
+    Context ctx;
+    ctx.now = sc.now;
+    ctx.fields = &fields;
+    ctx.zone = &zone;
+    const int limit = g.max_concurrent_calls();
+    std::int64_t* flight = nullptr;
+    if (limit >= 0) {
+        auto it = sc.in_flight->find(l.workflow_id);
+        if (it == sc.in_flight->end()) {
+            auto n = tx.live_calls_in_flight(l.workflow_id);
+            if (!n.ok()) return n.status();
+            auto w = tx.live_slot_waiters(l.workflow_id, 1);
+            if (!w.ok()) return w.status();
+            // Waiters ahead of this lead keep the queue first come first served.
+            std::int64_t v = n.value() + (w.value().empty() ? 0 : (1LL << 40));
+            it = sc.in_flight->emplace(l.workflow_id, v).first;
+        }
+        flight = &it->second;
+        std::int64_t calls = *flight % (1LL << 40);
+        bool waiters = *flight >= (1LL << 40);
+        ctx.call_slot_available = calls < limit && (slot_retry || !waiters);
+    }
+    Step step;
+    Status st = advance(g, state, event, ctx, step);
+    if (!st) {
+        if (st.code() == StatusCode::kInternal) return st;
+        // The event does not fit the lead any more (e.g. a timer for a lead the API moved):
+        // drop it so the lead is not due again.
+        l.due_at.reset();
+        l.pending_event = nullptr;
+        l.slot_wait_at.reset();
+        LiveLeadUpdate u;
+        u.lead = l;
+        Execution x = to_execution(state, g);
+        u.current_node_id = x.current_node_id;
+        u.phase = l.state ? x.phase : Phase::kEntering;
+        u.entered_at = x.entered_at;
+        u.release_at = x.release_at;
+        u.steps = x.steps;
+        u.updated_at = sc.now;
+        return tx.live_save(u);
+    }
+
+    // A call that ended: its row gets the final status and the lead its analysis.
+    std::optional<std::string> ended_call;
+    const std::optional<std::string> ended_call_id =
+        event.type == EventType::kCallEnded ? l.call_id : std::nullopt;
+    const bool timeout = event.type == EventType::kCallEnded && l.pending_event.is_object() &&
+                         l.pending_event.value("end_reason", "") == "call_timeout";
+    if (event.type == EventType::kCallEnded && l.call_id) {
+        ended_call = l.call_id;
+        auto call = tx.live_get_call(*l.call_id);
+        if (call.ok()) {
+            CallRecord cr = call.value();
+            cr.status = call_status_name(event.outcome);
+            cr.outcome = to_string(event.outcome);
+            cr.duration_s = event.call_duration_ms / 1000.0;
+            if (l.pending_event.is_object() && l.pending_event.contains("analysis")) {
+                cr.analysis = l.pending_event["analysis"];
+            }
+            if (l.pending_event.is_object() && l.pending_event.contains("end_reason") &&
+                l.pending_event["end_reason"].is_string()) {
+                cr.end_reason = l.pending_event["end_reason"].get<std::string>();
+            }
+            cr.ended_at = sc.now;
+            if (Status s = tx.live_update_call(cr); !s) return s;
+        }
+        ++sc.call_outcomes[to_string(event.outcome)];
+        if (flight && *flight % (1LL << 40) > 0) --*flight;
+    }
+    l.pending_event = nullptr;
+    l.due_at.reset();
+    if (slot_retry || step.effect.type != EffectType::kQueued) l.slot_wait_at.reset();
+
+    // Effects.
+    std::optional<std::string> new_call;
+    const Effect& e = step.effect;
+    switch (e.type) {
+        case EffectType::kPlaceCall: {
+            const Node& node = g.graph().nodes[static_cast<std::size_t>(e.node)];
+            const std::string key = l.id + ":" + node.id + ":" + std::to_string(state.steps);
+            CallRecord cr;
+            cr.id = "call_" + sha256_hex(key).substr(0, 24);
+            cr.organization_id = c.workflow.organization_id;
+            cr.workflow_id = l.workflow_id;
+            cr.lead_id = l.id;
+            cr.node_id = node.id;
+            cr.status = "in_progress";
+            cr.created_at = sc.now;
+            if (Status s = tx.insert_call(cr); !s) return s;
+            new_call = cr.id;
+            l.call_id = cr.id;
+            if (flight) ++*flight;
+            if (sc.config->provider == "webhook") {
+                OutboxRow o;
+                o.idempotency_key = "call:" + key;
+                o.kind = "call_dispatch";
+                o.workflow_id = l.workflow_id;
+                o.lead_id = l.id;
+                std::string agent = node.config.value("agent_id", Json("")).is_string()
+                                        ? node.config.value("agent_id", "")
+                                        : "";
+                std::string from = node.config.value("from_phone_number", Json("")).is_string()
+                                       ? node.config.value("from_phone_number", "")
+                                       : "";
+                Json vars = Json::object();
+                for (const auto& [k, v] : l.variables) vars[k] = v;
+                o.payload = Json{
+                    {"call_id", cr.id},
+                    {"workflow_id", l.workflow_id},
+                    {"lead_id", l.id},
+                    {"node_id", node.id},
+                    {"agent_id", agent},
+                    {"from_phone_number", from},
+                    {"to_phone_number", l.phone_number},
+                    {"variables", vars},
+                    {"callback_url", sc.config->public_url + "/v1/calls/" + cr.id + "/result"}};
+                o.created_at = sc.now;
+                if (Status s = tx.live_outbox_insert(o); !s) return s;
+                l.due_at = sc.now +
+                           max_call_seconds(node, sc.config->default_max_call_seconds) * 1000 +
+                           sc.config->call_grace_ms;
+            } else {
+                SandboxCall call =
+                    sample_sandbox_call(c.scenario.nodes[static_cast<std::size_t>(e.node)],
+                                        c.scenario.scenario.seed, cr.id);
+                l.pending_event = Json{{"type", "call"},
+                                       {"status", call_status_name(call.outcome)},
+                                       {"duration_ms", call.duration_ms},
+                                       {"analysis", call.analysis}};
+                l.due_at = sc.now + call.duration_ms;
+            }
+            break;
+        }
+        case EffectType::kHoldUntil:
+            l.due_at = e.until;
+            break;
+        case EffectType::kRunAction: {
+            const Node& node = g.graph().nodes[static_cast<std::size_t>(e.node)];
+            const std::string key = l.id + ":" + node.id + ":" + std::to_string(state.steps);
+            std::string provider = node.config.value("provider_key", Json("")).is_string()
+                                       ? node.config.value("provider_key", "")
+                                       : "";
+            if (provider == "webhook") {
+                OutboxRow o;
+                o.idempotency_key = "action:" + key;
+                o.kind = "action";
+                o.workflow_id = l.workflow_id;
+                o.lead_id = l.id;
+                Json vars = Json::object();
+                for (const auto& [k, v] : l.variables) vars[k] = v;
+                o.payload = Json{{"action_config", node.config.value("action_config", Json())},
+                                 {"phone_number", l.phone_number},
+                                 {"variables", vars},
+                                 {"analysis", l.last_analysis},
+                                 {"node_id", node.id}};
+                o.created_at = sc.now;
+                if (Status s = tx.live_outbox_insert(o); !s) return s;
+                l.due_at = sc.now + sc.config->action_timeout_ms;
+            } else {
+                SandboxAction a =
+                    sample_sandbox_action(c.scenario.nodes[static_cast<std::size_t>(e.node)],
+                                          c.scenario.scenario.seed, key);
+                l.pending_event = Json{{"type", "action"}, {"ok", a.ok}};
+                l.due_at = sc.now + a.latency_ms;
+            }
+            break;
+        }
+        case EffectType::kQueued:
+            if (e.until != kNoTime) {
+                l.due_at = e.until;
+            } else if (!l.slot_wait_at) {
+                l.slot_wait_at = sc.now;
+            }
+            break;
+        case EffectType::kFinish:
+            l.status = status_for_end(e.end);
+            sc.finished_workflows->insert(l.workflow_id);
+            if (e.end == LeadEnd::kCompleted || e.end == LeadEnd::kDropped) {
+                Json vars = Json::object();
+                for (const auto& [k, v] : l.variables) vars[k] = v;
+                const std::string terminal = g.node_id(state.node);
+                for (const UserWebhook& h : c.webhooks) {
+                    if (std::find(h.events.begin(), h.events.end(), "workflow.lead.completed") ==
+                        h.events.end()) {
+                        continue;
+                    }
+                    OutboxRow o;
+                    o.idempotency_key = "lead.completed:" + l.id + ":" + h.id;
+                    o.kind = "user_webhook";
+                    o.workflow_id = l.workflow_id;
+                    o.lead_id = l.id;
+                    o.payload =
+                        Json{{"webhook_id", h.id},
+                             {"organization_id", h.organization_id},
+                             {"body",
+                              Json{{"event_type", "workflow.lead.completed"},
+                                   {"payload",
+                                    Json{{"workflow_id", l.workflow_id},
+                                         {"lead", Json{{"id", l.id},
+                                                       {"phone_number", l.phone_number},
+                                                       {"variables", vars}}},
+                                         {"final_status",
+                                          e.end == LeadEnd::kCompleted ? "completed" : "dropped"},
+                                         {"terminal_node_id", terminal},
+                                         {"completed_at", format_timestamp(sc.now)}}}}}};
+                    o.created_at = sc.now;
+                    if (Status s = tx.live_outbox_insert(o); !s) return s;
+                }
+            }
+            break;
+        case EffectType::kStuck:
+        case EffectType::kNone:
+            break;
+    }
+
+    // History rows.
+    for (const StepRecord& r : step.records) {
+        std::optional<std::string> call;
+        if (r.status == RecordStatus::kInCall && new_call) call = new_call;
+        if (r.status == RecordStatus::kCompleted && ended_call &&
+            g.nodes()[static_cast<std::size_t>(r.node)].type == NodeType::kVoiceCall &&
+            event.type == EventType::kCallEnded) {
+            call = ended_call;
+            ended_call.reset();  // only the first record is the call's step
+        }
+        HistoryEntry h = to_history_entry(g, r, call);
+        if (call && call == ended_call_id && timeout && r.status == RecordStatus::kCompleted) {
+            h.reason = "call_timeout";
+        }
+        if (Status s = tx.append_history(l.id, h); !s) return s;
+    }
+
+    l.state = to_json(state, g).dump();
+    Execution x = to_execution(state, g);
+    LiveLeadUpdate u;
+    u.lead = l;
+    u.current_node_id = x.current_node_id;
+    u.phase = x.phase;
+    u.entered_at = x.entered_at;
+    u.release_at = x.release_at;
+    u.steps = x.steps;
+    u.updated_at = sc.now;
+    if (l.status != LeadStatus::kActive) u.completed_at = sc.now;
+    return tx.live_save(u);
+}
+
+}  // namespace
+
+// [SECTION] Tick
+
+Result<std::int64_t> Scheduler::tick() {
+    metrics_.ticks.fetch_add(1);
+    const TimeMs now = live_now();
+    if (Status s = refresh_graphs(now); !s) return s;
+    std::int64_t total = 0;
+    bool more = true;
+    for (int round = 0; more && round < 50; ++round) {
+        auto n = run_batch(now, &more);
+        if (!n.ok()) return n.status();
+        total += n.value();
+    }
+    return total;
+}
+
+Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
+    std::int64_t steps = 0;
+    std::map<std::string, std::int64_t> in_flight;
+    std::set<std::string> finished;
+    StepContext sc{now, &config_, &in_flight, &finished, {}, {}};
+    const TimeMs wall_mono = monotonic_ms_();
+    Status st = store_.transact([&](StoreTx& tx) {
+        steps = 0;
+        in_flight.clear();
+        finished.clear();
+        sc.call_outcomes.clear();
+        sc.lags.clear();
+        auto run = [&](const LiveLead& l, const Event& ev, bool slot_retry) -> Status {
+            auto c = workflow(tx, l.workflow_id);
+            if (!c.ok()) return c.status();
+            if (!c.value()->graph) return Status::ok();  // cannot run: the lead waits
+            if (Status s = apply_step(tx, *c.value(), l, ev, slot_retry, sc); !s) return s;
+            ++steps;
+            return Status::ok();
+        };
+        // 1. Leads to start.
+        auto start = tx.live_leads_to_start(config_.batch);
+        if (!start.ok()) return start.status();
+        for (const LiveLead& l : start.value()) {
+            Event ev;
+            ev.type = EventType::kStart;
+            if (Status s = run(l, ev, false); !s) return s;
+        }
+        // 2. Due events, earliest first.
+        auto due = tx.live_due_leads(now, config_.batch);
+        if (!due.ok()) return due.status();
+        for (const LiveLead& l : due.value()) {
+            if (l.status != LeadStatus::kActive) {
+                LiveLeadUpdate u;  // removed or cancelled meanwhile: nothing more to do
+                auto full = tx.get_lead(l.workflow_id, l.id);
+                if (!full.ok()) return full.status();
+                u.lead = l;
+                u.lead.due_at.reset();
+                u.lead.pending_event = nullptr;
+                u.current_node_id = full->execution.current_node_id;
+                u.phase = full->execution.phase;
+                u.entered_at = full->execution.entered_at;
+                u.release_at = full->execution.release_at;
+                u.steps = full->execution.steps;
+                u.updated_at = full->lead.updated_at.value_or(now);
+                u.completed_at = full->lead.completed_at;
+                if (Status s = tx.live_save(u); !s) return s;
+                continue;
+            }
+            // Lag: how long after its due time (in wall ms) the event is applied.
+            if (l.due_at) {
+                double lag_virtual = static_cast<double>(now - *l.due_at);
+                sc.lags.push_back(lag_virtual / config_.time_scale);
+            }
+            Event ev;
+            const Json& pe = l.pending_event;
+            if (pe.is_object() && pe.value("type", "") == "call") {
+                ev.type = EventType::kCallEnded;
+                auto o = parse_call_outcome(pe.value("status", "failed"));
+                ev.outcome = o ? *o : CallOutcome::kFailed;
+                ev.call_duration_ms =
+                    static_cast<std::int32_t>(pe.value("duration_ms", std::int64_t{0}));
+            } else if (pe.is_object() && pe.value("type", "") == "action") {
+                ev.type = EventType::kActionDone;
+                ev.action_ok = pe.value("ok", false);
+            } else {
+                // No result: a timer, a window opening, a graph change, or a timeout.
+                Phase phase = Phase::kEntering;
+                if (l.state) {
+                    Json j = Json::parse(*l.state, nullptr, false);
+                    if (j.is_object() && j.contains("phase") && j["phase"].is_string()) {
+                        if (auto p = parse_phase(j["phase"].get<std::string>())) phase = *p;
+                    }
+                }
+                if (phase == Phase::kInCall) {
+                    LiveLead timed = l;
+                    timed.pending_event = Json{{"type", "call"},
+                                               {"status", "failed"},
+                                               {"end_reason", "call_timeout"},
+                                               {"duration_ms", 0}};
+                    ev.type = EventType::kCallEnded;
+                    ev.outcome = CallOutcome::kFailed;
+                    if (Status s = run(timed, ev, false); !s) return s;
+                    continue;
+                }
+                if (phase == Phase::kInAction) {
+                    ev.type = EventType::kActionDone;
+                    ev.action_ok = false;
+                } else if (phase == Phase::kStuck) {
+                    ev.type = EventType::kGraphChanged;
+                } else {
+                    ev.type = EventType::kTimerFired;
+                }
+            }
+            if (Status s = run(l, ev, false); !s) return s;
+        }
+        // 3. Leads queued for a call slot, first come first served, while slots are free.
+        for (auto& [wf, flight] : in_flight) {
+            auto c = workflow(tx, wf);
+            if (!c.ok()) return c.status();
+            if (!c.value()->graph) continue;
+            const int limit = c.value()->graph->max_concurrent_calls();
+            std::int64_t calls = flight % (1LL << 40);
+            if (limit < 0 || calls >= limit) continue;
+            auto waiters = tx.live_slot_waiters(wf, static_cast<int>(limit - calls));
+            if (!waiters.ok()) return waiters.status();
+            flight = calls;  // the retried waiters go first
+            for (const LiveLead& l : waiters.value()) {
+                Event ev;
+                ev.type = EventType::kTimerFired;
+                if (Status s = run(l, ev, true); !s) return s;
+            }
+        }
+        // 4. Auto-complete workflows whose leads are all terminal.
+        for (const std::string& wf : finished) {
+            auto c = workflow(tx, wf);
+            if (!c.ok()) return c.status();
+            Workflow w = c.value()->workflow;
+            if (!w.settings.auto_complete) continue;
+            auto counts = tx.workflow_counts(wf);
+            if (!counts.ok()) return counts.status();
+            auto& lc = counts->lead_counts;
+            if (lc[LeadStatus::kPending] + lc[LeadStatus::kActive] > 0) continue;
+            auto fresh = tx.live_get_workflow(wf);
+            if (!fresh.ok()) return fresh.status();
+            w = fresh.value();
+            if (w.status != WorkflowStatus::kActive && w.status != WorkflowStatus::kRunning) {
+                continue;
+            }
+            w.status = WorkflowStatus::kCompleted;
+            w.completed_at = now;
+            w.updated_at = now;
+            if (Status s = tx.update_workflow(w); !s) return s;
+        }
+        *more = start.value().size() == static_cast<std::size_t>(config_.batch) ||
+                due.value().size() == static_cast<std::size_t>(config_.batch);
+        return tx.live_meta_put(kClockKey, std::to_string(now));
+    });
+    if (!st) {
+        cache_.clear();
+        return st;
+    }
+    if (!finished.empty()) {
+        for (const std::string& wf : finished) cache_.erase(wf);  // status may have changed
+    }
+    metrics_.transitions.fetch_add(steps);
+    const double wall_spent = static_cast<double>(monotonic_ms_() - wall_mono);
+    {
+        std::lock_guard<std::mutex> lock(metrics_.mu);
+        for (const auto& [k, n] : sc.call_outcomes) metrics_.calls_by_outcome[k] += n;
+    }
+    for (double lag : sc.lags) record_lag(std::max(0.0, lag) + wall_spent);
+    return steps;
+}
+
+// [SECTION] Call results
+
+Status Scheduler::call_result(const std::string& call_id, const std::string& body,
+                              const std::string& signature, bool* duplicate) {
+    *duplicate = false;
+    if (config_.call_webhook_secret.empty() ||
+        !constant_time_equal(sign_body(config_.call_webhook_secret, body), signature)) {
+        return Status::conflict("invalid signature");
+    }
+    Json j = Json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return Status::invalid("body must be a JSON object");
+    if (!j.contains("status") || !j["status"].is_string()) {
+        return Status::invalid(
+            "status is required: completed, no_answer, busy, voicemail or failed");
+    }
+    auto outcome = parse_call_outcome(j["status"].get<std::string>());
+    if (!outcome) {
+        return Status::invalid(
+            "status must be one of completed, no_answer, busy, voicemail, failed");
+    }
+    double duration = 0;
+    if (j.contains("duration_s")) {
+        if (!j["duration_s"].is_number() || j["duration_s"].get<double>() < 0) {
+            return Status::invalid("duration_s must be a number >= 0");
+        }
+        duration = j["duration_s"].get<double>();
+    }
+    Json analysis = j.value("analysis", Json::object());
+    if (!analysis.is_object()) return Status::invalid("analysis must be an object");
+    Status st = store_.transact([&](StoreTx& tx) {
+        auto call = tx.live_get_call(call_id);
+        if (!call.ok()) return call.status();
+        if (call->status != "in_progress") {
+            *duplicate = true;  // already ended (a duplicate or a result after the timeout)
+            return Status::ok();
+        }
+        auto lead = tx.live_get_lead(call->lead_id);
+        if (!lead.ok()) return lead.status();
+        if (lead->call_id != call_id || lead->pending_event.is_object()) {
+            *duplicate = true;
+            return Status::ok();
+        }
+        auto w = tx.live_get_workflow(call->workflow_id);
+        if (!w.ok()) return w.status();
+        Json event{{"type", "call"},
+                   {"status", call_status_name(*outcome)},
+                   {"duration_ms", static_cast<std::int64_t>(std::llround(duration * 1000))},
+                   {"analysis", analysis}};
+        if (j.contains("end_reason") && j["end_reason"].is_string()) {
+            event["end_reason"] = j["end_reason"];
+        }
+        const bool running =
+            w->status == WorkflowStatus::kActive || w->status == WorkflowStatus::kRunning;
+        return tx.live_set_event(call->lead_id, event,
+                                 running ? std::optional<TimeMs>(live_now()) : std::nullopt);
+    });
+    if (st) wake();
+    return st;
+}
+
+// [SECTION] Metrics
+
+void Scheduler::record_lag(double ms) {
+    std::lock_guard<std::mutex> lock(metrics_.mu);
+    if (metrics_.lag_samples_ms.size() < kLagRing) {
+        metrics_.lag_samples_ms.push_back(ms);
+    } else {
+        metrics_.lag_samples_ms[metrics_.lag_next] = ms;
+    }
+    metrics_.lag_next = (metrics_.lag_next + 1) % kLagRing;
+    ++metrics_.lag_count;
+    metrics_.lag_sum_ms += ms;
+}
+
+double Scheduler::lag_quantile_ms(double p) const {
+    std::vector<double> v;
+    {
+        std::lock_guard<std::mutex> lock(metrics_.mu);
+        v = metrics_.lag_samples_ms;
+    }
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    std::size_t i = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size())));
+    if (i > 0) --i;
+    return v[std::min(i, v.size() - 1)];
+}
+
+std::string Scheduler::metrics_text() const {
+    std::ostringstream o;
+    o << "# HELP leadflow_transitions_total Engine steps persisted by the scheduler.\n"
+      << "# TYPE leadflow_transitions_total counter\n"
+      << "leadflow_transitions_total " << metrics_.transitions.load() << "\n";
+    o << "# HELP leadflow_calls_total Calls ended, by outcome.\n"
+      << "# TYPE leadflow_calls_total counter\n";
+    std::map<std::string, std::int64_t> calls;
+    std::int64_t lag_count = 0;
+    double lag_sum = 0;
+    {
+        std::lock_guard<std::mutex> lock(metrics_.mu);
+        calls = metrics_.calls_by_outcome;
+        lag_count = metrics_.lag_count;
+        lag_sum = metrics_.lag_sum_ms;
+    }
+    for (const char* k : {"COMPLETED", "NO_ANSWER", "BUSY", "VOICEMAIL", "FAILED"}) {
+        o << "leadflow_calls_total{outcome=\"" << k << "\"} " << calls[k] << "\n";
+    }
+    o << "# HELP leadflow_timer_lag_seconds Wall time between an event's due time and its "
+         "processing (recent events).\n"
+      << "# TYPE leadflow_timer_lag_seconds summary\n";
+    for (double q : {0.5, 0.9, 0.99}) {
+        o << "leadflow_timer_lag_seconds{quantile=\"" << q << "\"} " << lag_quantile_ms(q) / 1000.0
+          << "\n";
+    }
+    o << "leadflow_timer_lag_seconds_sum " << lag_sum / 1000.0 << "\n"
+      << "leadflow_timer_lag_seconds_count " << lag_count << "\n";
+    o << "# HELP leadflow_scheduler_ticks_total Scheduler ticks.\n"
+      << "# TYPE leadflow_scheduler_ticks_total counter\n"
+      << "leadflow_scheduler_ticks_total " << metrics_.ticks.load() << "\n";
+    return o.str();
+}
+
+}  // namespace leadflow::server

@@ -1,0 +1,124 @@
+// server/runtime/scheduler.hpp — live lead progression (ARCHITECTURE §1, SPEC §1.4, §2.4, §2.7).
+//
+// One scheduler per server process. Each tick, on a virtual clock that runs `time_scale` times
+// faster than the wall clock: re-reads graphs that changed (stuck leads are re-evaluated),
+// starts the active leads that have no engine state yet, and applies every due event — TIME
+// holds and window openings (TimerFired), call results (CallEnded), action results
+// (ActionDone), call timeouts (CallEnded FAILED, reason call_timeout) — then lets leads queued
+// for a call slot retry, first come first served, and completes workflows whose leads are all
+// terminal (settings.auto_complete).
+//
+// The core engine decides every move. The scheduler persists, per step and in the same
+// transaction, the lead's new state, its history rows, the call row and the effects to perform
+// outside (outbox rows keyed by lead, node and step number), and batches up to `batch` steps
+// per transaction. Due work is read through an index on due_at (`WHERE due_at <= now ORDER BY
+// due_at LIMIT batch`), so leads waiting far in the future cost a tick nothing.
+//
+// Sandbox calls are performed inside the step (their result is a deterministic draw stored as
+// the lead's pending event, due when the call ends). Webhook calls, APPLICATION webhooks and
+// user webhooks go through the outbox (see outbox.hpp) and come back as pending events.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "leadflow/model.hpp"
+#include "leadflow/status.hpp"
+#include "runtime/live.hpp"
+#include "store/store.hpp"
+
+namespace leadflow::server {
+
+struct RuntimeConfig {
+    std::string provider = "sandbox";  // "sandbox" or "webhook"
+    double time_scale = 1.0;           // virtual ms per wall ms
+    int batch = 2000;                  // steps per transaction
+    int idle_sleep_ms = 20;            // wall time between ticks when nothing is due
+    // Webhook provider.
+    std::string call_webhook_url;        // dispatch URL
+    std::string call_webhook_secret;     // HMAC key for dispatch and result signatures
+    std::string public_url;              // base of callback_url (e.g. http://127.0.0.1:8080)
+    std::int64_t call_grace_ms = 60000;  // virtual ms after max_call_seconds
+    std::int64_t default_max_call_seconds = 600;
+    std::int64_t action_timeout_ms = 10 * 60 * 1000;  // virtual: an action result never came
+};
+
+// Counters for /metrics (monotonic since the process started).
+struct RuntimeMetrics {
+    std::atomic<std::int64_t> transitions{0};  // engine steps persisted
+    std::atomic<std::int64_t> ticks{0};
+    std::map<std::string, std::int64_t> calls_by_outcome;  // guarded by mu
+    std::vector<double> lag_samples_ms;  // wall ms a due event waited beyond its time (ring)
+    std::size_t lag_next = 0;
+    std::int64_t lag_count = 0;
+    double lag_sum_ms = 0;
+    std::mutex mu;
+};
+
+class Scheduler final : public LiveRuntime {
+  public:
+    // `wall_ms`: epoch milliseconds (the virtual clock starts at max(wall, last persisted
+    // virtual time)); `monotonic_ms`: a steady counter that drives the virtual clock.
+    Scheduler(Store& store, RuntimeConfig config, std::function<TimeMs()> wall_ms,
+              std::function<TimeMs()> monotonic_ms);
+    ~Scheduler() override;
+
+    // Loads the clock. Must be called once before tick()/start(). kInternal on storage errors.
+    Status init();
+    // Runs ticks on a background thread until stop().
+    void start();
+    void stop();
+
+    // One tick (what the thread runs): returns the number of engine steps persisted, or the
+    // storage error. Tests call it directly for deterministic progress.
+    Result<std::int64_t> tick();
+
+    // LiveRuntime
+    TimeMs live_now() const override;
+    void wake() override;
+    Status call_result(const std::string& call_id, const std::string& body,
+                       const std::string& signature, bool* duplicate) override;
+    std::string metrics_text() const override;
+
+    const RuntimeConfig& config() const { return config_; }
+    // The p-quantile (0..1) of recent timer lags in wall ms (0 when none were measured).
+    double lag_quantile_ms(double p) const;
+    std::int64_t transitions() const { return metrics_.transitions.load(); }
+
+    struct WorkflowCache;  // compiled graph, bound scenario, zone (scheduler.cpp)
+
+  private:
+    Result<std::int64_t> run_batch(TimeMs now, bool* more);
+    Status refresh_graphs(TimeMs now);
+    Result<WorkflowCache*> workflow(StoreTx& tx, const std::string& id);
+    void record_lag(double ms);
+
+    Store& store_;
+    RuntimeConfig config_;
+    std::function<TimeMs()> wall_ms_;
+    std::function<TimeMs()> monotonic_ms_;
+    TimeMs virt0_ = 0, mono0_ = 0;
+
+    std::map<std::string, std::unique_ptr<WorkflowCache>> cache_;  // scheduler thread only
+    std::map<std::string, std::int64_t> versions_;
+
+    std::thread thread_;
+    std::mutex wake_mu_;
+    std::condition_variable wake_cv_;
+    bool woken_ = false;
+    bool stopping_ = false;
+    mutable RuntimeMetrics metrics_;
+};
+
+// HMAC-SHA256 of `body` with `secret` as "sha256=<hex>" (X-Leadflow-Signature).
+std::string sign_body(const std::string& secret, const std::string& body);
+
+}  // namespace leadflow::server

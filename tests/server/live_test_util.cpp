@@ -1,0 +1,110 @@
+// tests/server/live_test_util.cpp — see live_test_util.hpp.
+#include "live_test_util.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace leadflow::server::testing {
+
+namespace {
+Json read_fixture(const std::string& file) {
+    std::ifstream in(std::string(LEADFLOW_FIXTURES_DIR) + "/" + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Json j = Json::parse(ss.str(), nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << file;
+    return j;
+}
+}  // namespace
+
+void LiveTest::SetUp() {
+    ApiTest::SetUp();
+    live_config_.time_scale = 1.0;
+    restart_live();
+}
+
+void LiveTest::TearDown() {
+    scheduler_.reset();
+    ApiTest::TearDown();
+}
+
+void LiveTest::restart_live() {
+    scheduler_.reset();
+    if (app_) restart();
+    scheduler_ = std::make_unique<Scheduler>(
+        *store_, live_config_, [this] { return now_; }, [this] { return mono_; });
+    ASSERT_TRUE(scheduler_->init().is_ok());
+    app_->set_live(scheduler_.get());
+}
+
+std::string LiveTest::import_fixture(const std::string& name) {
+    Json g = read_fixture(name + ".json");
+    std::string wf = make_workflow(g["workflow"]["title"].get<std::string>());
+    Response r =
+        put("/v1/workflows/" + wf + "/graph", Json{{"nodes", g["nodes"]}, {"edges", g["edges"]}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    r = patch("/v1/workflows/" + wf, Json{{"settings", g["workflow"]["settings"]}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    r = put("/v1/workflows/" + wf + "/scenario", read_fixture(name + ".scenario.json"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return wf;
+}
+
+std::vector<std::string> LiveTest::enrol(const std::string& wf, int n, const Json& variables) {
+    std::vector<std::string> ids;
+    Json leads = Json::array();
+    for (int i = 0; i < n; ++i) {
+        char phone[32];
+        std::snprintf(phone, sizeof phone, "+1415%07d", 2000000 + next_phone_++);
+        Json l{{"phone_number", phone}};
+        if (!variables.is_null()) l["variables"] = variables;
+        leads.push_back(l);
+        if (leads.size() == 500 || i + 1 == n) {
+            Response r = post("/v1/workflows/" + wf + "/leads", Json{{"leads", leads}});
+            EXPECT_EQ(r.status, 201) << r.body;
+            Json b = body_of(r);
+            for (auto& [num, list] : b["data"].items()) {
+                for (auto& id : list) ids.push_back(id.get<std::string>());
+            }
+            leads = Json::array();
+        }
+    }
+    return ids;
+}
+
+std::int64_t LiveTest::advance(TimeMs wall_ms) {
+    mono_ += wall_ms;
+    now_ += wall_ms;
+    auto n = scheduler_->tick();
+    EXPECT_TRUE(n.ok()) << n.status().message();
+    return n.ok() ? n.value() : -1;
+}
+
+bool LiveTest::run_until_status(const std::string& wf, const std::string& status, TimeMs wall_ms,
+                                int max_ticks) {
+    for (int i = 0; i < max_ticks; ++i) {
+        advance(wall_ms);
+        if (workflow(wf)["status"] == status) return true;
+    }
+    return false;
+}
+
+Json LiveTest::lead(const std::string& wf, const std::string& id) {
+    Response r = get("/v1/workflows/" + wf + "/leads/" + id);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_of(r);
+}
+
+Json LiveTest::history(const std::string& wf, const std::string& id) {
+    Response r = get("/v1/workflows/" + wf + "/leads/" + id + "/history");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_of(r)["history"];
+}
+
+Json LiveTest::workflow(const std::string& wf) {
+    Response r = get("/v1/workflows/" + wf);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_of(r);
+}
+
+}  // namespace leadflow::server::testing

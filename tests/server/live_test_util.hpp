@@ -1,0 +1,39 @@
+// tests/server/live_test_util.hpp — ApiTest plus a live Scheduler on the same fake clocks, and
+// helpers to import the reference fixtures, enrol leads and run ticks.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/scheduler.hpp"
+#include "server_test_util.hpp"
+
+namespace leadflow::server::testing {
+
+class LiveTest : public ApiTest {
+  protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    // Restart: reopens the database, the app and a new scheduler on the same file.
+    void restart_live();
+    // A workflow with the fixture's graph, settings and scenario (tests/fixtures/NAME.json).
+    std::string import_fixture(const std::string& name);
+    // Enrols `n` leads (distinct valid US numbers, optional variables); returns their ids.
+    std::vector<std::string> enrol(const std::string& wf, int n, const Json& variables = Json());
+    // Advances the monotonic clock by `wall_ms` and runs one tick; returns the steps persisted.
+    std::int64_t advance(TimeMs wall_ms);
+    // Ticks with `wall_ms` steps until the workflow's status is `status` (at most max_ticks).
+    bool run_until_status(const std::string& wf, const std::string& status, TimeMs wall_ms,
+                          int max_ticks = 10000);
+    Json lead(const std::string& wf, const std::string& id);
+    Json history(const std::string& wf, const std::string& id);
+    Json workflow(const std::string& wf);
+
+    RuntimeConfig live_config_;
+    std::unique_ptr<Scheduler> scheduler_;
+    int next_phone_ = 0;
+};
+
+}  // namespace leadflow::server::testing
