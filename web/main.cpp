@@ -9,6 +9,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -218,6 +219,146 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_autosave_key() {
 // to the field, not to the canvas selection).
 EMSCRIPTEN_KEEPALIVE int leadflow_wants_text_input() {
     return ImGui::GetIO().WantTextInput ? 1 : 0;
+}
+
+// [SECTION] Simulation and share links (web/app/sim_ui.hpp)
+
+std::string g_last_error;
+
+// window.leadflow.setScenario(json): {"ok": true} or {"ok": false, "error": "…"}.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_set_scenario(const char* text) {
+    Json out = Json::object();
+    leadflow::Result<Json> j = leadflow::parse_json(text ? text : "");
+    leadflow::Status s = j.ok() ? set_scenario(*g_app, *j) : j.status();
+    out["ok"] = s.is_ok();
+    if (!s.is_ok()) out["error"] = s.message();
+    return hold(out.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* leadflow_get_scenario() {
+    return hold(g_app->sim.scenario.dump());
+}
+
+// window.leadflow.simulate(): the results JSON text exactly as `leadflow-sim --json` prints it
+// (without its final newline), or "" with the reason in leadflow_last_error(). Runs at once.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_simulate() {
+    SimUi& sim = g_app->sim;
+    leadflow::Status s = sim.session.start(g_app->editor.graph(), sim.scenario);
+    if (!s.is_ok()) {
+        g_last_error = s.message();
+        return "";
+    }
+    const double t0 = emscripten_get_now();
+    sim.session.step(INT64_MAX);
+    sim.last_run_ms = emscripten_get_now() - t0;
+    sim.results_graph_version = g_app->editor.structure_version();
+    return sim.session.results_text().c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* leadflow_last_error() {
+    return g_last_error.c_str();
+}
+
+// Starts a run split across frames (the Run button). {"ok", "error"}.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_start_simulation() {
+    leadflow::Status s = start_simulation(*g_app);
+    Json out = Json::object();
+    out["ok"] = s.is_ok();
+    if (!s.is_ok()) out["error"] = s.message();
+    return hold(out.dump());
+}
+
+// {"running", "progress", "events", "leads", "finished_runs", "last_run_ms", "error"}.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_sim_status() {
+    const SimUi& sim = g_app->sim;
+    Json out = Json::object();
+    out["running"] = sim.session.running();
+    out["progress"] = sim.session.progress();
+    out["events"] = sim.session.events();
+    out["leads"] = sim.session.leads();
+    out["finished_runs"] = sim.session.results_version();
+    out["last_run_ms"] = sim.last_run_ms;
+    out["error"] = sim.error;
+    out["scenario_error"] = sim.scenario_error;
+    out["link_error"] = sim.link_error;
+    return hold(out.dump());
+}
+
+// The last finished run's results JSON text ("" when none).
+EMSCRIPTEN_KEEPALIVE const char* leadflow_results() {
+    return g_app->sim.session.results_text().c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* leadflow_share_fragment() {
+    return hold(current_share_fragment(*g_app));
+}
+
+// Opens a share link (URL, "#s=1.…" or "s=1.…"). {"ok": true} or {"ok": false, "error"}; on
+// failure the current work is untouched and the page shows the message.
+EMSCRIPTEN_KEEPALIVE const char* leadflow_open_link(const char* text) {
+    std::string t = text ? text : "";
+    const std::size_t hash = t.find('#');
+    if (hash != std::string::npos) t = t.substr(hash + 1);
+    leadflow::Status s = open_share_link(*g_app, t);
+    Json out = Json::object();
+    out["ok"] = s.is_ok();
+    if (!s.is_ok()) out["error"] = s.message();
+    return hold(out.dump());
+}
+
+// [SECTION] Server mode (web/app/server_client.hpp)
+
+// An answer to a platform::http_request (status 0 = no answer).
+EMSCRIPTEN_KEEPALIVE void leadflow_http_done(int id, int status, const char* body) {
+    server_deliver(*g_app, id, status, body ? body : "");
+}
+
+// The page's glue found leadflow-server behind the page (GET /healthz answered "ok").
+EMSCRIPTEN_KEEPALIVE void leadflow_server_detected(const char* provider) {
+    server_detected(*g_app, provider ? provider : "");
+}
+
+// window.leadflow.server.<action>(arg): the Server tab's buttons. {"ok": true} or
+// {"ok": false, "error": "unknown action"}; results show in leadflow_server_status().
+EMSCRIPTEN_KEEPALIVE const char* leadflow_server_action(const char* action, const char* arg) {
+    const std::string a = action ? action : "", v = arg ? arg : "";
+    AppState& app = *g_app;
+    bool ok = true;
+    if (a == "sign_in") {
+        server_sign_in(app, v);
+    } else if (a == "sign_out") {
+        server_sign_out(app);
+    } else if (a == "refresh") {
+        server_refresh_list(app);
+    } else if (a == "open") {
+        server_open(app, v);
+    } else if (a == "create") {
+        server_create(app, v);
+    } else if (a == "save") {
+        server_save(app);
+    } else if (a == "validate") {
+        server_validate(app);
+    } else if (a == "activate" || a == "pause" || a == "resume" || a == "cancel") {
+        server_lifecycle(app, a);
+    } else if (a == "save_scenario") {
+        server_save_scenario(app);
+    } else if (a == "short_link") {
+        server_short_link(app);
+    } else if (a == "live") {
+        server_set_live(app, v != "off");
+    } else if (a == "history") {
+        server_load_history(app, v);
+    } else {
+        ok = false;
+    }
+    Json out = Json::object();
+    out["ok"] = ok;
+    if (!ok) out["error"] = "unknown action '" + a + "'";
+    return hold(out.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* leadflow_server_status() {
+    return hold(server_status_json(*g_app).dump());
 }
 
 }  // extern "C"

@@ -28,6 +28,18 @@ void canvas_css_size(double* width, double* height);
 double device_pixel_ratio();
 // Sets the canvas drawing-buffer size (device pixels) and tells GLFW about it.
 void set_canvas_pixel_size(int width, int height);
+// Share links: the page URL with `fragment` as its hash, and copying that URL to the clipboard.
+std::string share_url(const std::string& fragment);
+void copy_share_link(const std::string& fragment);
+// Server mode: the page's origin ("http://host:port"); an HTTP request to it, answered later
+// through the exported leadflow_http_done(id, status, body) (status 0: no answer);
+// sessionStorage (kept per tab, gone when it closes).
+std::string page_origin();
+void http_request(int id, const std::string& method, const std::string& path,
+                  const std::string& body, const std::string& api_key);
+void session_set(const std::string& key, const std::string& value);
+std::optional<std::string> session_get(const std::string& key);
+void session_remove(const std::string& key);
 // Marks the automation API ready (window.leadflow.ready = true) once the first frame is drawn.
 void notify_ready();
 

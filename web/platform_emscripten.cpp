@@ -49,6 +49,42 @@ EM_JS(void, lf_js_set_canvas_size, (int w, int h), {
         GLFW.active.height = h;
     }
 });
+EM_JS(char*, lf_js_share_url, (const char* fragment), {
+    const url = location.href.split('#')[0] + '#' + UTF8ToString(fragment);
+    const n = lengthBytesUTF8(url) + 1;
+    const p = _malloc(n);
+    stringToUTF8(url, p, n);
+    return p;
+});
+EM_JS(char*, lf_js_page_origin, (), {
+    const s = location.origin;
+    const n = lengthBytesUTF8(s) + 1;
+    const p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+});
+EM_JS(void, lf_js_http, (int id, const char* method, const char* path, const char* body,
+                         const char* key), {
+    if (window.leadflowGlue) {
+        window.leadflowGlue.http(id, UTF8ToString(method), UTF8ToString(path), UTF8ToString(body),
+                                 UTF8ToString(key));
+    }
+});
+EM_JS(void, lf_js_session_set, (const char* key, const char* value), {
+    try { sessionStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+EM_JS(void, lf_js_session_remove, (const char* key), {
+    try { sessionStorage.removeItem(UTF8ToString(key)); } catch (e) {}
+});
+EM_JS(char*, lf_js_session_get, (const char* key), {
+    let v = null;
+    try { v = sessionStorage.getItem(UTF8ToString(key)); } catch (e) {}
+    if (v === null) return 0;
+    const n = lengthBytesUTF8(v) + 1;
+    const p = _malloc(n);
+    stringToUTF8(v, p, n);
+    return p;
+});
 EM_JS(void, lf_js_notify_ready, (), {
     if (window.leadflowGlue) window.leadflowGlue.markReady();
 });
@@ -98,6 +134,45 @@ double device_pixel_ratio() {
 
 void set_canvas_pixel_size(int width, int height) {
     lf_js_set_canvas_size(width, height);
+}
+
+std::string share_url(const std::string& fragment) {
+    char* p = lf_js_share_url(fragment.c_str());
+    std::string out(p);
+    std::free(p);
+    return out;
+}
+
+void copy_share_link(const std::string& fragment) {
+    set_clipboard_text(share_url(fragment));
+}
+
+std::string page_origin() {
+    char* p = lf_js_page_origin();
+    std::string out(p);
+    std::free(p);
+    return out;
+}
+
+void http_request(int id, const std::string& method, const std::string& path,
+                  const std::string& body, const std::string& api_key) {
+    lf_js_http(id, method.c_str(), path.c_str(), body.c_str(), api_key.c_str());
+}
+
+void session_set(const std::string& key, const std::string& value) {
+    lf_js_session_set(key.c_str(), value.c_str());
+}
+
+std::optional<std::string> session_get(const std::string& key) {
+    char* p = lf_js_session_get(key.c_str());
+    if (!p) return std::nullopt;
+    std::string out(p);
+    std::free(p);
+    return out;
+}
+
+void session_remove(const std::string& key) {
+    lf_js_session_remove(key.c_str());
 }
 
 void notify_ready() {

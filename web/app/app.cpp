@@ -111,6 +111,7 @@ void draw_menus(AppState& app) {
         ImGui::MenuItem("Minimap", "M", &app.show_minimap);
         ImGui::EndMenu();
     }
+    draw_sim_menu(app);
     if (ImGui::BeginMenu("Help")) {
         ImGui::MenuItem("Canvas controls", nullptr, &app.show_help);
         ImGui::EndMenu();
@@ -194,6 +195,8 @@ void draw_app(AppState& app) {
     draw_menus(app);
     handle_shortcuts(app);
     update_validation(app);
+    sim_tick(app);
+    server_tick(app);
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const float r = app.pixel_ratio;
@@ -213,16 +216,17 @@ void draw_app(AppState& app) {
 
     ImGui::SetNextWindowPos({width - right_w, top});
     ImGui::SetNextWindowSize({right_w, height});
-    if (ImGui::Begin("Inspector", nullptr, fixed)) draw_inspector(app);
+    if (ImGui::Begin("Inspector", nullptr, fixed)) draw_right_panel(app);
     ImGui::End();
 
     ImGui::SetNextWindowPos({left_w, top + height - bottom_h});
     ImGui::SetNextWindowSize({width - left_w - right_w, bottom_h});
-    if (ImGui::Begin("Validation", nullptr, fixed)) draw_validation_panel(app);
+    if (ImGui::Begin("Validation", nullptr, fixed)) draw_bottom_panel(app);
     ImGui::End();
 
     app.canvas_screen = {{left_w, top}, {width - right_w, top + height - bottom_h}};
     draw_canvas(app);
+    share_tick(app);
     draw_help(app);
     autosave_tick(app);
 }

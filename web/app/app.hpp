@@ -13,6 +13,8 @@
 #include "editor.hpp"
 #include "fonts.hpp"
 #include "leadflow/validate.hpp"
+#include "server_client.hpp"
+#include "sim_ui.hpp"
 
 namespace leadflow::web {
 
@@ -68,6 +70,11 @@ struct AppState {
     void probe(const std::string& name);  // records ImGui's last item
 
     FrameStats stats;
+
+    // Simulation, results and share links (sim_ui.hpp).
+    SimUi sim;
+    // Server mode (server_client.hpp).
+    ServerUi server;
 };
 
 // [SECTION] Frame

@@ -502,6 +502,7 @@ void draw_canvas(AppState& app) {
     const Rect visible = ed.camera.visible_world(cs);
     draw_edges(app, c, visible);
     draw_nodes(app, c, visible);
+    draw_sim_overlay(app);
 
     // Previews of the gesture in progress.
     if (g_canvas.drag == Drag::kConnect && g_canvas.connect_node >= 0 &&

@@ -49,6 +49,69 @@
     probe() {
       return parse(call('leadflow_ui_probe', 'string', [], []));
     },
+    // [Simulation] The scenario (SPEC §3.1). setScenario takes JSON text or an object and
+    // returns {ok, error}; an invalid scenario is refused and the current one kept.
+    setScenario(json) {
+      const text = typeof json === 'string' ? json : JSON.stringify(json);
+      return parse(callWithText('leadflow_set_scenario', 'string', text));
+    },
+    getScenario() {
+      return parse(call('leadflow_get_scenario', 'string', [], []));
+    },
+    // Simulates the current graph and scenario at once; returns the results JSON text, byte for
+    // byte what `leadflow-sim GRAPH --scenario S --json` prints (minus its final newline).
+    // Throws an Error with the reason when the graph or scenario cannot be simulated.
+    simulate() {
+      const text = call('leadflow_simulate', 'string', [], []);
+      if (!text) throw new Error(call('leadflow_last_error', 'string', [], []));
+      return text;
+    },
+    // Starts the same simulation split across frames (the page stays responsive, a progress
+    // bar shows). Resolves with the results JSON text when it finishes.
+    async runSimulation() {
+      const before = api.simulationStatus().finished_runs;
+      const r = parse(call('leadflow_start_simulation', 'string', [], []));
+      if (!r.ok) throw new Error(r.error);
+      return api.waitForResults(before);
+    },
+    // Resolves with the results text once more than `finishedRuns` runs have finished.
+    async waitForResults(finishedRuns) {
+      for (;;) {
+        const st = api.simulationStatus();
+        if (st.finished_runs > finishedRuns) return api.results();
+        if (!st.running && st.error) throw new Error(st.error);
+        await api.frames(1);
+      }
+    },
+    // {running, progress, events, leads, finished_runs, last_run_ms, error, scenario_error,
+    //  link_error}.
+    simulationStatus() {
+      return parse(call('leadflow_sim_status', 'string', [], []));
+    },
+    // The results JSON text of the last finished run ('' when none).
+    results() {
+      return call('leadflow_results', 'string', [], []);
+    },
+    // [Share links] The link for the current graph, scenario and view (SPEC §4).
+    shareUrl() {
+      const fragment = call('leadflow_share_fragment', 'string', [], []);
+      return location.href.split('#')[0] + '#' + fragment;
+    },
+    // Opens a share link (a URL or its fragment). {ok, error}; a bad link changes nothing.
+    openLink(link) {
+      return parse(callWithText('leadflow_open_link', 'string', String(link)));
+    },
+    // [Server mode] When leadflow-server serves the page: server.status() and the Server tab's
+    // actions (signIn, create, open, save, validate, activate, pause, resume, cancel,
+    // saveScenario, shortLink, live, history). Actions answer asynchronously: poll status().
+    server: {
+      status() {
+        return parse(call('leadflow_server_status', 'string', [], []));
+      },
+      action(name, arg = '') {
+        return parse(call('leadflow_server_action', 'string', ['string', 'string'], [name, String(arg)]));
+      },
+    },
     // Resolves after `n` more animation frames.
     frames(n = 1) {
       return new Promise((resolve) => {
@@ -63,7 +126,29 @@
     markReady() {
       api.ready = true;
       api.readyAt = performance.now();
+      // A share link in the address opens once the editor runs (outside the frame callback).
+      if (/^#s=/.test(location.hash)) setTimeout(openLinkFromAddress, 0);
+      detectServer();
       window.dispatchEvent(new Event('leadflow-ready'));
+    },
+    // Server mode: a request to the page's origin; the answer goes back to the editor.
+    http(id, method, path, body, key) {
+      const headers = {};
+      if (key) headers.Authorization = 'Bearer ' + key;
+      if (body) headers['Content-Type'] = 'application/json';
+      fetch(path, { method, headers, body: body || undefined, cache: 'no-store' })
+        .then(async (res) => [res.status, await res.text()])
+        .catch(() => [0, ''])
+        .then(([status, text]) => {
+          const n = Module.lengthBytesUTF8(text) + 1;
+          const p = Module._malloc(n);
+          try {
+            Module.stringToUTF8(text, p, n);
+            call('leadflow_http_done', null, ['number', 'number', 'number'], [id, status, p]);
+          } finally {
+            Module._free(p);
+          }
+        });
     },
     openFilePicker() {
       const input = document.createElement('input');
@@ -78,6 +163,33 @@
       input.click();
     },
   };
+
+  // Opens the link in the address bar, then drops it from the address so that a reload shows
+  // the (autosaved) work rather than the link again.
+  function openLinkFromAddress() {
+    const hash = location.hash;
+    if (!/^#s=/.test(hash)) return;
+    api.lastLinkResult = api.openLink(hash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  // Server mode: leadflow-server marks every response with X-Request-Id, so the page's own URL
+  // tells (without a request that could fail on a plain static host); /healthz confirms.
+  async function detectServer() {
+    try {
+      const page = await fetch(location.pathname, { cache: 'no-store' });
+      if (!page.headers.has('x-request-id')) return;
+      const health = await fetch('/healthz', { cache: 'no-store' });
+      if (!health.ok) return;
+      const info = await health.json();
+      if (info.status !== 'ok') return;
+      call('leadflow_server_detected', null, ['string'], [String(info.provider || '')]);
+    } catch (e) {
+      // Not served by leadflow-server: the editor works on its own.
+    }
+  }
+  window.addEventListener('hashchange', () => {
+    if (api.ready) openLinkFromAddress();
+  });
 
   const wantsText = () => api.ready && call('leadflow_wants_text_input', 'number', [], []) === 1;
 

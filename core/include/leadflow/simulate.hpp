@@ -56,8 +56,9 @@ class SimulationRun {
     bool step(std::int64_t max_events);
     // True when no event is left (every lead ended, is stuck, or waits beyond the horizon).
     bool done() const;
-    // How far the run is, in [0, 1]: the larger of the share of leads that ended (or got stuck)
-    // and the share of the horizon's virtual time passed. Never decreases; 1 exactly when done.
+    // How far the run is, in [0, 1]: the largest of the share of leads that ended (or got
+    // stuck), the share of the horizon's virtual time passed, and a quarter of the share of
+    // leads that arrived. Never decreases; 1 exactly when done.
     double progress() const;
     // Events processed so far (arrivals + events popped from the queue).
     std::int64_t events() const;

@@ -1,0 +1,346 @@
+// web/app/server_client.cpp — server mode: requests to leadflow-server and the actions of the
+// Server tab (sign in, list/open/create/save workflows, validate, lifecycle, scenario, short
+// link, live counts, one lead's history).
+#include "server_client.hpp"
+
+#include <map>
+#include <memory>
+
+#include "app.hpp"
+#include "leadflow/wire.hpp"
+#include "platform.hpp"
+
+namespace leadflow::web {
+
+namespace {
+
+constexpr const char* kKeyStorage = "leadflow.server.key";
+constexpr double kPollMs = 1000.0;
+
+std::map<int, HttpCallback>& pending_callbacks() {
+    static std::map<int, HttpCallback> callbacks;
+    return callbacks;
+}
+
+std::string wf_path(const AppState& app, const std::string& tail = "") {
+    return "/v1/workflows/" + app.server.workflow_id + tail;
+}
+
+void fail(AppState& app, const std::string& what, const HttpAnswer& a) {
+    app.server.error = what + ": " + a.message();
+    app.notify(app.server.error, 8.0);
+}
+
+// The workflow object fields the editor owns (PATCH body).
+Json workflow_patch(const Graph& g) {
+    const Json w = to_json(g.workflow);
+    Json out = Json::object();
+    for (const char* k : {"title", "description", "settings", "entry_node_id"}) {
+        if (w.contains(k)) out[k] = w[k];
+    }
+    if (!out.contains("title") || !out["title"].is_string() ||
+        out["title"].get<std::string>().empty()) {
+        out["title"] = "Untitled workflow";
+    }
+    return out;
+}
+
+Json graph_body(const Graph& g) {
+    const Json j = to_json(g);
+    return Json{{"nodes", j["nodes"]}, {"edges", j["edges"]}};
+}
+
+void refresh_workflow(AppState& app) {
+    if (app.server.workflow_id.empty()) return;
+    server_request(app, "GET", wf_path(app), nullptr, [](AppState& a, const HttpAnswer& r) {
+        if (r.ok()) a.server.workflow = r.body;
+    });
+}
+
+}  // namespace
+
+std::string HttpAnswer::message() const {
+    if (status == 0) return "the server cannot be reached";
+    if (body.is_object() && body.contains("message")) {
+        const Json& m = body["message"];
+        if (m.is_string()) return m.get<std::string>();
+        if (m.is_array()) {
+            std::string out;
+            for (const Json& s : m) {
+                if (!out.empty()) out += "; ";
+                out += s.is_string() ? s.get<std::string>() : s.dump();
+            }
+            return out;
+        }
+    }
+    return "HTTP " + std::to_string(status);
+}
+
+void server_request(AppState& app, const std::string& method, const std::string& path,
+                    const Json& body, HttpCallback done) {
+    static int next_id = 1;
+    const int id = next_id++;
+    pending_callbacks()[id] = std::move(done);
+    ++app.server.pending;
+    platform::http_request(id, method, path, body.is_null() ? std::string() : body.dump(),
+                           app.server.key);
+}
+
+void server_deliver(AppState& app, int id, int status, const std::string& body) {
+    auto it = pending_callbacks().find(id);
+    if (it == pending_callbacks().end()) return;
+    HttpCallback cb = std::move(it->second);
+    pending_callbacks().erase(it);
+    --app.server.pending;
+    HttpAnswer a;
+    a.status = status;
+    Result<Json> j = parse_json(body);
+    if (j.ok()) a.body = std::move(*j);
+    if (status == 401 && app.server.signed_in) {
+        app.server.signed_in = false;
+        app.server.error = "The server no longer accepts this API key; sign in again.";
+    }
+    cb(app, a);
+}
+
+void server_detected(AppState& app, const std::string& provider) {
+    ServerUi& s = app.server;
+    s.probed = true;
+    s.available = true;
+    s.provider = provider;
+    if (std::optional<std::string> key = platform::session_get(kKeyStorage)) {
+        server_sign_in(app, *key);
+    }
+}
+
+void server_sign_in(AppState& app, const std::string& key) {
+    app.server.key = key;
+    app.server.error.clear();
+    server_request(app, "GET", "/v1/workflows?limit=100&sortBy=updated_at&sortOrder=DESC", nullptr,
+                   [key](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) {
+                           a.server.signed_in = false;
+                           a.server.error = r.status == 401
+                                                ? "The server did not accept this API key."
+                                                : "Sign-in failed: " + r.message();
+                           platform::session_remove(kKeyStorage);
+                           return;
+                       }
+                       a.server.signed_in = true;
+                       a.server.workflows = r.body["data"];
+                       platform::session_set(kKeyStorage, key);
+                       a.server.info = "Signed in";
+                   });
+}
+
+void server_sign_out(AppState& app) {
+    ServerUi& s = app.server;
+    s.signed_in = false;
+    s.key.clear();
+    s.workflow_id.clear();
+    s.workflow = nullptr;
+    s.live = false;
+    s.workflows = Json::array();
+    platform::session_remove(kKeyStorage);
+}
+
+void server_refresh_list(AppState& app) {
+    server_request(app, "GET", "/v1/workflows?limit=100&sortBy=updated_at&sortOrder=DESC", nullptr,
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Listing workflows failed", r);
+                       a.server.workflows = r.body["data"];
+                   });
+}
+
+void server_open(AppState& app, const std::string& workflow_id) {
+    server_request(app, "GET", "/v1/workflows/" + workflow_id + "/graph", nullptr,
+                   [workflow_id](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Opening the workflow failed", r);
+                       Status s = load_graph_text(a, r.body.dump(), true, "Open from server");
+                       if (!s.is_ok()) {
+                           a.server.error = "The server's graph cannot be read: " + s.message();
+                           return;
+                       }
+                       a.request_fit = true;
+                       a.server.workflow_id = workflow_id;
+                       a.server.workflow = r.body["workflow"];
+                       a.server.validation = nullptr;
+                       a.server.node_counts.clear();
+                       a.server.history.clear();
+                       a.server.info = "Opened " + workflow_id;
+                       a.saved_version = 0;  // autosave the opened graph
+                       server_request(a, "GET", "/v1/workflows/" + workflow_id + "/scenario",
+                                      nullptr, [](AppState& b, const HttpAnswer& sr) {
+                                          if (!sr.ok()) return;
+                                          const Json& sc = sr.body.contains("scenario")
+                                                               ? sr.body["scenario"]
+                                                               : sr.body;
+                                          if (sc.is_object() && !sc.empty()) set_scenario(b, sc);
+                                      });
+                   });
+}
+
+void server_create(AppState& app, const std::string& title) {
+    Json body = workflow_patch(app.editor.graph());
+    if (!title.empty()) body["title"] = title;
+    server_request(app, "POST", "/v1/workflows", body, [](AppState& a, const HttpAnswer& r) {
+        if (!r.ok()) return fail(a, "Creating the workflow failed", r);
+        a.server.workflow_id = r.body["id"].get<std::string>();
+        a.server.workflow = r.body;
+        a.server.info = "Created " + a.server.workflow_id;
+        // The editor's graph becomes the new workflow's graph (ids kept).
+        Graph g = a.editor.graph();
+        g.workflow.id = a.server.workflow_id;
+        g.workflow.title = r.body["title"].get<std::string>();
+        a.editor.load(std::move(g), true, "Create on server");
+        server_save(a);
+        server_save_scenario(a);
+        server_refresh_list(a);
+    });
+}
+
+void server_save(AppState& app) {
+    if (app.server.workflow_id.empty()) return;
+    const Graph& g = app.editor.graph();
+    server_request(app, "PATCH", wf_path(app), workflow_patch(g),
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) fail(a, "Saving the workflow settings failed", r);
+                   });
+    server_request(app, "PUT", wf_path(app, "/graph"), graph_body(g),
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Saving the graph failed", r);
+                       a.server.info = "Saved";
+                       a.notify("Saved to the server");
+                       refresh_workflow(a);
+                   });
+}
+
+void server_validate(AppState& app) {
+    if (app.server.workflow_id.empty()) return;
+    server_request(app, "POST", wf_path(app, "/validate"), Json::object(),
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Validation failed", r);
+                       a.server.validation = r.body;
+                   });
+}
+
+void server_lifecycle(AppState& app, const std::string& verb) {
+    if (app.server.workflow_id.empty()) return;
+    server_request(app, "POST", wf_path(app, "/" + verb), Json::object(),
+                   [verb](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Cannot " + verb, r);
+                       a.server.info = verb + ": done";
+                       refresh_workflow(a);
+                   });
+}
+
+void server_save_scenario(AppState& app) {
+    if (app.server.workflow_id.empty()) return;
+    server_request(app, "PUT", wf_path(app, "/scenario"), app.sim.scenario,
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Saving the scenario failed", r);
+                       a.server.info = "Scenario saved";
+                   });
+}
+
+void server_short_link(AppState& app) {
+    Json body{{"fragment", current_share_fragment(app)}};
+    server_request(app, "POST", "/v1/share-links", body, [](AppState& a, const HttpAnswer& r) {
+        if (!r.ok()) return fail(a, "Short link failed", r);
+        a.server.short_link = platform::page_origin() + r.body["path"].get<std::string>();
+        platform::set_clipboard_text(a.server.short_link);
+        a.notify("Short link copied: " + a.server.short_link, 8.0);
+    });
+}
+
+void server_set_live(AppState& app, bool on) {
+    app.server.live = on;
+    app.server.next_poll_ms = 0;
+}
+
+void server_load_history(AppState& app, const std::string& lead_id) {
+    if (app.server.workflow_id.empty()) return;
+    server_request(
+        app, "GET", wf_path(app, "/leads/" + lead_id + "/history"), nullptr,
+        [lead_id](AppState& a, const HttpAnswer& r) {
+            if (!r.ok()) return fail(a, "Loading the lead's history failed", r);
+            a.server.history_lead = lead_id;
+            a.server.history.clear();
+            auto str = [](const Json& h, const char* k) {
+                return h.contains(k) && h[k].is_string() ? h[k].get<std::string>() : std::string();
+            };
+            for (const Json& h : r.body["history"]) {
+                a.server.history.push_back(
+                    {str(h, "node_id"), str(h, "edge_id"), str(h, "to_node_id"), str(h, "outcome"),
+                     str(h, "label"), str(h, "started_at"), str(h, "ended_at"), str(h, "reason")});
+            }
+        });
+}
+
+void server_tick(AppState& app) {
+    ServerUi& s = app.server;
+    if (!s.live || !s.signed_in || s.workflow_id.empty() || s.pending > 0) return;
+    const double now = platform::now_ms();
+    if (now < s.next_poll_ms) return;
+    s.next_poll_ms = now + kPollMs;
+    refresh_workflow(app);
+    // Lead counts per node from the leads list (up to 500 leads: five pages of 100).
+    auto counts = std::make_shared<std::map<std::string, std::int64_t>>();
+    auto leads = std::make_shared<std::vector<Json>>();
+    auto fetch = std::make_shared<std::function<void(AppState&, int)>>();
+    *fetch = [counts, leads, fetch](AppState& a, int page) {
+        server_request(
+            a, "GET", wf_path(a, "/leads?limit=100&page=" + std::to_string(page)), nullptr,
+            [counts, leads, fetch, page](AppState& b, const HttpAnswer& r) {
+                if (!r.ok()) return;
+                for (const Json& l : r.body["data"]) {
+                    if (leads->size() < 100) leads->push_back(l);
+                    if (l.contains("current_node_id") && l["current_node_id"].is_string()) {
+                        ++(*counts)[l["current_node_id"].get<std::string>()];
+                    }
+                }
+                const int pages = r.body["meta"]["totalPages"].get<int>();
+                if (page < pages && page < 5) {
+                    (*fetch)(b, page + 1);
+                } else {
+                    b.server.node_counts = *counts;
+                    b.server.leads = *leads;
+                    ++b.server.polls;
+                }
+            });
+    };
+    (*fetch)(app, 1);
+}
+
+Json server_status_json(const AppState& app) {
+    const ServerUi& s = app.server;
+    Json out = Json::object();
+    out["available"] = s.available;
+    out["provider"] = s.provider;
+    out["signed_in"] = s.signed_in;
+    out["pending"] = s.pending;
+    out["error"] = s.error;
+    out["info"] = s.info;
+    out["workflow_id"] = s.workflow_id;
+    out["workflow"] = s.workflow;
+    out["workflows"] = s.workflows.size();
+    out["validation"] = s.validation;
+    Json counts = Json::object();
+    for (const auto& [id, n] : s.node_counts) counts[id] = n;
+    out["node_counts"] = counts;
+    out["polls"] = s.polls;
+    out["live"] = s.live;
+    out["short_link"] = s.short_link;
+    Json leads = Json::array();
+    for (const Json& l : s.leads) leads.push_back(l["id"]);
+    out["lead_ids"] = leads;
+    Json hist = Json::array();
+    for (const HistoryStep& h : s.history) {
+        hist.push_back(
+            Json{{"node_id", h.node_id}, {"edge_id", h.edge_id}, {"outcome", h.outcome}});
+    }
+    out["history"] = hist;
+    return out;
+}
+
+}  // namespace leadflow::web

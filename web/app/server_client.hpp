@@ -1,0 +1,92 @@
+// web/app/server_client.hpp — server mode: talking to the leadflow-server that served the page
+// (same origin, SPEC §2) with an API key kept in sessionStorage. Requests go out through the
+// platform (fetch in the browser) and their answers come back on a later frame to the callback
+// given here. The state of the Server tab (workflow list, the open workflow, live counts, one
+// lead's history) lives in ServerUi.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "leadflow/json.hpp"
+
+namespace leadflow::web {
+
+struct AppState;
+
+// An answer: HTTP status (0 when the request failed before reaching the server) and the body
+// parsed as JSON (null when it is not JSON).
+struct HttpAnswer {
+    int status = 0;
+    Json body = nullptr;
+    bool ok() const { return status >= 200 && status < 300; }
+    // The server's error message (SPEC §2.2: a string or a list of strings), or a fallback.
+    std::string message() const;
+};
+using HttpCallback = std::function<void(AppState&, const HttpAnswer&)>;
+
+// One step of a lead's history, drawn on the canvas as its path.
+struct HistoryStep {
+    std::string node_id, edge_id, to_node_id, outcome, label, started_at, ended_at, reason;
+};
+
+struct ServerUi {
+    bool probed = false;     // the same-origin probe was answered
+    bool available = false;  // the page is served by leadflow-server
+    std::string provider;    // from /healthz
+    std::string key;         // API key (also in sessionStorage)
+    std::string key_input;
+    bool signed_in = false;
+    int pending = 0;                 // requests in flight
+    std::string error;               // last failure, for the panel
+    std::string info;                // last success message
+    Json workflows = Json::array();  // GET /v1/workflows data
+    // The workflow open in the editor, when it came from (or was saved to) the server.
+    std::string workflow_id;
+    Json workflow = nullptr;  // last GET /v1/workflows/{id}
+    Json validation = nullptr;
+    std::string new_title;
+    std::string short_link;
+    // Live view.
+    bool live = false;
+    double next_poll_ms = 0;
+    std::map<std::string, std::int64_t> node_counts;  // leads whose current node is the key
+    std::vector<Json> leads;                          // first page of leads, for picking one
+    std::uint64_t polls = 0;
+    // One lead's history.
+    std::string history_lead;
+    std::vector<HistoryStep> history;
+};
+
+// Sends `method path` with an optional JSON body and the API key; `done` runs when the answer
+// arrives. Counts the request in ServerUi::pending.
+void server_request(AppState& app, const std::string& method, const std::string& path,
+                    const Json& body, HttpCallback done);
+// Delivers an answer (called by the exported leadflow_http_done).
+void server_deliver(AppState& app, int id, int status, const std::string& body);
+
+// Server-mode actions (buttons and the automation API call these).
+void server_detected(AppState& app, const std::string& provider);
+void server_sign_in(AppState& app, const std::string& key);
+void server_sign_out(AppState& app);
+void server_refresh_list(AppState& app);
+void server_open(AppState& app, const std::string& workflow_id);
+void server_create(AppState& app, const std::string& title);
+void server_save(AppState& app);
+void server_validate(AppState& app);
+// verb: "activate", "pause", "resume" or "cancel".
+void server_lifecycle(AppState& app, const std::string& verb);
+void server_save_scenario(AppState& app);
+void server_short_link(AppState& app);
+void server_set_live(AppState& app, bool on);
+void server_load_history(AppState& app, const std::string& lead_id);
+// Per-frame: live polling.
+void server_tick(AppState& app);
+// {available, signed_in, pending, error, info, workflow_id, workflow, validation, node_counts,
+//  lead_counts, polls, short_link, history}: the automation API's view of server mode.
+Json server_status_json(const AppState& app);
+
+}  // namespace leadflow::web

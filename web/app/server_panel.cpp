@@ -1,0 +1,171 @@
+// web/app/server_panel.cpp — the Server tab, shown when the page is served by leadflow-server:
+// sign in with an API key, list/open/create/save workflows, validate, activate/pause/resume/
+// cancel, store the scenario, make a short link, and the live view (lead counts per node,
+// refreshed; one lead's history drawn as its path with a timeline).
+#include <imgui.h>
+#include <misc/cpp/imgui_stdlib.h>
+
+#include <cinttypes>
+
+#include "app.hpp"
+
+namespace leadflow::web {
+
+namespace {
+
+std::string str(const Json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                  : std::string();
+}
+
+void sign_in_form(AppState& app) {
+    ServerUi& s = app.server;
+    ImGui::TextWrapped(
+        "This page is served by a Leadflow server (%s calls). Sign in with an API "
+        "key (leadflow-server keys create --org NAME).",
+        s.provider.c_str());
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##key", "key_id:secret", &s.key_input, ImGuiInputTextFlags_Password);
+    app.probe("server/key");
+    if (ImGui::Button("Sign in") && !s.key_input.empty()) server_sign_in(app, s.key_input);
+    app.probe("server/sign_in");
+}
+
+void workflow_list(AppState& app) {
+    ServerUi& s = app.server;
+    if (ImGui::Button("Refresh")) server_refresh_list(app);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+    ImGui::InputTextWithHint("##title", "new workflow title", &s.new_title);
+    ImGui::SameLine();
+    if (ImGui::Button("Create from editor")) server_create(app, s.new_title);
+    app.probe("server/create");
+    if (!ImGui::BeginTable("server_workflows", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                           {0, ImGui::GetTextLineHeightWithSpacing() * 6})) {
+        return;
+    }
+    for (const Json& w : s.workflows) {
+        const std::string id = str(w, "id");
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::PushID(id.c_str());
+        if (ImGui::Selectable(str(w, "title").c_str(), id == s.workflow_id,
+                              ImGuiSelectableFlags_SpanAllColumns)) {
+            server_open(app, id);
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", str(w, "status").c_str());
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+void open_workflow(AppState& app) {
+    ServerUi& s = app.server;
+    if (s.workflow_id.empty()) {
+        ImGui::TextDisabled("The editor's graph is not on the server yet: Create from editor.");
+        return;
+    }
+    const std::string status = str(s.workflow, "status");
+    ImGui::Text("%s  ·  %s", s.workflow_id.c_str(), status.c_str());
+    if (ImGui::Button("Save graph")) server_save(app);
+    ImGui::SameLine();
+    if (ImGui::Button("Save scenario")) server_save_scenario(app);
+    ImGui::SameLine();
+    if (ImGui::Button("Validate")) server_validate(app);
+    for (const char* verb : {"activate", "pause", "resume", "cancel"}) {
+        if (verb != std::string("activate")) ImGui::SameLine();
+        if (ImGui::Button(verb)) server_lifecycle(app, verb);
+    }
+    if (ImGui::Button("Short link")) server_short_link(app);
+    if (!s.short_link.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", s.short_link.c_str());
+    }
+    if (s.validation.is_object()) {
+        ImGui::Text("Server validation: %s, %zu error(s), %zu warning(s)",
+                    s.validation["valid"].get<bool>() ? "valid" : "invalid",
+                    s.validation["errors"].size(), s.validation["warnings"].size());
+    }
+    if (s.workflow.is_object() && s.workflow.contains("lead_counts")) {
+        std::string counts;
+        for (auto it = s.workflow["lead_counts"].begin(); it != s.workflow["lead_counts"].end();
+             ++it) {
+            if (!counts.empty()) counts += " · ";
+            counts += it.key() + " " + it.value().dump();
+        }
+        ImGui::TextWrapped("Leads: %s", counts.c_str());
+    }
+    bool live = s.live;
+    if (ImGui::Checkbox("Live view (counts per node on the canvas)", &live)) {
+        server_set_live(app, live);
+    }
+    if (!s.live) return;
+    ImGui::TextDisabled("Refreshed %" PRIu64 " times", s.polls);
+    if (!s.leads.empty() && ImGui::BeginCombo("Lead history", s.history_lead.c_str())) {
+        for (const Json& l : s.leads) {
+            const std::string id = str(l, "id");
+            const std::string label = str(l, "phone_number") + "  " + str(l, "status");
+            ImGui::PushID(id.c_str());
+            if (ImGui::Selectable(label.c_str(), id == s.history_lead)) {
+                server_load_history(app, id);
+            }
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    if (s.history.empty()) return;
+    // The timeline: one row per step.
+    if (ImGui::BeginTable("history", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("Step");
+        ImGui::TableSetupColumn("Started");
+        ImGui::TableHeadersRow();
+        int i = 0;
+        for (const HistoryStep& h : s.history) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", ++i);
+            ImGui::TableNextColumn();
+            ImGui::Text("%s%s%s", h.label.empty() ? h.node_id.c_str() : h.label.c_str(),
+                        h.outcome.empty() ? "" : " → ", h.outcome.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", h.started_at.c_str());
+        }
+        ImGui::EndTable();
+    }
+}
+
+}  // namespace
+
+bool server_mode_available(const AppState& app) {
+    return app.server.available;
+}
+
+void draw_server_panel(AppState& app) {
+    ServerUi& s = app.server;
+    if (!s.available) {
+        ImGui::TextDisabled("Not served by a Leadflow server.");
+        return;
+    }
+    if (s.pending > 0) ImGui::TextDisabled("Talking to the server…");
+    if (!s.error.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", s.error.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    if (!s.signed_in) {
+        sign_in_form(app);
+        return;
+    }
+    if (ImGui::SmallButton("Sign out")) {
+        server_sign_out(app);
+        return;
+    }
+    ImGui::SeparatorText("Workflows on the server");
+    workflow_list(app);
+    ImGui::SeparatorText("Open workflow");
+    open_workflow(app);
+}
+
+}  // namespace leadflow::web

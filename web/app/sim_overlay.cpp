@@ -1,0 +1,165 @@
+// web/app/sim_overlay.cpp — simulation results drawn on the canvas: edges as thick as their
+// share of traversals with the count next to them, a badge under each node with the share of
+// leads that reached it, and a red flag on nodes where leads got stuck.
+#include <imgui.h>
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+
+#include "app.hpp"
+
+namespace leadflow::web {
+
+namespace {
+
+constexpr ImU32 kFlowColor = IM_COL32(70, 200, 170, 150);
+constexpr ImU32 kBadgeColor = IM_COL32(30, 95, 85, 235);
+constexpr ImU32 kStuckColor = IM_COL32(215, 60, 60, 240);
+constexpr ImU32 kLabelColor = IM_COL32(235, 245, 240, 255);
+constexpr ImU32 kPathColor = IM_COL32(240, 150, 40, 230);
+constexpr ImU32 kLiveColor = IM_COL32(60, 110, 200, 240);
+
+ImVec2 im(Vec2 v) {
+    return {v.x, v.y};
+}
+
+void rebuild(SimUi& sim) {
+    SimOverlayData& d = sim.overlay;
+    d = SimOverlayData{};
+    const Json& r = sim.session.results();
+    if (!r.is_object()) return;
+    for (auto it = r["edges"].begin(); it != r["edges"].end(); ++it) {
+        const std::int64_t t = it.value()["traversals"].get<std::int64_t>();
+        d.edge_traversals[it.key()] = t;
+        d.max_traversals = std::max(d.max_traversals, t);
+    }
+    for (auto it = r["nodes"].begin(); it != r["nodes"].end(); ++it) {
+        d.node_share[it.key()] = it.value()["share"].get<double>();
+        d.node_leads[it.key()] = it.value()["leads"].get<std::int64_t>();
+    }
+    for (const auto& [id, n] : sim.session.stuck_nodes()) d.node_stuck[id] = n;
+    d.results_version = sim.session.results_version();
+}
+
+std::string with_commas(std::int64_t v) {
+    std::string s = std::to_string(v < 0 ? -v : v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) {
+        s.insert(static_cast<std::size_t>(i), ",");
+    }
+    return v < 0 ? "-" + s : s;
+}
+
+void pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std::string& text) {
+    const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, text.c_str());
+    const float pad = size * 0.35f;
+    const ImVec2 a{at.x, at.y}, b{at.x + ts.x + 2 * pad, at.y + ts.y + pad};
+    dl->AddRectFilled(a, b, bg, (b.y - a.y) / 2);
+    dl->AddText(font, size, {a.x + pad, a.y + pad / 2}, kLabelColor, text.c_str());
+}
+
+// Server mode's live view: leads per node (a badge on the card's top edge) and one lead's
+// history as its path (edges taken, in order, with step numbers).
+void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, bool labels) {
+    const ServerUi& sv = app.server;
+    if (!sv.live) return;
+    Editor& ed = app.editor;
+    const Graph& g = ed.graph();
+    const GraphIndex& idx = ed.index();
+    const Camera& cam = ed.camera;
+    const float s = cam.scale();
+    int step = 0;
+    for (const HistoryStep& h : sv.history) {
+        ++step;
+        const int e = h.edge_id.empty() ? -1 : idx.edge_index(h.edge_id);
+        Curve c;
+        if (e >= 0 && idx.edge_curve_world(g, e, &c)) {
+            dl->AddBezierCubic(im(cam.world_to_screen(c.p0)), im(cam.world_to_screen(c.p1)),
+                               im(cam.world_to_screen(c.p2)), im(cam.world_to_screen(c.p3)),
+                               kPathColor, 4.0f * std::min(s, 2.0f), 24);
+        }
+        const int n = idx.node_index(h.node_id);
+        if (n < 0 || !labels) continue;
+        const Rect wr = idx.node_rect(g, n);
+        const Vec2 tl = cam.world_to_screen(wr.min);
+        pill(dl, font, text_px, {tl.x - text_px * 1.2f, tl.y - text_px * 1.9f}, kPathColor,
+             std::to_string(step));
+    }
+    if (!labels) return;
+    for (const auto& [id, count] : sv.node_counts) {
+        const int n = idx.node_index(id);
+        if (n < 0) continue;
+        const Rect wr = idx.node_rect(g, n);
+        const Vec2 tl = cam.world_to_screen(wr.min);
+        pill(dl, font, text_px, {tl.x + (wr.width() * s) * 0.45f, tl.y - text_px * 1.9f},
+             kLiveColor, with_commas(count) + " here");
+    }
+}
+
+}  // namespace
+
+void draw_sim_overlay(AppState& app) {
+    {
+        const float px = 11.0f * app.editor.camera.scale();
+        draw_live_view(app, ImGui::GetWindowDrawList(), app.fonts.for_size(px), px,
+                       px >= 6.0f * app.pixel_ratio);
+    }
+    SimUi& sim = app.sim;
+    if (!sim.show_overlay || sim.session.results_text().empty()) return;
+    if (sim.overlay.results_version != sim.session.results_version()) rebuild(sim);
+    const SimOverlayData& d = sim.overlay;
+    Editor& ed = app.editor;
+    const Graph& g = ed.graph();
+    const GraphIndex& idx = ed.index();
+    const Camera& cam = ed.camera;
+    const Rect visible = cam.visible_world(app.canvas_screen);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float s = cam.scale();
+    const float text_px = 11.0f * s;
+    const bool labels = text_px >= 6.0f * app.pixel_ratio;
+    ImFont* font = app.fonts.for_size(text_px);
+
+    for (int e = 0; e < static_cast<int>(g.edges.size()); ++e) {
+        const Edge& edge = g.edges[static_cast<std::size_t>(e)];
+        auto it = d.edge_traversals.find(edge.id);
+        if (it == d.edge_traversals.end() || it->second == 0 || d.max_traversals == 0) continue;
+        Curve c;
+        if (!idx.edge_curve_world(g, e, &c) || !c.bounds().overlaps(visible)) continue;
+        const double frac = static_cast<double>(it->second) / static_cast<double>(d.max_traversals);
+        const float thickness =
+            (2.0f + 10.0f * static_cast<float>(std::sqrt(frac))) * std::min(s, 2.0f);
+        const Vec2 p0 = cam.world_to_screen(c.p0), p1 = cam.world_to_screen(c.p1);
+        const Vec2 p2 = cam.world_to_screen(c.p2), p3 = cam.world_to_screen(c.p3);
+        dl->AddBezierCubic(im(p0), im(p1), im(p2), im(p3), kFlowColor, thickness, 24);
+        if (labels) {
+            const Vec2 at = cam.world_to_screen(c.at(0.3f));
+            pill(dl, font, text_px, {at.x - text_px, at.y - text_px * 1.6f}, kBadgeColor,
+                 with_commas(it->second));
+        }
+    }
+    if (!labels) return;
+    for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
+        const Node& n = g.nodes[static_cast<std::size_t>(i)];
+        const Rect wr = idx.node_rect(g, i);
+        if (!wr.overlaps(visible)) continue;
+        auto share = d.node_share.find(n.id);
+        if (share == d.node_share.end()) continue;
+        const Vec2 bl = cam.world_to_screen({wr.min.x, wr.max.y});
+        char text[64];
+        std::snprintf(text, sizeof text, "%.1f%%  ·  %s leads", share->second * 100.0,
+                      with_commas(d.node_leads.at(n.id)).c_str());
+        pill(dl, font, text_px, {bl.x, bl.y + 4 * s}, kBadgeColor, text);
+        auto stuck = d.node_stuck.find(n.id);
+        if (stuck != d.node_stuck.end()) {
+            const Vec2 tr = cam.world_to_screen({wr.max.x, wr.min.y});
+            const std::string t = "stuck " + with_commas(stuck->second);
+            const float w = font->CalcTextSizeA(text_px, 1e9f, 0.0f, t.c_str()).x;
+            pill(dl, font, text_px, {tr.x - w - text_px * 0.7f, tr.y - text_px * 1.9f}, kStuckColor,
+                 t);
+            const Vec2 a = cam.world_to_screen(wr.min), b = cam.world_to_screen(wr.max);
+            dl->AddRect(im(a), im(b), kStuckColor, 5.0f * s, 0, 2.0f * std::min(s, 1.5f));
+        }
+    }
+}
+
+}  // namespace leadflow::web
