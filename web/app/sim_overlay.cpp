@@ -3,6 +3,7 @@
 // leads that reached it, and a red flag on nodes where leads got stuck.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -100,9 +101,10 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
 
 void draw_sim_overlay(AppState& app) {
     {
-        const float px = 11.0f * app.editor.camera.scale();
+        const float px = std::clamp(11.0f * app.editor.camera.scale(), 10.0f * app.pixel_ratio,
+                                    16.0f * app.pixel_ratio);
         draw_live_view(app, ImGui::GetWindowDrawList(), app.fonts.for_size(px), px,
-                       px >= 6.0f * app.pixel_ratio);
+                       app.editor.camera.zoom >= 0.2f);
     }
     SimUi& sim = app.sim;
     if (!sim.show_overlay || sim.session.results_text().empty()) return;
@@ -115,8 +117,9 @@ void draw_sim_overlay(AppState& app) {
     const Rect visible = cam.visible_world(app.canvas_screen);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float s = cam.scale();
-    const float text_px = 11.0f * s;
-    const bool labels = text_px >= 6.0f * app.pixel_ratio;
+    // Badges stay readable when zoomed out (down to 20%), and do not grow past 16 px.
+    const float text_px = std::clamp(11.0f * s, 10.0f * app.pixel_ratio, 16.0f * app.pixel_ratio);
+    const bool labels = cam.zoom >= 0.2f;
     ImFont* font = app.fonts.for_size(text_px);
 
     for (int e = 0; e < static_cast<int>(g.edges.size()); ++e) {

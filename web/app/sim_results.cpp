@@ -109,12 +109,12 @@ void exact_table(AppState& app, const Json& r) {
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("exact_table", 6, flags)) return;
-    ImGui::TableSetupColumn("Outcome");
-    ImGui::TableSetupColumn("Leads");
-    ImGui::TableSetupColumn("Monte-Carlo");
-    ImGui::TableSetupColumn("95% interval");
-    ImGui::TableSetupColumn("Exact");
-    ImGui::TableSetupColumn("");
+    ImGui::TableSetupColumn("Outcome", 0, 1.0f);
+    ImGui::TableSetupColumn("Leads", 0, 0.8f);
+    ImGui::TableSetupColumn("Monte-Carlo", 0, 1.1f);
+    ImGui::TableSetupColumn("95% interval", 0, 1.6f);
+    ImGui::TableSetupColumn("Exact", 0, 0.9f);
+    ImGui::TableSetupColumn("", 0, 0.9f);
     ImGui::TableHeadersRow();
     const bool finished = num(r["terminal"]["unfinished"]["share"]) < 0.001;
     for (int i = 0; i < 5; ++i) {
@@ -127,7 +127,7 @@ void exact_table(AppState& app, const Json& r) {
         ImGui::TableNextColumn();
         ImGui::Text("%.2f%%", num(t["share"]) * 100);
         ImGui::TableNextColumn();
-        ImGui::Text("%.2f – %.2f%%", num(t["ci95"][0]) * 100, num(t["ci95"][1]) * 100);
+        ImGui::Text("%.2f-%.2f%%", num(t["ci95"][0]) * 100, num(t["ci95"][1]) * 100);
         ImGui::TableNextColumn();
         if (exact && ex["terminal"].contains(kTerminals[i])) {
             const double e = num(ex["terminal"][kTerminals[i]]);
@@ -185,7 +185,11 @@ void draw_sim_results(AppState& app) {
     ImGui::Text("%" PRId64 " leads · seed %" PRIu64 " · p50 %.1f h · p90 %.1f h · p99 %.1f h",
                 r["leads"].get<std::int64_t>(), r["seed"].get<std::uint64_t>(), num(ttt["p50"]),
                 num(ttt["p90"]), num(ttt["p99"]));
-    if (!ImGui::BeginTable("results_layout", 4, ImGuiTableFlags_SizingStretchSame)) return;
+    if (!ImGui::BeginTable("results_layout", 4, ImGuiTableFlags_SizingStretchProp)) return;
+    ImGui::TableSetupColumn("terminal", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("histogram", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("exact", ImGuiTableColumnFlags_WidthStretch, 1.9f);
     const float h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetFontSize() * 2);
     ImGui::TableNextColumn();
     terminal_chart(r, {ImGui::GetContentRegionAvail().x, h});
