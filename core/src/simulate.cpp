@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <limits>
 #include <memory>
+#include <type_traits>
 
 #include "leadflow/civil_time.hpp"
 #include "leadflow/engine.hpp"
@@ -28,51 +31,56 @@ enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2, kEvArrival =
 // Keys order events by (time, lead): time since the start in ms in the high 39 bits (the
 // horizon is at most 3650 days < 2^39 ms), the lead in the low 25 bits. A lead has at most one
 // pending event, so keys are unique and the order is total: the run never depends on how a
-// library breaks ties.
+// library breaks ties. The queue holds keys only (8 bytes); the event's payload waits in a
+// per-lead array.
 constexpr int kLeadBits = 25;
 constexpr std::uint64_t kLeadMask = (std::uint64_t{1} << kLeadBits) - 1;
+constexpr std::uint64_t kNoKey = ~std::uint64_t{0};
 static_assert(kMaxScenarioLeads <= (std::int64_t{1} << kLeadBits), "leads must fit the key");
 
-// 16 bytes. `payload` packs the kind (2 bits), a call outcome (3 bits) or the action result, and
-// the call duration in ms (27 bits, capped at ~37 h).
-struct QueueEntry {
-    std::uint64_t key;
-    std::uint32_t payload;
-};
+// Payloads pack the kind (2 bits), a call outcome (3 bits) or the action result, and the call
+// duration in ms (27 bits, capped at ~37 h).
 constexpr std::uint32_t kMaxPackedDurationMs = (1u << 27) - 1;
 
 // A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan): a monotone priority queue for integer keys.
 // Every key pushed is >= the last key popped (virtual time never goes back, and every event is
 // scheduled at least 1 ms after the one being processed), which lets it keep 65 buckets by the
 // highest bit in which a key differs from the last minimum. Pushes append; a pop redistributes
-// one bucket when the smallest is empty. Appends and linear scans keep it cache-friendly for a
-// million pending events, where a binary heap's log2(n) random accesses per operation dominated
-// the run (callgrind: 43% of all instructions). Bucket capacity is kept between pops, so the
-// steady state allocates nothing.
-class EventQueue {
+// one bucket when the smallest is empty. The current minimum is kept up to date (min()) without
+// redistributing, so the queue can compare it with its lanes before choosing where to pop.
+// Bucket capacity is kept between pops, so the steady state allocates nothing.
+class RadixHeap {
   public:
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
-    void push(const QueueEntry& e) {
-        buckets_[bucket(e.key)].push_back(e);
+    // The smallest key; kNoKey when empty.
+    std::uint64_t min() const { return min_; }
+    void push(std::uint64_t key) {
+        buckets_[bucket(key)].push_back(key);
         ++size_;
+        if (key < min_) min_ = key;
     }
-    // The entry with the smallest key; the queue must not be empty.
-    QueueEntry pop() {
+    // Removes min(); the heap must not be empty.
+    void pop() {
         if (buckets_[0].empty()) {
+            // The minimum lies in the lowest non-empty bucket: spread that bucket around it.
             std::size_t i = 1;
             while (buckets_[i].empty()) ++i;
-            std::vector<QueueEntry>& from = buckets_[i];
-            std::uint64_t min = from[0].key;
-            for (const QueueEntry& e : from) min = e.key < min ? e.key : min;
-            last_ = min;
-            for (const QueueEntry& e : from) buckets_[bucket(e.key)].push_back(e);
+            std::vector<std::uint64_t>& from = buckets_[i];
+            last_ = min_;
+            for (const std::uint64_t k : from) buckets_[bucket(k)].push_back(k);
             from.clear();
         }
-        const QueueEntry out = buckets_[0].back();
         buckets_[0].pop_back();
         --size_;
-        return out;
+        if (!buckets_[0].empty()) return;  // min_ == last_ again
+        min_ = kNoKey;
+        if (size_ == 0) return;
+        std::size_t i = 1;
+        while (buckets_[i].empty()) ++i;
+        std::uint64_t m = kNoKey;
+        for (const std::uint64_t k : buckets_[i]) m = k < m ? k : m;
+        min_ = m;
     }
 
   private:
@@ -80,8 +88,107 @@ class EventQueue {
         const std::uint64_t diff = key ^ last_;
         return diff == 0 ? 0 : static_cast<std::size_t>(64 - __builtin_clzll(diff));
     }
-    std::vector<QueueEntry> buckets_[65];
+    std::vector<std::uint64_t> buckets_[65];
     std::uint64_t last_ = 0;
+    std::uint64_t min_ = kNoKey;
+    std::size_t size_ = 0;
+};
+
+// A FIFO of keys pushed in increasing order (a ring buffer that doubles when full).
+class Lane {
+  public:
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    std::uint64_t front() const { return buf_[head_]; }
+    std::uint64_t back() const { return back_; }
+    void push(std::uint64_t key) {
+        if (size_ == buf_.size()) grow();
+        buf_[(head_ + size_) & (buf_.size() - 1)] = key;
+        ++size_;
+        back_ = key;
+    }
+    void pop() {
+        head_ = (head_ + 1) & (buf_.size() - 1);
+        --size_;
+    }
+
+  private:
+    void grow() {
+        std::vector<std::uint64_t> bigger(buf_.empty() ? 1024 : buf_.size() * 2);
+        for (std::size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
+        buf_.swap(bigger);
+        head_ = 0;
+    }
+    std::vector<std::uint64_t> buf_;
+    std::size_t head_ = 0, size_ = 0;
+    std::uint64_t back_ = 0;
+};
+
+// The pending events, popped in increasing key order. Most events come a fixed delay after the
+// event that caused them (a TIME node's wait, a ring that is never answered, a busy line, an
+// action's latency); since events are processed in key order, keys pushed with one such delay
+// arrive already sorted, so they wait in a FIFO lane per delay (an append and a read each,
+// cache-friendly for a million leads). Every other key (sampled call durations, window
+// openings), and any key that would break a lane's order (a lead granted a freed call slot),
+// goes to the radix heap. A pop takes the smallest of the lanes' fronts and the heap's minimum:
+// the same total order as one priority queue. The leads' arrivals, already sorted, use a lane
+// too (kArrivalLane), one arrival at a time.
+class EventQueue {
+  public:
+    static constexpr std::int64_t kNoLane = -1;
+    static constexpr std::int64_t kArrivalLane = -2;
+
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    // Adds `key`. `lane`: the delay in ms that produced it when that delay is fixed (a lane
+    // keeps it), kArrivalLane for arrivals, kNoLane for sampled delays (the heap keeps it).
+    void push(std::uint64_t key, std::int64_t lane) {
+        ++size_;
+        if (lane != kNoLane) {
+            for (int i = 0; i < kMaxLanes; ++i) {
+                if (lane_delay_[i] == lane) {
+                    if (lanes_[i].empty() || lanes_[i].back() < key) {
+                        lanes_[i].push(key);
+                        return;
+                    }
+                    break;
+                }
+                if (i == n_lanes_) {
+                    ++n_lanes_;
+                    lane_delay_[i] = lane;
+                    lanes_[i].push(key);
+                    return;
+                }
+            }
+        }
+        heap_.push(key);
+    }
+    // Removes and returns the smallest key; the queue must not be empty.
+    std::uint64_t pop() {
+        std::uint64_t best = heap_.min();
+        int from = -1;
+        for (int i = 0; i < n_lanes_; ++i) {
+            if (!lanes_[i].empty() && lanes_[i].front() < best) {
+                best = lanes_[i].front();
+                from = i;
+            }
+        }
+        if (from < 0) {
+            heap_.pop();
+        } else {
+            lanes_[from].pop();
+        }
+        --size_;
+        return best;
+    }
+
+  private:
+    static constexpr int kMaxLanes = 8;
+    Lane lanes_[kMaxLanes];
+    std::int64_t lane_delay_[kMaxLanes] = {kNoLane, kNoLane, kNoLane, kNoLane,
+                                           kNoLane, kNoLane, kNoLane, kNoLane};
+    int n_lanes_ = 0;
+    RadixHeap heap_;
     std::size_t size_ = 0;
 };
 
@@ -116,6 +223,40 @@ class SimFields : public FieldSource {
     }
     FieldValue application_response(int, std::string_view) const override { return {}; }
 };
+
+// What the simulation keeps of a lead's LeadState between events: its first 20 bytes (node,
+// steps, last call, phase, last results, end, reason) instead of all 40. The engine only copies
+// entered_at and release_at into history records, which the simulator does not keep, so a run
+// rebuilds the LeadState around each event without them.
+constexpr std::size_t kSimLeadBytes = 20;
+static_assert(std::is_trivially_copyable_v<LeadState> && std::is_standard_layout_v<LeadState>);
+static_assert(offsetof(LeadState, reason) + sizeof(Reason) <= kSimLeadBytes &&
+                  offsetof(LeadState, entered_at) >= kSimLeadBytes,
+              "SimLead keeps every LeadState field but the two times");
+// Everything an event touches for its lead sits in one 32-byte record (one cache line or two
+// halves of one), since consecutive events belong to leads spread over the whole run: the
+// LeadState head, the pending event's payload, and the visited bits of nodes 0–63 (larger
+// graphs keep the other words in SimulationRun::State::visited_more).
+struct SimLead {
+    alignas(8) unsigned char head[kSimLeadBytes];
+    std::uint32_t pending = 0;  // payload of the lead's pending event
+    std::uint64_t visited = 0;  // bit n: the lead entered node n (n < 64)
+
+    SimLead() { std::memcpy(head, &kInitial, kSimLeadBytes); }
+    LeadState expand() const {
+        LeadState s;
+        std::memcpy(static_cast<void*>(&s), head, kSimLeadBytes);
+        return s;
+    }
+    void keep(const LeadState& s) { std::memcpy(head, &s, kSimLeadBytes); }
+    std::int32_t node() const { return expand().node; }
+    LeadEnd end() const { return expand().end; }
+
+  private:
+    static const LeadState kInitial;
+};
+const LeadState SimLead::kInitial{};
+static_assert(sizeof(SimLead) == 32, "one lead, one half cache line");
 
 TimeMs round_ms(double seconds) {
     return static_cast<TimeMs>(std::floor(seconds * 1000 + 0.5));
@@ -174,9 +315,9 @@ struct SimulationRun::State {
     std::size_t n_vars = 0, n_attrs = 0;
 
     // Per-lead state (compact arrays, allocated once).
-    std::vector<LeadState> state;
+    std::vector<SimLead> state;
     std::size_t mask_words = 0;
-    std::vector<std::uint64_t> visited;
+    std::vector<std::uint64_t> visited_more;  // visited bits of nodes >= 64, mask_words - 1 a lead
     std::vector<std::uint32_t> arrival_s;
     std::vector<std::uint32_t> end_s;
     std::vector<std::uint8_t> var_values;
@@ -206,15 +347,25 @@ struct SimulationRun::State {
         : g(graph), b(bound), opt(o), rng(bound.scenario.seed) {}
 
     // Queues an event; events after the horizon are never processed, so they are dropped.
-    void schedule(TimeMs t, std::uint32_t lead, std::uint32_t payload) {
+    // `lane`: see EventQueue::push.
+    void schedule(TimeMs t, std::uint32_t lead, std::uint32_t payload, std::int64_t lane) {
         if (t > horizon_end) return;
-        queue.push({(static_cast<std::uint64_t>(t - start) << kLeadBits) | lead, payload});
+        state[lead].pending = payload;
+        queue.push((static_cast<std::uint64_t>(t - start) << kLeadBits) | lead, lane);
         if (queue.size() > peak_queue) peak_queue = queue.size();
+    }
+    // Queues the arrival of lead `i` (leads arrive in index order).
+    void schedule_arrival(std::size_t i) {
+        if (i >= n_leads) return;
+        schedule(start + static_cast<TimeMs>(arrival_s[i]) * 1000, static_cast<std::uint32_t>(i),
+                 kEvArrival, EventQueue::kArrivalLane);
     }
 
     void enter_node(std::size_t lead, std::int32_t node) {
         ++entries[static_cast<std::size_t>(node)];
-        std::uint64_t& w = visited[lead * mask_words + static_cast<std::size_t>(node) / 64];
+        const std::size_t word = static_cast<std::size_t>(node) / 64;
+        std::uint64_t& w =
+            word == 0 ? state[lead].visited : visited_more[lead * (mask_words - 1) + word - 1];
         const std::uint64_t bit = std::uint64_t{1} << (static_cast<std::size_t>(node) % 64);
         if ((w & bit) == 0) {
             w |= bit;
@@ -225,7 +376,7 @@ struct SimulationRun::State {
     // Runs one engine step for `lead` and carries out its effect.
     void run(std::uint32_t lead, TimeMs now, bool slot_granted) {
         ++events;
-        LeadState& st = state[lead];
+        LeadState st = state[lead].expand();
         ctx.now = now;
         ctx.zone =
             &zones[tz_var >= 0 ? var_values[lead * n_vars + static_cast<std::size_t>(tz_var)] : 0];
@@ -235,6 +386,7 @@ struct SimulationRun::State {
         fields.analysis = n_attrs ? &analysis_values[lead * n_attrs] : nullptr;
         fields.analysis_node = n_attrs ? analysis_node[lead] : -1;
         if (!advance(g, st, ev, ctx, step)) return;  // cannot happen: events follow effects
+        state[lead].keep(st);
         if (ev.type == EventType::kStart) enter_node(lead, g.entry());
         for (const StepRecord& r : step.records) {
             if (r.edge >= 0) {
@@ -250,6 +402,7 @@ struct SimulationRun::State {
                 const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
                 const std::size_t o = sample_categorical(rng, m.outcome_cumulative.data(), 5);
                 TimeMs dur;
+                std::int64_t lane = EventQueue::kNoLane;
                 if (o == static_cast<std::size_t>(CallOutcome::kCompleted) ||
                     o == static_cast<std::size_t>(CallOutcome::kVoicemail)) {
                     dur = round_ms(
@@ -260,27 +413,35 @@ struct SimulationRun::State {
                 } else if (o == static_cast<std::size_t>(CallOutcome::kNoAnswer)) {
                     // At least 1 ms: every event lies strictly after the one that caused it.
                     dur = std::clamp<TimeMs>(round_ms(m.ring_s), 1, kMaxPackedDurationMs);
+                    lane = dur;
                 } else {
                     dur = 5000;
+                    lane = dur;
                 }
                 schedule(now + dur, lead,
                          kEvCallEnd | (static_cast<std::uint32_t>(o) << 2) |
-                             (static_cast<std::uint32_t>(dur) << 5));
+                             (static_cast<std::uint32_t>(dur) << 5),
+                         lane);
                 break;
             }
             case EffectType::kHoldUntil:
-                schedule(e.until, lead, kEvTimer);
+                // A plain wait is a fixed delay; a release time read from the call's analysis
+                // is not.
+                schedule(e.until, lead, kEvTimer,
+                         g.nodes()[static_cast<std::size_t>(e.node)].pca_key >= 0
+                             ? EventQueue::kNoLane
+                             : e.until - now);
                 break;
             case EffectType::kRunAction: {
                 const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
                 const bool ok = sample_bernoulli(rng, m.success_rate);
-                schedule(now + std::max<TimeMs>(round_ms(m.latency_s), 1), lead,
-                         kEvAction | (ok ? 4u : 0u));
+                const TimeMs latency = std::max<TimeMs>(round_ms(m.latency_s), 1);
+                schedule(now + latency, lead, kEvAction | (ok ? 4u : 0u), latency);
                 break;
             }
             case EffectType::kQueued:
                 if (e.until != kNoTime) {
-                    schedule(e.until, lead, kEvTimer);
+                    schedule(e.until, lead, kEvTimer, EventQueue::kNoLane);
                 } else {
                     fifo[(fifo_head + fifo_size) % n_leads] = lead;
                     ++fifo_size;
@@ -302,26 +463,28 @@ struct SimulationRun::State {
 
     // Pops and processes one event; the queue must not be empty.
     void process() {
-        const QueueEntry q = queue.pop();
-        const auto lead = static_cast<std::uint32_t>(q.key & kLeadMask);
-        const TimeMs now = start + static_cast<TimeMs>(q.key >> kLeadBits);
+        const std::uint64_t key = queue.pop();
+        const auto lead = static_cast<std::uint32_t>(key & kLeadMask);
+        const TimeMs now = start + static_cast<TimeMs>(key >> kLeadBits);
+        const std::uint32_t payload = state[lead].pending;
         last_time = now;
-        switch (q.payload & 3u) {
+        switch (payload & 3u) {
             case kEvArrival:
                 ++started;
+                schedule_arrival(lead + std::size_t{1});
                 ev.type = EventType::kStart;
                 run(lead, now, false);
                 break;
             case kEvCallEnd: {
                 --in_flight;
                 ev.type = EventType::kCallEnded;
-                ev.outcome = static_cast<CallOutcome>((q.payload >> 2) & 7u);
-                ev.call_duration_ms = static_cast<std::int32_t>(q.payload >> 5);
+                ev.outcome = static_cast<CallOutcome>((payload >> 2) & 7u);
+                ev.call_duration_ms = static_cast<std::int32_t>(payload >> 5);
                 if (n_attrs > 0) {
                     // Analysis of this call: drawn per COMPLETED call, absent otherwise.
                     std::uint8_t* a = &analysis_values[lead * n_attrs];
                     std::fill(a, a + n_attrs, std::uint8_t{0});
-                    const std::int32_t node = state[lead].node;
+                    const std::int32_t node = state[lead].node();
                     analysis_node[lead] = node;
                     if (ev.outcome == CallOutcome::kCompleted) {
                         for (const auto& [idx, dist] : node_attrs[static_cast<std::size_t>(node)]) {
@@ -344,7 +507,7 @@ struct SimulationRun::State {
             }
             case kEvAction:
                 ev.type = EventType::kActionDone;
-                ev.action_ok = (q.payload & 4u) != 0;
+                ev.action_ok = (payload & 4u) != 0;
                 run(lead, now, false);
                 break;
             default:
@@ -422,8 +585,8 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     const std::size_t n_vars = s.n_vars;
 
     s.state.resize(n_leads);
-    s.mask_words = (n_nodes + 63) / 64;
-    s.visited.assign(n_leads * s.mask_words, 0);
+    s.mask_words = n_nodes > 64 ? (n_nodes + 63) / 64 : 1;
+    s.visited_more.assign(s.mask_words > 1 ? n_leads * (s.mask_words - 1) : 0, 0);
     s.arrival_s.assign(n_leads, 0);
     s.end_s.assign(n_leads, State::kNotEnded);
     s.var_values.assign(n_leads * n_vars, 0);
@@ -459,10 +622,7 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     s.step.records.reserve(64);
     s.ctx.fields = &s.fields;
 
-    for (std::size_t i = 0; i < n_leads; ++i) {
-        s.schedule(s.start + static_cast<TimeMs>(s.arrival_s[i]) * 1000,
-                   static_cast<std::uint32_t>(i), kEvArrival);
-    }
+    s.schedule_arrival(0);
     return SimulationRun(std::move(st));
 }
 
@@ -554,7 +714,7 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     std::vector<std::uint32_t> ttt;
     ttt.reserve(static_cast<std::size_t>(counts[0] + counts[1] + counts[2]));
     for (std::size_t i = 0; i < n_leads; ++i) {
-        if (state[i].end != LeadEnd::kNone) ttt.push_back(end_s[i] - arrival_s[i]);
+        if (state[i].end() != LeadEnd::kNone) ttt.push_back(end_s[i] - arrival_s[i]);
     }
     std::sort(ttt.begin(), ttt.end());
     auto pct = [&](double p) {
@@ -626,9 +786,9 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     if (stats != nullptr) {
         stats->events = events;
         stats->peak_queue = static_cast<std::int64_t>(peak_queue);
-        const std::size_t bytes = n_leads * (sizeof(LeadState) + mask_words * 8 + 8 + n_vars +
+        const std::size_t bytes = n_leads * (sizeof(SimLead) + (mask_words - 1) * 8 + 8 + n_vars +
                                              n_attrs + (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4)) +
-                                  peak_queue * sizeof(QueueEntry);
+                                  peak_queue * sizeof(std::uint64_t);
         stats->bytes_per_lead = n_leads ? bytes / n_leads : 0;
     }
     return out;

@@ -1,12 +1,12 @@
 // leadflow/simulate.hpp — the Monte-Carlo discrete-event simulator (SPEC §3.1–§3.3).
 //
-// Every lead moves through the graph with the engine (engine.hpp) over virtual time: a binary
-// heap of pending events ordered by (time, lead), sampled call outcomes and durations, analysis
-// attributes per COMPLETED call, lead variables drawn once per lead, arrivals all at start or
-// uniform, the workflow's calling window (in the lead's zone: a scenario variable `timezone`,
-// else settings.timezone), its concurrency limit (first come first served) and the horizon.
-// The hot loop allocates nothing and keeps about 72 bytes per lead plus one byte per variable
-// and per analysis attribute.
+// Every lead moves through the graph with the engine (engine.hpp) over virtual time: pending
+// events popped in (time, lead) order (FIFO lanes for fixed delays merged with a radix heap for
+// the rest), sampled call outcomes and durations, analysis attributes per COMPLETED call, lead
+// variables drawn once per lead, arrivals all at start or uniform, the workflow's calling window
+// (in the lead's zone: a scenario variable `timezone`, else settings.timezone), its concurrency
+// limit (first come first served) and the horizon. The hot loop allocates nothing and keeps
+// about 48 bytes per lead plus one byte per variable and per analysis attribute.
 //
 // Same graph + scenario ⇒ byte-identical results JSON natively and in WebAssembly: one Rng
 // stream consumed in event order, samplers from sampling.hpp, integer time, and numbers
