@@ -46,6 +46,7 @@ App::App(Store& store, ServerConfig config, Clock clock)
     register_lead_routes(router_);
     register_ops_routes(router_);
     register_live_routes(router_);
+    register_share_link_routes(router_);
     register_static_routes(router_);
 }
 

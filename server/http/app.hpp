@@ -98,6 +98,7 @@ void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, sc
 void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
 void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
 void register_static_routes(Router& r);    // ops.cpp: the web app at "/"
+void register_share_link_routes(Router& r);  // share_links.cpp: short links (/s/<id>)
 void register_live_routes(Router& r);      // live.cpp: call results from the voice platform
 
 }  // namespace leadflow::server

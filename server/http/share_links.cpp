@@ -1,0 +1,99 @@
+// server/http/share_links.cpp — short links for large graphs (SPEC §4): the web app stores a
+// share-link fragment with POST /v1/share-links and gets "/s/<id>"; opening /s/<id> redirects
+// to the web app with the fragment, which the page decodes as usual.
+//
+// Links are kept by the server process in memory (bounded; the oldest go first): a short link
+// lives as long as the server runs. Ids are content hashes, so storing the same link twice gives
+// the same id.
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include "http/app.hpp"
+#include "http/errors.hpp"
+#include "http/handler_util.hpp"
+#include "util/crypto.hpp"
+
+namespace leadflow::server {
+namespace {
+
+constexpr std::size_t kMaxFragmentBytes = 256 * 1024;
+constexpr std::size_t kMaxLinks = 10000;
+
+struct ShareLinks {
+    std::mutex mu;
+    std::map<std::string, std::string> by_id;  // id → fragment ("s=1.…")
+    std::deque<std::string> order;             // insertion order, for eviction
+};
+
+ShareLinks& links() {
+    static ShareLinks l;
+    return l;
+}
+
+bool is_fragment_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '=' || c == '&';
+}
+
+Response create_share_link(const Request& req, RequestContext& ctx) {
+    Json body;
+    Response err;
+    if (!read_json_body(req, &body, &err)) return err;
+    if (!body.contains("fragment") || !body["fragment"].is_string()) {
+        return error_response(400, "fragment must be a string (the link's \"s=1.…\" part)");
+    }
+    std::string fragment = body["fragment"].get<std::string>();
+    if (!fragment.empty() && fragment[0] == '#') fragment.erase(0, 1);
+    if (fragment.rfind("s=", 0) != 0 || fragment.size() < 5) {
+        return error_response(400, "fragment must start with \"s=\" (a Leadflow share link)");
+    }
+    if (fragment.size() > kMaxFragmentBytes) {
+        return error_response(400, "fragment is longer than 256 KiB");
+    }
+    for (char c : fragment) {
+        if (!is_fragment_char(c))
+            return error_response(400, "fragment has characters a link cannot carry");
+    }
+    const std::string id = sha256_hex(fragment).substr(0, 12);
+    ShareLinks& l = links();
+    {
+        std::lock_guard<std::mutex> lock(l.mu);
+        if (l.by_id.emplace(id, fragment).second) {
+            l.order.push_back(id);
+            while (l.order.size() > kMaxLinks) {
+                l.by_id.erase(l.order.front());
+                l.order.pop_front();
+            }
+        }
+    }
+    return json_response(201, Json{{"id", id}, {"path", "/s/" + id}, {"length", fragment.size()}});
+}
+
+Response open_share_link(const Request& req, RequestContext&) {
+    const std::string id = req.path_param("id");
+    std::string fragment;
+    {
+        ShareLinks& l = links();
+        std::lock_guard<std::mutex> lock(l.mu);
+        auto it = l.by_id.find(id);
+        if (it == l.by_id.end())
+            return error_response(404, "No short link " + id + " on this server");
+        fragment = it->second;
+    }
+    Response r;
+    r.status = 302;
+    r.content_type = "text/html; charset=utf-8";
+    r.headers.emplace_back("Location", "/#" + fragment);
+    r.body = "<!doctype html><a href=\"/#" + fragment + "\">Open the shared workflow</a>\n";
+    return r;
+}
+
+}  // namespace
+
+void register_share_link_routes(Router& r) {
+    r.add("POST", "/v1/share-links", Access::kApiKey, create_share_link);
+    r.add("GET", "/s/{id}", Access::kPublic, open_share_link);
+}
+
+}  // namespace leadflow::server
