@@ -145,6 +145,7 @@ void server_sign_out(AppState& app) {
 }
 
 void server_refresh_list(AppState& app) {
+    app.server.error.clear();
     server_request(app, "GET", "/v1/workflows?limit=100&sortBy=updated_at&sortOrder=DESC", nullptr,
                    [](AppState& a, const HttpAnswer& r) {
                        if (!r.ok()) return fail(a, "Listing workflows failed", r);
@@ -153,6 +154,7 @@ void server_refresh_list(AppState& app) {
 }
 
 void server_open(AppState& app, const std::string& workflow_id) {
+    app.server.error.clear();
     server_request(app, "GET", "/v1/workflows/" + workflow_id + "/graph", nullptr,
                    [workflow_id](AppState& a, const HttpAnswer& r) {
                        if (!r.ok()) return fail(a, "Opening the workflow failed", r);
@@ -181,6 +183,7 @@ void server_open(AppState& app, const std::string& workflow_id) {
 }
 
 void server_create(AppState& app, const std::string& title) {
+    app.server.error.clear();
     Json body = workflow_patch(app.editor.graph());
     if (!title.empty()) body["title"] = title;
     server_request(app, "POST", "/v1/workflows", body, [](AppState& a, const HttpAnswer& r) {
@@ -200,22 +203,27 @@ void server_create(AppState& app, const std::string& title) {
 }
 
 void server_save(AppState& app) {
+    app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
-    const Graph& g = app.editor.graph();
-    server_request(app, "PATCH", wf_path(app), workflow_patch(g),
-                   [](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok()) fail(a, "Saving the workflow settings failed", r);
-                   });
-    server_request(app, "PUT", wf_path(app, "/graph"), graph_body(g),
+    // The graph first, then the workflow fields (entry_node_id may name a node just added).
+    server_request(app, "PUT", wf_path(app, "/graph"), graph_body(app.editor.graph()),
                    [](AppState& a, const HttpAnswer& r) {
                        if (!r.ok()) return fail(a, "Saving the graph failed", r);
-                       a.server.info = "Saved";
-                       a.notify("Saved to the server");
-                       refresh_workflow(a);
+                       server_request(a, "PATCH", wf_path(a), workflow_patch(a.editor.graph()),
+                                      [](AppState& b, const HttpAnswer& pr) {
+                                          if (!pr.ok()) {
+                                              return fail(b, "Saving the workflow failed", pr);
+                                          }
+                                          b.server.workflow = pr.body;
+                                          b.server.info = "Saved";
+                                          b.server.error.clear();
+                                          b.notify("Saved to the server");
+                                      });
                    });
 }
 
 void server_validate(AppState& app) {
+    app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
     server_request(app, "POST", wf_path(app, "/validate"), Json::object(),
                    [](AppState& a, const HttpAnswer& r) {
@@ -225,6 +233,7 @@ void server_validate(AppState& app) {
 }
 
 void server_lifecycle(AppState& app, const std::string& verb) {
+    app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
     server_request(app, "POST", wf_path(app, "/" + verb), Json::object(),
                    [verb](AppState& a, const HttpAnswer& r) {
@@ -235,6 +244,7 @@ void server_lifecycle(AppState& app, const std::string& verb) {
 }
 
 void server_save_scenario(AppState& app) {
+    app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
     server_request(app, "PUT", wf_path(app, "/scenario"), app.sim.scenario,
                    [](AppState& a, const HttpAnswer& r) {
@@ -244,6 +254,7 @@ void server_save_scenario(AppState& app) {
 }
 
 void server_short_link(AppState& app) {
+    app.server.error.clear();
     Json body{{"fragment", current_share_fragment(app)}};
     server_request(app, "POST", "/v1/share-links", body, [](AppState& a, const HttpAnswer& r) {
         if (!r.ok()) return fail(a, "Short link failed", r);
@@ -259,6 +270,7 @@ void server_set_live(AppState& app, bool on) {
 }
 
 void server_load_history(AppState& app, const std::string& lead_id) {
+    app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
     server_request(
         app, "GET", wf_path(app, "/leads/" + lead_id + "/history"), nullptr,

@@ -1,0 +1,235 @@
+// tests/e2e/server_mode.test.mjs — the web app served by a real leadflow-server process (started
+// here on 127.0.0.1 with a temporary database, the sandbox call provider and a high time scale):
+// server mode is detected; sign in with an API key; create, save, reload and open a workflow;
+// validate; activate and watch the live counts reach terminal; one lead's history; pause, resume,
+// cancel; store the scenario; a short link (/s/<id>) that opens in a new page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchBrowser, readFixture, frames, distDir, distExists, repoRoot } from './harness.mjs';
+
+const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
+const kLeads = 12;
+
+let browser;
+let proc;
+let tmp;
+let base;
+let key;
+
+// Starts `leadflow-server serve` and resolves with its base URL once it prints where it listens.
+function startServer(db) {
+  return new Promise((done, fail) => {
+    proc = spawn(serverBin, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1',
+      '--web-root', distDir, '--provider', 'sandbox', '--time-scale', '200000', '--rate-limit', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 20000);
+    const onData = (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        done(m[1] + '/');
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
+  });
+}
+
+before(async () => {
+  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
+  assert.ok(existsSync(serverBin), `leadflow-server not found at ${serverBin} (run scripts/build native)`);
+  tmp = mkdtempSync(join(tmpdir(), 'leadflow-server-e2e-'));
+  const db = join(tmp, 'e2e.db');
+  const out = execFileSync(serverBin, ['keys', 'create', '--db', db, '--org', 'e2e'], { encoding: 'utf8' });
+  key = out.trim().split('\n').pop().trim();
+  assert.match(key, /^key_.+:.+/);
+  base = await startServer(db);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (proc) {
+    proc.removeAllListeners('exit');
+    proc.kill('SIGTERM');
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// The REST API directly (checks what the page did).
+async function api(method, path, body) {
+  const res = await fetch(base + path.replace(/^\//, ''), {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    redirect: 'manual',
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+  return { status: res.status, json, headers: res.headers };
+}
+
+const status = (page) => page.evaluate(() => window.leadflow.server.status());
+async function action(page, name, arg = '') {
+  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
+  assert.deepEqual(r, { ok: true }, name);
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  return status(page);
+}
+async function until(page, predicate, what, timeout = 60000) {
+  const start = Date.now();
+  for (;;) {
+    const s = await status(page);
+    if (predicate(s)) return s;
+    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 600)}`);
+    await frames(page, 5);
+  }
+}
+
+async function openPage(url) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  return { page, errors };
+}
+
+test('server mode: sign in, create, save, reload, open, validate, activate and watch leads finish', async () => {
+  const { page, errors } = await openPage(base + '?fresh');
+  let s = await until(page, (x) => x.available, 'server mode detected', 20000);
+  assert.equal(s.provider, 'sandbox');
+  assert.equal(s.signed_in, false);
+
+  // A wrong key is refused with a clear message; the right one signs in.
+  s = await action(page, 'sign_in', 'key_nope:wrong');
+  assert.equal(s.signed_in, false);
+  assert.match(s.error, /did not accept/);
+  s = await action(page, 'sign_in', key);
+  assert.equal(s.signed_in, true, s.error);
+
+  // Create on the server from the editor's graph and scenario.
+  await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('lead_nurture.json'));
+  await page.evaluate((t) => window.leadflow.setScenario(t), readFixture('lead_nurture.scenario.json'));
+  s = await action(page, 'create', 'E2E nurture');
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  s = await status(page);
+  assert.match(s.workflow_id, /^wf_/, s.error);
+  const wf = s.workflow_id;
+  const fixture = JSON.parse(readFixture('lead_nurture.json'));
+  let graph = await api('GET', `/v1/workflows/${wf}/graph`);
+  assert.equal(graph.status, 200);
+  assert.equal(graph.json.workflow.title, 'E2E nurture');
+  assert.deepEqual(graph.json.nodes.map((n) => n.id).sort(), fixture.nodes.map((n) => n.id).sort());
+  assert.equal(graph.json.edges.length, fixture.edges.length);
+  const scenario = await api('GET', `/v1/workflows/${wf}/scenario`);
+  assert.equal(scenario.status, 200);
+  assert.equal(JSON.stringify(scenario.json).includes('"seed":42'), true, JSON.stringify(scenario.json));
+
+  // Edit and save: the server has the change.
+  const edited = await page.evaluate(() => window.leadflow.getGraph());
+  edited.nodes.find((n) => n.id === 'node_call1').label = 'First call (edited)';
+  await page.evaluate((g) => window.leadflow.loadGraph(g), edited);
+  s = await action(page, 'save');
+  assert.equal(s.error, '');
+  graph = await api('GET', `/v1/workflows/${wf}/graph`);
+  assert.equal(graph.json.nodes.find((n) => n.id === 'node_call1').label, 'First call (edited)');
+
+  // Reload: the key stays for this tab (sessionStorage); open the workflow from the server.
+  await page.reload();
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  s = await until(page, (x) => x.signed_in, 'signed in again after reload', 20000);
+  await page.evaluate(() => window.leadflow.loadGraph({ nodes: [], edges: [] }));
+  s = await action(page, 'open', wf);
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  const opened = await page.evaluate(() => window.leadflow.getGraph());
+  assert.equal(opened.nodes.length, fixture.nodes.length);
+  assert.equal(opened.nodes.find((n) => n.id === 'node_call1').label, 'First call (edited)');
+  assert.equal((await page.evaluate(() => window.leadflow.getScenario())).seed, 42);
+
+  s = await action(page, 'validate');
+  assert.equal(s.validation.valid, true, JSON.stringify(s.validation));
+
+  // Leads, then activate with the sandbox provider and watch the counts in the live view.
+  const leads = Array.from({ length: kLeads }, (_, i) => ({ phone_number: `+1415555${2671 + i}`, variables: {} }));
+  const up = await api('POST', `/v1/workflows/${wf}/leads`, { leads });
+  assert.equal(up.status, 201, JSON.stringify(up.json));
+  s = await action(page, 'activate');
+  assert.equal(s.error, '', s.error);
+  await action(page, 'live', 'on');
+  s = await until(page, (x) => x.polls >= 1, 'a live refresh');
+  const terminalOf = (x) => (x.workflow && x.workflow.lead_counts
+    ? (x.workflow.lead_counts.completed || 0) + (x.workflow.lead_counts.dropped || 0) + (x.workflow.lead_counts.failed || 0)
+    : 0);
+  s = await until(page, (x) => terminalOf(x) === kLeads, 'every lead terminal', 90000);
+  // Per-node counts: every lead sits on a terminal node.
+  s = await until(page, (x) => Object.values(x.node_counts).reduce((a, b) => a + b, 0) === kLeads &&
+    Object.keys(x.node_counts).every((id) => ['node_converted', 'node_unresponsive', 'node_failed', 'node_dropped']
+      .includes(id) || fixture.nodes.find((n) => n.id === id && ['CONVERTED', 'DROPPED'].includes(n.node_type))),
+  'node counts on terminal nodes', 30000);
+
+  // One lead's history as a path: it starts at the entry call.
+  assert.ok(s.lead_ids.length >= 1);
+  s = await action(page, 'history', s.lead_ids[0]);
+  assert.ok(s.history.length >= 2, JSON.stringify(s.history));
+  assert.equal(s.history[0].node_id, 'node_call1');
+  await frames(page, 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('server mode: pause, resume, cancel, scenario and a short link that opens in a new page', async () => {
+  const { page } = await openPage(base + '?fresh');
+  await until(page, (x) => x.available, 'server mode detected', 20000);
+  let s = await action(page, 'sign_in', key);
+  assert.equal(s.signed_in, true);
+  await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('conditional_followup.json'));
+  await page.evaluate((t) => window.leadflow.setScenario(t), readFixture('conditional_followup.scenario.json'));
+  await action(page, 'create', 'E2E lifecycle');
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  s = await status(page);
+  const wf = s.workflow_id;
+  assert.match(wf, /^wf_/);
+
+  // A changed scenario is stored on request.
+  await page.evaluate(() => {
+    const sc = window.leadflow.getScenario();
+    sc.leads = 777;
+    return window.leadflow.setScenario(sc);
+  });
+  await action(page, 'save_scenario');
+  assert.equal(JSON.stringify((await api('GET', `/v1/workflows/${wf}/scenario`)).json).includes('777'), true);
+
+  for (const [verb, want] of [['activate', 'active'], ['pause', 'paused'], ['resume', 'active'], ['cancel', 'cancelled']]) {
+    s = await action(page, verb);
+    assert.equal(s.error, '', `${verb}: ${s.error}`);
+    s = await until(page, (x) => x.workflow && x.workflow.status === want, `status ${want}`, 20000);
+    assert.equal((await api('GET', `/v1/workflows/${wf}`)).json.status, want);
+  }
+  // An impossible transition shows the server's message.
+  s = await action(page, 'resume');
+  assert.match(s.error, /Cannot resume/);
+
+  // Short link: stored on the server, redirects to the app, which opens it.
+  s = await action(page, 'short_link');
+  assert.match(s.short_link, /\/s\/[0-9a-f]+$/);
+  const path = new URL(s.short_link).pathname;
+  const redirect = await api('GET', path);
+  assert.equal(redirect.status, 302);
+  assert.match(redirect.headers.get('location'), /^\/#s=1\./);
+  const graph = await page.evaluate(() => window.leadflow.getGraph());
+  const { page: other } = await openPage(s.short_link);
+  await other.waitForFunction(() => window.leadflow.simulationStatus().finished_runs >= 1, null, { timeout: 60000 });
+  assert.deepEqual(await other.evaluate(() => window.leadflow.getGraph()), graph);
+  assert.equal((await other.evaluate(() => window.leadflow.getScenario())).leads, 777);
+  await other.close();
+  await page.close();
+});
