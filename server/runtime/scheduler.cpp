@@ -335,22 +335,19 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
                          l.pending_event.value("end_reason", "") == "call_timeout";
     if (event.type == EventType::kCallEnded && l.call_id) {
         ended_call = l.call_id;
-        auto call = tx.live_get_call(*l.call_id);
-        if (call.ok()) {
-            CallRecord cr = call.value();
-            cr.status = call_status_name(event.outcome);
-            cr.outcome = to_string(event.outcome);
-            cr.duration_s = event.call_duration_ms / 1000.0;
-            if (l.pending_event.is_object() && l.pending_event.contains("analysis")) {
-                cr.analysis = l.pending_event["analysis"];
-            }
-            if (l.pending_event.is_object() && l.pending_event.contains("end_reason") &&
-                l.pending_event["end_reason"].is_string()) {
-                cr.end_reason = l.pending_event["end_reason"].get<std::string>();
-            }
-            cr.ended_at = sc.now;
-            if (Status s = tx.live_update_call(cr); !s) return s;
+        // One UPDATE, no read: every column the call's end sets is known here.
+        CallRecord cr;
+        cr.id = *l.call_id;
+        cr.status = call_status_name(event.outcome);
+        cr.outcome = to_string(event.outcome);
+        cr.duration_s = event.call_duration_ms / 1000.0;
+        cr.analysis = l.last_analysis;
+        if (l.pending_event.is_object() && l.pending_event.contains("end_reason") &&
+            l.pending_event["end_reason"].is_string()) {
+            cr.end_reason = l.pending_event["end_reason"].get<std::string>();
         }
+        cr.ended_at = sc.now;
+        if (Status s = tx.live_update_call(cr); !s) return s;
         ++sc.call_outcomes[to_string(event.outcome)];
         if (flight && *flight % (1LL << 40) > 0) --*flight;
     }
