@@ -240,6 +240,7 @@ void server_lifecycle(AppState& app, const std::string& verb) {
                        if (!r.ok()) return fail(a, "Cannot " + verb, r);
                        a.server.info = verb + ": done";
                        refresh_workflow(a);
+                       server_refresh_list(a);
                    });
 }
 

@@ -128,7 +128,7 @@ void open_workflow(AppState& app) {
             ImGui::Text("%d", ++i);
             ImGui::TableNextColumn();
             ImGui::Text("%s%s%s", h.label.empty() ? h.node_id.c_str() : h.label.c_str(),
-                        h.outcome.empty() ? "" : " → ", h.outcome.c_str());
+                        h.outcome.empty() ? "" : " -> ", h.outcome.c_str());
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", h.started_at.c_str());
         }
@@ -148,7 +148,7 @@ void draw_server_panel(AppState& app) {
         ImGui::TextDisabled("Not served by a Leadflow server.");
         return;
     }
-    if (s.pending > 0) ImGui::TextDisabled("Talking to the server…");
+    if (s.pending > 0) ImGui::TextDisabled("Talking to the server...");
     if (!s.error.empty()) {
         ImGui::PushTextWrapPos(0);
         ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", s.error.c_str());

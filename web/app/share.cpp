@@ -46,7 +46,7 @@ Status open_share_link(AppState& app, const std::string& fragment) {
     if (!link->view) app.request_fit = true;
     app.sim.open_tab = "simulation";
     Status run = start_simulation(app);
-    app.notify(run.is_ok() ? "Opened shared workflow; simulating…"
+    app.notify(run.is_ok() ? "Opened shared workflow; simulating..."
                            : "Opened shared workflow; " + run.message(),
                6.0);
     return Status::ok();

@@ -7,6 +7,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "app.hpp"
 
@@ -69,6 +70,8 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
     const GraphIndex& idx = ed.index();
     const Camera& cam = ed.camera;
     const float s = cam.scale();
+    // The path: every edge taken, and per node the numbers of its steps ("1, 2").
+    std::map<int, std::string> steps_at;
     int step = 0;
     for (const HistoryStep& h : sv.history) {
         ++step;
@@ -80,11 +83,16 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
                                kPathColor, 4.0f * std::min(s, 2.0f), 24);
         }
         const int n = idx.node_index(h.node_id);
-        if (n < 0 || !labels) continue;
-        const Rect wr = idx.node_rect(g, n);
-        const Vec2 tl = cam.world_to_screen(wr.min);
-        pill(dl, font, text_px, {tl.x - text_px * 1.2f, tl.y - text_px * 1.9f}, kPathColor,
-             std::to_string(step));
+        if (n < 0) continue;
+        std::string& text = steps_at[n];
+        text += (text.empty() ? "" : ", ") + std::to_string(step);
+    }
+    if (labels) {
+        for (const auto& [n, text] : steps_at) {
+            const Vec2 tl = cam.world_to_screen(idx.node_rect(g, n).min);
+            pill(dl, font, text_px, {tl.x - text_px * 0.6f, tl.y - text_px * 1.9f}, kPathColor,
+                 text);
+        }
     }
     if (!labels) return;
     for (const auto& [id, count] : sv.node_counts) {

@@ -464,7 +464,7 @@ void draw_sim_menu(AppState& app) {
         start_simulation(app);
     }
     if (ImGui::MenuItem("Cancel run", nullptr, false, running)) app.sim.session.cancel();
-    if (ImGui::MenuItem("Scenario…")) app.sim.open_tab = "simulation";
+    if (ImGui::MenuItem("Scenario...")) app.sim.open_tab = "simulation";
     if (ImGui::MenuItem("Results")) app.sim.open_tab = "results";
     ImGui::MenuItem("Results on the canvas", nullptr, &app.sim.show_overlay);
     ImGui::Separator();

@@ -172,7 +172,7 @@ void draw_sim_results(AppState& app) {
     SimUi& sim = app.sim;
     if (sim.session.running()) {
         char overlay[64];
-        std::snprintf(overlay, sizeof overlay, "Simulating %" PRId64 " leads… %.0f%%",
+        std::snprintf(overlay, sizeof overlay, "Simulating %" PRId64 " leads... %.0f%%",
                       sim.session.leads(), sim.session.progress() * 100.0);
         ImGui::ProgressBar(static_cast<float>(sim.session.progress()), {-1, 0}, overlay);
     }
