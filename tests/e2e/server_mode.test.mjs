@@ -94,6 +94,18 @@ async function until(page, predicate, what, timeout = 60000) {
   }
 }
 
+// A click as a person makes it: hover first, then press and release on later frames.
+async function clickAt(page, rect) {
+  const x = rect[0] + rect[2] / 2;
+  const y = rect[1] + rect[3] / 2;
+  await page.mouse.move(x, y);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
+}
+
 async function openPage(url) {
   const page = await browser.context.newPage();
   const errors = [];
@@ -231,5 +243,26 @@ test('server mode: pause, resume, cancel, scenario and a short link that opens i
   assert.deepEqual(await other.evaluate(() => window.leadflow.getGraph()), graph);
   assert.equal((await other.evaluate(() => window.leadflow.getScenario())).leads, 777);
   await other.close();
+
+  // "Copy link" on a graph whose link is long gives a short link when signed in to a server.
+  const nodes = Array.from({ length: 60 }, (_, i) => ({
+    id: `node_${i}`, node_type: i === 59 ? 'CONVERTED' : 'TIME', label: `Step number ${i} of a long drip`,
+    position_x: (i % 10) * 260, position_y: Math.floor(i / 10) * 200,
+    config: i === 59 ? {} : { duration_value: 1 + (i % 7), duration_unit: 'hours' },
+  }));
+  const edges = nodes.slice(0, -1).map((n, i) => ({ id: `edge_${i}`, from_node_id: n.id, to_node_id: `node_${i + 1}`, position: i }));
+  await page.evaluate((g) => window.leadflow.loadGraph(g), { workflow: { title: 'Long drip' }, nodes, edges });
+  await frames(page, 3);
+  assert.ok((await page.evaluate(() => window.leadflow.shareUrl())).length > 2000, 'the plain link is long');
+  const before = (await status(page)).short_link;
+  let p = await page.evaluate(() => window.leadflow.probe());
+  await clickAt(page, p.items['tab/simulation']);
+  p = await page.evaluate(() => window.leadflow.probe());
+  assert.ok(p.items['sim/copy_link'], 'Copy link button on screen');
+  await clickAt(page, p.items['sim/copy_link']);
+  s = await until(page, (x) => x.short_link && x.short_link !== before, 'a short link for the long graph', 20000);
+  const long = await api('GET', new URL(s.short_link).pathname);
+  assert.equal(long.status, 302);
+  assert.ok(long.headers.get('location').length > 2000);
   await page.close();
 });

@@ -10,6 +10,10 @@ namespace leadflow::web {
 
 namespace {
 
+// Longer links than this are offered as short links when a server is at hand (some chat and
+// mail tools cut long URLs).
+constexpr std::size_t kLongLinkChars = 2000;
+
 std::string open_panel(const AppState& app) {
     if (app.sim.session.running() || !app.sim.session.results_text().empty()) return "results";
     return "";
@@ -54,10 +58,14 @@ Status open_share_link(AppState& app, const std::string& fragment) {
 
 void copy_share_link(AppState& app) {
     const std::string fragment = current_share_fragment(app);
+    const std::size_t length = platform::share_url(fragment).size();
+    // A long link on a Leadflow server: store it there and copy the short /s/<id> link instead.
+    if (length > kLongLinkChars && app.server.signed_in) {
+        server_short_link(app);
+        return;
+    }
     platform::copy_share_link(fragment);
-    app.notify(
-        "Link copied (" + std::to_string(platform::share_url(fragment).size()) + " characters)",
-        6.0);
+    app.notify("Link copied (" + std::to_string(length) + " characters)", 6.0);
 }
 
 void share_tick(AppState& app) {
