@@ -22,6 +22,7 @@
 #include "leadflow/scenario.hpp"
 #include "leadflow/time_zone.hpp"
 #include "leadflow/wire.hpp"
+#include "runtime/phone_zone.hpp"
 #include "runtime/sandbox.hpp"
 #include "util/crypto.hpp"
 
@@ -240,13 +241,21 @@ struct StepContext {
     std::vector<double> lags;
 };
 
+// The lead's zone (SPEC §1.4): its `timezone` variable, else (when a calling window makes it
+// matter) the single zone of its phone number's region, else the workflow's zone.
 const TimeZone& lead_zone(Scheduler::WorkflowCache& c, const LiveLead& l) {
+    std::string name;
     auto v = l.variables.find("timezone");
-    if (v == l.variables.end() || v->second.empty()) return c.zone;
-    auto it = c.lead_zones.find(v->second);
+    if (v != l.variables.end() && !v->second.empty()) {
+        name = v->second;
+    } else if (c.graph && c.graph->has_window() && !c.graph->window().any_time) {
+        if (auto z = phone_time_zone(l.phone_number)) name = *z;
+    }
+    if (name.empty()) return c.zone;
+    auto it = c.lead_zones.find(name);
     if (it != c.lead_zones.end()) return it->second;
-    auto z = TimeZone::find(v->second);
-    return c.lead_zones.emplace(v->second, z.ok() ? z.value() : c.zone).first->second;
+    auto z = TimeZone::find(name);
+    return c.lead_zones.emplace(name, z.ok() ? z.value() : c.zone).first->second;
 }
 
 std::int64_t max_call_seconds(const Node& n, std::int64_t fallback) {
