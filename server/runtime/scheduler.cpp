@@ -748,6 +748,20 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
         }
         auto lead = tx.live_get_lead(call->lead_id);
         if (!lead.ok()) return lead.status();
+        if (lead->status != LeadStatus::kActive) {
+            // The lead was cancelled or removed while the call was in flight: the call log
+            // still gets the result; the lead moves no further.
+            CallRecord cr = call.value();
+            cr.status = call_status_name(*outcome);
+            cr.outcome = to_string(*outcome);
+            cr.duration_s = duration;
+            cr.analysis = analysis;
+            if (j.contains("end_reason") && j["end_reason"].is_string()) {
+                cr.end_reason = j["end_reason"].get<std::string>();
+            }
+            cr.ended_at = live_now();
+            return tx.live_update_call(cr);
+        }
         if (lead->call_id != call_id || lead->pending_event.is_object()) {
             *duplicate = true;
             return Status::ok();

@@ -313,6 +313,49 @@ TEST_F(Live, ALeadWithoutAZoneGetsTheSingleZoneOfItsPhoneNumbersRegion) {
     EXPECT_EQ(lead(wf, india)["execution"]["phase"], "in_call");
 }
 
+TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel) {
+    live_config_.provider = "webhook";
+    live_config_.call_webhook_secret = "s3cret";
+    live_config_.public_url = "http://127.0.0.1:1";
+    restart_live();
+    std::string wf = simple_call_workflow("COMPLETED");
+    auto ids = enrol(wf, 2);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    Json c0 = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"][0];
+    Json c1 = body_of(get("/v1/calls?lead_id=" + ids[1]))["data"][0];
+    ASSERT_EQ(c0["status"], "in_progress");
+    const std::string body = R"({"status":"no_answer","duration_s":30,"end_reason":"ring"})";
+    auto result = [&](const Json& call, const std::string& sig) {
+        Request r;
+        r.method = "POST";
+        r.path = "/v1/calls/" + call["id"].get<std::string>() + "/result";
+        r.body = body;
+        r.content_type = "application/json";
+        if (!sig.empty()) r.headers["X-Leadflow-Signature"] = sig;
+        return app_->handle(std::move(r));
+    };
+    EXPECT_EQ(result(c0, "").status, 401);
+    EXPECT_EQ(result(c0, "sha256=" + std::string(64, '0')).status, 401);
+    Response ok = result(c0, sign_body("s3cret", body));
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(body_of(ok)["duplicate"], false);
+    Response again = result(c0, sign_body("s3cret", body));
+    EXPECT_EQ(body_of(again)["duplicate"], true);
+    advance(10);
+    EXPECT_EQ(lead(wf, ids[0])["status"], "dropped");
+    // Cancel while the second call is in flight: its result still reaches the call log.
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/cancel", Json()).status, 200);
+    ASSERT_EQ(result(c1, sign_body("s3cret", body)).status, 200);
+    Json logged = body_of(get("/v1/calls?lead_id=" + ids[1]))["data"][0];
+    EXPECT_EQ(logged["status"], "no_answer");
+    EXPECT_EQ(logged["end_reason"], "ring");
+    EXPECT_EQ(lead(wf, ids[1])["status"], "cancelled");
+    // Unknown call id.
+    Json ghost{{"id", "call_missing"}};
+    EXPECT_EQ(result(ghost, sign_body("s3cret", body)).status, 404);
+}
+
 TEST(PhoneZone, RegionsWithOneZoneOnly) {
     auto m = single_zone_regions(
         "# comment\nIN\t+2232+08822\tAsia/Kolkata\nUS\t+404251-0740023\tAmerica/New_York\n"
