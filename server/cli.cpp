@@ -36,7 +36,9 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --host ADDR           interface to bind (default 127.0.0.1)
   --web-root DIR        serve the web app's files at / from DIR
   --provider NAME       call provider for live progression: sandbox (default) or webhook
-  --time-scale X        sandbox clock speed, X > 0 (default 1)
+  --time-scale X        virtual clock speed of live progression, X > 0 (default 1):
+                        TIME holds, sandbox call durations, calling windows and
+                        history timestamps run X times faster than the wall clock
   --compat dialnexa     answer in the DialNexa v1 response envelope by default
                         (per request: header X-Response-Envelope: dialnexa)
   --rate-limit N        requests per second per API key, bursts up to N; 0 = unlimited

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -416,6 +417,26 @@ TEST_F(LiveProcess, ApplicationWebhookRendersTemplatesAndReportsSuccessOrFailure
     std::lock_guard<std::mutex> lock(mu);
     ASSERT_EQ(bodies.size(), 1u);
     EXPECT_EQ(Json::parse(bodies[0]), (Json{{"to", "+14152000000"}, {"name", "Asha"}}));
+}
+
+int exit_code(const std::string& args) {
+    std::string cmd = std::string(LEADFLOW_SERVER_BINARY) + " " + args + " >/dev/null 2>&1";
+    int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(LiveFlags, BadLiveOptionsAreUsageErrors) {
+    TempDir dir;
+    const std::string db = " --db " + dir.path() + "/x.db --port 0";
+    EXPECT_EQ(exit_code("serve" + db + " --provider webhook"), 2) << "needs URL and secret";
+    EXPECT_EQ(exit_code("serve" + db + " --allow-outbound http://a/b"), 2);
+    EXPECT_EQ(exit_code("serve" + db + " --call-grace-seconds -1"), 2);
+    EXPECT_EQ(exit_code("serve" + db + " --scheduler-batch 0"), 2);
+    EXPECT_EQ(exit_code("serve" + db +
+                        " --provider webhook --call-webhook-secret s --call-webhook-url "
+                        "http://10.1.2.3/dispatch"),
+              2)
+        << "the dispatch host must be allowed";
 }
 
 TEST(Outbound, AllowListAndUrlParsing) {
