@@ -112,6 +112,23 @@ test('setScenario refuses an invalid scenario with the parser message and keeps 
   await page.close();
 });
 
+test('the scenario is kept across a reload, and ?fresh starts from the defaults', async () => {
+  const { page } = await openEditor(browser.context, server.url);
+  const scenario = { leads: 4321, seed: 77, cost_per_minute: 0.25 };
+  assert.deepEqual(await page.evaluate((s) => window.leadflow.setScenario(s), scenario), { ok: true });
+  await page.waitForTimeout(1600);
+  await frames(page, 2);
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  await frames(page, 2);
+  assert.deepEqual(await page.evaluate(() => window.leadflow.getScenario()), scenario);
+  await page.goto(server.url + '?fresh');
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  await frames(page, 2);
+  assert.deepEqual(await page.evaluate(() => window.leadflow.getScenario()), {});
+  await page.close();
+});
+
 test('a share link opened in a new page restores graph, scenario and view and reproduces the results', async () => {
   const { page } = await openEditor(browser.context, server.url);
   const lengths = {};
@@ -182,7 +199,7 @@ test('a garbage link shows a clear message and keeps the current work', async ()
 test('a large run proceeds across frames with progress, then equals the one-shot result', async () => {
   const { page, errors } = await openEditor(browser.context, server.url);
   await loadWorkflow(page, 'lead_nurture');
-  await page.evaluate(() => window.leadflow.setScenario({ leads: 300000, seed: 5, horizon_days: 30 }));
+  await page.evaluate(() => window.leadflow.setScenario({ leads: 1000000, seed: 5, horizon_days: 30 }));
   const samples = await page.evaluate(async () => {
     const lf = window.leadflow;
     const out = [];
@@ -201,16 +218,16 @@ test('a large run proceeds across frames with progress, then equals the one-shot
   assert.ok(running.length >= 5, `the run spanned ${running.length} frames`);
   const progresses = running.map((s) => s.progress);
   for (let i = 1; i < progresses.length; i++) assert.ok(progresses[i] >= progresses[i - 1], 'progress never goes back');
-  assert.ok(new Set(progresses).size >= 4, `progress moved: ${progresses.slice(0, 10).join(', ')}`);
+  assert.ok(new Set(progresses).size >= 3, `progress moved: ${progresses.slice(0, 10).join(', ')}`);
   assert.ok(running[running.length - 1].frames > running[0].frames, 'frames kept being drawn');
   // Longest gap between two sampled frames while running: the page stayed responsive.
   let gap = 0;
   for (let i = 1; i < running.length; i++) gap = Math.max(gap, running[i].t - running[i - 1].t);
-  console.log(`# 300,000 leads across ${running.length} frames, longest frame gap ${gap.toFixed(0)} ms`);
+  console.log(`# 1,000,000 leads across ${running.length} frames, longest frame gap ${gap.toFixed(0)} ms`);
   const sliced = await page.evaluate(() => window.leadflow.results());
   const oneShot = await page.evaluate(() => window.leadflow.simulate());
   assert.equal(sliced, oneShot);
-  assert.equal(JSON.parse(sliced).leads, 300000);
+  assert.equal(JSON.parse(sliced).leads, 1000000);
   assert.deepEqual(errors, []);
   await page.close();
 });

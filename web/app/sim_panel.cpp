@@ -17,6 +17,7 @@
 
 #include "app.hpp"
 #include "leadflow/scenario.hpp"
+#include "leadflow/wire.hpp"
 #include "platform.hpp"
 #include "scenario_edit.hpp"
 
@@ -47,6 +48,27 @@ Status start_simulation(AppState& app) {
 
 void sim_tick(AppState& app) {
     SimUi& sim = app.sim;
+    // The scenario is kept in localStorage next to the autosaved graph (restored on the first
+    // frame unless the page asks for a fresh start; a share link opened later replaces it).
+    if (!sim.restored) {
+        sim.restored = true;
+        std::optional<std::string> saved;
+        if (!platform::fresh_start_requested()) saved = platform::storage_get(kScenarioKey);
+        if (saved) {
+            Result<Json> j = parse_json(*saved);
+            if (j.ok()) set_scenario(app, *j);  // an invalid one is ignored
+        }
+        sim.saved_scenario_version = sim.scenario_version;
+    }
+    if (sim.saved_scenario_version != sim.scenario_version) {
+        if (sim.scenario_changed_version != sim.scenario_version) {
+            sim.scenario_changed_version = sim.scenario_version;
+            sim.scenario_changed_ms = platform::now_ms();
+        } else if (platform::now_ms() - sim.scenario_changed_ms > 1000.0) {
+            platform::storage_set(kScenarioKey, sim.scenario.dump());
+            sim.saved_scenario_version = sim.scenario_version;
+        }
+    }
     if (sim.scenario_checked != sim.scenario_version) {
         Result<Scenario> s = parse_scenario(sim.scenario);
         sim.scenario_error = s.ok() ? std::string() : s.status().message();

@@ -31,8 +31,8 @@ struct SimOverlayData {
 };
 
 struct SimUi {
-    Json scenario;  // SPEC §3.1, as edited (set in AppState's constructor path by sim_init)
-    std::string scenario_error;  // why the scenario does not parse ("" = fine)
+    Json scenario = Json::object();  // SPEC §3.1 as edited; {} = every default
+    std::string scenario_error;      // why the scenario does not parse ("" = fine)
     std::uint64_t scenario_checked = 0, scenario_version = 1;
     SimSession session;
     std::string error;  // why the last run could not start
@@ -50,7 +50,13 @@ struct SimUi {
     std::string link_error;                // shown in a modal until dismissed
     bool link_error_open = false;
     std::string last_fragment;
+    // Scenario autosave (localStorage, one second after the last change).
+    bool restored = false;
+    std::uint64_t saved_scenario_version = 0, scenario_changed_version = 0;
+    double scenario_changed_ms = 0;
 };
+
+constexpr const char* kScenarioKey = "leadflow.editor.scenario.v1";
 
 // [SECTION] Simulation (sim_panel.cpp)
 // Sets the scenario (SPEC §3.1 JSON). Invalid scenarios are refused: kInvalidArgument with the
