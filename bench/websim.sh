@@ -31,7 +31,10 @@ md=$(mktemp)
          "Release WebAssembly build (-O2, -fwasm-exceptions). Lead nurture, default scenario" \
          "outcomes, seed 1, 90-day horizon, all leads at the start, exact analysis included."
     echo
-    echo "$table" | grep '^|'
+    echo "$table" | grep -v '^websim-bench-json'
+    echo
+    echo "Share links are deflate + base64url of the graph, scenario and view (goal: under 1,500" \
+         "characters per link)."
     echo
     echo "*One go* is \`window.leadflow.simulate()\`: the page is blocked for the run. *Across frames*" \
          "is the Run button (\`runSimulation()\`): the run takes about half of each frame's time" \

@@ -16,6 +16,7 @@ const graph = readFileSync(join(fixturesDir, 'lead_nurture.json'), 'utf8');
 const server = await serveStatic(dist);
 const browser = await launchBrowser();
 const rows = [];
+const links = [];
 try {
   for (const leads of leadCounts) {
     const scenario = { seed: 1, leads, horizon_days: 90 };
@@ -65,6 +66,23 @@ try {
     rows.push(r);
     console.error(`websim: ${leads} leads: ${JSON.stringify(r)}`);
   }
+  // Share-link lengths of the reference workflows with their scenarios (SPEC §4; goal < 1,500).
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
+  for (const name of ['lead_nurture', 'reengagement_drip', 'conditional_followup']) {
+    const g = readFileSync(join(fixturesDir, `${name}.json`), 'utf8');
+    const sc = readFileSync(join(fixturesDir, `${name}.scenario.json`), 'utf8');
+    const url = await page.evaluate(([a, b]) => {
+      window.leadflow.loadGraph(a);
+      window.leadflow.setScenario(b);
+      return window.leadflow.shareUrl();
+    }, [g, sc]);
+    const fragment = url.slice(url.indexOf('#') + 1);
+    links.push({ name, fragment: fragment.length, json: g.length + sc.length,
+      url_with: 'https://leadflow.example.com/'.length + 1 + fragment.length });
+  }
+  await page.close();
 } finally {
   await browser.close();
   await server.close();
@@ -78,4 +96,10 @@ for (const r of rows) {
     `${(r.sliced_ms / 1000).toFixed(2)} s | ${r.frames} | ${r.median_gap_ms.toFixed(0)} / ${r.max_gap_ms.toFixed(0)} ms | ` +
     `${(r.native_ms / 1000).toFixed(2)} s | ${r.same ? 'yes' : 'NO'} |`);
 }
-console.log(`websim-bench-json: ${JSON.stringify(rows)}`);
+console.log('');
+console.log('| Share link (graph + scenario + view) | graph + scenario JSON | fragment `s=1.…` | URL on https://leadflow.example.com/ |');
+console.log('|---|---:|---:|---:|');
+for (const l of links) {
+  console.log(`| ${l.name} | ${fmt(l.json)} chars | ${fmt(l.fragment)} chars | ${fmt(l.url_with)} chars |`);
+}
+console.log(`websim-bench-json: ${JSON.stringify({ rows, links })}`);
