@@ -281,6 +281,9 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_sim_status() {
     out["error"] = sim.error;
     out["scenario_error"] = sim.scenario_error;
     out["link_error"] = sim.link_error;
+    out["overlay"] = Json{{"edges", sim.overlay_edges},
+                          {"badges", sim.overlay_badges},
+                          {"stuck", sim.overlay_stuck}};
     return hold(out.dump());
 }
 

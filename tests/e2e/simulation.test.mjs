@@ -249,6 +249,28 @@ test('the Run button in the Simulation tab runs the scenario and shows the resul
   assert.ok(p.items['results/table'], 'the results table is shown');
   const expected = await page.evaluate(() => window.leadflow.results());
   assert.equal(expected, await page.evaluate(() => window.leadflow.simulate()));
+  // The results are drawn on the canvas: a badge per node, every traversed edge thickened.
+  const results = JSON.parse(expected);
+  const traversed = Object.values(results.edges).filter((e) => e.traversals > 0).length;
+  let overlay = (await page.evaluate(() => window.leadflow.simulationStatus())).overlay;
+  assert.equal(overlay.badges, Object.keys(results.nodes).length);
+  assert.equal(overlay.edges, traversed);
+  assert.equal(overlay.stuck, 0);
+
+  // A graph where leads get stuck: the call has no edge for its other outcomes.
+  await page.evaluate(() => window.leadflow.loadGraph({
+    nodes: [
+      { id: 'node_call', node_type: 'VOICE_CALL', label: 'Call', position_x: 0, position_y: 0, config: {} },
+      { id: 'node_won', node_type: 'CONVERTED', label: 'Won', position_x: 300, position_y: 0, config: {} },
+    ],
+    edges: [{ id: 'edge_1', from_node_id: 'node_call', to_node_id: 'node_won', label: 'COMPLETED', position: 0 }],
+  }));
+  await page.evaluate(() => window.leadflow.setScenario({ leads: 500 }));
+  await page.evaluate(() => window.leadflow.runSimulation());
+  await frames(page, 3);
+  overlay = (await page.evaluate(() => window.leadflow.simulationStatus())).overlay;
+  assert.equal(overlay.stuck, 1, 'the call node is flagged');
+  assert.equal(overlay.badges, 2);
   await page.close();
 });
 

@@ -115,6 +115,7 @@ void draw_sim_overlay(AppState& app) {
                        app.editor.camera.zoom >= 0.2f);
     }
     SimUi& sim = app.sim;
+    sim.overlay_edges = sim.overlay_badges = sim.overlay_stuck = 0;
     if (!sim.show_overlay || sim.session.results_text().empty()) return;
     if (sim.overlay.results_version != sim.session.results_version()) rebuild(sim);
     const SimOverlayData& d = sim.overlay;
@@ -142,6 +143,7 @@ void draw_sim_overlay(AppState& app) {
         const Vec2 p0 = cam.world_to_screen(c.p0), p1 = cam.world_to_screen(c.p1);
         const Vec2 p2 = cam.world_to_screen(c.p2), p3 = cam.world_to_screen(c.p3);
         dl->AddBezierCubic(im(p0), im(p1), im(p2), im(p3), kFlowColor, thickness, 24);
+        ++sim.overlay_edges;
         if (labels) {
             const Vec2 at = cam.world_to_screen(c.at(0.3f));
             pill(dl, font, text_px, {at.x - text_px, at.y - text_px * 1.6f}, kBadgeColor,
@@ -160,6 +162,7 @@ void draw_sim_overlay(AppState& app) {
         std::snprintf(text, sizeof text, "%.1f%%  ·  %s leads", share->second * 100.0,
                       with_commas(d.node_leads.at(n.id)).c_str());
         pill(dl, font, text_px, {bl.x, bl.y + 4 * s}, kBadgeColor, text);
+        ++sim.overlay_badges;
         auto stuck = d.node_stuck.find(n.id);
         if (stuck != d.node_stuck.end()) {
             const Vec2 tr = cam.world_to_screen({wr.max.x, wr.min.y});
@@ -169,6 +172,7 @@ void draw_sim_overlay(AppState& app) {
                  t);
             const Vec2 a = cam.world_to_screen(wr.min), b = cam.world_to_screen(wr.max);
             dl->AddRect(im(a), im(b), kStuckColor, 5.0f * s, 0, 2.0f * std::min(s, 1.5f));
+            ++sim.overlay_stuck;
         }
     }
 }

@@ -43,6 +43,8 @@ struct SimUi {
     std::uint64_t results_graph_version = 0;  // editor structure version the results are for
     bool show_overlay = true;
     SimOverlayData overlay;
+    // What the overlay drew last frame (for tests): edges, node badges, stuck flags.
+    int overlay_edges = 0, overlay_badges = 0, overlay_stuck = 0;
     // Tab requests (served once by the panels): "simulation", "results", "server", "inspector".
     std::string open_tab;
     // Share links.
