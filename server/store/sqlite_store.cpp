@@ -1440,7 +1440,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
          {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
           // A 64 MB page cache and memory-mapped reads: the scheduler's batches touch many
           // lead pages; without them most time goes to read() system calls.
-          "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
+          "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456",
+          // Checkpoint the WAL every ~80 MB instead of every 4 MB: far fewer page copies
+          // under the scheduler's large batched transactions.
+          "PRAGMA wal_autocheckpoint = 20000"}) {
         if (Status st = store->exec(pragma); !st) {
             return Status::internal("cannot configure database " + path + ": " + st.message());
         }
