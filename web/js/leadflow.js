@@ -79,7 +79,7 @@
       for (;;) {
         const st = api.simulationStatus();
         if (st.finished_runs > finishedRuns) return api.results();
-        if (!st.running && st.error) throw new Error(st.error);
+        if (!st.running) throw new Error(st.error || 'The simulation was cancelled');
         await api.frames(1);
       }
     },
