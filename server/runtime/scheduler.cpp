@@ -39,8 +39,7 @@ struct Scheduler::WorkflowCache {
     std::optional<CompiledGraph> graph;  // nullopt: the graph does not compile (leads wait)
     BoundScenario scenario;
     TimeZone zone;
-    std::map<std::string, TimeZone> lead_zones;  // by lead `timezone` variable
-    std::vector<UserWebhook> webhooks;           // of the organization, for lead.completed
+    std::map<std::string, TimeZone> lead_zones;  // by zone name
 };
 
 namespace {
@@ -189,9 +188,6 @@ Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::st
                      compiled.status().message().c_str());
     }
     if (auto z = TimeZone::find(c->workflow.settings.timezone); z.ok()) c->zone = z.value();
-    auto hooks = tx.list_webhooks(c->workflow.organization_id);
-    if (!hooks.ok()) return hooks.status();
-    c->webhooks = std::move(hooks.value());
     WorkflowCache* raw = c.get();
     cache_[id] = std::move(c);
     return raw;
@@ -239,6 +235,9 @@ struct StepContext {
     std::set<std::string>* finished_workflows;
     std::map<std::string, std::int64_t> call_outcomes;
     std::vector<double> lags;
+    // User webhooks by organization, read once per batch (a webhook created while a workflow
+    // runs gets the next completions).
+    std::map<std::string, std::vector<UserWebhook>> webhooks;
 };
 
 // The lead's zone (SPEC §1.4): its `timezone` variable, else (when a calling window makes it
@@ -472,7 +471,13 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
                 Json vars = Json::object();
                 for (const auto& [k, v] : l.variables) vars[k] = v;
                 const std::string terminal = g.node_id(state.node);
-                for (const UserWebhook& h : c.webhooks) {
+                auto hooks = sc.webhooks.find(c.workflow.organization_id);
+                if (hooks == sc.webhooks.end()) {
+                    auto listed = tx.list_webhooks(c.workflow.organization_id);
+                    if (!listed.ok()) return listed.status();
+                    hooks = sc.webhooks.emplace(c.workflow.organization_id, listed.value()).first;
+                }
+                for (const UserWebhook& h : hooks->second) {
                     if (std::find(h.events.begin(), h.events.end(), "workflow.lead.completed") ==
                         h.events.end()) {
                         continue;
@@ -559,7 +564,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
     std::int64_t steps = 0;
     std::map<std::string, std::int64_t> in_flight;
     std::set<std::string> finished;
-    StepContext sc{now, &config_, &in_flight, &finished, {}, {}};
+    StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}};
     const TimeMs wall_mono = monotonic_ms_();
     Status st = store_.transact([&](StoreTx& tx) {
         steps = 0;
@@ -567,6 +572,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
         finished.clear();
         sc.call_outcomes.clear();
         sc.lags.clear();
+        sc.webhooks.clear();
         auto run = [&](const LiveLead& l, const Event& ev, bool slot_retry) -> Status {
             auto c = workflow(tx, l.workflow_id);
             if (!c.ok()) return c.status();

@@ -136,6 +136,35 @@ TEST_F(Live, ActivateStartsPendingLeadsAndTheyFinishWithHistory) {
     EXPECT_NE(m.body.find("leadflow_timer_lag_seconds{quantile=\"0.99\"}"), std::string::npos);
 }
 
+TEST_F(Live, CompletionsQueueUserWebhooksCreatedWhileRunning) {
+    std::string wf = wait_workflow(1);
+    auto ids = enrol(wf, 2);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    ASSERT_EQ(post("/v1/user-webhooks", Json{{"url", "http://127.0.0.1:9/hook"},
+                                             {"events", Json::array({"workflow.lead.completed"})},
+                                             {"secret", "k"}})
+                  .status,
+              201);
+    advance(2 * kHour);
+    std::vector<OutboxRow> rows;
+    ASSERT_TRUE(store_
+                    ->read([&](StoreTx& tx) {
+                        auto r = tx.live_outbox_due(now_ + kHour, 100);
+                        if (r.ok()) rows = r.value();
+                        return r.status();
+                    })
+                    .is_ok());
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].kind, "user_webhook");
+    const Json& body = rows[0].payload["body"];
+    EXPECT_EQ(body["event_type"], "workflow.lead.completed");
+    EXPECT_EQ(body["payload"]["workflow_id"], wf);
+    EXPECT_EQ(body["payload"]["final_status"], "completed");
+    EXPECT_EQ(body["payload"]["terminal_node_id"], nodes_[1]);
+    EXPECT_EQ(body["payload"]["lead"]["id"], ids[0]);
+}
+
 TEST_F(Live, LeadsEnrolledWhileActiveStartAtTheNextTick) {
     std::string wf = simple_call_workflow("NO_ANSWER");
     enrol(wf, 1);
