@@ -8,6 +8,11 @@
 
 namespace leadflow::web {
 
+// Latin-1 plus the punctuation the UI writes (dashes, quotes, "…", "→", "−", "≤", "≥"); the
+// ranges must outlive the atlas, hence static.
+static const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x2193,
+                                       0x2212, 0x2212, 0x2264, 0x2265, 0};
+
 void Fonts::build(float pixel_ratio) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
@@ -15,6 +20,7 @@ void Fonts::build(float pixel_ratio) {
     cfg.FontDataOwnedByAtlas = false;  // the bytes are static (embedded)
     cfg.OversampleH = 1;
     cfg.OversampleV = 1;
+    cfg.GlyphRanges = kGlyphRanges;
     auto* data = const_cast<unsigned char*>(assets::kUiFont);
     const int size = static_cast<int>(assets::kUiFont_size);
     ui = io.Fonts->AddFontFromMemoryTTF(data, size, 15.0f * pixel_ratio, &cfg);
