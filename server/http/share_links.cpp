@@ -2,12 +2,8 @@
 // share-link fragment with POST /v1/share-links and gets "/s/<id>"; opening /s/<id> redirects
 // to the web app with the fragment, which the page decodes as usual.
 //
-// Links are kept by the server process in memory (bounded; the oldest go first): a short link
-// lives as long as the server runs. Ids are content hashes, so storing the same link twice gives
-// the same id.
-#include <deque>
-#include <map>
-#include <mutex>
+// Links are stored in the database (table share_links), so a short link survives restarts.
+// Ids are content hashes, so storing the same link twice gives the same id.
 
 #include "http/app.hpp"
 #include "http/errors.hpp"
@@ -18,19 +14,6 @@ namespace leadflow::server {
 namespace {
 
 constexpr std::size_t kMaxFragmentBytes = 256 * 1024;
-constexpr std::size_t kMaxLinks = 10000;
-
-struct ShareLinks {
-    std::mutex mu;
-    std::map<std::string, std::string> by_id;  // id → fragment ("s=1.…")
-    std::deque<std::string> order;             // insertion order, for eviction
-};
-
-ShareLinks& links() {
-    static ShareLinks l;
-    return l;
-}
-
 bool is_fragment_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.' || c == '=' || c == '&';
@@ -56,31 +39,22 @@ Response create_share_link(const Request& req, RequestContext& ctx) {
             return error_response(400, "fragment has characters a link cannot carry");
     }
     const std::string id = sha256_hex(fragment).substr(0, 12);
-    ShareLinks& l = links();
-    {
-        std::lock_guard<std::mutex> lock(l.mu);
-        if (l.by_id.emplace(id, fragment).second) {
-            l.order.push_back(id);
-            while (l.order.size() > kMaxLinks) {
-                l.by_id.erase(l.order.front());
-                l.order.pop_front();
-            }
-        }
-    }
+    Status st = ctx.store.transact(
+        [&](StoreTx& tx) { return tx.put_share_link(id, ctx.organization_id, fragment, ctx.now); });
+    if (!st) return status_response(st);
     return json_response(201, Json{{"id", id}, {"path", "/s/" + id}, {"length", fragment.size()}});
 }
 
-Response open_share_link(const Request& req, RequestContext&) {
+Response open_share_link(const Request& req, RequestContext& ctx) {
     const std::string id = req.path_param("id");
     std::string fragment;
-    {
-        ShareLinks& l = links();
-        std::lock_guard<std::mutex> lock(l.mu);
-        auto it = l.by_id.find(id);
-        if (it == l.by_id.end())
-            return error_response(404, "No short link " + id + " on this server");
-        fragment = it->second;
-    }
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto f = tx.get_share_link(id);
+        if (!f.ok()) return f.status();
+        fragment = std::move(f).value();
+        return Status::ok();
+    });
+    if (!st) return status_response(st);
     Response r;
     r.status = 302;
     r.content_type = "text/html; charset=utf-8";

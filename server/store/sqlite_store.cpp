@@ -205,6 +205,15 @@ CREATE TABLE runtime_meta (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: short share links survive restarts.
+    R"sql(
+CREATE TABLE share_links (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    fragment TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -1034,6 +1043,26 @@ class SqliteTx final : public StoreTx {
         if (Status st = s.exec(); !st) return st;
         if (sqlite3_changes(db_) == 0) return Status::not_found("Webhook not found");
         return Status::ok();
+    }
+
+    // ---- share links
+
+    Status put_share_link(const std::string& id, const std::string& org_id,
+                          const std::string& fragment, TimeMs now) override {
+        Stmt s = prep(
+            "INSERT OR IGNORE INTO share_links (id, organization_id, fragment, created_at)"
+            " VALUES (?, ?, ?, ?)");
+        s.bind(id).bind(org_id).bind(fragment).bind(now);
+        return s.exec();
+    }
+
+    Result<std::string> get_share_link(const std::string& id) override {
+        Stmt s = prep("SELECT fragment FROM share_links WHERE id = ?");
+        s.bind(id);
+        int rc = s.step();
+        if (rc == SQLITE_ROW) return s.text(0);
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return Status::not_found("No short link " + id + " on this server");
     }
 
     // ---- live progression (server/runtime)

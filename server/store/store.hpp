@@ -246,6 +246,12 @@ class StoreTx {
     virtual Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) = 0;
     virtual Status delete_webhook(const std::string& org_id, const std::string& id) = 0;
 
+    // Short share links (SPEC §4). Ids are content hashes: storing the same fragment again is
+    // ok and changes nothing. get_share_link: kNotFound for an unknown id.
+    virtual Status put_share_link(const std::string& id, const std::string& org_id,
+                                  const std::string& fragment, TimeMs now) = 0;
+    virtual Result<std::string> get_share_link(const std::string& id) = 0;
+
     // Live progression (server/runtime). Only leads of active workflows are returned.
     // Leads whose due_at <= now, earliest first, at most `limit` (indexed by due_at).
     virtual Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) = 0;

@@ -48,6 +48,17 @@ TEST_F(ShareLinksTest, StoresAFragmentAndRedirectsToTheApp) {
     EXPECT_NE(body_of(other)["id"], body["id"]);
 }
 
+TEST_F(ShareLinksTest, ShortLinksSurviveARestart) {
+    const std::string fragment = sample_fragment();
+    Response r = post("/v1/share-links", Json{{"fragment", fragment}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string path = body_of(r)["path"].get<std::string>();
+    restart();
+    Response open = send("GET", path, "", "", "", {{"Authorization", ""}});
+    ASSERT_EQ(open.status, 302) << open.body;
+    EXPECT_EQ(*open.header("Location"), "/#" + fragment);
+}
+
 TEST_F(ShareLinksTest, RefusesWhatIsNotALinkAndUnknownIds) {
     for (const Json& bad :
          {Json::object(), Json{{"fragment", 5}}, Json{{"fragment", "hello"}},
