@@ -155,18 +155,6 @@ Result<Workflow> find_workflow(StoreTx& tx, const RequestContext& ctx, const std
     return tx.get_workflow(ctx.organization_id, id);
 }
 
-Result<Graph> load_graph(StoreTx& tx, const Workflow& w) {
-    Graph g;
-    g.workflow = w;
-    auto nodes = tx.list_nodes(w.id);
-    if (!nodes.ok()) return nodes.status();
-    auto edges = tx.list_edges(w.id);
-    if (!edges.ok()) return edges.status();
-    g.nodes = std::move(nodes.value());
-    g.edges = std::move(edges.value());
-    return g;
-}
-
 bool is_terminal_workflow(WorkflowStatus s) {
     return s == WorkflowStatus::kCompleted || s == WorkflowStatus::kCancelled;
 }

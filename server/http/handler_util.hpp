@@ -52,8 +52,7 @@ Json lead_json(const Lead& l);
 
 // The workflow `id` of this organization; kNotFound otherwise.
 Result<Workflow> find_workflow(StoreTx& tx, const RequestContext& ctx, const std::string& id);
-// The whole graph of a workflow.
-Result<Graph> load_graph(StoreTx& tx, const Workflow& w);
+// The whole graph of a workflow: load_graph() in store/store.hpp.
 
 // True for completed and cancelled workflows (graph edits and uploads → 409).
 bool is_terminal_workflow(WorkflowStatus s);

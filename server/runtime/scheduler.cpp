@@ -47,18 +47,6 @@ namespace {
 constexpr const char* kClockKey = "virtual_now";
 constexpr std::size_t kLagRing = 4096;
 
-Result<Graph> load_graph(StoreTx& tx, const Workflow& w) {
-    Graph g;
-    g.workflow = w;
-    auto nodes = tx.list_nodes(w.id);
-    if (!nodes.ok()) return nodes.status();
-    auto edges = tx.list_edges(w.id);
-    if (!edges.ok()) return edges.status();
-    g.nodes = std::move(nodes.value());
-    g.edges = std::move(edges.value());
-    return g;
-}
-
 std::map<std::string, std::string> string_map(const Json& j) {
     std::map<std::string, std::string> out;
     if (!j.is_object()) return out;

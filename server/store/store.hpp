@@ -313,4 +313,18 @@ class Store {
     virtual int schema_version() const = 0;
 };
 
+// A workflow with its nodes and edges (edges in edge order), read in the caller's transaction.
+// Fails with what list_nodes / list_edges return.
+inline Result<Graph> load_graph(StoreTx& tx, const Workflow& w) {
+    Graph g;
+    g.workflow = w;
+    auto nodes = tx.list_nodes(w.id);
+    if (!nodes.ok()) return nodes.status();
+    auto edges = tx.list_edges(w.id);
+    if (!edges.ok()) return edges.status();
+    g.nodes = std::move(nodes.value());
+    g.edges = std::move(edges.value());
+    return g;
+}
+
 }  // namespace leadflow::server
