@@ -1,5 +1,5 @@
 // server/http/leads.cpp — leads: upload (CSV multipart, JSON single, JSON bulk), list, variable
-// keys, detail, removal and history.
+// keys, detail, removal, history, and lead counts per node (live view).
 //
 // Index
 //   [SECTION] Reading uploads
@@ -471,6 +471,69 @@ Response lead_history(const Request& req, RequestContext& ctx) {
     return finish(st, out);
 }
 
+// Live view: the workflow's leads counted per current node and status, from one GROUP BY
+// query, so the count is exact for any number of leads. Nodes of the graph come first in graph
+// order (zero counts included); a current node no longer in the graph follows, sorted by id.
+Response node_counts(const Request& req, RequestContext& ctx) {
+    Response out;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto nodes = tx.list_nodes(w->id);
+        if (!nodes.ok()) return nodes.status();
+        auto groups = tx.lead_counts_by_node(w->id);
+        if (!groups.ok()) return groups.status();
+
+        std::vector<std::string> order;
+        std::unordered_map<std::string, std::map<LeadStatus, std::int64_t>> per_node;
+        for (const Node& n : nodes.value()) {
+            order.push_back(n.id);
+            per_node[n.id];
+        }
+        std::vector<std::string> gone;
+        std::map<LeadStatus, std::int64_t> totals;
+        for (LeadStatus s : all_lead_statuses()) totals[s] = 0;
+        std::int64_t not_started = 0;
+        std::int64_t enrolled = 0;
+        for (const NodeStatusCount& g : groups.value()) {
+            enrolled += g.count;
+            totals[g.status] += g.count;
+            if (!g.node_id) {
+                not_started += g.count;
+                continue;
+            }
+            auto [it, added] = per_node.try_emplace(*g.node_id);
+            if (added) gone.push_back(*g.node_id);
+            it->second[g.status] += g.count;
+        }
+        std::sort(gone.begin(), gone.end());
+        order.insert(order.end(), gone.begin(), gone.end());
+
+        Json data = Json::array();
+        for (const std::string& id : order) {
+            const auto& counts = per_node[id];
+            Json by_status = Json::object();
+            std::int64_t total = 0;
+            for (LeadStatus s : all_lead_statuses()) {
+                auto it = counts.find(s);
+                if (it == counts.end()) continue;
+                by_status[to_string(s)] = it->second;
+                total += it->second;
+            }
+            data.push_back(
+                Json{{"node_id", id}, {"total", total}, {"by_status", std::move(by_status)}});
+        }
+        Json lead_counts = Json::object();
+        for (LeadStatus s : all_lead_statuses()) lead_counts[to_string(s)] = totals[s];
+        out = json_response(200, Json{{"data", std::move(data)},
+                                      {"not_started", not_started},
+                                      {"lead_counts", std::move(lead_counts)},
+                                      {"enrolled_leads", enrolled}});
+        return Status::ok();
+    });
+    return finish(st, out);
+}
+
 }  // namespace
 
 // [SECTION] Registration
@@ -482,6 +545,7 @@ void register_lead_routes(Router& r) {
     r.add("GET", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, get_lead);
     r.add("DELETE", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, delete_lead);
     r.add("GET", "/v1/workflows/{id}/leads/{leadId}/history", Access::kApiKey, lead_history);
+    r.add("GET", "/v1/workflows/{id}/node-counts", Access::kApiKey, node_counts);
 }
 
 }  // namespace leadflow::server

@@ -89,6 +89,9 @@ const Operation kOperations[] = {
      "Remove a lead from the workflow (kept for history)", kNoBody, kNoQuery, 200, ""},
     {"get", "/v1/workflows/{id}/leads/{leadId}/history", "Leads", "A lead's steps", kNoBody,
      kNoQuery, 200, "LeadHistory"},
+    {"get", "/v1/workflows/{id}/node-counts", "Leads",
+     "Lead counts per current node and status (live view; by_status lists non-zero statuses)",
+     kNoBody, kNoQuery, 200, "NodeCounts"},
     {"get", "/v1/calls", "Calls", "Call log (workflow_id, lead_id)", kNoBody, kCallList, 200,
      "CallPage"},
     {"post", "/v1/calls/{id}/result", "Calls",
@@ -276,6 +279,13 @@ Json schemas() {
                             {"execution", any_obj},
                             {"history", Json{{"type", "array"}, {"items", any_obj}}}});
     s["LeadUpload"] = obj({{"data", any_obj}, {"count", integer}, {"leads_enrolled", integer}});
+    s["NodeCounts"] =
+        obj({{"data",
+              Json{{"type", "array"},
+                   {"items", obj({{"node_id", str}, {"total", integer}, {"by_status", any_obj}})}}},
+             {"not_started", integer},
+             {"lead_counts", any_obj},
+             {"enrolled_leads", integer}});
     s["VariableKeys"] = obj({{"keys", Json{{"type", "array"}, {"items", str}}}});
     s["Call"] = obj({{"id", str},
                      {"workflow_id", str},

@@ -930,6 +930,27 @@ class SqliteTx final : public StoreTx {
         return out;
     }
 
+    Result<std::vector<NodeStatusCount>> lead_counts_by_node(
+        const std::string& workflow_id) override {
+        Stmt s = prep(
+            "SELECT current_node_id, status, count(*) FROM leads WHERE workflow_id = ?"
+            " GROUP BY current_node_id, status");
+        s.bind(workflow_id);
+        std::vector<NodeStatusCount> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto st = parse_lead_status(s.text(1));
+            if (!st) return Status::internal("stored lead status: " + s.text(1));
+            NodeStatusCount c;
+            if (!s.is_null(0)) c.node_id = s.text(0);
+            c.status = *st;
+            c.count = s.i64(2);
+            out.push_back(std::move(c));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
+    }
+
     // ---- calls
 
     Status insert_call(const CallRecord& c) override {

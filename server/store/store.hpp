@@ -58,6 +58,14 @@ struct WorkflowCounts {
     std::map<LeadStatus, std::int64_t> lead_counts;  // every status present (zero when none)
 };
 
+// One group of a workflow's leads: those at `node_id` (nullopt = no current node, i.e. not
+// started) with status `status`.
+struct NodeStatusCount {
+    std::optional<std::string> node_id;
+    LeadStatus status = LeadStatus::kPending;
+    std::int64_t count = 0;  // > 0
+};
+
 enum class WorkflowSort { kCreatedAt, kUpdatedAt, kTitle };
 
 struct WorkflowQuery {
@@ -234,6 +242,10 @@ class StoreTx {
     virtual Result<std::vector<HistoryEntry>> history(const std::string& lead_id) = 0;
     // Leads by status over every workflow (for metrics).
     virtual Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() = 0;
+    // The workflow's leads grouped by current node and status (one query), non-empty groups
+    // only, in no particular order.
+    virtual Result<std::vector<NodeStatusCount>> lead_counts_by_node(
+        const std::string& workflow_id) = 0;
 
     // Calls.
     virtual Status insert_call(const CallRecord& c) = 0;
