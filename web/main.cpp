@@ -21,6 +21,11 @@
 
 namespace {
 
+// Startup timeline for bench/editor_bench.mjs: performance.mark("lf:<what>").
+void mark(const char* what) {
+    EM_ASM({ performance.mark('lf:' + UTF8ToString($0)); }, what);
+}
+
 using leadflow::Json;
 using namespace leadflow::web;
 
@@ -51,9 +56,13 @@ void sync_canvas_size() {
         g_pixel_h = h;
     }
     const float ratio = static_cast<float>(dpr);
-    if (ratio != g_font_ratio) {
-        if (g_font_ratio != 0) ImGui_ImplOpenGL3_DestroyFontsTexture();
-        g_app->fonts.build(ratio);
+    // The first frame bakes only the UI font; the canvas sizes follow on the next frame.
+    const bool complete_fonts = g_ready && !g_app->fonts.complete();
+    if (ratio != g_font_ratio || complete_fonts) {
+        const bool rebuild = g_font_ratio != 0;
+        if (rebuild) ImGui_ImplOpenGL3_DestroyFontsTexture();
+        g_app->fonts.build(ratio, g_ready ? Fonts::Bake::kAll : Fonts::Bake::kFirstFrame);
+        if (rebuild) ImGui_ImplOpenGL3_CreateFontsTexture();
         ImGuiStyle style;
         ImGui::StyleColorsDark(&style);
         style.WindowRounding = 4.0f;
@@ -67,14 +76,17 @@ void sync_canvas_size() {
 }
 
 void frame() {
+    if (!g_ready) mark("frame");
     sync_canvas_size();
     const double start = platform::now_ms();
     ImGui_ImplOpenGL3_NewFrame();
+    if (!g_ready) mark("gl-objects");
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     draw_app(*g_app);
     ImGui::Render();
     g_app->stats.add(platform::now_ms() - start);
+    if (!g_ready) mark("built");
 
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
@@ -84,6 +96,7 @@ void frame() {
     g_grid.draw(g_app->editor.camera, g_app->canvas_screen, fb_h);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (!g_ready) {
+        mark("presented");
         g_ready = true;
         platform::notify_ready();
     }
@@ -139,6 +152,7 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_frame_stats() {
     out["simple_lod"] = s.simple_lod;
     out["zoom"] = g_app->editor.camera.zoom;
     out["nodes"] = g_app->editor.graph().nodes.size();
+    out["canvas_font_sizes"] = g_app->fonts.canvas_sizes.size();
     return hold(out.dump());
 }
 
@@ -367,6 +381,7 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_server_status() {
 }  // extern "C"
 
 int main() {
+    mark("main");
     if (!glfwInit()) {
         std::fprintf(stderr, "glfwInit failed\n");
         return 1;
@@ -380,6 +395,7 @@ int main() {
         return 1;
     }
     glfwMakeContextCurrent(g_window);
+    mark("gl");
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -399,17 +415,22 @@ int main() {
         return g_app->text_clipboard.c_str();
     };
 
+    mark("imgui");
     g_app = new AppState();
     g_app->editor.ids() = IdGenerator(static_cast<std::uint64_t>(emscripten_get_now() * 1000.0) ^
                                       static_cast<std::uint64_t>(emscripten_random() * 1e12));
-    sync_canvas_size();
+    mark("app");
+    // The grid's shaders compile in the GPU process while the fonts bake.
     if (!g_grid.init()) std::fprintf(stderr, "grid shader unavailable; plain background\n");
-
+    mark("grid");
+    sync_canvas_size();
+    mark("fonts");
     if (platform::fresh_start_requested() || !restore_autosave(*g_app)) {
         load_graph_text(*g_app, templates().front().json, false, "Template");
     }
     g_app->saved_version = g_app->editor.version();
     g_app->request_fit = true;
+    mark("graph");
     emscripten_set_main_loop(frame, 0, false);
     return 0;
 }

@@ -2,6 +2,9 @@
 // loads, reads back and validates graphs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serveStatic, launchBrowser, openEditor, readFixture, frames, distDir, distExists } from './harness.mjs';
 
 let server;
@@ -18,12 +21,11 @@ after(async () => {
   if (server) await server.close();
 });
 
-test('boots, draws a non-blank frame and logs no console errors', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
-  await frames(page, 3);
-  const png = await page.screenshot();
-  // Decode nothing fancy: count distinct colours on a grid of pixels via a canvas in the page.
-  const distinct = await page.evaluate(async (b64) => {
+// Distinct colours on a grid of pixels of a screenshot (decoded by a canvas in the page), of the
+// whole page or of `clip` ({x, y, width, height}, CSS pixels).
+async function distinctColours(page, clip) {
+  const png = await page.screenshot(clip ? { clip, scale: 'css' } : {});
+  return page.evaluate(async (b64) => {
     const img = new Image();
     img.src = 'data:image/png;base64,' + b64;
     await img.decode();
@@ -42,6 +44,12 @@ test('boots, draws a non-blank frame and logs no console errors', async () => {
     }
     return colours.size;
   }, png.toString('base64'));
+}
+
+test('boots, draws a non-blank frame and logs no console errors', async () => {
+  const { page, errors } = await openEditor(browser.context, server.url);
+  await frames(page, 3);
+  const distinct = await distinctColours(page);
   assert.ok(distinct > 20, `screenshot looks blank (${distinct} distinct colours)`);
   const stats = await page.evaluate(() => window.leadflow.frameStats());
   assert.ok(stats.frames >= 3, 'frames are being drawn');
@@ -117,4 +125,73 @@ test('HiDPI: the drawing buffer follows devicePixelRatio and the window size', a
   const p = await page.evaluate(() => window.leadflow.probe());
   assert.equal(p.pixel_ratio, 2);
   await page.close();
+});
+
+test('the canvas font sizes are baked right after the first frame', async () => {
+  const { page, errors } = await openEditor(browser.context, server.url);
+  // The first frame is drawn with the UI font alone (a quicker start) …
+  const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+  for (const m of ['lf:html', 'lf:main', 'lf:fonts', 'lf:presented']) assert.ok(marks.includes(m), m);
+  // … and the next frame bakes the five canvas sizes (sharp text from 40% to 300% zoom).
+  await frames(page, 2);
+  const stats = await page.evaluate(() => window.leadflow.frameStats());
+  assert.equal(stats.canvas_font_sizes, 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a devicePixelRatio change rebuilds the font texture and text still renders', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 1, mobile: false });
+  await page.goto(server.url + '?fresh');
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  // The palette (coloured buttons with text) is drawn from the font texture; without one it
+  // comes out as the plain background.
+  const palette = { x: 4, y: 40, width: 150, height: 250 };
+  await frames(page, 3);
+  const before = await distinctColours(page, palette);
+  assert.ok(before > 20, `palette before the change: ${before} colours`);
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 2, mobile: false });
+  await frames(page, 4);
+  assert.equal((await page.evaluate(() => window.leadflow.probe())).pixel_ratio, 2);
+  const after = await distinctColours(page, palette);
+  assert.ok(after > 20, `palette after the change: ${after} colours (before ${before})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('boots when the server sends the module as application/octet-stream (no streaming compile)', async () => {
+  const plain = await serveStatic(distDir, { types: { '.wasm': 'application/octet-stream' } });
+  try {
+    const { page, errors } = await openEditor(browser.context, plain.url);
+    const graph = await page.evaluate(() => window.leadflow.getGraph());
+    assert.ok(graph.nodes.length > 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await plain.close();
+  }
+});
+
+test('a missing WebAssembly module is reported on the page', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leadflow-nowasm-'));
+  for (const f of ['index.html', 'leadflow.js', 'leadflow-web.js']) copyFileSync(join(distDir, f), join(dir, f));
+  const broken = await serveStatic(dir);
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(broken.url);
+    await page.waitForFunction(() => /stopped/.test(document.getElementById('status').textContent), null,
+                               { timeout: 30000 });
+    const text = await page.evaluate(() => document.getElementById('status').textContent);
+    assert.match(text, /could not load the WebAssembly module \(leadflow-web\.wasm: HTTP 404\)/);
+    assert.equal(await page.evaluate(() => window.leadflow.ready), false);
+    await page.close();
+  } finally {
+    await broken.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

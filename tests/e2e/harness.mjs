@@ -20,8 +20,9 @@ const kTypes = {
   '.css': 'text/css',
 };
 
-// Serves `root` on 127.0.0.1:<ephemeral>. Resolves to {url, close()}.
-export function serveStatic(root) {
+// Serves `root` on 127.0.0.1:<ephemeral>. Resolves to {url, close()}. `types` overrides the
+// Content-Type per extension (e.g. {'.wasm': 'application/octet-stream'}).
+export function serveStatic(root, { types = {} } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
@@ -30,7 +31,7 @@ export function serveStatic(root) {
       return;
     }
     res.writeHead(200, {
-      'Content-Type': kTypes[extname(file)] || 'application/octet-stream',
+      'Content-Type': types[extname(file)] || kTypes[extname(file)] || 'application/octet-stream',
       'Cache-Control': 'no-store',
     });
     res.end(readFileSync(file));

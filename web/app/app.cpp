@@ -194,7 +194,9 @@ void draw_app(AppState& app) {
     app.probes.clear();
     draw_menus(app);
     handle_shortcuts(app);
-    update_validation(app);
+    // The first frame goes on screen without waiting for validation; it runs from the next one
+    // (the panel says "Checking" meanwhile).
+    if (app.stats.frames > 0) update_validation(app);
     sim_tick(app);
     server_tick(app);
 

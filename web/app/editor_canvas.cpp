@@ -39,7 +39,6 @@ struct CanvasState {
 };
 CanvasState g_canvas;
 
-constexpr float kWorldTextSize = 13.0f;
 constexpr float kMinReadableText = 5.0f;  // device pixels; below this, no text (LOD)
 constexpr ImU32 kBodyColor = IM_COL32(40, 42, 48, 245);
 constexpr ImU32 kTextColor = IM_COL32(235, 236, 240, 255);
@@ -490,7 +489,7 @@ void draw_canvas(AppState& app) {
     const Vec2 mouse = vec(ImGui::GetIO().MousePos);
     ImDrawList* dl = ImGui::GetWindowDrawList();
 
-    const float text_px = kWorldTextSize * ed.camera.scale();
+    const float text_px = kCanvasTextSize * ed.camera.scale();
     DrawContext c{dl,
                   ed.camera,
                   ed.camera.scale(),

@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <iterator>
+
 #include "embedded_assets.hpp"
 #include "geometry.hpp"
 
@@ -13,7 +15,16 @@ namespace leadflow::web {
 static const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x2193,
                                        0x2212, 0x2212, 0x2264, 0x2265, 0};
 
-void Fonts::build(float pixel_ratio) {
+// World text is kCanvasTextSize units high; these cover zoom ≈ 0.4 … 3 sharply (few sizes keep
+// the atlas, and so the time to the first frame, small).
+static constexpr float kCanvasSizes[] = {9.0f, 13.0f, 19.0f, 28.0f, 40.0f};
+
+std::vector<float> Fonts::canvas_sizes_for(Bake bake) {
+    if (bake == Bake::kFirstFrame) return {};
+    return {std::begin(kCanvasSizes), std::end(kCanvasSizes)};
+}
+
+void Fonts::build(float pixel_ratio, Bake bake) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     ImFontConfig cfg;
@@ -26,9 +37,7 @@ void Fonts::build(float pixel_ratio) {
     ui = io.Fonts->AddFontFromMemoryTTF(data, size, 15.0f * pixel_ratio, &cfg);
     canvas.clear();
     canvas_sizes.clear();
-    // World text is 13 units high; these cover zoom ≈ 0.4 … 3 sharply (few sizes keep the
-    // atlas, and so the time to the first frame, small).
-    for (float s : {9.0f, 13.0f, 19.0f, 28.0f, 40.0f}) {
+    for (float s : canvas_sizes_for(bake)) {
         const float px = s * pixel_ratio;
         ImFontConfig c = cfg;
         c.OversampleH = 1;
@@ -37,6 +46,7 @@ void Fonts::build(float pixel_ratio) {
     }
     io.FontDefault = ui;
     io.Fonts->Build();
+    complete_ = bake == Bake::kAll;
 }
 
 ImFont* Fonts::for_size(float pixel_size) const {

@@ -11,38 +11,55 @@
 namespace leadflow::web {
 namespace {
 
-unsigned compile(GLenum kind, const char* source) {
+unsigned start_compile(GLenum kind, const char* source) {
     const GLuint s = glCreateShader(kind);
     glShaderSource(s, 1, &source, nullptr);
     glCompileShader(s);
+    return s;
+}
+
+// Prints a shader's compile log when it failed.
+void report_shader(const char* what, GLuint s) {
     GLint ok = 0;
     glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[1024];
-        glGetShaderInfoLog(s, sizeof log, nullptr, log);
-        std::fprintf(stderr, "grid shader: %s\n", log);
-        glDeleteShader(s);
-        return 0;
-    }
-    return s;
+    if (ok) return;
+    char log[1024] = {};
+    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    std::fprintf(stderr, "grid shader (%s): %s\n", what, log);
 }
 
 }  // namespace
 
+// WebGL compiles in the GPU process: nothing here waits for the result, so the compile runs
+// while the page does other start-up work (finish() asks for it at the first draw).
 bool GridRenderer::init() {
-    const GLuint vs = compile(GL_VERTEX_SHADER, reinterpret_cast<const char*>(assets::kGridVert));
-    const GLuint fs = compile(GL_FRAGMENT_SHADER, reinterpret_cast<const char*>(assets::kGridFrag));
-    if (!vs || !fs) return false;
+    vs_ = start_compile(GL_VERTEX_SHADER, reinterpret_cast<const char*>(assets::kGridVert));
+    fs_ = start_compile(GL_FRAGMENT_SHADER, reinterpret_cast<const char*>(assets::kGridFrag));
     program_ = glCreateProgram();
-    glAttachShader(program_, vs);
-    glAttachShader(program_, fs);
+    if (!vs_ || !fs_ || !program_) return false;
+    glAttachShader(program_, vs_);
+    glAttachShader(program_, fs_);
     glLinkProgram(program_);
-    glDeleteShader(vs);
-    glDeleteShader(fs);
+    state_ = State::kCompiling;
+    return true;
+}
+
+bool GridRenderer::finish() {
+    if (state_ != State::kCompiling) return state_ == State::kReady;
     GLint ok = 0;
     glGetProgramiv(program_, GL_LINK_STATUS, &ok);
     if (!ok) {
-        std::fprintf(stderr, "grid shader: link failed\n");
+        report_shader("vertex", vs_);
+        report_shader("fragment", fs_);
+        std::fprintf(stderr, "grid shader: link failed; plain background\n");
+        glDeleteProgram(program_);
+        program_ = 0;
+    }
+    glDeleteShader(vs_);
+    glDeleteShader(fs_);
+    vs_ = fs_ = 0;
+    if (!ok) {
+        state_ = State::kFailed;
         return false;
     }
     u_origin_ = glGetUniformLocation(program_, "u_origin");
@@ -52,11 +69,12 @@ bool GridRenderer::init() {
     u_minor_ = glGetUniformLocation(program_, "u_minor");
     u_major_ = glGetUniformLocation(program_, "u_major");
     glGenVertexArrays(1, &vao_);
+    state_ = State::kReady;
     return true;
 }
 
 void GridRenderer::draw(const Camera& camera, const Rect& canvas, int fb_height) {
-    if (!program_) return;
+    if (!finish()) return;
     // Minor spacing: 20 world units, multiplied by 5 until lines are at least 8 pixels apart.
     float spacing = 20.0f;
     while (spacing * camera.scale() < 8.0f) spacing *= 5.0f;

@@ -8,13 +8,21 @@ namespace leadflow::web {
 
 class GridRenderer {
   public:
-    // Compiles the shaders; false (and a console message) if WebGL rejects them.
+    // Starts compiling and linking the shaders without waiting for them (call early: the GPU
+    // process compiles while start-up continues). False if WebGL could not create them.
     bool init();
+    // Waits for the compile started by init(); true when the program linked. On failure prints
+    // the shader logs to the console once and returns false (the canvas keeps a plain
+    // background). draw() calls it.
+    bool finish();
     // Fills `canvas` (device pixels, y down) of a framebuffer `fb_height` pixels high with the
     // grid seen through `camera`.
     void draw(const Camera& camera, const Rect& canvas, int fb_height);
 
   private:
+    enum class State { kIdle, kCompiling, kReady, kFailed };
+    State state_ = State::kIdle;
+    unsigned vs_ = 0, fs_ = 0;
     unsigned program_ = 0;
     unsigned vao_ = 0;
     int u_origin_ = -1, u_scale_ = -1, u_spacing_ = -1, u_background_ = -1, u_minor_ = -1,

@@ -7,6 +7,10 @@
 namespace leadflow::web {
 
 void draw_validation_panel(AppState& app) {
+    if (app.validated_version != app.editor.structure_version()) {
+        ImGui::TextDisabled("Checking the workflow…");
+        return;
+    }
     std::size_t errors = 0, warnings = 0;
     for (const Diagnostic& d : app.diagnostics) {
         (d.severity == Severity::kError ? errors : warnings)++;

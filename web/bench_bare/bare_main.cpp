@@ -36,11 +36,13 @@ void frame() {
 }  // namespace
 
 int main() {
+    EM_ASM({ performance.mark('lf:main'); });
     glfwInit();
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     g_window = glfwCreateWindow(1280, 720, "bare", nullptr, nullptr);
     glfwMakeContextCurrent(g_window);
+    EM_ASM({ performance.mark('lf:gl'); });
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
