@@ -9,10 +9,12 @@
 
 #include <sqlite3.h>
 
+#include <memory>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "leadflow/wire.hpp"
 
@@ -1384,13 +1386,52 @@ class SqliteTx final : public StoreTx {
 
 // [SECTION] SqliteStore
 
+// One SQLite connection with its cache of prepared statements. Used by one thread at a time
+// (the store hands it out), so it is opened with SQLITE_OPEN_NOMUTEX.
+struct Connection {
+    sqlite3* db = nullptr;
+    std::unordered_map<std::string, sqlite3_stmt*> cache;
+
+    Connection() = default;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection() {
+        for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
+        sqlite3_close(db);
+    }
+
+    Status exec(const std::string& sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err ? err : "unknown error";
+            sqlite3_free(err);
+            return Status::internal("sqlite: " + msg);
+        }
+        return Status::ok();
+    }
+};
+
+// Opens `path` read-write (creating it when `create`), NOMUTEX, with a 5 s busy timeout.
+Result<std::unique_ptr<Connection>> open_connection(const std::string& path, bool create) {
+    auto c = std::make_unique<Connection>();
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path.c_str(), &c->db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = c->db ? sqlite3_errmsg(c->db) : "out of memory";
+        return Status::internal("cannot open database " + path + ": " + msg);
+    }
+    // Every connection waits for locks instead of failing at once: a reader can meet a short
+    // lock while the WAL index is rebuilt or a checkpoint resets the log.
+    sqlite3_busy_timeout(c->db, 5000);
+    return c;
+}
+
 class SqliteStore final : public Store {
   public:
-    explicit SqliteStore(sqlite3* db) : db_(db) {}
-    ~SqliteStore() override {
-        for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-        sqlite3_close(db_);
-    }
+    SqliteStore(std::unique_ptr<Connection> writer, std::string path, bool readers)
+        : writer_(std::move(writer)), path_(std::move(path)), readers_enabled_(readers) {}
+
+    Connection& writer() { return *writer_; }
 
     Status migrate() {
         auto v = pragma_int("PRAGMA user_version");
@@ -1404,8 +1445,8 @@ class SqliteStore final : public Store {
         for (int i = version_; i < kLatestVersion; ++i) {
             std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[i] +
                               "PRAGMA user_version = " + std::to_string(i + 1) + ";COMMIT;";
-            if (Status st = exec(sql); !st) {
-                exec("ROLLBACK");
+            if (Status st = writer_->exec(sql); !st) {
+                writer_->exec("ROLLBACK");
                 return Status::internal("migration " + std::to_string(i + 1) +
                                         " failed: " + st.message());
             }
@@ -1414,20 +1455,10 @@ class SqliteStore final : public Store {
         return Status::ok();
     }
 
-    Status exec(const std::string& sql) {
-        char* err = nullptr;
-        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-            std::string msg = err ? err : "unknown error";
-            sqlite3_free(err);
-            return Status::internal("sqlite: " + msg);
-        }
-        return Status::ok();
-    }
-
     Result<int> pragma_int(const char* sql) {
         sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
-            return Status::internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+        if (sqlite3_prepare_v2(writer_->db, sql, -1, &s, nullptr) != SQLITE_OK) {
+            return Status::internal(std::string("sqlite: ") + sqlite3_errmsg(writer_->db));
         }
         int v = 0;
         if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int(s, 0);
@@ -1436,35 +1467,114 @@ class SqliteStore final : public Store {
     }
 
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (Status st = exec("BEGIN IMMEDIATE"); !st) return st;
-        SqliteTx tx(db_, &cache_);
+        std::lock_guard<std::mutex> lock(write_mu_);
+        Connection& c = *writer_;
+        if (Status st = c.exec("BEGIN IMMEDIATE"); !st) return st;
+        SqliteTx tx(c.db, &c.cache);
         Status result = fn(tx);
         if (!result) {
-            exec("ROLLBACK");
+            c.exec("ROLLBACK");
             return result;
         }
-        if (Status st = exec("COMMIT"); !st) {
-            exec("ROLLBACK");
+        if (Status st = c.exec("COMMIT"); !st) {
+            c.exec("ROLLBACK");
             return st;
         }
         return Status::ok();
     }
 
     Status read(const std::function<Status(StoreTx&)>& fn) override {
-        // One connection behind a mutex: nothing can write between the reads of `fn`, so they
-        // see one consistent state without an explicit transaction.
-        std::lock_guard<std::mutex> lock(mu_);
-        SqliteTx tx(db_, &cache_);
+        if (!readers_enabled_) {
+            // An in-memory database has one connection: reads share it with the writer.
+            std::lock_guard<std::mutex> lock(write_mu_);
+            SqliteTx tx(writer_->db, &writer_->cache);
+            return fn(tx);
+        }
+        auto lease = lease_reader();
+        if (!lease.ok()) return lease.status();
+        Connection& c = *lease->conn;
+        // One read transaction: every statement of `fn` sees the same snapshot, and writers
+        // (WAL) go on meanwhile.
+        if (Status st = run_cached(c, "BEGIN"); !st) return st;
+        lease->in_tx = true;
+        SqliteTx tx(c.db, &c.cache);
         return fn(tx);
     }
 
     int schema_version() const override { return version_; }
 
   private:
-    sqlite3* db_;
-    std::mutex mu_;
-    std::unordered_map<std::string, sqlite3_stmt*> cache_;
+    // A reader connection taken from the pool for one read(); back into the pool (with its
+    // read transaction ended) when the lease goes away, also when `fn` throws.
+    struct ReaderLease {
+        SqliteStore* store = nullptr;
+        std::unique_ptr<Connection> conn;
+        bool in_tx = false;
+        ReaderLease(SqliteStore* s, std::unique_ptr<Connection> c) : store(s), conn(std::move(c)) {}
+        ReaderLease(ReaderLease&& o) noexcept
+            : store(o.store), conn(std::move(o.conn)), in_tx(o.in_tx) {}
+        ReaderLease& operator=(ReaderLease&&) = delete;
+        ~ReaderLease() {
+            if (!conn) return;
+            if (in_tx && run_cached(*conn, "COMMIT")) in_tx = false;
+            // A connection whose transaction could not be ended is not reused.
+            if (in_tx || !sqlite3_get_autocommit(conn->db)) return;
+            store->return_reader(std::move(conn));
+        }
+    };
+
+    // Runs a short statement through the connection's statement cache.
+    static Status run_cached(Connection& c, const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        auto it = c.cache.find(sql);
+        if (it != c.cache.end()) {
+            s = it->second;
+        } else {
+            if (sqlite3_prepare_v3(c.db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+                SQLITE_OK) {
+                return Status::internal(std::string("sqlite: ") + sqlite3_errmsg(c.db));
+            }
+            c.cache.emplace(sql, s);
+        }
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) {
+            return Status::internal(std::string("sqlite: ") + sqlite3_errstr(rc));
+        }
+        return Status::ok();
+    }
+
+    Result<ReaderLease> lease_reader() {
+        {
+            std::lock_guard<std::mutex> lock(pool_mu_);
+            if (!idle_readers_.empty()) {
+                auto c = std::move(idle_readers_.back());
+                idle_readers_.pop_back();
+                return ReaderLease(this, std::move(c));
+            }
+        }
+        // None idle: open one more. The pool grows to the number of concurrent readers.
+        auto c = open_connection(path_, false);
+        if (!c.ok()) return c.status();
+        Connection& conn = *c.value();
+        for (const char* pragma : {"PRAGMA query_only = ON", "PRAGMA cache_size = -16384",
+                                   "PRAGMA mmap_size = 268435456"}) {
+            if (Status st = conn.exec(pragma); !st) return st;
+        }
+        return ReaderLease(this, std::move(c.value()));
+    }
+
+    void return_reader(std::unique_ptr<Connection> c) {
+        std::lock_guard<std::mutex> lock(pool_mu_);
+        idle_readers_.push_back(std::move(c));
+    }
+
+    std::unique_ptr<Connection> writer_;
+    const std::string path_;
+    const bool readers_enabled_;
+    std::mutex write_mu_;
+    std::mutex pool_mu_;
+    std::vector<std::unique_ptr<Connection>> idle_readers_;
     int version_ = 0;
 };
 
@@ -1475,17 +1585,12 @@ int sqlite_schema_latest_version() {
 }
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
-    sqlite3* db = nullptr;
-    int rc =
-        sqlite3_open_v2(path.c_str(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return Status::internal("cannot open database " + path + ": " + msg);
-    }
-    auto store = std::make_unique<SqliteStore>(db);
-    sqlite3_busy_timeout(db, 5000);
+    auto writer = open_connection(path, true);
+    if (!writer.ok()) return writer.status();
+    // Reads get connections of their own, except for a private in-memory database (a second
+    // connection would open a different, empty database).
+    const bool readers = !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
+    auto store = std::make_unique<SqliteStore>(std::move(writer.value()), path, readers);
     for (const char* pragma :
          {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
           // A 64 MB page cache and memory-mapped reads: the scheduler's batches touch many
@@ -1494,7 +1599,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
           // Checkpoint the WAL every ~80 MB instead of every 4 MB: far fewer page copies
           // under the scheduler's large batched transactions.
           "PRAGMA wal_autocheckpoint = 20000"}) {
-        if (Status st = store->exec(pragma); !st) {
+        if (Status st = store->writer().exec(pragma); !st) {
             return Status::internal("cannot configure database " + path + ": " + st.message());
         }
     }

@@ -14,8 +14,12 @@ namespace leadflow::server {
 // Fails with kInternal naming the file when it cannot be opened or migrated, and with
 // kFailedPrecondition when the file's schema is newer than this build knows.
 //
-// The returned store serializes all access through one connection (a mutex): simple and, for
-// point reads and batched writes, fast; PostgreSQL is the path for several server processes.
+// Writes (Store::transact) go through one connection, one transaction at a time. Reads
+// (Store::read) run on a pool of further connections (query_only, same busy timeout), each read
+// in one read transaction: it sees one consistent snapshot and neither waits for writers nor
+// blocks them (WAL). The pool grows to the number of concurrent readers. A ":memory:" database
+// has a single connection shared by reads and writes. PostgreSQL is the path for several server
+// processes.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
 
 // The schema version this build migrates to.

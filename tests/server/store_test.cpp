@@ -2,6 +2,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
 #include "server_test_util.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -162,6 +169,160 @@ TEST(SqliteStore, MaintainsLeadCountsThroughInsertsTransitionsAndDeletes) {
         EXPECT_EQ(tx.get_lead("wf_1", "wlead_1").status().code(), StatusCode::kNotFound);
         return Status::ok();
     });
+}
+
+std::vector<LeadRecord> numbered_leads(int first, int n) {
+    std::vector<LeadRecord> leads(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        leads[i].lead.id = "wlead_" + std::to_string(first + i);
+        leads[i].lead.workflow_id = "wf_1";
+        leads[i].lead.phone_number = "+1415555" + std::to_string(1000 + first + i);
+    }
+    return leads;
+}
+
+// Readers run on their own connections while transactions and WAL checkpoints go on: no read
+// may fail, and each read sees one snapshot (counts and rows agree, whole transactions only).
+TEST(SqliteStore, ConcurrentReadersDuringWritesAndCheckpointsNeverFail) {
+    TempDir dir;
+    const std::string path = dir.path() + "/concurrent.db";
+    auto opened = open_sqlite_store(path);
+    ASSERT_TRUE(opened.ok());
+    Store& store = *opened.value();
+    ASSERT_TRUE(store.transact([](StoreTx& tx) {
+        tx.ensure_organization("acme", "org_1", 1);
+        return tx.insert_workflow(sample_workflow("org_1"));
+    }));
+
+    constexpr int kBatches = 100, kBatchSize = 10, kReaders = 4;
+    std::atomic<bool> done{false};
+    std::atomic<int> write_failures{0}, read_failures{0}, inconsistent{0}, reads{0};
+    std::vector<std::string> errors;
+    std::mutex errors_mu;
+    auto note = [&](const std::string& e) {
+        std::lock_guard<std::mutex> lock(errors_mu);
+        if (errors.size() < 5) errors.push_back(e);
+    };
+
+    std::thread writer([&] {
+        for (int b = 0; b < kBatches; ++b) {
+            Status st = store.transact([&](StoreTx& tx) {
+                if (Status x = tx.insert_leads(numbered_leads(b * kBatchSize, kBatchSize)); !x)
+                    return x;
+                auto moved = tx.transition_leads("wf_1", {LeadStatus::kPending},
+                                                 LeadStatus::kActive, std::nullopt, 2);
+                return moved.status();
+            });
+            if (!st) {
+                ++write_failures;
+                note("write: " + st.message());
+            }
+        }
+        done = true;
+    });
+    // Checkpoints that reset the WAL under the readers' feet.
+    std::thread checkpointer([&] {
+        sqlite3* db = nullptr;
+        if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return;
+        sqlite3_busy_timeout(db, 5000);
+        while (!done) {
+            sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        sqlite3_close(db);
+    });
+    std::vector<std::thread> readers;
+    for (int r = 0; r < kReaders; ++r) {
+        readers.emplace_back([&] {
+            std::int64_t last = 0;
+            while (!done) {
+                Status st = store.read([&](StoreTx& tx) {
+                    auto w = tx.get_workflow("org_1", "wf_1");
+                    if (!w.ok()) return w.status();
+                    auto counts = tx.workflow_counts("wf_1");
+                    if (!counts.ok()) return counts.status();
+                    auto rows = tx.leads_where("wf_1", all_lead_statuses(), {});
+                    if (!rows.ok()) return rows.status();
+                    LeadQuery q;
+                    q.limit = 100;
+                    auto page = tx.list_leads("wf_1", q);
+                    if (!page.ok()) return page.status();
+                    const auto n = static_cast<std::int64_t>(rows->size());
+                    if (counts->enrolled_leads != n || page->total != n || n % kBatchSize != 0 ||
+                        n < last || counts->lead_counts.at(LeadStatus::kActive) != n) {
+                        ++inconsistent;
+                        note("snapshot: rows " + std::to_string(n) + ", counted " +
+                             std::to_string(counts->enrolled_leads) + ", page total " +
+                             std::to_string(page->total));
+                    }
+                    last = n;
+                    return Status::ok();
+                });
+                ++reads;
+                if (!st) {
+                    ++read_failures;
+                    note("read: " + st.message());
+                }
+            }
+        });
+    }
+    writer.join();
+    checkpointer.join();
+    for (auto& t : readers) t.join();
+
+    EXPECT_EQ(write_failures.load(), 0);
+    EXPECT_EQ(read_failures.load(), 0);
+    EXPECT_EQ(inconsistent.load(), 0);
+    EXPECT_GT(reads.load(), kReaders);
+    for (const auto& e : errors) ADD_FAILURE() << e;
+    // Everything written is visible to a read that starts afterwards.
+    ASSERT_TRUE(store.read([](StoreTx& tx) {
+        auto counts = tx.workflow_counts("wf_1");
+        EXPECT_EQ(counts->enrolled_leads, kBatches * kBatchSize);
+        return Status::ok();
+    }));
+}
+
+// A read that ends with an exception must not leave its connection inside an old snapshot: the
+// next reads see later commits.
+TEST(SqliteStore, AReadEndedByAnExceptionDoesNotKeepAStaleSnapshot) {
+    TempDir dir;
+    auto opened = open_sqlite_store(dir.path() + "/throw.db");
+    ASSERT_TRUE(opened.ok());
+    Store& store = *opened.value();
+    ASSERT_TRUE(store.transact([](StoreTx& tx) {
+        tx.ensure_organization("acme", "org_1", 1);
+        return tx.insert_workflow(sample_workflow("org_1"));
+    }));
+    EXPECT_THROW(store.read([](StoreTx& tx) -> Status {
+        auto counts = tx.workflow_counts("wf_1");
+        if (counts.ok()) throw std::runtime_error("handler failed");
+        return counts.status();
+    }),
+                 std::runtime_error);
+    ASSERT_TRUE(store.transact([](StoreTx& tx) { return tx.insert_leads(numbered_leads(0, 3)); }));
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(store.read([](StoreTx& tx) {
+            EXPECT_EQ(tx.workflow_counts("wf_1")->enrolled_leads, 3);
+            return Status::ok();
+        }));
+    }
+}
+
+// ":memory:" has no second connection to read from: reads share the writer's.
+TEST(SqliteStore, InMemoryDatabaseReadsWhatWasWritten) {
+    auto opened = open_sqlite_store(":memory:");
+    ASSERT_TRUE(opened.ok());
+    Store& store = *opened.value();
+    ASSERT_TRUE(store.transact([](StoreTx& tx) {
+        tx.ensure_organization("acme", "org_1", 1);
+        return tx.insert_workflow(sample_workflow("org_1"));
+    }));
+    ASSERT_TRUE(store.read([](StoreTx& tx) {
+        auto w = tx.get_workflow("org_1", "wf_1");
+        EXPECT_TRUE(w.ok()) << w.status().message();
+        return Status::ok();
+    }));
 }
 
 }  // namespace
