@@ -37,6 +37,14 @@ void copy_share_link(const std::string& fragment);
 std::string page_origin();
 void http_request(int id, const std::string& method, const std::string& path,
                   const std::string& body, const std::string& api_key);
+// Uploads `csv` as a CSV file (multipart/form-data field "file", named `filename`) to `path`;
+// the answer arrives like http_request's.
+void http_upload_csv(int id, const std::string& path, const std::string& filename,
+                     const std::string& csv, const std::string& api_key);
+// Opens the browser's file picker for a .csv file; once one is chosen it is uploaded as
+// http_upload_csv does and the answer arrives for `id`. Nothing arrives when the picker is
+// dismissed.
+void pick_and_upload_csv(int id, const std::string& path, const std::string& api_key);
 void session_set(const std::string& key, const std::string& value);
 std::optional<std::string> session_get(const std::string& key);
 void session_remove(const std::string& key);

@@ -70,6 +70,18 @@ EM_JS(void, lf_js_http, (int id, const char* method, const char* path, const cha
                                  UTF8ToString(key));
     }
 });
+EM_JS(void, lf_js_upload_csv, (int id, const char* path, const char* name, const char* csv,
+                               const char* key), {
+    if (window.leadflowGlue) {
+        window.leadflowGlue.uploadCsv(id, UTF8ToString(path), UTF8ToString(name),
+                                      UTF8ToString(csv), UTF8ToString(key));
+    }
+});
+EM_JS(void, lf_js_pick_csv, (int id, const char* path, const char* key), {
+    if (window.leadflowGlue) {
+        window.leadflowGlue.pickAndUploadCsv(id, UTF8ToString(path), UTF8ToString(key));
+    }
+});
 EM_JS(void, lf_js_session_set, (const char* key, const char* value), {
     try { sessionStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
@@ -157,6 +169,15 @@ std::string page_origin() {
 void http_request(int id, const std::string& method, const std::string& path,
                   const std::string& body, const std::string& api_key) {
     lf_js_http(id, method.c_str(), path.c_str(), body.c_str(), api_key.c_str());
+}
+
+void http_upload_csv(int id, const std::string& path, const std::string& filename,
+                     const std::string& csv, const std::string& api_key) {
+    lf_js_upload_csv(id, path.c_str(), filename.c_str(), csv.c_str(), api_key.c_str());
+}
+
+void pick_and_upload_csv(int id, const std::string& path, const std::string& api_key) {
+    lf_js_pick_csv(id, path.c_str(), api_key.c_str());
 }
 
 void session_set(const std::string& key, const std::string& value) {

@@ -1,8 +1,10 @@
 // tests/e2e/server_mode.test.mjs — the web app served by a real leadflow-server process (started
 // here on 127.0.0.1 with a temporary database, the sandbox call provider and a high time scale):
 // server mode is detected; sign in with an API key; create, save, reload and open a workflow;
-// validate; activate and watch the live counts reach terminal; one lead's history; pause, resume,
-// cancel; store the scenario; a short link (/s/<id>) that opens in a new page.
+// validate; enrol leads from the Server tab (typed numbers, a rejected number, pasted CSV text);
+// activate and watch the live counts (more than 500 leads) reach terminal and equal the
+// node-counts endpoint; one lead's history; pause, resume, cancel; store the scenario; a short
+// link (/s/<id>) that opens in a new page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -12,7 +14,9 @@ import { join, resolve } from 'node:path';
 import { launchBrowser, readFixture, frames, distDir, distExists, repoRoot } from './harness.mjs';
 
 const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
-const kLeads = 12;
+const kTyped = 12;        // numbers typed into the Server tab
+const kFileLeads = 600;   // rows of the CSV text pasted into it
+const kLeads = kTyped + kFileLeads;
 
 let browser;
 let proc;
@@ -106,6 +110,33 @@ async function clickAt(page, rect) {
   await frames(page, 2);
 }
 
+// Types into an ImGui text field: click it, select everything, replace it.
+async function typeInto(page, rect, text) {
+  await clickAt(page, rect);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Backspace');
+  await frames(page, 2);
+  for (const line of text.split('\n')) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+    await frames(page, 1);
+  }
+  await frames(page, 2);
+}
+// The probe rectangle of `name`, scrolling the Server tab with the mouse wheel until it shows.
+async function probeItem(page, name) {
+  for (let i = 0; i < 20; i++) {
+    const p = await page.evaluate(() => window.leadflow.probe());
+    const r = p.items[name];
+    if (r && r[1] >= 0 && r[1] + r[3] <= 800) return r;
+    const panel = p.items['tab/server'];
+    await page.mouse.move(panel[0] + 40, panel[1] + 200);
+    await page.mouse.wheel(0, r && r[1] < 0 ? -200 : 200);
+    await frames(page, 3);
+  }
+  assert.fail(`${name} not on screen`);
+}
+
 async function openPage(url) {
   const page = await browser.context.newPage();
   const errors = [];
@@ -170,10 +201,60 @@ test('server mode: sign in, create, save, reload, open, validate, activate and w
   s = await action(page, 'validate');
   assert.equal(s.validation.valid, true, JSON.stringify(s.validation));
 
-  // Leads, then activate with the sandbox provider and watch the counts in the live view.
-  const leads = Array.from({ length: kLeads }, (_, i) => ({ phone_number: `+1415555${2671 + i}`, variables: {} }));
-  const up = await api('POST', `/v1/workflows/${wf}/leads`, { leads });
-  assert.equal(up.status, 201, JSON.stringify(up.json));
+  // Enrol from the Server tab. A bad number: the server's grouped error shows, nothing enrolled.
+  let p = await page.evaluate(() => window.leadflow.probe());
+  await clickAt(page, p.items['tab/server']);
+  await typeInto(page, await probeItem(page, 'server/enrol_text'), '+14155550100\nnot a phone');
+  await clickAt(page, await probeItem(page, 'server/enrol'));
+  s = await until(page, (x) => !x.enrol.busy && x.enrol.summary !== '', 'the enrolment answer', 20000);
+  assert.equal(s.enrol.ok, false, JSON.stringify(s.enrol));
+  assert.match(s.enrol.summary, /Nothing was enrolled: 1 row was rejected/);
+  assert.deepEqual(s.enrol.lines, ['Invalid phone number: 1 row (row 2: not a phone)']);
+  assert.equal((await api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, 0);
+
+  // Typed numbers, one per line.
+  const typed = Array.from({ length: kTyped }, (_, i) => `+1415555${2671 + i}`);
+  await typeInto(page, await probeItem(page, 'server/enrol_text'), typed.join('\n'));
+  await clickAt(page, await probeItem(page, 'server/enrol'));
+  s = await until(page, (x) => !x.enrol.busy && x.enrol.ok, 'typed leads enrolled', 20000);
+  assert.equal(s.enrol.summary, `Enrolled ${kTyped} leads`);
+  assert.equal((await api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, kTyped);
+
+  // CSV text with a variable column, pasted (the browser's paste event, then Ctrl+V).
+  const csv = 'phone_number,first_name\n' +
+    Array.from({ length: kFileLeads }, (_, i) => `+1646555${String(1000 + i).padStart(4, '0')},Lead ${i}`).join('\n') + '\n';
+  await clickAt(page, await probeItem(page, 'server/enrol_text'));
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Backspace');
+  // Headless Chromium's clipboard is empty: on Ctrl+V the browser's own (empty) paste event is
+  // held back and one carrying the CSV is dispatched in the same task, as a real clipboard
+  // would deliver it.
+  await page.evaluate((text) => {
+    const hold = (e) => {
+      if (!e.isTrusted) return;
+      e.stopImmediatePropagation();
+      document.removeEventListener('paste', hold, true);
+    };
+    document.addEventListener('paste', hold, true);
+    const onKey = (e) => {
+      if (e.key !== 'v' || !e.ctrlKey) return;
+      document.removeEventListener('keydown', onKey, true);
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }));
+    };
+    document.addEventListener('keydown', onKey, true);
+  }, csv);
+  await page.keyboard.press('Control+v');
+  await frames(page, 3);
+  await clickAt(page, await probeItem(page, 'server/enrol'));
+  s = await until(page, (x) => !x.enrol.busy && x.enrol.ok && x.enrol.enrolled === kFileLeads, 'pasted CSV leads enrolled', 30000);
+  assert.equal(s.enrol.summary, `Enrolled ${kFileLeads} leads`);
+  assert.equal((await api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, kLeads);
+  const keys = await api('GET', `/v1/workflows/${wf}/leads/variable-keys`);
+  assert.deepEqual(keys.json.keys, ['first_name']);
+
+  // Activate with the sandbox provider and watch the counts in the live view.
   s = await action(page, 'activate');
   assert.equal(s.error, '', s.error);
   await action(page, 'live', 'on');
@@ -182,11 +263,22 @@ test('server mode: sign in, create, save, reload, open, validate, activate and w
     ? (x.workflow.lead_counts.completed || 0) + (x.workflow.lead_counts.dropped || 0) + (x.workflow.lead_counts.failed || 0)
     : 0);
   s = await until(page, (x) => terminalOf(x) === kLeads, 'every lead terminal', 90000);
-  // Per-node counts: every lead sits on a terminal node.
-  s = await until(page, (x) => Object.values(x.node_counts).reduce((a, b) => a + b, 0) === kLeads &&
-    Object.keys(x.node_counts).every((id) => ['node_converted', 'node_unresponsive', 'node_failed', 'node_dropped']
-      .includes(id) || fixture.nodes.find((n) => n.id === id && ['CONVERTED', 'DROPPED'].includes(n.node_type))),
+  // Per-node counts cover every lead (more than one page of the lead list) and every lead sits
+  // on a terminal node; they equal the node-counts endpoint and are drawn on the canvas.
+  const isTerminalNode = (id) => fixture.nodes.find((n) => n.id === id && ['CONVERTED', 'DROPPED'].includes(n.node_type));
+  s = await until(page, (x) => x.counted_leads === kLeads &&
+    Object.values(x.node_counts).reduce((a, b) => a + b, 0) === kLeads &&
+    Object.entries(x.node_counts).every(([id, n]) => n === 0 || isTerminalNode(id)),
   'node counts on terminal nodes', 30000);
+  const served = (await api('GET', `/v1/workflows/${wf}/node-counts`)).json;
+  assert.equal(served.enrolled_leads, kLeads);
+  assert.equal(served.not_started, 0);
+  assert.deepEqual(s.node_counts, Object.fromEntries(served.data.map((n) => [n.node_id, n.total])));
+  assert.equal(s.not_started, served.not_started);
+  await frames(page, 3);
+  s = await status(page);
+  assert.equal(s.live_badges, served.data.filter((n) => n.total > 0).length);
+  assert.ok(s.live_badges >= 2, JSON.stringify(served.data));
 
   // One lead's history as a path: it starts at the entry call.
   assert.ok(s.lead_ids.length >= 1);

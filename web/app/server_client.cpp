@@ -17,9 +17,22 @@ namespace {
 constexpr const char* kKeyStorage = "leadflow.server.key";
 constexpr double kPollMs = 1000.0;
 
-std::map<int, HttpCallback>& pending_callbacks() {
-    static std::map<int, HttpCallback> callbacks;
+struct PendingCall {
+    HttpCallback done;
+    bool counted = true;  // counted in ServerUi::pending (not a file picker that may be dismissed)
+};
+
+std::map<int, PendingCall>& pending_callbacks() {
+    static std::map<int, PendingCall> callbacks;
     return callbacks;
+}
+
+int register_call(AppState& app, HttpCallback done, bool counted) {
+    static int next_id = 1;
+    const int id = next_id++;
+    pending_callbacks()[id] = PendingCall{std::move(done), counted};
+    if (counted) ++app.server.pending;
+    return id;
 }
 
 std::string wf_path(const AppState& app, const std::string& tail = "") {
@@ -50,6 +63,19 @@ Json graph_body(const Graph& g) {
     return Json{{"nodes", j["nodes"]}, {"edges", j["edges"]}};
 }
 
+void refresh_workflow(AppState& app);
+
+// The answer to an enrolment (pasted text or a file): the count, or the grouped row errors.
+void enrol_done(AppState& a, const HttpAnswer& r) {
+    a.server.enrolling = false;
+    a.server.enrol = read_enrol_answer(r.status, r.body);
+    if (a.server.enrol.ok) {
+        a.notify(a.server.enrol.summary);
+        a.server.next_poll_ms = 0;  // the live view shows the new leads at once
+        refresh_workflow(a);
+    }
+}
+
 void refresh_workflow(AppState& app) {
     if (app.server.workflow_id.empty()) return;
     server_request(app, "GET", wf_path(app), nullptr, [](AppState& a, const HttpAnswer& r) {
@@ -78,10 +104,7 @@ std::string HttpAnswer::message() const {
 
 void server_request(AppState& app, const std::string& method, const std::string& path,
                     const Json& body, HttpCallback done) {
-    static int next_id = 1;
-    const int id = next_id++;
-    pending_callbacks()[id] = std::move(done);
-    ++app.server.pending;
+    const int id = register_call(app, std::move(done), true);
     platform::http_request(id, method, path, body.is_null() ? std::string() : body.dump(),
                            app.server.key);
 }
@@ -89,9 +112,9 @@ void server_request(AppState& app, const std::string& method, const std::string&
 void server_deliver(AppState& app, int id, int status, const std::string& body) {
     auto it = pending_callbacks().find(id);
     if (it == pending_callbacks().end()) return;
-    HttpCallback cb = std::move(it->second);
+    HttpCallback cb = std::move(it->second.done);
+    if (it->second.counted) --app.server.pending;
     pending_callbacks().erase(it);
-    --app.server.pending;
     HttpAnswer a;
     a.status = status;
     Result<Json> j = parse_json(body);
@@ -168,6 +191,9 @@ void server_open(AppState& app, const std::string& workflow_id) {
                        a.server.workflow = r.body["workflow"];
                        a.server.validation = nullptr;
                        a.server.node_counts.clear();
+                       a.server.node_active.clear();
+                       a.server.not_started = a.server.counted_leads = 0;
+                       a.server.enrol = EnrolOutcome{};
                        a.server.history.clear();
                        a.server.info = "Opened " + workflow_id;
                        a.saved_version = 0;  // autosave the opened graph
@@ -297,32 +323,49 @@ void server_tick(AppState& app) {
     if (now < s.next_poll_ms) return;
     s.next_poll_ms = now + kPollMs;
     refresh_workflow(app);
-    // Lead counts per node from the leads list (up to 500 leads: five pages of 100).
-    auto counts = std::make_shared<std::map<std::string, std::int64_t>>();
-    auto leads = std::make_shared<std::vector<Json>>();
-    auto fetch = std::make_shared<std::function<void(AppState&, int)>>();
-    *fetch = [counts, leads, fetch](AppState& a, int page) {
-        server_request(
-            a, "GET", wf_path(a, "/leads?limit=100&page=" + std::to_string(page)), nullptr,
-            [counts, leads, fetch, page](AppState& b, const HttpAnswer& r) {
-                if (!r.ok()) return;
-                for (const Json& l : r.body["data"]) {
-                    if (leads->size() < 100) leads->push_back(l);
-                    if (l.contains("current_node_id") && l["current_node_id"].is_string()) {
-                        ++(*counts)[l["current_node_id"].get<std::string>()];
-                    }
-                }
-                const int pages = r.body["meta"]["totalPages"].get<int>();
-                if (page < pages && page < 5) {
-                    (*fetch)(b, page + 1);
-                } else {
-                    b.server.node_counts = *counts;
-                    b.server.leads = *leads;
-                    ++b.server.polls;
-                }
-            });
-    };
-    (*fetch)(app, 1);
+    // Counts per node from one GROUP BY on the server, exact for any number of leads; the
+    // first page of leads only feeds the history picker.
+    server_request(app, "GET", wf_path(app, "/node-counts"), nullptr,
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Live counts failed", r);
+                       Result<LiveCounts> c = read_node_counts(r.body);
+                       if (!c.ok()) {
+                           a.server.error = c.status().message();
+                           return;
+                       }
+                       a.server.node_counts = std::move(c->total);
+                       a.server.node_active = std::move(c->active);
+                       a.server.not_started = c->not_started;
+                       a.server.counted_leads = c->enrolled;
+                       ++a.server.polls;
+                   });
+    server_request(app, "GET", wf_path(app, "/leads?limit=100&page=1"), nullptr,
+                   [](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok() || !r.body.contains("data")) return;
+                       a.server.leads.assign(r.body["data"].begin(), r.body["data"].end());
+                   });
+}
+
+void server_enrol_text(AppState& app, const std::string& text) {
+    ServerUi& s = app.server;
+    if (s.workflow_id.empty() || s.enrolling) return;
+    Result<std::string> csv = enrolment_csv(text);
+    if (!csv.ok()) {
+        s.enrol = EnrolOutcome{};
+        s.enrol.summary = csv.status().message();
+        return;
+    }
+    s.enrolling = true;
+    const int id = register_call(app, enrol_done, true);
+    platform::http_upload_csv(id, wf_path(app, "/leads"), "pasted.csv", *csv, s.key);
+}
+
+void server_enrol_file(AppState& app) {
+    ServerUi& s = app.server;
+    if (s.workflow_id.empty() || s.enrolling) return;
+    // Not counted as pending until a file is chosen: the picker may be dismissed silently.
+    const int id = register_call(app, enrol_done, false);
+    platform::pick_and_upload_csv(id, wf_path(app, "/leads"), s.key);
 }
 
 Json server_status_json(const AppState& app) {
@@ -341,6 +384,17 @@ Json server_status_json(const AppState& app) {
     Json counts = Json::object();
     for (const auto& [id, n] : s.node_counts) counts[id] = n;
     out["node_counts"] = counts;
+    Json active = Json::object();
+    for (const auto& [id, n] : s.node_active) active[id] = n;
+    out["node_active"] = active;
+    out["not_started"] = s.not_started;
+    out["counted_leads"] = s.counted_leads;
+    out["live_badges"] = s.live_badges;
+    out["enrol"] = Json{{"busy", s.enrolling},
+                        {"ok", s.enrol.ok},
+                        {"enrolled", s.enrol.enrolled},
+                        {"summary", s.enrol.summary},
+                        {"lines", s.enrol.lines}};
     out["polls"] = s.polls;
     out["live"] = s.live;
     out["short_link"] = s.short_link;

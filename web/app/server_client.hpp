@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "leadflow/json.hpp"
+#include "server_data.hpp"
 
 namespace leadflow::web {
 
@@ -50,12 +51,20 @@ struct ServerUi {
     Json validation = nullptr;
     std::string new_title;
     std::string short_link;
-    // Live view.
+    // Live view: counts from GET …/node-counts (exact for any number of leads).
     bool live = false;
     double next_poll_ms = 0;
     std::map<std::string, std::int64_t> node_counts;  // leads whose current node is the key
+    std::map<std::string, std::int64_t> node_active;  // of those, still active
+    std::int64_t not_started = 0;                     // leads with no current node
+    std::int64_t counted_leads = 0;                   // enrolled leads the counts cover
     std::vector<Json> leads;                          // first page of leads, for picking one
     std::uint64_t polls = 0;
+    int live_badges = 0;  // node-count badges the canvas drew last frame
+    // Enrolling leads: pasted numbers / CSV text, or a CSV file from the browser.
+    std::string enrol_text;
+    bool enrolling = false;
+    EnrolOutcome enrol;  // the last enrolment's result (summary empty before any)
     // One lead's history.
     std::string history_lead;
     std::vector<HistoryStep> history;
@@ -83,10 +92,16 @@ void server_save_scenario(AppState& app);
 void server_short_link(AppState& app);
 void server_set_live(AppState& app, bool on);
 void server_load_history(AppState& app, const std::string& lead_id);
+// Enrols the leads in `text` (phone numbers one per line, or CSV with a phone_number column;
+// enrolment_csv()) into the open workflow; the result lands in ServerUi::enrol.
+void server_enrol_text(AppState& app, const std::string& text);
+// Opens the browser's file picker; the chosen CSV file is enrolled as it is.
+void server_enrol_file(AppState& app);
 // Per-frame: live polling.
 void server_tick(AppState& app);
 // {available, signed_in, pending, error, info, workflow_id, workflow, validation, node_counts,
-//  lead_counts, polls, short_link, history}: the automation API's view of server mode.
+//  node_active, not_started, counted_leads, live_badges, polls, short_link, history, enrol}:
+// the automation API's view of server mode.
 Json server_status_json(const AppState& app);
 
 }  // namespace leadflow::web

@@ -60,6 +60,35 @@ void workflow_list(AppState& app) {
     ImGui::EndTable();
 }
 
+// Enrolling leads: pasted numbers or CSV text, or a CSV file; then the count or the errors.
+void enrol_leads(AppState& app) {
+    ServerUi& s = app.server;
+    ImGui::TextDisabled("Phone numbers, one per line, or CSV text with a phone_number column");
+    ImGui::InputTextMultiline("##enrol_text", &s.enrol_text,
+                              {-1, ImGui::GetTextLineHeightWithSpacing() * 4});
+    app.probe("server/enrol_text");
+    ImGui::BeginDisabled(s.enrolling);
+    if (ImGui::Button("Enrol pasted leads")) server_enrol_text(app, s.enrol_text);
+    app.probe("server/enrol");
+    ImGui::SameLine();
+    if (ImGui::Button("Upload CSV file...")) server_enrol_file(app);
+    app.probe("server/enrol_file");
+    ImGui::EndDisabled();
+    if (s.enrolling) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("Enrolling...");
+    }
+    if (s.enrol.summary.empty()) return;
+    ImGui::PushTextWrapPos(0);
+    if (s.enrol.ok) {
+        ImGui::TextColored({0.45f, 0.85f, 0.55f, 1}, "%s", s.enrol.summary.c_str());
+    } else {
+        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", s.enrol.summary.c_str());
+        for (const std::string& line : s.enrol.lines) ImGui::BulletText("%s", line.c_str());
+    }
+    ImGui::PopTextWrapPos();
+}
+
 void open_workflow(AppState& app) {
     ServerUi& s = app.server;
     if (s.workflow_id.empty()) {
@@ -96,12 +125,18 @@ void open_workflow(AppState& app) {
         }
         ImGui::TextWrapped("Leads: %s", counts.c_str());
     }
+    ImGui::SeparatorText("Enrol leads");
+    enrol_leads(app);
+    ImGui::SeparatorText("Live view");
     bool live = s.live;
     if (ImGui::Checkbox("Live view (counts per node on the canvas)", &live)) {
         server_set_live(app, live);
     }
+    app.probe("server/live");
     if (!s.live) return;
-    ImGui::TextDisabled("Refreshed %" PRIu64 " times", s.polls);
+    ImGui::TextDisabled("Refreshed %" PRIu64 " times · %" PRId64 " leads counted · %" PRId64
+                        " not started",
+                        s.polls, s.counted_leads, s.not_started);
     if (!s.leads.empty() && ImGui::BeginCombo("Lead history", s.history_lead.c_str())) {
         for (const Json& l : s.leads) {
             const std::string id = str(l, "id");

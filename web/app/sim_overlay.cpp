@@ -63,7 +63,8 @@ void pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std
 // Server mode's live view: leads per node (a badge on the card's top edge) and one lead's
 // history as its path (edges taken, in order, with step numbers).
 void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, bool labels) {
-    const ServerUi& sv = app.server;
+    ServerUi& sv = app.server;
+    sv.live_badges = 0;
     if (!sv.live) return;
     Editor& ed = app.editor;
     const Graph& g = ed.graph();
@@ -95,13 +96,21 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
         }
     }
     if (!labels) return;
+    // Nodes without leads get no badge; "N here · M active" while some of them still move.
     for (const auto& [id, count] : sv.node_counts) {
+        if (count == 0) continue;
         const int n = idx.node_index(id);
         if (n < 0) continue;
         const Rect wr = idx.node_rect(g, n);
         const Vec2 tl = cam.world_to_screen(wr.min);
+        std::string text = with_commas(count) + " here";
+        auto active = sv.node_active.find(id);
+        if (active != sv.node_active.end() && active->second > 0 && active->second != count) {
+            text += "  ·  " + with_commas(active->second) + " active";
+        }
         pill(dl, font, text_px, {tl.x + (wr.width() * s) * 0.45f, tl.y - text_px * 1.9f},
-             kLiveColor, with_commas(count) + " here");
+             kLiveColor, text);
+        ++sv.live_badges;
     }
 }
 

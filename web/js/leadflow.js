@@ -136,19 +136,26 @@
       const headers = {};
       if (key) headers.Authorization = 'Bearer ' + key;
       if (body) headers['Content-Type'] = 'application/json';
-      fetch(path, { method, headers, body: body || undefined, cache: 'no-store' })
-        .then(async (res) => [res.status, await res.text()])
-        .catch(() => [0, ''])
-        .then(([status, text]) => {
-          const n = Module.lengthBytesUTF8(text) + 1;
-          const p = Module._malloc(n);
-          try {
-            Module.stringToUTF8(text, p, n);
-            call('leadflow_http_done', null, ['number', 'number', 'number'], [id, status, p]);
-          } finally {
-            Module._free(p);
-          }
-        });
+      send(id, path, { method, headers, body: body || undefined });
+    },
+    // Server mode: CSV text uploaded as the multipart field "file" (lead enrolment).
+    uploadCsv(id, path, name, csv, key) {
+      uploadFile(id, path, new Blob([csv], { type: 'text/csv' }), name, key);
+    },
+    // Server mode: a CSV file chosen in the browser's picker, uploaded as it is.
+    pickAndUploadCsv(id, path, key) {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = '.csv,text/csv,text/plain';
+      input.style.display = 'none';
+      input.addEventListener('change', () => {
+        const file = input.files && input.files[0];
+        input.remove();
+        if (file) uploadFile(id, path, file, file.name, key);
+      });
+      input.addEventListener('cancel', () => input.remove());
+      document.body.appendChild(input);
+      input.click();
     },
     openFilePicker() {
       const input = document.createElement('input');
@@ -163,6 +170,28 @@
       input.click();
     },
   };
+
+  // Sends a request and hands the answer (status 0: none) to the editor as leadflow_http_done.
+  function send(id, path, init) {
+    fetch(path, { ...init, cache: 'no-store' })
+      .then(async (res) => [res.status, await res.text()])
+      .catch(() => [0, ''])
+      .then(([status, text]) => {
+        const n = Module.lengthBytesUTF8(text) + 1;
+        const p = Module._malloc(n);
+        try {
+          Module.stringToUTF8(text, p, n);
+          call('leadflow_http_done', null, ['number', 'number', 'number'], [id, status, p]);
+        } finally {
+          Module._free(p);
+        }
+      });
+  }
+  function uploadFile(id, path, blob, name, key) {
+    const form = new FormData();
+    form.append('file', blob, name || 'leads.csv');
+    send(id, path, { method: 'POST', headers: key ? { Authorization: 'Bearer ' + key } : {}, body: form });
+  }
 
   // Opens the link in the address bar, then drops it from the address so that a reload shows
   // the (autosaved) work rather than the link again.
