@@ -4,6 +4,7 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
@@ -22,8 +23,25 @@
 namespace {
 
 // Startup timeline for bench/editor_bench.mjs: performance.mark("lf:<what>").
-void mark(const char* what) {
-    EM_ASM({ performance.mark('lf:' + UTF8ToString($0)); }, what);
+// clang-format off
+EM_JS(void, mark, (const char* what), { performance.mark('lf:' + UTF8ToString(what)); });
+// clang-format on
+
+// Mouse wheel and trackpad for ImGui, as its GLFW backend feeds them (100 pixels, 3 lines or
+// 1/80 page per step), but listened to on the canvas: the backend listens on the document,
+// where Chrome makes wheel listeners passive and logs a console error for every event.
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* ev, void*) {
+    float per_step = 0.0f;
+    if (ev->deltaMode == DOM_DELTA_PIXEL) {
+        per_step = 1.0f / 100.0f;
+    } else if (ev->deltaMode == DOM_DELTA_LINE) {
+        per_step = 1.0f / 3.0f;
+    } else if (ev->deltaMode == DOM_DELTA_PAGE) {
+        per_step = 80.0f;
+    }
+    ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(ev->deltaX) * -per_step,
+                                      static_cast<float>(ev->deltaY) * -per_step);
+    return EM_TRUE;  // the page itself never scrolls
 }
 
 using leadflow::Json;
@@ -403,6 +421,8 @@ int main() {
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
+    emscripten_set_wheel_callback("#canvas", nullptr, false, on_wheel);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     // Text fields use the system clipboard: writes go to the browser, reads take the text the
     // browser's paste event delivered (web/js/leadflow.js), else the last copied text.

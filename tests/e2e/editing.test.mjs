@@ -103,6 +103,83 @@ test('palette adds nodes; dragging a pin onto a node connects them with its outc
   await page.close();
 });
 
+test('dragging a palette entry onto the canvas adds that node at the drop point; one undo step', async () => {
+  const { page, errors } = await emptyEditor();
+  let p = await probe(page);
+  const from = center(p.items['palette/TIME']);
+  const canvas = p.canvas;
+  const drop = { x: canvas[0] + canvas[2] * 0.3, y: canvas[1] + canvas[3] * 0.4 };
+  await drag(page, from, drop, 10);
+  let g = await graph(page);
+  assert.equal(g.nodes.length, 1, 'one node added');
+  assert.equal(g.nodes[0].node_type, 'TIME');
+  assert.equal(g.nodes[0].config.duration_unit !== undefined, true, 'type defaults applied');
+  // The card's header is under the drop point (the mouse holds it by the middle of its header).
+  p = await probe(page);
+  const rect = p.nodes[g.nodes[0].id].rect;
+  assert.ok(Math.abs(rect[0] + rect[2] / 2 - drop.x) <= 2, `card centre x ${rect[0] + rect[2] / 2} vs ${drop.x}`);
+  assert.ok(drop.y > rect[1] && drop.y < rect[1] + 24 * p.zoom + 2, `drop y ${drop.y} in the header of ${rect}`);
+  assert.deepEqual(p.selected_nodes, [g.nodes[0].id]);
+
+  // A second drop elsewhere, at another zoom, lands there too.
+  await page.evaluate(() => window.leadflow.setZoom(0.5));
+  await frames(page, 2);
+  p = await probe(page);
+  const drop2 = { x: canvas[0] + canvas[2] * 0.7, y: canvas[1] + canvas[3] * 0.6 };
+  await drag(page, center(p.items['palette/CONVERTED']), drop2, 10);
+  g = await graph(page);
+  assert.equal(g.nodes.length, 2);
+  const converted = g.nodes.find((n) => n.node_type === 'CONVERTED');
+  p = await probe(page);
+  const r2 = p.nodes[converted.id].rect;
+  assert.ok(r2[0] < drop2.x && drop2.x < r2[0] + r2[2] && r2[1] < drop2.y && drop2.y < r2[1] + r2[3],
+            `drop point ${JSON.stringify(drop2)} inside ${r2}`);
+
+  // Dropped outside the canvas (on the inspector): nothing is added.
+  const inspector = { x: canvas[0] + canvas[2] + 60, y: canvas[1] + 200 };
+  await drag(page, center(p.items['palette/TIME']), inspector, 10);
+  assert.equal((await graph(page)).nodes.length, 2);
+
+  // Each drop is one undo step.
+  await page.keyboard.press('Control+z');
+  await frames(page, 2);
+  assert.deepEqual((await graph(page)).nodes.map((n) => n.node_type), ['TIME']);
+  // Click-to-add still works next to drag-and-drop.
+  await clickPalette(page, 'VOICE_CALL');
+  assert.equal((await graph(page)).nodes.length, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('fit view shows all 10,000 nodes of a large graph (zoom below the old 2% floor)', async () => {
+  const { page, errors } = await emptyEditor();
+  const nodes = [];
+  for (let i = 0; i < 10000; i++) {
+    nodes.push({ id: `node_${i}`, node_type: 'TIME', label: `wait ${i}`, position_x: (i % 10) * 300,
+                 position_y: Math.floor(i / 10) * 220, config: { duration_value: 1, duration_unit: 'days' } });
+  }
+  assert.deepEqual(await page.evaluate((g) => window.leadflow.loadGraph(g), { nodes, edges: [] }), { ok: true });
+  await page.keyboard.press('f');
+  await frames(page, 3);
+  const s = await page.evaluate(() => window.leadflow.frameStats());
+  assert.ok(s.zoom < 0.02, `zoom ${s.zoom}`);
+  assert.equal(s.nodes_drawn, 10000);
+  assert.equal(s.simple_lod, true);
+  // The mouse wheel zooms further out and back in smoothly from there.
+  const p = await probe(page);
+  const c = center(p.canvas);
+  await page.mouse.move(c.x, c.y);
+  await page.mouse.wheel(0, 300);
+  await frames(page, 2);
+  const out = (await probe(page)).zoom;
+  assert.ok(out < s.zoom, `wheel out: ${out} < ${s.zoom}`);
+  await page.mouse.wheel(0, -300);
+  await frames(page, 2);
+  assert.ok(Math.abs((await probe(page)).zoom / s.zoom - 1) < 0.01, 'wheel back in returns to the fit zoom');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('click selects, Delete removes a node with its edges, undo restores both', async () => {
   const { page } = await emptyEditor();
   await page.evaluate(() => window.leadflow.loadGraph({

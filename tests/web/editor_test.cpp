@@ -362,6 +362,66 @@ TEST(AutoLayout, IsDeterministic) {
 
 // [SECTION] Round trip through the editor
 
+// [SECTION] Fit view of the largest graphs
+
+// Every node's card lies inside `screen` after fit view; returns how many do not.
+int nodes_outside(Editor& ed, const Rect& screen) {
+    int outside = 0;
+    for (int i = 0; i < static_cast<int>(ed.graph().nodes.size()); ++i) {
+        const Rect w = ed.index().node_rect(ed.graph(), i);
+        const Vec2 a = ed.camera.world_to_screen(w.min), b = ed.camera.world_to_screen(w.max);
+        if (!screen.contains(a) || !screen.contains(b)) ++outside;
+    }
+    return outside;
+}
+
+TEST(FitView, ShowsEveryNodeOfA10kNodeLayout) {
+    // A chain of 10,000 steps: auto-layout gives it one layer per node, the widest layout there
+    // is (millions of world units). Zoom used to stop at 2%, which left most of it off screen.
+    Graph g;
+    for (int i = 0; i < 10000; ++i) {
+        g.nodes.push_back(
+            make_node("n" + std::to_string(i), i % 2 ? NodeType::kTime : NodeType::kVoiceCall));
+        if (i > 0) {
+            g.edges.push_back(make_edge("e" + std::to_string(i), "n" + std::to_string(i - 1),
+                                        "n" + std::to_string(i)));
+        }
+    }
+    Editor ed;
+    ed.load(std::move(g), false);
+    ed.auto_layout();
+    const Rect screen{{190, 30}, {940, 620}};  // the canvas of a 1280×800 page
+    for (float pixel_ratio : {1.0f, 2.0f}) {
+        ed.camera.pixel_ratio = pixel_ratio;
+        const Rect device{screen.min * pixel_ratio, screen.max * pixel_ratio};
+        ed.fit_view(device);
+        EXPECT_LT(ed.camera.zoom, 0.02f);
+        EXPECT_GE(ed.camera.zoom, Camera::kMinZoom);
+        EXPECT_EQ(nodes_outside(ed, device), 0) << "zoom " << ed.camera.zoom;
+        // Centred: the first and last cards sit symmetrically left and right.
+        const Rect first = ed.index().node_rect(ed.graph(), 0);
+        const Rect last = ed.index().node_rect(ed.graph(), 9999);
+        const float left = ed.camera.world_to_screen(first.min).x - device.min.x;
+        const float right = device.max.x - ed.camera.world_to_screen(last.max).x;
+        EXPECT_NEAR(left, right, 1.0f);
+    }
+}
+
+TEST(FitView, ShowsEveryNodeOfA10kNodeGrid) {
+    // The bench's synthetic graph: 1,000 rows of 10 cards, 300 × 220 world units apart.
+    Graph g;
+    for (int i = 0; i < 10000; ++i) {
+        g.nodes.push_back(make_node("n" + std::to_string(i), NodeType::kTime, (i % 10) * 300.0,
+                                    (i / 10) * 220.0));
+    }
+    Editor ed;
+    ed.load(std::move(g), false);
+    const Rect screen{{190, 30}, {940, 620}};
+    ed.fit_view(screen);
+    EXPECT_LT(ed.camera.zoom, 0.02f);
+    EXPECT_EQ(nodes_outside(ed, screen), 0) << "zoom " << ed.camera.zoom;
+}
+
 TEST(Editor, EditedGraphExportsAndValidates) {
     Editor ed;
     const std::string call = ed.add_node(NodeType::kVoiceCall, {0, 0});

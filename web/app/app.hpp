@@ -116,5 +116,8 @@ void copy_selection(AppState& app);
 void paste_clipboard(AppState& app);
 // Adds a node of `t` at the centre of the view.
 void add_node_at_view_center(AppState& app, NodeType t);
+// ImGui drag-and-drop payload type of a palette entry dragged onto the canvas (the payload is
+// the NodeType); the canvas adds the node where it is dropped.
+constexpr const char* kNodeTypePayload = "leadflow/node-type";
 
 }  // namespace leadflow::web

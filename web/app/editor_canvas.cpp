@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "app.hpp"
 #include "platform.hpp"
@@ -327,7 +328,10 @@ void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
         const bool selected = ed.is_selected_node(n.id);
         const ImU32 mark = mark_color(app.node_marks, n.id, 0);
         if (c.simple) {
-            c.dl->AddRectFilled(im(a), im(b), kind.color);
+            // Far out a card is smaller than a pixel: it stays visible as a dot.
+            const float dot = 2.0f * app.pixel_ratio;
+            const Vec2 b_dot{std::max(b.x, a.x + dot), std::max(b.y, a.y + dot)};
+            c.dl->AddRectFilled(im(a), im(b_dot), kind.color);
             if (selected || mark) {
                 c.dl->AddRect(im(a), im(b), selected ? kSelectColor : mark, 0.0f, 0, 2.0f);
             }
@@ -427,6 +431,34 @@ bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed)
     return over;
 }
 
+// A palette entry dragged over the canvas: a ghost card shows where it lands, and dropping it
+// adds the node there (its header under the mouse), as one undo step.
+void accept_palette_drop(AppState& app, ImDrawList* dl, Vec2 mouse) {
+    if (!ImGui::BeginDragDropTarget()) return;
+    const ImGuiPayload* payload = ImGui::AcceptDragDropPayload(
+        kNodeTypePayload,
+        ImGuiDragDropFlags_AcceptBeforeDelivery | ImGuiDragDropFlags_AcceptNoDrawDefaultRect);
+    if (payload && payload->DataSize == static_cast<int>(sizeof(NodeType))) {
+        NodeType type;
+        std::memcpy(&type, payload->Data, sizeof type);
+        Editor& ed = app.editor;
+        const Vec2 at = ed.camera.screen_to_world(mouse) - Vec2{kNodeWidth / 2, kHeaderHeight / 2};
+        if (payload->IsDelivery()) {
+            ed.add_node(type, at);
+            app.notify(std::string("Added ") + kind_of(type).title);
+        } else {
+            const float s = ed.camera.scale();
+            const Vec2 a = ed.camera.world_to_screen(at);
+            const Vec2 b = a + Vec2{kNodeWidth * s, (kHeaderHeight + kSummaryHeight) * s};
+            const ImU32 col = kind_of(type).color;
+            dl->AddRectFilled(im(a), im(b), (col & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 90),
+                              5.0f * s);
+            dl->AddRect(im(a), im(b), kSelectColor, 5.0f * s, 0, 1.5f * app.pixel_ratio);
+        }
+    }
+    ImGui::EndDragDropTarget();
+}
+
 void serve_focus_requests(AppState& app) {
     Editor& ed = app.editor;
     const GraphIndex& idx = ed.index();
@@ -488,6 +520,7 @@ void draw_canvas(AppState& app) {
     const bool active = ImGui::IsItemActive();
     const Vec2 mouse = vec(ImGui::GetIO().MousePos);
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    accept_palette_drop(app, dl, mouse);
 
     const float text_px = kCanvasTextSize * ed.camera.scale();
     DrawContext c{dl,
@@ -537,8 +570,11 @@ void draw_canvas(AppState& app) {
 
     // Status line.
     char info[160];
-    std::snprintf(info, sizeof info, "%.0f%%  ·  %zu nodes  ·  %zu edges", ed.camera.zoom * 100.0,
-                  ed.graph().nodes.size(), ed.graph().edges.size());
+    const double percent = ed.camera.zoom * 100.0;
+    std::snprintf(info, sizeof info,
+                  percent >= 1.0 ? "%.0f%%  ·  %zu nodes  ·  %zu edges"
+                                 : "%.2g%%  ·  %zu nodes  ·  %zu edges",
+                  percent, ed.graph().nodes.size(), ed.graph().edges.size());
     std::string line = info;
     if (!app.status.empty() && platform::now_ms() < app.status_until) line += "  ·  " + app.status;
     const float pad = 8.0f * app.pixel_ratio;

@@ -49,7 +49,9 @@ struct Camera {
     float zoom = 1.0f;         // 1 = 100%
     float pixel_ratio = 1.0f;  // devicePixelRatio
 
-    static constexpr float kMinZoom = 0.02f;
+    // 0.01%: fit view shows graphs millions of world units across (a 10,000-node chain laid
+    // out left to right is ≈ 3.4 million wide); the canvas draws simple shapes that far out.
+    static constexpr float kMinZoom = 0.0001f;
     static constexpr float kMaxZoom = 4.0f;
 
     float scale() const { return zoom * pixel_ratio; }

@@ -22,9 +22,19 @@ void draw_palette(AppState& app) {
         }
         ImGui::PopStyleColor(3);
         app.probe(std::string("palette/") + k.wire);
-        if (ImGui::IsItemHovered()) {
-            ImGui::SetTooltip("%s (%s): add at the view centre (shortcut %s)", k.title, k.wire,
-                              k.shortcut);
+        // Press and drag onto the canvas: the node lands where it is dropped (the canvas is the
+        // drop target, editor_canvas.cpp).
+        if (ImGui::BeginDragDropSource()) {
+            ImGui::SetDragDropPayload(kNodeTypePayload, &k.type, sizeof k.type);
+            ImGui::TextColored(col, "%s", k.title);
+            ImGui::TextDisabled("Drop on the canvas to add");
+            ImGui::EndDragDropSource();
+        }
+        if (ImGui::IsItemHovered() && !ImGui::GetDragDropPayload()) {
+            ImGui::SetTooltip(
+                "%s (%s): click to add at the view centre (shortcut %s), or drag "
+                "onto the canvas",
+                k.title, k.wire, k.shortcut);
         }
     }
     ImGui::Spacing();
@@ -40,6 +50,7 @@ void draw_palette(AppState& app) {
     ImGui::Separator();
     ImGui::TextDisabled("Tips");
     ImGui::TextWrapped(
+        "Drag a step from here onto the canvas to place it. "
         "Drag from a pin on a card's right edge onto another card to connect. "
         "Shift+drag selects a box. Help > Canvas controls lists every shortcut.");
 }
