@@ -1,0 +1,177 @@
+// server/http/json_text.cpp
+//
+// Only the common case is written by hand: strings of printable ASCII (escapes included) and
+// timestamps of years 0–9999. Anything else (non-ASCII text, whose UTF-8 must be checked and
+// possibly replaced) goes through the Json serializer, so the output never differs from it.
+#include "http/json_text.hpp"
+
+#include <map>
+
+#include "leadflow/civil_time.hpp"
+#include "leadflow/json.hpp"
+#include "leadflow/wire.hpp"
+
+namespace leadflow::server {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_digits(std::string& out, std::int64_t v, int width) {
+    char buf[24];
+    int n = 0;
+    do {
+        buf[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n < width) buf[n++] = '0';
+    while (n > 0) out.push_back(buf[--n]);
+}
+
+void append_int(std::string& out, std::int64_t v) {
+    if (v < 0) {
+        out += std::to_string(v);
+        return;
+    }
+    append_digits(out, v, 1);
+}
+
+void append_string_map(std::string& out, const std::map<std::string, std::string>& m) {
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [k, v] : m) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, k);
+        out.push_back(':');
+        append_json_string(out, v);
+    }
+    out.push_back('}');
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    for (unsigned char c : s) {
+        if (c >= 0x80) {
+            out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+            return;
+        }
+    }
+    out.push_back('"');
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out.push_back(kHex[c >> 4]);
+                    out.push_back(kHex[c & 0xF]);
+                } else {
+                    out.push_back(static_cast<char>(c));
+                }
+        }
+    }
+    out.push_back('"');
+}
+
+void append_json_time(std::string& out, const std::optional<TimeMs>& t) {
+    if (!t) {
+        out += "null";
+        return;
+    }
+    const CivilDateTime c = civil_from_ms(*t);
+    if (c.date.year < 0 || c.date.year > 9999) {
+        append_json_string(out, format_timestamp(*t));
+        return;
+    }
+    // "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", as format_timestamp writes it.
+    out.push_back('"');
+    append_digits(out, c.date.year, 4);
+    out.push_back('-');
+    append_digits(out, c.date.month, 2);
+    out.push_back('-');
+    append_digits(out, c.date.day, 2);
+    out.push_back('T');
+    append_digits(out, c.hour, 2);
+    out.push_back(':');
+    append_digits(out, c.minute, 2);
+    out.push_back(':');
+    append_digits(out, c.second, 2);
+    out.push_back('.');
+    append_digits(out, c.millisecond, 3);
+    out += "Z\"";
+}
+
+void append_lead_json(std::string& out, const Lead& l) {
+    // Field order of to_json(Lead), then the dynamic_variables alias lead_json adds.
+    out += "{\"id\":";
+    append_json_string(out, l.id);
+    out += ",\"workflow_id\":";
+    append_json_string(out, l.workflow_id);
+    out += ",\"phone_number\":";
+    append_json_string(out, l.phone_number);
+    out += ",\"variables\":";
+    std::string vars;
+    append_string_map(vars, l.variables);
+    out += vars;
+    out += ",\"status\":";
+    append_json_string(out, to_string(l.status));
+    out += ",\"current_node_id\":";
+    if (l.current_node_id) {
+        append_json_string(out, *l.current_node_id);
+    } else {
+        out += "null";
+    }
+    out += ",\"created_at\":";
+    append_json_time(out, l.created_at);
+    out += ",\"updated_at\":";
+    append_json_time(out, l.updated_at);
+    out += ",\"completed_at\":";
+    append_json_time(out, l.completed_at);
+    out += ",\"dynamic_variables\":";
+    out += vars;
+    out.push_back('}');
+}
+
+std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p,
+                           std::int64_t total) {
+    std::string out;
+    out.reserve(64 + leads.size() * 400);
+    out += "{\"data\":[";
+    for (std::size_t i = 0; i < leads.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        append_lead_json(out, leads[i]);
+    }
+    out += "],\"meta\":{\"page\":";
+    append_int(out, p.page);
+    out += ",\"limit\":";
+    append_int(out, p.limit);
+    out += ",\"total\":";
+    append_int(out, total);
+    out += ",\"totalPages\":";
+    append_int(out, (total + p.limit - 1) / p.limit);
+    out += "}}";
+    return out;
+}
+
+}  // namespace leadflow::server

@@ -1,0 +1,30 @@
+// server/http/json_text.hpp — JSON response bodies written straight into a string, for the hot
+// read routes. Each function writes exactly the bytes that building the same value as a Json
+// and dumping it (json_response: compact, invalid UTF-8 replaced) would write, without the
+// tree of allocations a Json needs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/handler_util.hpp"
+#include "leadflow/model.hpp"
+
+namespace leadflow::server {
+
+// Appends `s` as a JSON string literal ("…" with escapes), as Json(s).dump() writes it.
+void append_json_string(std::string& out, std::string_view s);
+
+// Appends `t` as time_json(t) dumps: the quoted format_timestamp(*t), or null.
+void append_json_time(std::string& out, const std::optional<TimeMs>& t);
+
+// Appends lead_json(l) as dumped.
+void append_lead_json(std::string& out, const Lead& l);
+
+// The body of a page of leads: what page_json(<array of lead_json>, p, total) dumps.
+std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p, std::int64_t total);
+
+}  // namespace leadflow::server

@@ -1,0 +1,108 @@
+// tests/server/json_text_test.cpp — the directly written response bodies are byte for byte what
+// building a Json and dumping it (json_response) gives.
+#include "http/json_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "http/errors.hpp"
+#include "leadflow/json.hpp"
+
+namespace leadflow::server {
+namespace {
+
+std::string dumped(const Json& j) {
+    return json_response(200, j).body;
+}
+
+std::string string_via_json(const std::string& s) {
+    std::string out;
+    append_json_string(out, s);
+    return out;
+}
+
+TEST(JsonText, StringsMatchTheJsonSerializer) {
+    const std::vector<std::string> cases = {
+        "",
+        "plain",
+        "quote \" and backslash \\ and slash /",
+        std::string("controls \b\f\n\r\t \x01\x1f\x7f end"),
+        std::string("nul \0 inside", 12),
+        "Pune, MH",
+        "José Müller — ☎ 😀",
+        "\xff\xfe invalid",
+        "truncated \xe2\x82",
+        "overlong \xc0\xaf",
+        "surrogate \xed\xa0\x80",
+    };
+    for (const std::string& s : cases) {
+        EXPECT_EQ(string_via_json(s), dumped(Json(s))) << s;
+    }
+}
+
+TEST(JsonText, RandomBytesMatchTheJsonSerializer) {
+    std::mt19937 rng(42);
+    const std::string alphabet = std::string("ab\"\\/\b\f\n\r\t\x01\x1f\x7f ", 15) +
+                                 "\xc3\xa9\xe2\x98\x8e\xf0\x9f\x98\x80\xff\x80";
+    for (int i = 0; i < 2000; ++i) {
+        std::string s;
+        const int n = static_cast<int>(rng() % 12);
+        for (int k = 0; k < n; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
+        ASSERT_EQ(string_via_json(s), dumped(Json(s))) << i;
+    }
+}
+
+TEST(JsonText, TimesMatchTimeJson) {
+    std::vector<std::optional<TimeMs>> cases = {std::nullopt,    0,  1,         999, 1767603600000,
+                                                1767603600123,   -1, -86400001,
+                                                -62167219200000,   // year 0
+                                                -62167219200001,   // year -1
+                                                253402300799999,   // 9999-12-31T23:59:59.999Z
+                                                253402300800000};  // year 10000
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 500; ++i) {
+        cases.push_back(static_cast<TimeMs>(rng() % 400000000000000ULL) - 100000000000000LL);
+    }
+    for (const auto& t : cases) {
+        std::string out;
+        append_json_time(out, t);
+        EXPECT_EQ(out, dumped(time_json(t))) << (t ? std::to_string(*t) : "null");
+    }
+}
+
+Lead sample_lead(int i) {
+    Lead l;
+    l.id = "wlead_" + std::to_string(i);
+    l.workflow_id = "wf_1";
+    l.phone_number = "+1415555" + std::to_string(1000 + i);
+    l.variables = {{"city", "Pune, MH"}, {"first_name", "Lead \"" + std::to_string(i) + "\""}};
+    if (i % 3 == 0) l.variables["name"] = "Zoë";
+    if (i % 4 == 0) l.variables.clear();
+    l.status = all_lead_statuses()[static_cast<std::size_t>(i) % all_lead_statuses().size()];
+    if (i % 2 == 0) l.current_node_id = "node_" + std::to_string(i);
+    l.created_at = 1767603600000 + i;
+    if (i % 5 != 0) l.updated_at = 1767603600000 + 1000 * i;
+    if (i % 2 == 1) l.completed_at = 1767603700000 + i;
+    return l;
+}
+
+TEST(JsonText, LeadPagesMatchPageJsonOfLeadJson) {
+    for (int n : {0, 1, 7, 20}) {
+        std::vector<Lead> leads;
+        Json data = Json::array();
+        for (int i = 0; i < n; ++i) {
+            leads.push_back(sample_lead(i));
+            data.push_back(lead_json(leads.back()));
+        }
+        for (PageParams p : {PageParams{1, 20}, PageParams{3, 7}, PageParams{100, 100}}) {
+            for (std::int64_t total : {std::int64_t{0}, std::int64_t{n}, std::int64_t{1001}}) {
+                EXPECT_EQ(lead_page_body(leads, p, total), dumped(page_json(data, p, total)))
+                    << n << " leads, page " << p.page << ", total " << total;
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace leadflow::server
