@@ -359,6 +359,10 @@ struct SimulationRun::State {
     std::vector<std::int64_t> entries, unique, traversals, stuck_at;
     std::int64_t counts[4] = {0, 0, 0, 0};  // completed, dropped, failed, stuck
     std::int64_t calls_placed = 0, billed_ms = 0, events = 0, started = 0;
+    // For progress(): arrival seconds of the leads that arrived and of those that ended, the
+    // lifetimes (seconds) of the ended ones, and the largest progress reported so far.
+    double arrived_s_sum = 0, ended_arrival_s_sum = 0, ended_life_s_sum = 0;
+    double progress_floor = 0;
     std::size_t peak_queue = 0;
     int in_flight = 0;
     int limit = -1;
@@ -396,6 +400,12 @@ struct SimulationRun::State {
             w |= bit;
             ++unique[static_cast<std::size_t>(node)];
         }
+    }
+
+    void ended(std::uint32_t lead, TimeMs now) {
+        end_s[lead] = static_cast<std::uint32_t>((now - start) / 1000);
+        ended_arrival_s_sum += arrival_s[lead];
+        ended_life_s_sum += static_cast<double>(end_s[lead]) - arrival_s[lead];
     }
 
     // Runs one engine step for `lead` and carries out its effect.
@@ -474,16 +484,47 @@ struct SimulationRun::State {
                 break;
             case EffectType::kFinish:
                 counts[e.end == LeadEnd::kCompleted ? 0 : e.end == LeadEnd::kDropped ? 1 : 2]++;
-                end_s[lead] = static_cast<std::uint32_t>((now - start) / 1000);
+                ended(lead, now);
                 break;
             case EffectType::kStuck:
                 ++counts[3];
                 if (st.node >= 0) ++stuck_at[static_cast<std::size_t>(st.node)];
-                end_s[lead] = static_cast<std::uint32_t>((now - start) / 1000);
+                ended(lead, now);
                 break;
             case EffectType::kNone:
                 break;
         }
+    }
+
+    // The share of the run's work done, estimated from counters (SimulationRun::progress()
+    // keeps the largest value seen, so it never decreases). A lead's events are spread over
+    // its life, so a lead that arrived counts as half done and one that ended as done:
+    // (arrived + ended) / 2 follows the events processed closely when arrivals are spread
+    // over a span D that is long against a lead's life L. The closer D/(D + L) is to 0 (all
+    // leads at the start: D = 0), the more the estimate leans on ended leads alone. L is the
+    // larger of the ended leads' mean life and the active leads' mean age (ended leads alone
+    // would underestimate it early on). The shares of the horizon passed and of a quarter of
+    // the arrivals are lower bounds that keep the bar moving in long stretches with no lead
+    // ending.
+    double progress_estimate() const {
+        const double n = static_cast<double>(n_leads);
+        const double done = static_cast<double>(counts[0] + counts[1] + counts[2] + counts[3]);
+        const double arrived = static_cast<double>(started);
+        const double span = static_cast<double>(horizon_end - start);
+        const double time = span > 0 ? static_cast<double>(last_time - start) / span : 0.0;
+        double p = std::max(std::max(done / n, time), 0.25 * arrived / n);
+        const double arrival_span_s = arrival_s.empty() ? 0.0 : arrival_s.back();
+        if (arrival_span_s > 0) {
+            const double now_s = static_cast<double>(last_time - start) / 1000.0;
+            const double active = arrived - done;
+            const double mean_life = done > 0 ? ended_life_s_sum / done : 0.0;
+            const double mean_age =
+                active > 0 ? now_s - (arrived_s_sum - ended_arrival_s_sum) / active : 0.0;
+            const double life = std::max(mean_life, mean_age);
+            const double w = arrival_span_s / (arrival_span_s + life);
+            p = std::max(p, (w * arrived + (2.0 - w) * done) / (2.0 * n));
+        }
+        return p;
     }
 
     // Pops and processes one event; the queue must not be empty.
@@ -496,6 +537,7 @@ struct SimulationRun::State {
         switch (payload & 3u) {
             case kEvArrival:
                 ++started;
+                arrived_s_sum += arrival_s[lead];
                 schedule_arrival(lead + std::size_t{1});
                 ev.type = EventType::kStart;
                 run(lead, now, false);
@@ -661,6 +703,7 @@ bool SimulationRun::step(std::int64_t max_events) {
     for (std::int64_t i = max_events < 1 ? 1 : max_events; i > 0 && !s.queue.empty(); --i) {
         s.process();
     }
+    s.progress_floor = std::max(s.progress_floor, s.progress_estimate());
     return s.queue.empty();
 }
 
@@ -671,17 +714,8 @@ bool SimulationRun::done() const {
 double SimulationRun::progress() const {
     const State& s = *state_;
     if (s.queue.empty()) return 1.0;
-    const double ended =
-        static_cast<double>(s.counts[0] + s.counts[1] + s.counts[2] + s.counts[3]) /
-        static_cast<double>(s.n_leads);
-    const double span = static_cast<double>(s.horizon_end - s.start);
-    const double time = span > 0 ? static_cast<double>(s.last_time - s.start) / span : 0.0;
-    // Leads all arriving at the start make a long first stretch at time 0 with no lead ended:
-    // their arrivals count for a quarter.
-    const double arrived = 0.25 * static_cast<double>(s.started) / static_cast<double>(s.n_leads);
-    const double p = std::max(std::max(ended, time), arrived);
     // Events are still pending: never report a finished run.
-    return std::min(p, 0.999999);
+    return std::min(s.progress_floor, 0.999999);
 }
 
 std::int64_t SimulationRun::events() const {

@@ -56,9 +56,11 @@ class SimulationRun {
     bool step(std::int64_t max_events);
     // True when no event is left (every lead ended, is stuck, or waits beyond the horizon).
     bool done() const;
-    // How far the run is, in [0, 1]: the largest of the share of leads that ended (or got
-    // stuck), the share of the horizon's virtual time passed, and a quarter of the share of
-    // leads that arrived. Never decreases; 1 exactly when done.
+    // How far the run is, in [0, 1]: an estimate of the share of the run's events processed,
+    // from the leads that arrived and ended, their lives and the arrival span (leads arriving
+    // over time count as half done on arrival), never below the share of leads that ended,
+    // the share of the horizon's virtual time passed or a quarter of the share that arrived.
+    // Updated by step(); never decreases; 1 exactly when done.
     double progress() const;
     // Events processed so far (arrivals + events popped from the queue).
     std::int64_t events() const;
