@@ -289,7 +289,18 @@ void draw_edges(AppState& app, const DrawContext& c, const Rect& visible) {
         const Vec2 p0 = c.cam.world_to_screen(curve.p0), p3 = c.cam.world_to_screen(curve.p3);
         const float thickness = std::max(1.0f, (selected ? 3.0f : 1.8f) * std::min(c.scale, 2.0f));
         if (c.simple) {
-            c.dl->AddLine(im(p0), im(p3), col, 1.0f);
+            // A hairline as one raw quad (no anti-aliased path: thousands of edges at fit view).
+            // Shorter than a pixel, the dots of its cards cover it.
+            const Vec2 d = p3 - p0;
+            const float len = std::hypot(d.x, d.y);
+            if (len < 1.0f) {
+                --drawn;
+                continue;
+            }
+            const Vec2 n = Vec2{-d.y, d.x} * (0.5f / len);
+            const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
+            c.dl->PrimReserve(6, 4);
+            c.dl->PrimQuadUV(im(p0 + n), im(p3 + n), im(p3 - n), im(p0 - n), uv, uv, uv, uv, col);
             continue;
         }
         const Vec2 p1 = c.cam.world_to_screen(curve.p1), p2 = c.cam.world_to_screen(curve.p2);
@@ -328,11 +339,17 @@ void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
         const bool selected = ed.is_selected_node(n.id);
         const ImU32 mark = mark_color(app.node_marks, n.id, 0);
         if (c.simple) {
-            // Far out a card is smaller than a pixel: it stays visible as a dot.
+            // Plain boxes as raw quads (thousands of them at fit view). Far out a card is smaller
+            // than a pixel: it stays visible as a dot, coloured by its selection or mark (an
+            // outline would not show).
             const float dot = 2.0f * app.pixel_ratio;
+            const bool tiny = b.x - a.x < 4 * dot;
+            ImU32 fill = kind.color;
+            if (tiny && (selected || mark)) fill = selected ? kSelectColor : mark;
             const Vec2 b_dot{std::max(b.x, a.x + dot), std::max(b.y, a.y + dot)};
-            c.dl->AddRectFilled(im(a), im(b_dot), kind.color);
-            if (selected || mark) {
+            c.dl->PrimReserve(6, 4);
+            c.dl->PrimRect(im(a), im(b_dot), fill);
+            if (!tiny && (selected || mark)) {
                 c.dl->AddRect(im(a), im(b), selected ? kSelectColor : mark, 0.0f, 0, 2.0f);
             }
             continue;
