@@ -51,14 +51,19 @@ void append_string_map(std::string& out, const std::map<std::string, std::string
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-    for (unsigned char c : s) {
+    const std::size_t mark = out.size();
+    out.push_back('"');
+    std::size_t run = 0;  // start of the bytes not yet copied
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
         if (c >= 0x80) {
+            out.resize(mark);
             out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
             return;
         }
-    }
-    out.push_back('"');
-    for (unsigned char c : s) {
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -82,15 +87,12 @@ void append_json_string(std::string& out, std::string_view s) {
                 out += "\\t";
                 break;
             default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out.push_back(kHex[c >> 4]);
-                    out.push_back(kHex[c & 0xF]);
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
+                out += "\\u00";
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 0xF]);
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out.push_back('"');
 }
 

@@ -325,5 +325,67 @@ TEST(SqliteStore, InMemoryDatabaseReadsWhatWasWritten) {
     }));
 }
 
+// Lead variables come back as written whatever their text (escapes, non-ASCII, empty), and
+// stored text of another shape (spacing, non-string members, repeated names) reads as the JSON
+// parser reads it.
+TEST(SqliteStore, LeadVariablesReadBackWhateverTheirStoredText) {
+    TempDir dir;
+    const std::string path = dir.path() + "/vars.db";
+    auto opened = open_sqlite_store(path);
+    ASSERT_TRUE(opened.ok());
+    Store& store = *opened.value();
+    const std::vector<std::map<std::string, std::string>> written = {
+        {},
+        {{"city", "Pune, MH"}, {"first_name", "Lead 1"}},
+        {{"quote", "say \"hi\""}, {"back\\slash", "a\\b"}, {"ctl", "tab\tnl\n"}},
+        {{"name", "Zoë"}, {"emoji", "😀"}},
+        {{"", ""}, {"empty", ""}},
+    };
+    ASSERT_TRUE(store.transact([&](StoreTx& tx) {
+        tx.ensure_organization("acme", "org_1", 1);
+        if (Status x = tx.insert_workflow(sample_workflow("org_1")); !x) return x;
+        auto leads = numbered_leads(0, static_cast<int>(written.size()) + 4);
+        for (std::size_t i = 0; i < written.size(); ++i) leads[i].lead.variables = written[i];
+        return tx.insert_leads(leads);
+    }));
+    // Stored text in other shapes, as another writer could have left it.
+    const std::vector<std::pair<std::string, std::map<std::string, std::string>>> raw = {
+        {R"( { "a" : "1" , "b":"2" } )", {{"a", "1"}, {"b", "2"}}},
+        {R"({"n":1,"s":"x","t":true,"o":{"k":"v"},"z":null})", {{"s", "x"}}},
+        {R"({"a":"first","a":"last"})", {{"a", "last"}}},
+        {R"({"esc":"\u0041\n"})", {{"esc", "A\n"}}},
+    };
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        sqlite3_stmt* st = nullptr;
+        ASSERT_EQ(
+            sqlite3_prepare_v2(db, "UPDATE leads SET variables = ? WHERE id = ?", -1, &st, nullptr),
+            SQLITE_OK);
+        const std::string id = "wlead_" + std::to_string(written.size() + i);
+        sqlite3_bind_text(st, 1, raw[i].first.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+        EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    ASSERT_TRUE(store.read([&](StoreTx& tx) {
+        LeadQuery q;
+        q.limit = 100;
+        auto page = tx.list_leads("wf_1", q);
+        EXPECT_TRUE(page.ok()) << page.status().message();
+        if (!page.ok()) return Status::ok();
+        EXPECT_EQ(page->items.size(), written.size() + raw.size());
+        for (std::size_t i = 0; i < page->items.size(); ++i) {
+            const auto& want = i < written.size() ? written[i] : raw[i - written.size()].second;
+            EXPECT_EQ(page->items[i].variables, want) << "lead " << i;
+            auto one = tx.get_lead("wf_1", page->items[i].id);
+            EXPECT_EQ(one->lead.variables, want) << "lead " << i;
+        }
+        return Status::ok();
+    }));
+}
+
 }  // namespace
 }  // namespace leadflow::server
