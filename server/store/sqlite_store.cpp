@@ -222,6 +222,13 @@ constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMig
 
 // [SECTION] Statement helper
 
+template <typename R>
+struct ResultValue;
+template <typename T>
+struct ResultValue<Result<T>> {
+    using type = T;
+};
+
 // A cached prepared statement, reset and unbound when the helper goes out of scope.
 class Stmt {
   public:
@@ -290,6 +297,42 @@ class Stmt {
         return i64(col);
     }
     double dbl(int col) const { return sqlite3_column_double(s_, col); }
+
+    // Every row, each converted by `read` (const Stmt& → Result<T>), in order. Fails with the
+    // first conversion failure or step error.
+    template <typename Read>
+    Result<std::vector<typename ResultValue<std::invoke_result_t<Read, const Stmt&>>::type>> rows(
+        Read read) {
+        std::vector<typename ResultValue<std::invoke_result_t<Read, const Stmt&>>::type> out;
+        int rc;
+        while ((rc = step()) == SQLITE_ROW) {
+            auto v = read(*this);
+            if (!v.ok()) return v.status();
+            out.push_back(std::move(v.value()));
+        }
+        if (rc != SQLITE_DONE) return error(rc);
+        return out;
+    }
+    // The first row converted by `read`, or kNotFound with `missing` when there is none.
+    template <typename Read>
+    std::invoke_result_t<Read, const Stmt&> one(Read read, const std::string& missing) {
+        int rc = step();
+        if (rc == SQLITE_ROW) return read(*this);
+        if (rc != SQLITE_DONE) return error(rc);
+        return Status::not_found(missing);
+    }
+    // The first column of the row a query always returns (count(*), sum(…)).
+    Result<std::int64_t> single_i64() {
+        int rc = step();
+        if (rc != SQLITE_ROW) return error(rc);
+        return i64(0);
+    }
+    // exec(), then kNotFound with `missing` when the statement changed no row.
+    Status exec_changing(const char* missing) {
+        if (Status st = exec(); !st) return st;
+        if (sqlite3_changes(db_) == 0) return Status::not_found(missing);
+        return Status::ok();
+    }
 
   private:
     sqlite3* db_;
@@ -388,14 +431,17 @@ class SqliteTx final : public StoreTx {
 
     // ---- organizations and keys
 
+    static Result<Organization> read_organization(const Stmt& s) {
+        return Organization{s.text(0), s.text(1), s.i64(2)};
+    }
+
     Result<Organization> ensure_organization(const std::string& name, const std::string& new_id,
                                              TimeMs now) override {
         {
             Stmt s = prep("SELECT id, name, created_at FROM organizations WHERE name = ?");
             s.bind(name);
-            int rc = s.step();
-            if (rc == SQLITE_ROW) return Organization{s.text(0), s.text(1), s.i64(2)};
-            if (rc != SQLITE_DONE) return s.error(rc);
+            auto found = s.one(read_organization, "");
+            if (found.ok() || found.status().code() != StatusCode::kNotFound) return found;
         }
         Stmt s = prep("INSERT INTO organizations(id, name, created_at) VALUES (?, ?, ?)");
         s.bind(new_id).bind(name).bind(now);
@@ -415,11 +461,11 @@ class SqliteTx final : public StoreTx {
         Stmt s = prep(
             "SELECT id, organization_id, salt, secret_hash, created_at FROM api_keys WHERE id = ?");
         s.bind(key_id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW)
-            return ApiKeyRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.i64(4)};
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("API key not found");
+        return s.one(
+            [](const Stmt& r) -> Result<ApiKeyRecord> {
+                return ApiKeyRecord{r.text(0), r.text(1), r.text(2), r.text(3), r.i64(4)};
+            },
+            "API key not found");
     }
 
     // ---- workflows
@@ -440,7 +486,7 @@ class SqliteTx final : public StoreTx {
         "id, organization_id, title, description, status, entry_node_id, settings, extra,"
         " created_at, updated_at, activated_at, completed_at";
 
-    Result<Workflow> read_workflow(const Stmt& s) {
+    static Result<Workflow> read_workflow(const Stmt& s) {
         Workflow w;
         w.id = s.text(0);
         w.organization_id = s.text(1);
@@ -470,10 +516,14 @@ class SqliteTx final : public StoreTx {
         Stmt s = prep(std::string("SELECT ") + kWorkflowColumns +
                       " FROM workflows WHERE id = ? AND organization_id = ?");
         s.bind(id).bind(org_id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_workflow(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Workflow not found");
+        return s.one(read_workflow, "Workflow not found");
+    }
+
+    // (status, n) rows; an unknown stored status reads as nullopt (skipped by the callers).
+    static Result<std::pair<std::optional<LeadStatus>, std::int64_t>> read_status_count(
+        const Stmt& s) {
+        return std::pair<std::optional<LeadStatus>, std::int64_t>{parse_lead_status(s.text(0)),
+                                                                  s.i64(1)};
     }
 
     Result<WorkflowCounts> workflow_counts(const std::string& workflow_id) override {
@@ -491,14 +541,13 @@ class SqliteTx final : public StoreTx {
         }
         Stmt s = prep("SELECT status, n FROM lead_counts WHERE workflow_id = ?");
         s.bind(workflow_id);
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto st = parse_lead_status(s.text(0));
-            if (!st) continue;
-            c.lead_counts[*st] = s.i64(1);
-            c.enrolled_leads += s.i64(1);
+        auto rows = s.rows(read_status_count);
+        if (!rows.ok()) return rows.status();
+        for (const auto& [status, n] : rows.value()) {
+            if (!status) continue;
+            c.lead_counts[*status] = n;
+            c.enrolled_leads += n;
         }
-        if (rc != SQLITE_DONE) return s.error(rc);
         return c;
     }
 
@@ -515,9 +564,9 @@ class SqliteTx final : public StoreTx {
         {
             Stmt s = prep(std::string("SELECT count(*)") + where);
             s.bind(org_id).bind(status).bind(search);
-            int rc = s.step();
-            if (rc != SQLITE_ROW) return s.error(rc);
-            page.total = s.i64(0);
+            auto total = s.single_i64();
+            if (!total.ok()) return total.status();
+            page.total = total.value();
         }
         std::string order = q.sort == WorkflowSort::kTitle       ? "title COLLATE NOCASE"
                             : q.sort == WorkflowSort::kUpdatedAt ? "updated_at"
@@ -527,13 +576,9 @@ class SqliteTx final : public StoreTx {
                       dir + ", rowid" + dir + " LIMIT ?4 OFFSET ?5");
         s.bind(org_id).bind(status).bind(search).bind(q.limit);
         s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto w = read_workflow(s);
-            if (!w.ok()) return w.status();
-            page.items.push_back(std::move(w.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
+        auto items = s.rows(read_workflow);
+        if (!items.ok()) return items.status();
+        page.items = std::move(items.value());
         return page;
     }
 
@@ -545,9 +590,7 @@ class SqliteTx final : public StoreTx {
         s.bind(w.title).bind(w.description).bind(to_string(w.status)).bind(w.entry_node_id);
         s.bind(to_json(w.settings).dump()).bind(w.extra.dump()).bind(w.updated_at.value_or(0));
         s.bind(w.activated_at).bind(w.completed_at).bind(w.id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Workflow not found");
-        return Status::ok();
+        return s.exec_changing("Workflow not found");
     }
 
     Status delete_workflow(const std::string& workflow_id) override {
@@ -555,19 +598,18 @@ class SqliteTx final : public StoreTx {
         // cascade from the workflow row.
         Stmt s = prep("DELETE FROM workflows WHERE id = ?");
         s.bind(workflow_id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Workflow not found");
-        return Status::ok();
+        return s.exec_changing("Workflow not found");
     }
 
     Result<Json> get_scenario(const std::string& workflow_id) override {
         Stmt s = prep("SELECT scenario FROM workflows WHERE id = ?");
         s.bind(workflow_id);
-        int rc = s.step();
-        if (rc == SQLITE_DONE) return Status::not_found("Workflow not found");
-        if (rc != SQLITE_ROW) return s.error(rc);
-        if (s.is_null(0)) return Json();
-        return parse_stored_json(s.text(0), "scenario");
+        return s.one(
+            [](const Stmt& r) -> Result<Json> {
+                if (r.is_null(0)) return Json();
+                return parse_stored_json(r.text(0), "scenario");
+            },
+            "Workflow not found");
     }
 
     Status put_scenario(const std::string& workflow_id, const Json& scenario) override {
@@ -586,7 +628,7 @@ class SqliteTx final : public StoreTx {
     static constexpr const char* kNodeColumns =
         "id, node_type, label, position_x, position_y, config, extra";
 
-    Result<Node> read_node(const Stmt& s) {
+    static Result<Node> read_node(const Stmt& s) {
         Node n;
         n.id = s.text(0);
         n.node_type_raw = s.text(1);
@@ -607,25 +649,14 @@ class SqliteTx final : public StoreTx {
         Stmt s = prep(std::string("SELECT ") + kNodeColumns +
                       " FROM nodes WHERE workflow_id = ? ORDER BY seq");
         s.bind(workflow_id);
-        std::vector<Node> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto n = read_node(s);
-            if (!n.ok()) return n.status();
-            out.push_back(std::move(n.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows(read_node);
     }
 
     Result<Node> get_node(const std::string& workflow_id, const std::string& id) override {
         Stmt s = prep(std::string("SELECT ") + kNodeColumns +
                       " FROM nodes WHERE workflow_id = ? AND id = ?");
         s.bind(workflow_id).bind(id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_node(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Node not found");
+        return s.one(read_node, "Node not found");
     }
 
     Status insert_node(const std::string& workflow_id, const Node& n) override {
@@ -645,9 +676,7 @@ class SqliteTx final : public StoreTx {
             " WHERE workflow_id = ? AND id = ?");
         s.bind(n.label).bind(n.position_x).bind(n.position_y).bind(n.config.dump());
         s.bind(n.extra.dump()).bind(workflow_id).bind(n.id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Node not found");
-        return Status::ok();
+        return s.exec_changing("Node not found");
     }
 
     Status delete_node(const std::string& workflow_id, const std::string& id) override {
@@ -660,15 +689,13 @@ class SqliteTx final : public StoreTx {
         }
         Stmt s = prep("DELETE FROM nodes WHERE workflow_id = ? AND id = ?");
         s.bind(workflow_id).bind(id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Node not found");
-        return Status::ok();
+        return s.exec_changing("Node not found");
     }
 
     static constexpr const char* kEdgeColumns =
         "id, from_node_id, to_node_id, label, position, extra";
 
-    Result<Edge> read_edge(const Stmt& s) {
+    static Result<Edge> read_edge(const Stmt& s) {
         Edge e;
         e.id = s.text(0);
         e.from_node_id = s.text(1);
@@ -685,25 +712,14 @@ class SqliteTx final : public StoreTx {
         Stmt s = prep(std::string("SELECT ") + kEdgeColumns +
                       " FROM edges WHERE workflow_id = ? ORDER BY position, seq");
         s.bind(workflow_id);
-        std::vector<Edge> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto e = read_edge(s);
-            if (!e.ok()) return e.status();
-            out.push_back(std::move(e.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows(read_edge);
     }
 
     Result<Edge> get_edge(const std::string& workflow_id, const std::string& id) override {
         Stmt s = prep(std::string("SELECT ") + kEdgeColumns +
                       " FROM edges WHERE workflow_id = ? AND id = ?");
         s.bind(workflow_id).bind(id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_edge(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Edge not found");
+        return s.one(read_edge, "Edge not found");
     }
 
     Status insert_edge(const std::string& workflow_id, const Edge& e) override {
@@ -721,17 +737,13 @@ class SqliteTx final : public StoreTx {
         Stmt s = prep(
             "UPDATE edges SET label = ?, position = ?, extra = ? WHERE workflow_id = ? AND id = ?");
         s.bind(e.label).bind(e.position).bind(e.extra.dump()).bind(workflow_id).bind(e.id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Edge not found");
-        return Status::ok();
+        return s.exec_changing("Edge not found");
     }
 
     Status delete_edge(const std::string& workflow_id, const std::string& id) override {
         Stmt s = prep("DELETE FROM edges WHERE workflow_id = ? AND id = ?");
         s.bind(workflow_id).bind(id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Edge not found");
-        return Status::ok();
+        return s.exec_changing("Edge not found");
     }
 
     Status replace_graph(const std::string& workflow_id, const std::vector<Node>& nodes,
@@ -792,7 +804,7 @@ class SqliteTx final : public StoreTx {
         "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
         " release_at, call_id, steps, created_at, updated_at, completed_at";
 
-    Result<LeadRecord> read_lead(const Stmt& s) {
+    static Result<LeadRecord> read_lead(const Stmt& s) {
         LeadRecord r;
         Lead& l = r.lead;
         l.id = s.text(0);
@@ -833,27 +845,27 @@ class SqliteTx final : public StoreTx {
                 "SELECT coalesce(sum(n), 0) FROM lead_counts WHERE workflow_id = ?1"
                 " AND (?2 IS NULL OR status IN (SELECT value FROM json_each(?2)))");
             s.bind(workflow_id).bind(statuses);
-            int rc = s.step();
-            if (rc != SQLITE_ROW) return s.error(rc);
-            page.total = s.i64(0);
+            auto total = s.single_i64();
+            if (!total.ok()) return total.status();
+            page.total = total.value();
         } else {
             Stmt s = prep(std::string("SELECT count(*)") + where);
             s.bind(workflow_id).bind(statuses).bind(ids);
-            int rc = s.step();
-            if (rc != SQLITE_ROW) return s.error(rc);
-            page.total = s.i64(0);
+            auto total = s.single_i64();
+            if (!total.ok()) return total.status();
+            page.total = total.value();
         }
         Stmt s = prep(std::string("SELECT ") + kLeadColumns + where +
                       " ORDER BY rowid LIMIT ?4 OFFSET ?5");
         s.bind(workflow_id).bind(statuses).bind(ids).bind(q.limit);
         s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto r = read_lead(s);
-            if (!r.ok()) return r.status();
-            page.items.push_back(std::move(r.value().lead));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
+        auto items = s.rows([](const Stmt& r) -> Result<Lead> {
+            auto record = read_lead(r);
+            if (!record.ok()) return record.status();
+            return std::move(record.value().lead);
+        });
+        if (!items.ok()) return items.status();
+        page.items = std::move(items.value());
         return page;
     }
 
@@ -861,10 +873,7 @@ class SqliteTx final : public StoreTx {
         Stmt s = prep(std::string("SELECT ") + kLeadColumns +
                       " FROM leads WHERE workflow_id = ? AND id = ?");
         s.bind(workflow_id).bind(id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_lead(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Lead not found");
+        return s.one(read_lead, "Lead not found");
     }
 
     Status update_lead(const LeadRecord& r) override {
@@ -880,9 +889,7 @@ class SqliteTx final : public StoreTx {
         s.bind(x.current_node_id).bind(to_string(x.phase)).bind(x.entered_at).bind(x.release_at);
         s.bind(x.call_id).bind(x.steps).bind(l.updated_at.value_or(0)).bind(l.completed_at);
         s.bind(l.id).bind(l.workflow_id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Lead not found");
-        return Status::ok();
+        return s.exec_changing("Lead not found");
     }
 
     Result<std::vector<LeadRecord>> leads_where(const std::string& workflow_id,
@@ -896,15 +903,7 @@ class SqliteTx final : public StoreTx {
         std::optional<std::string> nodes;
         if (!node_ids.empty()) nodes = string_list_json(node_ids).dump();
         s.bind(workflow_id).bind(status_list_json(statuses).dump()).bind(nodes);
-        std::vector<LeadRecord> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto r = read_lead(s);
-            if (!r.ok()) return r.status();
-            out.push_back(std::move(r.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows(read_lead);
     }
 
     Result<std::int64_t> transition_leads(const std::string& workflow_id,
@@ -930,19 +929,13 @@ class SqliteTx final : public StoreTx {
             "SELECT count(*) FROM leads WHERE workflow_id = ?"
             " AND phase IN (SELECT value FROM json_each(?))");
         s.bind(workflow_id).bind(names.dump());
-        int rc = s.step();
-        if (rc != SQLITE_ROW) return s.error(rc);
-        return s.i64(0);
+        return s.single_i64();
     }
 
     Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) override {
         Stmt s = prep("SELECT key FROM lead_variable_keys WHERE workflow_id = ? ORDER BY key");
         s.bind(workflow_id);
-        std::vector<std::string> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.text(0));
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows([](const Stmt& r) -> Result<std::string> { return r.text(0); });
     }
 
     Status append_history(const std::string& lead_id, const HistoryEntry& h) override {
@@ -954,28 +947,24 @@ class SqliteTx final : public StoreTx {
     Result<std::vector<HistoryEntry>> history(const std::string& lead_id) override {
         Stmt s = prep("SELECT entry FROM history WHERE lead_id = ? ORDER BY id");
         s.bind(lead_id);
-        std::vector<HistoryEntry> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto j = parse_stored_json(s.text(0), "history entry");
+        return s.rows([](const Stmt& r) -> Result<HistoryEntry> {
+            auto j = parse_stored_json(r.text(0), "history entry");
             if (!j.ok()) return j.status();
             auto h = history_entry_from_json(j.value());
             if (!h.ok()) return Status::internal("stored history: " + h.status().message());
-            out.push_back(std::move(h.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+            return std::move(h.value());
+        });
     }
 
     Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() override {
         std::map<LeadStatus, std::int64_t> out;
         for (LeadStatus st : all_lead_statuses()) out[st] = 0;
         Stmt s = prep("SELECT status, sum(n) FROM lead_counts GROUP BY status");
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            if (auto st = parse_lead_status(s.text(0))) out[*st] = s.i64(1);
+        auto rows = s.rows(read_status_count);
+        if (!rows.ok()) return rows.status();
+        for (const auto& [status, n] : rows.value()) {
+            if (status) out[*status] = n;
         }
-        if (rc != SQLITE_DONE) return s.error(rc);
         return out;
     }
 
@@ -985,19 +974,15 @@ class SqliteTx final : public StoreTx {
             "SELECT current_node_id, status, count(*) FROM leads WHERE workflow_id = ?"
             " GROUP BY current_node_id, status");
         s.bind(workflow_id);
-        std::vector<NodeStatusCount> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto st = parse_lead_status(s.text(1));
-            if (!st) return Status::internal("stored lead status: " + s.text(1));
+        return s.rows([](const Stmt& r) -> Result<NodeStatusCount> {
+            auto st = parse_lead_status(r.text(1));
+            if (!st) return Status::internal("stored lead status: " + r.text(1));
             NodeStatusCount c;
-            if (!s.is_null(0)) c.node_id = s.text(0);
+            if (!r.is_null(0)) c.node_id = r.text(0);
             c.status = *st;
-            c.count = s.i64(2);
-            out.push_back(std::move(c));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+            c.count = r.i64(2);
+            return c;
+        });
     }
 
     // ---- calls
@@ -1013,6 +998,29 @@ class SqliteTx final : public StoreTx {
         return s.exec();
     }
 
+    static constexpr const char* kCallColumns =
+        "id, organization_id, workflow_id, lead_id, node_id, status, outcome, end_reason,"
+        " duration_s, analysis, created_at, ended_at";
+
+    static Result<CallRecord> read_call(const Stmt& s) {
+        CallRecord c;
+        c.id = s.text(0);
+        c.organization_id = s.text(1);
+        c.workflow_id = s.text(2);
+        c.lead_id = s.text(3);
+        c.node_id = s.text(4);
+        c.status = s.text(5);
+        c.outcome = s.opt_text(6);
+        c.end_reason = s.opt_text(7);
+        if (!s.is_null(8)) c.duration_s = s.dbl(8);
+        auto analysis = parse_stored_json(s.text(9), "call analysis");
+        if (!analysis.ok()) return analysis.status();
+        c.analysis = std::move(analysis.value());
+        c.created_at = s.i64(10);
+        c.ended_at = s.opt_i64(11);
+        return c;
+    }
+
     Result<PageOf<CallRecord>> list_calls(const std::string& org_id, const CallQuery& q) override {
         const char* where =
             " FROM calls WHERE organization_id = ?1 AND (?2 = '' OR workflow_id = ?2)"
@@ -1021,36 +1029,17 @@ class SqliteTx final : public StoreTx {
         {
             Stmt s = prep(std::string("SELECT count(*)") + where);
             s.bind(org_id).bind(q.workflow_id).bind(q.lead_id);
-            int rc = s.step();
-            if (rc != SQLITE_ROW) return s.error(rc);
-            page.total = s.i64(0);
+            auto total = s.single_i64();
+            if (!total.ok()) return total.status();
+            page.total = total.value();
         }
-        Stmt s = prep(std::string("SELECT id, organization_id, workflow_id, lead_id, node_id,"
-                                  " status, outcome, end_reason, duration_s, analysis, created_at,"
-                                  " ended_at") +
-                      where + " ORDER BY created_at DESC, rowid DESC LIMIT ?4 OFFSET ?5");
+        Stmt s = prep(std::string("SELECT ") + kCallColumns + where +
+                      " ORDER BY created_at DESC, rowid DESC LIMIT ?4 OFFSET ?5");
         s.bind(org_id).bind(q.workflow_id).bind(q.lead_id).bind(q.limit);
         s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            CallRecord c;
-            c.id = s.text(0);
-            c.organization_id = s.text(1);
-            c.workflow_id = s.text(2);
-            c.lead_id = s.text(3);
-            c.node_id = s.text(4);
-            c.status = s.text(5);
-            c.outcome = s.opt_text(6);
-            c.end_reason = s.opt_text(7);
-            if (!s.is_null(8)) c.duration_s = s.dbl(8);
-            auto analysis = parse_stored_json(s.text(9), "call analysis");
-            if (!analysis.ok()) return analysis.status();
-            c.analysis = std::move(analysis.value());
-            c.created_at = s.i64(10);
-            c.ended_at = s.opt_i64(11);
-            page.items.push_back(std::move(c));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
+        auto items = s.rows(read_call);
+        if (!items.ok()) return items.status();
+        page.items = std::move(items.value());
         return page;
     }
 
@@ -1065,7 +1054,7 @@ class SqliteTx final : public StoreTx {
         return s.exec();
     }
 
-    Result<UserWebhook> read_webhook(const Stmt& s) {
+    static Result<UserWebhook> read_webhook(const Stmt& s) {
         UserWebhook w;
         w.id = s.text(0);
         w.organization_id = s.text(1);
@@ -1085,15 +1074,7 @@ class SqliteTx final : public StoreTx {
             "SELECT id, organization_id, url, events, secret, created_at FROM user_webhooks"
             " WHERE organization_id = ? ORDER BY created_at, rowid");
         s.bind(org_id);
-        std::vector<UserWebhook> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto w = read_webhook(s);
-            if (!w.ok()) return w.status();
-            out.push_back(std::move(w.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows(read_webhook);
     }
 
     Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) override {
@@ -1101,18 +1082,13 @@ class SqliteTx final : public StoreTx {
             "SELECT id, organization_id, url, events, secret, created_at FROM user_webhooks"
             " WHERE organization_id = ? AND id = ?");
         s.bind(org_id).bind(id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_webhook(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Webhook not found");
+        return s.one(read_webhook, "Webhook not found");
     }
 
     Status delete_webhook(const std::string& org_id, const std::string& id) override {
         Stmt s = prep("DELETE FROM user_webhooks WHERE organization_id = ? AND id = ?");
         s.bind(org_id).bind(id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Webhook not found");
-        return Status::ok();
+        return s.exec_changing("Webhook not found");
     }
 
     // ---- share links
@@ -1129,10 +1105,8 @@ class SqliteTx final : public StoreTx {
     Result<std::string> get_share_link(const std::string& id) override {
         Stmt s = prep("SELECT fragment FROM share_links WHERE id = ?");
         s.bind(id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return s.text(0);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("No short link " + id + " on this server");
+        return s.one([](const Stmt& r) -> Result<std::string> { return r.text(0); },
+                     "No short link " + id + " on this server");
     }
 
     // ---- live progression (server/runtime)
