@@ -25,6 +25,10 @@ namespace {
 // Startup timeline for bench/editor_bench.mjs: performance.mark("lf:<what>").
 // clang-format off
 EM_JS(void, mark, (const char* what), { performance.mark('lf:' + UTF8ToString(what)); });
+// Start-up failed: the page shows why (index.html's Module.onAbort).
+EM_JS(void, show_fatal, (const char* what), {
+    if (Module['onAbort']) Module['onAbort'](UTF8ToString(what));
+});
 // clang-format on
 
 // Mouse wheel and trackpad for ImGui, as its GLFW backend feeds them (100 pixels, 3 lines or
@@ -410,6 +414,7 @@ int main() {
     g_window = glfwCreateWindow(64, 64, "Leadflow", nullptr, nullptr);
     if (!g_window) {
         std::fprintf(stderr, "glfwCreateWindow failed (WebGL2 unavailable?)\n");
+        show_fatal("this browser could not create a WebGL 2 context");
         return 1;
     }
     glfwMakeContextCurrent(g_window);
