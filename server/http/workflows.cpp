@@ -327,23 +327,21 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
         w.updated_at = ctx.now;
         if (Status s = tx.update_workflow(w); !s) return s;
         // Live progression: pause freezes scheduled leads (TIME holds keep their remaining
-        // time), resume re-arms them, cancel unschedules everything (server/runtime).
+        // time), resume re-arms them, cancel ends every lead without a call in flight now and
+        // the others once their call ends (server/runtime).
         const TimeMs live_now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
         if (verb == Verb::kPause) {
             if (Status s = tx.live_freeze(w.id, live_now); !s) return s;
         } else if (verb == Verb::kResume) {
             if (Status s = tx.live_thaw(w.id, live_now); !s) return s;
         } else if (verb == Verb::kCancel) {
-            if (Status s = tx.live_unschedule(w.id); !s) return s;
+            auto ended = tx.live_cancel(w.id, live_now);
+            if (!ended.ok()) return ended.status();
         }
         if (verb == Verb::kActivate || verb == Verb::kResume) {
             // Leads enrolled while draft or paused start now (the scheduler picks them up).
             auto moved = tx.transition_leads(w.id, {LeadStatus::kPending}, LeadStatus::kActive,
                                              std::nullopt, ctx.now);
-            if (!moved.ok()) return moved.status();
-        } else if (verb == Verb::kCancel) {
-            auto moved = tx.transition_leads(w.id, {LeadStatus::kPending, LeadStatus::kActive},
-                                             LeadStatus::kCancelled, Phase::kDone, ctx.now);
             if (!moved.ok()) return moved.status();
         }
         auto j = workflow_with_counts(tx, w);

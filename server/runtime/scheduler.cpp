@@ -22,6 +22,7 @@
 #include "leadflow/scenario.hpp"
 #include "leadflow/time_zone.hpp"
 #include "leadflow/wire.hpp"
+#include "runtime/history_text.hpp"
 #include "runtime/phone_zone.hpp"
 #include "runtime/sandbox.hpp"
 #include "util/crypto.hpp"
@@ -182,7 +183,7 @@ Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::st
 }
 
 Status Scheduler::refresh_graphs(TimeMs now) {
-    return store_.transact([&](StoreTx& tx) {
+    return store_.live_transact([&](StoreTx& tx) {
         auto versions = tx.live_graph_versions();
         if (!versions.ok()) return versions.status();
         std::set<std::string> active;
@@ -226,6 +227,7 @@ struct StepContext {
     // User webhooks by organization, read once per batch (a webhook created while a workflow
     // runs gets the next completions).
     std::map<std::string, std::vector<UserWebhook>> webhooks;
+    HistoryTextWriter history;
 };
 
 // The lead's zone (SPEC §1.4): its `timezone` variable, else (when a calling window makes it
@@ -253,18 +255,44 @@ std::int64_t max_call_seconds(const Node& n, std::int64_t fallback) {
     return fallback;
 }
 
+Status parse_state(const LiveLead& l, const CompiledGraph& g, LeadState* state) {
+    if (!l.state) return Status::ok();
+    Json j = Json::parse(*l.state, nullptr, false);
+    if (j.is_discarded()) return Status::internal("stored lead state is not JSON: " + l.id);
+    auto s = lead_state_from_json(j, g);
+    if (!s.ok()) return Status::internal("stored lead state: " + s.status().message());
+    *state = s.value();
+    return Status::ok();
+}
+
+// The end of the lead's call in flight on its call row. One UPDATE, no read: every column the
+// call's end sets is known here.
+Status record_call_end(StoreTx& tx, const LiveLead& l, const Event& event, StepContext& sc) {
+    CallRecord cr;
+    cr.id = *l.call_id;
+    cr.status = call_status_name(event.outcome);
+    cr.outcome = to_string(event.outcome);
+    cr.duration_s = event.call_duration_ms / 1000.0;
+    cr.analysis = l.last_analysis;
+    if (l.pending_event.is_object() && l.pending_event.contains("end_reason") &&
+        l.pending_event["end_reason"].is_string()) {
+        cr.end_reason = l.pending_event["end_reason"].get<std::string>();
+    }
+    cr.ended_at = sc.now;
+    if (Status s = tx.live_update_call(cr); !s) return s;
+    ++sc.call_outcomes[to_string(event.outcome)];
+    return Status::ok();
+}
+
 // Applies `event` to the lead and writes everything the step produced.
 Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Event& event,
                   bool slot_retry, StepContext& sc) {
     const CompiledGraph& g = *c.graph;
     LeadState state;
-    if (l.state) {
-        Json j = Json::parse(*l.state, nullptr, false);
-        if (j.is_discarded()) return Status::internal("stored lead state is not JSON: " + l.id);
-        auto s = lead_state_from_json(j, g);
-        if (!s.ok()) return Status::internal("stored lead state: " + s.status().message());
-        state = s.value();
-    }
+    if (Status s = parse_state(l, g, &state); !s) return s;
+    const Phase phase_before = l.state ? state.phase : Phase::kEntering;
+    const bool started = l.state.has_value();
+    const std::optional<TimeMs> slot_before = l.slot_wait_at;
     // A call's analysis and an action's response are visible to the conditions evaluated in
     // this same step.
     if (event.type == EventType::kCallEnded) {
@@ -320,6 +348,9 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
         u.release_at = x.release_at;
         u.steps = x.steps;
         u.updated_at = sc.now;
+        u.status_changed = false;
+        u.phase_changed = !started || u.phase != phase_before;
+        u.slot_changed = l.slot_wait_at != slot_before;
         return tx.live_save(u);
     }
 
@@ -331,20 +362,7 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
                          l.pending_event.value("end_reason", "") == "call_timeout";
     if (event.type == EventType::kCallEnded && l.call_id) {
         ended_call = l.call_id;
-        // One UPDATE, no read: every column the call's end sets is known here.
-        CallRecord cr;
-        cr.id = *l.call_id;
-        cr.status = call_status_name(event.outcome);
-        cr.outcome = to_string(event.outcome);
-        cr.duration_s = event.call_duration_ms / 1000.0;
-        cr.analysis = l.last_analysis;
-        if (l.pending_event.is_object() && l.pending_event.contains("end_reason") &&
-            l.pending_event["end_reason"].is_string()) {
-            cr.end_reason = l.pending_event["end_reason"].get<std::string>();
-        }
-        cr.ended_at = sc.now;
-        if (Status s = tx.live_update_call(cr); !s) return s;
-        ++sc.call_outcomes[to_string(event.outcome)];
+        if (Status s = record_call_end(tx, l, event, sc); !s) return s;
         if (flight && *flight % (1LL << 40) > 0) --*flight;
     }
     l.pending_event = nullptr;
@@ -513,7 +531,7 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
         if (call && call == ended_call_id && timeout && r.status == RecordStatus::kCompleted) {
             h.reason = "call_timeout";
         }
-        if (Status s = tx.append_history(l.id, h); !s) return s;
+        if (Status s = tx.live_append_history(l.id, sc.history.write(h)); !s) return s;
     }
 
     l.state = to_json(state, g).dump();
@@ -527,6 +545,107 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
     u.steps = x.steps;
     u.updated_at = sc.now;
     if (l.status != LeadStatus::kActive) u.completed_at = sc.now;
+    u.status_changed = l.status != LeadStatus::kActive;  // every stepped lead was active
+    u.phase_changed = !started || x.phase != phase_before;
+    u.slot_changed = l.slot_wait_at != slot_before;
+    return tx.live_save(u);
+}
+
+// A due lead that moves no further: its workflow was cancelled (the lead is still active
+// because a call was in flight) or the lead was removed. A call in flight ends — the call row
+// gets its result (unless call_result already logged it) and history the call's completion
+// record — and the lead ends as `cancelled` (or stays `removed`) without advancing.
+Status end_without_moving(StoreTx& tx, Scheduler::WorkflowCache* c, LiveLead l, StepContext& sc) {
+    LeadState state;
+    const CompiledGraph* g = c && c->graph ? &*c->graph : nullptr;
+    if (g) {
+        if (Status s = parse_state(l, *g, &state); !s) return s;
+    }
+    const bool in_call = g && l.state && state.phase == Phase::kInCall && l.call_id;
+    if (!g || !l.state) {
+        // Nothing to end (or no graph to read the state with): just stop scheduling the lead.
+        LiveLeadUpdate u;
+        auto full = tx.get_lead(l.workflow_id, l.id);
+        if (!full.ok()) return full.status();
+        u.lead = l;
+        u.lead.due_at.reset();
+        u.lead.pending_event = nullptr;
+        u.lead.slot_wait_at.reset();
+        if (l.status == LeadStatus::kActive) u.lead.status = LeadStatus::kCancelled;
+        u.current_node_id = full->execution.current_node_id;
+        u.phase = l.status == LeadStatus::kActive ? Phase::kDone : full->execution.phase;
+        u.entered_at = full->execution.entered_at;
+        u.release_at = full->execution.release_at;
+        u.steps = full->execution.steps;
+        u.updated_at = sc.now;
+        u.completed_at = l.status == LeadStatus::kActive ? std::optional<TimeMs>(sc.now)
+                                                         : full->lead.completed_at;
+        return tx.live_save(u);
+    }
+    if (in_call) {
+        Event ev;
+        ev.type = EventType::kCallEnded;
+        const Json& pe = l.pending_event;
+        bool logged = false;
+        if (pe.is_object() && pe.value("type", "") == "call") {
+            auto o = parse_call_outcome(pe.value("status", "failed"));
+            ev.outcome = o ? *o : CallOutcome::kFailed;
+            ev.call_duration_ms =
+                static_cast<std::int32_t>(pe.value("duration_ms", std::int64_t{0}));
+            logged = pe.value("logged", false);
+            Json a = pe.value("analysis", Json::object());
+            l.last_analysis = a.is_object() ? a : Json::object();
+        } else {
+            // No result came before the timeout.
+            auto call = tx.live_get_call(*l.call_id);
+            if (!call.ok()) return call.status();
+            logged = call->status != "in_progress";
+            ev.outcome = CallOutcome::kFailed;
+            l.pending_event = Json{{"type", "call"},
+                                   {"status", "failed"},
+                                   {"end_reason", "call_timeout"},
+                                   {"duration_ms", 0}};
+        }
+        if (!logged) {
+            if (Status s = record_call_end(tx, l, ev, sc); !s) return s;
+        }
+        // The call's completion record, as the engine writes it; nothing after it.
+        auto analysis = string_map(l.last_analysis);
+        auto response = string_map(l.last_response);
+        MapFieldSource fields(&l.variables, &analysis, &response);
+        Context ctx;
+        ctx.now = sc.now;
+        ctx.fields = &fields;
+        ctx.zone = &lead_zone(*c, l);
+        LeadState moved = state;
+        Step step;
+        if (advance(*g, moved, ev, ctx, step) && !step.records.empty() &&
+            step.records[0].node == state.node) {
+            HistoryEntry h = to_history_entry(*g, step.records[0], l.call_id);
+            if (l.pending_event.value("end_reason", "") == "call_timeout")
+                h.reason = "call_timeout";
+            if (Status s = tx.live_append_history(l.id, sc.history.write(h)); !s) return s;
+        }
+    }
+    Execution x = to_execution(state, *g);
+    const LeadStatus before = l.status;
+    if (l.status == LeadStatus::kActive) l.status = LeadStatus::kCancelled;
+    l.due_at.reset();
+    l.pending_event = nullptr;
+    const std::optional<TimeMs> slot_before = l.slot_wait_at;
+    l.slot_wait_at.reset();
+    LiveLeadUpdate u;
+    u.lead = l;
+    u.current_node_id = x.current_node_id;
+    u.phase = Phase::kDone;
+    u.entered_at = x.entered_at;
+    u.release_at = x.release_at;
+    u.steps = x.steps;
+    u.updated_at = sc.now;
+    u.completed_at = sc.now;
+    u.status_changed = l.status != before;
+    u.phase_changed = true;
+    u.slot_changed = slot_before.has_value();
     return tx.live_save(u);
 }
 
@@ -538,29 +657,45 @@ Result<std::int64_t> Scheduler::tick() {
     metrics_.ticks.fetch_add(1);
     const TimeMs now = live_now();
     if (Status s = refresh_graphs(now); !s) return s;
+    if (batch_size_ <= 0) batch_size_ = std::max(1, config_.batch);
     std::int64_t total = 0;
     bool more = true;
     for (int round = 0; more && round < 50; ++round) {
-        auto n = run_batch(now, &more);
+        auto n = run_batch(now, round == 0, &more);
         if (!n.ok()) return n.status();
         total += n.value();
     }
     return total;
 }
 
-Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
+Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* more) {
     std::int64_t steps = 0;
     std::map<std::string, std::int64_t> in_flight;
     std::set<std::string> finished;
-    StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}};
+    StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}, {}};
     const TimeMs wall_mono = monotonic_ms_();
-    Status st = store_.transact([&](StoreTx& tx) {
+    const int batch_limit = batch_size_;
+    bool out_of_time = false, yielded = false;
+    std::size_t fetched = 0;
+    Status st = store_.live_transact([&](StoreTx& tx) {
         steps = 0;
         in_flight.clear();
         finished.clear();
         sc.call_outcomes.clear();
         sc.lags.clear();
         sc.webhooks.clear();
+        out_of_time = yielded = false;
+        // Commit when an API write waits, or once the batch has held the write lock for
+        // batch_ms of wall time.
+        auto time_is_up = [&] {
+            if (store_.api_write_waiting()) {
+                yielded = true;
+                return true;
+            }
+            if (monotonic_ms_() - wall_mono < config_.batch_ms) return false;
+            out_of_time = true;
+            return true;
+        };
         auto run = [&](const LiveLead& l, const Event& ev, bool slot_retry) -> Status {
             auto c = workflow(tx, l.workflow_id);
             if (!c.ok()) return c.status();
@@ -570,32 +705,25 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
             return Status::ok();
         };
         // 1. Leads to start.
-        auto start = tx.live_leads_to_start(config_.batch);
+        auto start = tx.live_leads_to_start(batch_limit);
         if (!start.ok()) return start.status();
+        fetched = start.value().size();
         for (const LiveLead& l : start.value()) {
+            if (time_is_up()) break;
             Event ev;
             ev.type = EventType::kStart;
             if (Status s = run(l, ev, false); !s) return s;
         }
         // 2. Due events, earliest first.
-        auto due = tx.live_due_leads(now, config_.batch);
+        auto due = tx.live_due_leads(now, out_of_time || yielded ? 0 : batch_limit);
         if (!due.ok()) return due.status();
+        fetched = std::max(fetched, due.value().size());
         for (const LiveLead& l : due.value()) {
-            if (l.status != LeadStatus::kActive) {
-                LiveLeadUpdate u;  // removed or cancelled meanwhile: nothing more to do
-                auto full = tx.get_lead(l.workflow_id, l.id);
-                if (!full.ok()) return full.status();
-                u.lead = l;
-                u.lead.due_at.reset();
-                u.lead.pending_event = nullptr;
-                u.current_node_id = full->execution.current_node_id;
-                u.phase = full->execution.phase;
-                u.entered_at = full->execution.entered_at;
-                u.release_at = full->execution.release_at;
-                u.steps = full->execution.steps;
-                u.updated_at = full->lead.updated_at.value_or(now);
-                u.completed_at = full->lead.completed_at;
-                if (Status s = tx.live_save(u); !s) return s;
+            if (time_is_up()) break;
+            if (l.status != LeadStatus::kActive || l.workflow_cancelled) {
+                WorkflowCache* cache = nullptr;
+                if (auto c = workflow(tx, l.workflow_id); c.ok()) cache = c.value();
+                if (Status s = end_without_moving(tx, cache, l, sc); !s) return s;
                 continue;
             }
             // Lag: how long after its due time (in wall ms) the event is applied.
@@ -645,7 +773,26 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
             }
             if (Status s = run(l, ev, false); !s) return s;
         }
-        // 3. Leads queued for a call slot, first come first served, while slots are free.
+        // 3. Leads queued for a call slot, first come first served, while slots are free:
+        // in the workflows whose calls this batch touched and, once per tick, in every active
+        // workflow with a limit (a resume, an activation or a raised limit frees slots too).
+        if (all_waiters) {
+            for (const auto& [wf, version] : versions_) {
+                if (in_flight.count(wf)) continue;
+                auto c = workflow(tx, wf);
+                if (!c.ok()) return c.status();
+                if (!c.value()->graph || c.value()->graph->max_concurrent_calls() < 0) continue;
+                auto fresh = tx.live_get_workflow(wf);
+                if (!fresh.ok()) return fresh.status();
+                if (fresh->status != WorkflowStatus::kActive &&
+                    fresh->status != WorkflowStatus::kRunning) {
+                    continue;
+                }
+                auto n = tx.live_calls_in_flight(wf);
+                if (!n.ok()) return n.status();
+                in_flight.emplace(wf, n.value());
+            }
+        }
         for (auto& [wf, flight] : in_flight) {
             auto c = workflow(tx, wf);
             if (!c.ok()) return c.status();
@@ -683,8 +830,9 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
             w.updated_at = now;
             if (Status s = tx.update_workflow(w); !s) return s;
         }
-        *more = start.value().size() == static_cast<std::size_t>(config_.batch) ||
-                due.value().size() == static_cast<std::size_t>(config_.batch);
+        *more = out_of_time || yielded ||
+                start.value().size() == static_cast<std::size_t>(batch_limit) ||
+                due.value().size() == static_cast<std::size_t>(batch_limit);
         return tx.live_meta_put(kClockKey, std::to_string(now));
     });
     if (!st) {
@@ -696,6 +844,13 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool* more) {
     }
     metrics_.transitions.fetch_add(steps);
     const double wall_spent = static_cast<double>(monotonic_ms_() - wall_mono);
+    // Next batch size: what fitted in the time budget, or twice as much when it went fast.
+    if (out_of_time) {
+        batch_size_ = std::max<int>(16, static_cast<int>(steps));
+    } else if (fetched == static_cast<std::size_t>(batch_limit) &&
+               wall_spent * 2 < config_.batch_ms) {
+        batch_size_ = std::min(std::max(1, config_.batch), batch_size_ * 2);
+    }
     {
         std::lock_guard<std::mutex> lock(metrics_.mu);
         for (const auto& [k, n] : sc.call_outcomes) metrics_.calls_by_outcome[k] += n;
@@ -743,8 +898,18 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
         auto lead = tx.live_get_lead(call->lead_id);
         if (!lead.ok()) return lead.status();
         if (lead->status != LeadStatus::kActive) {
-            // The lead was cancelled or removed while the call was in flight: the call log
-            // still gets the result; the lead moves no further.
+            // The lead was removed while the call was in flight: the call log gets the result
+            // at once; the scheduler then writes the call's history record (the event, marked
+            // as logged) and the lead moves no further.
+            if (lead->call_id == call_id && !lead->pending_event.is_object()) {
+                Json event{
+                    {"type", "call"},
+                    {"status", call_status_name(*outcome)},
+                    {"duration_ms", static_cast<std::int64_t>(std::llround(duration * 1000))},
+                    {"analysis", analysis},
+                    {"logged", true}};
+                if (Status s = tx.live_set_event(call->lead_id, event, live_now()); !s) return s;
+            }
             CallRecord cr = call.value();
             cr.status = call_status_name(*outcome);
             cr.outcome = to_string(*outcome);
@@ -769,8 +934,10 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
         if (j.contains("end_reason") && j["end_reason"].is_string()) {
             event["end_reason"] = j["end_reason"];
         }
-        const bool running =
-            w->status == WorkflowStatus::kActive || w->status == WorkflowStatus::kRunning;
+        // A cancelled workflow's lead with this call in flight ends once the result is applied.
+        const bool running = w->status == WorkflowStatus::kActive ||
+                             w->status == WorkflowStatus::kRunning ||
+                             w->status == WorkflowStatus::kCancelled;
         return tx.live_set_event(call->lead_id, event,
                                  running ? std::optional<TimeMs>(live_now()) : std::nullopt);
     });

@@ -5,14 +5,18 @@
 // starts the active leads that have no engine state yet, and applies every due event — TIME
 // holds and window openings (TimerFired), call results (CallEnded), action results
 // (ActionDone), call timeouts (CallEnded FAILED, reason call_timeout) — then lets leads queued
-// for a call slot retry, first come first served, and completes workflows whose leads are all
-// terminal (settings.auto_complete).
+// for a call slot retry, first come first served, whenever slots may be free, and completes
+// workflows whose leads are all terminal (settings.auto_complete). A call in flight of a lead
+// that moves no further (its workflow was cancelled, or the lead removed) still ends: the
+// call log and history get its result, then the lead ends (`cancelled`) without advancing.
 //
 // The core engine decides every move. The scheduler persists, per step and in the same
 // transaction, the lead's new state, its history rows, the call row and the effects to perform
 // outside (outbox rows keyed by lead, node and step number), and batches up to `batch` steps
-// per transaction. Due work is read through an index on due_at (`WHERE due_at <= now ORDER BY
-// due_at LIMIT batch`), so leads waiting far in the future cost a tick nothing.
+// per transaction, committing early after `batch_ms` of wall time so that API writes (which go
+// before the scheduler's next transaction, see Store::live_transact) wait only milliseconds. Due
+// work is read through an index on due_at (`WHERE due_at <= now ORDER BY due_at LIMIT batch`), so
+// leads waiting far in the future cost a tick nothing.
 //
 // Sandbox calls are performed inside the step (their result is a deterministic draw stored as
 // the lead's pending event, due when the call ends). Webhook calls, APPLICATION webhooks and
@@ -40,8 +44,12 @@ namespace leadflow::server {
 struct RuntimeConfig {
     std::string provider = "sandbox";  // "sandbox" or "webhook"
     double time_scale = 1.0;           // virtual ms per wall ms
-    int batch = 2000;                  // steps per transaction
-    int idle_sleep_ms = 20;            // wall time between ticks when nothing is due
+    int batch = 2000;                  // steps per transaction, at most
+    // Wall ms a transaction may spend on steps before it commits (the batch size adapts to
+    // what fits). A transaction also commits at the next step when an API write is waiting
+    // (Store::api_write_waiting), so API writes wait for a step and a commit, not a batch.
+    int batch_ms = 200;
+    int idle_sleep_ms = 20;  // wall time between ticks when nothing is due
     // Webhook provider.
     std::string call_webhook_url;        // dispatch URL
     std::string call_webhook_secret;     // HMAC key for dispatch and result signatures
@@ -96,7 +104,10 @@ class Scheduler final : public LiveRuntime {
     struct WorkflowCache;  // compiled graph, bound scenario, zone (scheduler.cpp)
 
   private:
-    Result<std::int64_t> run_batch(TimeMs now, bool* more);
+    // One transaction. `all_waiters`: also retry the slot waiters of every active workflow
+    // with free slots (once per tick: a resume, an activation or a raised limit frees slots
+    // without a call ending).
+    Result<std::int64_t> run_batch(TimeMs now, bool all_waiters, bool* more);
     Status refresh_graphs(TimeMs now);
     Result<WorkflowCache*> workflow(StoreTx& tx, const std::string& id);
     void record_lag(double ms);
@@ -109,6 +120,7 @@ class Scheduler final : public LiveRuntime {
 
     std::map<std::string, std::unique_ptr<WorkflowCache>> cache_;  // scheduler thread only
     std::map<std::string, std::int64_t> versions_;
+    int batch_size_ = 0;  // adaptive, <= config_.batch (see RuntimeConfig::batch_ms)
 
     std::thread thread_;
     std::mutex wake_mu_;

@@ -9,6 +9,9 @@
 
 #include <sqlite3.h>
 
+#include <array>
+#include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -1132,7 +1135,8 @@ class SqliteTx final : public StoreTx {
         l.call_id = s.opt_text(6);
         l.due_at = s.opt_i64(7);
         l.slot_wait_at = s.opt_i64(8);
-        for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis}, {10, &l.last_response},
+        for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis},
+                                {10, &l.last_response},
                                 {11, &l.pending_event}}) {
             if (s.is_null(col)) continue;
             auto j = parse_stored_json(s.text(col), "lead live column");
@@ -1156,11 +1160,22 @@ class SqliteTx final : public StoreTx {
 
     Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) override {
         Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                      ", w.status = 'cancelled'"
                       " FROM leads l INDEXED BY leads_due JOIN workflows w ON w.id = l.workflow_id"
                       " WHERE l.due_at IS NOT NULL AND l.due_at <= ?"
-                      " AND w.status IN ('active', 'running') ORDER BY l.due_at LIMIT ?");
+                      " AND w.status IN ('active', 'running', 'cancelled') ORDER BY l.due_at"
+                      " LIMIT ?");
         s.bind(now).bind(limit);
-        return read_live_rows(s);
+        std::vector<LiveLead> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto l = read_live(s);
+            if (!l.ok()) return l.status();
+            l->workflow_cancelled = s.i64(12) != 0;
+            out.push_back(std::move(l.value()));
+        }
+        if (rc != SQLITE_DONE) return s.error(rc);
+        return out;
     }
 
     Result<std::vector<LiveLead>> live_leads_to_start(int limit) override {
@@ -1207,15 +1222,33 @@ class SqliteTx final : public StoreTx {
     }
 
     Status live_save(const LiveLeadUpdate& u) override {
+        // Eight statement variants: a column that did not change is not written, so neither
+        // its index nor (for status) the lead-count trigger is touched. frozen_ms is never
+        // set on a lead the scheduler steps (a paused workflow's leads are not due).
+        static const std::array<std::string, 8> kSql = [] {
+            std::array<std::string, 8> a;
+            for (int v = 0; v < 8; ++v) {
+                std::string sql = "UPDATE leads SET ";
+                if (v & 1) sql += "status = ?, completed_at = ?, ";
+                if (v & 2) sql += "phase = ?, ";
+                if (v & 4) sql += "slot_wait_at = ?, ";
+                sql +=
+                    "current_node_id = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?,"
+                    " updated_at = ?, state = ?, due_at = ?, last_analysis = ?, last_response = ?,"
+                    " pending_event = ? WHERE id = ?";
+                a[static_cast<std::size_t>(v)] = std::move(sql);
+            }
+            return a;
+        }();
         const LiveLead& l = u.lead;
-        Stmt s = prep(
-            "UPDATE leads SET status = ?, current_node_id = ?, phase = ?, entered_at = ?,"
-            " release_at = ?, call_id = ?, steps = ?, updated_at = ?, completed_at = ?,"
-            " state = ?, due_at = ?, frozen_ms = NULL, slot_wait_at = ?, last_analysis = ?,"
-            " last_response = ?, pending_event = ? WHERE id = ?");
-        s.bind(to_string(l.status)).bind(u.current_node_id).bind(to_string(u.phase));
-        s.bind(u.entered_at).bind(u.release_at).bind(l.call_id).bind(u.steps).bind(u.updated_at);
-        s.bind(u.completed_at).bind(l.state).bind(l.due_at).bind(l.slot_wait_at);
+        const int v =
+            (u.status_changed ? 1 : 0) | (u.phase_changed ? 2 : 0) | (u.slot_changed ? 4 : 0);
+        Stmt s = prep(kSql[static_cast<std::size_t>(v)]);
+        if (u.status_changed) s.bind(to_string(l.status)).bind(u.completed_at);
+        if (u.phase_changed) s.bind(to_string(u.phase));
+        if (u.slot_changed) s.bind(l.slot_wait_at);
+        s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
+        s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
         s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
         s.bind(json_or_null(l.pending_event)).bind(l.id);
         if (Status st = s.exec(); !st) return st;
@@ -1249,13 +1282,21 @@ class SqliteTx final : public StoreTx {
         return s.exec();
     }
 
-    Status live_unschedule(const std::string& workflow_id) override {
+    Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) override {
+        Stmt thaw = prep(
+            "UPDATE leads SET due_at = ?2 + frozen_ms, frozen_ms = NULL, slot_wait_at = NULL"
+            " WHERE workflow_id = ?1 AND status = 'active' AND phase = 'in_call'"
+            " AND frozen_ms IS NOT NULL");
+        thaw.bind(workflow_id).bind(now);
+        if (Status st = thaw.exec(); !st) return st;
         Stmt s = prep(
-            "UPDATE leads SET due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL"
-            " WHERE workflow_id = ? AND (due_at IS NOT NULL OR frozen_ms IS NOT NULL"
-            " OR slot_wait_at IS NOT NULL)");
-        s.bind(workflow_id);
-        return s.exec();
+            "UPDATE leads SET status = 'cancelled', phase = 'done', updated_at = ?2,"
+            " completed_at = ?2, due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL,"
+            " pending_event = NULL WHERE workflow_id = ?1 AND status IN ('pending', 'active')"
+            " AND NOT (status = 'active' AND phase = 'in_call')");
+        s.bind(workflow_id).bind(now);
+        if (Status st = s.exec(); !st) return st;
+        return static_cast<std::int64_t>(sqlite3_changes(db_));
     }
 
     Status live_wake_stuck(const std::string& workflow_id, TimeMs now) override {
@@ -1267,8 +1308,8 @@ class SqliteTx final : public StoreTx {
     }
 
     Result<std::vector<std::pair<std::string, std::int64_t>>> live_graph_versions() override {
-        Stmt s = prep(
-            "SELECT id, graph_version FROM workflows WHERE status IN ('active', 'running')");
+        Stmt s =
+            prep("SELECT id, graph_version FROM workflows WHERE status IN ('active', 'running')");
         std::vector<std::pair<std::string, std::int64_t>> out;
         int rc;
         while ((rc = s.step()) == SQLITE_ROW) out.emplace_back(s.text(0), s.i64(1));
@@ -1317,6 +1358,12 @@ class SqliteTx final : public StoreTx {
             " analysis = ?, ended_at = ? WHERE id = ?");
         s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
         s.bind(c.analysis.dump()).bind(c.ended_at).bind(c.id);
+        return s.exec();
+    }
+
+    Status live_append_history(const std::string& lead_id, const std::string& entry) override {
+        Stmt s = prep("INSERT INTO history(lead_id, entry) VALUES (?, ?)");
+        s.bind(lead_id).bind(entry);
         return s.exec();
     }
 
@@ -1488,21 +1535,39 @@ class SqliteStore final : public Store {
     }
 
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
+        WriteTurn turn(*this, true);
         std::lock_guard<std::mutex> lock(write_mu_);
-        Connection& c = *writer_;
-        if (Status st = c.exec("BEGIN IMMEDIATE"); !st) return st;
-        SqliteTx tx(c.db, &c.cache);
-        Status result = fn(tx);
-        if (!result) {
-            c.exec("ROLLBACK");
-            return result;
-        }
-        if (Status st = c.exec("COMMIT"); !st) {
-            c.exec("ROLLBACK");
-            return st;
-        }
-        return Status::ok();
+        return run_transaction(*writer_, fn);
     }
+
+    // The scheduler's connection: its own (opened on first use) with foreign key checks off —
+    // it only inserts history and call rows for leads it has just read in the same
+    // transaction, and never deletes — and no automatic checkpoint inside its commits (run
+    // passively after its write turn instead, so API writers do not wait for it).
+    Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
+        std::lock_guard<std::mutex> lock(live_mu_);
+        if (!readers_enabled_) {  // an in-memory database has one connection
+            WriteTurn turn(*this, false);
+            std::lock_guard<std::mutex> writer_lock(write_mu_);
+            return run_transaction(*writer_, fn);
+        }
+        if (!live_) {
+            if (Status st = open_live_connection(); !st) return st;
+        }
+        Status st;
+        {
+            WriteTurn turn(*this, false);
+            st = run_transaction(*live_, fn);
+        }
+        if (live_wal_pages_ >= kCheckpointPages) {
+            live_wal_pages_ = 0;
+            sqlite3_wal_checkpoint_v2(live_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                      nullptr);
+        }
+        return st;
+    }
+
+    bool api_write_waiting() const override { return api_waiting_.load() > 0; }
 
     Status read(const std::function<Status(StoreTx&)>& fn) override {
         if (!readers_enabled_) {
@@ -1525,6 +1590,73 @@ class SqliteStore final : public Store {
     int schema_version() const override { return version_; }
 
   private:
+    static constexpr int kCheckpointPages = 20000;  // ~80 MB of WAL (see open_sqlite_store)
+
+    // One writer at a time over the writer and scheduler connections (so they never meet
+    // SQLITE_BUSY), and API writers that are waiting go before the scheduler's next
+    // transaction.
+    class WriteTurn {
+      public:
+        WriteTurn(SqliteStore& s, bool api) : s_(s) {
+            std::unique_lock<std::mutex> lock(s_.turn_mu_);
+            if (api) {
+                ++s_.api_waiting_;
+                s_.turn_cv_.wait(lock, [this] { return !s_.writing_; });
+                --s_.api_waiting_;
+            } else {
+                s_.turn_cv_.wait(lock, [this] { return !s_.writing_ && s_.api_waiting_ == 0; });
+            }
+            s_.writing_ = true;
+        }
+        ~WriteTurn() {
+            {
+                std::lock_guard<std::mutex> lock(s_.turn_mu_);
+                s_.writing_ = false;
+            }
+            s_.turn_cv_.notify_all();
+        }
+        WriteTurn(const WriteTurn&) = delete;
+        WriteTurn& operator=(const WriteTurn&) = delete;
+
+      private:
+        SqliteStore& s_;
+    };
+
+    static Status run_transaction(Connection& c, const std::function<Status(StoreTx&)>& fn) {
+        if (Status st = c.exec("BEGIN IMMEDIATE"); !st) return st;
+        SqliteTx tx(c.db, &c.cache);
+        Status result = fn(tx);
+        if (!result) {
+            c.exec("ROLLBACK");
+            return result;
+        }
+        if (Status st = c.exec("COMMIT"); !st) {
+            c.exec("ROLLBACK");
+            return st;
+        }
+        return Status::ok();
+    }
+
+    static int on_live_wal(void* self, sqlite3*, const char*, int pages) {
+        static_cast<SqliteStore*>(self)->live_wal_pages_ = pages;
+        return SQLITE_OK;
+    }
+
+    Status open_live_connection() {
+        auto c = open_connection(path_, false);
+        if (!c.ok()) return c.status();
+        for (const char* pragma : {"PRAGMA foreign_keys = OFF", "PRAGMA synchronous = NORMAL",
+                                   "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
+            if (Status st = c.value()->exec(pragma); !st) {
+                return Status::internal("cannot configure the scheduler's connection to " + path_ +
+                                        ": " + st.message());
+            }
+        }
+        sqlite3_wal_hook(c.value()->db, &SqliteStore::on_live_wal, this);  // no autocheckpoint
+        live_ = std::move(c.value());
+        return Status::ok();
+    }
+
     // A reader connection taken from the pool for one read(); back into the pool (with its
     // read transaction ended) when the lease goes away, also when `fn` throws.
     struct ReaderLease {
@@ -1597,6 +1729,15 @@ class SqliteStore final : public Store {
     std::mutex pool_mu_;
     std::vector<std::unique_ptr<Connection>> idle_readers_;
     int version_ = 0;
+    // The scheduler's connection (live_transact).
+    std::unique_ptr<Connection> live_;
+    std::mutex live_mu_;
+    int live_wal_pages_ = 0;
+    // Write turns (WriteTurn).
+    std::mutex turn_mu_;
+    std::condition_variable turn_cv_;
+    bool writing_ = false;
+    std::atomic<int> api_waiting_{0};
 };
 
 }  // namespace

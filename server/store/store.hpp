@@ -139,11 +139,12 @@ struct LiveLead {
     LeadStatus status = LeadStatus::kPending;
     std::optional<std::string> state;  // engine LeadState JSON; nullopt = not started yet
     std::optional<std::string> call_id;
-    std::optional<TimeMs> due_at;      // when the scheduler must look at the lead again
-    std::optional<TimeMs> slot_wait_at;  // queued for a call slot since (FIFO order)
+    std::optional<TimeMs> due_at;         // when the scheduler must look at the lead again
+    std::optional<TimeMs> slot_wait_at;   // queued for a call slot since (FIFO order)
     Json last_analysis = Json::object();  // post-call analysis of the most recent call
     Json last_response = Json::object();  // response of the most recent application step
     Json pending_event;                   // a call/action result waiting to be applied, or null
+    bool workflow_cancelled = false;      // live_due_leads: the workflow was cancelled
 };
 
 // Everything one engine step changes on a lead row (written in the step's transaction).
@@ -155,6 +156,12 @@ struct LiveLeadUpdate {
     std::int64_t steps = 0;
     TimeMs updated_at = 0;
     std::optional<TimeMs> completed_at;
+    // What the step changed besides the always-written columns (state, scheduling, results):
+    // an unchanged status, phase or slot queue position is not written, so its indexes (and
+    // the lead-count trigger) are not touched.
+    bool status_changed = true;
+    bool phase_changed = true;
+    bool slot_changed = true;
 };
 
 // One effect to perform outside the database after commit (SPEC §2.7, §2.8): a call dispatch,
@@ -265,7 +272,9 @@ class StoreTx {
     virtual Result<std::string> get_share_link(const std::string& id) = 0;
 
     // Live progression (server/runtime). Only leads of active workflows are returned.
-    // Leads whose due_at <= now, earliest first, at most `limit` (indexed by due_at).
+    // Leads whose due_at <= now, earliest first, at most `limit` (indexed by due_at); also
+    // the leads of cancelled workflows still due (calls in flight when it was cancelled), with
+    // `LiveLead::workflow_cancelled` set.
     virtual Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) = 0;
     // Active leads not started yet (no engine state), oldest first, at most `limit`.
     virtual Result<std::vector<LiveLead>> live_leads_to_start(int limit) = 0;
@@ -285,8 +294,11 @@ class StoreTx {
     virtual Status live_freeze(const std::string& workflow_id, TimeMs now) = 0;
     // Resume: frozen leads become due after their remaining time, counted from `now`.
     virtual Status live_thaw(const std::string& workflow_id, TimeMs now) = 0;
-    // Cancel: nothing of the workflow is scheduled any more.
-    virtual Status live_unschedule(const std::string& workflow_id) = 0;
+    // Cancel (SPEC §2.4): every pending or active lead of the workflow without a call in
+    // flight becomes `cancelled` (phase done) and is no longer scheduled; a lead with a call in
+    // flight stays active and due (a paused workflow's frozen call is due again at `now`) so
+    // that the scheduler records the call's end and then cancels it. Returns how many ended.
+    virtual Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) = 0;
     // Stuck active leads of the workflow become due at `now` (re-evaluated after a graph edit).
     virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
     // (workflow id, graph version) of every active workflow; the version grows on every node or
@@ -297,6 +309,8 @@ class StoreTx {
     virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;
     // Overwrites status, outcome, end_reason, duration_s, analysis and ended_at of a call.
     virtual Status live_update_call(const CallRecord& c) = 0;
+    // append_history with the entry already serialized (the text of to_json(h).dump()).
+    virtual Status live_append_history(const std::string& lead_id, const std::string& entry) = 0;
     // Outbox: insert (a duplicate key is ignored), due rows (done_at null, next_attempt_at <=
     // now, oldest first), and the outcome of an attempt.
     virtual Status live_outbox_insert(const OutboxRow& r) = 0;
@@ -317,6 +331,15 @@ class Store {
     // when it returns a failure (which is then returned unchanged) or the commit fails
     // (kInternal). Transactions are serialized; `fn` must not open another one.
     virtual Status transact(const std::function<Status(StoreTx&)>& fn) = 0;
+
+    // transact() for the live scheduler. The SQLite store runs it on a connection of its own,
+    // so API reads never wait for it, and lets API transactions waiting to write go before the
+    // next one, so a scheduler running flat out delays an API write by at most one of its
+    // transactions (the scheduler bounds their duration).
+    virtual Status live_transact(const std::function<Status(StoreTx&)>& fn) = 0;
+    // True while an API transaction waits for the write lock: a long live_transact() should
+    // then commit at its next step boundary.
+    virtual bool api_write_waiting() const = 0;
 
     // Runs `fn` for reading only (it must not write). Returns what `fn` returns.
     virtual Status read(const std::function<Status(StoreTx&)>& fn) = 0;

@@ -4,15 +4,19 @@
 // results against the exact analysis).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "leadflow/compiled_graph.hpp"
 #include "leadflow/exact.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/wire.hpp"
 #include "live_test_util.hpp"
+#include "runtime/history_text.hpp"
 #include "runtime/phone_zone.hpp"
 
 namespace leadflow::server::testing {
@@ -244,6 +248,121 @@ TEST_F(Live, RemovedLeadMovesNoFurther) {
     EXPECT_EQ(count_status(history(wf, ids[0]), "converted"), 0);
 }
 
+TEST_F(Live, CancelEndsLeadsInACallOnceTheCallEndsAndRecordsTheResult) {
+    // One call at a time: the first lead is in a 60 s call, the other two wait for the slot.
+    std::string wf = simple_call_workflow("COMPLETED", Json{{"max_concurrent_calls", 1}});
+    auto ids = enrol(wf, 3);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    ASSERT_EQ(lead(wf, ids[0])["execution"]["phase"], "in_call");
+    ASSERT_EQ(lead(wf, ids[1])["execution"]["phase"], "queued");
+    advance(20 * 1000);
+    Response r = post("/v1/workflows/" + wf + "/cancel", Json());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_of(r)["status"], "cancelled");
+    // Leads without a call in flight end at once; the one in a call keeps going.
+    EXPECT_EQ(lead(wf, ids[1])["status"], "cancelled");
+    EXPECT_EQ(lead(wf, ids[2])["status"], "cancelled");
+    EXPECT_EQ(lead(wf, ids[0])["status"], "active");
+    EXPECT_EQ(lead(wf, ids[0])["execution"]["phase"], "in_call");
+    advance(30 * 1000);
+    EXPECT_EQ(lead(wf, ids[0])["status"], "active") << "the call lasts 60 s";
+    EXPECT_EQ(advance(11 * 1000), 0) << "ending a cancelled lead is not an engine step";
+    Json l = lead(wf, ids[0]);
+    EXPECT_EQ(l["status"], "cancelled");
+    EXPECT_EQ(l["execution"]["phase"], "done");
+    EXPECT_EQ(l["current_node_id"], nodes_[0]) << "not advanced past the call";
+    Json h = history(wf, ids[0]);
+    ASSERT_EQ(h.size(), 2u) << h.dump();
+    EXPECT_EQ(h[0]["status"], "in_call");
+    EXPECT_EQ(h[1]["status"], "completed");
+    EXPECT_EQ(h[1]["outcome"], "COMPLETED");
+    EXPECT_TRUE(h[1]["call_id"].is_string());
+    Json c = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"];
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0]["status"], "completed");
+    EXPECT_DOUBLE_EQ(c[0]["duration_s"].get<double>(), 60.0);
+    EXPECT_TRUE(body_of(get("/v1/calls?lead_id=" + ids[1]))["data"].empty());
+    Json w = workflow(wf);
+    EXPECT_EQ(w["status"], "cancelled");
+    EXPECT_EQ(w["lead_counts"]["cancelled"], 3);
+    EXPECT_EQ(w["lead_counts"]["active"], 0);
+    EXPECT_EQ(advance(2 * kHour), 0);
+    EXPECT_EQ(history(wf, ids[0]).size(), 2u);
+}
+
+TEST_F(Live, CancelWhilePausedEndsTheFrozenCallWhenItsRemainingTimeIsUp) {
+    std::string wf = simple_call_workflow("COMPLETED");
+    auto ids = enrol(wf, 1);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    advance(40 * 1000);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/pause", Json()).status, 200);
+    advance(kHour);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/cancel", Json()).status, 200);
+    advance(10 * 1000);
+    EXPECT_EQ(lead(wf, ids[0])["status"], "active") << "20 s of the call were left";
+    advance(11 * 1000);
+    EXPECT_EQ(lead(wf, ids[0])["status"], "cancelled");
+    Json c = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"];
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0]["status"], "completed");
+    EXPECT_EQ(count_status(history(wf, ids[0]), "converted"), 0);
+}
+
+TEST_F(Live, ARemovedLeadsCallInFlightFinishesAndIsRecorded) {
+    std::string wf = simple_call_workflow("COMPLETED");
+    auto ids = enrol(wf, 2);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    ASSERT_EQ(del("/v1/workflows/" + wf + "/leads/" + ids[0]).status, 200);
+    EXPECT_EQ(lead(wf, ids[0])["status"], "removed");
+    advance(61 * 1000);
+    Json l = lead(wf, ids[0]);
+    EXPECT_EQ(l["status"], "removed");
+    EXPECT_EQ(l["execution"]["phase"], "done");
+    EXPECT_EQ(l["current_node_id"], nodes_[0]);
+    Json c = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"];
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0]["status"], "completed") << "the call finished and reached the call log";
+    EXPECT_EQ(c[0]["outcome"], "COMPLETED");
+    Json h = history(wf, ids[0]);
+    ASSERT_EQ(h.size(), 3u) << h.dump();
+    EXPECT_EQ(h[1]["status"], "removed");
+    EXPECT_EQ(h[2]["status"], "completed");
+    EXPECT_EQ(h[2]["call_id"], c[0]["id"]);
+    EXPECT_EQ(count_status(h, "converted"), 0);
+    EXPECT_EQ(lead(wf, ids[1])["status"], "completed");
+}
+
+TEST_F(Live, SlotWaitersStartWhenTheLimitIsRaisedWithoutACallEnding) {
+    std::string wf = simple_call_workflow("COMPLETED", Json{{"max_concurrent_calls", 1}});
+    auto ids = enrol(wf, 5);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    ASSERT_EQ(lead(wf, ids[1])["execution"]["phase"], "queued");
+    // Raised while active: the next tick fills the new slots (the first call lasts 60 s).
+    ASSERT_EQ(
+        patch("/v1/workflows/" + wf, Json{{"settings", Json{{"max_concurrent_calls", 3}}}}).status,
+        200);
+    advance(10);
+    EXPECT_EQ(lead(wf, ids[1])["execution"]["phase"], "in_call");
+    EXPECT_EQ(lead(wf, ids[2])["execution"]["phase"], "in_call");
+    EXPECT_EQ(lead(wf, ids[3])["execution"]["phase"], "queued");
+    // Raised while paused: resuming fills them, before any call ends.
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/pause", Json()).status, 200);
+    ASSERT_EQ(
+        patch("/v1/workflows/" + wf, Json{{"settings", Json{{"max_concurrent_calls", 5}}}}).status,
+        200);
+    advance(10);
+    EXPECT_EQ(lead(wf, ids[3])["execution"]["phase"], "queued") << "paused";
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/resume", Json()).status, 200);
+    advance(10);
+    EXPECT_EQ(lead(wf, ids[3])["execution"]["phase"], "in_call");
+    EXPECT_EQ(lead(wf, ids[4])["execution"]["phase"], "in_call");
+    ASSERT_TRUE(run_until_status(wf, "completed", 61 * 1000, 10));
+}
+
 TEST_F(Live, StuckLeadsAreReevaluatedWhenAnEdgeIsAdded) {
     std::string wf = make_workflow("Stuck");
     std::string call = make_node(
@@ -373,16 +492,109 @@ TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel)
     EXPECT_EQ(body_of(again)["duplicate"], true);
     advance(10);
     EXPECT_EQ(lead(wf, ids[0])["status"], "dropped");
-    // Cancel while the second call is in flight: its result still reaches the call log.
+    // Cancel while the second call is in flight: the lead ends once its call does, and the
+    // result still reaches the call log and the history.
     ASSERT_EQ(post("/v1/workflows/" + wf + "/cancel", Json()).status, 200);
+    EXPECT_EQ(lead(wf, ids[1])["status"], "active") << "its call is still in flight";
+    EXPECT_EQ(workflow(wf)["status"], "cancelled");
+    advance(10 * kMinute);
+    EXPECT_EQ(lead(wf, ids[1])["status"], "active") << "no result yet (the timeout is later)";
     ASSERT_EQ(result(c1, sign_body("s3cret", body)).status, 200);
+    advance(10);
     Json logged = body_of(get("/v1/calls?lead_id=" + ids[1]))["data"][0];
     EXPECT_EQ(logged["status"], "no_answer");
     EXPECT_EQ(logged["end_reason"], "ring");
-    EXPECT_EQ(lead(wf, ids[1])["status"], "cancelled");
+    Json l1 = lead(wf, ids[1]);
+    EXPECT_EQ(l1["status"], "cancelled");
+    EXPECT_EQ(l1["execution"]["phase"], "done");
+    Json h1 = history(wf, ids[1]);
+    ASSERT_EQ(h1.size(), 2u) << h1.dump();
+    EXPECT_EQ(h1[1]["status"], "completed");
+    EXPECT_EQ(h1[1]["outcome"], "NO_ANSWER");
+    EXPECT_EQ(h1[1]["call_id"], c1["id"]);
     // Unknown call id.
     Json ghost{{"id", "call_missing"}};
     EXPECT_EQ(result(ghost, sign_body("s3cret", body)).status, 404);
+}
+
+TEST_F(Live, ApiWritesWaitOnlyMillisecondsWhileTheSchedulerRunsFlatOut) {
+    // The scheduler on the real clock and its own thread, at an instant time scale, moving
+    // lead-nurture leads as fast as it can while the test writes through the API.
+    scheduler_.reset();
+    live_config_.time_scale = 1e6;
+    auto steady = [] {
+        return static_cast<TimeMs>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now().time_since_epoch())
+                                       .count());
+    };
+    scheduler_ = std::make_unique<Scheduler>(
+        *store_, live_config_, [this] { return now_; }, steady);
+    ASSERT_TRUE(scheduler_->init().is_ok());
+    app_->set_live(scheduler_.get());
+    std::string wf = import_fixture("lead_nurture");
+    enrol(wf, 8000);
+    std::string other = make_workflow("Edited meanwhile");
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    scheduler_->start();
+    while (scheduler_->transitions() < 500)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const std::int64_t before = scheduler_->transitions();
+    std::vector<double> waits;
+    for (int i = 0; i < 40; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        Response r = patch("/v1/workflows/" + other, Json{{"title", "Edit " + std::to_string(i)}});
+        auto t1 = std::chrono::steady_clock::now();
+        ASSERT_EQ(r.status, 200) << r.body;
+        waits.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(7));
+    }
+    const std::int64_t during = scheduler_->transitions() - before;
+    const bool still_running = workflow(wf)["status"] == "active";
+    scheduler_->stop();
+    std::sort(waits.begin(), waits.end());
+    const double median = waits[waits.size() / 2], worst = waits.back();
+    std::printf("API write during a flat-out run: median %.1f ms, max %.1f ms (%lld steps)\n",
+                median, worst, static_cast<long long>(during));
+    EXPECT_TRUE(still_running) << "the writes must overlap the run";
+    EXPECT_GT(during, 200) << "the scheduler kept moving leads during the writes";
+    // A waiting API write makes the scheduler commit at its next step (and a batch holds the
+    // write lock for at most batch_ms, 50 ms, anyway): a write waits for a step and a commit,
+    // not for a 2,000-step transaction (0.1-0.3 s on an idle machine).
+    EXPECT_LT(median, 40.0);
+    EXPECT_LT(worst, 150.0);
+}
+
+TEST(HistoryText, SameTextAsTheJsonDump) {
+    HistoryTextWriter w;
+    HistoryEntry h;
+    h.node_id = "n_call";
+    h.node_type = "VOICE_CALL";
+    h.label = "First call";
+    h.status = "completed";
+    EXPECT_EQ(w.write(h), to_json(h).dump());
+    h.outcome = "COMPLETED";
+    h.edge_id = "e1";
+    h.edge_label = "COMPLETED";
+    h.to_node_id = "n_won";
+    h.call_id = "call_abc";
+    h.reason = "call_timeout";
+    h.started_at = 1767603600000;
+    h.ended_at = 1767603660123;
+    EXPECT_EQ(w.write(h), to_json(h).dump());
+    h.ends_at = 1767603600000;  // a time seen before (cached)
+    EXPECT_EQ(w.write(h), to_json(h).dump());
+    for (TimeMs t : {TimeMs{0}, TimeMs{86399999}, TimeMs{1767603660123}, TimeMs{951782400000}}) {
+        h.started_at = t;
+        EXPECT_EQ(w.write(h), to_json(h).dump()) << t;
+    }
+    // Text that needs escaping, and non-ASCII text.
+    h.label = "Say \"hi\"\\ now\n\ttab \x01 caf\xc3\xa9 \x7f";
+    h.edge_label = "Ja \xe2\x9c\x93";
+    EXPECT_EQ(w.write(h), to_json(h).dump());
+    auto back = history_entry_from_json(Json::parse(w.write(h)));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->label, h.label);
+    EXPECT_EQ(back->ends_at, h.ends_at);
 }
 
 TEST(PhoneZone, RegionsWithOneZoneOnly) {
