@@ -125,6 +125,6 @@ for (const kind of ['editor', 'bare']) {
 console.log('frame build time (NewFrame → Render, mean of 120 frames):');
 for (const [k, v] of Object.entries(result.build_ms)) {
   console.log(`  ${k.padEnd(12)} ${f(v.avg).padStart(7)} ms  drawn: ${v.nodes_drawn} nodes, ${v.edges_drawn} edges` +
-              `${v.simple_lod ? ', simple LOD' : ''}, zoom ${(v.zoom * 100).toPrecision(2)}%`);
+              `${v.simple_lod ? ', simple LOD' : ''}, zoom ${v.zoom >= 0.1 ? (v.zoom * 100).toFixed(0) : (v.zoom * 100).toPrecision(2)}%`);
 }
 console.log('editor-bench-json: ' + JSON.stringify(result));

@@ -340,12 +340,16 @@ void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
         const ImU32 mark = mark_color(app.node_marks, n.id, 0);
         if (c.simple) {
             // Plain boxes as raw quads (thousands of them at fit view). Far out a card is smaller
-            // than a pixel: it stays visible as a dot, coloured by its selection or mark (an
-            // outline would not show).
+            // than a pixel: it stays visible as a dot, coloured when selected or in error (an
+            // outline would not show; warnings keep the type's colour, as big graphs have many).
             const float dot = 2.0f * app.pixel_ratio;
             const bool tiny = b.x - a.x < 4 * dot;
             ImU32 fill = kind.color;
-            if (tiny && (selected || mark)) fill = selected ? kSelectColor : mark;
+            if (tiny && selected) {
+                fill = kSelectColor;
+            } else if (tiny && mark == kErrorColor) {
+                fill = kErrorColor;
+            }
             const Vec2 b_dot{std::max(b.x, a.x + dot), std::max(b.y, a.y + dot)};
             c.dl->PrimReserve(6, 4);
             c.dl->PrimRect(im(a), im(b_dot), fill);
