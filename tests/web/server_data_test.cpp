@@ -78,6 +78,12 @@ TEST(EnrolAnswer, OtherFailuresShowTheServersMessage) {
     EXPECT_NE(read_enrol_answer(0, nullptr).summary.find("cannot be reached"), std::string::npos);
 }
 
+TEST(LivePoll, OnceASecondButNeverMoreThanAQuarterOfTheTimeForSlowCounts) {
+    EXPECT_DOUBLE_EQ(next_live_poll_ms(5000, 5020), 6000);   // quick answer: once a second
+    EXPECT_DOUBLE_EQ(next_live_poll_ms(5000, 7000), 13000);  // 2 s answer: 6 s of rest
+    EXPECT_DOUBLE_EQ(next_live_poll_ms(5000, 4000), 6000);   // clock oddities change nothing
+}
+
 TEST(NodeCounts, ReadsTotalsActiveAndNotStarted) {
     Json body = Json::parse(R"({"data": [
         {"node_id": "call", "total": 1200, "by_status": {"active": 700, "removed": 500}},

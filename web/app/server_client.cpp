@@ -3,6 +3,7 @@
 // link, live counts, one lead's history).
 #include "server_client.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -15,7 +16,6 @@ namespace leadflow::web {
 namespace {
 
 constexpr const char* kKeyStorage = "leadflow.server.key";
-constexpr double kPollMs = 1000.0;
 
 struct PendingCall {
     HttpCallback done;
@@ -321,24 +321,26 @@ void server_tick(AppState& app) {
     if (!s.live || !s.signed_in || s.workflow_id.empty() || s.pending > 0) return;
     const double now = platform::now_ms();
     if (now < s.next_poll_ms) return;
-    s.next_poll_ms = now + kPollMs;
+    s.next_poll_ms = now + kLivePollMs;
     refresh_workflow(app);
     // Counts per node from one GROUP BY on the server, exact for any number of leads; the
     // first page of leads only feeds the history picker.
-    server_request(app, "GET", wf_path(app, "/node-counts"), nullptr,
-                   [](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok()) return fail(a, "Live counts failed", r);
-                       Result<LiveCounts> c = read_node_counts(r.body);
-                       if (!c.ok()) {
-                           a.server.error = c.status().message();
-                           return;
-                       }
-                       a.server.node_counts = std::move(c->total);
-                       a.server.node_active = std::move(c->active);
-                       a.server.not_started = c->not_started;
-                       a.server.counted_leads = c->enrolled;
-                       ++a.server.polls;
-                   });
+    server_request(
+        app, "GET", wf_path(app, "/node-counts"), nullptr, [now](AppState& a, const HttpAnswer& r) {
+            a.server.next_poll_ms =
+                std::max(a.server.next_poll_ms, next_live_poll_ms(now, platform::now_ms()));
+            if (!r.ok()) return fail(a, "Live counts failed", r);
+            Result<LiveCounts> c = read_node_counts(r.body);
+            if (!c.ok()) {
+                a.server.error = c.status().message();
+                return;
+            }
+            a.server.node_counts = std::move(c->total);
+            a.server.node_active = std::move(c->active);
+            a.server.not_started = c->not_started;
+            a.server.counted_leads = c->enrolled;
+            ++a.server.polls;
+        });
     server_request(app, "GET", wf_path(app, "/leads?limit=100&page=1"), nullptr,
                    [](AppState& a, const HttpAnswer& r) {
                        if (!r.ok() || !r.body.contains("data")) return;

@@ -141,6 +141,11 @@ EnrolOutcome read_enrol_answer(int status, const Json& body) {
     return out;
 }
 
+double next_live_poll_ms(double sent_ms, double answered_ms) {
+    const double took = answered_ms > sent_ms ? answered_ms - sent_ms : 0.0;
+    return std::max(sent_ms + kLivePollMs, answered_ms + 3.0 * took);
+}
+
 Result<LiveCounts> read_node_counts(const Json& body) {
     auto bad = [](const std::string& what) {
         return Status::invalid("node counts answer: " + what);

@@ -43,6 +43,13 @@ struct LiveCounts {
     std::int64_t not_started = 0;                // leads with no current node
     std::int64_t enrolled = 0;
 };
+// When the live view polls next, for counts requested at `sent_ms` and answered at
+// `answered_ms`: once a second (kLivePollMs), but never sooner than three times the answer's
+// duration after it arrived, so a slow count (millions of leads) keeps the server's load from
+// polling under a quarter.
+constexpr double kLivePollMs = 1000.0;
+double next_live_poll_ms(double sent_ms, double answered_ms);
+
 // Reads a node-counts answer. kInvalidArgument when it does not have the documented shape.
 Result<LiveCounts> read_node_counts(const Json& body);
 
