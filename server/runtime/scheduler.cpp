@@ -671,7 +671,7 @@ Result<std::int64_t> Scheduler::tick() {
 Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* more) {
     std::int64_t steps = 0;
     std::map<std::string, std::int64_t> in_flight;
-    std::set<std::string> finished;
+    std::set<std::string> finished, completed;
     StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}, {}};
     const TimeMs wall_mono = monotonic_ms_();
     const int batch_limit = batch_size_;
@@ -681,6 +681,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         steps = 0;
         in_flight.clear();
         finished.clear();
+        completed.clear();
         sc.call_outcomes.clear();
         sc.lags.clear();
         sc.webhooks.clear();
@@ -829,6 +830,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
             w.completed_at = now;
             w.updated_at = now;
             if (Status s = tx.update_workflow(w); !s) return s;
+            completed.insert(wf);
         }
         *more = out_of_time || yielded ||
                 start.value().size() == static_cast<std::size_t>(batch_limit) ||
@@ -839,9 +841,9 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         cache_.clear();
         return st;
     }
-    if (!finished.empty()) {
-        for (const std::string& wf : finished) cache_.erase(wf);  // status may have changed
-    }
+    // A workflow that completed leaves the cache (the others keep their compiled graph: a
+    // graph or settings change is seen by refresh_graphs through the graph version).
+    for (const std::string& wf : completed) cache_.erase(wf);
     metrics_.transitions.fetch_add(steps);
     const double wall_spent = static_cast<double>(monotonic_ms_() - wall_mono);
     // Next batch size: what fitted in the time budget, or twice as much when it went fast.
