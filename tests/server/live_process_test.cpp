@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "leadflow/json.hpp"
+#include "process_test_util.hpp"
 #include "runtime/outbound.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/scheduler.hpp"
@@ -32,60 +33,6 @@ namespace leadflow::server::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string run_keys(const std::string& db) {
-    std::string cmd = std::string(LEADFLOW_SERVER_BINARY) + " keys create --db '" + db +
-                      "' --org acme 2>/dev/null";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out.substr(out.rfind('\n') + 1);
-}
-
-class Proc {
-  public:
-    explicit Proc(const std::vector<std::string>& args) {
-        int fds[2];
-        if (pipe(fds) != 0) return;
-        pid_ = fork();
-        if (pid_ == 0) {
-            dup2(fds[1], STDOUT_FILENO);
-            close(fds[0]);
-            std::vector<char*> argv;
-            std::string bin = LEADFLOW_SERVER_BINARY;
-            argv.push_back(bin.data());
-            std::vector<std::string> copy = args;
-            for (auto& a : copy) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(bin.c_str(), argv.data());
-            _exit(127);
-        }
-        close(fds[1]);
-        std::string line;
-        char c;
-        while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-        close(fds[0]);
-        auto colon = line.rfind(':');
-        if (line.rfind("listening on http://", 0) == 0) port_ = std::stoi(line.substr(colon + 1));
-    }
-    ~Proc() { kill_with(SIGTERM); }
-    void kill_with(int sig) {
-        if (pid_ <= 0) return;
-        kill(pid_, sig);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-    int port() const { return port_; }
-
-  private:
-    pid_t pid_ = -1;
-    int port_ = 0;
-};
 
 // A small HTTP receiver on 127.0.0.1 (fake voice platform, webhook endpoint).
 class Receiver {
@@ -120,10 +67,10 @@ std::string read_file(const std::string& path) {
 class LiveProcess : public ::testing::Test {
   protected:
     void start(std::vector<std::string> extra) {
-        if (key_.empty()) key_ = run_keys(db_);
+        if (key_.empty()) key_ = create_key(db_);
         std::vector<std::string> args{"serve", "--db", db_, "--port", "0", "--rate-limit", "0"};
         args.insert(args.end(), extra.begin(), extra.end());
-        proc_ = std::make_unique<Proc>(args);
+        proc_ = std::make_unique<ServerProcess>(args);
         ASSERT_GT(proc_->port(), 0);
         client_ = std::make_unique<httplib::Client>("127.0.0.1", proc_->port());
         client_->set_read_timeout(30, 0);
@@ -197,7 +144,7 @@ class LiveProcess : public ::testing::Test {
     TempDir dir_;
     std::string db_ = dir_.path() + "/live.db";
     std::string key_;
-    std::unique_ptr<Proc> proc_;
+    std::unique_ptr<ServerProcess> proc_;
     std::unique_ptr<httplib::Client> client_;
 };
 
@@ -223,7 +170,7 @@ TEST_F(LiveProcess, SigkillMidRunThenRestartFinishesEveryLeadExactlyOnce) {
     call("POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
     std::this_thread::sleep_for(1500ms);
     Json before = call("GET", "/v1/workflows/" + wf);
-    proc_->kill_with(SIGKILL);
+    proc_->stop(SIGKILL);
     // The kill happened mid-run: some leads had finished and others had not.
     EXPECT_GT(before["lead_counts"]["active"].get<int>(), 0) << before.dump();
     EXPECT_GT(before["lead_counts"]["completed"].get<int>(), 0)

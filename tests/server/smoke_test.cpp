@@ -12,96 +12,34 @@
 #include <vector>
 
 #include "leadflow/json.hpp"
+#include "process_test_util.hpp"
 #include "server_test_util.hpp"
 
 namespace leadflow::server::testing {
 namespace {
 
-// Runs the binary with `args`; returns {exit code, stdout}.
-std::pair<int, std::string> run(const std::vector<std::string>& args) {
-    std::string cmd = LEADFLOW_SERVER_BINARY;
-    for (const auto& a : args) cmd += " '" + a + "'";
-    cmd += " 2>/dev/null";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string last_line(const std::string& s) {
-    std::string t = s;
-    while (!t.empty() && t.back() == '\n') t.pop_back();
-    return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
-}
-
-class ServerProcess {
-  public:
-    explicit ServerProcess(const std::vector<std::string>& args) {
-        int fds[2];
-        if (pipe(fds) != 0) return;
-        pid_ = fork();
-        if (pid_ == 0) {
-            dup2(fds[1], STDOUT_FILENO);
-            close(fds[0]);
-            std::vector<char*> argv;
-            std::string bin = LEADFLOW_SERVER_BINARY;
-            argv.push_back(bin.data());
-            std::vector<std::string> copy = args;
-            for (auto& a : copy) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(bin.c_str(), argv.data());
-            _exit(127);
-        }
-        close(fds[1]);
-        // Read the "listening on http://127.0.0.1:PORT" line.
-        std::string line;
-        char c;
-        while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-        close(fds[0]);
-        auto colon = line.rfind(':');
-        if (line.rfind("listening on http://", 0) == 0 && colon != std::string::npos) {
-            port_ = std::stoi(line.substr(colon + 1));
-        }
-    }
-    ~ServerProcess() { stop(); }
-    int stop() {
-        if (pid_ <= 0) return -1;
-        kill(pid_, SIGTERM);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    int port() const { return port_; }
-
-  private:
-    pid_t pid_ = -1;
-    int port_ = 0;
-};
-
 TEST(ServerSmoke, HelpDocumentsEveryOptionAndBadUsageExits2) {
-    auto [code, out] = run({"--help"});
+    auto [code, out] = run_server_binary({"--help"});
     EXPECT_EQ(code, 0);
     for (const char* opt : {"serve", "keys create", "--db", "--port", "--host", "--web-root",
                             "--provider", "--time-scale", "--compat", "--rate-limit"}) {
         EXPECT_NE(out.find(opt), std::string::npos) << opt;
     }
-    EXPECT_EQ(run({"serve", "--db", "/tmp/x.db"}).first, 2);
+    EXPECT_EQ(run_server_binary({"serve", "--db", "/tmp/x.db"}).first, 2);
+    EXPECT_EQ(run_server_binary(
+                  {"serve", "--db", "/tmp/x.db", "--port", "1", "--provider", "carrier-pigeon"})
+                  .first,
+              2);
     EXPECT_EQ(
-        run({"serve", "--db", "/tmp/x.db", "--port", "1", "--provider", "carrier-pigeon"}).first,
-        2);
-    EXPECT_EQ(run({"serve", "--db", "/tmp/x.db", "--port", "1", "--bogus", "1"}).first, 2);
-    EXPECT_EQ(run({"keys", "create", "--db", "/tmp/x.db"}).first, 2);
-    EXPECT_EQ(run({"frobnicate"}).first, 2);
+        run_server_binary({"serve", "--db", "/tmp/x.db", "--port", "1", "--bogus", "1"}).first, 2);
+    EXPECT_EQ(run_server_binary({"keys", "create", "--db", "/tmp/x.db"}).first, 2);
+    EXPECT_EQ(run_server_binary({"frobnicate"}).first, 2);
 }
 
 TEST(ServerSmoke, ServesTheApiOverHttpOnAnEphemeralPort) {
     TempDir dir;
     const std::string db = dir.path() + "/smoke.db";
-    auto [code, out] = run({"keys", "create", "--db", db, "--org", "default"});
+    auto [code, out] = run_server_binary({"keys", "create", "--db", db, "--org", "default"});
     ASSERT_EQ(code, 0);
     const std::string key = last_line(out);
     ASSERT_EQ(key.rfind("key_", 0), 0u) << out;
