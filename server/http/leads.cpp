@@ -325,9 +325,11 @@ Response list_leads(const Request& req, RequestContext& ctx) {
     if (!q.ok()) return status_response(q.status());
     PageOf<Lead> page;
     Status st = ctx.store.read([&](StoreTx& tx) {
-        auto w = find_workflow(tx, ctx, req.path_param("id"));
-        if (!w.ok()) return w.status();
-        auto found = tx.list_leads(w->id, q.value());
+        const std::string& id = req.path_param("id");
+        auto exists = tx.has_workflow(ctx.organization_id, id);
+        if (!exists.ok()) return exists.status();
+        if (!exists.value()) return Status::not_found("Workflow not found");
+        auto found = tx.list_leads(id, q.value());
         if (!found.ok()) return found.status();
         page = std::move(found.value());
         return Status::ok();

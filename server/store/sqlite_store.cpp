@@ -522,6 +522,14 @@ class SqliteTx final : public StoreTx {
         return s.one(read_workflow, "Workflow not found");
     }
 
+    Result<bool> has_workflow(const std::string& org_id, const std::string& id) override {
+        Stmt s = prep("SELECT 1 FROM workflows WHERE id = ? AND organization_id = ?");
+        s.bind(id).bind(org_id);
+        auto found = s.one([](const Stmt&) -> Result<bool> { return true; }, "");
+        if (found.ok() || found.status().code() != StatusCode::kNotFound) return found;
+        return false;
+    }
+
     // (status, n) rows; an unknown stored status reads as nullopt (skipped by the callers).
     static Result<std::pair<std::optional<LeadStatus>, std::int64_t>> read_status_count(
         const Stmt& s) {

@@ -196,6 +196,9 @@ class StoreTx {
     // Workflows. `get_workflow` and everything taking an organization id scope by it.
     virtual Status insert_workflow(const Workflow& w) = 0;
     virtual Result<Workflow> get_workflow(const std::string& org_id, const std::string& id) = 0;
+    // Whether the workflow exists in the organization: get_workflow's check without reading
+    // the row (for routes that only need the scope checked).
+    virtual Result<bool> has_workflow(const std::string& org_id, const std::string& id) = 0;
     virtual Result<WorkflowCounts> workflow_counts(const std::string& workflow_id) = 0;
     virtual Result<PageOf<Workflow>> list_workflows(const std::string& org_id,
                                                     const WorkflowQuery& q) = 0;

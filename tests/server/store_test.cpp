@@ -106,6 +106,9 @@ TEST(SqliteStore, KeepsWorkflowsGraphsAndLeadsAcrossReopen) {
         EXPECT_EQ(keys.value(), std::vector<std::string>{"city"});
         // Another organization sees nothing.
         EXPECT_EQ(tx.get_workflow("org_2", "wf_1").status().code(), StatusCode::kNotFound);
+        EXPECT_TRUE(tx.has_workflow("org_1", "wf_1").value());
+        EXPECT_FALSE(tx.has_workflow("org_2", "wf_1").value());
+        EXPECT_FALSE(tx.has_workflow("org_1", "wf_2").value());
         return Status::ok();
     });
     EXPECT_TRUE(st);
