@@ -276,5 +276,17 @@ TEST(ShareLink, ViewIsOptionalAndValidated) {
     EXPECT_TRUE(link_view_from_json(Json{{"center", Json::array({1, 2})}, {"zoom", 2}}));
 }
 
+TEST(ShareLink, FarOutZoomSurvivesTheRoundTrip) {
+    // Fit view of a 10,000-node graph is well below 0.1%; the link keeps three digits of it.
+    for (float zoom : {0.00012345f, 0.0024f, 0.05f, 1.0f, 3.5f}) {
+        LinkView v;
+        v.center = {1234.5f, -678.9f};
+        v.zoom = zoom;
+        const std::optional<LinkView> back = link_view_from_json(link_view_json(v));
+        ASSERT_TRUE(back.has_value()) << zoom;
+        EXPECT_NEAR(back->zoom / zoom, 1.0f, 0.005f) << zoom;
+    }
+}
+
 }  // namespace
 }  // namespace leadflow::web

@@ -1,6 +1,7 @@
 // web/app/share_link.cpp — share-link payloads for the editor (graph + scenario + view).
 #include "share_link.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +29,12 @@ Json rounded(double v, double unit) {
 Json link_view_json(const LinkView& v) {
     Json j = Json::object();
     j["center"] = Json::array({rounded(v.center.x, 0.1), rounded(v.center.y, 0.1)});
-    j["zoom"] = rounded(v.zoom, 0.001);
+    // Three significant digits at least: zoom goes down to 0.01% (fit view of huge graphs), where
+    // a fixed 0.001 step would round it to 0 and the link would lose its view.
+    double zoom_unit = 0.001;
+    if (v.zoom > 0)
+        zoom_unit = std::min(zoom_unit, std::pow(10.0, std::floor(std::log10(v.zoom)) - 2));
+    j["zoom"] = rounded(v.zoom, zoom_unit);
     if (!v.panel.empty()) j["panel"] = v.panel;
     return j;
 }
