@@ -1598,7 +1598,10 @@ class SqliteStore final : public Store {
     int schema_version() const override { return version_; }
 
   private:
-    static constexpr int kCheckpointPages = 20000;  // ~80 MB of WAL (see open_sqlite_store)
+    // The scheduler checkpoints (passively, outside its write turn) at ~32 MB of WAL, well
+    // before the writer connection's automatic checkpoint (~80 MB, see open_sqlite_store)
+    // would copy the log inside an API write's commit.
+    static constexpr int kCheckpointPages = 8000;
 
     // One writer at a time over the writer and scheduler connections (so they never meet
     // SQLITE_BUSY), and API writers that are waiting go before the scheduler's next
