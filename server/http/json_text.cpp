@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "http/errors.hpp"
 #include "leadflow/civil_time.hpp"
 #include "leadflow/json.hpp"
 #include "leadflow/wire.hpp"
@@ -173,6 +174,79 @@ std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p,
     out += ",\"totalPages\":";
     append_int(out, (total + p.limit - 1) / p.limit);
     out += "}}";
+    return out;
+}
+
+std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
+    // Keys written before, among or after the extra members; an extra member with one of these
+    // names changes where it lands, so such rare workflows take the Json path.
+    static const char* const kOwnKeys[] = {"id",           "organization_id", "title",
+                                           "description",  "status",          "entry_node_id",
+                                           "settings",     "created_at",      "updated_at",
+                                           "activated_at", "completed_at",    "node_count",
+                                           "edge_count",   "enrolled_leads",  "lead_counts"};
+    bool plain = w.extra.is_object();
+    for (const char* k : kOwnKeys) {
+        if (plain && w.extra.contains(k)) plain = false;
+    }
+    if (!plain) return json_response(200, workflow_json(w, counts)).body;
+
+    const auto dump = [](const Json& j) {
+        return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    };
+    std::string out;
+    out.reserve(1024);
+    // Field order of to_json(Workflow), with the counts workflow_json adds to the extra members.
+    out += "{\"id\":";
+    append_json_string(out, w.id);
+    out += ",\"organization_id\":";
+    append_json_string(out, w.organization_id);
+    out += ",\"title\":";
+    append_json_string(out, w.title);
+    out += ",\"description\":";
+    append_json_string(out, w.description);
+    out += ",\"status\":";
+    append_json_string(
+        out, to_string(w.status == WorkflowStatus::kRunning ? WorkflowStatus::kActive : w.status));
+    out += ",\"entry_node_id\":";
+    if (w.entry_node_id) {
+        append_json_string(out, *w.entry_node_id);
+    } else {
+        out += "null";
+    }
+    out += ",\"settings\":";
+    out += dump(to_json(w.settings));
+    for (auto it = w.extra.begin(); it != w.extra.end(); ++it) {
+        out.push_back(',');
+        append_json_string(out, it.key());
+        out.push_back(':');
+        out += dump(it.value());
+    }
+    out += ",\"node_count\":";
+    append_int(out, counts.node_count);
+    out += ",\"edge_count\":";
+    append_int(out, counts.edge_count);
+    out += ",\"enrolled_leads\":";
+    append_int(out, counts.enrolled_leads);
+    out += ",\"lead_counts\":{";
+    bool first = true;
+    for (LeadStatus s : all_lead_statuses()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, to_string(s));
+        out.push_back(':');
+        auto it = counts.lead_counts.find(s);
+        append_int(out, it == counts.lead_counts.end() ? 0 : it->second);
+    }
+    out += "},\"created_at\":";
+    append_json_time(out, w.created_at);
+    out += ",\"updated_at\":";
+    append_json_time(out, w.updated_at);
+    out += ",\"activated_at\":";
+    append_json_time(out, w.activated_at);
+    out += ",\"completed_at\":";
+    append_json_time(out, w.completed_at);
+    out.push_back('}');
     return out;
 }
 

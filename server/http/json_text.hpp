@@ -12,6 +12,7 @@
 
 #include "http/handler_util.hpp"
 #include "leadflow/model.hpp"
+#include "store/store.hpp"
 
 namespace leadflow::server {
 
@@ -26,5 +27,8 @@ void append_lead_json(std::string& out, const Lead& l);
 
 // The body of a page of leads: what page_json(<array of lead_json>, p, total) dumps.
 std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p, std::int64_t total);
+
+// The body of GET /v1/workflows/{id}: what workflow_json(w, counts) dumps.
+std::string workflow_body(const Workflow& w, const WorkflowCounts& counts);
 
 }  // namespace leadflow::server

@@ -13,6 +13,7 @@
 
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
+#include "http/json_text.hpp"
 #include "leadflow/wire.hpp"
 #include "util/crypto.hpp"
 #include "util/phone.hpp"
@@ -175,22 +176,28 @@ Response list_workflows(const Request& req, RequestContext& ctx) {
 }
 
 Response get_workflow(const Request& req, RequestContext& ctx) {
-    Response out;
+    Workflow w;
+    WorkflowCounts counts;
     Status st = ctx.store.read([&](StoreTx& tx) {
-        auto w = find_workflow(tx, ctx, req.path_param("id"));
-        if (!w.ok()) return w.status();
-        if (ctx.envelope) {
-            out = json_response(200, Json{{"statusCode", 200},
-                                          {"message", "Workflow fetched successfully"},
-                                          {"data", compat_workflow_json(w.value())}});
-            return Status::ok();
-        }
-        auto j = workflow_with_counts(tx, w.value());
-        if (!j.ok()) return j.status();
-        out = json_response(200, j.value());
+        auto found = find_workflow(tx, ctx, req.path_param("id"));
+        if (!found.ok()) return found.status();
+        w = std::move(found.value());
+        if (ctx.envelope) return Status::ok();
+        auto c = tx.workflow_counts(w.id);
+        if (!c.ok()) return c.status();
+        counts = std::move(c.value());
         return Status::ok();
     });
-    return finish(st, out);
+    if (!st) return status_response(st);
+    if (ctx.envelope) {
+        return json_response(200, Json{{"statusCode", 200},
+                                       {"message", "Workflow fetched successfully"},
+                                       {"data", compat_workflow_json(w)}});
+    }
+    // The hot path: written directly, byte for byte what workflow_json would dump.
+    Response out;
+    out.body = workflow_body(w, counts);
+    return out;
 }
 
 Response update_workflow(const Request& req, RequestContext& ctx) {

@@ -104,5 +104,50 @@ TEST(JsonText, LeadPagesMatchPageJsonOfLeadJson) {
     }
 }
 
+Workflow sample_workflow() {
+    Workflow w;
+    w.id = "wf_1";
+    w.organization_id = "org_1";
+    w.title = "Nurture \"Q1\"";
+    w.description = "Línea 1\nline 2";
+    w.entry_node_id = "start";
+    w.settings.timezone = "Asia/Kolkata";
+    w.created_at = 1767603600000;
+    w.updated_at = 1767603600500;
+    w.extra = Json{{"custom", "kept"}, {"nested", {{"a", {1, 2.5, nullptr, true}}}}};
+    return w;
+}
+
+TEST(JsonText, WorkflowBodiesMatchWorkflowJson) {
+    WorkflowCounts counts;
+    counts.node_count = 3;
+    counts.edge_count = 2;
+    counts.enrolled_leads = 7;
+    counts.lead_counts = {{LeadStatus::kPending, 4}, {LeadStatus::kCompleted, 3}};
+    std::vector<Workflow> cases;
+    cases.push_back(sample_workflow());
+    Workflow running = sample_workflow();
+    running.status = WorkflowStatus::kRunning;  // shown as active
+    running.activated_at = 1767603700000;
+    cases.push_back(running);
+    Workflow bare;
+    bare.id = "wf_2";
+    cases.push_back(bare);  // no entry node, no times, empty extra
+    // Extra members named like the workflow's own keys, and an extra that is not an object.
+    for (const char* k : {"id", "created_at", "node_count", "lead_counts", "settings"}) {
+        Workflow w = sample_workflow();
+        w.extra[k] = "from extra";
+        cases.push_back(w);
+    }
+    Workflow null_extra = sample_workflow();
+    null_extra.extra = Json();
+    cases.push_back(null_extra);
+    for (const Workflow& w : cases) {
+        for (const WorkflowCounts& c : {WorkflowCounts{}, counts}) {
+            EXPECT_EQ(workflow_body(w, c), dumped(workflow_json(w, c))) << w.id << " " << w.extra;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace leadflow::server
