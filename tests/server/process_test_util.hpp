@@ -32,6 +32,7 @@ class ServerProcess {
     // Sends `sig` and waits: the exit code, or -1 (killed by a signal, or not running).
     int stop(int sig = SIGTERM);
     int port() const { return port_; }
+    pid_t pid() const { return pid_; }
 
   private:
     pid_t pid_ = -1;

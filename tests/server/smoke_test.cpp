@@ -1,12 +1,17 @@
 // tests/server/smoke_test.cpp — the real `leadflow-server` binary over HTTP on 127.0.0.1:
 // keys create, serve on an ephemeral port, a few requests through cpp-httplib, shutdown.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -102,6 +107,50 @@ TEST(ServerSmoke, ServesTheApiOverHttpOnAnEphemeralPort) {
     ASSERT_TRUE(got);
     EXPECT_EQ(got->status, 200);
     EXPECT_EQ(Json::parse(got->body)["enrolled_leads"], 1);
+}
+
+// 64 clients connecting at the same moment (wrk's start) must all be taken into the accept
+// queue. The server is stopped (SIGSTOP) so that it accepts nothing meanwhile: only the
+// listen backlog holds the connections. With httplib's compiled-in backlog of 5 the kernel
+// dropped the other SYNs and those clients waited a second for their retry.
+TEST(ServerSmoke, ManyClientsConnectingAtOnceAllGetThroughTheAcceptQueue) {
+    TempDir dir;
+    const std::string db = dir.path() + "/backlog.db";
+    ServerProcess server({"serve", "--db", db, "--port", "0", "--host", "127.0.0.1"});
+    ASSERT_GT(server.port(), 0);
+    ASSERT_EQ(kill(server.pid(), SIGSTOP), 0);
+
+    constexpr int kClients = 64;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::vector<pollfd> fds;
+    for (int i = 0; i < kClients; ++i) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ASSERT_GE(fd, 0);
+        connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+        fds.push_back({fd, POLLOUT, 0});
+    }
+    // A dropped SYN is retried after one second: wait less than that.
+    int connected = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+    std::vector<bool> done(kClients, false);
+    while (connected < kClients && std::chrono::steady_clock::now() < deadline) {
+        poll(fds.data(), fds.size(), 50);
+        for (int i = 0; i < kClients; ++i) {
+            if (done[i] || !(fds[i].revents & POLLOUT)) continue;
+            int err = 0;
+            socklen_t len = sizeof err;
+            getsockopt(fds[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err == 0) ++connected;
+            done[i] = true;
+            fds[i].events = 0;
+        }
+    }
+    kill(server.pid(), SIGCONT);
+    for (const pollfd& p : fds) close(p.fd);
+    EXPECT_EQ(connected, kClients);
 }
 
 }  // namespace
