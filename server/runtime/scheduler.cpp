@@ -47,6 +47,7 @@ namespace {
 
 constexpr const char* kClockKey = "virtual_now";
 constexpr std::size_t kLagRing = 4096;
+constexpr std::int64_t kMinStepsBeforeYield = 32;  // see Scheduler::run_batch
 
 std::map<std::string, std::string> string_map(const Json& j) {
     std::map<std::string, std::string> out;
@@ -687,9 +688,12 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         sc.webhooks.clear();
         out_of_time = yielded = false;
         // Commit when an API write waits, or once the batch has held the write lock for
-        // batch_ms of wall time.
+        // batch_ms of wall time. A batch makes kMinStepsBeforeYield steps before it yields to
+        // API writes: on a slow or loaded machine reading the batch's leads can take longer
+        // than the gap between two API writes, and yielding before the first step starved
+        // the scheduler completely.
         auto time_is_up = [&] {
-            if (store_.api_write_waiting()) {
+            if (steps >= kMinStepsBeforeYield && store_.api_write_waiting()) {
                 yielded = true;
                 return true;
             }

@@ -560,8 +560,14 @@ TEST_F(Live, ApiWritesWaitOnlyMillisecondsWhileTheSchedulerRunsFlatOut) {
     // A waiting API write makes the scheduler commit at its next step (and a batch holds the
     // write lock for at most batch_ms, 50 ms, anyway): a write waits for a step and a commit,
     // not for a 2,000-step transaction (0.1-0.3 s on an idle machine).
-    EXPECT_LT(median, 40.0);
-    EXPECT_LT(worst, 150.0);
+    // The bounds are for the optimized build; under AddressSanitizer everything runs ~3x slower.
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr double kSlowdown = 3.0;
+#else
+    constexpr double kSlowdown = 1.0;
+#endif
+    EXPECT_LT(median, 40.0 * kSlowdown);
+    EXPECT_LT(worst, 150.0 * kSlowdown);
 }
 
 TEST(HistoryText, SameTextAsTheJsonDump) {
