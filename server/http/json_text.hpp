@@ -13,14 +13,9 @@
 #include "http/handler_util.hpp"
 #include "leadflow/model.hpp"
 #include "store/store.hpp"
+#include "util/json_text.hpp"
 
 namespace leadflow::server {
-
-// Appends `s` as a JSON string literal ("…" with escapes), as Json(s).dump() writes it.
-void append_json_string(std::string& out, std::string_view s);
-
-// Appends `t` as time_json(t) dumps: the quoted format_timestamp(*t), or null.
-void append_json_time(std::string& out, const std::optional<TimeMs>& t);
 
 // Appends lead_json(l) as dumped.
 void append_lead_json(std::string& out, const Lead& l);

@@ -3,7 +3,7 @@
 // The scheduler appends one to three history rows per engine step; building a Json object and
 // dumping it (plus formatting each timestamp with snprintf) was a fifth of a step's cost. This
 // writer produces exactly the text of `to_json(h).dump()` (same keys, order and escaping), so
-// rows written either way read back alike; strings that need escaping go through Json.
+// rows written either way read back alike; it uses the value writers of util/json_text.hpp.
 #pragma once
 
 #include <string>
@@ -13,17 +13,7 @@
 
 namespace leadflow::server {
 
-class HistoryTextWriter {
-  public:
-    // The text of to_json(h).dump().
-    std::string write(const HistoryEntry& h);
-
-  private:
-    void timestamp(std::string& out, TimeMs t);
-    // format_timestamp() of the last two distinct times (a batch's entries share "now").
-    TimeMs times_[2] = {kNoTime, kNoTime};
-    std::string texts_[2];
-    int next_ = 0;
-};
+// The text of to_json(h).dump().
+std::string history_text(const HistoryEntry& h);
 
 }  // namespace leadflow::server

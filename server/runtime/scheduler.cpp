@@ -228,7 +228,6 @@ struct StepContext {
     // User webhooks by organization, read once per batch (a webhook created while a workflow
     // runs gets the next completions).
     std::map<std::string, std::vector<UserWebhook>> webhooks;
-    HistoryTextWriter history;
 };
 
 // The lead's zone (SPEC §1.4): its `timezone` variable, else (when a calling window makes it
@@ -532,7 +531,7 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
         if (call && call == ended_call_id && timeout && r.status == RecordStatus::kCompleted) {
             h.reason = "call_timeout";
         }
-        if (Status s = tx.live_append_history(l.id, sc.history.write(h)); !s) return s;
+        if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
     }
 
     l.state = to_json(state, g).dump();
@@ -625,7 +624,7 @@ Status end_without_moving(StoreTx& tx, Scheduler::WorkflowCache* c, LiveLead l, 
             HistoryEntry h = to_history_entry(*g, step.records[0], l.call_id);
             if (l.pending_event.value("end_reason", "") == "call_timeout")
                 h.reason = "call_timeout";
-            if (Status s = tx.live_append_history(l.id, sc.history.write(h)); !s) return s;
+            if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
         }
     }
     Execution x = to_execution(state, *g);
@@ -673,7 +672,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
     std::int64_t steps = 0;
     std::map<std::string, std::int64_t> in_flight;
     std::set<std::string> finished, completed;
-    StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}, {}};
+    StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}};
     const TimeMs wall_mono = monotonic_ms_();
     const int batch_limit = batch_size_;
     bool out_of_time = false, yielded = false;

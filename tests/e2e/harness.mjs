@@ -99,6 +99,19 @@ export async function probe(page) {
   return page.evaluate(() => window.leadflow.probe());
 }
 
+// A click as a person makes it: hover first, then press and release on later frames (ImGui
+// acts on what the mouse hovered in an earlier frame). `fx` = where across the rect.
+export async function clickAt(page, rect, fx = 0.5) {
+  const x = rect[0] + rect[2] * fx;
+  const y = rect[1] + rect[3] / 2;
+  await page.mouse.move(x, y);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
+}
+
 export function center(rect) {
   return { x: rect[0] + rect[2] / 2, y: rect[1] + rect[3] / 2 };
 }

@@ -11,7 +11,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launchBrowser, readFixture, frames, distDir, distExists, repoRoot } from './harness.mjs';
+import { launchBrowser, readFixture, frames, clickAt, distDir, distExists, repoRoot } from './harness.mjs';
 
 const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
 const kTyped = 12;        // numbers typed into the Server tab
@@ -96,18 +96,6 @@ async function until(page, predicate, what, timeout = 60000) {
     if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 600)}`);
     await frames(page, 5);
   }
-}
-
-// A click as a person makes it: hover first, then press and release on later frames.
-async function clickAt(page, rect) {
-  const x = rect[0] + rect[2] / 2;
-  const y = rect[1] + rect[3] / 2;
-  await page.mouse.move(x, y);
-  await frames(page, 2);
-  await page.mouse.down();
-  await frames(page, 2);
-  await page.mouse.up();
-  await frames(page, 2);
 }
 
 // Types into an ImGui text field: click it, select everything, replace it.

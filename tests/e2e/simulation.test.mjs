@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  serveStatic, launchBrowser, openEditor, readFixture, frames, probe, distDir, distExists,
+  serveStatic, launchBrowser, openEditor, readFixture, frames, probe, clickAt, distDir, distExists,
   repoRoot, fixturesDir,
 } from './harness.mjs';
 
@@ -42,19 +42,6 @@ function cli(graph, scenario, name) {
   writeFileSync(g, typeof graph === 'string' ? graph : JSON.stringify(graph));
   writeFileSync(s, typeof scenario === 'string' ? scenario : JSON.stringify(scenario));
   return execFileSync(nativeSim, [g, '--scenario', s, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-}
-
-// A click as a person makes it: hover first, then press and release on later frames (ImGui
-// acts on what the mouse hovered in an earlier frame).
-async function clickAt(page, rect, fx = 0.5) {
-  const x = rect[0] + rect[2] * fx;
-  const y = rect[1] + rect[3] / 2;
-  await page.mouse.move(x, y);
-  await frames(page, 2);
-  await page.mouse.down();
-  await frames(page, 2);
-  await page.mouse.up();
-  await frames(page, 2);
 }
 
 async function loadWorkflow(page, name) {

@@ -86,7 +86,9 @@ class LiveProcess : public ::testing::Test {
                                                 "application/json");
         EXPECT_TRUE(r) << method << " " << path;
         if (!r) return Json();
-        if (expect) EXPECT_EQ(r->status, expect) << method << " " << path << ": " << r->body;
+        if (expect) {
+            EXPECT_EQ(r->status, expect) << method << " " << path << ": " << r->body;
+        }
         Json j = Json::parse(r->body, nullptr, false);
         return j.is_discarded() ? Json(r->body) : j;
     }

@@ -571,13 +571,12 @@ TEST_F(Live, ApiWritesWaitOnlyMillisecondsWhileTheSchedulerRunsFlatOut) {
 }
 
 TEST(HistoryText, SameTextAsTheJsonDump) {
-    HistoryTextWriter w;
     HistoryEntry h;
     h.node_id = "n_call";
     h.node_type = "VOICE_CALL";
     h.label = "First call";
     h.status = "completed";
-    EXPECT_EQ(w.write(h), to_json(h).dump());
+    EXPECT_EQ(history_text(h), to_json(h).dump());
     h.outcome = "COMPLETED";
     h.edge_id = "e1";
     h.edge_label = "COMPLETED";
@@ -586,18 +585,18 @@ TEST(HistoryText, SameTextAsTheJsonDump) {
     h.reason = "call_timeout";
     h.started_at = 1767603600000;
     h.ended_at = 1767603660123;
-    EXPECT_EQ(w.write(h), to_json(h).dump());
+    EXPECT_EQ(history_text(h), to_json(h).dump());
     h.ends_at = 1767603600000;  // a time seen before (cached)
-    EXPECT_EQ(w.write(h), to_json(h).dump());
+    EXPECT_EQ(history_text(h), to_json(h).dump());
     for (TimeMs t : {TimeMs{0}, TimeMs{86399999}, TimeMs{1767603660123}, TimeMs{951782400000}}) {
         h.started_at = t;
-        EXPECT_EQ(w.write(h), to_json(h).dump()) << t;
+        EXPECT_EQ(history_text(h), to_json(h).dump()) << t;
     }
     // Text that needs escaping, and non-ASCII text.
     h.label = "Say \"hi\"\\ now\n\ttab \x01 caf\xc3\xa9 \x7f";
     h.edge_label = "Ja \xe2\x9c\x93";
-    EXPECT_EQ(w.write(h), to_json(h).dump());
-    auto back = history_entry_from_json(Json::parse(w.write(h)));
+    EXPECT_EQ(history_text(h), to_json(h).dump());
+    auto back = history_entry_from_json(Json::parse(history_text(h)));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->label, h.label);
     EXPECT_EQ(back->ends_at, h.ends_at);
