@@ -9,6 +9,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -317,9 +318,8 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_sim_status() {
     out["error"] = sim.error;
     out["scenario_error"] = sim.scenario_error;
     out["link_error"] = sim.link_error;
-    out["overlay"] = Json{{"edges", sim.overlay_edges},
-                          {"badges", sim.overlay_badges},
-                          {"stuck", sim.overlay_stuck}};
+    out["overlay"] = Json{
+        {"edges", sim.overlay_edges}, {"badges", sim.overlay_badges}, {"stuck", sim.overlay_stuck}};
     return hold(out.dump());
 }
 
@@ -411,7 +411,17 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    g_window = glfwCreateWindow(64, 64, "Leadflow", nullptr, nullptr);
+    // No depth or stencil buffer: nothing draws with them.
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+    // The drawing buffer gets its final size with the context: resizing it afterwards makes the
+    // page wait for the GPU process (and for the grid shader compile queued before it).
+    double css_w = 0, css_h = 0;
+    platform::canvas_css_size(&css_w, &css_h);
+    const double dpr = platform::device_pixel_ratio();
+    g_window = glfwCreateWindow(std::max(1, static_cast<int>(std::lround(css_w * dpr))),
+                                std::max(1, static_cast<int>(std::lround(css_h * dpr))), "Leadflow",
+                                nullptr, nullptr);
     if (!g_window) {
         std::fprintf(stderr, "glfwCreateWindow failed (WebGL2 unavailable?)\n");
         show_fatal("this browser could not create a WebGL 2 context");

@@ -127,6 +127,41 @@ test('HiDPI: the drawing buffer follows devicePixelRatio and the window size', a
   await page.close();
 });
 
+test('start-up creates one lean WebGL context at the final canvas size', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 640 });
+  // Records every context the page creates (its canvas size then, its attributes) and every
+  // extension it enables.
+  await page.addInitScript(() => {
+    window.glLog = { contexts: [], extensions: [] };
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, attrs) {
+      const ctx = getContext.call(this, type, attrs);
+      if (ctx && /webgl/.test(type)) {
+        window.glLog.contexts.push({ type, width: this.width, height: this.height, attrs: ctx.getContextAttributes() });
+        const getExtension = ctx.getExtension.bind(ctx);
+        ctx.getExtension = (name) => { window.glLog.extensions.push(name); return getExtension(name); };
+      }
+      return ctx;
+    };
+  });
+  await page.goto(server.url + '?fresh');
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  const log = await page.evaluate(() => window.glLog);
+  assert.equal(log.contexts.length, 1);
+  const [ctx] = log.contexts;
+  assert.equal(ctx.type, 'webgl2');
+  // Created at the canvas's CSS size (no resize of the drawing buffer before the first frame) …
+  assert.deepEqual([ctx.width, ctx.height], [1000, 640]);
+  // … without depth and stencil buffers nothing draws with, nor the browser's extensions (each
+  // costs synchronous round trips to the GPU process).
+  assert.equal(ctx.attrs.depth, false);
+  assert.equal(ctx.attrs.stencil, false);
+  assert.equal(ctx.attrs.antialias, false);
+  assert.deepEqual(log.extensions, []);
+  await page.close();
+});
+
 test('the canvas font sizes are baked right after the first frame', async () => {
   const { page, errors } = await openEditor(browser.context, server.url);
   // The first frame is drawn with the UI font alone (a quicker start) …
