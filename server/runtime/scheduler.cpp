@@ -23,6 +23,7 @@
 #include "leadflow/time_zone.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/history_text.hpp"
+#include "runtime/lead_state_text.hpp"
 #include "runtime/phone_zone.hpp"
 #include "runtime/sandbox.hpp"
 #include "util/crypto.hpp"
@@ -257,10 +258,9 @@ std::int64_t max_call_seconds(const Node& n, std::int64_t fallback) {
 
 Status parse_state(const LiveLead& l, const CompiledGraph& g, LeadState* state) {
     if (!l.state) return Status::ok();
-    Json j = Json::parse(*l.state, nullptr, false);
-    if (j.is_discarded()) return Status::internal("stored lead state is not JSON: " + l.id);
-    auto s = lead_state_from_json(j, g);
-    if (!s.ok()) return Status::internal("stored lead state: " + s.status().message());
+    auto s = parse_lead_state_text(*l.state, g);
+    if (!s.ok())
+        return Status::internal("stored lead state of " + l.id + ": " + s.status().message());
     *state = s.value();
     return Status::ok();
 }
@@ -534,7 +534,8 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
         if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
     }
 
-    l.state = to_json(state, g).dump();
+    if (!l.state) l.state.emplace();
+    write_lead_state_text(state, g, *l.state);
     Execution x = to_execution(state, g);
     LiveLeadUpdate u;
     u.lead = l;
@@ -750,10 +751,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
                 // No result: a timer, a window opening, a graph change, or a timeout.
                 Phase phase = Phase::kEntering;
                 if (l.state) {
-                    Json j = Json::parse(*l.state, nullptr, false);
-                    if (j.is_object() && j.contains("phase") && j["phase"].is_string()) {
-                        if (auto p = parse_phase(j["phase"].get<std::string>())) phase = *p;
-                    }
+                    if (auto p = lead_state_phase(*l.state)) phase = *p;
                 }
                 if (phase == Phase::kInCall) {
                     LiveLead timed = l;

@@ -12,10 +12,13 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -250,6 +253,11 @@ class Stmt {
         return *this;
     }
     Stmt& bind(const char* v) { return bind(std::string(v)); }
+    // `v` must stay unchanged until the statement is reset.
+    Stmt& bind_static(const std::string& v) {
+        sqlite3_bind_text(s_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        return *this;
+    }
     Stmt& bind(std::int64_t v) {
         sqlite3_bind_int64(s_, ++idx_, v);
         return *this;
@@ -343,7 +351,174 @@ class Stmt {
     int idx_ = 0;
 };
 
+// [SECTION] Write-behind for the scheduler's connection
+//
+// The scheduler's transactions are mostly writes whose results it never reads back in the same
+// step (lead rows, history rows, call rows, outbox rows). On the scheduler's connection those
+// statements are recorded as PendingWrite values (the SQL plus its bound values) and executed
+// by a second thread, in order, while the scheduler computes the next steps: the two cores run
+// the engine and SQLite at the same time. Every other statement (every read) first waits until
+// the writes recorded before it have run (WriteBehind::drain), so it sees them, and the
+// transaction commits or rolls back only after a drain. The worker never touches the
+// connection while the scheduler thread does: the scheduler thread uses it only after a drain,
+// and records new writes only once its own statement has been reset.
+
+// One bound value of a recorded write.
+struct PendingValue {
+    enum Kind : std::uint8_t { kNull, kInt, kReal, kText } kind = kNull;
+    std::int64_t i = 0;
+    double d = 0;
+    std::string s;  // kText (its capacity is reused by later writes)
+};
+
+// One recorded write: the statement and its values, bound like Stmt::bind.
+struct PendingWrite {
+    const std::string* sql = nullptr;  // a statement string that outlives the transaction
+    const char* missing = nullptr;     // non-null: kNotFound with this text when no row changed
+    std::vector<PendingValue> values;
+    std::size_t count = 0;
+
+    PendingValue& next() {
+        if (count == values.size()) values.emplace_back();
+        return values[count++];
+    }
+    PendingWrite& bind(const std::string& v) {
+        PendingValue& x = next();
+        x.kind = PendingValue::kText;
+        x.s.assign(v);
+        return *this;
+    }
+    PendingWrite& bind(const char* v) {
+        PendingValue& x = next();
+        x.kind = PendingValue::kText;
+        x.s.assign(v);
+        return *this;
+    }
+    PendingWrite& bind(std::int64_t v) {
+        PendingValue& x = next();
+        x.kind = PendingValue::kInt;
+        x.i = v;
+        return *this;
+    }
+    PendingWrite& bind(int v) { return bind(static_cast<std::int64_t>(v)); }
+    PendingWrite& bind(double v) {
+        PendingValue& x = next();
+        x.kind = PendingValue::kReal;
+        x.d = v;
+        return *this;
+    }
+    PendingWrite& bind_null() {
+        next().kind = PendingValue::kNull;
+        return *this;
+    }
+    template <typename T>
+    PendingWrite& bind(const std::optional<T>& v) {
+        return v ? bind(*v) : bind_null();
+    }
+};
+
+// The worker thread and the queue of recorded writes (see the section comment). Writes are
+// handed over in chunks; at most kMaxQueued chunks wait, so a drain (before a read, a commit
+// or an API write's turn) waits for a bounded backlog.
+class WriteBehind {
+  public:
+    // Runs one write on the connection; the worker's only access to it.
+    using Runner = std::function<Status(const PendingWrite&)>;
+
+    explicit WriteBehind(Runner run) : run_(std::move(run)) {
+        worker_ = std::thread([this] { work(); });
+    }
+    ~WriteBehind() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stopping_ = true;
+        }
+        work_cv_.notify_one();
+        worker_.join();
+    }
+    WriteBehind(const WriteBehind&) = delete;
+    WriteBehind& operator=(const WriteBehind&) = delete;
+
+    // A new write to fill in (scheduler thread).
+    PendingWrite& add(const std::string& sql, const char* missing) {
+        if (filling_.n == filling_.writes.size()) filling_.writes.emplace_back();
+        PendingWrite& w = filling_.writes[filling_.n++];
+        w.sql = &sql;
+        w.missing = missing;
+        w.count = 0;
+        return w;
+    }
+    // Hands the filled chunk over once it is big enough (after a write is complete).
+    void maybe_flush() {
+        if (filling_.n >= kChunk) flush();
+    }
+    // Waits until every recorded write has run; the first failure since the last drain, or ok.
+    Status drain() {
+        if (filling_.n > 0) flush();
+        std::unique_lock<std::mutex> lock(mu_);
+        idle_cv_.wait(lock, [this] { return queue_.empty() && !working_; });
+        Status st = error_;
+        error_ = Status::ok();
+        return st;
+    }
+
+  private:
+    static constexpr std::size_t kChunk = 64;
+    static constexpr std::size_t kMaxQueued = 2;
+
+    struct Chunk {
+        std::vector<PendingWrite> writes;
+        std::size_t n = 0;
+    };
+
+    void flush() {
+        std::unique_lock<std::mutex> lock(mu_);
+        idle_cv_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
+        queue_.push_back(std::move(filling_));
+        if (!spare_.empty()) {
+            filling_ = std::move(spare_.back());
+            spare_.pop_back();
+        } else {
+            filling_ = Chunk();
+        }
+        filling_.n = 0;
+        lock.unlock();
+        work_cv_.notify_one();
+    }
+
+    void work() {
+        std::unique_lock<std::mutex> lock(mu_);
+        for (;;) {
+            work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping
+            Chunk c = std::move(queue_.front());
+            queue_.erase(queue_.begin());
+            working_ = true;
+            const bool failed = !error_;
+            lock.unlock();
+            Status st;
+            for (std::size_t i = 0; i < c.n && !failed && st; ++i) st = run_(c.writes[i]);
+            lock.lock();
+            if (!st && error_) error_ = st;
+            working_ = false;
+            c.n = 0;
+            spare_.push_back(std::move(c));
+            idle_cv_.notify_all();
+        }
+    }
+
+    Runner run_;
+    Chunk filling_;  // scheduler thread only
+    std::mutex mu_;
+    std::condition_variable work_cv_, idle_cv_;
+    std::vector<Chunk> queue_, spare_;
+    bool working_ = false, stopping_ = false;
+    Status error_;
+    std::thread worker_;
+};
+
 Result<Json> parse_stored_json(const std::string& text, const char* what) {
+    if (text == "{}") return Json::object();  // most variables and analyses: no parse
     Json j = Json::parse(text, nullptr, false);
     if (j.is_discarded()) return Status::internal(std::string("stored ") + what + " is not JSON");
     return j;
@@ -429,8 +604,43 @@ bool is_terminal_lead_status(LeadStatus s) {
 
 class SqliteTx final : public StoreTx {
   public:
-    SqliteTx(sqlite3* db, std::unordered_map<std::string, sqlite3_stmt*>* cache)
-        : db_(db), cache_(cache) {}
+    using StmtCache = std::unordered_map<std::string, sqlite3_stmt*>;
+
+    // `behind`: the scheduler connection's write-behind (see its section), or nullptr.
+    SqliteTx(sqlite3* db, StmtCache* cache, WriteBehind* behind = nullptr)
+        : db_(db), cache_(cache), behind_(behind) {}
+
+    // Waits for the recorded writes; the first of their failures, or ok. Called before the
+    // transaction commits or rolls back.
+    Status finish_writes() {
+        sync();
+        Status st = behind_error_;
+        behind_error_ = Status::ok();
+        return st;
+    }
+
+    // Runs one recorded write on `db` (the write-behind's worker).
+    static Status run_pending(sqlite3* db, StmtCache* cache, const PendingWrite& w) {
+        Stmt s(db, raw(db, cache, *w.sql));
+        for (std::size_t i = 0; i < w.count; ++i) {
+            const PendingValue& v = w.values[i];
+            switch (v.kind) {
+                case PendingValue::kNull:
+                    s.bind_null();
+                    break;
+                case PendingValue::kInt:
+                    s.bind(v.i);
+                    break;
+                case PendingValue::kReal:
+                    s.bind(v.d);
+                    break;
+                case PendingValue::kText:
+                    s.bind_static(v.s);
+                    break;
+            }
+        }
+        return w.missing ? s.exec_changing(w.missing) : s.exec();
+    }
 
     // ---- organizations and keys
 
@@ -999,14 +1209,15 @@ class SqliteTx final : public StoreTx {
     // ---- calls
 
     Status insert_call(const CallRecord& c) override {
-        Stmt s = prep(
+        static const std::string kSql =
             "INSERT INTO calls(id, organization_id, workflow_id, lead_id, node_id, status, outcome,"
             " end_reason, duration_s, analysis, created_at, ended_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        s.bind(c.id).bind(c.organization_id).bind(c.workflow_id).bind(c.lead_id).bind(c.node_id);
-        s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
-        s.bind(c.analysis.dump()).bind(c.created_at).bind(c.ended_at);
-        return s.exec();
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return write(kSql, nullptr, [&](auto& s) {
+            s.bind(c.id).bind(c.organization_id).bind(c.workflow_id).bind(c.lead_id);
+            s.bind(c.node_id).bind(c.status).bind(c.outcome).bind(c.end_reason);
+            s.bind(c.duration_s).bind(c.analysis.dump()).bind(c.created_at).bind(c.ended_at);
+        });
     }
 
     static constexpr const char* kCallColumns =
@@ -1251,17 +1462,15 @@ class SqliteTx final : public StoreTx {
         const LiveLead& l = u.lead;
         const int v =
             (u.status_changed ? 1 : 0) | (u.phase_changed ? 2 : 0) | (u.slot_changed ? 4 : 0);
-        Stmt s = prep(kSql[static_cast<std::size_t>(v)]);
-        if (u.status_changed) s.bind(to_string(l.status)).bind(u.completed_at);
-        if (u.phase_changed) s.bind(to_string(u.phase));
-        if (u.slot_changed) s.bind(l.slot_wait_at);
-        s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
-        s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
-        s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
-        s.bind(json_or_null(l.pending_event)).bind(l.id);
-        if (Status st = s.exec(); !st) return st;
-        if (sqlite3_changes(db_) == 0) return Status::not_found("Lead not found");
-        return Status::ok();
+        return write(kSql[static_cast<std::size_t>(v)], "Lead not found", [&](auto& s) {
+            if (u.status_changed) s.bind(to_string(l.status)).bind(u.completed_at);
+            if (u.phase_changed) s.bind(to_string(u.phase));
+            if (u.slot_changed) s.bind(l.slot_wait_at);
+            s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
+            s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
+            s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
+            s.bind(json_or_null(l.pending_event)).bind(l.id);
+        });
     }
 
     Status live_set_event(const std::string& lead_id, const Json& event,
@@ -1361,28 +1570,29 @@ class SqliteTx final : public StoreTx {
     }
 
     Status live_update_call(const CallRecord& c) override {
-        Stmt s = prep(
+        static const std::string kSql =
             "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_s = ?,"
-            " analysis = ?, ended_at = ? WHERE id = ?");
-        s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
-        s.bind(c.analysis.dump()).bind(c.ended_at).bind(c.id);
-        return s.exec();
+            " analysis = ?, ended_at = ? WHERE id = ?";
+        return write(kSql, nullptr, [&](auto& s) {
+            s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
+            s.bind(c.analysis.dump()).bind(c.ended_at).bind(c.id);
+        });
     }
 
     Status live_append_history(const std::string& lead_id, const std::string& entry) override {
-        Stmt s = prep("INSERT INTO history(lead_id, entry) VALUES (?, ?)");
-        s.bind(lead_id).bind(entry);
-        return s.exec();
+        static const std::string kSql = "INSERT INTO history(lead_id, entry) VALUES (?, ?)";
+        return write(kSql, nullptr, [&](auto& s) { s.bind(lead_id).bind(entry); });
     }
 
     Status live_outbox_insert(const OutboxRow& r) override {
-        Stmt s = prep(
+        static const std::string kSql =
             "INSERT OR IGNORE INTO outbox(idempotency_key, kind, workflow_id, lead_id, payload,"
-            " attempts, next_attempt_at, done_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        s.bind(r.idempotency_key).bind(r.kind).bind(r.workflow_id).bind(r.lead_id);
-        s.bind(r.payload.dump()).bind(r.attempts).bind(r.next_attempt_at).bind(r.done_at);
-        s.bind(r.created_at);
-        return s.exec();
+            " attempts, next_attempt_at, done_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return write(kSql, nullptr, [&](auto& s) {
+            s.bind(r.idempotency_key).bind(r.kind).bind(r.workflow_id).bind(r.lead_id);
+            s.bind(r.payload.dump()).bind(r.attempts).bind(r.next_attempt_at).bind(r.done_at);
+            s.bind(r.created_at);
+        });
     }
 
     Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) override {
@@ -1443,21 +1653,46 @@ class SqliteTx final : public StoreTx {
   private:
     // The cached prepared statement for `sql`. A statement that fails to prepare is a bug in
     // this file; the helper then carries a null statement and every step reports the error.
-    sqlite3_stmt* raw(const std::string& sql) {
-        auto it = cache_->find(sql);
-        if (it != cache_->end()) return it->second;
+    static sqlite3_stmt* raw(sqlite3* db, StmtCache* cache, const std::string& sql) {
+        auto it = cache->find(sql);
+        if (it != cache->end()) return it->second;
         sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+        if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
                                SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
             return nullptr;
         }
-        cache_->emplace(sql, s);
+        cache->emplace(sql, s);
         return s;
     }
-    Stmt prep(const std::string& sql) { return Stmt(db_, raw(sql)); }
+    // A statement run now: the recorded writes before it have run first.
+    Stmt prep(const std::string& sql) {
+        sync();
+        return Stmt(db_, raw(db_, cache_, sql));
+    }
+    void sync() {
+        if (!behind_) return;
+        Status st = behind_->drain();
+        if (!st && behind_error_) behind_error_ = st;
+    }
+    // A write whose result is not read back: recorded for the write-behind when there is one,
+    // else run now. `bind(b)` binds the values on a Stmt or a PendingWrite alike; `missing`
+    // (optional) makes "no row changed" a kNotFound. `sql` must outlive the transaction.
+    template <typename Bind>
+    Status write(const std::string& sql, const char* missing, Bind bind) {
+        if (behind_) {
+            bind(behind_->add(sql, missing));
+            behind_->maybe_flush();
+            return Status::ok();
+        }
+        Stmt s = prep(sql);
+        bind(s);
+        return missing ? s.exec_changing(missing) : s.exec();
+    }
 
     sqlite3* db_;
-    std::unordered_map<std::string, sqlite3_stmt*>* cache_;
+    StmtCache* cache_;
+    WriteBehind* behind_;
+    Status behind_error_;
 };
 
 // [SECTION] SqliteStore
@@ -1565,7 +1800,7 @@ class SqliteStore final : public Store {
         Status st;
         {
             WriteTurn turn(*this, false);
-            st = run_transaction(*live_, fn);
+            st = run_transaction(*live_, fn, live_behind_.get());
         }
         if (live_wal_pages_ >= kCheckpointPages) {
             live_wal_pages_ = 0;
@@ -1633,10 +1868,13 @@ class SqliteStore final : public Store {
         SqliteStore& s_;
     };
 
-    static Status run_transaction(Connection& c, const std::function<Status(StoreTx&)>& fn) {
+    // `behind`: the connection's write-behind, drained before the commit or rollback.
+    static Status run_transaction(Connection& c, const std::function<Status(StoreTx&)>& fn,
+                                  WriteBehind* behind = nullptr) {
         if (Status st = c.exec("BEGIN IMMEDIATE"); !st) return st;
-        SqliteTx tx(c.db, &c.cache);
+        SqliteTx tx(c.db, &c.cache, behind);
         Status result = fn(tx);
+        if (Status writes = tx.finish_writes(); !writes && result) result = writes;
         if (!result) {
             c.exec("ROLLBACK");
             return result;
@@ -1665,6 +1903,10 @@ class SqliteStore final : public Store {
         }
         sqlite3_wal_hook(c.value()->db, &SqliteStore::on_live_wal, this);  // no autocheckpoint
         live_ = std::move(c.value());
+        Connection* conn = live_.get();
+        live_behind_ = std::make_unique<WriteBehind>([conn](const PendingWrite& w) {
+            return SqliteTx::run_pending(conn->db, &conn->cache, w);
+        });
         return Status::ok();
     }
 
@@ -1742,6 +1984,7 @@ class SqliteStore final : public Store {
     int version_ = 0;
     // The scheduler's connection (live_transact).
     std::unique_ptr<Connection> live_;
+    std::unique_ptr<WriteBehind> live_behind_;  // declared after live_: stops before it closes
     std::mutex live_mu_;
     int live_wal_pages_ = 0;
     // Write turns (WriteTurn).

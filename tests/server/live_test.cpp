@@ -17,6 +17,7 @@
 #include "leadflow/wire.hpp"
 #include "live_test_util.hpp"
 #include "runtime/history_text.hpp"
+#include "runtime/lead_state_text.hpp"
 #include "runtime/phone_zone.hpp"
 
 namespace leadflow::server::testing {
@@ -568,6 +569,87 @@ TEST_F(Live, ApiWritesWaitOnlyMillisecondsWhileTheSchedulerRunsFlatOut) {
 #endif
     EXPECT_LT(median, 40.0 * kSlowdown);
     EXPECT_LT(worst, 150.0 * kSlowdown);
+}
+
+TEST_F(Live, SchedulerWritesAreSeenByLaterReadsAndAFailedOneRollsBackItsTransaction) {
+    // The scheduler's connection runs its writes on a second thread (write-behind): a read
+    // in the same transaction still sees every write before it, and a write that fails after
+    // it was handed over still fails the transaction, which then stores nothing.
+    std::string wf = wait_workflow(1);
+    auto ids = enrol(wf, 1);
+    HistoryEntry h;
+    h.node_id = nodes_[0];
+    h.node_type = "TIME";
+    h.label = "Wait";
+    h.status = "waiting";
+    h.started_at = now_;
+    const std::string entry = history_text(h);
+    std::size_t seen = 0;
+    Status st = store_->live_transact([&](StoreTx& tx) {
+        for (int i = 0; i < 300; ++i) {  // several hand-overs to the writer thread
+            if (Status s = tx.live_append_history(ids[0], entry); !s) return s;
+        }
+        auto rows = tx.history(ids[0]);
+        if (!rows.ok()) return rows.status();
+        seen = rows->size();
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(seen, 300u);
+    LiveLeadUpdate missing;
+    missing.lead.id = "lead_missing";
+    st = store_->live_transact([&](StoreTx& tx) {
+        if (Status s = tx.live_append_history(ids[0], entry); !s) return s;
+        if (Status s = tx.live_save(missing); !s) return s;
+        return tx.live_append_history(ids[0], entry);
+    });
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.message();
+    EXPECT_EQ(history(wf, ids[0]).size(), 300u);
+    // The connection is usable afterwards.
+    st = store_->live_transact([&](StoreTx& tx) { return tx.live_append_history(ids[0], entry); });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(history(wf, ids[0]).size(), 301u);
+}
+
+TEST_F(Live, LeadStatesStoredAsJsonByEarlierVersionsContinue) {
+    std::string wf = wait_workflow(1);
+    auto ids = enrol(wf, 2);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);  // started: both wait on the one-hour hold
+    auto g = graph_from_json(body_of(get("/v1/workflows/" + wf + "/graph")));
+    ASSERT_TRUE(g.ok()) << g.status().message();
+    auto cg = compile_graph(g.value());
+    ASSERT_TRUE(cg.ok());
+    // Rewrite the stored states as the JSON objects earlier versions wrote.
+    Status st = store_->live_transact([&](StoreTx& tx) {
+        for (const std::string& id : ids) {
+            auto l = tx.live_get_lead(id);
+            if (!l.ok()) return l.status();
+            EXPECT_EQ(l->state.value_or("").rfind("s1|", 0), 0u) << *l->state;
+            auto state = parse_lead_state_text(l->state.value_or(""), cg.value());
+            if (!state.ok()) return state.status();
+            LiveLeadUpdate u;
+            u.lead = l.value();
+            u.lead.state = to_json(state.value(), cg.value()).dump();
+            Execution x = to_execution(state.value(), cg.value());
+            u.current_node_id = x.current_node_id;
+            u.phase = x.phase;
+            u.entered_at = x.entered_at;
+            u.release_at = x.release_at;
+            u.steps = x.steps;
+            u.updated_at = now_;
+            u.status_changed = u.phase_changed = u.slot_changed = false;
+            if (Status s = tx.live_save(u); !s) return s;
+        }
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    advance(2 * kHour);
+    for (const std::string& id : ids) {
+        EXPECT_EQ(lead(wf, id)["status"], "completed");
+        EXPECT_EQ(count_status(history(wf, id), "converted"), 1);
+    }
+    EXPECT_EQ(workflow(wf)["status"], "completed");
 }
 
 TEST(HistoryText, SameTextAsTheJsonDump) {
