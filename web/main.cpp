@@ -466,6 +466,9 @@ int main() {
     g_app->saved_version = g_app->editor.version();
     g_app->request_fit = true;
     mark("graph");
+    // The first frame is drawn now, not at the next animation frame (up to one display refresh
+    // later): the browser shows it with its next composited frame.
+    frame();
     emscripten_set_main_loop(frame, 0, false);
     return 0;
 }

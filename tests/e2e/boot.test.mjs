@@ -162,6 +162,30 @@ test('start-up creates one lean WebGL context at the final canvas size', async (
   await page.close();
 });
 
+test('the first frame is drawn during start-up, before any animation frame', async () => {
+  const page = await browser.context.newPage();
+  // Counts the animation-frame callbacks that ran before the editor reported ready.
+  await page.addInitScript(() => {
+    window.rafCallbacksRun = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf((t) => { window.rafCallbacksRun++; cb(t); });
+    window.addEventListener('leadflow-ready', () => { window.rafRunsAtReady = window.rafCallbacksRun; });
+  });
+  await page.goto(server.url + '?fresh');
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => window.rafRunsAtReady), 0);
+  // That frame already shows the template (the graph is loaded before it) …
+  const marks = await page.evaluate(() => Object.fromEntries(
+    performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+  assert.ok(marks['lf:graph'] < marks['lf:presented']);
+  const shown = Object.keys((await page.evaluate(() => window.leadflow.probe())).nodes);
+  assert.equal(shown.length, JSON.parse(readFixture('lead_nurture.json')).nodes.length);
+  // … and the frame loop runs on from there.
+  await frames(page, 2);
+  assert.ok((await page.evaluate(() => window.leadflow.frameStats())).frames >= 3);
+  await page.close();
+});
+
 test('the canvas font sizes are baked right after the first frame', async () => {
   const { page, errors } = await openEditor(browser.context, server.url);
   // The first frame is drawn with the UI font alone (a quicker start) …
