@@ -1,6 +1,7 @@
 // bench/editor_bench.mjs — measurements for bench/editor.sh (see there). Prints a readable
 // table and one JSON line ("editor-bench-json: {…}") for tools.
 import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serveStatic, launchBrowser, repoRoot } from '../tests/e2e/harness.mjs';
 
@@ -48,26 +49,33 @@ try {
   result.sizes.total = result.sizes.wasm + result.sizes.js;
   result.sizes.bare_total = size('bare/imgui-bare.wasm') + size('bare/imgui-bare.js');
 
-  // [2] Navigation → first frame, alternating pages, `runs` each; medians reported. The
-  // performance marks (lf:*, web/main.cpp and index.html) and the module's resource timing give
-  // the start-up timeline.
-  const runs = Number(process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS || 9);
+  // [2] Navigation → first frame: `runs` page loads of each kind, interleaved in pairs whose order
+  // alternates (so neither page always follows the other), after one unrecorded load of each;
+  // medians reported, and the median of the per-pair ratios. The performance marks (lf:*,
+  // web/main.cpp and index.html) and the module's resource timing give the start-up timeline.
+  const runs = Number(process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS || 15);
+  if (!(runs >= 1)) throw new Error(`LEADFLOW_BENCH_FIRST_FRAME_RUNS must be a positive number, not '${process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS}'`);
+  result.load_average = { before: loadavg() };
   const editor = [];
   const bare = [];
   const timeline = { editor: [], bare: [] };
-  for (let run = 0; run < runs; run++) {
-    for (const kind of ['bare', 'editor']) {
+  for (let run = -1; run < runs; run++) {
+    for (const kind of run % 2 ? ['bare', 'editor'] : ['editor', 'bare']) {
       const page = await ctx.newPage();
       await page.setViewportSize({ width: 1280, height: 800 });
       if (kind === 'editor') {
         await page.goto(server.url + 'dist/?fresh');
         await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
-        editor.push(await page.evaluate(() => window.leadflow.readyAt));
       } else {
         await page.goto(server.url + 'bare/');
         await page.waitForFunction(() => window.bareReady, null, { timeout: 60000 });
-        bare.push(await page.evaluate(() => window.bareReadyAt));
       }
+      if (run < 0) {  // warm-up: the browser's first loads
+        await page.close();
+        continue;
+      }
+      if (kind === 'editor') editor.push(await page.evaluate(() => window.leadflow.readyAt));
+      else bare.push(await page.evaluate(() => window.bareReadyAt));
       timeline[kind].push(await page.evaluate(() => {
         const t = {};
         for (const e of performance.getEntriesByType('resource')) {
@@ -82,6 +90,8 @@ try {
   }
   result.first_frame_ms = { editor: median(editor), bare: median(bare), editor_runs: editor, bare_runs: bare };
   result.first_frame_ms.ratio = result.first_frame_ms.editor / result.first_frame_ms.bare;
+  result.first_frame_ms.pair_ratio_median = median(editor.map((e, i) => e / bare[i]));
+  result.load_average.after = loadavg();
   // Median time of each step (since the previous one), steps in the order of the first run.
   result.startup_steps_ms = {};
   for (const kind of ['editor', 'bare']) {
@@ -115,9 +125,12 @@ try {
 const f = (x) => x.toFixed(2);
 console.log(`size: wasm ${kib(result.sizes.wasm)} + js ${kib(result.sizes.js)} = ${kib(result.sizes.total)} ` +
             `(${(result.sizes.total / 1e6).toFixed(2)} MB; goal < 1.5 MB); bare ImGui page ${kib(result.sizes.bare_total)}`);
-console.log(`navigation → first frame (median of ${result.first_frame_ms.editor_runs.length}): ` +
+console.log(`navigation → first frame (median of ${result.first_frame_ms.editor_runs.length}, interleaved): ` +
             `editor ${f(result.first_frame_ms.editor)} ms, bare ImGui ${f(result.first_frame_ms.bare)} ms, ` +
-            `ratio ${f(result.first_frame_ms.ratio)} (goal ≤ 1.2)`);
+            `ratio ${f(result.first_frame_ms.ratio)} (goal ≤ 1.2); median of per-pair ratios ` +
+            `${f(result.first_frame_ms.pair_ratio_median)}; load average ` +
+            `${result.load_average.before.map((x) => x.toFixed(2)).join(' ')} before, ` +
+            `${result.load_average.after.map((x) => x.toFixed(2)).join(' ')} after`);
 for (const kind of ['editor', 'bare']) {
   console.log(`  ${kind} start-up, median ms per step: ` +
               result.startup_steps_ms[kind].map(([n, ms]) => `${n} +${ms.toFixed(0)}`).join(', '));
