@@ -98,6 +98,13 @@ void sync_canvas_size() {
     }
 }
 
+// AppState::canvas_background: the grid over the Rect the callback carries.
+void draw_canvas_grid(const ImDrawList*, const ImDrawCmd* cmd) {
+    const ImDrawData* dd = ImGui::GetDrawData();
+    const int fb_h = static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y);
+    g_grid.draw(g_app->editor.camera, *static_cast<const Rect*>(cmd->UserCallbackData), fb_h);
+}
+
 void frame() {
     if (!g_ready) mark("frame");
     sync_canvas_size();
@@ -116,8 +123,7 @@ void frame() {
     glViewport(0, 0, fb_w, fb_h);
     glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    g_grid.draw(g_app->editor.camera, g_app->canvas_screen, fb_h);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());  // with the grid (draw_canvas_grid)
     if (!g_ready) {
         mark("presented");
         g_ready = true;
@@ -452,6 +458,7 @@ int main() {
 
     mark("imgui");
     g_app = new AppState();
+    g_app->canvas_background = draw_canvas_grid;
     g_app->editor.ids() = IdGenerator(static_cast<std::uint64_t>(emscripten_get_now() * 1000.0) ^
                                       static_cast<std::uint64_t>(emscripten_random() * 1e12));
     mark("app");

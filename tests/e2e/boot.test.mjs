@@ -186,6 +186,40 @@ test('the first frame is drawn during start-up, before any animation frame', asy
   await page.close();
 });
 
+test('the grid shader paints the canvas background (inside ImGui\'s GL pass)', async () => {
+  const { page, errors } = await openEditor(browser.context, server.url);
+  await page.evaluate(() => window.leadflow.loadGraph({ nodes: [], edges: [] }));
+  await page.evaluate(() => window.leadflow.setZoom(1));
+  await frames(page, 3);
+  const [x, y, w, h] = (await page.evaluate(() => window.leadflow.probe())).canvas;
+  const png = await page.screenshot({ clip: { x: x + 10, y: y + 10, width: w - 20, height: h - 20 }, scale: 'css' });
+  const counts = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const near = (i, rgb) => rgb.every((v, k) => Math.abs(d[i + k] - v) <= 2);
+    const n = { total: 0, grid_background: 0, clear_colour: 0, lines: 0 };
+    for (let i = 0; i < d.length; i += 4) {
+      n.total++;
+      if (near(i, [27, 28, 32])) n.grid_background++;            // u_background of the grid
+      else if (near(i, [20, 22, 24])) n.clear_colour++;           // glClearColor: no grid
+      else if (d[i] > 32 && d[i + 2] > 36) n.lines++;            // grid lines
+    }
+    return n;
+  }, png.toString('base64'));
+  assert.ok(counts.grid_background > counts.total * 0.6, JSON.stringify(counts));
+  assert.equal(counts.clear_colour, 0, JSON.stringify(counts));
+  assert.ok(counts.lines > counts.total * 0.01, JSON.stringify(counts));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the canvas font sizes are baked right after the first frame', async () => {
   const { page, errors } = await openEditor(browser.context, server.url);
   // The first frame is drawn with the UI font alone (a quicker start) …

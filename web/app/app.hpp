@@ -16,6 +16,9 @@
 #include "server_client.hpp"
 #include "sim_ui.hpp"
 
+struct ImDrawList;
+struct ImDrawCmd;
+
 namespace leadflow::web {
 
 // Frame build time (ImGui NewFrame → Render) statistics, for the automation API and bench.
@@ -36,6 +39,9 @@ struct AppState {
     Fonts fonts;
     float pixel_ratio = 1.0f;
     Rect canvas_screen;  // the canvas area this frame, device pixels
+    // Paints the canvas background (the grid shader) in the GL pass: an ImGui draw callback put
+    // first in the canvas window, its data the Rect to cover. Set by main.cpp (none in tests).
+    void (*canvas_background)(const ImDrawList*, const ImDrawCmd*) = nullptr;
 
     // Live validation (re-run when the graph's structure changes).
     std::vector<Diagnostic> diagnostics;

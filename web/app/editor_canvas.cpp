@@ -541,6 +541,14 @@ void draw_canvas(AppState& app) {
     const bool active = ImGui::IsItemActive();
     const Vec2 mouse = vec(ImGui::GetIO().MousePos);
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    // The grid goes under everything else of the canvas, drawn by its own shader in the middle
+    // of ImGui's GL pass (after the backend has read the GL state it restores: reading GL state
+    // waits for the GPU process to finish the commands before, and it need not wait for the
+    // grid).
+    if (app.canvas_background) {
+        dl->AddCallback(app.canvas_background, &app.canvas_screen);
+        dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    }
     accept_palette_drop(app, dl, mouse);
 
     const float text_px = kCanvasTextSize * ed.camera.scale();
