@@ -49,33 +49,32 @@ try {
   result.sizes.total = result.sizes.wasm + result.sizes.js;
   result.sizes.bare_total = size('bare/imgui-bare.wasm') + size('bare/imgui-bare.js');
 
-  // [2] Navigation → first frame: `runs` page loads of each kind, interleaved in pairs whose order
-  // alternates (so neither page always follows the other), after one unrecorded load of each;
-  // medians reported, and the median of the per-pair ratios. The performance marks (lf:*,
-  // web/main.cpp and index.html) and the module's resource timing give the start-up timeline.
+  // [2] Navigation → first frame: `runs` page loads of each kind, interleaved (each round loads
+  // every kind once, in an order that rotates so no page always follows the same one), after one
+  // unrecorded load of each; medians reported, and the median of the per-round ratios. Kinds: the
+  // editor, the bare ImGui page as Emscripten sets it up by default (the goal's baseline), and for
+  // information the bare page with the editor's lean WebGL context (bare-lean/: no depth/stencil
+  // buffer, no extensions enabled). The performance marks (lf:*, web/main.cpp and index.html) and
+  // the module's resource timing give the start-up timeline.
   const runs = Number(process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS || 15);
   if (!(runs >= 1)) throw new Error(`LEADFLOW_BENCH_FIRST_FRAME_RUNS must be a positive number, not '${process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS}'`);
   result.load_average = { before: loadavg() };
-  const editor = [];
-  const bare = [];
-  const timeline = { editor: [], bare: [] };
+  const kinds = { editor: 'dist/?fresh', bare: 'bare/', bare_lean: 'bare-lean/' };
+  const order = Object.keys(kinds);
+  const ready = { editor: [], bare: [], bare_lean: [] };
+  const timeline = { editor: [], bare: [], bare_lean: [] };
   for (let run = -1; run < runs; run++) {
-    for (const kind of run % 2 ? ['bare', 'editor'] : ['editor', 'bare']) {
+    const shift = (run + order.length) % order.length;
+    for (const kind of [...order.slice(shift), ...order.slice(0, shift)]) {
       const page = await ctx.newPage();
       await page.setViewportSize({ width: 1280, height: 800 });
-      if (kind === 'editor') {
-        await page.goto(server.url + 'dist/?fresh');
-        await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
-      } else {
-        await page.goto(server.url + 'bare/');
-        await page.waitForFunction(() => window.bareReady, null, { timeout: 60000 });
-      }
+      await page.goto(server.url + kinds[kind]);
+      await page.waitForFunction(() => (window.leadflow && window.leadflow.ready) || window.bareReady, null,
+                                 { timeout: 60000 });
       if (run < 0) {  // warm-up: the browser's first loads
         await page.close();
         continue;
       }
-      if (kind === 'editor') editor.push(await page.evaluate(() => window.leadflow.readyAt));
-      else bare.push(await page.evaluate(() => window.bareReadyAt));
       timeline[kind].push(await page.evaluate(() => {
         const t = {};
         for (const e of performance.getEntriesByType('resource')) {
@@ -85,16 +84,20 @@ try {
         t.ready = window.leadflow ? window.leadflow.readyAt : window.bareReadyAt;
         return t;
       }));
+      ready[kind].push(timeline[kind].at(-1).ready);
       await page.close();
     }
   }
-  result.first_frame_ms = { editor: median(editor), bare: median(bare), editor_runs: editor, bare_runs: bare };
+  const { editor, bare, bare_lean: bareLean } = ready;
+  result.first_frame_ms = { editor: median(editor), bare: median(bare), bare_lean: median(bareLean),
+                            editor_runs: editor, bare_runs: bare, bare_lean_runs: bareLean };
   result.first_frame_ms.ratio = result.first_frame_ms.editor / result.first_frame_ms.bare;
   result.first_frame_ms.pair_ratio_median = median(editor.map((e, i) => e / bare[i]));
+  result.first_frame_ms.ratio_to_lean = result.first_frame_ms.editor / result.first_frame_ms.bare_lean;
   result.load_average.after = loadavg();
   // Median time of each step (since the previous one), steps in the order of the first run.
   result.startup_steps_ms = {};
-  for (const kind of ['editor', 'bare']) {
+  for (const kind of order) {
     const steps = Object.keys(timeline[kind][0]).sort((a, b) => timeline[kind][0][a] - timeline[kind][0][b]);
     result.startup_steps_ms[kind] = steps.map((name, i) => [name, median(timeline[kind].map((t) => t[name] - (i ? t[steps[i - 1]] : 0)))]);
   }
@@ -131,7 +134,9 @@ console.log(`navigation → first frame (median of ${result.first_frame_ms.edito
             `${f(result.first_frame_ms.pair_ratio_median)}; load average ` +
             `${result.load_average.before.map((x) => x.toFixed(2)).join(' ')} before, ` +
             `${result.load_average.after.map((x) => x.toFixed(2)).join(' ')} after`);
-for (const kind of ['editor', 'bare']) {
+console.log(`  for information: bare ImGui page with the editor's lean WebGL context ` +
+            `${f(result.first_frame_ms.bare_lean)} ms, editor / that ${f(result.first_frame_ms.ratio_to_lean)}`);
+for (const kind of Object.keys(result.startup_steps_ms)) {
   console.log(`  ${kind} start-up, median ms per step: ` +
               result.startup_steps_ms[kind].map(([n, ms]) => `${n} +${ms.toFixed(0)}`).join(', '));
 }

@@ -1,5 +1,7 @@
 // web/bench_bare/bare_main.cpp — a bare Dear ImGui page (one window, same backends and flags as
 // the editor): the baseline scripts/bench compares the editor's time to first frame against.
+// Built twice: as Emscripten sets a page up by default (bare/), and with the editor's lean WebGL
+// context (bare-lean/, LEADFLOW_BARE_LEAN), which the bench reports for information.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -40,6 +42,12 @@ int main() {
     glfwInit();
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+#ifdef LEADFLOW_BARE_LEAN
+    // The variant with the editor's context settings (no depth or stencil buffer; no extensions
+    // enabled: a link flag).
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+#endif
     g_window = glfwCreateWindow(1280, 720, "bare", nullptr, nullptr);
     glfwMakeContextCurrent(g_window);
     EM_ASM({ performance.mark('lf:gl'); });
