@@ -145,6 +145,9 @@ struct LiveLead {
     Json last_response = Json::object();  // response of the most recent application step
     Json pending_event;                   // a call/action result waiting to be applied, or null
     bool workflow_cancelled = false;      // live_due_leads: the workflow was cancelled
+    // The row as read in the current transaction (live_save finds it by this when > 0); only
+    // valid inside that transaction.
+    std::int64_t rowid = 0;
 };
 
 // Everything one engine step changes on a lead row (written in the step's transaction).
