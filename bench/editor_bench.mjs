@@ -53,8 +53,8 @@ try {
   // every kind once, in an order that rotates so no page always follows the same one), after one
   // unrecorded load of each; medians reported, and the median of the per-round ratios. Kinds: the
   // editor, the bare ImGui page as Emscripten sets it up by default (the goal's baseline), and for
-  // information the bare page with the editor's lean WebGL context (bare-lean/: no depth/stencil
-  // buffer, no extensions enabled). The performance marks (lf:*, web/main.cpp and index.html) and
+  // information the bare page with the editor's start-up recipe (bare-lean/: no depth/stencil
+  // buffer, no extensions enabled, first frame drawn from main()). The performance marks (lf:*, web/main.cpp and index.html) and
   // the module's resource timing give the start-up timeline.
   const runs = Number(process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS || 15);
   if (!(runs >= 1)) throw new Error(`LEADFLOW_BENCH_FIRST_FRAME_RUNS must be a positive number, not '${process.env.LEADFLOW_BENCH_FIRST_FRAME_RUNS}'`);
@@ -134,7 +134,8 @@ console.log(`navigation → first frame (median of ${result.first_frame_ms.edito
             `${f(result.first_frame_ms.pair_ratio_median)}; load average ` +
             `${result.load_average.before.map((x) => x.toFixed(2)).join(' ')} before, ` +
             `${result.load_average.after.map((x) => x.toFixed(2)).join(' ')} after`);
-console.log(`  for information: bare ImGui page with the editor's lean WebGL context ` +
+console.log(`  like for like: bare ImGui page with the editor's start-up recipe (lean context, ` +
+            `first frame from main()) ` +
             `${f(result.first_frame_ms.bare_lean)} ms, editor / that ${f(result.first_frame_ms.ratio_to_lean)}`);
 for (const kind of Object.keys(result.startup_steps_ms)) {
   console.log(`  ${kind} start-up, median ms per step: ` +
