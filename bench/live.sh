@@ -119,7 +119,8 @@ md=$(cat <<MD
 
 Machine: $machine; load average at the end: $load. SQLite (WAL, synchronous=NORMAL), sandbox
 call provider; the scheduler writes on its own connection, up to 2,000 engine steps per
-transaction (at most 200 ms), and commits at its next step when an API write is waiting.
+transaction (at most 200 ms), and commits at its next step when an API write is waiting. The
+steps' SQL runs on a second thread while the scheduler thread computes the next steps.
 
 | Measure | Result | Target |
 |---|---|---|
