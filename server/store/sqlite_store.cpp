@@ -1367,15 +1367,7 @@ class SqliteTx final : public StoreTx {
     }
 
     Result<std::vector<LiveLead>> read_live_rows(Stmt& s) {
-        std::vector<LiveLead> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto l = read_live(s);
-            if (!l.ok()) return l.status();
-            out.push_back(std::move(l.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows([this](const Stmt& r) { return read_live(r); });
     }
 
     Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) override {
@@ -1386,16 +1378,11 @@ class SqliteTx final : public StoreTx {
                       " AND w.status IN ('active', 'running', 'cancelled') ORDER BY l.due_at"
                       " LIMIT ?");
         s.bind(now).bind(limit);
-        std::vector<LiveLead> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-            auto l = read_live(s);
-            if (!l.ok()) return l.status();
-            l->workflow_cancelled = s.i64(13) != 0;
-            out.push_back(std::move(l.value()));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows([this](const Stmt& r) {
+            auto l = read_live(r);
+            if (l.ok()) l->workflow_cancelled = r.i64(13) != 0;
+            return l;
+        });
     }
 
     Result<std::vector<LiveLead>> live_leads_to_start(int limit) override {
@@ -1422,18 +1409,13 @@ class SqliteTx final : public StoreTx {
             "SELECT count(*) FROM leads WHERE workflow_id = ? AND phase = 'in_call'"
             " AND status = 'active'");
         s.bind(workflow_id);
-        int rc = s.step();
-        if (rc != SQLITE_ROW) return s.error(rc);
-        return s.i64(0);
+        return s.single_i64();
     }
 
     Result<LiveLead> live_get_lead(const std::string& lead_id) override {
         Stmt s = prep(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = ?");
         s.bind(lead_id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_live(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Lead not found");
+        return s.one([this](const Stmt& r) { return read_live(r); }, "Lead not found");
     }
 
     static std::optional<std::string> json_or_null(const Json& j) {
@@ -1535,46 +1517,21 @@ class SqliteTx final : public StoreTx {
     Result<std::vector<std::pair<std::string, std::int64_t>>> live_graph_versions() override {
         Stmt s =
             prep("SELECT id, graph_version FROM workflows WHERE status IN ('active', 'running')");
-        std::vector<std::pair<std::string, std::int64_t>> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) out.emplace_back(s.text(0), s.i64(1));
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+        return s.rows([](const Stmt& r) -> Result<std::pair<std::string, std::int64_t>> {
+            return std::make_pair(r.text(0), r.i64(1));
+        });
     }
 
     Result<Workflow> live_get_workflow(const std::string& workflow_id) override {
         Stmt s = prep(std::string("SELECT ") + kWorkflowColumns + " FROM workflows WHERE id = ?");
         s.bind(workflow_id);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return read_workflow(s);
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return Status::not_found("Workflow not found");
+        return s.one(read_workflow, "Workflow not found");
     }
 
     Result<CallRecord> live_get_call(const std::string& call_id) override {
-        Stmt s = prep(
-            "SELECT id, organization_id, workflow_id, lead_id, node_id, status, outcome,"
-            " end_reason, duration_s, analysis, created_at, ended_at FROM calls WHERE id = ?");
+        Stmt s = prep(std::string("SELECT ") + kCallColumns + " FROM calls WHERE id = ?");
         s.bind(call_id);
-        int rc = s.step();
-        if (rc == SQLITE_DONE) return Status::not_found("Call not found");
-        if (rc != SQLITE_ROW) return s.error(rc);
-        CallRecord c;
-        c.id = s.text(0);
-        c.organization_id = s.text(1);
-        c.workflow_id = s.text(2);
-        c.lead_id = s.text(3);
-        c.node_id = s.text(4);
-        c.status = s.text(5);
-        c.outcome = s.opt_text(6);
-        c.end_reason = s.opt_text(7);
-        if (!s.is_null(8)) c.duration_s = s.dbl(8);
-        auto analysis = parse_stored_json(s.text(9), "call analysis");
-        if (!analysis.ok()) return analysis.status();
-        c.analysis = std::move(analysis.value());
-        c.created_at = s.i64(10);
-        c.ended_at = s.opt_i64(11);
-        return c;
+        return s.one(read_call, "Call not found");
     }
 
     Status live_update_call(const CallRecord& c) override {
@@ -1610,26 +1567,22 @@ class SqliteTx final : public StoreTx {
             " WHERE done_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
             " LIMIT ?");
         s.bind(now).bind(limit);
-        std::vector<OutboxRow> out;
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
+        return s.rows([](const Stmt& q) -> Result<OutboxRow> {
             OutboxRow r;
-            r.id = s.i64(0);
-            r.idempotency_key = s.text(1);
-            r.kind = s.text(2);
-            r.workflow_id = s.text(3);
-            r.lead_id = s.text(4);
-            auto p = parse_stored_json(s.text(5), "outbox payload");
+            r.id = q.i64(0);
+            r.idempotency_key = q.text(1);
+            r.kind = q.text(2);
+            r.workflow_id = q.text(3);
+            r.lead_id = q.text(4);
+            auto p = parse_stored_json(q.text(5), "outbox payload");
             if (!p.ok()) return p.status();
             r.payload = std::move(p.value());
-            r.attempts = static_cast<int>(s.i64(6));
-            r.next_attempt_at = s.i64(7);
-            r.done_at = s.opt_i64(8);
-            r.created_at = s.i64(9);
-            out.push_back(std::move(r));
-        }
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return out;
+            r.attempts = static_cast<int>(q.i64(6));
+            r.next_attempt_at = q.i64(7);
+            r.done_at = q.opt_i64(8);
+            r.created_at = q.i64(9);
+            return r;
+        });
     }
 
     Status live_outbox_update(const OutboxRow& r) override {
@@ -1644,10 +1597,10 @@ class SqliteTx final : public StoreTx {
     Result<std::optional<std::string>> live_meta_get(const std::string& key) override {
         Stmt s = prep("SELECT value FROM runtime_meta WHERE key = ?");
         s.bind(key);
-        int rc = s.step();
-        if (rc == SQLITE_ROW) return std::optional<std::string>(s.text(0));
-        if (rc != SQLITE_DONE) return s.error(rc);
-        return std::optional<std::string>();
+        auto v = s.one([](const Stmt& r) -> Result<std::string> { return r.text(0); }, "");
+        if (v.ok()) return std::optional<std::string>(std::move(v.value()));
+        if (v.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+        return v.status();
     }
 
     Status live_meta_put(const std::string& key, const std::string& value) override {
