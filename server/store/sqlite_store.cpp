@@ -422,8 +422,8 @@ struct PendingWrite {
 // or an API write's turn) waits for a bounded backlog.
 class WriteBehind {
   public:
-    // Runs one write on the connection; the worker's only access to it.
-    using Runner = std::function<Status(const PendingWrite&)>;
+    // Runs a chunk's writes, in order, on the connection; the worker's only access to it.
+    using Runner = std::function<Status(const PendingWrite* writes, std::size_t n)>;
 
     explicit WriteBehind(Runner run) : run_(std::move(run)) {
         worker_ = std::thread([this] { work(); });
@@ -497,7 +497,7 @@ class WriteBehind {
             const bool failed = !error_;
             lock.unlock();
             Status st;
-            for (std::size_t i = 0; i < c.n && !failed && st; ++i) st = run_(c.writes[i]);
+            if (!failed) st = run_(c.writes.data(), c.n);
             lock.lock();
             if (!st && error_) error_ = st;
             working_ = false;
@@ -619,9 +619,37 @@ class SqliteTx final : public StoreTx {
         return st;
     }
 
-    // Runs one recorded write on `db` (the write-behind's worker).
-    static Status run_pending(sqlite3* db, StmtCache* cache, const PendingWrite& w) {
-        Stmt s(db, raw(db, cache, *w.sql));
+    // The statements of the write-behind's worker by the address of their SQL text (every
+    // recorded write's SQL is a static string): no hashing of the text per write.
+    using PendingStmts = std::unordered_map<const std::string*, sqlite3_stmt*>;
+
+    // Runs a chunk of recorded writes on `db`, in order (the write-behind's worker). A run of
+    // consecutive history rows is inserted by one multi-row INSERT of up to kHistoryRowsMax
+    // rows (rowids in the order of the rows, as one INSERT per row would give them).
+    static Status run_pending(sqlite3* db, StmtCache* cache, PendingStmts* stmts,
+                              const PendingWrite* writes, std::size_t n) {
+        for (std::size_t i = 0; i < n;) {
+            std::size_t rows = 1;
+            if (writes[i].sql == &kHistoryInsert[1]) {
+                while (rows < kHistoryRowsMax && i + rows < n &&
+                       writes[i + rows].sql == &kHistoryInsert[1]) {
+                    ++rows;
+                }
+            }
+            const std::string* sql = rows > 1 ? &kHistoryInsert[rows] : writes[i].sql;
+            sqlite3_stmt*& raw_stmt = (*stmts)[sql];
+            if (!raw_stmt) raw_stmt = raw(db, cache, *sql);
+            Stmt s(db, raw_stmt);
+            for (std::size_t r = i; r < i + rows; ++r) bind_pending(s, writes[r]);
+            const PendingWrite& w = writes[i];
+            Status st = w.missing ? s.exec_changing(w.missing) : s.exec();
+            if (!st) return st;
+            i += rows;
+        }
+        return Status::ok();
+    }
+
+    static void bind_pending(Stmt& s, const PendingWrite& w) {
         for (std::size_t i = 0; i < w.count; ++i) {
             const PendingValue& v = w.values[i];
             switch (v.kind) {
@@ -639,8 +667,11 @@ class SqliteTx final : public StoreTx {
                     break;
             }
         }
-        return w.missing ? s.exec_changing(w.missing) : s.exec();
     }
+
+    // kHistoryInsert[k]: INSERT of k history rows (k >= 1).
+    static constexpr std::size_t kHistoryRowsMax = 16;
+    static const std::array<std::string, kHistoryRowsMax + 1> kHistoryInsert;
 
     // ---- organizations and keys
 
@@ -1545,8 +1576,7 @@ class SqliteTx final : public StoreTx {
     }
 
     Status live_append_history(const std::string& lead_id, const std::string& entry) override {
-        static const std::string kSql = "INSERT INTO history(lead_id, entry) VALUES (?, ?)";
-        return write(kSql, nullptr, [&](auto& s) { s.bind(lead_id).bind(entry); });
+        return write(kHistoryInsert[1], nullptr, [&](auto& s) { s.bind(lead_id).bind(entry); });
     }
 
     Status live_outbox_insert(const OutboxRow& r) override {
@@ -1655,6 +1685,16 @@ class SqliteTx final : public StoreTx {
     WriteBehind* behind_;
     Status behind_error_;
 };
+
+const std::array<std::string, SqliteTx::kHistoryRowsMax + 1> SqliteTx::kHistoryInsert = [] {
+    std::array<std::string, kHistoryRowsMax + 1> a;
+    for (std::size_t k = 1; k <= kHistoryRowsMax; ++k) {
+        std::string sql = "INSERT INTO history(lead_id, entry) VALUES (?, ?)";
+        for (std::size_t i = 1; i < k; ++i) sql += ", (?, ?)";
+        a[k] = std::move(sql);
+    }
+    return a;
+}();
 
 // [SECTION] SqliteStore
 
@@ -1865,9 +1905,11 @@ class SqliteStore final : public Store {
         sqlite3_wal_hook(c.value()->db, &SqliteStore::on_live_wal, this);  // no autocheckpoint
         live_ = std::move(c.value());
         Connection* conn = live_.get();
-        live_behind_ = std::make_unique<WriteBehind>([conn](const PendingWrite& w) {
-            return SqliteTx::run_pending(conn->db, &conn->cache, w);
-        });
+        live_behind_ =
+            std::make_unique<WriteBehind>([conn, stmts = SqliteTx::PendingStmts()](
+                                              const PendingWrite* writes, std::size_t n) mutable {
+                return SqliteTx::run_pending(conn->db, &conn->cache, &stmts, writes, n);
+            });
         return Status::ok();
     }
 

@@ -612,6 +612,76 @@ TEST_F(Live, SchedulerWritesAreSeenByLaterReadsAndAFailedOneRollsBackItsTransact
     EXPECT_EQ(history(wf, ids[0]).size(), 301u);
 }
 
+TEST_F(Live, SchedulerHistoryRowsKeepTheirOrderAcrossBatchedInsertsAndAFailedOneStoresNone) {
+    // The writer thread inserts runs of history rows with multi-row INSERTs: every row is
+    // stored, in the order of the calls, for each lead, whatever the length of the runs and
+    // wherever the hand-overs fall; and a failure later in the transaction rolls them back.
+    std::string wf = wait_workflow(1);
+    auto ids = enrol(wf, 3);
+    auto entry = [&](int i) {
+        HistoryEntry h;
+        h.node_id = nodes_[0];
+        h.node_type = "TIME";
+        h.label = "row " + std::to_string(i);
+        h.status = "waiting";
+        h.started_at = now_;
+        return history_text(h);
+    };
+    std::map<std::string, std::vector<std::string>> expected;
+    int next = 0;
+    Status st = store_->live_transact([&](StoreTx& tx) {
+        // Runs of 1..40 rows (longer than one multi-row INSERT), alternating leads, each run
+        // ended by a lead update (another statement) or a read.
+        for (int run = 1; run <= 40; ++run) {
+            const std::string& id = ids[static_cast<std::size_t>(run % 3)];
+            for (int k = 0; k < run; ++k, ++next) {
+                if (Status s = tx.live_append_history(id, entry(next)); !s) return s;
+                expected[id].push_back("row " + std::to_string(next));
+            }
+            if (run % 7 == 0) {
+                auto rows = tx.history(id);
+                if (!rows.ok()) return rows.status();
+                if (rows->size() != expected[id].size()) return Status::internal("not seen");
+            } else {
+                auto lead = tx.live_get_lead(id);
+                if (!lead.ok()) return lead.status();
+                LiveLeadUpdate u;
+                u.lead = lead.value();
+                u.status_changed = u.phase_changed = u.slot_changed = false;
+                if (Status s = tx.live_save(u); !s) return s;
+            }
+        }
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    auto stored = [&](const std::string& id) {
+        std::vector<std::string> labels;
+        Status rst = store_->read([&](StoreTx& tx) {
+            auto rows = tx.history(id);
+            if (!rows.ok()) return rows.status();
+            for (const auto& h : rows.value()) labels.push_back(h.label);
+            return Status::ok();
+        });
+        EXPECT_TRUE(rst.is_ok()) << rst.message();
+        return labels;
+    };
+    for (const auto& id : ids) EXPECT_EQ(stored(id), expected[id]) << id;
+    LiveLeadUpdate missing;
+    missing.lead.id = "lead_missing";
+    st = store_->live_transact([&](StoreTx& tx) {
+        for (int k = 0; k < 37; ++k) {
+            if (Status s = tx.live_append_history(ids[0], entry(1000 + k)); !s) return s;
+        }
+        if (Status s = tx.live_save(missing); !s) return s;
+        for (int k = 0; k < 37; ++k) {
+            if (Status s = tx.live_append_history(ids[1], entry(2000 + k)); !s) return s;
+        }
+        return Status::ok();
+    });
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.message();
+    for (const auto& id : ids) EXPECT_EQ(stored(id), expected[id]) << id;
+}
+
 TEST_F(Live, TheWalRestartsWhileTheSchedulerWritesWithoutPause) {
     // ~160 MB of rows in back-to-back scheduler transactions: the background checkpoints and
     // the scheduler's catch-up checkpoint between two transactions let the log restart, so
