@@ -48,6 +48,20 @@ const char* to_string(Reason r) {
     return "";
 }
 
+std::optional<LeadEnd> parse_lead_end(std::string_view s) {
+    for (LeadEnd e : {LeadEnd::kCompleted, LeadEnd::kDropped, LeadEnd::kFailed}) {
+        if (s == to_string(e)) return e;
+    }
+    return std::nullopt;
+}
+
+std::optional<Reason> parse_reason(std::string_view s) {
+    for (int r = 1; r <= static_cast<int>(Reason::kNodeRemoved); ++r) {
+        if (s == to_string(static_cast<Reason>(r))) return static_cast<Reason>(r);
+    }
+    return std::nullopt;
+}
+
 const char* to_string(RecordStatus s) {
     switch (s) {
         case RecordStatus::kInCall:
@@ -529,24 +543,14 @@ Result<LeadState> lead_state_from_json(const Json& j, const CompiledGraph& g) {
     s.steps = static_cast<std::int32_t>(steps);
     s.last_call_duration_ms = static_cast<std::int32_t>(duration);
     if (!end.empty()) {
-        if (end == "completed")
-            s.end = LeadEnd::kCompleted;
-        else if (end == "dropped")
-            s.end = LeadEnd::kDropped;
-        else if (end == "failed")
-            s.end = LeadEnd::kFailed;
-        else
-            return Status::invalid("lead state.end: unknown value '" + end + "'");
+        auto e = parse_lead_end(end);
+        if (!e) return Status::invalid("lead state.end: unknown value '" + end + "'");
+        s.end = *e;
     }
     if (!reason.empty()) {
-        bool found = false;
-        for (int r = 1; r <= static_cast<int>(Reason::kNodeRemoved); ++r) {
-            if (reason == to_string(static_cast<Reason>(r))) {
-                s.reason = static_cast<Reason>(r);
-                found = true;
-            }
-        }
-        if (!found) return Status::invalid("lead state.reason: unknown reason '" + reason + "'");
+        auto r = parse_reason(reason);
+        if (!r) return Status::invalid("lead state.reason: unknown reason '" + reason + "'");
+        s.reason = *r;
     }
     if (!outcome.empty()) {
         auto o = parse_call_outcome(outcome);
@@ -559,14 +563,16 @@ Result<LeadState> lead_state_from_json(const Json& j, const CompiledGraph& g) {
         }
         s.last_app = app == "success" ? 1 : 0;
     }
-    if (!node_id.empty()) {
-        s.node = g.node_index(node_id);
-        if (s.node < 0 && s.phase != Phase::kDone) {
-            s.phase = Phase::kStuck;
-            s.reason = Reason::kNodeRemoved;
-        }
-    }
+    if (!node_id.empty()) place_on_stored_node(s, g, node_id);
     return s;
+}
+
+void place_on_stored_node(LeadState& s, const CompiledGraph& g, const std::string& node_id) {
+    s.node = g.node_index(node_id);
+    if (s.node < 0 && s.phase != Phase::kDone) {
+        s.phase = Phase::kStuck;
+        s.reason = Reason::kNodeRemoved;
+    }
 }
 
 Execution to_execution(const LeadState& s, const CompiledGraph& g) {

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "leadflow/json.hpp"
+#include "util/json_text.hpp"
 
 namespace leadflow::server {
 
@@ -13,14 +14,8 @@ namespace {
 constexpr std::string_view kPrefix = "s1|";
 constexpr std::size_t kFields = 9;  // before the node id
 
-void append_int(std::string& out, std::int64_t v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
-}
-
 void append_time(std::string& out, TimeMs t) {
-    if (t != kNoTime) append_int(out, t);
+    if (t != kNoTime) append_json_int(out, t);
 }
 
 // Splits the text after the prefix into kFields fields and the node id.
@@ -61,7 +56,7 @@ void write_lead_state_text(const LeadState& s, const CompiledGraph& g, std::stri
     out.assign(kPrefix);
     out += to_string(s.phase);
     out += '|';
-    append_int(out, s.steps);
+    append_json_int(out, s.steps);
     out += '|';
     if (s.end != LeadEnd::kNone) out += to_string(s.end);
     out += '|';
@@ -69,7 +64,7 @@ void write_lead_state_text(const LeadState& s, const CompiledGraph& g, std::stri
     out += '|';
     if (s.last_call >= 0) out += to_string(static_cast<CallOutcome>(s.last_call));
     out += '|';
-    if (s.last_call_duration_ms >= 0) append_int(out, s.last_call_duration_ms);
+    if (s.last_call_duration_ms >= 0) append_json_int(out, s.last_call_duration_ms);
     out += '|';
     if (s.last_app >= 0) out += s.last_app ? "success" : "failure";
     out += '|';
@@ -93,24 +88,14 @@ Result<LeadState> parse_lead_state_text(std::string_view text, const CompiledGra
     if (!parse_int(f[1], n)) return bad("steps", f[1]);
     s.steps = static_cast<std::int32_t>(n);
     if (!f[2].empty()) {
-        bool found = false;
-        for (LeadEnd e : {LeadEnd::kCompleted, LeadEnd::kDropped, LeadEnd::kFailed}) {
-            if (f[2] == to_string(e)) {
-                s.end = e;
-                found = true;
-            }
-        }
-        if (!found) return bad("end", f[2]);
+        auto e = parse_lead_end(f[2]);
+        if (!e) return bad("end", f[2]);
+        s.end = *e;
     }
     if (!f[3].empty()) {
-        bool found = false;
-        for (int r = 1; r <= static_cast<int>(Reason::kNodeRemoved); ++r) {
-            if (f[3] == to_string(static_cast<Reason>(r))) {
-                s.reason = static_cast<Reason>(r);
-                found = true;
-            }
-        }
-        if (!found) return bad("reason", f[3]);
+        auto r = parse_reason(f[3]);
+        if (!r) return bad("reason", f[3]);
+        s.reason = *r;
     }
     if (!f[4].empty()) {
         auto o = parse_call_outcome(std::string(f[4]));
@@ -132,13 +117,7 @@ Result<LeadState> parse_lead_state_text(std::string_view text, const CompiledGra
         if (!parse_int(field, n)) return bad(name, field);
         *out = n;
     }
-    if (!node.empty()) {
-        s.node = g.node_index(std::string(node));
-        if (s.node < 0 && s.phase != Phase::kDone) {
-            s.phase = Phase::kStuck;
-            s.reason = Reason::kNodeRemoved;
-        }
-    }
+    if (!node.empty()) place_on_stored_node(s, g, std::string(node));
     return s;
 }
 

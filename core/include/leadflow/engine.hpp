@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,8 @@ constexpr TimeMs kNoTime = std::numeric_limits<TimeMs>::min();
 // How a lead ended. kNone while it is still moving (or stuck: stuck is not an end).
 enum class LeadEnd : std::uint8_t { kNone, kCompleted, kDropped, kFailed };
 const char* to_string(LeadEnd e);  // "none", "completed", "dropped", "failed"
+// "completed", "dropped" or "failed"; nullopt for anything else (including "none").
+std::optional<LeadEnd> parse_lead_end(std::string_view s);
 
 // Why something happened (history `reason`). kNone has no wire name.
 enum class Reason : std::uint8_t {
@@ -46,6 +49,8 @@ enum class Reason : std::uint8_t {
     kNodeRemoved,           // "node_removed": stuck, its node left the graph
 };
 const char* to_string(Reason r);  // "" for kNone
+// A reason's wire name; nullopt for anything else (including "").
+std::optional<Reason> parse_reason(std::string_view s);
 
 // [SECTION] Lead state — compact, copyable, serializable (to_json / lead_state_from_json).
 struct LeadState {
@@ -172,6 +177,10 @@ Json to_json(const LeadState& s, const CompiledGraph& g);
 // with reason node_removed (node = -1, phase stuck). Fails with kInvalidArgument naming the
 // field for wrong types or unknown enum names.
 Result<LeadState> lead_state_from_json(const Json& j, const CompiledGraph& g);
+// Puts a state being read back on the node stored by id: the node's index in `g`, or — when the
+// node is no longer in `g` and the lead is not done — stuck on no node with reason node_removed.
+// The rule every stored-state reader shares (lead_state_from_json, the server's compact text).
+void place_on_stored_node(LeadState& s, const CompiledGraph& g, const std::string& node_id);
 
 // The Execution view (SPEC §2.6) of a state.
 Execution to_execution(const LeadState& s, const CompiledGraph& g);
