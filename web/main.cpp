@@ -65,14 +65,21 @@ const char* hold(std::string s) {
     return g_result.c_str();
 }
 
+// The canvas's size in device pixels (CSS size × devicePixelRatio, at least 1 × 1).
+void canvas_pixel_size(int* w, int* h, double* dpr) {
+    double css_w = 0, css_h = 0;
+    platform::canvas_css_size(&css_w, &css_h);
+    *dpr = platform::device_pixel_ratio();
+    *w = std::max(1, static_cast<int>(std::lround(css_w * *dpr)));
+    *h = std::max(1, static_cast<int>(std::lround(css_h * *dpr)));
+}
+
 // Matches the canvas's drawing buffer to its CSS size × devicePixelRatio, and rebuilds fonts
 // when the ratio changes (moving the window to another screen, browser zoom).
 void sync_canvas_size() {
-    double css_w = 0, css_h = 0;
-    platform::canvas_css_size(&css_w, &css_h);
-    const double dpr = platform::device_pixel_ratio();
-    const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
-    const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
+    int w = 1, h = 1;
+    double dpr = 1;
+    canvas_pixel_size(&w, &h, &dpr);
     if (w != g_pixel_w || h != g_pixel_h) {
         platform::set_canvas_pixel_size(w, h);
         g_pixel_w = w;
@@ -422,12 +429,10 @@ int main() {
     glfwWindowHint(GLFW_STENCIL_BITS, 0);
     // The drawing buffer gets its final size with the context: resizing it afterwards makes the
     // page wait for the GPU process (and for the grid shader compile queued before it).
-    double css_w = 0, css_h = 0;
-    platform::canvas_css_size(&css_w, &css_h);
-    const double dpr = platform::device_pixel_ratio();
-    g_window = glfwCreateWindow(std::max(1, static_cast<int>(std::lround(css_w * dpr))),
-                                std::max(1, static_cast<int>(std::lround(css_h * dpr))), "Leadflow",
-                                nullptr, nullptr);
+    int pixel_w = 1, pixel_h = 1;
+    double dpr = 1;
+    canvas_pixel_size(&pixel_w, &pixel_h, &dpr);
+    g_window = glfwCreateWindow(pixel_w, pixel_h, "Leadflow", nullptr, nullptr);
     if (!g_window) {
         std::fprintf(stderr, "glfwCreateWindow failed (WebGL2 unavailable?)\n");
         show_fatal("this browser could not create a WebGL 2 context");
