@@ -249,18 +249,19 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                 << " is not a folder yet; / answers 404 until it exists\n";
         }
     }
-    auto store = open_sqlite_store(o["db"]);
-    if (!store.ok()) {
-        err << "leadflow-server: " << store.status().message() << "\n";
-        return 1;
-    }
-
-    // Signals go to one waiting thread (blocked everywhere else, including httplib's workers).
+    // Signals go to one waiting thread (blocked everywhere else: blocked here before any thread
+    // starts, the store's and httplib's threads inherit the mask).
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    auto store = open_sqlite_store(o["db"]);
+    if (!store.ok()) {
+        err << "leadflow-server: " << store.status().message() << "\n";
+        return 1;
+    }
 
     if (config.provider == "webhook" &&
         (!o.count("call-webhook-url") || !o.count("call-webhook-secret"))) {

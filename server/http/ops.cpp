@@ -189,6 +189,12 @@ Response metrics(const Request&, RequestContext& ctx) {
         o << "leadflow_leads{status=\"" << to_string(s) << "\"} " << leads[s] << "\n";
     }
     if (ctx.app.live()) o << ctx.app.live()->metrics_text();
+    const Store::CheckpointCounts ck = ctx.store.checkpoint_counts();
+    o << "# HELP leadflow_wal_checkpoints_total SQLite WAL checkpoints by who ran them.\n"
+      << "# TYPE leadflow_wal_checkpoints_total counter\n"
+      << "leadflow_wal_checkpoints_total{by=\"background\"} " << ck.background << "\n"
+      << "leadflow_wal_checkpoints_total{by=\"scheduler\"} " << ck.scheduler << "\n"
+      << "leadflow_wal_checkpoints_total{by=\"api\"} " << ck.writer << "\n";
     o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"
       << "# TYPE leadflow_http_requests_total counter\n";
     for (const auto& [key, n] : ctx.app.http_metrics().snapshot()) {

@@ -531,7 +531,7 @@ Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Ev
         if (call && call == ended_call_id && timeout && r.status == RecordStatus::kCompleted) {
             h.reason = "call_timeout";
         }
-        if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
+        if (Status s = tx.live_append_history(l, history_text(h)); !s) return s;
     }
 
     if (!l.state) l.state.emplace();
@@ -625,7 +625,7 @@ Status end_without_moving(StoreTx& tx, Scheduler::WorkflowCache* c, LiveLead l, 
             HistoryEntry h = to_history_entry(*g, step.records[0], l.call_id);
             if (l.pending_event.value("end_reason", "") == "call_timeout")
                 h.reason = "call_timeout";
-            if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
+            if (Status s = tx.live_append_history(l, history_text(h)); !s) return s;
         }
     }
     Execution x = to_execution(state, *g);

@@ -223,6 +223,30 @@ CREATE TABLE share_links (
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 4: cheaper scheduler writes. A lead's history is a chain: each row names the lead's
+    // previous row (prev_id) and the lead its newest (history_last), so a step's history rows
+    // are appended at the end of one B-tree instead of also going into a per-lead index at a
+    // random place. Leads are found by phase only for the few phases that need it (calls and
+    // actions in flight, stuck leads), through partial indexes that hold only those leads,
+    // instead of an index of every lead's phase rewritten at every phase change.
+    R"sql(
+CREATE TABLE history_chain (
+    id INTEGER PRIMARY KEY,
+    lead_id TEXT NOT NULL,
+    prev_id INTEGER,
+    entry TEXT NOT NULL
+);
+INSERT INTO history_chain(id, lead_id, prev_id, entry)
+    SELECT id, lead_id, lag(id) OVER (PARTITION BY lead_id ORDER BY id), entry FROM history;
+ALTER TABLE leads ADD COLUMN history_last INTEGER;
+UPDATE leads SET history_last = (SELECT max(id) FROM history WHERE history.lead_id = leads.id);
+DROP TABLE history;
+ALTER TABLE history_chain RENAME TO history;
+DROP INDEX leads_by_workflow_phase;
+CREATE INDEX leads_in_call ON leads(workflow_id) WHERE phase = 'in_call';
+CREATE INDEX leads_in_action ON leads(workflow_id) WHERE phase = 'in_action';
+CREATE INDEX leads_stuck ON leads(workflow_id) WHERE phase = 'stuck';
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -846,8 +870,18 @@ class SqliteTx final : public StoreTx {
     }
 
     Status delete_workflow(const std::string& workflow_id) override {
-        // Leads cascade to history through foreign keys; nodes, edges, counts, keys and calls
-        // cascade from the workflow row.
+        // History rows first, found by walking each lead's chain; nodes, edges, leads, counts,
+        // keys and calls cascade from the workflow row.
+        {
+            Stmt h = prep(
+                "WITH RECURSIVE chain(id) AS ("
+                " SELECT history_last FROM leads WHERE workflow_id = ? AND history_last NOT NULL"
+                " UNION ALL SELECT h.prev_id FROM history h JOIN chain ON h.id = chain.id"
+                " WHERE h.prev_id NOT NULL)"
+                " DELETE FROM history WHERE id IN (SELECT id FROM chain)");
+            h.bind(workflow_id);
+            if (Status st = h.exec(); !st) return st;
+        }
         Stmt s = prep("DELETE FROM workflows WHERE id = ?");
         s.bind(workflow_id);
         return s.exec_changing("Workflow not found");
@@ -1175,13 +1209,19 @@ class SqliteTx final : public StoreTx {
 
     Result<std::int64_t> count_leads_in_phases(const std::string& workflow_id,
                                                const std::vector<Phase>& phases) override {
-        Json names = Json::array();
-        for (Phase p : phases) names.push_back(to_string(p));
-        Stmt s = prep(
-            "SELECT count(*) FROM leads WHERE workflow_id = ?"
-            " AND phase IN (SELECT value FROM json_each(?))");
-        s.bind(workflow_id).bind(names.dump());
-        return s.single_i64();
+        // One count per phase, the phase written into the SQL so that the partial index of
+        // in-flight and stuck leads (migration 4) serves it.
+        std::int64_t total = 0;
+        for (Phase p : phases) {
+            Stmt s =
+                prep(std::string("SELECT count(*) FROM leads WHERE workflow_id = ? AND phase = '") +
+                     to_string(p) + "'");
+            s.bind(workflow_id);
+            auto n = s.single_i64();
+            if (!n.ok()) return n.status();
+            total += n.value();
+        }
+        return total;
     }
 
     Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) override {
@@ -1191,13 +1231,26 @@ class SqliteTx final : public StoreTx {
     }
 
     Status append_history(const std::string& lead_id, const HistoryEntry& h) override {
-        Stmt s = prep("INSERT INTO history(lead_id, entry) VALUES (?, ?)");
+        next_history_id_ = 0;  // the scheduler's next id is read again (live_append_history)
+        Stmt s = prep(
+            "INSERT INTO history(lead_id, prev_id, entry)"
+            " SELECT id, history_last, ?2 FROM leads WHERE id = ?1");
         s.bind(lead_id).bind(to_json(h).dump());
-        return s.exec();
+        if (Status st = s.exec_changing("Lead not found"); !st) return st;
+        Stmt head = prep("UPDATE leads SET history_last = last_insert_rowid() WHERE id = ?");
+        head.bind(lead_id);
+        return head.exec();
     }
 
     Result<std::vector<HistoryEntry>> history(const std::string& lead_id) override {
-        Stmt s = prep("SELECT entry FROM history WHERE lead_id = ? ORDER BY id");
+        // The chain from the lead's newest row back to its first, oldest first.
+        Stmt s = prep(
+            "WITH RECURSIVE chain(id, prev_id, entry) AS ("
+            " SELECT h.id, h.prev_id, h.entry FROM leads l JOIN history h ON h.id = l.history_last"
+            " WHERE l.id = ?"
+            " UNION ALL SELECT h.id, h.prev_id, h.entry FROM history h JOIN chain c"
+            " ON h.id = c.prev_id)"
+            " SELECT entry FROM chain ORDER BY id");
         s.bind(lead_id);
         return s.rows([](const Stmt& r) -> Result<HistoryEntry> {
             auto j = parse_stored_json(r.text(0), "history entry");
@@ -1366,7 +1419,8 @@ class SqliteTx final : public StoreTx {
 
     static constexpr const char* kLiveColumns =
         "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
-        " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.rowid";
+        " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.rowid,"
+        " l.history_last";
 
     Result<LiveLead> read_live(const Stmt& s) {
         LiveLead l;
@@ -1394,6 +1448,7 @@ class SqliteTx final : public StoreTx {
             *out = std::move(j.value());
         }
         l.rowid = s.i64(12);
+        l.history_last = s.opt_i64(13);
         return l;
     }
 
@@ -1411,7 +1466,7 @@ class SqliteTx final : public StoreTx {
         s.bind(now).bind(limit);
         return s.rows([this](const Stmt& r) {
             auto l = read_live(r);
-            if (l.ok()) l->workflow_cancelled = r.i64(13) != 0;
+            if (l.ok()) l->workflow_cancelled = r.i64(14) != 0;
             return l;
         });
     }
@@ -1469,7 +1524,7 @@ class SqliteTx final : public StoreTx {
                 sql +=
                     "current_node_id = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?,"
                     " updated_at = ?, state = ?, due_at = ?, last_analysis = ?, last_response = ?,"
-                    " pending_event = ? WHERE ";
+                    " pending_event = ?, history_last = ? WHERE ";
                 sql += (v & 8) ? "rowid = ?" : "id = ?";
                 a[static_cast<std::size_t>(v)] = std::move(sql);
             }
@@ -1485,7 +1540,7 @@ class SqliteTx final : public StoreTx {
             s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
             s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
             s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
-            s.bind(json_or_null(l.pending_event));
+            s.bind(json_or_null(l.pending_event)).bind(l.history_last);
             if (l.rowid > 0) {
                 s.bind(l.rowid);
             } else {
@@ -1575,8 +1630,20 @@ class SqliteTx final : public StoreTx {
         });
     }
 
-    Status live_append_history(const std::string& lead_id, const std::string& entry) override {
-        return write(kHistoryInsert[1], nullptr, [&](auto& s) { s.bind(lead_id).bind(entry); });
+    Status live_append_history(LiveLead& lead, const std::string& entry) override {
+        // Ids are given here, not by SQLite, so that the write can run behind: the next id is
+        // read once per transaction (this connection is the only writer meanwhile).
+        if (next_history_id_ == 0) {
+            Stmt s = prep("SELECT coalesce(max(id), 0) + 1 FROM history");
+            auto next = s.single_i64();
+            if (!next.ok()) return next.status();
+            next_history_id_ = next.value();
+        }
+        const std::int64_t id = next_history_id_++;
+        const std::optional<std::int64_t> prev = lead.history_last;
+        lead.history_last = id;
+        return write(kHistoryInsert[1], nullptr,
+                     [&](auto& s) { s.bind(id).bind(lead.id).bind(prev).bind(entry); });
     }
 
     Status live_outbox_insert(const OutboxRow& r) override {
@@ -1684,13 +1751,14 @@ class SqliteTx final : public StoreTx {
     StmtCache* cache_;
     WriteBehind* behind_;
     Status behind_error_;
+    std::int64_t next_history_id_ = 0;  // live_append_history's next row id; 0: not read yet
 };
 
 const std::array<std::string, SqliteTx::kHistoryRowsMax + 1> SqliteTx::kHistoryInsert = [] {
     std::array<std::string, kHistoryRowsMax + 1> a;
     for (std::size_t k = 1; k <= kHistoryRowsMax; ++k) {
-        std::string sql = "INSERT INTO history(lead_id, entry) VALUES (?, ?)";
-        for (std::size_t i = 1; i < k; ++i) sql += ", (?, ?)";
+        std::string sql = "INSERT INTO history(id, lead_id, prev_id, entry) VALUES (?, ?, ?, ?)";
+        for (std::size_t i = 1; i < k; ++i) sql += ", (?, ?, ?, ?)";
         a[k] = std::move(sql);
     }
     return a;
@@ -1738,14 +1806,120 @@ Result<std::unique_ptr<Connection>> open_connection(const std::string& path, boo
     return c;
 }
 
+// [SECTION] Background checkpoints
+//
+// A checkpoint copies the pages of the WAL back into the database file. Run inside a commit
+// (SQLite's automatic checkpoint) it stalls whoever committed, an API request for up to a few
+// hundred milliseconds. So no commit checkpoints: an API commit that leaves the log long asks
+// this thread, which runs passive checkpoints on a connection of its own beside the writers.
+// The scheduler, which can write without pause, checkpoints itself right after a commit
+// (outside its write turn, so API writes do not wait; SqliteStore::live_transact): SQLite
+// restarts the log only at the first commit of a transaction that began once every frame was
+// copied, which a checkpoint running beside a writer that never pauses would not reach. One
+// long log copied in one go also copies each page that many transactions touched only once.
+class Checkpointer {
+  public:
+    explicit Checkpointer(std::string path) : path_(std::move(path)) {
+        thread_ = std::thread([this] { work(); });
+    }
+    ~Checkpointer() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stopping_ = true;
+        }
+        cv_.notify_one();
+        thread_.join();
+    }
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // Asks for one passive checkpoint soon; does nothing while one is asked for or running.
+    void request() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (requested_ || busy_) return;
+            requested_ = true;
+        }
+        cv_.notify_one();
+    }
+    // True from request() until that checkpoint has ended.
+    bool busy() {
+        std::lock_guard<std::mutex> lock(mu_);
+        return requested_ || busy_;
+    }
+    // Checkpoints run so far (tests and diagnostics).
+    std::int64_t runs() const { return runs_.load(); }
+
+  private:
+    void work() {
+        std::unique_lock<std::mutex> lock(mu_);
+        for (;;) {
+            cv_.wait(lock, [this] { return stopping_ || requested_; });
+            if (stopping_) return;
+            requested_ = false;
+            busy_ = true;
+            lock.unlock();
+            checkpoint();
+            lock.lock();
+            busy_ = false;
+        }
+    }
+
+    void checkpoint() {
+        if (!conn_) {
+            auto c = open_connection(path_, false);
+            if (c.ok() && c.value()->exec("PRAGMA synchronous = NORMAL")) {
+                conn_ = std::move(c.value());
+            } else if (!failed_) {
+                // The writers' own checkpoints (the scheduler's catch-up, the writer's
+                // fallback) still bound the log; say once why this thread does not help.
+                failed_ = true;
+                std::fprintf(
+                    stderr, "leadflow-server: background checkpoints are off: %s\n",
+                    c.ok() ? "cannot configure the connection" : c.status().message().c_str());
+                return;
+            } else {
+                return;
+            }
+        }
+        // Frames committed while it ran are copied by a second (shorter) pass, and so on a few
+        // times, so that the log is wholly copied when the writes pause. SQLITE_BUSY (another
+        // checkpoint is running) is fine: that one does the work.
+        for (int pass = 0; pass < 4; ++pass) {
+            int log = 0, copied = 0;
+            int rc = sqlite3_wal_checkpoint_v2(conn_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                               &copied);
+            runs_.fetch_add(1);
+            if (rc != SQLITE_OK || copied >= log) break;
+        }
+    }
+
+    const std::string path_;
+    std::unique_ptr<Connection> conn_;  // the thread's own, opened at its first checkpoint
+    bool failed_ = false;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool requested_ = false, busy_ = false, stopping_ = false;
+    std::atomic<std::int64_t> runs_{0};
+    std::thread thread_;
+};
+
 class SqliteStore final : public Store {
   public:
     SqliteStore(std::unique_ptr<Connection> writer, std::string path, bool readers)
-        : writer_(std::move(writer)), path_(std::move(path)), readers_enabled_(readers) {}
+        : writer_(std::move(writer)), path_(std::move(path)), readers_enabled_(readers) {
+        if (readers_enabled_) {
+            checkpointer_ = std::make_unique<Checkpointer>(path_);
+            // Replaces the writer's automatic checkpoint: its commits only ask for one.
+            sqlite3_wal_hook(writer_->db, &SqliteStore::on_writer_wal, this);
+        }
+    }
 
     Connection& writer() { return *writer_; }
 
-    Status migrate() {
+    // Up to `target` (0: the latest version).
+    Status migrate(int target) {
+        if (target <= 0 || target > kLatestVersion) target = kLatestVersion;
         auto v = pragma_int("PRAGMA user_version");
         if (!v.ok()) return v.status();
         version_ = v.value();
@@ -1754,7 +1928,7 @@ class SqliteStore final : public Store {
                                         ") is newer than this server understands (" +
                                         std::to_string(kLatestVersion) + ")");
         }
-        for (int i = version_; i < kLatestVersion; ++i) {
+        for (int i = version_; i < target; ++i) {
             std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[i] +
                               "PRAGMA user_version = " + std::to_string(i + 1) + ";COMMIT;";
             if (Status st = writer_->exec(sql); !st) {
@@ -1779,15 +1953,24 @@ class SqliteStore final : public Store {
     }
 
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
-        WriteTurn turn(*this, true);
-        std::lock_guard<std::mutex> lock(write_mu_);
-        return run_transaction(*writer_, fn);
+        Status st;
+        {
+            WriteTurn turn(*this, true);
+            std::lock_guard<std::mutex> lock(write_mu_);
+            st = run_transaction(*writer_, fn);
+        }
+        // Only when the background thread could not keep up (API writes back to back).
+        if (checkpointer_ && wal_pages_.load() >= kWriterCatchUpPages) {
+            std::lock_guard<std::mutex> lock(write_mu_);
+            catch_up(*writer_, writer_checkpoints_);
+        }
+        return st;
     }
 
     // The scheduler's connection: its own (opened on first use) with foreign key checks off —
     // it only inserts history and call rows for leads it has just read in the same
-    // transaction, and never deletes — and no automatic checkpoint inside its commits (run
-    // passively after its write turn instead, so API writers do not wait for it).
+    // transaction, and never deletes — and no automatic checkpoint inside its commits: it
+    // checkpoints after its write turn instead (see Checkpointer).
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
         std::lock_guard<std::mutex> lock(live_mu_);
         if (!readers_enabled_) {  // an in-memory database has one connection
@@ -1803,11 +1986,9 @@ class SqliteStore final : public Store {
             WriteTurn turn(*this, false);
             st = run_transaction(*live_, fn, live_behind_.get());
         }
-        if (live_wal_pages_ >= kCheckpointPages) {
-            live_wal_pages_ = 0;
-            sqlite3_wal_checkpoint_v2(live_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                      nullptr);
-        }
+        // Once the log is long; the scheduler's next transaction then writes into a restarted
+        // log.
+        if (wal_pages_.load() >= kCatchUpPages) catch_up(*live_, scheduler_checkpoints_);
         return st;
     }
 
@@ -1833,11 +2014,21 @@ class SqliteStore final : public Store {
 
     int schema_version() const override { return version_; }
 
+    CheckpointCounts checkpoint_counts() const override {
+        CheckpointCounts c;
+        if (checkpointer_) c.background = checkpointer_->runs();
+        c.scheduler = scheduler_checkpoints_.load();
+        c.writer = writer_checkpoints_.load();
+        return c;
+    }
+
   private:
-    // The scheduler checkpoints (passively, outside its write turn) at ~32 MB of WAL, well
-    // before the writer connection's automatic checkpoint (~80 MB, see open_sqlite_store)
-    // would copy the log inside an API write's commit.
-    static constexpr int kCheckpointPages = 8000;
+    // WAL lengths in pages (~4 KB) from which the scheduler checkpoints after its commit, an
+    // API commit asks for a background checkpoint, and an API writer checkpoints after its
+    // commit (see kSqliteCheckpointPages, Checkpointer).
+    static constexpr int kCatchUpPages = kSqliteCheckpointPages;
+    static constexpr int kBackgroundPages = kCatchUpPages + kCatchUpPages / 2;
+    static constexpr int kWriterCatchUpPages = 2 * kCatchUpPages;
 
     // One writer at a time over the writer and scheduler connections (so they never meet
     // SQLITE_BUSY), and API writers that are waiting go before the scheduler's next
@@ -1887,8 +2078,27 @@ class SqliteStore final : public Store {
         return Status::ok();
     }
 
+    // A passive checkpoint on `c` (outside any write turn) unless the background one is
+    // running (the next commit looks again): the next write transaction then begins with every
+    // frame copied, and its commit restarts the log.
+    void catch_up(Connection& c, std::atomic<std::int64_t>& count) {
+        if (checkpointer_->busy()) return;
+        wal_pages_ = 0;
+        count.fetch_add(1);
+        sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
+
+    // After every commit of the scheduler's connection: `pages` is the length of the log.
     static int on_live_wal(void* self, sqlite3*, const char*, int pages) {
-        static_cast<SqliteStore*>(self)->live_wal_pages_ = pages;
+        static_cast<SqliteStore*>(self)->wal_pages_ = pages;
+        return SQLITE_OK;
+    }
+    // After every commit of the writer connection: asks for a background checkpoint while the
+    // log is long (a request while one runs is dropped).
+    static int on_writer_wal(void* self, sqlite3*, const char*, int pages) {
+        auto* store = static_cast<SqliteStore*>(self);
+        store->wal_pages_ = pages;
+        if (pages >= kBackgroundPages) store->checkpointer_->request();
         return SQLITE_OK;
     }
 
@@ -1989,7 +2199,10 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> live_;
     std::unique_ptr<WriteBehind> live_behind_;  // declared after live_: stops before it closes
     std::mutex live_mu_;
-    int live_wal_pages_ = 0;
+    // Checkpoints (see Checkpointer). checkpointer_ is null for an in-memory database.
+    std::unique_ptr<Checkpointer> checkpointer_;
+    std::atomic<int> wal_pages_{0};
+    std::atomic<std::int64_t> scheduler_checkpoints_{0}, writer_checkpoints_{0};
     // Write turns (WriteTurn).
     std::mutex turn_mu_;
     std::condition_variable turn_cv_;
@@ -2003,7 +2216,7 @@ int sqlite_schema_latest_version() {
     return kLatestVersion;
 }
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to) {
     auto writer = open_connection(path, true);
     if (!writer.ok()) return writer.status();
     // Reads get connections of their own, except for a private in-memory database (a second
@@ -2014,15 +2227,12 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
          {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
           // A 64 MB page cache and memory-mapped reads: the scheduler's batches touch many
           // lead pages; without them most time goes to read() system calls.
-          "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456",
-          // Checkpoint the WAL every ~80 MB instead of every 4 MB: far fewer page copies
-          // under the scheduler's large batched transactions.
-          "PRAGMA wal_autocheckpoint = 20000"}) {
+          "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
         if (Status st = store->writer().exec(pragma); !st) {
             return Status::internal("cannot configure database " + path + ": " + st.message());
         }
     }
-    if (Status st = store->migrate(); !st) {
+    if (Status st = store->migrate(migrate_to); !st) {
         if (st.code() == StatusCode::kFailedPrecondition) return st;
         return Status::internal("cannot migrate database " + path + ": " + st.message());
     }

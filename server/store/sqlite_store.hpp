@@ -20,7 +20,19 @@ namespace leadflow::server {
 // blocks them (WAL). The pool grows to the number of concurrent readers. A ":memory:" database
 // has a single connection shared by reads and writes. PostgreSQL is the path for several server
 // processes.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+//
+// `migrate_to` (tests of migrations): stop at that schema version instead of the latest; the
+// store's own statements expect the latest schema, so such a store serves only to write data
+// as an earlier version did.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to = 0);
+
+// Length of the WAL, in pages (~4 KB), at which the scheduler's connection copies the log back
+// into the database file after a commit so that the log restarts (~80 MB: a long log copies a
+// page that many transactions touched once). API writes never checkpoint inside their commit:
+// from 1.5 times this length they ask a background thread to, and only from twice this length
+// (the background thread could not keep up) does an API writer catch up after its commit.
+// Store::checkpoint_counts says who ran them.
+constexpr int kSqliteCheckpointPages = 20000;
 
 // The schema version this build migrates to.
 int sqlite_schema_latest_version();

@@ -148,6 +148,9 @@ struct LiveLead {
     // The row as read in the current transaction (live_save finds it by this when > 0); only
     // valid inside that transaction.
     std::int64_t rowid = 0;
+    // Id of the lead's newest history row (each row links to the one before it), or nullopt;
+    // live_append_history advances it and live_save stores it.
+    std::optional<std::int64_t> history_last;
 };
 
 // Everything one engine step changes on a lead row (written in the step's transaction).
@@ -315,8 +318,11 @@ class StoreTx {
     virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;
     // Overwrites status, outcome, end_reason, duration_s, analysis and ended_at of a call.
     virtual Status live_update_call(const CallRecord& c) = 0;
-    // append_history with the entry already serialized (the text of to_json(h).dump()).
-    virtual Status live_append_history(const std::string& lead_id, const std::string& entry) = 0;
+    // append_history with the entry already serialized (the text of to_json(h).dump()), for a
+    // lead read in this transaction: links the row after `lead.history_last` and advances it.
+    // The lead must then be written with live_save in the same transaction (which stores the
+    // new history_last; history(lead) reads the rows from there).
+    virtual Status live_append_history(LiveLead& lead, const std::string& entry) = 0;
     // Outbox: insert (a duplicate key is ignored), due rows (done_at null, next_attempt_at <=
     // now, oldest first), and the outcome of an attempt.
     virtual Status live_outbox_insert(const OutboxRow& r) = 0;
@@ -352,6 +358,15 @@ class Store {
 
     // The schema version the database is at (after migrations).
     virtual int schema_version() const = 0;
+
+    // Checkpoints run so far (SQLite's WAL pages copied back into the database file), by who
+    // ran them: the background thread, the scheduler right after a commit, or an API writer
+    // right after a commit (only when the log grew far past the background's length).
+    // Zeros for a store without a WAL.
+    struct CheckpointCounts {
+        std::int64_t background = 0, scheduler = 0, writer = 0;
+    };
+    virtual CheckpointCounts checkpoint_counts() const { return {}; }
 };
 
 // A workflow with its nodes and edges (edges in edge order), read in the caller's transaction.

@@ -4,11 +4,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "leadflow/wire.hpp"
 #include "server_test_util.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -112,6 +114,192 @@ TEST(SqliteStore, KeepsWorkflowsGraphsAndLeadsAcrossReopen) {
         return Status::ok();
     });
     EXPECT_TRUE(st);
+}
+
+// Org org_1 with workflows `wfs`, each with the given leads.
+Status seed(Store& store,
+            const std::vector<std::pair<std::string, std::vector<std::string>>>& wfs) {
+    return store.transact([&](StoreTx& tx) {
+        auto org = tx.ensure_organization("acme", "org_1", 1);
+        if (!org.ok()) return org.status();
+        for (const auto& [wf, leads] : wfs) {
+            Workflow w = sample_workflow("org_1");
+            w.id = wf;
+            if (Status x = tx.insert_workflow(w); !x) return x;
+            std::vector<LeadRecord> records;
+            for (const std::string& id : leads) {
+                LeadRecord r;
+                r.lead.id = id;
+                r.lead.workflow_id = wf;
+                r.lead.phone_number = "+14155552671";
+                records.push_back(r);
+            }
+            if (Status x = tx.insert_leads(records); !x) return x;
+        }
+        return Status::ok();
+    });
+}
+
+std::string history_row(const std::string& label) {
+    HistoryEntry h;
+    h.node_id = "n1";
+    h.node_type = "TIME";
+    h.label = label;
+    h.status = "completed";
+    h.started_at = 5;
+    return to_json(h).dump();
+}
+
+std::vector<std::string> history_labels(Store& store, const std::string& lead_id) {
+    std::vector<std::string> labels;
+    Status st = store.read([&](StoreTx& tx) {
+        auto rows = tx.history(lead_id);
+        if (!rows.ok()) return rows.status();
+        for (const HistoryEntry& h : rows.value()) labels.push_back(h.label);
+        return Status::ok();
+    });
+    EXPECT_TRUE(st.is_ok()) << st.message();
+    return labels;
+}
+
+// Runs `sql` on its own connection to `path` (as another program would) and returns the first
+// column of every row.
+std::vector<std::string> raw_sql(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::vector<std::string> out;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const auto* t = sqlite3_column_text(st, 0);
+        out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+    }
+    EXPECT_EQ(rc, SQLITE_DONE) << sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWorkflow) {
+    // Version 4 keeps each lead's history as a chain (no per-lead index): rows written by
+    // version 3 are linked in their order, new rows extend the chains, and deleting a
+    // workflow deletes its leads' rows and no others.
+    TempDir dir;
+    const std::string path = dir.path() + "/v3.db";
+    {
+        auto v3 = open_sqlite_store(path, 3);
+        ASSERT_TRUE(v3.ok()) << v3.status().message();
+        ASSERT_EQ(v3.value()->schema_version(), 3);
+        Status st = seed(*v3.value(), {{"wf_1", {"wlead_1", "wlead_2"}}, {"wf_2", {"wlead_3"}}});
+        ASSERT_TRUE(st.is_ok()) << st.message();
+    }
+    const char* leads[] = {"wlead_1", "wlead_2", "wlead_3"};
+    for (int i = 0; i < 9; ++i) {  // interleaved, as leads moving side by side write them
+        raw_sql(path, "INSERT INTO history(lead_id, entry) VALUES ('" + std::string(leads[i % 3]) +
+                          "', '" + history_row("row " + std::to_string(i)) + "')");
+    }
+    raw_sql(path, "UPDATE leads SET phase = 'in_call' WHERE id = 'wlead_1'");
+    raw_sql(path, "UPDATE leads SET phase = 'stuck' WHERE id = 'wlead_2'");
+
+    auto s = open_sqlite_store(path);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    Store& store = *s.value();
+    EXPECT_EQ(store.schema_version(), sqlite_schema_latest_version());
+    EXPECT_EQ(history_labels(store, "wlead_1"),
+              (std::vector<std::string>{"row 0", "row 3", "row 6"}));
+    EXPECT_EQ(history_labels(store, "wlead_2"),
+              (std::vector<std::string>{"row 1", "row 4", "row 7"}));
+    EXPECT_EQ(history_labels(store, "wlead_3"),
+              (std::vector<std::string>{"row 2", "row 5", "row 8"}));
+    EXPECT_TRUE(history_labels(store, "wlead_none").empty());
+
+    Status st = store.transact([&](StoreTx& tx) {
+        HistoryEntry h;
+        h.node_id = "n1";
+        h.node_type = "TIME";
+        h.label = "after";
+        h.status = "waiting";
+        if (Status x = tx.append_history("wlead_1", h); !x) return x;
+        if (Status x = tx.append_history("wlead_3", h); !x) return x;
+        EXPECT_EQ(tx.append_history("wlead_none", h).code(), StatusCode::kNotFound);
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(history_labels(store, "wlead_1"),
+              (std::vector<std::string>{"row 0", "row 3", "row 6", "after"}));
+
+    // The phases found through the partial indexes that replaced the index of every phase.
+    st = store.read([&](StoreTx& tx) {
+        EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kInCall, Phase::kInAction}).value(), 1);
+        EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kStuck}).value(), 1);
+        EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kEntering, Phase::kStuck}).value(), 1);
+        EXPECT_EQ(tx.count_leads_in_phases("wf_2", {Phase::kInCall}).value(), 0);
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(raw_sql(path,
+                      "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN"
+                      " ('history_by_lead', 'leads_by_workflow_phase', 'leads_in_call',"
+                      " 'leads_in_action', 'leads_stuck') ORDER BY name"),
+              (std::vector<std::string>{"leads_in_action", "leads_in_call", "leads_stuck"}));
+
+    st = store.transact([](StoreTx& tx) { return tx.delete_workflow("wf_1"); });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(history_labels(store, "wlead_3"),
+              (std::vector<std::string>{"row 2", "row 5", "row 8", "after"}));
+    EXPECT_EQ(raw_sql(path, "SELECT count(*) FROM history"), std::vector<std::string>{"4"});
+}
+
+TEST(SqliteStore, ApiCommitsLeaveCheckpointsToTheBackgroundThreadAndTheLogStillRestarts) {
+    // An API commit never copies the WAL back itself (that stalled requests for hundreds of
+    // milliseconds): past 1.5 times kSqliteCheckpointPages it asks the background thread,
+    // after which the log restarts instead of growing by everything written.
+    TempDir dir;
+    const std::string path = dir.path() + "/c.db";
+    auto s = open_sqlite_store(path);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    Store& store = *s.value();
+    ASSERT_TRUE(seed(store, {{"wf_1", {"wlead_1"}}}).is_ok());
+    HistoryEntry h;
+    h.node_id = "n1";
+    h.node_type = "TIME";
+    h.label = std::string(3900, 'x');  // about one page per row
+    h.status = "completed";
+    const std::int64_t rows_per_tx = 200;
+    auto write = [&](std::int64_t pages, std::chrono::milliseconds pause) {
+        for (std::int64_t written = 0; written < pages; written += rows_per_tx) {
+            Status st = store.transact([&](StoreTx& tx) {
+                for (std::int64_t i = 0; i < rows_per_tx; ++i) {
+                    if (Status x = tx.append_history("wlead_1", h); !x) return x;
+                }
+                return Status::ok();
+            });
+            ASSERT_TRUE(st.is_ok()) << st.message();
+            std::this_thread::sleep_for(pause);
+        }
+    };
+    // Back to back past the background length, then as requests come (a few ms apart: the
+    // log restarts at the first transaction that begins once everything was copied).
+    write(kSqliteCheckpointPages * 3 / 2 + 2 * rows_per_tx, std::chrono::milliseconds(0));
+    write(kSqliteCheckpointPages * 2, std::chrono::milliseconds(5));
+    EXPECT_GE(store.checkpoint_counts().background, 1);
+    const auto counts = store.checkpoint_counts();
+    EXPECT_EQ(counts.writer, 0);
+    EXPECT_EQ(counts.scheduler, 0);
+    // Written: 3.5 times kSqliteCheckpointPages; the log restarted on the way (the first
+    // background checkpoint copies ~1.5 times it, while the writes go on).
+    const auto wal = std::filesystem::file_size(path + "-wal");
+    EXPECT_LT(wal, static_cast<std::uintmax_t>(kSqliteCheckpointPages) * 5 / 2 * 4096)
+        << "WAL of " << (wal >> 20) << " MB";
+    EXPECT_EQ(
+        history_labels(store, "wlead_1").size(),
+        static_cast<std::size_t>(
+            ((kSqliteCheckpointPages * 3 / 2 + 2 * rows_per_tx + rows_per_tx - 1) / rows_per_tx +
+             (kSqliteCheckpointPages * 2 + rows_per_tx - 1) / rows_per_tx) *
+            rows_per_tx));
 }
 
 TEST(SqliteStore, RollsBackEveryChangeWhenTheTransactionFails) {
