@@ -122,7 +122,10 @@ md=$(cat <<MD
 Machine: $machine; load average at the end: $load. SQLite (WAL, synchronous=NORMAL), sandbox
 call provider; the scheduler writes on its own connection, up to 2,000 engine steps per
 transaction (at most 200 ms), and commits at its next step when an API write is waiting. The
-steps' SQL runs on a second thread while the scheduler thread computes the next steps.
+steps' SQL runs on a second thread while the scheduler thread computes the next steps. History
+rows are appended to per-lead chains (schema 4: no per-lead index); the scheduler copies the WAL
+back into the database after its commit every 20,000 pages (~80 MB); API commits never
+checkpoint (a background thread does, when only the API writes).
 
 | Measure | Result | Target |
 |---|---|---|

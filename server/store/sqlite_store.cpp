@@ -11,6 +11,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -1791,7 +1792,16 @@ struct Connection {
     }
 };
 
-// Opens `path` read-write (creating it when `create`), NOMUTEX, with a 5 s busy timeout.
+// A lock another connection (or process) holds: retried every millisecond for up to ~5 s.
+// SQLite's own busy timeout sleeps 1, 2, 5, 10 ... 100 ms between tries, so a writer that met
+// a lock held for 30 ms went on up to 100 ms after it was free (while API writes waited for it).
+int wait_for_lock(void*, int tries) {
+    if (tries >= 5000) return 0;  // SQLITE_BUSY to the caller
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return 1;
+}
+
+// Opens `path` read-write (creating it when `create`), NOMUTEX, waiting up to ~5 s for locks.
 Result<std::unique_ptr<Connection>> open_connection(const std::string& path, bool create) {
     auto c = std::make_unique<Connection>();
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -1802,7 +1812,7 @@ Result<std::unique_ptr<Connection>> open_connection(const std::string& path, boo
     }
     // Every connection waits for locks instead of failing at once: a reader can meet a short
     // lock while the WAL index is rebuilt or a checkpoint resets the log.
-    sqlite3_busy_timeout(c->db, 5000);
+    sqlite3_busy_handler(c->db, &wait_for_lock, nullptr);
     return c;
 }
 

@@ -302,6 +302,46 @@ TEST(SqliteStore, ApiCommitsLeaveCheckpointsToTheBackgroundThreadAndTheLogStillR
             rows_per_tx));
 }
 
+TEST(SqliteStore, AWriteBlockedByAnotherProcessGoesOnWithinMillisecondsOfTheRelease) {
+    // Another program holds the write lock for 245 ms. SQLite's default busy timeout would try
+    // again only at 328 ms (sleeps of 1, 2, 5, ... 100 ms); the store's connections retry
+    // every millisecond.
+    TempDir dir;
+    const std::string path = dir.path() + "/b.db";
+    auto s = open_sqlite_store(path);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    Store& store = *s.value();
+    ASSERT_TRUE(seed(store, {{"wf_1", {"wlead_1"}}}).is_ok());
+    std::atomic<bool> locked{false};
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point released;
+    std::thread other([&] {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+        locked = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(245));
+        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+        released = Clock::now();
+        sqlite3_close(db);
+    });
+    while (!locked) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    Status st = store.transact([](StoreTx& tx) {
+        HistoryEntry h;
+        h.node_id = "n1";
+        h.node_type = "TIME";
+        h.label = "after the lock";
+        h.status = "waiting";
+        return tx.append_history("wlead_1", h);
+    });
+    const Clock::time_point done = Clock::now();
+    other.join();
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(done - released);
+    EXPECT_LT(late.count(), 60) << "went on " << late.count() << " ms after the release";
+    EXPECT_EQ(history_labels(store, "wlead_1"), std::vector<std::string>{"after the lock"});
+}
+
 TEST(SqliteStore, RollsBackEveryChangeWhenTheTransactionFails) {
     TempDir dir;
     auto s = open_sqlite_store(dir.path() + "/r.db");
