@@ -194,7 +194,10 @@ Response metrics(const Request&, RequestContext& ctx) {
       << "# TYPE leadflow_wal_checkpoints_total counter\n"
       << "leadflow_wal_checkpoints_total{by=\"background\"} " << ck.background << "\n"
       << "leadflow_wal_checkpoints_total{by=\"scheduler\"} " << ck.scheduler << "\n"
-      << "leadflow_wal_checkpoints_total{by=\"api\"} " << ck.writer << "\n";
+      << "leadflow_wal_checkpoints_total{by=\"api\"} " << ck.writer << "\n"
+      << "# HELP leadflow_wal_pages Length of the SQLite WAL after the last commit, in pages.\n"
+      << "# TYPE leadflow_wal_pages gauge\n"
+      << "leadflow_wal_pages " << ck.log_pages << "\n";
     o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"
       << "# TYPE leadflow_http_requests_total counter\n";
     for (const auto& [key, n] : ctx.app.http_metrics().snapshot()) {

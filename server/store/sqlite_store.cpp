@@ -1213,7 +1213,7 @@ class SqliteTx final : public StoreTx {
         // One count per phase, the phase written into the SQL so that the partial index of
         // in-flight and stuck leads (migration 4) serves it.
         std::int64_t total = 0;
-        for (Phase p : phases) {
+        for (Phase p : std::set<Phase>(phases.begin(), phases.end())) {
             Stmt s =
                 prep(std::string("SELECT count(*) FROM leads WHERE workflow_id = ? AND phase = '") +
                      to_string(p) + "'");
@@ -1493,8 +1493,8 @@ class SqliteTx final : public StoreTx {
 
     Result<std::int64_t> live_calls_in_flight(const std::string& workflow_id) override {
         Stmt s = prep(
-            "SELECT count(*) FROM leads WHERE workflow_id = ? AND phase = 'in_call'"
-            " AND status = 'active'");
+            "SELECT count(*) FROM leads INDEXED BY leads_in_call"
+            " WHERE workflow_id = ? AND phase = 'in_call' AND status = 'active'");
         s.bind(workflow_id);
         return s.single_i64();
     }
@@ -1578,7 +1578,8 @@ class SqliteTx final : public StoreTx {
 
     Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) override {
         Stmt thaw = prep(
-            "UPDATE leads SET due_at = ?2 + frozen_ms, frozen_ms = NULL, slot_wait_at = NULL"
+            "UPDATE leads INDEXED BY leads_in_call"
+            " SET due_at = ?2 + frozen_ms, frozen_ms = NULL, slot_wait_at = NULL"
             " WHERE workflow_id = ?1 AND status = 'active' AND phase = 'in_call'"
             " AND frozen_ms IS NOT NULL");
         thaw.bind(workflow_id).bind(now);
@@ -1595,8 +1596,8 @@ class SqliteTx final : public StoreTx {
 
     Status live_wake_stuck(const std::string& workflow_id, TimeMs now) override {
         Stmt s = prep(
-            "UPDATE leads SET due_at = ?2 WHERE workflow_id = ?1 AND phase = 'stuck'"
-            " AND status = 'active'");
+            "UPDATE leads INDEXED BY leads_stuck SET due_at = ?2"
+            " WHERE workflow_id = ?1 AND phase = 'stuck' AND status = 'active'");
         s.bind(workflow_id).bind(now);
         return s.exec();
     }
@@ -1853,11 +1854,11 @@ class Checkpointer {
         cv_.notify_one();
     }
     // True from request() until that checkpoint has ended.
-    bool busy() {
+    bool busy() const {
         std::lock_guard<std::mutex> lock(mu_);
         return requested_ || busy_;
     }
-    // Checkpoints run so far (tests and diagnostics).
+    // Checkpoints (passes) that ran to the end so far.
     std::int64_t runs() const { return runs_.load(); }
 
   private:
@@ -1899,15 +1900,16 @@ class Checkpointer {
             int log = 0, copied = 0;
             int rc = sqlite3_wal_checkpoint_v2(conn_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
                                                &copied);
+            if (rc != SQLITE_OK) break;
             runs_.fetch_add(1);
-            if (rc != SQLITE_OK || copied >= log) break;
+            if (copied >= log) break;
         }
     }
 
     const std::string path_;
     std::unique_ptr<Connection> conn_;  // the thread's own, opened at its first checkpoint
     bool failed_ = false;
-    std::mutex mu_;
+    mutable std::mutex mu_;
     std::condition_variable cv_;
     bool requested_ = false, busy_ = false, stopping_ = false;
     std::atomic<std::int64_t> runs_{0};
@@ -1963,15 +1965,13 @@ class SqliteStore final : public Store {
     }
 
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
-        Status st;
-        {
-            WriteTurn turn(*this, true);
-            std::lock_guard<std::mutex> lock(write_mu_);
-            st = run_transaction(*writer_, fn);
-        }
-        // Only when the background thread could not keep up (API writes back to back).
+        WriteTurn turn(*this, true);
+        std::lock_guard<std::mutex> lock(write_mu_);
+        Status st = run_transaction(*writer_, fn);
+        // Only when the background thread could not keep up (API writes back to back, or its
+        // connection could not be opened): within the write turn, so that no write transaction
+        // begins before the log is wholly copied and the next commit restarts it.
         if (checkpointer_ && wal_pages_.load() >= kWriterCatchUpPages) {
-            std::lock_guard<std::mutex> lock(write_mu_);
             catch_up(*writer_, writer_checkpoints_);
         }
         return st;
@@ -2026,9 +2026,13 @@ class SqliteStore final : public Store {
 
     CheckpointCounts checkpoint_counts() const override {
         CheckpointCounts c;
-        if (checkpointer_) c.background = checkpointer_->runs();
+        if (checkpointer_) {
+            c.background = checkpointer_->runs();
+            c.background_running = checkpointer_->busy();
+        }
         c.scheduler = scheduler_checkpoints_.load();
         c.writer = writer_checkpoints_.load();
+        c.log_pages = wal_pages_.load();
         return c;
     }
 
@@ -2088,14 +2092,14 @@ class SqliteStore final : public Store {
         return Status::ok();
     }
 
-    // A passive checkpoint on `c` (outside any write turn) unless the background one is
-    // running (the next commit looks again): the next write transaction then begins with every
-    // frame copied, and its commit restarts the log.
+    // A passive checkpoint on `c`: the next write transaction then begins with every frame
+    // copied, and its commit restarts the log. While another checkpoint runs (the background
+    // one), SQLite answers SQLITE_BUSY at once and the next commit tries again.
     void catch_up(Connection& c, std::atomic<std::int64_t>& count) {
-        if (checkpointer_->busy()) return;
-        wal_pages_ = 0;
-        count.fetch_add(1);
-        sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+            SQLITE_OK) {
+            count.fetch_add(1);
+        }
     }
 
     // After every commit of the scheduler's connection: `pages` is the length of the log.

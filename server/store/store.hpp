@@ -361,10 +361,13 @@ class Store {
 
     // Checkpoints run so far (SQLite's WAL pages copied back into the database file), by who
     // ran them: the background thread, the scheduler right after a commit, or an API writer
-    // right after a commit (only when the log grew far past the background's length).
-    // Zeros for a store without a WAL.
+    // right after a commit (only when the log grew far past the background's length); the
+    // length of the log after the last commit, in pages; whether the background thread is
+    // asked for or running a checkpoint. Zeros for a store without a WAL.
     struct CheckpointCounts {
         std::int64_t background = 0, scheduler = 0, writer = 0;
+        std::int64_t log_pages = 0;
+        bool background_running = false;
     };
     virtual CheckpointCounts checkpoint_counts() const { return {}; }
 };
