@@ -229,7 +229,8 @@ CREATE TABLE share_links (
     // are appended at the end of one B-tree instead of also going into a per-lead index at a
     // random place. Leads are found by phase only for the few phases that need it (calls and
     // actions in flight, stuck leads), through partial indexes that hold only those leads,
-    // instead of an index of every lead's phase rewritten at every phase change.
+    // instead of an index of every lead's phase rewritten at every phase change; they cover
+    // the counts (workflow, status, phase), so counting calls in flight reads no lead row.
     R"sql(
 CREATE TABLE history_chain (
     id INTEGER PRIMARY KEY,
@@ -244,9 +245,9 @@ UPDATE leads SET history_last = (SELECT max(id) FROM history WHERE history.lead_
 DROP TABLE history;
 ALTER TABLE history_chain RENAME TO history;
 DROP INDEX leads_by_workflow_phase;
-CREATE INDEX leads_in_call ON leads(workflow_id) WHERE phase = 'in_call';
-CREATE INDEX leads_in_action ON leads(workflow_id) WHERE phase = 'in_action';
-CREATE INDEX leads_stuck ON leads(workflow_id) WHERE phase = 'stuck';
+CREATE INDEX leads_in_call ON leads(workflow_id, status, phase) WHERE phase = 'in_call';
+CREATE INDEX leads_in_action ON leads(workflow_id, status, phase) WHERE phase = 'in_action';
+CREATE INDEX leads_stuck ON leads(workflow_id, status, phase) WHERE phase = 'stuck';
 )sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

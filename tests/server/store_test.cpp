@@ -162,9 +162,9 @@ std::vector<std::string> history_labels(Store& store, const std::string& lead_id
     return labels;
 }
 
-// Runs `sql` on its own connection to `path` (as another program would) and returns the first
-// column of every row.
-std::vector<std::string> raw_sql(const std::string& path, const std::string& sql) {
+// Runs `sql` on its own connection to `path` (as another program would) and returns column
+// `col` of every row.
+std::vector<std::string> raw_sql(const std::string& path, const std::string& sql, int col = 0) {
     sqlite3* db = nullptr;
     std::vector<std::string> out;
     EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -174,7 +174,7 @@ std::vector<std::string> raw_sql(const std::string& path, const std::string& sql
         << sqlite3_errmsg(db);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const auto* t = sqlite3_column_text(st, 0);
+        const auto* t = sqlite3_column_text(st, col);
         out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
     }
     EXPECT_EQ(rc, SQLITE_DONE) << sqlite3_errmsg(db);
@@ -248,6 +248,15 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
                       " ('history_by_lead', 'leads_by_workflow_phase', 'leads_in_call',"
                       " 'leads_in_action', 'leads_stuck') ORDER BY name"),
               (std::vector<std::string>{"leads_in_action", "leads_in_call", "leads_stuck"}));
+    // The scheduler counts the calls in flight of a workflow once per batch (tens of thousands
+    // with a backlog): from the index alone, without reading the lead rows.
+    EXPECT_EQ(raw_sql(path,
+                      "EXPLAIN QUERY PLAN SELECT count(*) FROM leads INDEXED BY leads_in_call"
+                      " WHERE workflow_id = 'wf_1' AND phase = 'in_call' AND status = 'active'",
+                      3),
+              std::vector<std::string>{
+                  "SEARCH leads USING COVERING INDEX leads_in_call (workflow_id=? AND status=? AND "
+                  "phase=?)"});
 
     st = store.transact([](StoreTx& tx) { return tx.delete_workflow("wf_1"); });
     ASSERT_TRUE(st.is_ok()) << st.message();
