@@ -3,8 +3,9 @@
 # ImGui page (same run, same browser), and frame build time (NewFrame → Render) with 500, 2,000
 # and 10,000 nodes at fit-to-view and at 100% zoom, in headless Chromium (SwiftShader). The
 # first-frame comparison loads the editor, the bare page and (for information) the bare page with
-# the editor's start-up recipe (lean WebGL context, first frame from main()) LEADFLOW_BENCH_FIRST_FRAME_RUNS times each (default 15),
-# interleaved, and prints medians, their ratio and the load average; ≈ 1.5 minutes in all.
+# the editor's start-up recipe (lean WebGL context, first frame from main())
+# LEADFLOW_BENCH_FIRST_FRAME_RUNS times each (default 15), interleaved, and prints medians, their
+# ratio and the load average; ≈ 1.5 minutes in all.
 # Run through `scripts/bench editor`. Environment:
 #   LEADFLOW_WEB_BUILD        folder holding dist/ and bare/ (default: $LEADFLOW_BENCH_WASM_DIR/web)
 #   LEADFLOW_BENCH_WASM_DIR   WebAssembly build tree (default build/wasm, built by scripts/build)

@@ -1796,7 +1796,8 @@ struct Connection {
 
 // A lock another connection (or process) holds: retried every millisecond for up to ~5 s.
 // SQLite's own busy timeout sleeps 1, 2, 5, 10 ... 100 ms between tries, so a writer that met
-// a lock held for 30 ms went on up to 100 ms after it was free (while API writes waited for it).
+// a lock held for a quarter of a second went on up to 100 ms after it was free (while API
+// writes waited for it).
 int wait_for_lock(void*, int tries) {
     if (tries >= 5000) return 0;  // SQLITE_BUSY to the caller
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -1880,19 +1881,18 @@ class Checkpointer {
     void checkpoint() {
         if (!conn_) {
             auto c = open_connection(path_, false);
-            if (c.ok() && c.value()->exec("PRAGMA synchronous = NORMAL")) {
-                conn_ = std::move(c.value());
-            } else if (!failed_) {
+            Status st = c.ok() ? c.value()->exec("PRAGMA synchronous = NORMAL") : c.status();
+            if (!st) {
                 // The writers' own checkpoints (the scheduler's catch-up, the writer's
                 // fallback) still bound the log; say once why this thread does not help.
+                if (!failed_) {
+                    std::fprintf(stderr, "leadflow-server: background checkpoints are off: %s\n",
+                                 st.message().c_str());
+                }
                 failed_ = true;
-                std::fprintf(
-                    stderr, "leadflow-server: background checkpoints are off: %s\n",
-                    c.ok() ? "cannot configure the connection" : c.status().message().c_str());
-                return;
-            } else {
                 return;
             }
+            conn_ = std::move(c.value());
         }
         // Frames committed while it ran are copied by a second (shorter) pass, and so on a few
         // times, so that the log is wholly copied when the writes pause. SQLITE_BUSY (another

@@ -21,11 +21,12 @@ after(async () => {
   if (server) await server.close();
 });
 
-// Distinct colours on a grid of pixels of a screenshot (decoded by a canvas in the page), of the
-// whole page or of `clip` ({x, y, width, height}, CSS pixels).
-async function distinctColours(page, clip) {
+// Takes a screenshot of the whole page or of `clip` ({x, y, width, height}, CSS pixels) and
+// decodes it with a canvas in the page, as window.__shot = {width, height, data (RGBA)}, for a
+// page.evaluate that reads it.
+async function decodeScreenshot(page, clip) {
   const png = await page.screenshot(clip ? { clip, scale: 'css' } : {});
-  return page.evaluate(async (b64) => {
+  await page.evaluate(async (b64) => {
     const img = new Image();
     img.src = 'data:image/png;base64,' + b64;
     await img.decode();
@@ -34,16 +35,24 @@ async function distinctColours(page, clip) {
     c.height = img.height;
     const ctx = c.getContext('2d');
     ctx.drawImage(img, 0, 0);
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    window.__shot = { width: c.width, height: c.height, data: ctx.getImageData(0, 0, c.width, c.height).data };
+  }, png.toString('base64'));
+}
+
+// Distinct colours on a grid of pixels of a screenshot, of the whole page or of `clip`.
+async function distinctColours(page, clip) {
+  await decodeScreenshot(page, clip);
+  return page.evaluate(() => {
+    const { width, height, data } = window.__shot;
     const colours = new Set();
-    for (let y = 0; y < c.height; y += 7) {
-      for (let x = 0; x < c.width; x += 7) {
-        const i = (y * c.width + x) * 4;
+    for (let y = 0; y < height; y += 7) {
+      for (let x = 0; x < width; x += 7) {
+        const i = (y * width + x) * 4;
         colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       }
     }
     return colours.size;
-  }, png.toString('base64'));
+  });
 }
 
 test('boots, draws a non-blank frame and logs no console errors', async () => {
@@ -192,17 +201,9 @@ test('the grid shader paints the canvas background (inside ImGui\'s GL pass)', a
   await page.evaluate(() => window.leadflow.setZoom(1));
   await frames(page, 3);
   const [x, y, w, h] = (await page.evaluate(() => window.leadflow.probe())).canvas;
-  const png = await page.screenshot({ clip: { x: x + 10, y: y + 10, width: w - 20, height: h - 20 }, scale: 'css' });
-  const counts = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+  await decodeScreenshot(page, { x: x + 10, y: y + 10, width: w - 20, height: h - 20 });
+  const counts = await page.evaluate(() => {
+    const d = window.__shot.data;
     const near = (i, rgb) => rgb.every((v, k) => Math.abs(d[i + k] - v) <= 2);
     const n = { total: 0, grid_background: 0, clear_colour: 0, lines: 0 };
     for (let i = 0; i < d.length; i += 4) {
@@ -212,7 +213,7 @@ test('the grid shader paints the canvas background (inside ImGui\'s GL pass)', a
       else if (d[i] > 32 && d[i + 2] > 36) n.lines++;            // grid lines
     }
     return n;
-  }, png.toString('base64'));
+  });
   assert.ok(counts.grid_background > counts.total * 0.6, JSON.stringify(counts));
   assert.equal(counts.clear_colour, 0, JSON.stringify(counts));
   assert.ok(counts.lines > counts.total * 0.01, JSON.stringify(counts));

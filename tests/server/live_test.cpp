@@ -572,6 +572,17 @@ TEST_F(Live, ApiWritesWaitOnlyMillisecondsWhileTheSchedulerRunsFlatOut) {
     EXPECT_LT(worst, 150.0 * kSlowdown);
 }
 
+// A TIME node's waiting record, as history text.
+std::string waiting_entry(const std::string& node_id, TimeMs at, const std::string& label) {
+    HistoryEntry h;
+    h.node_id = node_id;
+    h.node_type = "TIME";
+    h.label = label;
+    h.status = "waiting";
+    h.started_at = at;
+    return history_text(h);
+}
+
 // Stores `lead` (as read in the transaction, with its history rows appended) unchanged
 // otherwise, the way a scheduler step ends: live_save records the lead's newest history row.
 Status save_lead(StoreTx& tx, const LiveLead& lead) {
@@ -598,13 +609,7 @@ TEST_F(Live, SchedulerWritesAreSeenByLaterReadsAndAFailedOneRollsBackItsTransact
     // it was handed over still fails the transaction, which then stores nothing.
     std::string wf = wait_workflow(1);
     auto ids = enrol(wf, 1);
-    HistoryEntry h;
-    h.node_id = nodes_[0];
-    h.node_type = "TIME";
-    h.label = "Wait";
-    h.status = "waiting";
-    h.started_at = now_;
-    const std::string entry = history_text(h);
+    const std::string entry = waiting_entry(nodes_[0], now_, "Wait");
     std::size_t seen = 0;
     Status st = store_->live_transact([&](StoreTx& tx) {
         // Several hand-overs to the writer thread.
@@ -639,15 +644,7 @@ TEST_F(Live, SchedulerHistoryRowsKeepTheirOrderAcrossBatchedInsertsAndAFailedOne
     // wherever the hand-overs fall; and a failure later in the transaction rolls them back.
     std::string wf = wait_workflow(1);
     auto ids = enrol(wf, 3);
-    auto entry = [&](int i) {
-        HistoryEntry h;
-        h.node_id = nodes_[0];
-        h.node_type = "TIME";
-        h.label = "row " + std::to_string(i);
-        h.status = "waiting";
-        h.started_at = now_;
-        return history_text(h);
-    };
+    auto entry = [&](int i) { return waiting_entry(nodes_[0], now_, "row " + std::to_string(i)); };
     std::map<std::string, std::vector<std::string>> expected;
     int next = 0;
     Status st = store_->live_transact([&](StoreTx& tx) {
@@ -709,19 +706,15 @@ TEST_F(Live, SchedulerHistoryRowsKeepTheirOrderAcrossBatchedInsertsAndAFailedOne
 }
 
 TEST_F(Live, TheWalRestartsWhileTheSchedulerWritesWithoutPause) {
-    // ~160 MB of rows in back-to-back scheduler transactions: the background checkpoints and
-    // the scheduler's catch-up checkpoint between two transactions let the log restart, so
-    // the WAL file stays far below what was written (a checkpoint that never completes would
-    // let it grow by every transaction).
+    // ~160 MB of rows in back-to-back scheduler transactions: the scheduler's checkpoint
+    // right after a commit, before its next transaction begins, lets the log restart, so the
+    // WAL file stays far below what was written (a checkpoint that never completes would let
+    // it grow by every transaction).
     std::string wf = wait_workflow(1);
     auto ids = enrol(wf, 1);
-    HistoryEntry h;
-    h.node_id = nodes_[0];
-    h.node_type = "TIME";
-    h.label = std::string(3500, 'x');  // about one page per row
-    h.status = "waiting";
-    h.started_at = now_;
-    const std::vector<std::string> rows(200, history_text(h));
+    // About one page per row.
+    const std::vector<std::string> rows(200,
+                                        waiting_entry(nodes_[0], now_, std::string(3500, 'x')));
     for (int t = 0; t < 200; ++t) {
         Status st =
             store_->live_transact([&](StoreTx& tx) { return append_rows(tx, ids[0], rows); });

@@ -140,14 +140,14 @@ Status seed(Store& store,
     });
 }
 
-std::string history_row(const std::string& label) {
+HistoryEntry history_entry(const std::string& label) {
     HistoryEntry h;
     h.node_id = "n1";
     h.node_type = "TIME";
     h.label = label;
     h.status = "completed";
     h.started_at = 5;
-    return to_json(h).dump();
+    return h;
 }
 
 std::vector<std::string> history_labels(Store& store, const std::string& lead_id) {
@@ -200,7 +200,8 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     const char* leads[] = {"wlead_1", "wlead_2", "wlead_3"};
     for (int i = 0; i < 9; ++i) {  // interleaved, as leads moving side by side write them
         raw_sql(path, "INSERT INTO history(lead_id, entry) VALUES ('" + std::string(leads[i % 3]) +
-                          "', '" + history_row("row " + std::to_string(i)) + "')");
+                          "', '" + to_json(history_entry("row " + std::to_string(i))).dump() +
+                          "')");
     }
     raw_sql(path, "UPDATE leads SET phase = 'in_call' WHERE id = 'wlead_1'");
     raw_sql(path, "UPDATE leads SET phase = 'stuck' WHERE id = 'wlead_2'");
@@ -219,11 +220,7 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     EXPECT_TRUE(history_labels(store, "wlead_none").empty());
 
     Status st = store.transact([&](StoreTx& tx) {
-        HistoryEntry h;
-        h.node_id = "n1";
-        h.node_type = "TIME";
-        h.label = "after";
-        h.status = "waiting";
+        const HistoryEntry h = history_entry("after");
         if (Status x = tx.append_history("wlead_1", h); !x) return x;
         if (Status x = tx.append_history("wlead_3", h); !x) return x;
         if (Status x = tx.append_history("wlead_4", h); !x) return x;
@@ -276,11 +273,7 @@ TEST(SqliteStore, ApiCommitsLeaveCheckpointsToTheBackgroundThreadAndTheLogStillR
     ASSERT_TRUE(s.ok()) << s.status().message();
     Store& store = *s.value();
     ASSERT_TRUE(seed(store, {{"wf_1", {"wlead_1"}}}).is_ok());
-    HistoryEntry h;
-    h.node_id = "n1";
-    h.node_type = "TIME";
-    h.label = std::string(3900, 'x');  // about one page per row
-    h.status = "completed";
+    const HistoryEntry h = history_entry(std::string(3900, 'x'));  // about one page per row
     const int rows_per_tx = 200;
     auto write_tx = [&] {
         return store.transact([&](StoreTx& tx) {
@@ -330,23 +323,17 @@ TEST(SqliteStore, AWriteBlockedByAnotherProcessGoesOnWithinMillisecondsOfTheRele
     Clock::time_point released;
     std::thread other([&] {
         sqlite3* db = nullptr;
-        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-        ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-        locked = true;
+        EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+        locked = true;  // also after a failure above: the test then fails instead of hanging
         std::this_thread::sleep_for(std::chrono::milliseconds(245));
         sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
         released = Clock::now();
         sqlite3_close(db);
     });
     while (!locked) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    Status st = store.transact([](StoreTx& tx) {
-        HistoryEntry h;
-        h.node_id = "n1";
-        h.node_type = "TIME";
-        h.label = "after the lock";
-        h.status = "waiting";
-        return tx.append_history("wlead_1", h);
-    });
+    Status st = store.transact(
+        [](StoreTx& tx) { return tx.append_history("wlead_1", history_entry("after the lock")); });
     const Clock::time_point done = Clock::now();
     other.join();
     ASSERT_TRUE(st.is_ok()) << st.message();
