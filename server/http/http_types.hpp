@@ -3,6 +3,7 @@
 // sockets.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,11 @@ struct Request {
     std::string body;
     std::string content_type;         // media type without parameters, lower case
     std::vector<UploadedFile> files;  // multipart/form-data parts (the adapter fills)
+    // True once the client has gone away (its connection closed), so that long work for it
+    // (a simulation) can stop early. Empty when the caller cannot tell (handler tests): then
+    // the client is taken to be present. Set by the adapter; cheap enough to poll every few
+    // milliseconds.
+    std::function<bool()> client_gone;
 
     // The first value of a query parameter, or nullopt.
     std::optional<std::string> param(const std::string& name) const;
