@@ -8,6 +8,7 @@
 //   [SECTION] Static web app
 //   [SECTION] Registration
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -169,8 +170,12 @@ constexpr TimeMs kSchedulerStaleMs = 60000;
 Response readyz(const Request&, RequestContext& ctx) {
     std::vector<std::string> problems;
     Json storage = Json::object();
-    Status write = ctx.store.transact(
-        [&](StoreTx& tx) { return tx.live_meta_put("readiness_probe", std::to_string(ctx.now)); });
+    // The value differs on every probe: SQLite skips writing a row that has not changed, and
+    // such a probe would succeed without touching the disk.
+    static std::atomic<std::int64_t> probes{0};
+    const std::string value = std::to_string(ctx.now) + "#" + std::to_string(++probes);
+    Status write =
+        ctx.store.transact([&](StoreTx& tx) { return tx.live_meta_put("readiness_probe", value); });
     storage["write"] = write ? "ok" : "failed";
     if (!write) {
         // The details go to the operator's log; the probe says which kind of failure it was.
