@@ -5,6 +5,10 @@
 
 namespace leadflow::server {
 
+const char* const kStorageUnavailableMessage =
+    "storage is full: the write was not saved; free disk space on the server (or repair its "
+    "storage after an I/O error) and retry";
+
 const char* reason_phrase(int code) {
     switch (code) {
         case 200:
@@ -63,6 +67,14 @@ Response status_response(const Status& status) {
             return error_response(404, status.message());
         case StatusCode::kConflict:
             return error_response(409, status.message());
+        case StatusCode::kUnavailable: {
+            // The details (which file, which error) go to the operator's log.
+            std::fprintf(stderr, "leadflow-server: storage unavailable: %s\n",
+                         status.message().c_str());
+            Response r = error_response(503, kStorageUnavailableMessage);
+            r.headers.emplace_back("Retry-After", "10");
+            return r;
+        }
         case StatusCode::kOk:
         case StatusCode::kInternal:
         default:

@@ -16,9 +16,14 @@ const char* reason_phrase(int code);
 Response error_response(int code, const Json& message, const Json* errors = nullptr);
 
 // THE mapping of a core/store Status to an HTTP error: kInvalidArgument and
-// kFailedPrecondition → 400, kNotFound → 404, kConflict → 409, kInternal (and anything
-// unexpected) → 500 with a generic message (internals are never sent to clients).
+// kFailedPrecondition → 400, kNotFound → 404, kConflict → 409, kUnavailable (disk full or an
+// I/O error: nothing was saved) → 503 with kStorageUnavailableMessage and Retry-After: 10,
+// kInternal (and anything unexpected) → 500 with a generic message (internals are never sent
+// to clients).
 Response status_response(const Status& status);
+
+// The message of a 503 for a write that storage could not take.
+extern const char* const kStorageUnavailableMessage;
 
 // A JSON response with the given status code.
 Response json_response(int code, const Json& body);

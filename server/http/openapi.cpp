@@ -107,12 +107,16 @@ const Operation kOperations[] = {
     {"delete", "/v1/user-webhooks/{webhookId}", "Webhooks", "Delete a webhook", kNoBody, kNoQuery,
      200, ""},
     {"post", "/v1/share-links", "Sharing",
-     "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>", kJsonBody,
-     kNoQuery, 201, ""},
+     "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>", kJsonBody, kNoQuery,
+     201, ""},
     {"get", "/s/{id}", "Sharing", "Short link: redirects (302) to the web app with the fragment",
      kNoBody, kNoQuery, 302, "", true},
     {"get", "/healthz", "Operations", "Liveness and storage check", kNoBody, kNoQuery, 200,
      "Health", true},
+    {"get", "/readyz", "Operations",
+     "Readiness: a test write commits and the scheduler makes progress (503 with the reason "
+     "otherwise)",
+     kNoBody, kNoQuery, 200, "Readiness", true},
     {"get", "/metrics", "Operations", "Prometheus metrics (text)", kNoBody, kNoQuery, 200, "",
      true},
     {"get", "/v1/openapi.json", "Operations", "This document", kNoBody, kNoQuery, 200, "", true},
@@ -176,6 +180,14 @@ Json error_responses(const Operation& op) {
             Json{{"description", text},
                  {"content", Json{{"application/json", Json{{"schema", schema_ref("Error")}}}}}};
     };
+    if (std::string(op.path) == "/readyz") {
+        r["503"] = Json{
+            {"description",
+             "Not ready: the test write failed (storage full or failing) or the "
+             "scheduler is backing off or made no progress; message says why"},
+            {"content", Json{{"application/json", Json{{"schema", schema_ref("Readiness")}}}}}};
+    }
+    if (std::string(op.path) == "/healthz") add("503", "Storage cannot be read");
     if (op.public_route) return r;
     add("400", "Bad input (message names the field); validation failures add errors");
     add("401", "Missing or invalid API key");
@@ -189,6 +201,7 @@ Json error_responses(const Operation& op) {
         add("415", "Wrong Content-Type");
     }
     add("429", "Rate limited (see Retry-After)");
+    add("503", "Storage is full or failing: nothing was saved; retry later (see Retry-After)");
     return r;
 }
 
@@ -304,6 +317,19 @@ Json schemas() {
                         {"created_at", time}});
     s["WebhookList"] = list_of("Webhook");
     s["Health"] = obj({{"status", str}, {"schema_version", integer}});
+    s["Readiness"] =
+        obj({{"status", Json{{"type", "string"}, {"enum", Json::array({"ready", "not_ready"})}}},
+             {"message", str},
+             {"storage",
+              obj({{"write", Json{{"type", "string"}, {"enum", Json::array({"ok", "failed"})}}},
+                   {"error", str}})},
+             {"scheduler", obj({{"running", Json{{"type", "boolean"}}},
+                                {"last_progress_at", time},
+                                {"backing_off", Json{{"type", "boolean"}}},
+                                {"failed_attempts", integer},
+                                {"retry_in_ms", integer},
+                                {"last_error", str},
+                                {"last_error_at", time}})}});
     s["Message"] = obj({{"message", str}});
     return s;
 }

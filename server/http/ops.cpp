@@ -8,6 +8,8 @@
 //   [SECTION] Static web app
 //   [SECTION] Registration
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -160,6 +162,75 @@ Response healthz(const Request&, RequestContext& ctx) {
                                    {"provider", ctx.app.config().provider}});
 }
 
+// GET /readyz: ready when a write transaction commits and the scheduler (when it runs) made
+// progress within kSchedulerStaleMs and is not backing off after failures. The write is one
+// upsert of a fixed runtime_meta row, so probes do not grow the database.
+constexpr TimeMs kSchedulerStaleMs = 60000;
+
+Response readyz(const Request&, RequestContext& ctx) {
+    std::vector<std::string> problems;
+    Json storage = Json::object();
+    // The value differs on every probe: SQLite skips writing a row that has not changed, and
+    // such a probe would succeed without touching the disk.
+    static std::atomic<std::int64_t> probes{0};
+    const std::string value = std::to_string(ctx.now) + "#" + std::to_string(++probes);
+    Status write =
+        ctx.store.transact([&](StoreTx& tx) { return tx.live_meta_put("readiness_probe", value); });
+    storage["write"] = write ? "ok" : "failed";
+    if (!write) {
+        // The details go to the operator's log; the probe says which kind of failure it was.
+        std::fprintf(stderr, "leadflow-server: readiness write failed: %s\n",
+                     write.message().c_str());
+        const bool full = write.code() == StatusCode::kUnavailable;
+        storage["error"] =
+            full ? "storage is full or failing (disk full or I/O error)" : "internal storage error";
+        problems.push_back(full ? "a test write failed: storage is full or failing; free disk "
+                                  "space on the server"
+                                : "a test write failed: internal storage error");
+    }
+    Json scheduler = Json{{"running", false}};
+    if (LiveRuntime* live = ctx.app.live()) {
+        const WorkerProgress p = live->progress();
+        auto at = [](TimeMs t) { return t > 0 ? time_json(t) : Json(nullptr); };
+        scheduler = Json{{"running", p.running},
+                         {"last_progress_at", at(p.last_success_ms)},
+                         {"backing_off", p.backing_off},
+                         {"failed_attempts", p.failures},
+                         {"retry_in_ms", p.retry_in_ms},
+                         {"last_error", p.last_error.empty() ? Json(nullptr) : Json(p.last_error)},
+                         {"last_error_at", at(p.last_error_ms)}};
+        if (p.running) {
+            if (p.backing_off) {
+                problems.push_back("the scheduler is backing off after " +
+                                   std::to_string(p.failures) +
+                                   " failed attempts (last error: " + p.last_error + ")");
+                // Storage takes writes again: the scheduler need not wait out its backoff.
+                if (write) live->wake();
+            } else if (p.last_success_ms == 0) {
+                problems.push_back("the scheduler has not completed a transaction yet");
+            } else if (ctx.now - p.last_success_ms > kSchedulerStaleMs) {
+                problems.push_back("the scheduler made no progress for " +
+                                   std::to_string((ctx.now - p.last_success_ms) / 1000) + " s");
+            }
+        }
+    }
+    const bool ready = problems.empty();
+    std::string message = ready ? "ready" : "not ready: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+        if (i > 0) message += "; ";
+        message += problems[i];
+    }
+    Json body{{"status", ready ? "ready" : "not_ready"},
+              {"message", message},
+              {"storage", storage},
+              {"scheduler", scheduler}};
+    if (!ready) {
+        body["statusCode"] = 503;
+        body["error"] = reason_phrase(503);
+    }
+    return json_response(ready ? 200 : 503, body);
+}
+
 std::string escape_label(const std::string& s) {
     std::string out;
     for (char c : s) {
@@ -272,6 +343,7 @@ void register_ops_routes(Router& r) {
     r.add("GET", "/v1/user-webhooks/{webhookId}", Access::kApiKey, get_webhook);
     r.add("DELETE", "/v1/user-webhooks/{webhookId}", Access::kApiKey, delete_webhook);
     r.add("GET", "/healthz", Access::kPublic, healthz);
+    r.add("GET", "/readyz", Access::kPublic, readyz);
     r.add("GET", "/metrics", Access::kPublic, metrics);
     r.add("GET", "/v1/openapi.json", Access::kPublic, openapi);
 }

@@ -70,13 +70,13 @@ void OutboxWorker::start() {
                 if (stopping_) return;
             }
             auto n = run_once();
-            if (!n.ok()) {
-                std::fprintf(stderr, "leadflow-server: outbox: %s\n", n.status().message().c_str());
-            }
+            // Storage failures: one log line when they start and one when they end, and
+            // exponentially longer waits between attempts meanwhile.
+            const int retry_ms = backoff_.record(n.status(), wall_ms_());
             std::unique_lock<std::mutex> lock(mu_);
             if (stopping_) return;
             if (n.ok() && n.value() > 0) continue;
-            cv_.wait_for(lock, std::chrono::milliseconds(config_.poll_ms),
+            cv_.wait_for(lock, std::chrono::milliseconds(retry_ms > 0 ? retry_ms : config_.poll_ms),
                          [this] { return stopping_; });
         }
     });

@@ -17,6 +17,7 @@
 #include "leadflow/json.hpp"
 #include "runtime/live.hpp"
 #include "runtime/outbound.hpp"
+#include "runtime/retry_backoff.hpp"
 #include "store/store.hpp"
 
 namespace leadflow::server {
@@ -45,6 +46,7 @@ class OutboxWorker {
     // Performs every due row once (tests call it directly). Returns how many were attempted.
     Result<int> run_once();
     std::int64_t deliveries() const;  // successful requests so far
+    WorkerProgress progress() const { return backoff_.progress(); }
 
   private:
     Status perform(OutboxRow row);
@@ -58,6 +60,7 @@ class OutboxWorker {
     std::condition_variable cv_;
     bool stopping_ = false;
     std::int64_t deliveries_ = 0;
+    RetryBackoff backoff_{"outbox"};  // storage failures of run_once (start())
 };
 
 }  // namespace leadflow::server

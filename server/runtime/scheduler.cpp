@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <set>
 #include <sstream>
 
@@ -124,6 +125,7 @@ void Scheduler::wake() {
 
 void Scheduler::start() {
     stopping_ = false;
+    backoff_.set_running(true);
     thread_ = std::thread([this] {
         for (;;) {
             {
@@ -131,16 +133,21 @@ void Scheduler::start() {
                 if (stopping_) return;
                 woken_ = false;
             }
-            auto n = tick();
-            if (!n.ok()) {
-                std::fprintf(stderr, "leadflow-server: scheduler: %s\n",
-                             n.status().message().c_str());
+            Result<std::int64_t> n = Status::internal("tick did not run");
+            try {
+                n = tick();
+            } catch (const std::exception& e) {
+                cache_.clear();
+                n = Status::internal(std::string("scheduler tick threw: ") + e.what());
             }
+            // Log lines only when failures start or end (RetryBackoff), not per retry.
+            const int retry_ms = backoff_.record(n.status(), wall_ms_());
             std::unique_lock<std::mutex> lock(wake_mu_);
             if (stopping_) return;
             if (n.ok() && n.value() > 0) continue;  // more may be due right away
-            wake_cv_.wait_for(lock, std::chrono::milliseconds(config_.idle_sleep_ms),
-                              [this] { return woken_ || stopping_; });
+            wake_cv_.wait_for(
+                lock, std::chrono::milliseconds(retry_ms > 0 ? retry_ms : config_.idle_sleep_ms),
+                [this] { return woken_ || stopping_; });
         }
     });
 }
@@ -152,6 +159,7 @@ void Scheduler::stop() {
         wake_cv_.notify_one();
     }
     if (thread_.joinable()) thread_.join();
+    backoff_.set_running(false);
 }
 
 Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::string& id) {

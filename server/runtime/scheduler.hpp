@@ -37,6 +37,7 @@
 #include "leadflow/model.hpp"
 #include "leadflow/status.hpp"
 #include "runtime/live.hpp"
+#include "runtime/retry_backoff.hpp"
 #include "store/store.hpp"
 
 namespace leadflow::server {
@@ -81,7 +82,9 @@ class Scheduler final : public LiveRuntime {
 
     // Loads the clock. Must be called once before tick()/start(). kInternal on storage errors.
     Status init();
-    // Runs ticks on a background thread until stop().
+    // Runs ticks on a background thread until stop(). A tick that fails (storage full or
+    // failing, or an exception) is retried after a backoff (RetryBackoff: 100 ms doubling up to
+    // 30 s, cut short by wake()); its transaction rolled back whole, so nothing is lost.
     void start();
     void stop();
 
@@ -95,6 +98,7 @@ class Scheduler final : public LiveRuntime {
     Status call_result(const std::string& call_id, const std::string& body,
                        const std::string& signature, bool* duplicate) override;
     std::string metrics_text() const override;
+    WorkerProgress progress() const override { return backoff_.progress(); }
 
     const RuntimeConfig& config() const { return config_; }
     // The p-quantile (0..1) of recent timer lags in wall ms (0 when none were measured).
@@ -128,6 +132,7 @@ class Scheduler final : public LiveRuntime {
     bool woken_ = false;
     bool stopping_ = false;
     mutable RuntimeMetrics metrics_;
+    RetryBackoff backoff_{"scheduler"};
 };
 
 // HMAC-SHA256 of `body` with `secret` as "sha256=<hex>" (X-Leadflow-Signature).

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -249,6 +250,12 @@ CREATE INDEX leads_in_call ON leads(workflow_id, status, phase) WHERE phase = 'i
 CREATE INDEX leads_in_action ON leads(workflow_id, status, phase) WHERE phase = 'in_action';
 CREATE INDEX leads_stuck ON leads(workflow_id, status, phase) WHERE phase = 'stuck';
 )sql",
+    // 5: the next node or edge number (max(seq) of the workflow) found in the index instead of
+    // by reading every row of the workflow, once per inserted row.
+    R"sql(
+CREATE INDEX nodes_by_seq ON nodes(workflow_id, seq);
+CREATE INDEX edges_by_seq ON edges(workflow_id, seq);
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
@@ -260,6 +267,21 @@ template <typename T>
 struct ResultValue<Result<T>> {
     using type = T;
 };
+
+// A failed SQLite call as a Status: kUnavailable when the storage failed (disk full, I/O
+// error: nothing of the transaction is saved, and the same write may succeed later),
+// kConflict on a constraint violation, else kInternal. `rc` may be an extended code.
+Status sqlite_failure(int rc, std::string msg) {
+    switch (rc & 0xFF) {
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+            return Status::unavailable(std::move(msg));
+        case SQLITE_CONSTRAINT:
+            return Status::conflict(std::move(msg));
+        default:
+            return Status::internal(std::move(msg));
+    }
+}
 
 // A cached prepared statement, reset and unbound when the helper goes out of scope.
 class Stmt {
@@ -304,17 +326,21 @@ class Stmt {
 
     // SQLITE_ROW, SQLITE_DONE or an error code.
     int step() { return sqlite3_step(s_); }
-    // Steps to completion; ok, kConflict on a constraint violation, else kInternal.
+    // Steps to completion; ok or the failure (sqlite_failure). Every write runs inside a
+    // transaction: outside one, SQLite has rolled the transaction back by itself (after a
+    // storage error), and the write would commit alone, so it fails instead.
     Status exec() {
+        if (sqlite3_get_autocommit(db_)) {
+            return Status::unavailable(
+                "sqlite: the transaction was rolled back after a storage error");
+        }
         int rc = step();
         while (rc == SQLITE_ROW) rc = step();
         if (rc == SQLITE_DONE) return Status::ok();
         return error(rc);
     }
     Status error(int rc) const {
-        std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db_);
-        if ((rc & 0xFF) == SQLITE_CONSTRAINT) return Status::conflict(msg);
-        return Status::internal(msg);
+        return sqlite_failure(rc, std::string("sqlite: ") + sqlite3_errmsg(db_));
     }
 
     bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
@@ -477,6 +503,12 @@ class WriteBehind {
     // Hands the filled chunk over once it is big enough (after a write is complete).
     void maybe_flush() {
         if (filling_.n >= kChunk) flush();
+    }
+    // Drops the writes not handed over yet, then drain(): for a transaction that is abandoned
+    // (rolled back) with its last write perhaps half recorded.
+    Status abandon() {
+        filling_.n = 0;
+        return drain();
     }
     // Waits until every recorded write has run; the first failure since the last drain, or ok.
     Status drain() {
@@ -1785,10 +1817,10 @@ struct Connection {
 
     Status exec(const std::string& sql) {
         char* err = nullptr;
-        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        if (int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
             std::string msg = err ? err : "unknown error";
             sqlite3_free(err);
-            return Status::internal("sqlite: " + msg);
+            return sqlite_failure(rc, "sqlite: " + msg);
         }
         return Status::ok();
     }
@@ -1804,14 +1836,16 @@ int wait_for_lock(void*, int tries) {
     return 1;
 }
 
-// Opens `path` read-write (creating it when `create`), NOMUTEX, waiting up to ~5 s for locks.
-Result<std::unique_ptr<Connection>> open_connection(const std::string& path, bool create) {
+// Opens `path` read-write (creating it when `create`), NOMUTEX, waiting up to ~5 s for locks,
+// through the VFS named `vfs` (empty: the default).
+Result<std::unique_ptr<Connection>> open_connection(const std::string& path, bool create,
+                                                    const std::string& vfs) {
     auto c = std::make_unique<Connection>();
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path.c_str(), &c->db, flags, nullptr);
+    int rc = sqlite3_open_v2(path.c_str(), &c->db, flags, vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
         std::string msg = c->db ? sqlite3_errmsg(c->db) : "out of memory";
-        return Status::internal("cannot open database " + path + ": " + msg);
+        return sqlite_failure(rc, "cannot open database " + path + ": " + msg);
     }
     // Every connection waits for locks instead of failing at once: a reader can meet a short
     // lock while the WAL index is rebuilt or a checkpoint resets the log.
@@ -1832,7 +1866,7 @@ Result<std::unique_ptr<Connection>> open_connection(const std::string& path, boo
 // long log copied in one go also copies each page that many transactions touched only once.
 class Checkpointer {
   public:
-    explicit Checkpointer(std::string path) : path_(std::move(path)) {
+    Checkpointer(std::string path, std::string vfs) : path_(std::move(path)), vfs_(std::move(vfs)) {
         thread_ = std::thread([this] { work(); });
     }
     ~Checkpointer() {
@@ -1880,7 +1914,7 @@ class Checkpointer {
 
     void checkpoint() {
         if (!conn_) {
-            auto c = open_connection(path_, false);
+            auto c = open_connection(path_, false, vfs_);
             Status st = c.ok() ? c.value()->exec("PRAGMA synchronous = NORMAL") : c.status();
             if (!st) {
                 // The writers' own checkpoints (the scheduler's catch-up, the writer's
@@ -1907,7 +1941,7 @@ class Checkpointer {
         }
     }
 
-    const std::string path_;
+    const std::string path_, vfs_;
     std::unique_ptr<Connection> conn_;  // the thread's own, opened at its first checkpoint
     bool failed_ = false;
     mutable std::mutex mu_;
@@ -1919,10 +1953,13 @@ class Checkpointer {
 
 class SqliteStore final : public Store {
   public:
-    SqliteStore(std::unique_ptr<Connection> writer, std::string path, bool readers)
-        : writer_(std::move(writer)), path_(std::move(path)), readers_enabled_(readers) {
+    SqliteStore(std::unique_ptr<Connection> writer, std::string path, std::string vfs, bool readers)
+        : writer_(std::move(writer)),
+          path_(std::move(path)),
+          vfs_(std::move(vfs)),
+          readers_enabled_(readers) {
         if (readers_enabled_) {
-            checkpointer_ = std::make_unique<Checkpointer>(path_);
+            checkpointer_ = std::make_unique<Checkpointer>(path_, vfs_);
             // Replaces the writer's automatic checkpoint: its commits only ask for one.
             sqlite3_wal_hook(writer_->db, &SqliteStore::on_writer_wal, this);
         }
@@ -1969,6 +2006,7 @@ class SqliteStore final : public Store {
         WriteTurn turn(*this, true);
         std::lock_guard<std::mutex> lock(write_mu_);
         Status st = run_transaction(*writer_, fn);
+        after_transaction(*writer_, st);
         // Only when the background thread could not keep up (API writes back to back, or its
         // connection could not be opened): within the write turn, so that no write transaction
         // begins before the log is wholly copied and the next commit restarts it.
@@ -1987,7 +2025,9 @@ class SqliteStore final : public Store {
         if (!readers_enabled_) {  // an in-memory database has one connection
             WriteTurn turn(*this, false);
             std::lock_guard<std::mutex> writer_lock(write_mu_);
-            return run_transaction(*writer_, fn);
+            Status st = run_transaction(*writer_, fn);
+            after_transaction(*writer_, st);
+            return st;
         }
         if (!live_) {
             if (Status st = open_live_connection(); !st) return st;
@@ -1996,6 +2036,7 @@ class SqliteStore final : public Store {
         {
             WriteTurn turn(*this, false);
             st = run_transaction(*live_, fn, live_behind_.get());
+            after_transaction(*live_, st);
         }
         // Once the log is long; the scheduler's next transaction then writes into a restarted
         // log.
@@ -2034,6 +2075,7 @@ class SqliteStore final : public Store {
         c.scheduler = scheduler_checkpoints_.load();
         c.writer = writer_checkpoints_.load();
         c.log_pages = wal_pages_.load();
+        c.truncated_after_failure = truncations_.load();
         return c;
     }
 
@@ -2075,22 +2117,79 @@ class SqliteStore final : public Store {
         SqliteStore& s_;
     };
 
+    // One write transaction on a connection: begun by begin(), committed by commit(), and
+    // rolled back when the guard goes away uncommitted — a body that returned a failure, a
+    // failed commit, or an exception thrown by the body (which then goes on to the caller). So
+    // no path leaves the connection inside a transaction, where every later BEGIN would fail.
+    // `behind`: the connection's write-behind; what it still holds runs (or is dropped)
+    // before the rollback, so the worker never uses the connection after the guard.
+    class TxGuard {
+      public:
+        TxGuard(Connection& c, WriteBehind* behind) : c_(c), behind_(behind) {}
+        TxGuard(const TxGuard&) = delete;
+        TxGuard& operator=(const TxGuard&) = delete;
+        ~TxGuard() {
+            if (!open_) return;
+            if (behind_) behind_->abandon();
+            // SQLite may already have rolled back by itself (after SQLITE_FULL or an I/O
+            // error inside a statement): then there is nothing to end.
+            if (sqlite3_get_autocommit(c_.db)) return;
+            if (Status st = c_.exec("ROLLBACK"); !st) {
+                std::fprintf(stderr, "leadflow-server: cannot roll back a transaction: %s\n",
+                             st.message().c_str());
+            }
+        }
+        Status begin() {
+            Status st = c_.exec("BEGIN IMMEDIATE");
+            open_ = st.is_ok();
+            return st;
+        }
+        Status commit() {
+            Status st = c_.exec("COMMIT");
+            if (st) open_ = false;
+            return st;
+        }
+
+      private:
+        Connection& c_;
+        WriteBehind* behind_;
+        bool open_ = false;
+    };
+
     // `behind`: the connection's write-behind, drained before the commit or rollback.
     static Status run_transaction(Connection& c, const std::function<Status(StoreTx&)>& fn,
                                   WriteBehind* behind = nullptr) {
-        if (Status st = c.exec("BEGIN IMMEDIATE"); !st) return st;
+        TxGuard guard(c, behind);
+        if (Status st = guard.begin(); !st) return st;
         SqliteTx tx(c.db, &c.cache, behind);
         Status result = fn(tx);
         if (Status writes = tx.finish_writes(); !writes && result) result = writes;
-        if (!result) {
-            c.exec("ROLLBACK");
-            return result;
+        if (!result) return result;  // the guard rolls back
+        return guard.commit();
+    }
+
+    // After a transaction of the writer or the scheduler's connection, inside its write turn:
+    // remembers a storage failure, and at the first commit after one checkpoints the whole
+    // WAL and truncates it, so that the log (grown while checkpoints failed) gives its space
+    // back instead of filling the disk again.
+    void after_transaction(Connection& c, const Status& st) {
+        if (st.code() == StatusCode::kUnavailable) {
+            if (!storage_failed_.exchange(true)) {
+                std::fprintf(stderr, "leadflow-server: storage failure, writes are not saved: %s\n",
+                             st.message().c_str());
+            }
+            return;
         }
-        if (Status st = c.exec("COMMIT"); !st) {
-            c.exec("ROLLBACK");
-            return st;
+        if (!st || !storage_failed_.exchange(false) || !readers_enabled_) return;
+        int log = 0, copied = 0;
+        int rc =
+            sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &copied);
+        std::fprintf(stderr, "leadflow-server: storage writes succeed again; WAL checkpoint: %s\n",
+                     rc == SQLITE_OK ? "copied and truncated" : sqlite3_errstr(rc));
+        if (rc == SQLITE_OK) {
+            wal_pages_ = 0;
+            truncations_.fetch_add(1);
         }
-        return Status::ok();
     }
 
     // A passive checkpoint on `c`: the next write transaction then begins with every frame
@@ -2118,7 +2217,7 @@ class SqliteStore final : public Store {
     }
 
     Status open_live_connection() {
-        auto c = open_connection(path_, false);
+        auto c = open_connection(path_, false, vfs_);
         if (!c.ok()) return c.status();
         for (const char* pragma : {"PRAGMA foreign_keys = OFF", "PRAGMA synchronous = NORMAL",
                                    "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
@@ -2172,9 +2271,8 @@ class SqliteStore final : public Store {
         }
         int rc = sqlite3_step(s);
         sqlite3_reset(s);
-        if (rc != SQLITE_DONE) {
-            return Status::internal(std::string("sqlite: ") + sqlite3_errstr(rc));
-        }
+        if (rc != SQLITE_DONE)
+            return sqlite_failure(rc, std::string("sqlite: ") + sqlite3_errstr(rc));
         return Status::ok();
     }
 
@@ -2188,7 +2286,7 @@ class SqliteStore final : public Store {
             }
         }
         // None idle: open one more. The pool grows to the number of concurrent readers.
-        auto c = open_connection(path_, false);
+        auto c = open_connection(path_, false, vfs_);
         if (!c.ok()) return c.status();
         Connection& conn = *c.value();
         for (const char* pragma : {"PRAGMA query_only = ON", "PRAGMA cache_size = -16384",
@@ -2204,7 +2302,7 @@ class SqliteStore final : public Store {
     }
 
     std::unique_ptr<Connection> writer_;
-    const std::string path_;
+    const std::string path_, vfs_;
     const bool readers_enabled_;
     std::mutex write_mu_;
     std::mutex pool_mu_;
@@ -2218,6 +2316,9 @@ class SqliteStore final : public Store {
     std::unique_ptr<Checkpointer> checkpointer_;
     std::atomic<int> wal_pages_{0};
     std::atomic<std::int64_t> scheduler_checkpoints_{0}, writer_checkpoints_{0};
+    // A write failed for want of storage and no write has succeeded since (after_transaction).
+    std::atomic<bool> storage_failed_{false};
+    std::atomic<std::int64_t> truncations_{0};
     // Write turns (WriteTurn).
     std::mutex turn_mu_;
     std::condition_variable turn_cv_;
@@ -2231,13 +2332,14 @@ int sqlite_schema_latest_version() {
     return kLatestVersion;
 }
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to) {
-    auto writer = open_connection(path, true);
-    if (!writer.ok()) return writer.status();
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to,
+                                                 const std::string& vfs) {
+    auto writer = open_connection(path, true, vfs);
+    if (!writer.ok()) return Status::internal(writer.status().message());
     // Reads get connections of their own, except for a private in-memory database (a second
     // connection would open a different, empty database).
     const bool readers = !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
-    auto store = std::make_unique<SqliteStore>(std::move(writer.value()), path, readers);
+    auto store = std::make_unique<SqliteStore>(std::move(writer.value()), path, vfs, readers);
     for (const char* pragma :
          {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
           // A 64 MB page cache and memory-mapped reads: the scheduler's batches touch many

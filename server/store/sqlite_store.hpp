@@ -24,7 +24,11 @@ namespace leadflow::server {
 // `migrate_to` (tests of migrations): stop at that schema version instead of the latest; the
 // store's own statements expect the latest schema, so such a store serves only to write data
 // as an earlier version did.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to = 0);
+//
+// `vfs`: the name of a registered SQLite VFS every connection opens the file through (tests
+// inject storage faults this way, tests/hostile/fault_vfs.hpp); empty = SQLite's default.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to = 0,
+                                                 const std::string& vfs = "");
 
 // Length of the WAL, in pages (~4 KB), at which the scheduler's connection copies the log back
 // into the database file after a commit so that the log restarts (~80 MB: a long log copies a

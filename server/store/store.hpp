@@ -15,8 +15,10 @@
 // (leadflow/model.hpp); unknown fields in `extra` and unknown node types round-trip unchanged.
 //
 // Errors: kNotFound when a looked-up row does not exist (or belongs to another organization:
-// the two are indistinguishable by design), kConflict on a uniqueness violation, kInternal on a
-// database failure (the message is for logs, never for API clients).
+// the two are indistinguishable by design), kConflict on a uniqueness violation, kUnavailable
+// when the storage failed (disk full, I/O error: the transaction was rolled back whole and may
+// succeed when retried later), kInternal on any other database failure (the messages are for
+// logs, never for API clients).
 #pragma once
 
 #include <cstdint>
@@ -340,8 +342,9 @@ class Store {
     virtual ~Store() = default;
 
     // Runs `fn` in one read-write transaction: committed when `fn` returns ok, rolled back
-    // when it returns a failure (which is then returned unchanged) or the commit fails
-    // (kInternal). Transactions are serialized; `fn` must not open another one.
+    // when it returns a failure (which is then returned unchanged), when the commit fails
+    // (kUnavailable or kInternal), or when `fn` throws (the exception then propagates, and the
+    // next transaction starts clean). Transactions are serialized; `fn` must not open another.
     virtual Status transact(const std::function<Status(StoreTx&)>& fn) = 0;
 
     // transact() for the live scheduler. The SQLite store runs it on a connection of its own,
@@ -353,7 +356,8 @@ class Store {
     // then commit at its next step boundary.
     virtual bool api_write_waiting() const = 0;
 
-    // Runs `fn` for reading only (it must not write). Returns what `fn` returns.
+    // Runs `fn` for reading only (it must not write). Returns what `fn` returns; the read
+    // transaction ends on every path out of `fn`, an exception included.
     virtual Status read(const std::function<Status(StoreTx&)>& fn) = 0;
 
     // The schema version the database is at (after migrations).
@@ -368,6 +372,9 @@ class Store {
         std::int64_t background = 0, scheduler = 0, writer = 0;
         std::int64_t log_pages = 0;
         bool background_running = false;
+        // Whole-log checkpoints that truncated the WAL at the first commit after a storage
+        // failure (disk full, I/O error), so the log gives its space back.
+        std::int64_t truncated_after_failure = 0;
     };
     virtual CheckpointCounts checkpoint_counts() const { return {}; }
 };

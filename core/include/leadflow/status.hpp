@@ -19,6 +19,7 @@ enum class StatusCode {
     kConflict,            // the operation is not allowed in the current state
     kFailedPrecondition,  // the input is well formed but cannot be processed (e.g. invalid graph)
     kInternal,            // a bug: an invariant did not hold
+    kUnavailable,         // storage failed (disk full, I/O error): nothing was saved; retry later
 };
 
 // Status: ok, or a code with a human-readable message (which names the offending field when
@@ -36,6 +37,7 @@ class Status {
         return {StatusCode::kFailedPrecondition, std::move(m)};
     }
     static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+    static Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 
     bool is_ok() const { return code_ == StatusCode::kOk; }
     explicit operator bool() const { return is_ok(); }
