@@ -116,6 +116,7 @@ constexpr std::size_t kMaxDrainBytes = 64u << 20;
 struct RequestState {
     GuardStream* stream = nullptr;
     std::size_t declared_length = 0;  // Content-Length of the request, 0 when none
+    bool head_parsed = false;         // httplib accepted the request line and headers
     int reject_status = 0;            // != 0: answer this instead of routing
     std::string reject_message;
 };
@@ -147,6 +148,7 @@ void reject(httplib::Request& req, RequestState& st, int status, std::string mes
 // Runs after httplib parsed the head and before it routes: checks the head, then reads and
 // decodes the body so that httplib only ever sees an uncompressed body of known length.
 void prepare(httplib::Request& req, RequestState& st, std::size_t max_body) {
+    st.head_parsed = true;
     for (const char* name : kSingleHeaders) {
         if (req.get_header_value_count(name) > 1) {
             return reject(req, st, 400, std::string("Header ") + name + " appears more than once");
@@ -230,7 +232,9 @@ struct HttpServer::Impl {
             c.close_gracefully(std::min(st.declared_length, kMaxDrainBytes));
             return false;
         }
-        return ok && !closed && !closing;
+        // A head httplib could not parse (400, 414) may have left header lines unread: never
+        // read them as the next request.
+        return ok && st.head_parsed && !closed && !closing;
     }
 };
 

@@ -251,6 +251,24 @@ class Connections : public ::testing::Test {
     std::unique_ptr<ServerProcess> server_;
 };
 
+TEST(ConnectionFlags, AreDocumentedAndValidated) {
+    auto [code, out] = run_server_binary({"--help"});
+    EXPECT_EQ(code, 0);
+    for (const char* opt :
+         {"--max-connections N", "--max-connections-per-peer", "--header-timeout-ms",
+          "--idle-timeout-ms", "--body-timeout-ms", "--shutdown-grace-ms"}) {
+        EXPECT_NE(out.find(opt), std::string::npos) << opt;
+    }
+    EXPECT_EQ(
+        run_server_binary({"serve", "--db", "/tmp/x.db", "--port", "0", "--header-timeout-ms", "0"})
+            .first,
+        2);
+    EXPECT_EQ(run_server_binary(
+                  {"serve", "--db", "/tmp/x.db", "--port", "0", "--max-connections-per-peer", "x"})
+                  .first,
+              2);
+}
+
 TEST_F(Connections, SlowlorisHeadsNeitherStarveTheApiNorOutliveTheHeaderDeadline) {
     start({"--header-timeout-ms", "4000"});
     constexpr int kDribblers = 80;  // more than the 64 workers
