@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <ostream>
@@ -43,8 +44,20 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
                         (per request: header X-Response-Envelope: dialnexa)
   --rate-limit N        requests per second per API key, bursts up to N; 0 = unlimited
                         (default 100); over the limit → 429 with Retry-After
-  --threads N           HTTP worker threads (default 64); each open keep-alive
-                        connection holds one
+  --threads N           HTTP worker threads (default 64); a worker serves one request
+                        whose head has fully arrived; idle and slow connections
+                        wait without one (see docs/deployment.md)
+  --max-connections N   open client connections in all (default 10000, at most the
+                        open-file limit minus 64); more are answered 503 and closed
+  --max-connections-per-peer N  open connections from one IP address (default 256)
+  --header-timeout-ms N  a request head (request line and headers) must arrive
+                        within N ms of its first byte (default 10000); else 408
+  --idle-timeout-ms N   a keep-alive connection without a request is closed after
+                        N ms (default 60000)
+  --body-timeout-ms N   a request body must arrive within N ms of its head
+                        (default 60000); else 408
+  --shutdown-grace-ms N  on SIGINT/SIGTERM, requests in progress may finish for N ms
+                        (default 10000); then the server exits (status 1) without them
   --call-webhook-url URL     webhook provider: where calls are dispatched (signed POST)
   --call-webhook-secret S    HMAC key for dispatches and POST /v1/calls/{id}/result
   --public-url URL           base of the callback_url sent to the voice platform
@@ -153,10 +166,14 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         }
     }
     if (!parse_options(args, 1,
+                       // clang-format off
                        {"db", "port", "host", "web-root", "provider", "time-scale", "compat",
                         "rate-limit", "threads", "call-webhook-url", "call-webhook-secret",
                         "public-url", "call-grace-seconds", "deny-loopback", "outbound-timeout-ms",
-                        "retry-backoff-ms", "scheduler-batch", "live"},
+                        "retry-backoff-ms", "scheduler-batch", "live",
+                        "max-connections", "max-connections-per-peer", "header-timeout-ms",
+                        "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms"},
+                       // clang-format on
                        &o, err)) {
         return 2;
     }
@@ -186,6 +203,24 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         !number_option("scheduler-batch", 1, 100000, &batch)) {
         return 2;
     }
+    ConnectionLimits limits;
+    double max_conns = limits.max_connections, per_peer = limits.max_connections_per_peer,
+           header_ms = limits.header_timeout_ms, idle_ms = limits.idle_timeout_ms,
+           body_ms = limits.body_timeout_ms, grace_ms = limits.shutdown_grace_ms;
+    if (!number_option("max-connections", 1, 1000000, &max_conns) ||
+        !number_option("max-connections-per-peer", 1, 1000000, &per_peer) ||
+        !number_option("header-timeout-ms", 1, 3600000, &header_ms) ||
+        !number_option("idle-timeout-ms", 1, 86400000, &idle_ms) ||
+        !number_option("body-timeout-ms", 1, 86400000, &body_ms) ||
+        !number_option("shutdown-grace-ms", 0, 3600000, &grace_ms)) {
+        return 2;
+    }
+    limits.max_connections = static_cast<int>(max_conns);
+    limits.max_connections_per_peer = static_cast<int>(per_peer);
+    limits.header_timeout_ms = static_cast<int>(header_ms);
+    limits.idle_timeout_ms = static_cast<int>(idle_ms);
+    limits.body_timeout_ms = static_cast<int>(body_ms);
+    limits.shutdown_grace_ms = static_cast<int>(grace_ms);
     live_config.call_grace_ms = static_cast<std::int64_t>(grace * 1000);
     live_config.batch = static_cast<int>(batch);
     outbox_config.policy.timeout_ms = static_cast<int>(timeout_ms);
@@ -270,7 +305,8 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         return 2;
     }
     App app(*store.value(), config);
-    HttpServer server(app, static_cast<int>(threads));
+    limits.workers = static_cast<int>(threads);
+    HttpServer server(app, limits);
     auto bound = server.bind(host, static_cast<int>(port));
     if (!bound.ok()) {
         err << "leadflow-server: " << bound.status().message() << "\n";
@@ -304,7 +340,15 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         sigwait(&signals, &sig);
         server.stop();
     });
-    bool ok = server.run();
+    const ConnectionGuard::Outcome outcome = server.run();
+    if (outcome == ConnectionGuard::Outcome::kGraceExpired) {
+        // Workers are still inside handlers that use the store: exit without unwinding.
+        err << "leadflow-server: requests still running after the shutdown grace; exiting"
+            << std::endl;
+        std::fflush(nullptr);
+        std::_Exit(1);
+    }
+    const bool ok = outcome == ConnectionGuard::Outcome::kStopped;
     outbox.stop();
     scheduler.stop();
     // If the server stopped by itself, wake the waiter so it can be joined.

@@ -25,6 +25,8 @@ const char* reason_phrase(int code) {
             return "Not Found";
         case 405:
             return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
         case 409:
             return "Conflict";
         case 413:
@@ -33,8 +35,12 @@ const char* reason_phrase(int code) {
             return "Unsupported Media Type";
         case 429:
             return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
         case 500:
             return "Internal Server Error";
+        case 501:
+            return "Not Implemented";
         case 503:
             return "Service Unavailable";
         default:
