@@ -19,6 +19,8 @@ enum class StatusCode {
     kConflict,            // the operation is not allowed in the current state
     kFailedPrecondition,  // the input is well formed but cannot be processed (e.g. invalid graph)
     kInternal,            // a bug: an invariant did not hold
+    kCancelled,           // the caller asked the operation to stop (e.g. its client left)
+    kResourceExhausted,   // the operation needed more than its budget (e.g. simulated events)
 };
 
 // Status: ok, or a code with a human-readable message (which names the offending field when
@@ -36,6 +38,10 @@ class Status {
         return {StatusCode::kFailedPrecondition, std::move(m)};
     }
     static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+    static Status cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+    static Status exhausted(std::string m) {
+        return {StatusCode::kResourceExhausted, std::move(m)};
+    }
 
     bool is_ok() const { return code_ == StatusCode::kOk; }
     explicit operator bool() const { return is_ok(); }
