@@ -27,8 +27,12 @@ const char* reason_phrase(int code) {
             return "Payload Too Large";
         case 415:
             return "Unsupported Media Type";
+        case 422:
+            return "Unprocessable Entity";
         case 429:
             return "Too Many Requests";
+        case 499:
+            return "Client Closed Request";
         case 500:
             return "Internal Server Error";
         case 503:
@@ -63,6 +67,11 @@ Response status_response(const Status& status) {
             return error_response(404, status.message());
         case StatusCode::kConflict:
             return error_response(409, status.message());
+        case StatusCode::kResourceExhausted:
+            return error_response(422, status.message());
+        case StatusCode::kCancelled:
+            // Only a client that has gone away cancels: nobody reads this answer.
+            return error_response(499, status.message());
         case StatusCode::kOk:
         case StatusCode::kInternal:
         default:
