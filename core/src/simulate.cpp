@@ -853,10 +853,36 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     return out;
 }
 
+namespace {
+
+Status over_budget(std::int64_t max_events) {
+    return Status::exhausted("the simulation needs more than " + std::to_string(max_events) +
+                             " events (leads x steps); simulate fewer leads, a shorter horizon "
+                             "or a graph with fewer steps");
+}
+
+}  // namespace
+
 Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const SimulateOptions& opt,
                       SimulationStats* stats) {
     auto run = SimulationRun::create(g, b, opt);
     if (!run.ok()) return run.status();
+    if (opt.max_events > 0 || opt.should_stop) {
+        while (!run->done()) {
+            if (opt.should_stop && opt.should_stop()) {
+                return Status::cancelled("the simulation was cancelled after " +
+                                         std::to_string(run->events()) + " events");
+            }
+            std::int64_t slice = kSimulationCheckEvents;
+            if (opt.max_events > 0) {
+                const std::int64_t left = opt.max_events - run->events();
+                if (left <= 0) return over_budget(opt.max_events);
+                slice = std::min(slice, left);
+            }
+            run->step(slice);  // pops `slice` events; a pop that frees call slots runs more
+        }
+    }
+    if (opt.max_events > 0 && run->events() > opt.max_events) return over_budget(opt.max_events);
     return run->results(stats);
 }
 

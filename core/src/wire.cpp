@@ -2,8 +2,10 @@
 // unknown keys go to `extra` so that nothing a client or a newer version sent is lost.
 #include "leadflow/wire.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "leadflow/civil_time.hpp"
 
@@ -159,7 +161,64 @@ bool scalar_text(const Json& v, std::string& out) {
 
 // [SECTION] Parsing
 
-Result<Json> parse_json(std::string_view text) {
+Status check_json_limits(std::string_view text, const JsonLimits& limits) {
+    // Per open container: whether it is an array, and how many elements it has seen so far
+    // (commas + 1 once a value started). Depth is bounded by max_depth, so is the stack.
+    struct Open {
+        bool array = false;
+        bool has_value = false;
+        std::size_t elements = 0;
+    };
+    std::vector<Open> open;
+    open.reserve(static_cast<std::size_t>(std::max(limits.max_depth, 0)) + 1);
+    bool in_string = false;
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        if (c == ']' || c == '}') {
+            if (!open.empty()) open.pop_back();
+            continue;
+        }
+        if (c == ',') {
+            if (!open.empty()) open.back().has_value = false;
+            continue;
+        }
+        if (c == ':') continue;
+        // The start of a value (or of an object key, which counts for nothing).
+        if (!open.empty() && open.back().array && !open.back().has_value) {
+            open.back().has_value = true;
+            if (limits.max_array_elements > 0 &&
+                ++open.back().elements > limits.max_array_elements) {
+                return Status::invalid("JSON array with more than " +
+                                       std::to_string(limits.max_array_elements) +
+                                       " elements at byte " + std::to_string(i));
+            }
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (static_cast<int>(open.size()) >= limits.max_depth) {
+                return Status::invalid("JSON nesting deeper than " +
+                                       std::to_string(limits.max_depth) + " levels at byte " +
+                                       std::to_string(i));
+            }
+            open.push_back({c == '[', false, 0});
+        }
+    }
+    return Status::ok();
+}
+
+Result<Json> parse_json(std::string_view text, const JsonLimits& limits) {
+    if (Status s = check_json_limits(text, limits); !s) return s;
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {

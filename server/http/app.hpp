@@ -13,6 +13,7 @@
 
 #include "http/auth.hpp"
 #include "http/http_types.hpp"
+#include "http/limits.hpp"
 #include "http/router.hpp"
 #include "leadflow/model.hpp"
 #include "runtime/live.hpp"
@@ -29,6 +30,8 @@ struct ServerConfig {
     double time_scale = 1.0;           // sandbox clock speed
     double rate_limit = 100.0;         // requests per second per API key; <= 0 = unlimited
     std::size_t max_body_bytes = kMaxBodyBytes;
+    // Events one POST …/simulate may run (limits.hpp; lowered by tests).
+    std::int64_t max_simulation_events = limits::kMaxSimulationEvents;
 };
 
 // Time sources, injectable for tests: wall-clock milliseconds for timestamps, and a monotonic

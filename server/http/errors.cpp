@@ -33,10 +33,14 @@ const char* reason_phrase(int code) {
             return "Payload Too Large";
         case 415:
             return "Unsupported Media Type";
+        case 422:
+            return "Unprocessable Entity";
         case 429:
             return "Too Many Requests";
         case 431:
             return "Request Header Fields Too Large";
+        case 499:
+            return "Client Closed Request";
         case 500:
             return "Internal Server Error";
         case 501:
@@ -81,6 +85,11 @@ Response status_response(const Status& status) {
             r.headers.emplace_back("Retry-After", "10");
             return r;
         }
+        case StatusCode::kResourceExhausted:
+            return error_response(422, status.message());
+        case StatusCode::kCancelled:
+            // Only a client that has gone away cancels: nobody reads this answer.
+            return error_response(499, status.message());
         case StatusCode::kOk:
         case StatusCode::kInternal:
         default:

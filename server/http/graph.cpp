@@ -14,6 +14,7 @@
 
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
+#include "http/limits.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/simulate.hpp"
 #include "leadflow/wire.hpp"
@@ -72,13 +73,46 @@ Status read_label(const Json& body, std::optional<std::string>* label, bool* pre
     }
     if (!it->is_string()) return Status::invalid("label must be a string or null");
     std::string s = it->get<std::string>();
-    if (s.size() > 200) return Status::invalid("label must be at most 200 characters");
+    if (s.size() > limits::kMaxLabelBytes) {
+        return Status::invalid("label must be at most " + std::to_string(limits::kMaxLabelBytes) +
+                               " bytes");
+    }
     if (s.find_first_not_of(" \t") == std::string::npos) {
         label->reset();
     } else {
         *label = s;
     }
     return Status::ok();
+}
+
+// Every string in a node config (keys and values, at any depth) within
+// limits::kMaxConfigStringBytes. The depth is already bounded by the body's JSON limits.
+Status check_config_strings(const Json& j, const std::string& where) {
+    const std::size_t max = limits::kMaxConfigStringBytes;
+    auto too_long = [&](const std::string& at) {
+        return Status::invalid(at + ": strings in a node config may have at most " +
+                               std::to_string(max) + " bytes");
+    };
+    if (j.is_string()) {
+        return j.get_ref<const std::string&>().size() > max ? too_long(where) : Status::ok();
+    }
+    if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            if (Status s = check_config_strings(j[i], where + "[" + std::to_string(i) + "]"); !s) {
+                return s;
+            }
+        }
+    } else if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it.key().size() > max) return too_long(where + " (a key)");
+            if (Status s = check_config_strings(it.value(), where + "." + it.key()); !s) return s;
+        }
+    }
+    return Status::ok();
+}
+
+std::string too_many_text(const char* what, std::size_t max) {
+    return std::string("a workflow may have at most ") + std::to_string(max) + " " + what;
 }
 
 // [SECTION] Graph
@@ -125,6 +159,14 @@ Response put_graph(const Request& req, RequestContext& ctx) {
     if (!body.contains("edges") || !body["edges"].is_array()) {
         return error_response(400, "edges must be an array");
     }
+    if (body["nodes"].size() > limits::kMaxNodesPerWorkflow) {
+        return error_response(400,
+                              "nodes: " + too_many_text("nodes", limits::kMaxNodesPerWorkflow));
+    }
+    if (body["edges"].size() > limits::kMaxEdgesPerWorkflow) {
+        return error_response(400,
+                              "edges: " + too_many_text("edges", limits::kMaxEdgesPerWorkflow));
+    }
     // Edge ids may be left to the server; node ids are required because edges refer to them.
     for (std::size_t i = 0; i < body["edges"].size(); ++i) {
         Json& e = body["edges"][i];
@@ -144,8 +186,19 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         if (!nodes[i].config.is_object()) {
             return error_response(400, where + ".config must be an object");
         }
+        if (nodes[i].label.size() > limits::kMaxLabelBytes) {
+            return error_response(400, where + ".label must be at most " +
+                                           std::to_string(limits::kMaxLabelBytes) + " bytes");
+        }
+        if (Status s = check_config_strings(nodes[i].config, where + ".config"); !s) {
+            return status_response(s);
+        }
     }
     for (std::size_t i = 0; i < edges.size(); ++i) {
+        if (edges[i].label && edges[i].label->size() > limits::kMaxLabelBytes) {
+            return error_response(400, "edges[" + std::to_string(i) + "].label must be at most " +
+                                           std::to_string(limits::kMaxLabelBytes) + " bytes");
+        }
         if (!edge_ids.insert(edges[i].id).second) {
             return error_response(
                 400, "edges[" + std::to_string(i) + "].id '" + edges[i].id + "' is used twice");
@@ -225,7 +278,7 @@ Response put_graph(const Request& req, RequestContext& ctx) {
 
 Status apply_node_fields(const Json& body, Node& n) {
     if (body.contains("label")) {
-        auto label = opt_string(body, "label", 200);
+        auto label = opt_string(body, "label", limits::kMaxLabelBytes);
         if (!label.ok()) return label.status();
         n.label = label.value().value_or("");
     }
@@ -237,6 +290,7 @@ Status apply_node_fields(const Json& body, Node& n) {
     if (y.value()) n.position_y = **y;
     if (auto it = body.find("config"); it != body.end() && !it->is_null()) {
         if (!it->is_object()) return Status::invalid("config must be an object");
+        if (Status s = check_config_strings(*it, "config"); !s) return s;
         n.config = *it;
     }
     return Status::ok();
@@ -266,6 +320,12 @@ Response create_node(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto existing = tx.get_node(w->id, n.id);
         if (existing.ok()) return Status::conflict("A node with id " + n.id + " already exists");
+        auto nodes = tx.list_nodes(w->id);
+        if (!nodes.ok()) return nodes.status();
+        if (nodes->size() >= limits::kMaxNodesPerWorkflow) {
+            return Status::conflict("The workflow is full: " +
+                                    too_many_text("nodes", limits::kMaxNodesPerWorkflow));
+        }
         if (Status s = tx.insert_node(w->id, n); !s) return s;
         if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
         out = json_response(201, to_json(n));
@@ -390,6 +450,10 @@ Response create_edge(const Request& req, RequestContext& ctx) {
             return Status::invalid("A " + src->node_type_raw +
                                    " node is terminal and cannot have outgoing edges");
         }
+        if (g->edges.size() >= limits::kMaxEdgesPerWorkflow) {
+            return Status::conflict("The workflow is full: " +
+                                    too_many_text("edges", limits::kMaxEdgesPerWorkflow));
+        }
         std::int64_t max_position = -1;
         for (const Edge& other : g->edges) {
             max_position = std::max(max_position, other.position);
@@ -507,11 +571,10 @@ Response put_scenario(const Request& req, RequestContext& ctx) {
     return json_response(200, body);
 }
 
-constexpr std::int64_t kMaxServerSimulationLeads = 1'000'000;
-
 // Runs the simulator on the stored scenario, or on {"scenario": {...}} from the body, with
-// optional "leads" and "seed" overrides. The graph is read in one short read; the simulation
-// runs outside any storage lock.
+// optional "leads" and "seed" overrides, within limits::kMaxSimulationLeads (400 before the run)
+// and limits::kMaxSimulationEvents (422 when the run needs more); 499 when the client left. The
+// graph is read in one short read; the simulation runs outside any storage lock.
 Response simulate_workflow(const Request& req, RequestContext& ctx) {
     Json body;
     Response err;
@@ -539,12 +602,16 @@ Response simulate_workflow(const Request& req, RequestContext& ctx) {
     }
     auto scenario = parse_scenario(scenario_json);
     if (!scenario.ok()) return status_response(scenario.status());
-    if (scenario->leads > kMaxServerSimulationLeads) {
-        return error_response(400,
-                              "leads: the server simulates at most 1000000 leads per run "
-                              "(use leadflow-sim for more)");
+    if (scenario->leads > limits::kMaxSimulationLeads) {
+        return error_response(400, "leads: the server simulates at most " +
+                                       std::to_string(limits::kMaxSimulationLeads) +
+                                       " leads per run (use leadflow-sim for more)");
     }
-    auto results = simulate_graph(graph, scenario.value());
+    // A CPU budget in events, and a stop when the client has gone: nobody reads the result.
+    SimulateOptions options;
+    options.max_events = ctx.app.config().max_simulation_events;
+    options.should_stop = req.client_gone;
+    auto results = simulate_graph(graph, scenario.value(), options);
     if (!results.ok()) return status_response(results.status());
     return json_response(200, results.value());
 }

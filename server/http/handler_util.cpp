@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "http/limits.hpp"
 #include "leadflow/civil_time.hpp"
 #include "leadflow/wire.hpp"
 #include "util/phone.hpp"
@@ -29,9 +30,17 @@ bool read_json_body(const Request& req, Json* out, Response* error, bool require
         *error = error_response(415, "Content-Type must be application/json");
         return false;
     }
-    auto parsed = parse_json(req.body);
+    // Depth and array sizes are checked on the text before anything is built.
+    auto parsed = parse_json(req.body, {limits::kMaxJsonDepth, limits::kMaxJsonArrayElements});
     if (!parsed.ok()) {
-        *error = error_response(400, "Malformed JSON: " + parsed.status().message());
+        // The parser's "malformed JSON: …" (bad syntax, bytes that are not UTF-8 in a string)
+        // is shown as "Malformed JSON: …"; a limit's message stands as it is.
+        std::string message = parsed.status().message();
+        const std::string parser_prefix = "malformed JSON: ";
+        if (message.compare(0, parser_prefix.size(), parser_prefix) == 0) {
+            message = "Malformed JSON: " + message.substr(parser_prefix.size());
+        }
+        *error = error_response(400, message);
         return false;
     }
     if (!parsed->is_object()) {

@@ -16,10 +16,12 @@
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
 #include "http/json_text.hpp"
+#include "http/limits.hpp"
 #include "leadflow/wire.hpp"
 #include "util/crypto.hpp"
 #include "util/csv.hpp"
 #include "util/phone.hpp"
+#include "util/utf8.hpp"
 
 namespace leadflow::server {
 namespace {
@@ -32,25 +34,30 @@ struct UploadRow {
     std::map<std::string, std::string> variables;
 };
 
-// Problems grouped by reason, in the order reasons are first seen.
+// Problems grouped by reason, in the order reasons are first seen: every row counts, the first
+// limits::kMaxErrorRowsPerReason of each reason are listed, so the reply stays small whatever
+// the upload's size.
 class RowErrors {
   public:
     void add(const std::string& reason, std::size_t position, const std::string& phone) {
         auto it = std::find_if(groups_.begin(), groups_.end(),
                                [&](const Group& g) { return g.reason == reason; });
         if (it == groups_.end()) {
-            groups_.push_back({reason, Json::array()});
+            groups_.push_back({reason, 0, Json::array()});
             it = groups_.end() - 1;
         }
-        it->rows.push_back(Json{{"position", position}, {"phone_number", phone}});
+        ++it->count;
+        if (it->rows.size() < limits::kMaxErrorRowsPerReason) {
+            it->rows.push_back(Json{{"position", position}, {"phone_number", phone}});
+        }
     }
     bool empty() const { return groups_.empty(); }
     Response response() const {
         Json errors = Json::array();
         Json messages = Json::array();
         for (const Group& g : groups_) {
-            errors.push_back(Json{{"reason", g.reason}, {"rows", g.rows}});
-            messages.push_back(g.reason + ": " + std::to_string(g.rows.size()) + " row(s)");
+            errors.push_back(Json{{"reason", g.reason}, {"count", g.count}, {"rows", g.rows}});
+            messages.push_back(g.reason + ": " + std::to_string(g.count) + " row(s)");
         }
         return error_response(400, messages, &errors);
     }
@@ -58,7 +65,8 @@ class RowErrors {
   private:
     struct Group {
         std::string reason;
-        Json rows;
+        std::size_t count = 0;
+        Json rows;  // the first kMaxErrorRowsPerReason
     };
     std::vector<Group> groups_;
 };
@@ -76,40 +84,84 @@ std::string lower(std::string s) {
     return s;
 }
 
+std::string too_long_value_reason() {
+    return "Variable value longer than " + std::to_string(limits::kMaxVariableValueBytes) +
+           " bytes";
+}
+
+// Reads the CSV record by record, stopping at the first record past the limits (rows, columns)
+// or with bytes that are not UTF-8 (the whole upload is refused: nothing is enrolled). Rows
+// that are readable but wrong go to *errors.
 Status read_csv_rows(const std::string& text, std::vector<UploadRow>* rows, RowErrors* errors) {
-    auto records = parse_csv(text);
-    if (!records.ok()) return records.status();
-    if (records->empty()) return Status::invalid("The CSV file is empty");
     std::vector<std::string> header;
-    for (const std::string& h : records->front().fields) header.push_back(trim(h));
-    std::size_t phone_col = header.size();
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (lower(header[i]) == "phone_number") phone_col = i;
-    }
-    if (phone_col == header.size()) {
-        return Status::invalid("The CSV header must have a phone_number column");
-    }
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (header[i].empty()) {
-            return Status::invalid("CSV header column " + std::to_string(i + 1) + " has no name");
+    std::size_t phone_col = 0;
+    std::size_t data_rows = 0;
+    bool have_header = false;
+    auto read_header = [&](const CsvRecord& rec) -> Status {
+        for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+            if (!is_valid_utf8(rec.fields[i])) {
+                return Status::invalid("header row, column " + std::to_string(i + 1) +
+                                       ": not valid UTF-8");
+            }
+            header.push_back(trim(rec.fields[i]));
         }
-    }
-    rows->reserve(records->size() - 1);
-    for (std::size_t r = 1; r < records->size(); ++r) {
-        const auto& fields = (*records)[r].fields;
+        phone_col = header.size();
+        for (std::size_t i = 0; i < header.size(); ++i) {
+            if (lower(header[i]) == "phone_number") phone_col = i;
+        }
+        if (phone_col == header.size()) {
+            return Status::invalid("The CSV header must have a phone_number column");
+        }
+        for (std::size_t i = 0; i < header.size(); ++i) {
+            if (header[i].empty()) {
+                return Status::invalid("CSV header column " + std::to_string(i + 1) +
+                                       " has no name");
+            }
+            if (header[i].size() > limits::kMaxVariableNameBytes) {
+                return Status::invalid("CSV header column " + std::to_string(i + 1) +
+                                       ": a column name may have at most " +
+                                       std::to_string(limits::kMaxVariableNameBytes) + " bytes");
+            }
+        }
+        return Status::ok();
+    };
+    Status st = for_each_csv_record(text, limits::kMaxCsvColumns, [&](CsvRecord& rec) -> Status {
+        if (!have_header) {
+            have_header = true;
+            return read_header(rec);
+        }
+        if (++data_rows > limits::kMaxCsvRows) {
+            return Status::invalid("The CSV has more than " + std::to_string(limits::kMaxCsvRows) +
+                                   " rows (the limit per upload; split the file)");
+        }
+        std::vector<std::string>& fields = rec.fields;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (is_valid_utf8(fields[i])) continue;
+            const std::string column = i < header.size() ? header[i] : "#" + std::to_string(i + 1);
+            return Status::invalid("row " + std::to_string(data_rows) + ", column " + column +
+                                   ": not valid UTF-8");
+        }
         UploadRow row;
-        row.position = r;
+        row.position = data_rows;
         if (fields.size() != header.size()) {
             row.phone = phone_col < fields.size() ? trim(fields[phone_col]) : "";
             errors->add("Wrong number of columns", row.position, row.phone);
-            continue;
+            return Status::ok();
         }
         row.phone = trim(fields[phone_col]);
         for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i != phone_col) row.variables[header[i]] = fields[i];
+            if (i == phone_col) continue;
+            if (fields[i].size() > limits::kMaxVariableValueBytes) {
+                errors->add(too_long_value_reason(), row.position, row.phone);
+                return Status::ok();
+            }
+            row.variables[header[i]] = std::move(fields[i]);
         }
         rows->push_back(std::move(row));
-    }
+        return Status::ok();
+    });
+    if (!st) return st;
+    if (!have_header) return Status::invalid("The CSV file is empty");
     return Status::ok();
 }
 
@@ -135,16 +187,40 @@ void read_json_lead(const Json& j, std::size_t position, std::vector<UploadRow>*
             errors->add("Variables must be an object of strings", position, row.phone);
             return;
         }
+        if (vars->size() > limits::kMaxVariablesPerLead + 1) {  // + a phone_number key
+            errors->add("More than " + std::to_string(limits::kMaxVariablesPerLead) + " variables",
+                        position, row.phone);
+            return;
+        }
         for (auto it = vars->begin(); it != vars->end(); ++it) {
             if (it.key() == "phone_number") continue;
+            if (it.key().size() > limits::kMaxVariableNameBytes) {
+                errors->add("Variable name longer than " +
+                                std::to_string(limits::kMaxVariableNameBytes) + " bytes",
+                            position, row.phone);
+                return;
+            }
+            std::string value;
             if (it->is_string()) {
-                row.variables[it.key()] = it->get<std::string>();
+                value = it->get<std::string>();
             } else if (it->is_number() || it->is_boolean()) {
-                row.variables[it.key()] = it->dump();
+                value = it->dump();
             } else if (!it->is_null()) {
                 errors->add("Variables must be an object of strings", position, row.phone);
                 return;
+            } else {
+                continue;
             }
+            if (value.size() > limits::kMaxVariableValueBytes) {
+                errors->add(too_long_value_reason(), position, row.phone);
+                return;
+            }
+            row.variables[it.key()] = std::move(value);
+        }
+        if (row.variables.size() > limits::kMaxVariablesPerLead) {
+            errors->add("More than " + std::to_string(limits::kMaxVariablesPerLead) + " variables",
+                        position, row.phone);
+            return;
         }
     }
     rows->push_back(std::move(row));
@@ -191,6 +267,11 @@ Response upload_leads(const Request& req, RequestContext& ctx) {
         }
         if (body.contains("leads")) {
             if (!body["leads"].is_array()) return error_response(400, "leads must be an array");
+            if (body["leads"].size() > limits::kMaxLeadsPerRequest) {
+                return error_response(400, "leads: at most " +
+                                               std::to_string(limits::kMaxLeadsPerRequest) +
+                                               " leads per request");
+            }
             std::size_t i = 0;
             for (const Json& j : body["leads"]) read_json_lead(j, ++i, &rows, &errors);
         } else {

@@ -200,6 +200,10 @@ Json error_responses(const Operation& op) {
         add("413", "Body over 10 MB");
         add("415", "Wrong Content-Type");
     }
+    if (std::string(op.path) == "/v1/workflows/{id}/simulate") {
+        add("422", "The run needs more simulated events than a request may use (docs/limits.md)");
+        add("499", "The client disconnected; the run was stopped");
+    }
     add("429", "Rate limited (see Retry-After)");
     add("503", "Storage is full or failing: nothing was saved; retry later (see Retry-After)");
     return r;

@@ -14,6 +14,7 @@
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
 #include "http/json_text.hpp"
+#include "http/limits.hpp"
 #include "leadflow/wire.hpp"
 #include "util/crypto.hpp"
 #include "util/phone.hpp"
@@ -21,7 +22,7 @@
 namespace leadflow::server {
 namespace {
 
-constexpr std::size_t kMaxTitle = 200;
+constexpr std::size_t kMaxTitle = limits::kMaxTitleBytes;
 
 // [SECTION] Reading a workflow body
 
@@ -441,6 +442,13 @@ Response duplicate_workflow(const Request& req, RequestContext& ctx) {
         if (!src.ok()) return src.status();
         auto g = load_graph(tx, src.value());
         if (!g.ok()) return g.status();
+        // A graph stored before the limits existed may be larger than a new one may be.
+        if (g->nodes.size() > limits::kMaxNodesPerWorkflow ||
+            g->edges.size() > limits::kMaxEdgesPerWorkflow) {
+            return Status::conflict("The graph is too large to copy: a workflow may have at most " +
+                                    std::to_string(limits::kMaxNodesPerWorkflow) + " nodes and " +
+                                    std::to_string(limits::kMaxEdgesPerWorkflow) + " edges");
+        }
         auto scenario = tx.get_scenario(src->id);
         if (!scenario.ok()) return scenario.status();
 

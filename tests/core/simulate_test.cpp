@@ -266,5 +266,69 @@ TEST(Simulate, CompactStatePerLead) {
     EXPECT_GT(stats.events, 1000);
 }
 
+// Leads loop between two one-hour waits until the loop guard (max_steps_per_lead) fails them.
+Graph looping_graph() {
+    return GraphBuilder()
+        .node("a", "TIME", {{"delay_hours", 1}})
+        .node("b", "TIME", {{"delay_hours", 1}})
+        .edge("a", "b")
+        .edge("b", "a")
+        .entry("a")
+        .graph();
+}
+
+TEST(SimulateBudget, ABudgetOrAHookThatNeverFiresGivesTheSameBytes) {
+    const Graph g = testing::load_graph_fixture("lead_nurture.json");
+    const Scenario s = testing::load_scenario_fixture("lead_nurture.scenario.json");
+    SimulationStats stats;
+    auto plain = simulate_graph(g, s, {}, &stats);
+    ASSERT_TRUE(plain.ok());
+    int polls = 0;
+    SimulateOptions o;
+    o.max_events = stats.events;  // exactly enough
+    o.should_stop = [&polls] {
+        ++polls;
+        return false;
+    };
+    auto budgeted = simulate_graph(g, s, o);
+    ASSERT_TRUE(budgeted.ok()) << budgeted.status().message();
+    EXPECT_EQ(budgeted->dump(), plain->dump());
+    EXPECT_GE(polls, 1);
+    // One event fewer is over the budget.
+    o.max_events = stats.events - 1;
+    auto over = simulate_graph(g, s, o);
+    ASSERT_FALSE(over.ok());
+    EXPECT_EQ(over.status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST(SimulateBudget, ALoopingGraphStopsAtTheBudget) {
+    Scenario s = default_scenario();
+    s.leads = 1000;  // about a million events
+    SimulateOptions o;
+    o.max_events = 100'000;
+    auto r = simulate_graph(looping_graph(), s, o);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+    EXPECT_NE(r.status().message().find("more than 100000 events"), std::string::npos);
+    // Unbudgeted, the loop guard ends every lead: the run finishes.
+    s.leads = 10;
+    auto done = simulate_graph(looping_graph(), s);
+    ASSERT_TRUE(done.ok()) << done.status().message();
+    EXPECT_EQ((*done)["terminal"]["failed"]["count"], 10);
+}
+
+TEST(SimulateBudget, TheStopHookCancelsTheRun) {
+    Scenario s = default_scenario();
+    s.leads = 1'000'000;  // about a billion events: hours without the hook
+    int polls = 0;
+    SimulateOptions o;
+    o.should_stop = [&polls] { return ++polls == 4; };
+    auto r = simulate_graph(looping_graph(), s, o);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+    EXPECT_EQ(polls, 4);
+    EXPECT_NE(r.status().message().find("cancelled"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace leadflow

@@ -176,5 +176,29 @@ TEST(Wire, EnumWireNames) {
     EXPECT_EQ(all_lead_statuses().size(), 7u);
 }
 
+TEST(WireLimits, DepthAndArraySizeAreCheckedBeforeParsing) {
+    auto nest = [](int levels) {
+        return std::string(static_cast<std::size_t>(levels), '[') + "1" +
+               std::string(static_cast<std::size_t>(levels), ']');
+    };
+    EXPECT_TRUE(parse_json(nest(kMaxJsonDepth)).ok());
+    auto deep = parse_json(nest(kMaxJsonDepth + 1));
+    ASSERT_FALSE(deep.ok());
+    EXPECT_EQ(deep.status().message(), "JSON nesting deeper than 64 levels at byte 64");
+    // 70,000 levels: refused without building (or recursing into) anything.
+    EXPECT_FALSE(parse_json(nest(70'000)).ok());
+    // Brackets, commas and escaped quotes inside strings do not count.
+    const std::string tricky = R"({"a": "[[[[,,,\"[[", "b": ["x,y", "]]]", {"c": [1, 2]}]})";
+    EXPECT_TRUE(parse_json(tricky).ok());
+    EXPECT_TRUE(check_json_limits(tricky, {4, 3}).is_ok());
+    EXPECT_FALSE(check_json_limits(tricky, {3, 3}).is_ok());
+    EXPECT_FALSE(check_json_limits(tricky, {4, 2}).is_ok());
+    EXPECT_EQ(check_json_limits("[1,2,3,4]", {64, 3}).message(),
+              "JSON array with more than 3 elements at byte 7");
+    EXPECT_TRUE(check_json_limits("[[1,2],[3,4],[5,6]]", {64, 3}).is_ok());
+    EXPECT_TRUE(check_json_limits("[]", {64, 1}).is_ok());
+    EXPECT_TRUE(check_json_limits("[ ]", {64, 0}).is_ok());
+}
+
 }  // namespace
 }  // namespace leadflow

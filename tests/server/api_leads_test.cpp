@@ -68,11 +68,14 @@ TEST_F(LeadsTest, AnInvalidRowRejectsTheWholeUploadWithErrorsGroupedByReason) {
     EXPECT_TRUE(j["message"].is_array());
     Json expected = Json::array({
         Json{{"reason", "Wrong number of columns"},
+             {"count", 1},
              {"rows", Json::array({Json{{"position", 5}, {"phone_number", "+14155552672"}}})}},
         Json{{"reason", "Invalid phone number"},
+             {"count", 2},
              {"rows", Json::array({Json{{"position", 2}, {"phone_number", "12345"}},
                                    Json{{"position", 4}, {"phone_number", "not a phone"}}})}},
         Json{{"reason", "Missing phone number"},
+             {"count", 1},
              {"rows", Json::array({Json{{"position", 3}, {"phone_number", ""}}})}},
     });
     EXPECT_EQ(j["errors"], expected);

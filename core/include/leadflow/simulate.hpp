@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +26,19 @@
 
 namespace leadflow {
 
+// How often a budgeted run (below) looks at its budget and its stop hook, in events.
+constexpr std::int64_t kSimulationCheckEvents = 1 << 16;
+
 struct SimulateOptions {
     bool exact = true;  // add the exact analysis (exact.hpp) under "exact"
+    // A CPU budget for simulate() and simulate_graph(): the run fails with kResourceExhausted
+    // when it needs more than this many events (SimulationStats::events), checked every
+    // kSimulationCheckEvents events and at the end. 0: no budget.
+    std::int64_t max_events = 0;
+    // Polled every kSimulationCheckEvents events (and once before the first); true stops the
+    // run with kCancelled. Empty: never stops. The hook is the caller's (e.g. "has the client
+    // left?"); the simulator only calls it.
+    std::function<bool()> should_stop;
 };
 
 // Counters of one run that are not part of the results JSON (benchmarks, tests).
@@ -81,7 +93,9 @@ class SimulationRun {
 // exact), followed by our extra keys: "start_time", "horizon_days", "events", "warnings"
 // (the binding warnings: unknown node ids in the scenario…).
 // Fails with kInvalidArgument for an unknown time zone (settings.timezone or a value of the
-// scenario variable `timezone`).
+// scenario variable `timezone`), kResourceExhausted past options.max_events and kCancelled when
+// options.should_stop says so. A run that finishes gives the same bytes with or without a
+// budget or a hook (they only slice the run; see SimulationRun).
 Result<Json> simulate(const CompiledGraph& g, const BoundScenario& s,
                       const SimulateOptions& options = {}, SimulationStats* stats = nullptr);
 

@@ -20,6 +20,8 @@ enum class StatusCode {
     kFailedPrecondition,  // the input is well formed but cannot be processed (e.g. invalid graph)
     kInternal,            // a bug: an invariant did not hold
     kUnavailable,         // storage failed (disk full, I/O error): nothing was saved; retry later
+    kCancelled,           // the caller asked the operation to stop (e.g. its client left)
+    kResourceExhausted,   // the operation needed more than its budget (e.g. simulated events)
 };
 
 // Status: ok, or a code with a human-readable message (which names the offending field when
@@ -38,6 +40,10 @@ class Status {
     }
     static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
     static Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
+    static Status cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+    static Status exhausted(std::string m) {
+        return {StatusCode::kResourceExhausted, std::move(m)};
+    }
 
     bool is_ok() const { return code_ == StatusCode::kOk; }
     explicit operator bool() const { return is_ok(); }

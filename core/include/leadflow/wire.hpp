@@ -7,6 +7,7 @@
 // the input's content. Decoders never throw.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,8 +17,25 @@
 
 namespace leadflow {
 
-// Parses JSON text. On failure: kInvalidArgument with the parser's position and reason.
-Result<Json> parse_json(std::string_view text);
+// The nesting depth parse_json accepts by default: deeper documents are rejected before any
+// value is built (copying, dumping and destroying a value recurse once per level).
+constexpr int kMaxJsonDepth = 64;
+
+// Shape limits checked on the raw text, before the parser builds anything.
+struct JsonLimits {
+    int max_depth = kMaxJsonDepth;       // arrays and objects nested at most this deep
+    std::size_t max_array_elements = 0;  // elements of any one array; 0: no limit
+};
+
+// Checks `text` against `limits` in one pass over the bytes (brackets and commas outside
+// strings), stopping at the first container past a limit. kInvalidArgument naming the limit
+// and the byte offset ("JSON nesting deeper than 64 levels at byte 64"); ok for text within
+// the limits, including text that is not valid JSON (the parser reports that).
+Status check_json_limits(std::string_view text, const JsonLimits& limits = {});
+
+// Parses JSON text after check_json_limits(text, limits). On failure: kInvalidArgument with
+// the limit (as above) or with the parser's position and reason ("malformed JSON: …").
+Result<Json> parse_json(std::string_view text, const JsonLimits& limits = {});
 
 Json to_json(const Settings& s);
 // `path` prefixes field names in error messages (e.g. "workflow.settings").
