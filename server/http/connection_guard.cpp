@@ -340,6 +340,13 @@ struct ConnectionGuard::Impl {
             if (errno != EAGAIN && errno != EWOULDBLOCK) eof = true;
             break;
         }
+        if (eof && !stop_requested.load() && c.drain_until_ < 0 && readiness(c, now) == 1) {
+            // The client half-closed after sending a whole request: it still gets its answer.
+            auto c_owned = std::move(it->second);
+            waiting.erase(it);
+            dispatch(std::move(c_owned));
+            return;
+        }
         if (eof || stop_requested.load()) {
             auto c_owned = std::move(it->second);
             waiting.erase(it);
