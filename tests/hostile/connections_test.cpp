@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,6 +127,37 @@ bool closed_by_server(int fd, int timeout_ms) {
         char buf[4096];
         ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
         if (n == 0 || (n < 0 && errno != EAGAIN)) return true;
+    }
+    return false;
+}
+
+// True once the server has read every byte `client_fd` sent: the receive queue of the
+// server's end of the connection (/proc/net/tcp, IPv4 loopback) is empty. Polled up to 20 s.
+bool server_read_everything(int client_fd, int server_port) {
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    getsockname(client_fd, reinterpret_cast<sockaddr*>(&me), &len);
+    char want[32];
+    std::snprintf(want, sizeof want, ":%04X", server_port);
+    char peer[32];
+    std::snprintf(peer, sizeof peer, ":%04X", ntohs(me.sin_port));
+    const auto start = Clock::now();
+    while (ms_since(start) < 20000) {
+        std::ifstream f("/proc/net/tcp");
+        std::string line;
+        std::getline(f, line);  // column titles
+        while (std::getline(f, line)) {
+            std::istringstream in(line);
+            std::string slot, local, remote, state, queues;
+            in >> slot >> local >> remote >> state >> queues;
+            if (local.size() < 5 || remote.size() < 5) continue;
+            if (local.substr(local.size() - 5) != want ||
+                remote.substr(remote.size() - 5) != peer) {
+                continue;
+            }
+            if (queues.substr(queues.find(':') + 1) == "00000000") return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
 }
@@ -530,8 +562,8 @@ TEST_F(Connections, SigtermLetsAnInFlightRequestFinishThenExits) {
     ASSERT_TRUE(send_all(fd, "POST /v1/workflows HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                  key_ + "\r\nContent-Type: application/json\r\nContent-Length: " +
                                  std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5)));
-    // The head is complete: the request is in flight while its body arrives.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Once the server has read the head the request is in flight while its body arrives.
+    ASSERT_TRUE(server_read_everything(fd, server_->port()));
     ASSERT_EQ(kill(server_->pid(), SIGTERM), 0);
     // New connections are refused at once (poll: the signal is handled asynchronously).
     bool refused = false;
@@ -564,7 +596,7 @@ TEST_F(Connections, SigtermExitsWithinTheGraceWhenARequestDoesNotFinish) {
     // deadline (10 minutes), far beyond the grace.
     ASSERT_TRUE(send_all(fd, "POST /v1/workflows HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                  key_ + "\r\nContent-Length: 1000\r\n\r\n{\"ti"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(server_read_everything(fd, server_->port()));
     const auto t = Clock::now();
     ASSERT_EQ(kill(server_->pid(), SIGTERM), 0);
     int status = 0;
