@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -44,6 +45,44 @@ constexpr int kDrainMs = 5000;
 constexpr int kSweepMs = 100;
 // Open files kept free for the store, logs and the listening socket.
 constexpr int kReservedFiles = 64;
+
+// A request body up to this size (declared by Content-Length) is received in the waiting room
+// together with the head, so that a slowly sent small body holds no worker either.
+constexpr std::size_t kBufferedBodyBytes = 16 * 1024;
+
+// The body length to receive before the request goes to a worker: its Content-Length when
+// that is at most kBufferedBodyBytes, else 0 (no body, a larger one, chunked framing, Expect:
+// the client waits for "100 Continue", or a repeated Content-Length the adapter refuses).
+std::size_t buffered_body_length(const std::string& b, std::size_t from, std::size_t to) {
+    std::size_t length = 0;
+    int seen = 0;
+    std::size_t i = b.find('\n', from);
+    while (i != std::string::npos && i + 1 < to) {
+        const std::size_t start = i + 1;
+        const std::size_t eol = std::min(b.find('\n', start), to);
+        const std::size_t colon = b.find(':', start);
+        if (colon < eol) {
+            std::string name = b.substr(start, colon - start);
+            for (auto& ch : name)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (name == "transfer-encoding" || name == "expect") return 0;
+            if (name == "content-length") {
+                ++seen;
+                std::size_t k = colon + 1;
+                while (k < eol && (b[k] == ' ' || b[k] == '\t')) ++k;
+                std::size_t v = 0;
+                int digits = 0;
+                while (k < eol && b[k] >= '0' && b[k] <= '9' && digits < 12) {
+                    v = v * 10 + static_cast<std::size_t>(b[k++] - '0');
+                    ++digits;
+                }
+                length = v;
+            }
+        }
+        i = eol < to ? eol : std::string::npos;
+    }
+    return seen == 1 && length <= kBufferedBodyBytes ? length : 0;
+}
 
 int poll_one(int fd, short events, std::int64_t deadline_ms) {
     for (;;) {
@@ -216,11 +255,23 @@ struct ConnectionGuard::Impl {
             c.scanned_ = b.size();
             return 0;
         }
+        c.need_ = head_len + buffered_body_length(b, c.pos_, end + 4);
         return 1;
+    }
+
+    // 1 when c holds a complete head (and its small body, see buffered_body_length), 0 when
+    // more input is needed, -1 after rejecting the head.
+    int readiness(Connection& c, std::int64_t now) {
+        if (c.need_ == 0) {
+            const int h = scan_head(c, now);
+            if (h != 1) return h;
+        }
+        return c.buffered() >= c.need_ ? 1 : 0;
     }
 
     void dispatch(std::unique_ptr<Connection> c) {
         c->scanned_ = 0;
+        c->need_ = 0;
         c->head_started_ = -1;
         {
             std::lock_guard<std::mutex> lock(mu);
@@ -237,9 +288,10 @@ struct ConnectionGuard::Impl {
             c->pos_ = 0;
         }
         c->scanned_ = 0;
+        c->need_ = 0;
         c->idle_since_ = now;
         c->head_started_ = c->buf_.empty() ? -1 : now;
-        int h = c->buf_.empty() ? 0 : scan_head(*c, now);
+        int h = c->buf_.empty() ? 0 : readiness(*c, now);
         if (h == 1) {
             // A new socket is registered disarmed so that a later admit() can re-arm it.
             if (add) {
@@ -274,9 +326,8 @@ struct ConnectionGuard::Impl {
                 }
                 if (c.head_started_ < 0) c.head_started_ = now;
                 c.buf_.append(tmp, static_cast<std::size_t>(n));
-                if (c.buf_.size() - c.pos_ > limits.max_head_bytes) break;
-                if (c.buf_.find("\r\n\r\n", c.scanned_ >= 3 ? c.scanned_ - 3 : 0) !=
-                    std::string::npos) {
+                if (readiness(c, now) != 0) {
+                    if (c.drain_until_ >= 0) continue;  // rejected: discard the rest
                     break;
                 }
                 continue;
@@ -289,6 +340,13 @@ struct ConnectionGuard::Impl {
             if (errno != EAGAIN && errno != EWOULDBLOCK) eof = true;
             break;
         }
+        if (eof && !stop_requested.load() && c.drain_until_ < 0 && readiness(c, now) == 1) {
+            // The client half-closed after sending a whole request: it still gets its answer.
+            auto c_owned = std::move(it->second);
+            waiting.erase(it);
+            dispatch(std::move(c_owned));
+            return;
+        }
         if (eof || stop_requested.load()) {
             auto c_owned = std::move(it->second);
             waiting.erase(it);
@@ -296,8 +354,7 @@ struct ConnectionGuard::Impl {
             return;
         }
         if (c.drain_until_ < 0) {
-            int h = scan_head(c, now);
-            if (h == 1) {
+            if (readiness(c, now) == 1) {
                 auto c_owned = std::move(it->second);
                 waiting.erase(it);
                 dispatch(std::move(c_owned));
@@ -355,7 +412,8 @@ struct ConnectionGuard::Impl {
             } else if (c->head_started_ >= 0) {
                 if (now - c->head_started_ >= limits.header_timeout_ms) {
                     reject_and_drain(*c, 408,
-                                     "Request head not received within " +
+                                     std::string(c->need_ != 0 ? "Request body" : "Request head") +
+                                         " not received within " +
                                          std::to_string(limits.header_timeout_ms) + " ms",
                                      now);
                 }
@@ -557,11 +615,19 @@ ConnectionGuard::Outcome ConnectionGuard::run() {
         }
         if (m.stop_requested.load()) {
             if (grace_end < 0) {
-                // Stop accepting at once; drop connections that have no complete request.
+                // Stop accepting at once; drop connections that have no complete head.
                 grace_end = now + m.limits.shutdown_grace_ms;
                 ::close(m.listen_fd);
                 m.listen_fd = -1;
-                for (auto& [fd, c] : m.waiting) m.close_conn(std::move(c));
+                // A complete head still waiting for its small body is a request in flight:
+                // a worker finishes receiving it.
+                for (auto& [fd, c] : m.waiting) {
+                    if (c->need_ != 0 && c->drain_until_ < 0) {
+                        m.dispatch(std::move(c));
+                    } else {
+                        m.close_conn(std::move(c));
+                    }
+                }
                 m.waiting.clear();
             }
             std::lock_guard<std::mutex> lock(m.mu);

@@ -82,6 +82,7 @@ class Connection {
     std::size_t pos_ = 0;
     // Waiting-room state (owned by the event loop).
     std::size_t scanned_ = 0;         // buf_ prefix known to hold no complete head
+    std::size_t need_ = 0;            // bytes from pos_ (head + small body) before dispatch
     std::int64_t head_started_ = -1;  // steady_ms() of the first byte of the pending head
     std::int64_t idle_since_ = 0;     // steady_ms() when the connection last became idle
     std::int64_t drain_until_ = -1;   // >= 0: rejected, discarding input until then

@@ -189,7 +189,10 @@ Json error_responses(const Operation& op) {
     }
     if (std::string(op.path) == "/healthz") add("503", "Storage cannot be read");
     if (op.public_route) return r;
-    add("400", "Bad input (message names the field); validation failures add errors");
+    add("400",
+        "Bad input (message names the field); validation failures add errors; a header that "
+        "must be unique (Authorization, Content-Length, Content-Type, Host, Transfer-Encoding, "
+        "Content-Encoding) sent twice");
     add("401", "Missing or invalid API key");
     if (std::string(op.path) != "/v1/workflows" && std::string(op.path) != "/v1/calls" &&
         std::string(op.path) != "/v1/user-webhooks") {
@@ -197,14 +200,16 @@ Json error_responses(const Operation& op) {
     }
     if (std::string(op.method) != "get") {
         add("409", "Not allowed in the workflow's current state");
-        add("413", "Body over 10 MB");
-        add("415", "Wrong Content-Type");
+        add("413", "Body over 10 MB (declared, chunked, or once gzip/deflate is inflated)");
+        add("415", "Wrong Content-Type, or a Content-Encoding other than gzip or deflate");
     }
     if (std::string(op.path) == "/v1/workflows/{id}/simulate") {
         add("422", "The run needs more simulated events than a request may use (docs/limits.md)");
         add("499", "The client disconnected; the run was stopped");
     }
+    add("408", "Request head or body not received in time (docs/deployment.md)");
     add("429", "Rate limited (see Retry-After)");
+    add("431", "Request head over 16 KB or over 100 header fields");
     add("503", "Storage is full or failing: nothing was saved; retry later (see Retry-After)");
     return r;
 }

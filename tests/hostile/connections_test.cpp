@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -130,6 +131,37 @@ bool closed_by_server(int fd, int timeout_ms) {
     return false;
 }
 
+// True once the server has read every byte `client_fd` sent: the receive queue of the
+// server's end of the connection (/proc/net/tcp, IPv4 loopback) is empty. Polled up to 20 s.
+bool server_read_everything(int client_fd, int server_port) {
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    getsockname(client_fd, reinterpret_cast<sockaddr*>(&me), &len);
+    char want[32];
+    std::snprintf(want, sizeof want, ":%04X", server_port);
+    char peer[32];
+    std::snprintf(peer, sizeof peer, ":%04X", ntohs(me.sin_port));
+    const auto start = Clock::now();
+    while (ms_since(start) < 20000) {
+        std::ifstream f("/proc/net/tcp");
+        std::string line;
+        std::getline(f, line);  // column titles
+        while (std::getline(f, line)) {
+            std::istringstream in(line);
+            std::string slot, local, remote, state, queues;
+            in >> slot >> local >> remote >> state >> queues;
+            if (local.size() < 5 || remote.size() < 5) continue;
+            if (local.substr(local.size() - 5) != want ||
+                remote.substr(remote.size() - 5) != peer) {
+                continue;
+            }
+            if (queues.substr(queues.find(':') + 1) == "00000000") return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
 long proc_status_kb(pid_t pid, const std::string& field) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/status");
     std::string line;
@@ -219,7 +251,8 @@ long inflated_size(const std::string& gz) {
 }
 
 class Connections : public ::testing::Test {
-  protected:
+  public:
+    int port() const { return server_->port(); }
     void start(std::vector<std::string> extra = {}) {
         db_ = dir_.path() + "/conn.db";
         key_ = create_key(db_);
@@ -269,36 +302,54 @@ TEST(ConnectionFlags, AreDocumentedAndValidated) {
               2);
 }
 
-TEST_F(Connections, SlowlorisHeadsNeitherStarveTheApiNorOutliveTheHeaderDeadline) {
-    start({"--header-timeout-ms", "4000"});
-    constexpr int kDribblers = 80;  // more than the 64 workers
+// `kDribblers` connections (more than the 64 workers) from 127.0.1.x send `start`, then one
+// byte of `dribble` every 300 ms each; the API must answer meanwhile, and the server must close
+// every dribbler at its 4 s request deadline.
+void expect_dribblers_starve_nothing(Connections& t, const std::string& start,
+                                     const std::string& dribble) {
+    constexpr int kDribblers = 80;
     std::vector<int> fds;
     for (int i = 0; i < kDribblers; ++i) {
-        int fd = connect_from("127.0.1." + std::to_string(1 + i % 8), server_->port());
+        int fd = connect_from("127.0.1." + std::to_string(1 + i % 8), t.port());
         ASSERT_GE(fd, 0);
-        ASSERT_TRUE(send_all(fd, "GET /healthz HTTP/1.1\r\n"));
+        ASSERT_TRUE(send_all(fd, start));
         fds.push_back(fd);
     }
     std::atomic<bool> done{false};
-    std::thread dribble([&] {
-        const std::string bytes = "X-Slow: 1\r\n";
+    std::thread dribbler([&] {
         for (std::size_t k = 0; !done.load(); ++k) {
-            for (int fd : fds) send(fd, &bytes[k % bytes.size()], 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            for (int fd : fds) {
+                send(fd, &dribble[k % dribble.size()], 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
         }
     });
     const auto start_t = Clock::now();
-    EXPECT_EQ(get("/healthz"), 200);
-    EXPECT_EQ(get("/v1/workflows", true), 200);
-    // Answered while every dribbler was still inside its header deadline.
+    EXPECT_EQ(t.get("/healthz"), 200);
+    EXPECT_EQ(t.get("/v1/workflows", true), 200);
     EXPECT_LT(ms_since(start_t), 4000 + 20000);
     int closed = 0;
     for (int fd : fds) closed += closed_by_server(fd, 30000) ? 1 : 0;
     done = true;
-    dribble.join();
+    dribbler.join();
     EXPECT_EQ(closed, kDribblers);
     for (int fd : fds) close(fd);
-    EXPECT_EQ(get("/healthz"), 200);
+    EXPECT_EQ(t.get("/healthz"), 200);
+}
+
+TEST_F(Connections, SlowlorisHeadsNeitherStarveTheApiNorOutliveTheHeaderDeadline) {
+    start({"--header-timeout-ms", "4000"});
+    expect_dribblers_starve_nothing(*this, "GET /healthz HTTP/1.1\r\n", "X-Slow: 1\r\n");
+}
+
+TEST_F(Connections, SlowSmallBodiesNeitherStarveTheApiNorOutliveTheDeadline) {
+    // A body of up to 16 KB is received in the waiting room with its head: no worker waits.
+    start({"--header-timeout-ms", "4000"});
+    expect_dribblers_starve_nothing(
+        *this,
+        "POST /v1/workflows HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 1000\r\n\r\n",
+        "{");
 }
 
 TEST_F(Connections, TwoThousandIdleConnectionsDoNotStarveTheApi) {
@@ -511,8 +562,8 @@ TEST_F(Connections, SigtermLetsAnInFlightRequestFinishThenExits) {
     ASSERT_TRUE(send_all(fd, "POST /v1/workflows HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                  key_ + "\r\nContent-Type: application/json\r\nContent-Length: " +
                                  std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5)));
-    // The head is complete, so a worker is reading the body: the request is in flight.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Once the server has read the head the request is in flight while its body arrives.
+    ASSERT_TRUE(server_read_everything(fd, server_->port()));
     ASSERT_EQ(kill(server_->pid(), SIGTERM), 0);
     // New connections are refused at once (poll: the signal is handled asynchronously).
     bool refused = false;
@@ -541,10 +592,11 @@ TEST_F(Connections, SigtermExitsWithinTheGraceWhenARequestDoesNotFinish) {
     start({"--shutdown-grace-ms", "2000", "--body-timeout-ms", "600000"});
     int fd = connect_from("127.0.0.1", server_->port());
     ASSERT_GE(fd, 0);
-    // A body that never completes holds its worker until the body deadline (10 minutes).
+    // A body that never completes: after SIGTERM a worker waits for it until the body
+    // deadline (10 minutes), far beyond the grace.
     ASSERT_TRUE(send_all(fd, "POST /v1/workflows HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                                  key_ + "\r\nContent-Length: 1000\r\n\r\n{\"ti"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(server_read_everything(fd, server_->port()));
     const auto t = Clock::now();
     ASSERT_EQ(kill(server_->pid(), SIGTERM), 0);
     int status = 0;

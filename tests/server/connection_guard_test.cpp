@@ -195,6 +195,17 @@ TEST_F(GuardTest, PipelinedHeadsAreServedInOrderOnOneConnection) {
     close(fd);
 }
 
+TEST_F(GuardTest, AClientThatHalfClosesAfterItsRequestStillGetsTheAnswer) {
+    start({});
+    int fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    const std::string one = "GET / HTTP/1.1\r\n\r\n";
+    ASSERT_EQ(send(fd, one.data(), one.size(), 0), static_cast<ssize_t>(one.size()));
+    shutdown(fd, SHUT_WR);
+    EXPECT_EQ(read_until(fd), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    close(fd);
+}
+
 TEST_F(GuardTest, HeadLimitsAndTheHeaderDeadlineAreEnforcedWithoutAWorker) {
     ConnectionLimits limits;
     limits.header_timeout_ms = 300;
