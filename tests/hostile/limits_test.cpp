@@ -166,6 +166,12 @@ TEST_F(LimitsTest, JsonLeadVariableLimits) {
         "/v1/workflows/" + wf + "/leads",
         Json{{"phone_number", "+14155552671"}, {"variables", Json{{std::string(129, 'n'), "x"}}}});
     EXPECT_EQ(body_of(long_name)["errors"][0]["reason"], "Variable name longer than 128 bytes");
+    // Error rows echo at most 64 bytes of the phone number sent.
+    Response long_phone =
+        post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", std::string(5000, '1')}});
+    EXPECT_EQ(long_phone.status, 400);
+    EXPECT_EQ(body_of(long_phone)["errors"][0]["rows"][0]["phone_number"], std::string(64, '1'));
+    EXPECT_LT(long_phone.body.size(), 512u);
     EXPECT_EQ(enrolled(wf), 1);
 }
 
