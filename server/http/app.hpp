@@ -30,7 +30,9 @@ struct ServerConfig {
     double time_scale = 1.0;           // sandbox clock speed
     double rate_limit = 100.0;         // requests per second per API key; <= 0 = unlimited
     std::size_t max_body_bytes = kMaxBodyBytes;
-    // Events one POST …/simulate may run (limits.hpp; lowered by tests).
+    // Graph sizes and the events one POST …/simulate may run (limits.hpp; lowered by tests).
+    std::size_t max_nodes_per_workflow = limits::kMaxNodesPerWorkflow;
+    std::size_t max_edges_per_workflow = limits::kMaxEdgesPerWorkflow;
     std::int64_t max_simulation_events = limits::kMaxSimulationEvents;
 };
 

@@ -159,13 +159,14 @@ Response put_graph(const Request& req, RequestContext& ctx) {
     if (!body.contains("edges") || !body["edges"].is_array()) {
         return error_response(400, "edges must be an array");
     }
-    if (body["nodes"].size() > limits::kMaxNodesPerWorkflow) {
+    const ServerConfig& config = ctx.app.config();
+    if (body["nodes"].size() > config.max_nodes_per_workflow) {
         return error_response(400,
-                              "nodes: " + too_many_text("nodes", limits::kMaxNodesPerWorkflow));
+                              "nodes: " + too_many_text("nodes", config.max_nodes_per_workflow));
     }
-    if (body["edges"].size() > limits::kMaxEdgesPerWorkflow) {
+    if (body["edges"].size() > config.max_edges_per_workflow) {
         return error_response(400,
-                              "edges: " + too_many_text("edges", limits::kMaxEdgesPerWorkflow));
+                              "edges: " + too_many_text("edges", config.max_edges_per_workflow));
     }
     // Edge ids may be left to the server; node ids are required because edges refer to them.
     for (std::size_t i = 0; i < body["edges"].size(); ++i) {
@@ -322,9 +323,9 @@ Response create_node(const Request& req, RequestContext& ctx) {
         if (existing.ok()) return Status::conflict("A node with id " + n.id + " already exists");
         auto nodes = tx.list_nodes(w->id);
         if (!nodes.ok()) return nodes.status();
-        if (nodes->size() >= limits::kMaxNodesPerWorkflow) {
-            return Status::conflict("The workflow is full: " +
-                                    too_many_text("nodes", limits::kMaxNodesPerWorkflow));
+        const std::size_t max = ctx.app.config().max_nodes_per_workflow;
+        if (nodes->size() >= max) {
+            return Status::conflict("The workflow is full: " + too_many_text("nodes", max));
         }
         if (Status s = tx.insert_node(w->id, n); !s) return s;
         if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
@@ -450,9 +451,9 @@ Response create_edge(const Request& req, RequestContext& ctx) {
             return Status::invalid("A " + src->node_type_raw +
                                    " node is terminal and cannot have outgoing edges");
         }
-        if (g->edges.size() >= limits::kMaxEdgesPerWorkflow) {
-            return Status::conflict("The workflow is full: " +
-                                    too_many_text("edges", limits::kMaxEdgesPerWorkflow));
+        const std::size_t max = ctx.app.config().max_edges_per_workflow;
+        if (g->edges.size() >= max) {
+            return Status::conflict("The workflow is full: " + too_many_text("edges", max));
         }
         std::int64_t max_position = -1;
         for (const Edge& other : g->edges) {

@@ -39,6 +39,8 @@ struct UploadRow {
 // the upload's size.
 class RowErrors {
   public:
+    static constexpr std::size_t kEchoedPhoneBytes = 64;
+
     void add(const std::string& reason, std::size_t position, const std::string& phone) {
         auto it = std::find_if(groups_.begin(), groups_.end(),
                                [&](const Group& g) { return g.reason == reason; });
@@ -48,7 +50,9 @@ class RowErrors {
         }
         ++it->count;
         if (it->rows.size() < limits::kMaxErrorRowsPerReason) {
-            it->rows.push_back(Json{{"position", position}, {"phone_number", phone}});
+            // The phone as sent, cut to a length no number needs, so that the reply stays small.
+            it->rows.push_back(
+                Json{{"position", position}, {"phone_number", phone.substr(0, kEchoedPhoneBytes)}});
         }
     }
     bool empty() const { return groups_.empty(); }

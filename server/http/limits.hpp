@@ -15,9 +15,9 @@ namespace leadflow::server::limits {
 
 // Request body: declared (Content-Length), chunked and decompressed size → 413.
 inline constexpr std::size_t kMaxBodyBytes = 10 * 1024 * 1024;
-// Request line plus all header lines → 431.
+// Request line plus all header lines.
 inline constexpr std::size_t kMaxHeadBytes = 16 * 1024;
-// Header fields per request → 431.
+// Header fields per request.
 inline constexpr std::size_t kMaxHeaderFields = 100;
 // The whole request head must arrive within this many seconds → the connection is closed.
 inline constexpr int kHeaderDeadlineSeconds = 10;

@@ -443,11 +443,12 @@ Response duplicate_workflow(const Request& req, RequestContext& ctx) {
         auto g = load_graph(tx, src.value());
         if (!g.ok()) return g.status();
         // A graph stored before the limits existed may be larger than a new one may be.
-        if (g->nodes.size() > limits::kMaxNodesPerWorkflow ||
-            g->edges.size() > limits::kMaxEdgesPerWorkflow) {
+        const ServerConfig& config = ctx.app.config();
+        if (g->nodes.size() > config.max_nodes_per_workflow ||
+            g->edges.size() > config.max_edges_per_workflow) {
             return Status::conflict("The graph is too large to copy: a workflow may have at most " +
-                                    std::to_string(limits::kMaxNodesPerWorkflow) + " nodes and " +
-                                    std::to_string(limits::kMaxEdgesPerWorkflow) + " edges");
+                                    std::to_string(config.max_nodes_per_workflow) + " nodes and " +
+                                    std::to_string(config.max_edges_per_workflow) + " edges");
         }
         auto scenario = tx.get_scenario(src->id);
         if (!scenario.ok()) return scenario.status();

@@ -166,6 +166,12 @@ TEST_F(LimitsTest, JsonLeadVariableLimits) {
         "/v1/workflows/" + wf + "/leads",
         Json{{"phone_number", "+14155552671"}, {"variables", Json{{std::string(129, 'n'), "x"}}}});
     EXPECT_EQ(body_of(long_name)["errors"][0]["reason"], "Variable name longer than 128 bytes");
+    // Error rows echo at most 64 bytes of the phone number sent.
+    Response long_phone =
+        post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", std::string(5000, '1')}});
+    EXPECT_EQ(long_phone.status, 400);
+    EXPECT_EQ(body_of(long_phone)["errors"][0]["rows"][0]["phone_number"], std::string(64, '1'));
+    EXPECT_LT(long_phone.body.size(), 512u);
     EXPECT_EQ(enrolled(wf), 1);
 }
 
@@ -228,6 +234,41 @@ TEST_F(LimitsTest, StringsPastTheirLimitsAreRefused) {
 
 // A graph whose leads loop between two waits until the loop guard stops them: about a
 // thousand events per lead.
+TEST_F(LimitsTest, AWorkflowAtItsNodeOrEdgeLimitTakesNoMoreThrough409) {
+    // The same checks as at 10,000, with a lower limit so that the test stays small.
+    config_.max_nodes_per_workflow = 3;
+    config_.max_edges_per_workflow = 2;
+    restart();
+    const std::string wf = make_workflow();
+    const Json three = Json::array({time_node("a"), time_node("b"), time_node("c")});
+    Json four = three;
+    four.push_back(time_node("d"));
+    EXPECT_EQ(put("/v1/workflows/" + wf + "/graph", Json{{"nodes", four}, {"edges", Json::array()}})
+                  .status,
+              400);
+    const Json two_edges = Json::array({Json{{"from_node_id", "a"}, {"to_node_id", "b"}},
+                                        Json{{"from_node_id", "b"}, {"to_node_id", "c"}}});
+    ASSERT_EQ(
+        put("/v1/workflows/" + wf + "/graph", Json{{"nodes", three}, {"edges", two_edges}}).status,
+        200);
+    Response node = post("/v1/workflows/" + wf + "/nodes",
+                         Json{{"node_type", "TIME"}, {"config", Json{{"delay_hours", 1}}}});
+    EXPECT_EQ(node.status, 409);
+    EXPECT_NE(message(node).find("The workflow is full: a workflow may have at most 3 nodes"),
+              std::string::npos)
+        << message(node);
+    Response edge =
+        post("/v1/workflows/" + wf + "/edges", Json{{"from_node_id", "c"}, {"to_node_id", "a"}});
+    EXPECT_EQ(edge.status, 409);
+    EXPECT_NE(message(edge).find("at most 2 edges"), std::string::npos) << message(edge);
+    EXPECT_EQ(body_of(get("/v1/workflows/" + wf + "/graph"))["nodes"].size(), 3u);
+    // A stored graph above a (lowered) limit cannot be copied.
+    EXPECT_EQ(post("/v1/workflows/" + wf + "/duplicate", Json::object()).status, 201);
+    config_.max_nodes_per_workflow = 2;
+    restart();
+    EXPECT_EQ(post("/v1/workflows/" + wf + "/duplicate", Json::object()).status, 409);
+}
+
 Json looping_graph() {
     return Json{{"nodes", Json::array({time_node("a"), time_node("b")})},
                 {"edges", Json::array({Json{{"from_node_id", "a"}, {"to_node_id", "b"}},
