@@ -1,5 +1,6 @@
 // server/http/app.hpp — the server's request pipeline, independent of any HTTP library:
-// request id → size limit → routing → API key → rate limit → handler (exceptions guarded) →
+// request id → size limit → routing → API key (revoked, expired → 401; read-only keys: GET and
+// HEAD only, else 403) → rate limit → handler (exceptions guarded) →
 // metrics. Tests drive App::handle() directly with plain Request values.
 #pragma once
 
@@ -29,6 +30,9 @@ struct ServerConfig {
     double time_scale = 1.0;           // sandbox clock speed
     double rate_limit = 100.0;         // requests per second per API key; <= 0 = unlimited
     std::size_t max_body_bytes = kMaxBodyBytes;
+    // An App that answers only GET /metrics, without a key and over every organization: the
+    // operator's scrape listener (serve --metrics-listen). See App::set_metrics_source.
+    bool metrics_only = false;
 };
 
 // Time sources, injectable for tests: wall-clock milliseconds for timestamps, and a monotonic
@@ -78,6 +82,10 @@ class App {
     // Live progression (server/runtime), when running: null in handler tests without one.
     void set_live(LiveRuntime* live) { live_ = live; }
     LiveRuntime* live() const { return live_; }
+    // The App whose HTTP counters and live runtime /metrics reports (a metrics-only App reports
+    // the API's); itself unless set.
+    void set_metrics_source(App* source) { metrics_source_ = source; }
+    App& metrics_source() { return metrics_source_ ? *metrics_source_ : *this; }
 
   private:
     Response dispatch(Request& req, std::string& route_label);
@@ -90,6 +98,7 @@ class App {
     RateLimiter limiter_;
     HttpMetrics metrics_;
     LiveRuntime* live_ = nullptr;
+    App* metrics_source_ = nullptr;
 };
 
 // Route registration, one function per feature file.
@@ -97,8 +106,9 @@ void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, va
 void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
 void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
 void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
-void register_static_routes(Router& r);    // ops.cpp: the web app at "/"
-void register_share_link_routes(Router& r);  // share_links.cpp: short links (/s/<id>)
-void register_live_routes(Router& r);      // live.cpp: call results from the voice platform
+void register_metrics_listener_routes(Router& r);  // ops.cpp: public GET /metrics, every org
+void register_static_routes(Router& r);            // ops.cpp: the web app at "/"
+void register_share_link_routes(Router& r);        // share_links.cpp: short links (/s/<id>)
+void register_live_routes(Router& r);              // live.cpp: call results from the voice platform
 
 }  // namespace leadflow::server

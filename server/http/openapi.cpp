@@ -109,12 +109,16 @@ const Operation kOperations[] = {
     {"post", "/v1/share-links", "Sharing",
      "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>", kJsonBody,
      kNoQuery, 201, ""},
+    {"delete", "/v1/share-links/{id}", "Sharing",
+     "Delete a short link (only the organization that stored it)", kNoBody, kNoQuery, 200, ""},
     {"get", "/s/{id}", "Sharing", "Short link: redirects (302) to the web app with the fragment",
      kNoBody, kNoQuery, 302, "", true},
     {"get", "/healthz", "Operations", "Liveness and storage check", kNoBody, kNoQuery, 200,
      "Health", true},
-    {"get", "/metrics", "Operations", "Prometheus metrics (text)", kNoBody, kNoQuery, 200, "",
-     true},
+    {"get", "/metrics", "Operations",
+     "Prometheus metrics (text) of the key's organization plus process-wide counters; every "
+     "organization's on the serve --metrics-listen address (no key there)",
+     kNoBody, kNoQuery, 200, ""},
     {"get", "/v1/openapi.json", "Operations", "This document", kNoBody, kNoQuery, 200, "", true},
 };
 
@@ -178,12 +182,13 @@ Json error_responses(const Operation& op) {
     };
     if (op.public_route) return r;
     add("400", "Bad input (message names the field); validation failures add errors");
-    add("401", "Missing or invalid API key");
+    add("401", "Missing or invalid API key, or the key has been revoked or has expired");
     if (std::string(op.path) != "/v1/workflows" && std::string(op.path) != "/v1/calls" &&
         std::string(op.path) != "/v1/user-webhooks") {
         add("404", "Not found (or owned by another organization)");
     }
     if (std::string(op.method) != "get") {
+        add("403", "The API key is read-only (GET and HEAD routes only)");
         add("409", "Not allowed in the workflow's current state");
         add("413", "Body over 10 MB");
         add("415", "Wrong Content-Type");

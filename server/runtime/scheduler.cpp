@@ -27,6 +27,7 @@
 #include "runtime/phone_zone.hpp"
 #include "runtime/sandbox.hpp"
 #include "util/crypto.hpp"
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 
@@ -133,8 +134,7 @@ void Scheduler::start() {
             }
             auto n = tick();
             if (!n.ok()) {
-                std::fprintf(stderr, "leadflow-server: scheduler: %s\n",
-                             n.status().message().c_str());
+                log_line("scheduler: " + log_escape(n.status().message()));
             }
             std::unique_lock<std::mutex> lock(wake_mu_);
             if (stopping_) return;
@@ -175,8 +175,8 @@ Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::st
         }
         c->scenario = bind_scenario(*c->graph, sc);
     } else {
-        std::fprintf(stderr, "leadflow-server: workflow %s cannot run: %s\n", id.c_str(),
-                     compiled.status().message().c_str());
+        log_line("workflow " + log_escape(id) +
+                 " cannot run: " + log_escape(compiled.status().message()));
     }
     if (auto z = TimeZone::find(c->workflow.settings.timezone); z.ok()) c->zone = z.value();
     WorkflowCache* raw = c.get();
