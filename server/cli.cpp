@@ -584,12 +584,19 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
             metrics_done = true;
         });
     }
+    std::atomic<bool> serving_done{false};
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&signals, &sig);
-        server.stop();
+        // stop() does nothing before run() has started listening (a signal right after the
+        // "listening on" line): repeat until run() has returned.
+        while (!serving_done) {
+            server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
     });
     bool ok = server.run();
+    serving_done = true;
     if (metrics_server) {
         // stop() does nothing before run() has started listening: repeat until it returned.
         while (!metrics_done) {
