@@ -75,6 +75,17 @@ Response App::handle(Request req) {
     return res;
 }
 
+bool App::should_log_refusal(const std::string& key_id) {
+    constexpr TimeMs kEveryMs = 60000;
+    const TimeMs now = clock_.monotonic_ms();
+    std::lock_guard<std::mutex> lock(refusals_mu_);
+    auto [it, inserted] = refusals_logged_.try_emplace(key_id, now);
+    if (inserted) return true;
+    if (now - it->second < kEveryMs) return false;
+    it->second = now;
+    return true;
+}
+
 Response App::dispatch(Request& req, std::string& route_label) {
     if (req.body.size() > config_.max_body_bytes) {
         return error_response(413, "Request body is larger than " +
@@ -103,10 +114,13 @@ Response App::dispatch(Request& req, std::string& route_label) {
             if (key.status().code() == StatusCode::kFailedPrecondition) {
                 // A real key, right secret, but revoked or expired: a leaked or forgotten key
                 // is still in use somewhere; the operator wants to know where.
+                // At most one line per key a minute, so that the key's holder cannot flood it.
                 const std::string key_id = header->substr(7, header->find(':') - 7);
-                log_line("refused API key " + log_escape(key_id, 40) + " (" +
-                         key.status().message() + "): " + log_escape(req.method, 16) + " " +
-                         log_escape(req.path));
+                if (should_log_refusal(key_id)) {
+                    log_line("refused API key " + log_escape(key_id, 40) + " (" +
+                             key.status().message() + "): " + log_escape(req.method, 16) + " " +
+                             log_escape(req.path));
+                }
             }
             if (key.status().code() == StatusCode::kInvalidArgument ||
                 key.status().code() == StatusCode::kFailedPrecondition) {

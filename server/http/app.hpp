@@ -89,6 +89,9 @@ class App {
 
   private:
     Response dispatch(Request& req, std::string& route_label);
+    // Whether a refused (revoked or expired) key's use should be logged now: its first use, then
+    // at most once a minute.
+    bool should_log_refusal(const std::string& key_id);
 
     Store& store_;
     ServerConfig config_;
@@ -99,6 +102,8 @@ class App {
     HttpMetrics metrics_;
     LiveRuntime* live_ = nullptr;
     App* metrics_source_ = nullptr;
+    std::mutex refusals_mu_;
+    std::map<std::string, TimeMs> refusals_logged_;  // key id → when its refusal was logged
 };
 
 // Route registration, one function per feature file.

@@ -414,14 +414,14 @@ TEST(HostileKeys, ATenantCannotForgeALogLine) {
                                          " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
                                          key + "\r\nConnection: close\r\n\r\n");
     };
-    // A path that decodes to a newline followed by text that looks like a server message.
-    // (cpp-httplib's route pattern does not match a path with CR or LF: 404 before the App.)
-    const std::string newline = request("/v1/workflows/x%0Aleadflow-server:%20forged%0D");
-    EXPECT_NE(newline.find("HTTP/1.1 4"), std::string::npos) << newline;
     // The use of a revoked key is logged with the request's path: here one with a terminal
     // escape sequence, a quote, a non-ASCII byte and a vertical tab before the forged text.
     const std::string reply = request("/v1/workflows/x%1B[2J%22%E9%0Bleadflow-server:%20forged");
     EXPECT_NE(reply.find(" 401 "), std::string::npos) << reply;
+    // A path that decodes to a newline followed by text that looks like a server message.
+    // (cpp-httplib's route pattern does not match a path with CR or LF: 404 before the App.)
+    const std::string newline = request("/v1/workflows/x%0Aleadflow-server:%20forged%0D");
+    EXPECT_NE(newline.find("HTTP/1.1 4"), std::string::npos) << newline;
     ASSERT_TRUE(eventually([&] { return s.err().find("refused API key") != std::string::npos; }))
         << s.err();
     EXPECT_EQ(s.stop(), 0);

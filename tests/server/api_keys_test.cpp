@@ -138,6 +138,9 @@ TEST_F(ApiKeysTest, TheRefusalLogEscapesTheRequestPath) {
     ASSERT_TRUE(revoke_api_key(*store_, key_id_of(key_a_), now_));
     const std::string err = captured_stderr(dir_.path(), [&] {
         EXPECT_EQ(get("/v1/workflows/x\nleadflow-server: forged\r\x1b[2J").status, 401);
+        // The same key again within a minute: refused, not logged again.
+        mono_ += 59000;
+        EXPECT_EQ(get("/v1/workflows/again").status, 401);
     });
     EXPECT_NE(err.find("GET /v1/workflows/x\\x0aleadflow-server: forged\\x0d\\x1b[2J\n"),
               std::string::npos)
@@ -148,6 +151,11 @@ TEST_F(ApiKeysTest, TheRefusalLogEscapesTheRequestPath) {
         EXPECT_EQ(line.rfind("leadflow-server: refused API key ", 0), 0u) << line;
     }
     EXPECT_EQ(n, 1) << err;
+    // A minute after the logged one: logged again.
+    mono_ += 1000;
+    const std::string later =
+        captured_stderr(dir_.path(), [&] { EXPECT_EQ(get("/v1/workflows/later").status, 401); });
+    EXPECT_NE(later.find("GET /v1/workflows/later"), std::string::npos) << later;
 }
 
 }  // namespace
