@@ -182,6 +182,33 @@ std::string message_of(const Answer& a) {
     return j["message"].get<std::string>();
 }
 
+TEST(HostileKeys, UsageDocumentsTheKeyCommandsAndRefusesBadArguments) {
+    TempDir dir;
+    RunResult help = run(dir, {"--help"});
+    EXPECT_EQ(help.code, 0);
+    for (const char* text :
+         {"keys list", "keys revoke", "keys rotate", "--expires-in-days", "--read-only",
+          "--overlap-hours", "--metrics-listen", "--first-key-org", "0600"}) {
+        EXPECT_NE(help.out.find(text), std::string::npos) << text;
+    }
+    const std::string db = dir.path() + "/k.db";
+    const std::string key = new_key(dir, db, "acme");
+    for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+             {"keys", "rotate", "--db", db},
+             {"keys", "rotate", "--db", db, key_id_of(key), "--overlap-hours", "-1"},
+             {"keys", "rotate", "--db", db, key_id_of(key), "extra", "--overlap-hours", "1"},
+             {"keys", "revoke", "--db", db, "key_unknown"},
+             {"keys", "list", "--db", db, "--org", "nobody"},
+             {"keys", "create", "--db", db, "--org", "acme", "--read-only", "maybe"},
+             {"keys", "create", "--db", db, "--org", "acme", "--expires-in-days", "-3"},
+             {"serve", "--db", db, "--port", "0", "--metrics-listen", "nope"},
+             {"serve", "--db", db, "--port", "0", "--metrics-listen", "127.0.0.1:70000"}}) {
+        RunResult r = run(dir, bad);
+        EXPECT_EQ(r.code, 2) << bad[1] << " " << r.err;
+        EXPECT_EQ(r.out.find("key_"), std::string::npos) << r.out;
+    }
+}
+
 TEST(HostileKeys, RevokeReachesARunningServerAtTheNextRequest) {
     TempDir dir;
     const std::string db = dir.path() + "/k.db";
