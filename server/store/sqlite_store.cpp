@@ -747,7 +747,12 @@ class SqliteTx final : public StoreTx {
         " k.revoked_at, k.read_only";
 
     static ApiKeyRecord read_api_key(const Stmt& r) {
-        ApiKeyRecord k{r.text(0), r.text(1), r.text(2), r.text(3), r.i64(4)};
+        ApiKeyRecord k;
+        k.id = r.text(0);
+        k.organization_id = r.text(1);
+        k.salt = r.text(2);
+        k.secret_hash = r.text(3);
+        k.created_at = r.i64(4);
         k.expires_at = r.opt_i64(5);
         k.revoked_at = r.opt_i64(6);
         k.read_only = r.i64(7) != 0;
