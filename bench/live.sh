@@ -25,11 +25,14 @@ trap cleanup EXIT
 
 start_server() {  # DB SCALE
     key=$("$bin" keys create --db "$1" --org bench | tail -n 1)
-    "$bin" serve --db "$1" --port 0 --rate-limit 0 --time-scale "$2" >"$tmp/out" 2>"$tmp/err" &
+    "$bin" serve --db "$1" --port 0 --rate-limit 0 --time-scale "$2" \
+        --metrics-listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    for _ in $(seq 100); do grep -q listening "$tmp/out" && break; sleep 0.1; done
-    port=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$tmp/out")
+    for _ in $(seq 100); do grep -q '^metrics on' "$tmp/out" && break; sleep 0.1; done
+    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/out")
     base=http://127.0.0.1:$port
+    # Every organization's counters: the operator's scrape listener.
+    metrics_base=http://127.0.0.1:$(sed -n 's/^metrics on .*:\([0-9]*\)$/\1/p' "$tmp/out")
 }
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 api() {  # METHOD PATH [JSON]
@@ -37,7 +40,7 @@ api() {  # METHOD PATH [JSON]
         ${3:+-d "$3"}
 }
 id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
-metric() { curl -sf "$base/metrics" | awk -v k="$1" '$1 == k {print $2}'; }
+metric() { curl -sf "$metrics_base/metrics" | awk -v k="$1" '$1 == k {print $2}'; }
 # The workflow's status, read without starting an interpreter: the polling loops run beside a
 # scheduler that keeps both cores busy, and a python3 start-up every 0.2 s took CPU from it.
 status_of() { api GET "/v1/workflows/$1" | grep -o '"status":"[a-z_]*"' | head -n 1 | cut -d'"' -f4; }
@@ -110,8 +113,8 @@ wait_graph "$small" 0.016666666666666666
 insert_leads "$tmp/l.db" "$small" 2000 wlead_s
 api POST "/v1/workflows/$small/activate" >/dev/null
 while [ "$(status_of "$small")" != completed ]; do sleep 1; done
-p50=$(curl -sf "$base/metrics" | sed -n 's/^leadflow_timer_lag_seconds{quantile="0.5"} //p')
-p99=$(curl -sf "$base/metrics" | sed -n 's/^leadflow_timer_lag_seconds{quantile="0.99"} //p')
+p50=$(curl -sf "$metrics_base/metrics" | sed -n 's/^leadflow_timer_lag_seconds{quantile="0.5"} //p')
+p99=$(curl -sf "$metrics_base/metrics" | sed -n 's/^leadflow_timer_lag_seconds{quantile="0.99"} //p')
 rss=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")
 stop_server
 

@@ -5,11 +5,15 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <map>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -27,11 +31,16 @@ std::string usage_text() {
 
 Usage:
   leadflow-server serve --db PATH --port N [options]
-  leadflow-server keys create --db PATH --org NAME
+  leadflow-server keys create --db PATH --org NAME [--expires-in-days N] [--read-only true]
+  leadflow-server keys list --db PATH [--org NAME]
+  leadflow-server keys revoke --db PATH KEY_ID
+  leadflow-server keys rotate --db PATH KEY_ID [--overlap-hours N] [--expires-in-days N]
   leadflow-server --help
 
 serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
-  --db PATH             SQLite file (created and migrated if needed)
+  --db PATH             SQLite file (created and migrated if needed). Created mode 0600;
+                        an existing file (or its -wal/-shm) open to group or others is
+                        changed to owner-only, with a warning on stderr
   --port N              TCP port; 0 picks a free port. The line
                         "listening on http://HOST:PORT" is printed once bound.
   --host ADDR           interface to bind (default 127.0.0.1)
@@ -72,10 +81,28 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
                              doubles after each failure (default 1000)
   --scheduler-batch N        engine steps per transaction (default 2000)
   --live false               do not run the scheduler (API only)
+  --metrics-listen HOST:PORT also answer GET /metrics without an API key, over every
+                             organization, on this second address (for the scrape);
+                             on the API port /metrics needs a key and shows only the
+                             key's organization. Its line "metrics on http://HOST:PORT"
+                             is printed after the "listening on" line
+  --first-key-org NAME       when the database has no API key yet, create organization
+                             NAME and a key for it and print the key once (stdout, after
+                             the "listening on" line); later starts print none
 
 keys create: create organization NAME if new and a new API key for it. The key
   ("key_id:secret") is printed once, as the last line of stdout; only a salted
   SHA-256 hash of the secret is stored. Use it as "Authorization: Bearer KEY".
+  --expires-in-days N   the key is refused (401 "API key has expired") N days from now;
+                        N > 0, fractions allowed, at most 36500 (default: never expires)
+  --read-only true      the key may call GET and HEAD routes only (others: 403)
+keys list: one line per key, oldest first: id, organization, created, expires,
+  revoked, access (read-write or read-only). Secrets are never shown.
+keys revoke: refuse KEY_ID from now on (401 "API key has been revoked"), also on a
+  server that is running.
+keys rotate: a new key for KEY_ID's organization (read-only if KEY_ID is), printed
+  once; KEY_ID keeps working for --overlap-hours N more hours (default 24; 0 = ends
+  now; N from 0 to 8760), then expires. A revoked key cannot be rotated.
 )";
 }
 
@@ -128,26 +155,175 @@ TimeMs wall_now() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Splits "keys <verb> [KEY_ID] --opt v …": the one positional argument (if any) and the options.
+bool parse_keys_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed,
+                     bool want_key_id, std::string* key_id, Options* o, std::ostream& err) {
+    std::vector<std::string> rest(args.begin(), args.begin() + 2);
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.rfind("--", 0) == 0) {
+            rest.push_back(a);
+            if (a.find('=') == std::string::npos && i + 1 < args.size()) rest.push_back(args[++i]);
+        } else if (want_key_id && key_id->empty()) {
+            *key_id = a;
+        } else {
+            err << "leadflow-server: unexpected argument '" << a << "'\n";
+            return false;
+        }
+    }
+    if (!parse_options(rest, 2, allowed, o, err)) return false;
+    if (!o->count("db")) {
+        err << "leadflow-server: keys " << args[1] << " needs --db PATH\n";
+        return false;
+    }
+    if (want_key_id && key_id->empty()) {
+        err << "leadflow-server: keys " << args[1] << " needs a KEY_ID (see keys list)\n";
+        return false;
+    }
+    return true;
+}
+
+// --expires-in-days into *opts (absent: never expires).
+bool parse_key_expiry(Options& o, TimeMs now, KeyOptions* opts, std::ostream& err) {
+    if (!o.count("expires-in-days")) return true;
+    double days = 0;
+    if (!parse_number(o["expires-in-days"], &days) || !(days > 0) || days > 36500) {
+        err << "leadflow-server: --expires-in-days must be a number > 0 and at most 36500\n";
+        return false;
+    }
+    opts->expires_at = now + static_cast<TimeMs>(days * 86400.0 * 1000.0);
+    return true;
+}
+
+std::string iso_time(TimeMs t) {
+    std::time_t secs = static_cast<std::time_t>(t / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+void print_created_key(const CreatedKey& key, std::ostream& out) {
+    if (key.expires_at) out << "expires " << iso_time(*key.expires_at) << "\n";
+    if (key.read_only) out << "read-only: GET and HEAD routes only\n";
+    out << "API key created; it is shown only once:\n" << key.key << std::endl;
+}
+
+int store_error(const Status& s, std::ostream& err) {
+    err << "leadflow-server: " << s.message() << "\n";
+    if (s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
+        s.code() == StatusCode::kFailedPrecondition) {
+        return 2;
+    }
+    return 1;
+}
+
 int keys_create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o;
-    if (!parse_options(args, 2, {"db", "org"}, &o, err)) return 2;
+    if (!parse_options(args, 2, {"db", "org", "expires-in-days", "read-only"}, &o, err)) return 2;
     if (!o.count("db") || !o.count("org")) {
         err << "leadflow-server: keys create needs --db PATH and --org NAME\n";
         return 2;
+    }
+    const TimeMs now = wall_now();
+    KeyOptions opts;
+    if (!parse_key_expiry(o, now, &opts, err)) return 2;
+    if (o.count("read-only")) {
+        if (o["read-only"] != "true" && o["read-only"] != "false") {
+            err << "leadflow-server: --read-only takes true or false\n";
+            return 2;
+        }
+        opts.read_only = o["read-only"] == "true";
     }
     auto store = open_sqlite_store(o["db"]);
     if (!store.ok()) {
         err << "leadflow-server: " << store.status().message() << "\n";
         return 1;
     }
-    auto key = create_api_key(*store.value(), o["org"], wall_now());
-    if (!key.ok()) {
-        err << "leadflow-server: " << key.status().message() << "\n";
-        return key.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+    auto key = create_api_key(*store.value(), o["org"], now, opts);
+    if (!key.ok()) return store_error(key.status(), err);
+    out << "organization " << key->organization.name << " (" << key->organization.id << ")\n";
+    print_created_key(key.value(), out);
+    return 0;
+}
+
+int keys_list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o;
+    std::string none;
+    if (!parse_keys_args(args, {"db", "org"}, false, &none, &o, err)) return 2;
+    auto store = open_sqlite_store(o["db"]);
+    if (!store.ok()) {
+        err << "leadflow-server: " << store.status().message() << "\n";
+        return 1;
     }
-    out << "organization " << key->organization.name << " (" << key->organization.id << ")\n"
-        << "API key created; it is shown only once:\n"
-        << key->key << std::endl;
+    std::vector<ApiKeyInfo> keys;
+    Status st = store.value()->read([&](StoreTx& tx) {
+        auto k = tx.list_api_keys(o.count("org") ? o["org"] : "");
+        if (!k.ok()) return k.status();
+        keys = std::move(k).value();
+        return Status::ok();
+    });
+    if (!st) return store_error(st, err);
+    const TimeMs now = wall_now();
+    out << "KEY_ID\tORGANIZATION\tCREATED\tEXPIRES\tREVOKED\tACCESS\n";
+    for (const ApiKeyInfo& i : keys) {
+        const ApiKeyRecord& k = i.key;
+        std::string expires = "never";
+        if (k.expires_at) {
+            expires = iso_time(*k.expires_at) + (*k.expires_at <= now ? " (expired)" : "");
+        }
+        out << k.id << "\t" << i.organization_name << "\t" << iso_time(k.created_at) << "\t"
+            << expires << "\t" << (k.revoked_at ? iso_time(*k.revoked_at) : "no") << "\t"
+            << (k.read_only ? "read-only" : "read-write") << "\n";
+    }
+    out << std::flush;
+    return 0;
+}
+
+int keys_revoke(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o;
+    std::string key_id;
+    if (!parse_keys_args(args, {"db"}, true, &key_id, &o, err)) return 2;
+    auto store = open_sqlite_store(o["db"]);
+    if (!store.ok()) {
+        err << "leadflow-server: " << store.status().message() << "\n";
+        return 1;
+    }
+    if (Status st = revoke_api_key(*store.value(), key_id, wall_now()); !st) {
+        return store_error(st, err);
+    }
+    out << "API key " << key_id << " revoked" << std::endl;
+    return 0;
+}
+
+int keys_rotate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o;
+    std::string key_id;
+    if (!parse_keys_args(args, {"db", "overlap-hours", "expires-in-days"}, true, &key_id, &o,
+                         err)) {
+        return 2;
+    }
+    double hours = 24;
+    if (o.count("overlap-hours") &&
+        (!parse_number(o["overlap-hours"], &hours) || hours < 0 || hours > 8760)) {
+        err << "leadflow-server: --overlap-hours must be a number from 0 to 8760\n";
+        return 2;
+    }
+    const TimeMs now = wall_now();
+    KeyOptions opts;
+    if (!parse_key_expiry(o, now, &opts, err)) return 2;
+    auto store = open_sqlite_store(o["db"]);
+    if (!store.ok()) {
+        err << "leadflow-server: " << store.status().message() << "\n";
+        return 1;
+    }
+    const TimeMs overlap = static_cast<TimeMs>(hours * 3600.0 * 1000.0);
+    auto key = rotate_api_key(*store.value(), key_id, now, overlap, opts);
+    if (!key.ok()) return store_error(key.status(), err);
+    out << "API key " << key_id << " stays valid until " << iso_time(now + overlap)
+        << " at the latest\n";
+    print_created_key(key.value(), out);
     return 0;
 }
 
@@ -172,7 +348,8 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                         "public-url", "call-grace-seconds", "deny-loopback", "outbound-timeout-ms",
                         "retry-backoff-ms", "scheduler-batch", "live",
                         "max-connections", "max-connections-per-peer", "header-timeout-ms",
-                        "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms"},
+                        "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms",
+                        "metrics-listen", "first-key-org"},
                        // clang-format on
                        &o, err)) {
         return 2;
@@ -190,8 +367,8 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     auto number_option = [&](const char* name, double lo, double hi, double* v) {
         if (!o.count(name)) return true;
         if (!parse_number(o[name], v) || *v < lo || *v > hi) {
-            err << "leadflow-server: --" << name << " must be a number from " << lo << " to "
-                << hi << "\n";
+            err << "leadflow-server: --" << name << " must be a number from " << lo << " to " << hi
+                << "\n";
             return false;
         }
         return true;
@@ -247,6 +424,32 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         return 2;
     }
     const std::string host = o.count("host") ? o["host"] : "127.0.0.1";
+    std::string metrics_host;
+    int metrics_port = -1;
+    if (o.count("metrics-listen")) {
+        const std::string& v = o["metrics-listen"];
+        const auto colon = v.rfind(':');
+        double p = -1;
+        if (colon != std::string::npos && colon > 0) {
+            metrics_host = v.substr(0, colon);
+            if (metrics_host.size() > 2 && metrics_host.front() == '[' &&
+                metrics_host.back() == ']') {
+                metrics_host = metrics_host.substr(1, metrics_host.size() - 2);
+            }
+        }
+        if (metrics_host.empty() || !parse_number(v.substr(colon + 1), &p) || p < 0 || p > 65535 ||
+            p != static_cast<int>(p)) {
+            err << "leadflow-server: --metrics-listen takes HOST:PORT (port 0 to 65535)\n";
+            return 2;
+        }
+        metrics_port = static_cast<int>(p);
+    }
+    if (o.count("first-key-org") &&
+        (o["first-key-org"].empty() || o["first-key-org"].size() > 100)) {
+        err << "leadflow-server: --first-key-org takes an organization name of 1 to 100 "
+               "characters\n";
+        return 2;
+    }
     if (o.count("provider")) {
         if (o["provider"] != "sandbox" && o["provider"] != "webhook") {
             err << "leadflow-server: --provider must be sandbox or webhook\n";
@@ -304,6 +507,39 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                "--call-webhook-secret\n";
         return 2;
     }
+    // The first key is shown only by the start that creates it; every start says how to
+    // manage keys instead.
+    std::optional<CreatedKey> first_key;
+    {
+        std::size_t key_count = 0;
+        Status st = store.value()->read([&](StoreTx& tx) {
+            auto k = tx.list_api_keys("");
+            if (!k.ok()) return k.status();
+            key_count = k->size();
+            return Status::ok();
+        });
+        if (!st) {
+            err << "leadflow-server: " << st.message() << "\n";
+            return 1;
+        }
+        if (key_count == 0 && o.count("first-key-org")) {
+            auto k = create_api_key(*store.value(), o["first-key-org"], wall_now());
+            if (!k.ok()) {
+                err << "leadflow-server: " << k.status().message() << "\n";
+                return 1;
+            }
+            first_key = std::move(k).value();
+        } else if (key_count == 0) {
+            err << "leadflow-server: no API key yet; create one with: leadflow-server keys "
+                   "create --db "
+                << o["db"] << " --org NAME\n";
+        } else {
+            err << "leadflow-server: " << key_count << " API key(s) in the database (not shown); "
+                << "list them with: leadflow-server keys list --db " << o["db"]
+                << "; create one with: leadflow-server keys create --db " << o["db"]
+                << " --org NAME\n";
+        }
+    }
     App app(*store.value(), config);
     limits.workers = static_cast<int>(threads);
     HttpServer server(app, limits);
@@ -311,6 +547,25 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     if (!bound.ok()) {
         err << "leadflow-server: " << bound.status().message() << "\n";
         return 1;
+    }
+    // The operator's scrape listener: its own small App (GET /metrics only) and server.
+    std::unique_ptr<App> metrics_app;
+    std::unique_ptr<HttpServer> metrics_server;
+    int metrics_bound = 0;
+    if (metrics_port >= 0) {
+        ServerConfig mc = config;
+        mc.metrics_only = true;
+        metrics_app = std::make_unique<App>(*store.value(), mc);
+        metrics_app->set_metrics_source(&app);
+        ConnectionLimits metrics_limits = limits;
+        metrics_limits.workers = 2;
+        metrics_server = std::make_unique<HttpServer>(*metrics_app, metrics_limits);
+        auto mb = metrics_server->bind(metrics_host, metrics_port);
+        if (!mb.ok()) {
+            err << "leadflow-server: --metrics-listen: " << mb.status().message() << "\n";
+            return 1;
+        }
+        metrics_bound = mb.value();
     }
     live_config.provider = config.provider;
     live_config.time_scale = config.time_scale;
@@ -335,12 +590,44 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         outbox.start();
     }
     out << "listening on http://" << host << ":" << bound.value() << std::endl;
+    if (metrics_server) {
+        out << "metrics on http://" << metrics_host << ":" << metrics_bound << std::endl;
+    }
+    if (first_key) {
+        out << "organization " << first_key->organization.name << " (" << first_key->organization.id
+            << ")\n"
+            << "API key created; it is shown only once:\n"
+            << first_key->key << std::endl;
+    }
+    std::thread metrics_thread;
+    std::atomic<bool> metrics_done{false};
+    if (metrics_server) {
+        metrics_thread = std::thread([&] {
+            metrics_server->run();
+            metrics_done = true;
+        });
+    }
+    std::atomic<bool> serving_done{false};
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&signals, &sig);
-        server.stop();
+        // stop() does nothing before run() has started listening (a signal right after the
+        // "listening on" line): repeat until run() has returned.
+        while (!serving_done) {
+            server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
     });
     const ConnectionGuard::Outcome outcome = server.run();
+    serving_done = true;
+    if (metrics_server) {
+        // stop() does nothing before run() has started listening: repeat until it returned.
+        while (!metrics_done) {
+            metrics_server->stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        metrics_thread.join();
+    }
     if (outcome == ConnectionGuard::Outcome::kGraceExpired) {
         // Workers are still inside handlers that use the store: exit without unwinding.
         err << "leadflow-server: requests still running after the shutdown grace; exiting"
@@ -371,8 +658,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
     }
     if (args[0] == "serve") return serve(args, out, err);
-    if (args[0] == "keys" && args.size() >= 2 && args[1] == "create") {
-        return keys_create(args, out, err);
+    if (args[0] == "keys" && args.size() >= 2) {
+        if (args[1] == "create") return keys_create(args, out, err);
+        if (args[1] == "list") return keys_list(args, out, err);
+        if (args[1] == "revoke") return keys_revoke(args, out, err);
+        if (args[1] == "rotate") return keys_rotate(args, out, err);
     }
     err << "leadflow-server: unknown command '" << args[0] << "' (see --help)\n";
     return 2;

@@ -7,6 +7,7 @@
 
 #include "http/errors.hpp"
 #include "util/crypto.hpp"
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 
@@ -41,6 +42,10 @@ App::App(Store& store, ServerConfig config, Clock clock)
       clock_(std::move(clock)),
       auth_(store),
       limiter_(config_.rate_limit) {
+    if (config_.metrics_only) {
+        register_metrics_listener_routes(router_);
+        return;
+    }
     register_workflow_routes(router_);
     register_graph_routes(router_);
     register_lead_routes(router_);
@@ -57,17 +62,28 @@ Response App::handle(Request req) {
     try {
         res = dispatch(req, route_label);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "leadflow-server: %s %s (%s): unhandled exception: %s\n",
-                     req.method.c_str(), req.path.c_str(), request_id.c_str(), e.what());
+        log_line(log_escape(req.method) + " " + log_escape(req.path) + " (" + request_id +
+                 "): unhandled exception: " + log_escape(e.what()));
         res = error_response(500, "Internal server error");
     } catch (...) {
-        std::fprintf(stderr, "leadflow-server: %s %s (%s): unhandled exception\n",
-                     req.method.c_str(), req.path.c_str(), request_id.c_str());
+        log_line(log_escape(req.method) + " " + log_escape(req.path) + " (" + request_id +
+                 "): unhandled exception");
         res = error_response(500, "Internal server error");
     }
     res.headers.emplace_back("X-Request-Id", request_id);
     metrics_.record(route_label, res.status);
     return res;
+}
+
+bool App::should_log_refusal(const std::string& key_id) {
+    constexpr TimeMs kEveryMs = 60000;
+    const TimeMs now = clock_.monotonic_ms();
+    std::lock_guard<std::mutex> lock(refusals_mu_);
+    auto [it, inserted] = refusals_logged_.try_emplace(key_id, now);
+    if (inserted) return true;
+    if (now - it->second < kEveryMs) return false;
+    it->second = now;
+    return true;
 }
 
 Response App::dispatch(Request& req, std::string& route_label) {
@@ -93,12 +109,28 @@ Response App::dispatch(Request& req, std::string& route_label) {
     if (route.access == Access::kApiKey) {
         auto header = req.header("Authorization");
         if (!header) return error_response(401, "Missing Authorization header");
-        auto key = auth_.authenticate(*header);
+        auto key = auth_.authenticate(*header, ctx.now);
         if (!key.ok()) {
-            if (key.status().code() == StatusCode::kInvalidArgument) {
+            if (key.status().code() == StatusCode::kFailedPrecondition) {
+                // A real key, right secret, but revoked or expired: a leaked or forgotten key
+                // is still in use somewhere; the operator wants to know where.
+                // At most one line per key a minute, so that the key's holder cannot flood it.
+                const std::string key_id = header->substr(7, header->find(':') - 7);
+                if (should_log_refusal(key_id)) {
+                    log_line("refused API key " + log_escape(key_id, 40) + " (" +
+                             key.status().message() + "): " + log_escape(req.method, 16) + " " +
+                             log_escape(req.path));
+                }
+            }
+            if (key.status().code() == StatusCode::kInvalidArgument ||
+                key.status().code() == StatusCode::kFailedPrecondition) {
                 return error_response(401, key.status().message());
             }
             return status_response(key.status());
+        }
+        if (key->read_only && req.method != "GET" && req.method != "HEAD") {
+            return error_response(
+                403, "This API key is read-only: it may call GET and HEAD routes only");
         }
         if (int wait = limiter_.acquire(key->id, clock_.monotonic_ms()); wait > 0) {
             Response r = error_response(

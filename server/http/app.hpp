@@ -1,5 +1,6 @@
 // server/http/app.hpp — the server's request pipeline, independent of any HTTP library:
-// request id → size limit → routing → API key → rate limit → handler (exceptions guarded) →
+// request id → size limit → routing → API key (revoked, expired → 401; read-only keys: GET and
+// HEAD only, else 403) → rate limit → handler (exceptions guarded) →
 // metrics. Tests drive App::handle() directly with plain Request values.
 #pragma once
 
@@ -34,6 +35,9 @@ struct ServerConfig {
     std::size_t max_nodes_per_workflow = limits::kMaxNodesPerWorkflow;
     std::size_t max_edges_per_workflow = limits::kMaxEdgesPerWorkflow;
     std::int64_t max_simulation_events = limits::kMaxSimulationEvents;
+    // An App that answers only GET /metrics, without a key and over every organization: the
+    // operator's scrape listener (serve --metrics-listen). See App::set_metrics_source.
+    bool metrics_only = false;
 };
 
 // Time sources, injectable for tests: wall-clock milliseconds for timestamps, and a monotonic
@@ -83,9 +87,16 @@ class App {
     // Live progression (server/runtime), when running: null in handler tests without one.
     void set_live(LiveRuntime* live) { live_ = live; }
     LiveRuntime* live() const { return live_; }
+    // The App whose HTTP counters and live runtime /metrics reports (a metrics-only App reports
+    // the API's); itself unless set.
+    void set_metrics_source(App* source) { metrics_source_ = source; }
+    App& metrics_source() { return metrics_source_ ? *metrics_source_ : *this; }
 
   private:
     Response dispatch(Request& req, std::string& route_label);
+    // Whether a refused (revoked or expired) key's use should be logged now: its first use, then
+    // at most once a minute.
+    bool should_log_refusal(const std::string& key_id);
 
     Store& store_;
     ServerConfig config_;
@@ -95,6 +106,9 @@ class App {
     RateLimiter limiter_;
     HttpMetrics metrics_;
     LiveRuntime* live_ = nullptr;
+    App* metrics_source_ = nullptr;
+    std::mutex refusals_mu_;
+    std::map<std::string, TimeMs> refusals_logged_;  // key id → when its refusal was logged
 };
 
 // Route registration, one function per feature file.
@@ -102,8 +116,9 @@ void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, va
 void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
 void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
 void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
-void register_static_routes(Router& r);    // ops.cpp: the web app at "/"
-void register_share_link_routes(Router& r);  // share_links.cpp: short links (/s/<id>)
-void register_live_routes(Router& r);      // live.cpp: call results from the voice platform
+void register_metrics_listener_routes(Router& r);  // ops.cpp: public GET /metrics, every org
+void register_static_routes(Router& r);            // ops.cpp: the web app at "/"
+void register_share_link_routes(Router& r);        // share_links.cpp: short links (/s/<id>)
+void register_live_routes(Router& r);              // live.cpp: call results from the voice platform
 
 }  // namespace leadflow::server

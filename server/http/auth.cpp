@@ -7,31 +7,75 @@
 #include "util/crypto.hpp"
 
 namespace leadflow::server {
+namespace {
 
-Result<CreatedKey> create_api_key(Store& store, const std::string& org_name, TimeMs now) {
-    if (org_name.empty()) return Status::invalid("organization name must not be empty");
-    if (org_name.size() > 100) return Status::invalid("organization name is over 100 characters");
-    CreatedKey out;
+// Inserts a new key for organization `org_id` with `options` in `tx` and fills *out (all but
+// the organization).
+Status insert_new_key(StoreTx& tx, const std::string& org_id, TimeMs now, const KeyOptions& options,
+                      CreatedKey* out) {
     ApiKeyRecord key;
     key.id = new_id("key_");
+    key.organization_id = org_id;
     key.salt = random_hex(16);
     const std::string secret = random_hex(32);
     key.secret_hash = sha256_hex(key.salt + secret);
     key.created_at = now;
+    key.expires_at = options.expires_at;
+    key.read_only = options.read_only;
+    if (Status st = tx.insert_api_key(key); !st) return st;
+    out->key_id = key.id;
+    out->key = key.id + ":" + secret;
+    out->expires_at = key.expires_at;
+    out->read_only = key.read_only;
+    return Status::ok();
+}
+
+}  // namespace
+
+Result<CreatedKey> create_api_key(Store& store, const std::string& org_name, TimeMs now,
+                                  const KeyOptions& options) {
+    if (org_name.empty()) return Status::invalid("organization name must not be empty");
+    if (org_name.size() > 100) return Status::invalid("organization name is over 100 characters");
+    CreatedKey out;
     Status st = store.transact([&](StoreTx& tx) {
         auto org = tx.ensure_organization(org_name, new_id("org_"), now);
         if (!org.ok()) return org.status();
         out.organization = org.value();
-        key.organization_id = org->id;
-        return tx.insert_api_key(key);
+        return insert_new_key(tx, org->id, now, options, &out);
     });
     if (!st) return st;
-    out.key_id = key.id;
-    out.key = key.id + ":" + secret;
     return out;
 }
 
-Result<ApiKeyRecord> Authenticator::authenticate(const std::string& header) {
+Status revoke_api_key(Store& store, const std::string& key_id, TimeMs now) {
+    return store.transact([&](StoreTx& tx) { return tx.revoke_api_key(key_id, now); });
+}
+
+Result<CreatedKey> rotate_api_key(Store& store, const std::string& key_id, TimeMs now,
+                                  TimeMs overlap_ms, const KeyOptions& options) {
+    CreatedKey out;
+    Status st = store.transact([&](StoreTx& tx) {
+        auto old = tx.find_api_key(key_id);
+        if (!old.ok()) return old.status();
+        if (old->revoked_at) {
+            return Status::precondition("API key " + key_id +
+                                        " is revoked; create a new key with keys create");
+        }
+        out.organization.id = old->organization_id;
+        KeyOptions o = options;
+        o.read_only = old->read_only;
+        if (Status s = insert_new_key(tx, old->organization_id, now, o, &out); !s) return s;
+        const TimeMs old_end = now + std::max<TimeMs>(0, overlap_ms);
+        if (!old->expires_at || *old->expires_at > old_end) {
+            return tx.set_api_key_expiry(key_id, old_end);
+        }
+        return Status::ok();
+    });
+    if (!st) return st;
+    return out;
+}
+
+Result<ApiKeyRecord> Authenticator::authenticate(const std::string& header, TimeMs now) {
     const std::string kBearer = "Bearer ";
     if (header.size() <= kBearer.size() ||
         !std::equal(kBearer.begin(), kBearer.end(), header.begin(),
@@ -47,33 +91,25 @@ Result<ApiKeyRecord> Authenticator::authenticate(const std::string& header) {
     const std::string key_id = token.substr(0, colon);
     const std::string secret = token.substr(colon + 1);
     ApiKeyRecord key;
-    bool cached = false;
-    {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = cache_.find(key_id);
-        if (it != cache_.end()) {
-            key = it->second;
-            cached = true;
-        }
-    }
-    if (!cached) {
-        Status st = store_.read([&](StoreTx& tx) {
-            auto k = tx.find_api_key(key_id);
-            if (!k.ok()) return k.status();
-            key = k.value();
-            return Status::ok();
-        });
-        if (!st) {
-            if (st.code() == StatusCode::kNotFound) return Status::invalid("Invalid API key");
-            return st;
-        }
+    Status st = store_.read([&](StoreTx& tx) {
+        auto k = tx.find_api_key(key_id);
+        if (!k.ok()) return k.status();
+        key = std::move(k).value();
+        return Status::ok();
+    });
+    if (!st) {
+        if (st.code() == StatusCode::kNotFound) return Status::invalid("Invalid API key");
+        return st;
     }
     if (!constant_time_equal(sha256_hex(key.salt + secret), key.secret_hash)) {
         return Status::invalid("Invalid API key");
     }
-    if (!cached) {
-        std::lock_guard<std::mutex> lock(mu_);
-        cache_.emplace(key_id, key);
+    // Only a caller holding the secret learns why a real key is refused.
+    if (key.revoked_at && *key.revoked_at <= now) {
+        return Status::precondition("API key has been revoked");
+    }
+    if (key.expires_at && *key.expires_at <= now) {
+        return Status::precondition("API key has expired");
     }
     return key;
 }

@@ -1,10 +1,15 @@
-// server/http/auth.hpp — API keys (creation, verification) and the per-key rate limiter.
+// server/http/auth.hpp — API keys (creation, rotation, revocation, verification) and the
+// per-key rate limiter.
 //
 // A key is "key_id:secret". Only sha256(salt + secret) is stored (with a random salt per key),
-// so a copy of the database does not reveal usable keys.
+// so a copy of the database does not reveal usable keys. A key may expire (expires_at), be
+// revoked (revoked_at) and be read-only; the Authenticator reads the key's row on every request,
+// so a change made by `leadflow-server keys revoke|rotate` (another process) applies to the
+// next request of a running server.
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -18,27 +23,46 @@ struct CreatedKey {
     std::string key;  // "key_id:secret", shown once
     std::string key_id;
     Organization organization;
+    std::optional<TimeMs> expires_at;
+    bool read_only = false;
+};
+
+struct KeyOptions {
+    std::optional<TimeMs> expires_at;  // nullopt = never expires
+    bool read_only = false;
 };
 
 // Creates organization `org_name` if it does not exist yet and a new key for it. Fails with
 // kInvalidArgument for an empty or over-long (> 100 characters) name, kInternal on storage errors.
-Result<CreatedKey> create_api_key(Store& store, const std::string& org_name, TimeMs now);
+Result<CreatedKey> create_api_key(Store& store, const std::string& org_name, TimeMs now,
+                                  const KeyOptions& options = {});
 
-// Verifies Authorization headers. Thread-safe; caches verified keys (keys are never changed
-// once created, so the cache cannot go stale).
+// Revokes key `key_id` at `now` (idempotent). kNotFound for an unknown key.
+Status revoke_api_key(Store& store, const std::string& key_id, TimeMs now);
+
+// A new key for the organization of key `key_id`, read-only when that one is, expiring at
+// `options.expires_at`; the old key then expires at now + overlap_ms (or earlier, if it already
+// expired earlier). In one transaction. kNotFound for an unknown key, kFailedPrecondition for
+// a revoked one.
+Result<CreatedKey> rotate_api_key(Store& store, const std::string& key_id, TimeMs now,
+                                  TimeMs overlap_ms, const KeyOptions& options = {});
+
+// Verifies Authorization headers. Thread-safe. Every call reads the key's row (one indexed
+// lookup on a pooled read connection), so revocation and expiry changes made by another process
+// (`leadflow-server keys revoke|rotate`) apply to the next request; nothing is cached.
 class Authenticator {
   public:
     explicit Authenticator(Store& store) : store_(store) {}
 
-    // The key record for an "Authorization: Bearer key_id:secret" header value. Fails with
-    // kInvalidArgument describing the problem (missing, malformed, unknown or wrong secret);
-    // the caller answers 401 for every failure.
-    Result<ApiKeyRecord> authenticate(const std::string& authorization_header);
+    // The key record for an "Authorization: Bearer key_id:secret" header value, checked at
+    // wall-clock time `now`. Fails with kInvalidArgument when the header is missing or
+    // malformed, the key unknown or the secret wrong (all three "Invalid API key"), and with
+    // kFailedPrecondition ("API key has been revoked" / "API key has expired") only when the
+    // secret is right; the caller answers 401 for both. Storage failures pass through.
+    Result<ApiKeyRecord> authenticate(const std::string& authorization_header, TimeMs now);
 
   private:
     Store& store_;
-    std::mutex mu_;
-    std::unordered_map<std::string, ApiKeyRecord> cache_;
 };
 
 // A token bucket per key: `rate` requests per second, bursts up to `rate` (at least 1).

@@ -1,7 +1,7 @@
 // server/http/errors.cpp
 #include "http/errors.hpp"
 
-#include <cstdio>
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 
@@ -94,7 +94,7 @@ Response status_response(const Status& status) {
         case StatusCode::kInternal:
         default:
             // The details go to the operator's log, never to the client.
-            std::fprintf(stderr, "leadflow-server: internal error: %s\n", status.message().c_str());
+            log_line("internal error: " + log_escape(status.message()));
             return error_response(500, "Internal server error");
     }
 }

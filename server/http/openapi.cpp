@@ -107,8 +107,10 @@ const Operation kOperations[] = {
     {"delete", "/v1/user-webhooks/{webhookId}", "Webhooks", "Delete a webhook", kNoBody, kNoQuery,
      200, ""},
     {"post", "/v1/share-links", "Sharing",
-     "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>", kJsonBody, kNoQuery,
-     201, ""},
+     "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>", kJsonBody,
+     kNoQuery, 201, ""},
+    {"delete", "/v1/share-links/{id}", "Sharing",
+     "Delete a short link (only the organization that stored it)", kNoBody, kNoQuery, 200, ""},
     {"get", "/s/{id}", "Sharing", "Short link: redirects (302) to the web app with the fragment",
      kNoBody, kNoQuery, 302, "", true},
     {"get", "/healthz", "Operations", "Liveness and storage check", kNoBody, kNoQuery, 200,
@@ -117,8 +119,10 @@ const Operation kOperations[] = {
      "Readiness: a test write commits and the scheduler makes progress (503 with the reason "
      "otherwise)",
      kNoBody, kNoQuery, 200, "Readiness", true},
-    {"get", "/metrics", "Operations", "Prometheus metrics (text)", kNoBody, kNoQuery, 200, "",
-     true},
+    {"get", "/metrics", "Operations",
+     "Prometheus metrics (text) of the key's organization plus process-wide counters; every "
+     "organization's on the serve --metrics-listen address (no key there)",
+     kNoBody, kNoQuery, 200, ""},
     {"get", "/v1/openapi.json", "Operations", "This document", kNoBody, kNoQuery, 200, "", true},
 };
 
@@ -193,12 +197,13 @@ Json error_responses(const Operation& op) {
         "Bad input (message names the field); validation failures add errors; a header that "
         "must be unique (Authorization, Content-Length, Content-Type, Host, Transfer-Encoding, "
         "Content-Encoding) sent twice");
-    add("401", "Missing or invalid API key");
+    add("401", "Missing or invalid API key, or the key has been revoked or has expired");
     if (std::string(op.path) != "/v1/workflows" && std::string(op.path) != "/v1/calls" &&
         std::string(op.path) != "/v1/user-webhooks") {
         add("404", "Not found (or owned by another organization)");
     }
     if (std::string(op.method) != "get") {
+        add("403", "The API key is read-only (GET and HEAD routes only)");
         add("409", "Not allowed in the workflow's current state");
         add("413", "Body over 10 MB (declared, chunked, or once gzip/deflate is inflated)");
         add("415", "Wrong Content-Type, or a Content-Encoding other than gzip or deflate");

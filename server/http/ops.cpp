@@ -244,22 +244,53 @@ std::string escape_label(const std::string& s) {
     return out;
 }
 
+// Lines of the live runtime's metrics text that carry no tenant activity (the scheduler's own
+// pace); the rest (transitions, calls by outcome) adds up every organization's work.
+bool process_wide_live_line(const std::string& line) {
+    for (const char* name : {"leadflow_timer_lag_seconds", "leadflow_scheduler_ticks_total"}) {
+        const std::string n(name);
+        if (line.rfind(n, 0) == 0 && line.size() > n.size() &&
+            (line[n.size()] == ' ' || line[n.size()] == '{' || line[n.size()] == '_')) {
+            return true;
+        }
+        if (line.rfind("# HELP " + n + " ", 0) == 0 || line.rfind("# TYPE " + n + " ", 0) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// GET /metrics. With an API key (the API listener): the key's organization's leads and the
+// process-wide counters that reveal nothing of other tenants (SQLite WAL, scheduler pace).
+// Without one (only the --metrics-listen listener routes here): everything, every organization.
 Response metrics(const Request&, RequestContext& ctx) {
+    const bool one_org = !ctx.organization_id.empty();
+    App& source = ctx.app.metrics_source();
     std::map<LeadStatus, std::int64_t> leads;
     Status st = ctx.store.read([&](StoreTx& tx) {
-        auto t = tx.lead_status_totals();
+        auto t = one_org ? tx.lead_status_totals_of(ctx.organization_id) : tx.lead_status_totals();
         if (!t.ok()) return t.status();
         leads = t.value();
         return Status::ok();
     });
     if (!st) return status_response(st);
     std::ostringstream o;
-    o << "# HELP leadflow_leads Leads by status, over every workflow.\n"
+    o << "# HELP leadflow_leads Leads by status, over every workflow"
+      << (one_org ? " of the key's organization" : "") << ".\n"
       << "# TYPE leadflow_leads gauge\n";
     for (LeadStatus s : all_lead_statuses()) {
         o << "leadflow_leads{status=\"" << to_string(s) << "\"} " << leads[s] << "\n";
     }
-    if (ctx.app.live()) o << ctx.app.live()->metrics_text();
+    if (source.live()) {
+        if (!one_org) {
+            o << source.live()->metrics_text();
+        } else {
+            std::istringstream lines(source.live()->metrics_text());
+            for (std::string line; std::getline(lines, line);) {
+                if (process_wide_live_line(line)) o << line << "\n";
+            }
+        }
+    }
     const Store::CheckpointCounts ck = ctx.store.checkpoint_counts();
     o << "# HELP leadflow_wal_checkpoints_total SQLite WAL checkpoints by who ran them.\n"
       << "# TYPE leadflow_wal_checkpoints_total counter\n"
@@ -269,11 +300,14 @@ Response metrics(const Request&, RequestContext& ctx) {
       << "# HELP leadflow_wal_pages Length of the SQLite WAL after the last commit, in pages.\n"
       << "# TYPE leadflow_wal_pages gauge\n"
       << "leadflow_wal_pages " << ck.log_pages << "\n";
-    o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"
-      << "# TYPE leadflow_http_requests_total counter\n";
-    for (const auto& [key, n] : ctx.app.http_metrics().snapshot()) {
-        o << "leadflow_http_requests_total{route=\"" << escape_label(key.first) << "\",code=\""
-          << key.second << "\"} " << n << "\n";
+    if (!one_org) {
+        // Requests of every tenant: the operator's view only.
+        o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"
+          << "# TYPE leadflow_http_requests_total counter\n";
+        for (const auto& [key, n] : source.http_metrics().snapshot()) {
+            o << "leadflow_http_requests_total{route=\"" << escape_label(key.first) << "\",code=\""
+              << key.second << "\"} " << n << "\n";
+        }
     }
     Response r;
     r.status = 200;
@@ -344,8 +378,12 @@ void register_ops_routes(Router& r) {
     r.add("DELETE", "/v1/user-webhooks/{webhookId}", Access::kApiKey, delete_webhook);
     r.add("GET", "/healthz", Access::kPublic, healthz);
     r.add("GET", "/readyz", Access::kPublic, readyz);
-    r.add("GET", "/metrics", Access::kPublic, metrics);
+    r.add("GET", "/metrics", Access::kApiKey, metrics);
     r.add("GET", "/v1/openapi.json", Access::kPublic, openapi);
+}
+
+void register_metrics_listener_routes(Router& r) {
+    r.add("GET", "/metrics", Access::kPublic, metrics);
 }
 
 void register_static_routes(Router& r) {

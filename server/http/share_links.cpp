@@ -3,7 +3,10 @@
 // to the web app with the fragment, which the page decodes as usual.
 //
 // Links are stored in the database (table share_links), so a short link survives restarts.
-// Ids are content hashes, so storing the same link twice gives the same id.
+// Creating one needs an API key; the key's organization owns the link and only it can delete it
+// (DELETE /v1/share-links/<id>). Ids are 128 random bits (32 hex characters), so a link cannot
+// be found by guessing or by knowing the shared content; ids of 12 hex characters stored
+// earlier (content hashes) keep resolving.
 
 #include "http/app.hpp"
 #include "http/errors.hpp"
@@ -14,6 +17,7 @@ namespace leadflow::server {
 namespace {
 
 constexpr std::size_t kMaxFragmentBytes = 256 * 1024;
+constexpr std::size_t kShareLinkIdBytes = 16;  // 128 random bits
 bool is_fragment_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.' || c == '=' || c == '&';
@@ -38,7 +42,7 @@ Response create_share_link(const Request& req, RequestContext& ctx) {
         if (!is_fragment_char(c))
             return error_response(400, "fragment has characters a link cannot carry");
     }
-    const std::string id = sha256_hex(fragment).substr(0, 12);
+    const std::string id = random_hex(kShareLinkIdBytes);
     Status st = ctx.store.transact(
         [&](StoreTx& tx) { return tx.put_share_link(id, ctx.organization_id, fragment, ctx.now); });
     if (!st) return status_response(st);
@@ -63,10 +67,19 @@ Response open_share_link(const Request& req, RequestContext& ctx) {
     return r;
 }
 
+Response delete_share_link(const Request& req, RequestContext& ctx) {
+    Status st = ctx.store.transact([&](StoreTx& tx) {
+        return tx.delete_share_link(ctx.organization_id, req.path_param("id"));
+    });
+    if (!st) return status_response(st);
+    return json_response(200, message_json("Short link deleted."));
+}
+
 }  // namespace
 
 void register_share_link_routes(Router& r) {
     r.add("POST", "/v1/share-links", Access::kApiKey, create_share_link);
+    r.add("DELETE", "/v1/share-links/{id}", Access::kApiKey, delete_share_link);
     r.add("GET", "/s/{id}", Access::kPublic, open_share_link);
 }
 

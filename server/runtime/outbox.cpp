@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "runtime/scheduler.hpp"
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 
@@ -179,10 +180,10 @@ Status OutboxWorker::perform(OutboxRow row) {
         ++deliveries_;
     }
     if (!ok) {
-        std::fprintf(
-            stderr, "leadflow-server: outbox %s attempt %d: %s\n", row.idempotency_key.c_str(),
-            row.attempts,
-            res.error.empty() ? ("HTTP " + std::to_string(res.status)).c_str() : res.error.c_str());
+        log_line(
+            "outbox " + log_escape(row.idempotency_key) + " attempt " +
+            std::to_string(row.attempts) + ": " +
+            (res.error.empty() ? "HTTP " + std::to_string(res.status) : log_escape(res.error)));
     }
     if (!last) {
         row.next_attempt_at = wall_ms_() + (static_cast<TimeMs>(config_.backoff_base_ms)

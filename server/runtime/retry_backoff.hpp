@@ -14,6 +14,7 @@
 #include "leadflow/model.hpp"
 #include "leadflow/status.hpp"
 #include "runtime/live.hpp"
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 
@@ -31,11 +32,11 @@ class RetryBackoff {
         std::lock_guard<std::mutex> lock(mu_);
         if (st) {
             if (p_.failures > 0) {
-                std::fprintf(stderr,
-                             "leadflow-server: %s: recovered after %lld failed attempts "
-                             "over %.1f s\n",
-                             who_.c_str(), static_cast<long long>(p_.failures),
-                             static_cast<double>(now_ms - first_failure_ms_) / 1000.0);
+                char seconds[32];
+                std::snprintf(seconds, sizeof seconds, "%.1f",
+                              static_cast<double>(now_ms - first_failure_ms_) / 1000.0);
+                log_line(who_ + ": recovered after " + std::to_string(p_.failures) +
+                         " failed attempts over " + seconds + " s");
             }
             p_.last_success_ms = now_ms;
             p_.failures = 0;
@@ -45,10 +46,10 @@ class RetryBackoff {
         }
         if (p_.failures == 0) {
             first_failure_ms_ = now_ms;
-            std::fprintf(stderr,
-                         "leadflow-server: %s: %s; retrying with backoff (%d ms, doubling up to "
-                         "%d s) until an attempt succeeds\n",
-                         who_.c_str(), st.message().c_str(), kMinMs, kMaxMs / 1000);
+            // The message may quote tenant text (ids, values): escaped like every log line.
+            log_line(who_ + ": " + log_escape(st.message()) + "; retrying with backoff (" +
+                     std::to_string(kMinMs) + " ms, doubling up to " +
+                     std::to_string(kMaxMs / 1000) + " s) until an attempt succeeds");
         }
         ++p_.failures;
         ++p_.failed_attempts_total;

@@ -28,6 +28,7 @@
 #include "runtime/phone_zone.hpp"
 #include "runtime/sandbox.hpp"
 #include "util/crypto.hpp"
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 
@@ -183,8 +184,8 @@ Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::st
         }
         c->scenario = bind_scenario(*c->graph, sc);
     } else {
-        std::fprintf(stderr, "leadflow-server: workflow %s cannot run: %s\n", id.c_str(),
-                     compiled.status().message().c_str());
+        log_line("workflow " + log_escape(id) +
+                 " cannot run: " + log_escape(compiled.status().message()));
     }
     if (auto z = TimeZone::find(c->workflow.settings.timezone); z.ok()) c->zone = z.value();
     WorkflowCache* raw = c.get();

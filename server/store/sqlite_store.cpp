@@ -7,14 +7,19 @@
 //   [SECTION] SqliteStore
 #include "store/sqlite_store.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "leadflow/wire.hpp"
+#include "util/log_text.hpp"
 
 namespace leadflow::server {
 namespace {
@@ -255,6 +261,13 @@ CREATE INDEX leads_stuck ON leads(workflow_id, status, phase) WHERE phase = 'stu
     R"sql(
 CREATE INDEX nodes_by_seq ON nodes(workflow_id, seq);
 CREATE INDEX edges_by_seq ON edges(workflow_id, seq);
+)sql",
+    // 6: API keys can expire, be revoked and be read-only (`keys list|revoke|rotate`).
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;
+ALTER TABLE api_keys ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX api_keys_by_organization ON api_keys(organization_id, created_at);
 )sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -753,21 +766,64 @@ class SqliteTx final : public StoreTx {
 
     Status insert_api_key(const ApiKeyRecord& k) override {
         Stmt s = prep(
-            "INSERT INTO api_keys(id, organization_id, salt, secret_hash, created_at) "
-            "VALUES (?, ?, ?, ?, ?)");
+            "INSERT INTO api_keys(id, organization_id, salt, secret_hash, created_at, expires_at,"
+            " revoked_at, read_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(k.id).bind(k.organization_id).bind(k.salt).bind(k.secret_hash).bind(k.created_at);
+        s.bind(k.expires_at).bind(k.revoked_at).bind(k.read_only ? 1 : 0);
         return s.exec();
     }
 
+    static constexpr const char* kKeyColumns =
+        "k.id, k.organization_id, k.salt, k.secret_hash, k.created_at, k.expires_at,"
+        " k.revoked_at, k.read_only";
+
+    static ApiKeyRecord read_api_key(const Stmt& r) {
+        ApiKeyRecord k;
+        k.id = r.text(0);
+        k.organization_id = r.text(1);
+        k.salt = r.text(2);
+        k.secret_hash = r.text(3);
+        k.created_at = r.i64(4);
+        k.expires_at = r.opt_i64(5);
+        k.revoked_at = r.opt_i64(6);
+        k.read_only = r.i64(7) != 0;
+        return k;
+    }
+
     Result<ApiKeyRecord> find_api_key(const std::string& key_id) override {
-        Stmt s = prep(
-            "SELECT id, organization_id, salt, secret_hash, created_at FROM api_keys WHERE id = ?");
+        Stmt s = prep(std::string("SELECT ") + kKeyColumns + " FROM api_keys k WHERE k.id = ?");
         s.bind(key_id);
-        return s.one(
-            [](const Stmt& r) -> Result<ApiKeyRecord> {
-                return ApiKeyRecord{r.text(0), r.text(1), r.text(2), r.text(3), r.i64(4)};
-            },
-            "API key not found");
+        return s.one([](const Stmt& r) -> Result<ApiKeyRecord> { return read_api_key(r); },
+                     "API key not found");
+    }
+
+    Result<std::vector<ApiKeyInfo>> list_api_keys(const std::string& org_name) override {
+        if (!org_name.empty()) {
+            Stmt o = prep("SELECT count(*) FROM organizations WHERE name = ?");
+            o.bind(org_name);
+            auto n = o.single_i64();
+            if (!n.ok()) return n.status();
+            if (n.value() == 0) return Status::not_found("no organization named " + org_name);
+        }
+        Stmt s = prep(std::string("SELECT ") + kKeyColumns +
+                      ", o.name FROM api_keys k JOIN organizations o ON o.id = k.organization_id"
+                      " WHERE ?1 = '' OR o.name = ?1 ORDER BY k.created_at, k.rowid");
+        s.bind(org_name);
+        return s.rows([](const Stmt& r) -> Result<ApiKeyInfo> {
+            return ApiKeyInfo{read_api_key(r), r.text(8)};
+        });
+    }
+
+    Status revoke_api_key(const std::string& key_id, TimeMs now) override {
+        Stmt s = prep("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?");
+        s.bind(now).bind(key_id);
+        return s.exec_changing("API key not found");
+    }
+
+    Status set_api_key_expiry(const std::string& key_id, TimeMs expires_at) override {
+        Stmt s = prep("UPDATE api_keys SET expires_at = ? WHERE id = ?");
+        s.bind(expires_at).bind(key_id);
+        return s.exec_changing("API key not found");
     }
 
     // ---- workflows
@@ -1307,6 +1363,22 @@ class SqliteTx final : public StoreTx {
         return out;
     }
 
+    Result<std::map<LeadStatus, std::int64_t>> lead_status_totals_of(
+        const std::string& org_id) override {
+        std::map<LeadStatus, std::int64_t> out;
+        for (LeadStatus st : all_lead_statuses()) out[st] = 0;
+        Stmt s = prep(
+            "SELECT c.status, sum(c.n) FROM lead_counts c JOIN workflows w ON w.id = c.workflow_id"
+            " WHERE w.organization_id = ? GROUP BY c.status");
+        s.bind(org_id);
+        auto rows = s.rows(read_status_count);
+        if (!rows.ok()) return rows.status();
+        for (const auto& [status, n] : rows.value()) {
+            if (status) out[*status] = n;
+        }
+        return out;
+    }
+
     Result<std::vector<NodeStatusCount>> lead_counts_by_node(
         const std::string& workflow_id) override {
         Stmt s = prep(
@@ -1436,7 +1508,7 @@ class SqliteTx final : public StoreTx {
     Status put_share_link(const std::string& id, const std::string& org_id,
                           const std::string& fragment, TimeMs now) override {
         Stmt s = prep(
-            "INSERT OR IGNORE INTO share_links (id, organization_id, fragment, created_at)"
+            "INSERT INTO share_links (id, organization_id, fragment, created_at)"
             " VALUES (?, ?, ?, ?)");
         s.bind(id).bind(org_id).bind(fragment).bind(now);
         return s.exec();
@@ -1447,6 +1519,12 @@ class SqliteTx final : public StoreTx {
         s.bind(id);
         return s.one([](const Stmt& r) -> Result<std::string> { return r.text(0); },
                      "No short link " + id + " on this server");
+    }
+
+    Status delete_share_link(const std::string& org_id, const std::string& id) override {
+        Stmt s = prep("DELETE FROM share_links WHERE organization_id = ? AND id = ?");
+        s.bind(org_id).bind(id);
+        return s.exec_changing("Short link not found");
     }
 
     // ---- live progression (server/runtime)
@@ -2332,8 +2410,39 @@ int sqlite_schema_latest_version() {
     return kLatestVersion;
 }
 
+namespace {
+
+// The database holds webhook secrets and every tenant's data: the file and its -wal and -shm
+// companions are for the server's user only. A new file is created 0600 before SQLite opens it
+// (SQLite creates -wal and -shm with the mode of the database file); an existing file that
+// group or others may read or write is changed to 0600, with a warning.
+void protect_database_files(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) ::close(fd);
+        return;  // failures are reported by sqlite3_open_v2 next
+    }
+    for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+        if (::stat(f.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        if (::chmod(f.c_str(), st.st_mode & 0700) == 0) {
+            log_line("warning: " + log_escape(f) + " was open to other users (mode " + mode +
+                     "); changed to owner-only");
+        } else {
+            log_line("warning: " + log_escape(f) + " is open to other users (mode " + mode +
+                     ") and cannot be changed: " + std::strerror(errno));
+        }
+    }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to,
                                                  const std::string& vfs) {
+    protect_database_files(path);
     auto writer = open_connection(path, true, vfs);
     if (!writer.ok()) return Status::internal(writer.status().message());
     // Reads get connections of their own, except for a private in-memory database (a second

@@ -50,6 +50,15 @@ struct ApiKeyRecord {
     std::string salt;         // hex
     std::string secret_hash;  // hex sha256(salt + secret)
     TimeMs created_at = 0;
+    std::optional<TimeMs> expires_at;  // refused from this time on; nullopt = never expires
+    std::optional<TimeMs> revoked_at;  // refused since; nullopt = not revoked
+    bool read_only = false;            // may call GET and HEAD routes only
+};
+
+// An API key with its organization's name, for `keys list`.
+struct ApiKeyInfo {
+    ApiKeyRecord key;
+    std::string organization_name;
 };
 
 // Per-workflow counts shown on the workflow object.
@@ -200,6 +209,13 @@ class StoreTx {
                                                      const std::string& new_id, TimeMs now) = 0;
     virtual Status insert_api_key(const ApiKeyRecord& key) = 0;
     virtual Result<ApiKeyRecord> find_api_key(const std::string& key_id) = 0;
+    // Every key (of the organization named `org_name`; "" = of every organization), oldest
+    // first. kNotFound when `org_name` names no organization.
+    virtual Result<std::vector<ApiKeyInfo>> list_api_keys(const std::string& org_name) = 0;
+    // Sets revoked_at (a key already revoked keeps its first time); kNotFound for an unknown key.
+    virtual Status revoke_api_key(const std::string& key_id, TimeMs now) = 0;
+    // Sets expires_at; kNotFound for an unknown key.
+    virtual Status set_api_key_expiry(const std::string& key_id, TimeMs expires_at) = 0;
 
     // Workflows. `get_workflow` and everything taking an organization id scope by it.
     virtual Status insert_workflow(const Workflow& w) = 0;
@@ -260,6 +276,9 @@ class StoreTx {
     virtual Result<std::vector<HistoryEntry>> history(const std::string& lead_id) = 0;
     // Leads by status over every workflow (for metrics).
     virtual Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() = 0;
+    // Leads by status over the organization's workflows (every status, zero when none).
+    virtual Result<std::map<LeadStatus, std::int64_t>> lead_status_totals_of(
+        const std::string& org_id) = 0;
     // The workflow's leads grouped by current node and status (one query), non-empty groups
     // only, in no particular order.
     virtual Result<std::vector<NodeStatusCount>> lead_counts_by_node(
@@ -276,11 +295,13 @@ class StoreTx {
     virtual Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) = 0;
     virtual Status delete_webhook(const std::string& org_id, const std::string& id) = 0;
 
-    // Short share links (SPEC §4). Ids are content hashes: storing the same fragment again is
-    // ok and changes nothing. get_share_link: kNotFound for an unknown id.
+    // Short share links (SPEC §4), owned by the organization that stored them. put_share_link:
+    // kConflict when the id exists. get_share_link: kNotFound for an unknown id.
+    // delete_share_link: kNotFound for an unknown id or one owned by another organization.
     virtual Status put_share_link(const std::string& id, const std::string& org_id,
                                   const std::string& fragment, TimeMs now) = 0;
     virtual Result<std::string> get_share_link(const std::string& id) = 0;
+    virtual Status delete_share_link(const std::string& org_id, const std::string& id) = 0;
 
     // Live progression (server/runtime). Only leads of active workflows are returned.
     // Leads whose due_at <= now, earliest first, at most `limit` (indexed by due_at); also

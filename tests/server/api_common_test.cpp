@@ -173,23 +173,47 @@ TEST_F(ApiTest, OpenApiDescribesExactlyTheServedRoutes) {
     EXPECT_EQ(documented, served);
 }
 
-TEST_F(ApiTest, HealthAndMetricsArePublic) {
+TEST_F(ApiTest, HealthIsPublicMetricsNeedAKeyOrTheMetricsListener) {
     Response h = send("GET", "/healthz", "", "", "", {{"Authorization", ""}});
     EXPECT_EQ(h.status, 200);
     EXPECT_EQ(body_of(h)["status"], "ok");
     const std::string wf = make_workflow();
     post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", "+14155552671"}});
     get("/v1/workflows/wf_missing");
-    Response m = send("GET", "/metrics", "", "", "", {{"Authorization", ""}});
+    // No key: refused on the API listener.
+    Response anon = send("GET", "/metrics", "", "", "", {{"Authorization", ""}});
+    EXPECT_EQ(anon.status, 401);
+    // A key: its organization's leads only, and no per-route request counts (every tenant's).
+    Response m = send("GET", "/metrics");
     EXPECT_EQ(m.status, 200);
     EXPECT_EQ(m.content_type.rfind("text/plain", 0), 0u);
     EXPECT_NE(m.body.find("leadflow_leads{status=\"pending\"} 1"), std::string::npos) << m.body;
     EXPECT_NE(m.body.find("leadflow_leads{status=\"cancelled\"} 0"), std::string::npos);
-    EXPECT_NE(m.body.find(
+    EXPECT_NE(m.body.find("leadflow_wal_pages"), std::string::npos);
+    EXPECT_EQ(m.body.find("leadflow_http_requests_total"), std::string::npos) << m.body;
+    Response other = send("GET", "/metrics", "", "", key_b_);
+    EXPECT_NE(other.body.find("leadflow_leads{status=\"pending\"} 0"), std::string::npos)
+        << other.body;
+    // The operator's listener (serve --metrics-listen): no key, every organization.
+    ServerConfig mc = config_;
+    mc.metrics_only = true;
+    App scrape(*store_, mc, app_->clock());
+    scrape.set_metrics_source(app_.get());
+    Request req;
+    req.method = "GET";
+    req.path = "/metrics";
+    Response all = scrape.handle(req);
+    EXPECT_EQ(all.status, 200);
+    EXPECT_NE(all.body.find("leadflow_leads{status=\"pending\"} 1"), std::string::npos);
+    EXPECT_NE(all.body.find(
                   "leadflow_http_requests_total{route=\"GET /v1/workflows/{id}\",code=\"404\"} 1"),
               std::string::npos)
-        << m.body;
-    EXPECT_NE(m.body.find("route=\"POST /v1/workflows\",code=\"201\"} 1"), std::string::npos);
+        << all.body;
+    EXPECT_NE(all.body.find("route=\"POST /v1/workflows\",code=\"201\"} 1"), std::string::npos);
+    // It serves nothing else.
+    req.path = "/v1/workflows";
+    req.headers["Authorization"] = "Bearer " + key_a_;
+    EXPECT_EQ(scrape.handle(req).status, 404);
 }
 
 TEST_F(ApiTest, ServesTheWebAppFromTheWebRootOnly) {

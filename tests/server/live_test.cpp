@@ -135,8 +135,19 @@ TEST_F(Live, ActivateStartsPendingLeadsAndTheyFinishWithHistory) {
     EXPECT_EQ(c[0]["status"], "completed");
     EXPECT_EQ(c[0]["outcome"], "COMPLETED");
     EXPECT_DOUBLE_EQ(c[0]["duration_s"].get<double>(), 60.0);
-    // Metrics.
-    Response m = send("GET", "/metrics");
+    // Metrics: the operator's listener has every tenant's counters; a key's view has the
+    // scheduler's pace but not the other tenants' work.
+    Response mine = send("GET", "/metrics");
+    EXPECT_EQ(mine.body.find("leadflow_transitions_total"), std::string::npos) << mine.body;
+    EXPECT_NE(mine.body.find("leadflow_timer_lag_seconds{quantile=\"0.99\"}"), std::string::npos);
+    ServerConfig mc = config_;
+    mc.metrics_only = true;
+    App scrape(*store_, mc, app_->clock());
+    scrape.set_metrics_source(app_.get());
+    Request mreq;
+    mreq.method = "GET";
+    mreq.path = "/metrics";
+    Response m = scrape.handle(mreq);
     EXPECT_NE(m.body.find("leadflow_transitions_total 10"), std::string::npos) << m.body;
     EXPECT_NE(m.body.find("leadflow_calls_total{outcome=\"COMPLETED\"} 5"), std::string::npos);
     EXPECT_NE(m.body.find("leadflow_timer_lag_seconds{quantile=\"0.99\"}"), std::string::npos);

@@ -38,14 +38,44 @@ TEST_F(ShareLinksTest, StoresAFragmentAndRedirectsToTheApp) {
     ASSERT_TRUE(back.ok()) << back.status().message();
     EXPECT_EQ(back->scenario["leads"], 100);
 
-    // The same link again gets the same id; a leading '#' is accepted.
+    // Ids are 128 random bits (32 hex characters), not derived from the content: the same link
+    // stored again gets a new id; a leading '#' is accepted.
+    const std::string id = body["id"].get<std::string>();
+    EXPECT_EQ(id.size(), 32u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
     Response again = post("/v1/share-links", Json{{"fragment", "#" + fragment}});
     ASSERT_EQ(again.status, 201);
-    EXPECT_EQ(body_of(again)["id"], body["id"]);
-    // Another link gets another id.
-    Response other = post("/v1/share-links", Json{{"fragment", fragment + "A"}});
-    ASSERT_EQ(other.status, 201);
-    EXPECT_NE(body_of(other)["id"], body["id"]);
+    EXPECT_NE(body_of(again)["id"], body["id"]);
+    EXPECT_EQ(
+        *send("GET", body_of(again)["path"].get<std::string>(), "", "", "", {{"Authorization", ""}})
+             .header("Location"),
+        "/#" + fragment);
+}
+
+TEST_F(ShareLinksTest, OnlyTheOwningOrganizationDeletesALink) {
+    Response r = post("/v1/share-links", Json{{"fragment", sample_fragment()}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string id = body_of(r)["id"].get<std::string>();
+    // Another organization cannot delete it (and cannot tell it exists); no key: 401.
+    EXPECT_EQ(del("/v1/share-links/" + id, key_b_).status, 404);
+    EXPECT_EQ(send("DELETE", "/v1/share-links/" + id, "", "", "", {{"Authorization", ""}}).status,
+              401);
+    EXPECT_EQ(send("GET", "/s/" + id, "", "", "", {{"Authorization", ""}}).status, 302);
+    Response d = del("/v1/share-links/" + id);
+    EXPECT_EQ(d.status, 200) << d.body;
+    EXPECT_EQ(send("GET", "/s/" + id, "", "", "", {{"Authorization", ""}}).status, 404);
+    EXPECT_EQ(del("/v1/share-links/" + id).status, 404);
+}
+
+TEST_F(ShareLinksTest, LinksStoredWithContentHashIdsKeepResolving) {
+    // A link stored before ids were random: 12 hex characters of the fragment's SHA-256.
+    const std::string fragment = sample_fragment();
+    const std::string legacy_id = "0123456789ab";
+    ASSERT_TRUE(store_->transact(
+        [&](StoreTx& tx) { return tx.put_share_link(legacy_id, "org_old", fragment, now_); }));
+    Response open = send("GET", "/s/" + legacy_id, "", "", "", {{"Authorization", ""}});
+    ASSERT_EQ(open.status, 302) << open.body;
+    EXPECT_EQ(*open.header("Location"), "/#" + fragment);
 }
 
 TEST_F(ShareLinksTest, ShortLinksSurviveARestart) {
