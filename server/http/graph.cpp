@@ -14,6 +14,7 @@
 
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
+#include "leadflow/node_config.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/simulate.hpp"
 #include "leadflow/wire.hpp"
@@ -21,6 +22,16 @@
 
 namespace leadflow::server {
 namespace {
+
+// A webhook APPLICATION node's method and headers are checked when it is saved (400), so that
+// a request that would be refused at send time is never stored (see check_webhook_request).
+Status check_webhook_config(NodeType type, const Json& config) {
+    if (type != NodeType::kApplication || !config.is_object()) return Status::ok();
+    if (config.value("provider_key", Json("")) != Json("webhook")) return Status::ok();
+    auto it = config.find("action_config");
+    if (it == config.end()) return Status::ok();
+    return check_webhook_request(*it);
+}
 
 // [SECTION] Shared checks
 
@@ -144,6 +155,9 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         if (!nodes[i].config.is_object()) {
             return error_response(400, where + ".config must be an object");
         }
+        if (Status s = check_webhook_config(nodes[i].type, nodes[i].config); !s) {
+            return error_response(400, where + "." + s.message());
+        }
     }
     for (std::size_t i = 0; i < edges.size(); ++i) {
         if (!edge_ids.insert(edges[i].id).second) {
@@ -237,6 +251,7 @@ Status apply_node_fields(const Json& body, Node& n) {
     if (y.value()) n.position_y = **y;
     if (auto it = body.find("config"); it != body.end() && !it->is_null()) {
         if (!it->is_object()) return Status::invalid("config must be an object");
+        if (Status s = check_webhook_config(n.type, *it); !s) return s;
         n.config = *it;
     }
     return Status::ok();
