@@ -66,6 +66,8 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --outbound-timeout-ms N    timeout of outbound requests (default 5000)
   --retry-backoff-ms N       wall time before the 2nd attempt of an outbound request;
                              doubles after each failure (default 1000)
+  --outbound-breaker-cooldown-ms N  after 5 failures in a row to one host:port, its
+                             deliveries wait N ms, then one trial decides (default 30000)
   --scheduler-batch N        engine steps per transaction (default 2000)
   --live false               do not run the scheduler (API only)
 
@@ -166,7 +168,8 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                         "rate-limit", "threads", "call-webhook-url", "call-webhook-secret",
                         "call-webhook-secret-file",
                         "public-url", "call-grace-seconds", "deny-loopback", "outbound-timeout-ms",
-                        "retry-backoff-ms", "scheduler-batch", "live"},
+                        "retry-backoff-ms", "scheduler-batch", "live",
+                        "outbound-breaker-cooldown-ms"},
                        &o, err)) {
         return 2;
     }
@@ -189,7 +192,9 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         }
         return true;
     };
-    double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000;
+    double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000, cooldown = 30000;
+    if (!number_option("outbound-breaker-cooldown-ms", 0, 3600000, &cooldown)) return 2;
+    outbox_config.breaker_cooldown_ms = static_cast<int>(cooldown);
     if (!number_option("call-grace-seconds", 0, 86400, &grace) ||
         !number_option("outbound-timeout-ms", 1, 600000, &timeout_ms) ||
         !number_option("retry-backoff-ms", 0, 3600000, &backoff) ||

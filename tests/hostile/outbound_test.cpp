@@ -528,6 +528,8 @@ TEST_F(OutboundProcess, OneTenantsSlowEndpointDoesNotDelayAnotherTenant) {
     std::lock_guard<std::mutex> lock(mu);
     // Sequential delivery would have made B wait for all of A's answers; with per-tenant
     // queues B is sent while A's backlog is still being worked through.
+    std::printf("tenant B delivered after %d of tenant A's %d slow answers; A's max in flight %d\n",
+                slow_done_when_fast_arrived, n, slow_max_in_flight);
     EXPECT_GE(slow_done_when_fast_arrived, 0);
     EXPECT_LT(slow_done_when_fast_arrived, n - 2) << "tenant B waited behind tenant A";
     EXPECT_LE(slow_max_in_flight, 2) << "at most 2 requests in flight per tenant";
@@ -574,6 +576,35 @@ TEST_F(OutboundProcess, RetriesOnlyNetworkErrors5xxAnd429WithRetryAfter) {
     ASSERT_EQ(limited_at.size(), 2u);
     EXPECT_GE(limited_at[1] - limited_at[0], 1900ms)
         << "Retry-After: 2 is honoured over the 50 ms backoff";
+}
+
+TEST_F(OutboundProcess, CircuitBreakerDefersDeliveriesToAFailingHostAndTriesOneAtATime) {
+    Receiver hooks;
+    std::mutex mu;
+    std::vector<Clock::time_point> at;  // every request to the failing endpoint
+    // The first 8 requests answer 503: the six leads' first attempts, then two half-open
+    // trials (a failed trial is a real request and counts as an attempt of its row).
+    const int failing = 8;
+    hooks.server().Post("/down", [&](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard<std::mutex> lock(mu);
+        at.push_back(Clock::now());
+        res.status = static_cast<int>(at.size()) <= failing ? 503 : 200;
+    });
+    start({"--allow-outbound", "127.0.0.1", "--retry-backoff-ms", "20",
+           "--outbound-breaker-cooldown-ms", "1000"});
+    const int n = 6;
+    std::string wf = app_workflow(hooks.url("/down"), n);
+    call("POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
+    ASSERT_TRUE(eventually([&] { return finished(wf); }, 60s));
+    // Deferred rows are not attempts: every lead still succeeds once the host recovers.
+    EXPECT_EQ(counts(wf)["completed"], n);
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_GE(at.size(), static_cast<std::size_t>(failing + n - 1));
+    // Five failures in a row open the breaker (a sixth may already have been in flight);
+    // from then on each failing trial is alone and at least the cool-down after the previous.
+    for (int i = 6; i < failing; ++i) {
+        EXPECT_GE(at[i] - at[i - 1], 900ms) << "request " << i + 1 << " came too soon";
+    }
 }
 
 TEST_F(OutboundProcess, SignedDispatchesResultsAndUserWebhooks) {
