@@ -238,7 +238,7 @@ TimeMs OutboxWorker::breaker_admit(const std::string& dest, TimeMs now) {
     if (it == breakers_.end() || it->second.open_until == 0) return 0;
     Breaker& b = it->second;
     if (now < b.open_until) return b.open_until;
-    if (b.trial) return now + std::max(1, config_.breaker_cooldown_ms / 10);
+    if (b.trial) return now + std::max(100, config_.breaker_cooldown_ms / 10);
     b.trial = true;  // half-open: this request decides
     return 0;
 }
