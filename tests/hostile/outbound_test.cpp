@@ -490,6 +490,36 @@ TEST_F(OutboundProcess, ApplicationWebhookToLoopbackIsRefusedUnlessTheOperatorNa
     EXPECT_EQ(target.connections(), 1);
 }
 
+TEST_F(OutboundProcess, UserWebhookToAnUnnamedLoopbackPortIsNeverConnected) {
+    RawListener target;  // not named: refused
+    Receiver allowed;    // named with --allow-outbound 127.0.0.1:PORT
+    std::atomic<int> delivered{0};
+    allowed.server().Post("/hook", [&](const httplib::Request&, httplib::Response& res) {
+        ++delivered;
+        res.status = 200;
+    });
+    start({"--allow-outbound", "127.0.0.1:" + std::to_string(allowed.port())});
+    const Json events = Json::array({"workflow.lead.completed"});
+    // The refused hook is created first, so its delivery is queued first.
+    call("POST", "/v1/user-webhooks",
+         Json{{"url", "http://127.0.0.1:" + std::to_string(target.port()) + "/hook"},
+              {"events", events}},
+         201);
+    call("POST", "/v1/user-webhooks",
+         Json{{"url", "http://localhost:" + std::to_string(target.port()) + "/hook"},
+              {"events", events}},
+         201);
+    call("POST", "/v1/user-webhooks", Json{{"url", allowed.url("/hook")}, {"events", events}}, 201);
+    std::string wf =
+        call("POST", "/v1/workflows", Json{{"title", "Done"}}, 201)["id"].get<std::string>();
+    call("POST", "/v1/workflows/" + wf + "/nodes", Json{{"node_type", "CONVERTED"}}, 201);
+    call("POST", "/v1/workflows/" + wf + "/leads",
+         Json{{"leads", Json::array({Json{{"phone_number", "+14152000009"}}})}}, 201);
+    call("POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
+    ASSERT_TRUE(eventually([&] { return delivered.load() == 1; }));
+    EXPECT_EQ(target.connections(), 0);
+}
+
 TEST_F(OutboundProcess, OneTenantsSlowEndpointDoesNotDelayAnotherTenant) {
     Receiver hooks;
     std::mutex mu;
