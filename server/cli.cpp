@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "runtime/outbox.hpp"
 #include "runtime/scheduler.hpp"
 #include "store/sqlite_store.hpp"
+#include "util/webhook_signature.hpp"
 
 namespace leadflow::server {
 
@@ -68,17 +70,26 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --shutdown-grace-ms N  on SIGINT/SIGTERM, requests in progress may finish for N ms
                         (default 10000); then the server exits (status 1) without them
   --call-webhook-url URL     webhook provider: where calls are dispatched (signed POST)
-  --call-webhook-secret S    HMAC key for dispatches and POST /v1/calls/{id}/result
+  --call-webhook-secret-file PATH  Standard Webhooks secret for dispatches and
+                             POST /v1/calls/{id}/result, read from PATH (first line);
+                             also LEADFLOW_CALL_WEBHOOK_SECRET; "whsec_<base64>" or raw
+  --call-webhook-secret S    the same secret on the command line (visible in ps: prefer
+                             the file or the environment)
   --public-url URL           base of the callback_url sent to the voice platform
                              (default http://HOST:PORT)
   --call-grace-seconds N     a webhook call without a result after max_call_seconds + N
                              ends FAILED (reason call_timeout); default 60
-  --allow-outbound HOST[:PORT]  host that webhooks may reach (repeatable); loopback is
-                             allowed unless --deny-loopback true
-  --deny-loopback true       refuse outbound requests to loopback addresses too
+  --allow-outbound HOST[:PORT]  host that webhooks may reach even when it is or resolves
+                             to a loopback, private, link-local or other internal address
+                             (repeatable; for development, e.g. 127.0.0.1:9000). Public
+                             hosts need no flag; internal ones are refused without it
+  --deny-loopback true       accepted for compatibility: loopback is always refused unless
+                             named with --allow-outbound
   --outbound-timeout-ms N    timeout of outbound requests (default 5000)
   --retry-backoff-ms N       wall time before the 2nd attempt of an outbound request;
                              doubles after each failure (default 1000)
+  --outbound-breaker-cooldown-ms N  after 5 failures in a row to one host:port, its
+                             deliveries wait N ms, then one trial decides (default 30000)
   --scheduler-batch N        engine steps per transaction (default 2000)
   --live false               do not run the scheduler (API only)
   --metrics-listen HOST:PORT also answer GET /metrics without an API key, over every
@@ -345,11 +356,12 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                        // clang-format off
                        {"db", "port", "host", "web-root", "provider", "time-scale", "compat",
                         "rate-limit", "threads", "call-webhook-url", "call-webhook-secret",
+                        "call-webhook-secret-file",
                         "public-url", "call-grace-seconds", "deny-loopback", "outbound-timeout-ms",
                         "retry-backoff-ms", "scheduler-batch", "live",
                         "max-connections", "max-connections-per-peer", "header-timeout-ms",
                         "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms",
-                        "metrics-listen", "first-key-org"},
+                        "metrics-listen", "first-key-org", "outbound-breaker-cooldown-ms"},
                        // clang-format on
                        &o, err)) {
         return 2;
@@ -373,7 +385,9 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         }
         return true;
     };
-    double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000;
+    double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000, cooldown = 30000;
+    if (!number_option("outbound-breaker-cooldown-ms", 0, 3600000, &cooldown)) return 2;
+    outbox_config.breaker_cooldown_ms = static_cast<int>(cooldown);
     if (!number_option("call-grace-seconds", 0, 86400, &grace) ||
         !number_option("outbound-timeout-ms", 1, 600000, &timeout_ms) ||
         !number_option("retry-backoff-ms", 0, 3600000, &backoff) ||
@@ -402,8 +416,33 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     live_config.batch = static_cast<int>(batch);
     outbox_config.policy.timeout_ms = static_cast<int>(timeout_ms);
     outbox_config.backoff_base_ms = static_cast<int>(backoff);
-    outbox_config.policy.allow_loopback =
-        !(o.count("deny-loopback") && o["deny-loopback"] == "true");
+    if (o.count("deny-loopback") && o["deny-loopback"] != "true") {
+        err << "leadflow-server: --deny-loopback takes only true (loopback is refused by "
+               "default; allow a host with --allow-outbound 127.0.0.1:PORT)\n";
+        return 2;
+    }
+    // The call webhook secret: a file or the environment keep it out of ps; the flag stays.
+    std::string call_secret;
+    if (o.count("call-webhook-secret-file")) {
+        std::ifstream in(o["call-webhook-secret-file"]);
+        if (!in || !std::getline(in, call_secret)) {
+            err << "leadflow-server: --call-webhook-secret-file: cannot read "
+                << o["call-webhook-secret-file"] << "\n";
+            return 2;
+        }
+        while (!call_secret.empty() && (call_secret.back() == '\r' || call_secret.back() == ' ')) {
+            call_secret.pop_back();
+        }
+    } else if (o.count("call-webhook-secret")) {
+        call_secret = o["call-webhook-secret"];
+    } else if (const char* env = std::getenv("LEADFLOW_CALL_WEBHOOK_SECRET")) {
+        call_secret = env;
+    }
+    if (!call_secret.empty() && !webhook_key(call_secret)) {
+        err << "leadflow-server: the call webhook secret starts with whsec_ but the rest is "
+               "not base64\n";
+        return 2;
+    }
     const bool run_live = !(o.count("live") && o["live"] == "false");
     if (o.count("call-webhook-url")) {
         auto s = check_outbound(outbox_config.policy, o["call-webhook-url"]);
@@ -501,10 +540,10 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         return 1;
     }
 
-    if (config.provider == "webhook" &&
-        (!o.count("call-webhook-url") || !o.count("call-webhook-secret"))) {
-        err << "leadflow-server: --provider webhook needs --call-webhook-url and "
-               "--call-webhook-secret\n";
+    if (config.provider == "webhook" && (!o.count("call-webhook-url") || call_secret.empty())) {
+        err << "leadflow-server: --provider webhook needs --call-webhook-url and a secret "
+               "(--call-webhook-secret-file, LEADFLOW_CALL_WEBHOOK_SECRET or "
+               "--call-webhook-secret)\n";
         return 2;
     }
     // The first key is shown only by the start that creates it; every start says how to
@@ -570,8 +609,7 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     live_config.provider = config.provider;
     live_config.time_scale = config.time_scale;
     live_config.call_webhook_url = o.count("call-webhook-url") ? o["call-webhook-url"] : "";
-    live_config.call_webhook_secret =
-        o.count("call-webhook-secret") ? o["call-webhook-secret"] : "";
+    live_config.call_webhook_secret = call_secret;
     live_config.public_url = o.count("public-url")
                                  ? o["public-url"]
                                  : "http://" + host + ":" + std::to_string(bound.value());

@@ -258,4 +258,81 @@ Result<ApplicationConfig> parse_application_config(const Json& c) {
     return a;
 }
 
+Status check_webhook_method(const std::string& method) {
+    std::string m = method;
+    for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (const char* ok : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+        if (m == ok) return Status::ok();
+    }
+    std::string shown;
+    for (char ch : method.substr(0, 40)) {
+        shown += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ? '?' : ch;
+    }
+    return Status::invalid("config.action_config.method '" + shown +
+                           "' is not allowed: use GET, POST, PUT, PATCH or DELETE");
+}
+
+Status check_webhook_header(const std::string& name, const std::string& value) {
+    static const std::string kTokenExtra = "!#$%&'*+-.^_`|~";
+    bool token = !name.empty() && name.size() <= 256;
+    for (char ch : name) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (!(std::isalnum(c) && c < 0x80) && kTokenExtra.find(ch) == std::string::npos) {
+            token = false;
+        }
+    }
+    if (!token) {
+        return Status::invalid(
+            "config.action_config.headers: a header name must be a token "
+            "(letters, digits and !#$%&'*+-.^_`|~)");
+    }
+    std::string lower = name;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const char* banned : {"host", "content-length", "transfer-encoding", "connection",
+                               "keep-alive", "upgrade", "te", "trailer"}) {
+        if (lower == banned) {
+            return Status::invalid("config.action_config.headers: " + name +
+                                   " is set by the server and cannot be given");
+        }
+    }
+    if (lower.rfind("proxy-", 0) == 0) {
+        return Status::invalid("config.action_config.headers: " + name +
+                               " (Proxy-*) cannot be given");
+    }
+    if (value.size() > 8192) {
+        return Status::invalid("config.action_config.headers." + name +
+                               ": the value is longer than 8192 bytes");
+    }
+    if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        return Status::invalid("config.action_config.headers." + name +
+                               ": the value must not contain CR, LF or NUL");
+    }
+    return Status::ok();
+}
+
+Status check_webhook_request(const Json& ac) {
+    if (!ac.is_object()) return Status::ok();
+    if (auto it = ac.find("method"); it != ac.end() && !it->is_null()) {
+        if (!it->is_string())
+            return Status::invalid("config.action_config.method must be a string");
+        if (Status s = check_webhook_method(it->get<std::string>()); !s) return s;
+    }
+    if (auto it = ac.find("headers"); it != ac.end() && !it->is_null()) {
+        if (!it->is_object()) {
+            return Status::invalid("config.action_config.headers must be an object");
+        }
+        if (it->size() > 64) {
+            return Status::invalid("config.action_config.headers: at most 64 headers");
+        }
+        for (auto h = it->begin(); h != it->end(); ++h) {
+            if (!h->is_string()) {
+                return Status::invalid("config.action_config.headers." + h.key() +
+                                       " must be a string");
+            }
+            if (Status s = check_webhook_header(h.key(), h->get<std::string>()); !s) return s;
+        }
+    }
+    return Status::ok();
+}
+
 }  // namespace leadflow

@@ -351,6 +351,9 @@ class Validator {
                 error("APPLICATION_MISSING_ACTION",
                       name + ": the webhook action needs action_config.url.", n.id);
             }
+            if (Status s = check_webhook_request(ac); !s) {
+                error("APPLICATION_MISSING_ACTION", name + ": " + s.message(), n.id);
+            }
         } else if (cfg->action_key.empty()) {
             error("APPLICATION_MISSING_ACTION", name + " has no action_key.", n.id);
         }

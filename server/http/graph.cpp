@@ -15,6 +15,7 @@
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
 #include "http/limits.hpp"
+#include "leadflow/node_config.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/simulate.hpp"
 #include "leadflow/wire.hpp"
@@ -22,6 +23,16 @@
 
 namespace leadflow::server {
 namespace {
+
+// A webhook APPLICATION node's method and headers are checked when it is saved (400), so that
+// a request that would be refused at send time is never stored (see check_webhook_request).
+Status check_webhook_config(NodeType type, const Json& config) {
+    if (type != NodeType::kApplication || !config.is_object()) return Status::ok();
+    if (config.value("provider_key", Json("")) != Json("webhook")) return Status::ok();
+    auto it = config.find("action_config");
+    if (it == config.end()) return Status::ok();
+    return check_webhook_request(*it);
+}
 
 // [SECTION] Shared checks
 
@@ -194,6 +205,9 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         if (Status s = check_config_strings(nodes[i].config, where + ".config"); !s) {
             return status_response(s);
         }
+        if (Status s = check_webhook_config(nodes[i].type, nodes[i].config); !s) {
+            return error_response(400, where + "." + s.message());
+        }
     }
     for (std::size_t i = 0; i < edges.size(); ++i) {
         if (edges[i].label && edges[i].label->size() > limits::kMaxLabelBytes) {
@@ -292,6 +306,7 @@ Status apply_node_fields(const Json& body, Node& n) {
     if (auto it = body.find("config"); it != body.end() && !it->is_null()) {
         if (!it->is_object()) return Status::invalid("config must be an object");
         if (Status s = check_config_strings(*it, "config"); !s) return s;
+        if (Status s = check_webhook_config(n.type, *it); !s) return s;
         n.config = *it;
     }
     return Status::ok();

@@ -1,6 +1,7 @@
 // server/http/live.cpp — POST /v1/calls/{id}/result: a voice platform reports how a call placed
-// by the webhook provider ended (SPEC §2.7). Authenticated by the HMAC signature of the body,
-// not by an API key; duplicate results are acknowledged and ignored.
+// by the webhook provider ended (SPEC §2.7, §6). Authenticated by a Standard Webhooks signature
+// (webhook-id, webhook-timestamp, webhook-signature), not by an API key; duplicate results are
+// acknowledged and ignored, a reused webhook-id is refused.
 #include "http/app.hpp"
 #include "http/errors.hpp"
 
@@ -10,17 +11,18 @@ namespace {
 Response call_result(const Request& req, RequestContext& ctx) {
     LiveRuntime* live = ctx.app.live();
     if (!live) return error_response(409, "Live progression is not running on this server");
-    auto sig = req.header("X-Leadflow-Signature");
-    if (!sig) return error_response(401, "Missing X-Leadflow-Signature header");
-    bool duplicate = false;
-    Status st = live->call_result(req.path_param("id"), req.body, *sig, &duplicate);
+    WebhookHeaders h{req.header("webhook-id").value_or(""),
+                     req.header("webhook-timestamp").value_or(""),
+                     req.header("webhook-signature").value_or("")};
+    LiveRuntime::CallResultReply reply;
+    Status st = live->call_result(req.path_param("id"), req.body, h, &reply);
     if (!st) {
-        if (st.code() == StatusCode::kConflict) return error_response(401, "Invalid signature");
+        if (reply.http_status != 0) return error_response(reply.http_status, st.message());
         return status_response(st);
     }
-    return json_response(
-        200, Json{{"message", duplicate ? "Result already recorded; ignored." : "Result recorded."},
-                  {"duplicate", duplicate}});
+    return json_response(200, Json{{"message", reply.duplicate ? "Result already recorded; ignored."
+                                                               : "Result recorded."},
+                                   {"duplicate", reply.duplicate}});
 }
 
 }  // namespace

@@ -95,8 +95,9 @@ const Operation kOperations[] = {
     {"get", "/v1/calls", "Calls", "Call log (workflow_id, lead_id)", kNoBody, kCallList, 200,
      "CallPage"},
     {"post", "/v1/calls/{id}/result", "Calls",
-     "Call result from the voice platform (webhook provider; signed with X-Leadflow-Signature, "
-     "idempotent)",
+     "Call result from the voice platform (webhook provider; Standard Webhooks headers "
+     "webhook-id, webhook-timestamp, webhook-signature; 401 bad signature or timestamp outside "
+     "5 minutes, 409 webhook-id already used or body call_id not this call; idempotent)",
      kJsonBody, kNoQuery, 200, "", true},
     {"post", "/v1/user-webhooks", "Webhooks", "Subscribe a URL to events", kJsonBody, kNoQuery, 201,
      "Webhook"},

@@ -18,6 +18,7 @@
 #include "http/openapi.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/crypto.hpp"
+#include "util/webhook_signature.hpp"
 
 namespace leadflow::server {
 namespace {
@@ -108,7 +109,7 @@ Response create_webhook(const Request& req, RequestContext& ctx) {
     auto secret = opt_string(body, "secret", 500);
     if (!secret.ok()) return status_response(secret.status());
     const bool generated = !secret.value() || secret.value()->empty();
-    w.secret = generated ? random_hex(32) : **secret;
+    w.secret = generated ? new_webhook_secret() : **secret;
     Status st = ctx.store.transact([&](StoreTx& tx) { return tx.insert_webhook(w); });
     if (!st) return status_response(st);
     Json j = webhook_json(w);

@@ -7,6 +7,7 @@
 
 #include "leadflow/model.hpp"
 #include "leadflow/status.hpp"
+#include "util/webhook_signature.hpp"
 
 namespace leadflow::server {
 
@@ -29,12 +30,19 @@ class LiveRuntime {
     virtual TimeMs live_now() const = 0;
     // Asks the scheduler to run a tick soon (after an activation, an upload, a result).
     virtual void wake() = 0;
-    // POST /v1/calls/{id}/result: `body` is the raw JSON, `signature` the
-    // X-Leadflow-Signature header. Ok when stored (or a duplicate, *duplicate set);
-    // kInvalidArgument for a bad body, kNotFound for an unknown call, kConflict (mapped to 401
-    // by the handler) for a bad signature.
+    // POST /v1/calls/{id}/result: `body` is the raw JSON, `headers` its Standard Webhooks
+    // headers (webhook-id, webhook-timestamp, webhook-signature). Ok when stored (or a
+    // duplicate result for the call, reply->duplicate set). Otherwise the Status says why and
+    // reply->http_status, when not 0, is the answer the handler gives: 401 for a missing or
+    // bad signature or a timestamp outside the tolerance, 409 for a webhook-id already used or
+    // a body whose call_id is not the path's call, 503 when too many ids are remembered.
+    // kInvalidArgument for a bad body, kNotFound for an unknown call.
+    struct CallResultReply {
+        bool duplicate = false;
+        int http_status = 0;
+    };
     virtual Status call_result(const std::string& call_id, const std::string& body,
-                               const std::string& signature, bool* duplicate) = 0;
+                               const WebhookHeaders& headers, CallResultReply* reply) = 0;
     // Prometheus text lines for transitions, calls by outcome and timer lag.
     virtual std::string metrics_text() const = 0;
     // The scheduler's progress (its transactions' successes and failures).

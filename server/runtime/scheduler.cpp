@@ -32,10 +32,6 @@
 
 namespace leadflow::server {
 
-std::string sign_body(const std::string& secret, const std::string& body) {
-    return "sha256=" + hmac_sha256_hex(secret, body);
-}
-
 // [SECTION] Workflow cache
 
 struct Scheduler::WorkflowCache {
@@ -874,14 +870,29 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
 // [SECTION] Call results
 
 Status Scheduler::call_result(const std::string& call_id, const std::string& body,
-                              const std::string& signature, bool* duplicate) {
-    *duplicate = false;
-    if (config_.call_webhook_secret.empty() ||
-        !constant_time_equal(sign_body(config_.call_webhook_secret, body), signature)) {
-        return Status::conflict("invalid signature");
+                              const WebhookHeaders& headers, CallResultReply* reply) {
+    bool dup = false;
+    bool* duplicate = &dup;
+    *reply = CallResultReply{};
+    const std::int64_t now_s = wall_ms_() / 1000;
+    if (Status s = verify_webhook(config_.call_webhook_secret, headers, body, now_s,
+                                  config_.webhook_tolerance_s);
+        !s) {
+        reply->http_status = 401;
+        return s;
     }
     Json j = Json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return Status::invalid("body must be a JSON object");
+    // A signed result names its call (the dispatch's call_id), so it cannot complete another.
+    if (j.contains("call_id") && (!j["call_id"].is_string() || j["call_id"] != call_id)) {
+        reply->http_status = 409;
+        return Status::conflict("the result's call_id " + j["call_id"].dump().substr(0, 80) +
+                                " is not the call it was posted to (" + call_id + ")");
+    }
+    if (Status s = replay_guard_.remember(headers.id, std::stoll(headers.timestamp), now_s); !s) {
+        reply->http_status = s.code() == StatusCode::kConflict ? 409 : 503;
+        return s;
+    }
     if (!j.contains("status") || !j["status"].is_string()) {
         return Status::invalid(
             "status is required: completed, no_answer, busy, voicemail or failed");
@@ -953,6 +964,7 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
         return tx.live_set_event(call->lead_id, event,
                                  running ? std::optional<TimeMs>(live_now()) : std::nullopt);
     });
+    reply->duplicate = dup;
     if (st) wake();
     return st;
 }

@@ -53,11 +53,13 @@ struct RuntimeConfig {
     int idle_sleep_ms = 20;  // wall time between ticks when nothing is due
     // Webhook provider.
     std::string call_webhook_url;        // dispatch URL
-    std::string call_webhook_secret;     // HMAC key for dispatch and result signatures
+    std::string call_webhook_secret;     // Standard Webhooks key for dispatches and results
     std::string public_url;              // base of callback_url (e.g. http://127.0.0.1:8080)
     std::int64_t call_grace_ms = 60000;  // virtual ms after max_call_seconds
     std::int64_t default_max_call_seconds = 600;
     std::int64_t action_timeout_ms = 10 * 60 * 1000;  // virtual: an action result never came
+    // Call results: the webhook-timestamp must be within this many wall seconds of now.
+    std::int64_t webhook_tolerance_s = 300;
 };
 
 // Counters for /metrics (monotonic since the process started).
@@ -96,7 +98,7 @@ class Scheduler final : public LiveRuntime {
     TimeMs live_now() const override;
     void wake() override;
     Status call_result(const std::string& call_id, const std::string& body,
-                       const std::string& signature, bool* duplicate) override;
+                       const WebhookHeaders& headers, CallResultReply* reply) override;
     std::string metrics_text() const override;
     WorkerProgress progress() const override { return backoff_.progress(); }
 
@@ -133,9 +135,7 @@ class Scheduler final : public LiveRuntime {
     bool stopping_ = false;
     mutable RuntimeMetrics metrics_;
     RetryBackoff backoff_{"scheduler"};
+    WebhookReplayGuard replay_guard_;  // call-result webhook-ids within the tolerance window
 };
-
-// HMAC-SHA256 of `body` with `secret` as "sha256=<hex>" (X-Leadflow-Signature).
-std::string sign_body(const std::string& secret, const std::string& body);
 
 }  // namespace leadflow::server

@@ -241,7 +241,10 @@ TEST_F(ApiTest, UserWebhooksCrud) {
     EXPECT_EQ(hook["id"].get<std::string>().rfind("whk_", 0), 0u);
     EXPECT_FALSE(hook.contains("secret"));  // a given secret is never echoed
     Response gen = post("/v1/user-webhooks", Json{{"url", "http://localhost:9/x"}});
-    EXPECT_EQ(body_of(gen)["secret"].get<std::string>().size(), 64u);
+    // A generated secret is in the Standard Webhooks form: "whsec_" + base64 of 32 bytes.
+    const std::string generated = body_of(gen)["secret"].get<std::string>();
+    EXPECT_EQ(generated.rfind("whsec_", 0), 0u) << generated;
+    EXPECT_EQ(generated.size(), 6u + 44u);
     Json list = body_of(get("/v1/user-webhooks"));
     EXPECT_EQ(list["data"].size(), 2u);
     EXPECT_EQ(list["data"][0]["url"], "https://example.com/hook");

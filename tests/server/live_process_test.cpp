@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -28,6 +29,7 @@
 #include "runtime/outbox.hpp"
 #include "runtime/scheduler.hpp"
 #include "server_test_util.hpp"
+#include "util/webhook_signature.hpp"
 
 namespace leadflow::server::testing {
 namespace {
@@ -68,7 +70,11 @@ class LiveProcess : public ::testing::Test {
   protected:
     void start(std::vector<std::string> extra) {
         if (key_.empty()) key_ = create_key(db_);
-        std::vector<std::string> args{"serve", "--db", db_, "--port", "0", "--rate-limit", "0"};
+        // The test receivers listen on loopback, which outbound requests may reach only when
+        // the operator names it.
+        std::vector<std::string> args{"serve",    "--db",         db_, "--port",
+                                      "0",        "--rate-limit", "0", "--allow-outbound",
+                                      "127.0.0.1"};
         args.insert(args.end(), extra.begin(), extra.end());
         proc_ = std::make_unique<ServerProcess>(args);
         ASSERT_GT(proc_->port(), 0);
@@ -208,9 +214,10 @@ TEST_F(LiveProcess, WebhookProviderHandlesNormalDuplicateLateAndMissingResults) 
     std::map<std::string, std::vector<int>> callback_codes;  // mode → result codes
     std::atomic<int> bad_signatures{0};
     platform.server().Post("/dispatch", [&](const httplib::Request& req, httplib::Response& res) {
-        if (req.get_header_value("X-Leadflow-Signature") != sign_body(secret, req.body)) {
-            ++bad_signatures;
-        }
+        WebhookHeaders h{req.get_header_value("webhook-id"),
+                         req.get_header_value("webhook-timestamp"),
+                         req.get_header_value("webhook-signature")};
+        if (!verify_webhook(secret, h, req.body, std::time(nullptr))) ++bad_signatures;
         Json d = Json::parse(req.body);
         std::string mode = d["variables"]["mode"].get<std::string>();
         std::string url = d["callback_url"].get<std::string>();
@@ -226,9 +233,13 @@ TEST_F(LiveProcess, WebhookProviderHandlesNormalDuplicateLateAndMissingResults) 
                     .dump();
             int times = mode == "duplicate" ? 2 : 1;
             for (int i = 0; i < times; ++i) {
-                auto r =
-                    c.Post(parsed.path.c_str(), {{"X-Leadflow-Signature", sign_body(secret, body)}},
-                           body, "application/json");
+                WebhookHeaders h = sign_webhook(secret, "res_" + url + std::to_string(i),
+                                                std::time(nullptr), body);
+                auto r = c.Post(parsed.path.c_str(),
+                                {{"webhook-id", h.id},
+                                 {"webhook-timestamp", h.timestamp},
+                                 {"webhook-signature", h.signature}},
+                                body, "application/json");
                 std::lock_guard<std::mutex> lock2(mu);
                 callback_codes[mode].push_back(r ? r->status : 0);
                 if (r && Json::parse(r->body)["duplicate"] == true) {
@@ -294,8 +305,10 @@ TEST_F(LiveProcess, WebhookProviderHandlesNormalDuplicateLateAndMissingResults) 
     // A forged result is refused.
     httplib::Client c("127.0.0.1", proc_->port());
     auto r = c.Post(("/v1/calls/" + calls["data"][0]["id"].get<std::string>() + "/result").c_str(),
-                    {{"X-Leadflow-Signature", "sha256=00"}}, "{\"status\":\"busy\"}",
-                    "application/json");
+                    {{"webhook-id", "msg_forged"},
+                     {"webhook-timestamp", std::to_string(std::time(nullptr))},
+                     {"webhook-signature", "v1,AAAA"}},
+                    "{\"status\":\"busy\"}", "application/json");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401);
 }
@@ -390,17 +403,17 @@ TEST(LiveFlags, BadLiveOptionsAreUsageErrors) {
 
 TEST(Outbound, AllowListAndUrlParsing) {
     OutboundPolicy p;
-    EXPECT_TRUE(check_outbound(p, "http://127.0.0.1:8080/x").is_ok());
-    EXPECT_TRUE(check_outbound(p, "http://localhost/x").is_ok());
+    EXPECT_EQ(check_outbound(p, "http://127.0.0.1:8080/x").code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(check_outbound(p, "http://localhost/x").code(), StatusCode::kFailedPrecondition);
     EXPECT_EQ(check_outbound(p, "http://10.0.0.5/x").code(), StatusCode::kFailedPrecondition);
     EXPECT_EQ(check_outbound(p, "ftp://example.com/").code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(check_outbound(p, "http://user@example.com/").code(), StatusCode::kInvalidArgument);
-    p.allowed = {"hooks.example.com", "api.example.com:8443"};
-    EXPECT_TRUE(check_outbound(p, "https://hooks.example.com/a?b=1").is_ok());
-    EXPECT_TRUE(check_outbound(p, "https://API.example.com:8443/").is_ok());
-    EXPECT_FALSE(check_outbound(p, "https://api.example.com/").is_ok());
-    p.allow_loopback = false;
-    EXPECT_FALSE(check_outbound(p, "http://127.0.0.1/").is_ok());
+    EXPECT_TRUE(check_outbound(p, "https://hooks.example.com/a?b=1").is_ok())
+        << "a name is checked when it resolves (resolve_outbound)";
+    p.allowed = {"10.0.0.5", "127.0.0.1:8443"};
+    EXPECT_TRUE(check_outbound(p, "https://10.0.0.5/a?b=1").is_ok());
+    EXPECT_TRUE(check_outbound(p, "https://127.0.0.1:8443/").is_ok());
+    EXPECT_FALSE(check_outbound(p, "https://127.0.0.1/").is_ok()) << "another port";
     auto u = parse_url("https://[::1]:9000/p?q");
     ASSERT_TRUE(u.ok());
     EXPECT_EQ(u->host, "::1");

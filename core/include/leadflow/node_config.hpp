@@ -63,6 +63,17 @@ struct ApplicationConfig {
 };
 Result<ApplicationConfig> parse_application_config(const Json& config);
 
+// The request rules of the built-in `webhook` action, checked when a node is saved and again
+// before each request: `method` (default POST) is one of GET, POST, PUT, PATCH, DELETE (any
+// case); `headers` is an object of string values whose names are HTTP tokens and whose values
+// hold no CR, LF or NUL; Host, Content-Length, Transfer-Encoding, Connection, Keep-Alive,
+// Upgrade, TE, Trailer and Proxy-* are refused (the server frames the request itself).
+// kInvalidArgument naming the first offending field otherwise.
+Status check_webhook_request(const Json& action_config);
+// The same rules for one method, one header name and one header value.
+Status check_webhook_method(const std::string& method);
+Status check_webhook_header(const std::string& name, const std::string& value);
+
 // The text of a JSON scalar as conditions and variables compare it: strings as is, booleans
 // "true"/"false", numbers in their shortest form, null empty. nullopt for arrays and objects.
 std::optional<std::string> scalar_to_text(const Json& v);
