@@ -79,8 +79,7 @@ Response status_response(const Status& status) {
             return error_response(409, status.message());
         case StatusCode::kUnavailable: {
             // The details (which file, which error) go to the operator's log.
-            std::fprintf(stderr, "leadflow-server: storage unavailable: %s\n",
-                         status.message().c_str());
+            log_line("storage unavailable: " + log_escape(status.message()));
             Response r = error_response(503, kStorageUnavailableMessage);
             r.headers.emplace_back("Retry-After", "10");
             return r;

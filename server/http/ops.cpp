@@ -18,6 +18,7 @@
 #include "http/openapi.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/crypto.hpp"
+#include "util/log_text.hpp"
 #include "util/webhook_signature.hpp"
 
 namespace leadflow::server {
@@ -180,8 +181,7 @@ Response readyz(const Request&, RequestContext& ctx) {
     storage["write"] = write ? "ok" : "failed";
     if (!write) {
         // The details go to the operator's log; the probe says which kind of failure it was.
-        std::fprintf(stderr, "leadflow-server: readiness write failed: %s\n",
-                     write.message().c_str());
+        log_line("readiness write failed: " + log_escape(write.message()));
         const bool full = write.code() == StatusCode::kUnavailable;
         storage["error"] =
             full ? "storage is full or failing (disk full or I/O error)" : "internal storage error";

@@ -7,8 +7,8 @@
 #include <ctime>
 
 #include "runtime/scheduler.hpp"
-#include "util/log_text.hpp"
 #include "util/crypto.hpp"
+#include "util/log_text.hpp"
 #include "util/webhook_signature.hpp"
 
 namespace leadflow::server {
@@ -258,10 +258,9 @@ void OutboxWorker::breaker_record(const std::string& dest, bool failure, TimeMs 
     ++b.failures;
     if (was_trial || b.failures >= config_.breaker_failures) {
         b.open_until = now + config_.breaker_cooldown_ms;
-        std::fprintf(stderr,
-                     "leadflow-server: outbox: %s failed %d times in a row; deliveries to it "
-                     "wait %d ms\n",
-                     dest.c_str(), b.failures, config_.breaker_cooldown_ms);
+        log_line("outbox: " + log_escape(dest) + " failed " + std::to_string(b.failures) +
+                 " times in a row; deliveries to it wait " +
+                 std::to_string(config_.breaker_cooldown_ms) + " ms");
     }
     if (breakers_.size() > 10000) {  // bounded: forget closed breakers first
         for (auto i = breakers_.begin(); i != breakers_.end();) {
@@ -360,10 +359,11 @@ Status OutboxWorker::perform(OutboxRow row) {
         ++deliveries_;
     }
     if (!ok) {
-        log_line("outbox " + log_escape(row.idempotency_key) + " attempt " +
-                 std::to_string(row.attempts) + ": " +
-                 (res.error.empty() ? "HTTP " + std::to_string(res.status) : log_escape(res.error)) +
-                 (last ? " (giving up)" : ""));
+        log_line(
+            "outbox " + log_escape(row.idempotency_key) + " attempt " +
+            std::to_string(row.attempts) + ": " +
+            (res.error.empty() ? "HTTP " + std::to_string(res.status) : log_escape(res.error)) +
+            (last ? " (giving up)" : ""));
     }
     if (!last) {
         const TimeMs now = wall_ms_();
