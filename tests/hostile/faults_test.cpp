@@ -92,7 +92,9 @@ class Faults : public ::testing::Test {
         ServerConfig config;
         config.rate_limit = 0;
         app_ = std::make_unique<App>(*store_, config, clock);
-        http_ = std::make_unique<HttpServer>(*app_, 8);
+        ConnectionLimits limits;
+        limits.workers = 8;
+        http_ = std::make_unique<HttpServer>(*app_, limits);
         auto port = http_->bind("127.0.0.1", 0);
         ASSERT_TRUE(port.ok());
         http_thread_ = std::thread([this] { http_->run(); });
