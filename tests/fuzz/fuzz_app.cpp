@@ -141,15 +141,14 @@ void reset_env() {
         std::fprintf(stderr, "fuzz_app setup: lead: %d %s\n", l.status, l.body.c_str());
         std::abort();
     }
-    // The upload answers with the created leads; take the first id found.
+    // The upload answers {"data": {phone: [lead ids]}, …}.
     std::string lead;
-    for (const char* k2 : {"leads", "created", "items"}) {
-        if (lj.contains(k2) && lj[k2].is_array() && !lj[k2].empty() && lj[k2][0].contains("id")) {
-            lead = lj[k2][0]["id"].get<std::string>();
-            break;
-        }
+    const Json& ids = lj["data"]["+14155552671"];
+    if (ids.is_array() && !ids.empty() && ids[0].is_string()) lead = ids[0].get<std::string>();
+    if (lead.empty()) {
+        std::fprintf(stderr, "fuzz_app setup: no lead id in %s\n", l.body.c_str());
+        std::abort();
     }
-    if (lead.empty() && lj.contains("id")) lead = lj["id"].get<std::string>();
     env->lead = lead;
     env->uses = 0;
 }
