@@ -23,8 +23,8 @@
 //   inputs are skipped.
 // - Invalid UTF-8 that reaches a JSON dump (a CSV upload's variables, an echoed path or header)
 //   throws and answers 500, and a throw inside a write transaction leaves it open: a 500 for a
-//   request holding invalid UTF-8 is reported once per route on stderr and the store is
-//   recreated instead of aborting.
+//   request holding invalid UTF-8 is reported on stderr (once per method and path, at most 20
+//   lines) and the store is recreated instead of aborting.
 // Simulations are kept short: numbers under "leads" and "horizon_days" in a JSON body are
 // capped (20 leads, 30 days), since a CPU budget for simulate is another part of the issue.
 #include <sys/stat.h>
@@ -98,7 +98,7 @@ std::string id_of(const Response& r, const char* what) {
     return j["id"].get<std::string>();
 }
 
-// A fresh store: one organization, its key, a workflow with a graph, a lead and a webhook.
+// A fresh store: one organization, its key, a workflow with a graph and a lead.
 void reset_env() {
     if (!env) {
         env = new Env;
