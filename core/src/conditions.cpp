@@ -1,6 +1,7 @@
 // CONDITIONAL evaluation: field resolution and the six operators (SPEC §1.3).
 #include "leadflow/conditions.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -198,7 +199,11 @@ std::optional<double> parse_number(std::string_view raw) {
     char buf[64];
     s.copy(buf, s.size());
     buf[s.size()] = '\0';
-    return std::strtod(buf, nullptr);
+    // A value past the range of a double ("1e999") is no number: strtod would give infinity,
+    // and every such value would then equal every other.
+    const double v = std::strtod(buf, nullptr);
+    if (!std::isfinite(v)) return std::nullopt;
+    return v;
 }
 
 }  // namespace leadflow

@@ -301,6 +301,24 @@ TEST(Conditions, SixOperators) {
     check(cond("lead.empty", "exists"), false);
 }
 
+// Found by fuzz_conditions: "1e999" read as infinity made every huge value equal every other
+// and greater than any number.
+TEST(Conditions, NumbersBeyondADoubleAreText) {
+    const std::map<std::string, std::string> vars{{"big", "1e999"}, {"score", "10"}};
+    const std::map<std::string, std::string> none;
+    auto check = [&](Json c, bool want) {
+        EXPECT_EQ(run_conditional(Json{{"conditions", Json::array({c})}}, vars, none), want)
+            << c.dump();
+    };
+    check(cond("lead.big", "equals", "2e999"), false);
+    check(cond("lead.big", "equals", "1E999"), true);  // as text, case-insensitively
+    check(cond("lead.big", "greater_than", 5), false);
+    check(cond("lead.score", "less_than", "1e400"), false);
+    EXPECT_FALSE(parse_number("1e999").has_value());
+    EXPECT_FALSE(parse_number("-1e999").has_value());
+    EXPECT_EQ(parse_number("1e-999"), 0.0);  // underflow is still a number
+}
+
 TEST(Conditions, MissingFieldIsFalseExceptNotEquals) {
     const std::map<std::string, std::string> none;
     for (const char* op : {"equals", "exists", "contains", "greater_than", "less_than"}) {

@@ -117,7 +117,8 @@ std::string_view trim_view(std::string_view s);
 // Case-insensitive (ASCII) equality.
 bool iequals(std::string_view a, std::string_view b);
 // A number written in full (optional sign, digits, optional fraction and exponent, after
-// trimming); nullopt for anything else, including "", "12abc", "inf", "nan".
+// trimming) that fits a double; nullopt for anything else, including "", "12abc", "inf", "nan" and
+// "1e999".
 std::optional<double> parse_number(std::string_view s);
 
 }  // namespace leadflow
