@@ -8,6 +8,7 @@
 #include "http/errors.hpp"
 #include "util/crypto.hpp"
 #include "util/log_text.hpp"
+#include "util/utf8.hpp"
 
 namespace leadflow::server {
 
@@ -91,6 +92,14 @@ Response App::dispatch(Request& req, std::string& route_label) {
         return error_response(413, "Request body is larger than " +
                                        std::to_string(config_.max_body_bytes / (1024 * 1024)) +
                                        " MB");
+    }
+    // Path segments and query values become ids, filters and JSON text: text that is not
+    // UTF-8 cannot name anything here and must not reach a JSON writer.
+    if (!is_valid_utf8(req.path)) return error_response(400, "The request path is not valid UTF-8");
+    for (const auto& [name, value] : req.params) {
+        if (!is_valid_utf8(name) || !is_valid_utf8(value)) {
+            return error_response(400, "The query string is not valid UTF-8");
+        }
     }
     auto match = router_.match(req.method, req.path);
     if (!match.route) {

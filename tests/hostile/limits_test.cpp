@@ -97,6 +97,20 @@ TEST_F(LimitsTest, InvalidUtf8InAJsonBodyIsAClear400) {
     EXPECT_EQ(enrolled(wf), 0);
 }
 
+// A filter of lead ids is written into JSON for the query: a byte that is not UTF-8 made that
+// writer throw (500) before paths and query strings were checked at the edge.
+TEST_F(LimitsTest, APathOrQueryThatIsNotUtf8IsA400) {
+    const std::string wf = make_workflow();
+    Response r = get("/v1/workflows/" + wf + "/leads?leadIds=wlead_\xFF");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(message(r).find("query string is not valid UTF-8"), std::string::npos) << r.body;
+    r = get("/v1/workflows/wf_\xC3\x28");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(message(r).find("path is not valid UTF-8"), std::string::npos) << r.body;
+    // Well-formed non-ASCII text is still just a missing workflow.
+    EXPECT_EQ(get("/v1/workflows/wf_caf\xC3\xA9").status, 404);
+}
+
 TEST_F(LimitsTest, ACsvOfOneHundredThousandAndOneRowsIsRefusedWhileReading) {
     const std::string wf = make_workflow();
     std::string csv = "phone_number\n";
