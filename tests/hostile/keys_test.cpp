@@ -442,8 +442,9 @@ TEST(HostileKeys, ATenantCannotForgeALogLine) {
                                          key + "\r\nConnection: close\r\n\r\n");
     };
     // The use of a revoked key is logged with the request's path: here one with a terminal
-    // escape sequence, a quote, a non-ASCII byte and a vertical tab before the forged text.
-    const std::string reply = request("/v1/workflows/x%1B[2J%22%E9%0Bleadflow-server:%20forged");
+    // escape sequence, a quote, a non-ASCII character (UTF-8: a path that is not UTF-8 is
+    // refused before any key is checked) and a vertical tab before the forged text.
+    const std::string reply = request("/v1/workflows/x%1B[2J%22%C3%A9%0Bleadflow-server:%20forged");
     EXPECT_NE(reply.find(" 401 "), std::string::npos) << reply;
     // A path that decodes to a newline followed by text that looks like a server message.
     // (cpp-httplib's route pattern does not match a path with CR or LF: 404 before the App.)
@@ -454,7 +455,7 @@ TEST(HostileKeys, ATenantCannotForgeALogLine) {
     EXPECT_EQ(s.stop(), 0);
     const std::string err = s.err();
     // The line was written, escaped, on one line.
-    EXPECT_NE(err.find("GET /v1/workflows/x\\x1b[2J\\\"\\xe9\\x0bleadflow-server: forged"),
+    EXPECT_NE(err.find("GET /v1/workflows/x\\x1b[2J\\\"\\xc3\\xa9\\x0bleadflow-server: forged"),
               std::string::npos)
         << err;
     std::istringstream lines(err);
