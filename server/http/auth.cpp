@@ -90,19 +90,32 @@ Result<ApiKeyRecord> Authenticator::authenticate(const std::string& header, Time
     }
     const std::string key_id = token.substr(0, colon);
     const std::string secret = token.substr(colon + 1);
+    const std::optional<std::int64_t> counter = store_.commit_counter();
     ApiKeyRecord key;
-    Status st = store_.read([&](StoreTx& tx) {
-        auto k = tx.find_api_key(key_id);
-        if (!k.ok()) return k.status();
-        key = std::move(k).value();
-        return Status::ok();
-    });
-    if (!st) {
-        if (st.code() == StatusCode::kNotFound) return Status::invalid("Invalid API key");
-        return st;
+    bool cached = false;
+    if (counter) {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = verified_.find(key_id);
+        if (it != verified_.end() && it->second.counter == *counter &&
+            constant_time_equal(it->second.secret, secret)) {
+            key = it->second.key;
+            cached = true;
+        }
     }
-    if (!constant_time_equal(sha256_hex(key.salt + secret), key.secret_hash)) {
-        return Status::invalid("Invalid API key");
+    if (!cached) {
+        Status st = read_key(key_id, &key);
+        if (!st) {
+            if (st.code() == StatusCode::kNotFound) return Status::invalid("Invalid API key");
+            return st;
+        }
+        if (!constant_time_equal(sha256_hex(key.salt + secret), key.secret_hash)) {
+            return Status::invalid("Invalid API key");
+        }
+        if (counter) {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (verified_.size() >= kMaxVerifiedKeys) verified_.clear();
+            verified_[key_id] = Verified{key, secret, *counter};
+        }
     }
     // Only a caller holding the secret learns why a real key is refused.
     if (key.revoked_at && *key.revoked_at <= now) {
@@ -112,6 +125,15 @@ Result<ApiKeyRecord> Authenticator::authenticate(const std::string& header, Time
         return Status::precondition("API key has expired");
     }
     return key;
+}
+
+Status Authenticator::read_key(const std::string& key_id, ApiKeyRecord* key) {
+    return store_.read([&](StoreTx& tx) {
+        auto k = tx.find_api_key(key_id);
+        if (!k.ok()) return k.status();
+        *key = std::move(k).value();
+        return Status::ok();
+    });
 }
 
 int RateLimiter::acquire(const std::string& key_id, TimeMs now_ms) {

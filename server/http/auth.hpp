@@ -8,6 +8,7 @@
 // next request of a running server.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -59,10 +60,24 @@ class Authenticator {
     // malformed, the key unknown or the secret wrong (all three "Invalid API key"), and with
     // kFailedPrecondition ("API key has been revoked" / "API key has expired") only when the
     // secret is right; the caller answers 401 for both. Storage failures pass through.
+    //
+    // A verified key is kept in memory only while the store's commit_counter() stays the same,
+    // so a key revoked or rotated by `leadflow-server keys` (another process) is refused from
+    // the next request on, and a request on a quiet database costs no key read.
     Result<ApiKeyRecord> authenticate(const std::string& authorization_header, TimeMs now);
 
   private:
+    static constexpr std::size_t kMaxVerifiedKeys = 10000;
+    Status read_key(const std::string& key_id, ApiKeyRecord* key);
+
+    struct Verified {
+        ApiKeyRecord key;
+        std::string secret;  // the secret that matched key.secret_hash
+        std::int64_t counter = 0;
+    };
     Store& store_;
+    std::mutex mu_;
+    std::unordered_map<std::string, Verified> verified_;  // by key id, bounded
 };
 
 // A token bucket per key: `rate` requests per second, bursts up to `rate` (at least 1).

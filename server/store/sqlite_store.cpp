@@ -2144,6 +2144,32 @@ class SqliteStore final : public Store {
 
     int schema_version() const override { return version_; }
 
+    // PRAGMA data_version of a connection of its own changes whenever another connection
+    // (every writer of this process, and other processes) commits.
+    std::optional<std::int64_t> commit_counter() override {
+        if (!readers_enabled_) return std::nullopt;
+        std::lock_guard<std::mutex> lock(version_mu_);
+        if (!version_conn_) {
+            auto c = open_connection(path_, false, vfs_);
+            if (!c.ok()) return std::nullopt;
+            version_conn_ = std::move(c).value();
+        }
+        sqlite3_stmt* st = nullptr;
+        auto it = version_conn_->cache.find("PRAGMA data_version");
+        if (it != version_conn_->cache.end()) {
+            st = it->second;
+        } else if (sqlite3_prepare_v2(version_conn_->db, "PRAGMA data_version", -1, &st, nullptr) ==
+                   SQLITE_OK) {
+            version_conn_->cache.emplace("PRAGMA data_version", st);
+        } else {
+            return std::nullopt;
+        }
+        std::optional<std::int64_t> v;
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return v;
+    }
+
     CheckpointCounts checkpoint_counts() const override {
         CheckpointCounts c;
         if (checkpointer_) {
@@ -2382,6 +2408,8 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> writer_;
     const std::string path_, vfs_;
     const bool readers_enabled_;
+    std::mutex version_mu_;                     // commit_counter()
+    std::unique_ptr<Connection> version_conn_;  // opened by the first commit_counter()
     std::mutex write_mu_;
     std::mutex pool_mu_;
     std::vector<std::unique_ptr<Connection>> idle_readers_;

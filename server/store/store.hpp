@@ -384,6 +384,12 @@ class Store {
     // The schema version the database is at (after migrations).
     virtual int schema_version() const = 0;
 
+    // A number that changes whenever any writer, in this process or another one (e.g. the
+    // `keys` commands), has committed since the previous call; cheap enough to call on every
+    // request. Callers may keep what they read while it stays the same. nullopt when the
+    // backend cannot tell (then nothing may be kept).
+    virtual std::optional<std::int64_t> commit_counter() = 0;
+
     // Checkpoints run so far (SQLite's WAL pages copied back into the database file), by who
     // ran them: the background thread, the scheduler right after a commit, or an API writer
     // right after a commit (only when the log grew far past the background's length); the

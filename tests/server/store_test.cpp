@@ -618,5 +618,29 @@ TEST(SqliteStore, LeadVariablesReadBackWhateverTheirStoredText) {
     }));
 }
 
+// API keys stay verified in memory only while nothing has committed: a commit by this store's
+// writer or by another process (the `keys` commands) must change the counter.
+TEST(SqliteStore, CommitCounterChangesWithEveryCommitFromAnyConnection) {
+    TempDir dir;
+    const std::string path = dir.path() + "/a.db";
+    auto s = open_sqlite_store(path);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    Store& store = *s.value();
+    const auto first = store.commit_counter();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(store.commit_counter(), first) << "no commit in between";
+    ASSERT_TRUE(store.transact(
+        [](StoreTx& tx) { return tx.ensure_organization("counter", "org_counter", 1).status(); }));
+    const auto after_writer = store.commit_counter();
+    EXPECT_NE(after_writer, first);
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(other, "UPDATE organizations SET name = 'renamed'", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(other);
+    EXPECT_NE(store.commit_counter(), after_writer) << "a commit by another process";
+}
+
 }  // namespace
 }  // namespace leadflow::server
