@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "leadflow/json.hpp"
+#include "process_test_util.hpp"
 #include "server_test_util.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -55,14 +56,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out, const 
         int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(o, STDOUT_FILENO);
         dup2(e, STDERR_FILENO);
-        std::vector<char*> argv;
-        std::string bin = LEADFLOW_SERVER_BINARY;
-        argv.push_back(bin.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(bin.c_str(), argv.data());
-        _exit(127);
+        exec_server_binary(args);
     }
     return pid;
 }

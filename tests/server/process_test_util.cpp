@@ -32,6 +32,17 @@ std::string create_key(const std::string& db, const std::string& org) {
     return last_line(run_server_binary({"keys", "create", "--db", db, "--org", org}).second);
 }
 
+void exec_server_binary(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    std::string bin = LEADFLOW_SERVER_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+}
+
 ServerProcess::ServerProcess(const std::vector<std::string>& args) {
     int fds[2];
     if (pipe(fds) != 0) return;
@@ -39,14 +50,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args) {
     if (pid_ == 0) {
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
-        std::vector<char*> argv;
-        std::string bin = LEADFLOW_SERVER_BINARY;
-        argv.push_back(bin.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(bin.c_str(), argv.data());
-        _exit(127);
+        exec_server_binary(args);
     }
     close(fds[1]);
     // Read the "listening on http://127.0.0.1:PORT" line.

@@ -17,6 +17,9 @@ std::pair<int, std::string> run_server_binary(const std::vector<std::string>& ar
 // The last non-empty line of `s` (e.g. the key printed by `keys create`).
 std::string last_line(const std::string& s);
 
+// In a forked child: replaces the process with the binary and `args`; exits 127 if it cannot.
+[[noreturn]] void exec_server_binary(const std::vector<std::string>& args);
+
 // `keys create --db DB --org ORG`: the new API key.
 std::string create_key(const std::string& db, const std::string& org = "acme");
 
