@@ -37,6 +37,29 @@ std::string node_path(const Node& n) {
 
 }  // namespace
 
+std::vector<ConfigFieldRef> config_field_refs(const Node& n) {
+    std::vector<ConfigFieldRef> refs;
+    if (n.type == NodeType::kTime) {
+        auto t = parse_time_config(n.config);
+        if (t.ok() && t->source == TimeSource::kPostcallAnalysis) {
+            refs.push_back({"config.pca_field", t->pca_field, "call.analysis." + t->pca_field});
+        }
+    } else if (n.type == NodeType::kConditional) {
+        auto cfg = parse_conditional_config(n.config);
+        if (!cfg.ok()) return refs;
+        if (cfg->switch_mode) {
+            refs.push_back({"config.condition_field", cfg->condition_field, cfg->condition_field});
+        } else {
+            for (std::size_t k = 0; k < cfg->conditions.size(); ++k) {
+                const std::string& field = cfg->conditions[k].field;
+                refs.push_back(
+                    {"config.conditions[" + std::to_string(k) + "].field", field, field});
+            }
+        }
+    }
+    return refs;
+}
+
 std::int32_t CompiledGraph::node_index(const std::string& id) const {
     for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
         if (graph_.nodes[i].id == id) return static_cast<std::int32_t>(i);
@@ -121,11 +144,6 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                                                " config.pca_field: required for "
                                                "time_source postcall_analysis");
                     }
-                    auto ref =
-                        parse_field_ref("call.analysis." + cn.time.pca_field, c.field_names_);
-                    if (!ref.ok())
-                        return Status::invalid(node_path(n) + " " + ref.status().message());
-                    cn.pca_key = ref->key;
                 } else if (cn.time.duration_ms <= 0) {
                     return Status::invalid(node_path(n) +
                                            " config.duration_value: the duration must be > 0");
@@ -139,24 +157,9 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                 }
                 cn.switch_mode = cfg->switch_mode;
                 cn.logic_or = cfg->logic_or;
-                if (cn.switch_mode) {
-                    auto ref = parse_field_ref(cfg->condition_field, c.field_names_);
-                    if (!ref.ok()) {
-                        return Status::invalid(
-                            node_path(n) + " config.condition_field: " + ref.status().message());
-                    }
-                    cn.switch_field = *ref;
-                } else {
-                    for (std::size_t k = 0; k < cfg->conditions.size(); ++k) {
-                        const Condition& cond = cfg->conditions[k];
-                        auto ref = parse_field_ref(cond.field, c.field_names_);
-                        if (!ref.ok()) {
-                            return Status::invalid(node_path(n) + " config.conditions[" +
-                                                   std::to_string(k) +
-                                                   "]: " + ref.status().message());
-                        }
+                if (!cn.switch_mode) {
+                    for (const Condition& cond : cfg->conditions) {
                         CompiledCondition cc;
-                        cc.field = *ref;
                         cc.op = cond.op;
                         cc.value = std::string(trim_view(cond.value));
                         cc.value_number = parse_number(cc.value);
@@ -167,6 +170,22 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
             }
             default:
                 break;
+        }
+        // Field references, read the one way validate reads them too (config_field_refs).
+        const std::vector<ConfigFieldRef> refs = config_field_refs(n);
+        for (std::size_t k = 0; k < refs.size(); ++k) {
+            auto ref = parse_field_ref(refs[k].path, c.field_names_);
+            if (!ref.ok()) {
+                return Status::invalid(node_path(n) + " " + refs[k].where + ": " +
+                                       ref.status().message());
+            }
+            if (n.type == NodeType::kTime) {
+                cn.pca_key = ref->key;
+            } else if (cn.switch_mode) {
+                cn.switch_field = *ref;
+            } else {
+                cn.conditions[k].field = *ref;
+            }
         }
     }
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include "leadflow/compiled_graph.hpp"
+#include "leadflow/conditions.hpp"
 #include "leadflow/node_config.hpp"
 
 namespace leadflow {
@@ -32,7 +34,8 @@ const std::vector<std::string>& all_error_codes() {
                                                    "CONDITION_INVALID",
                                                    "APPLICATION_MISSING_ACTION",
                                                    "ZERO_TIME_CYCLE",
-                                                   "UNKNOWN_NODE_TYPE"};
+                                                   "UNKNOWN_NODE_TYPE",
+                                                   "INVALID_CONDITION_FIELD"};
     return codes;
 }
 
@@ -271,8 +274,25 @@ class Validator {
             default:
                 break;
         }
+        check_field_refs(n, name);
         if (out.empty()) return;
         check_outcomes(i, name, cond ? &*cond : nullptr);
+    }
+
+    // Every field reference the graph compiler parses, parsed the same way (config_field_refs
+    // + parse_field_ref), so a node validate accepts never fails compile_graph on a field.
+    // Empty references are reported by the node's own checks (CONDITION_INVALID,
+    // TIME_INVALID_DURATION), once.
+    void check_field_refs(const Node& n, const std::string& name) {
+        std::vector<std::string> names;
+        for (const ConfigFieldRef& ref : config_field_refs(n)) {
+            if (ref.field.empty()) continue;
+            auto parsed = parse_field_ref(ref.path, names);
+            if (!parsed.ok()) {
+                error("INVALID_CONDITION_FIELD",
+                      name + ": " + ref.where + ": " + parsed.status().message(), n.id);
+            }
+        }
     }
 
     void check_voice_call(const Node& n, const std::string& name) {

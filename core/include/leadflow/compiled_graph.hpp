@@ -92,6 +92,23 @@ class CompiledGraph {
     std::int32_t entry_ = -1;
 };
 
+// One field reference in a node's config, as compile_graph reads it: where it is written and
+// the path it hands to parse_field_ref.
+struct ConfigFieldRef {
+    std::string
+        where;  // "config.pca_field", "config.condition_field", "config.conditions[1].field"
+    std::string field;  // as written (trimmed); may be empty
+    std::string path;   // parsed: `field`, or "call.analysis." + `field` for a pca_field
+};
+
+// Every field reference compile_graph parses in node `n`, in the order it parses them: a TIME
+// node with time_source postcall_analysis has its pca_field; a CONDITIONAL in switch mode its
+// condition_field; one in boolean mode each condition's field, in condition order. Other node
+// types, and configs that do not parse (compile_graph and validate report those on their own),
+// have none. compile_graph and validate both read references through this function, so a
+// reference validate accepts is one compile_graph accepts.
+std::vector<ConfigFieldRef> config_field_refs(const Node& n);
+
 // Compiles a graph for the engine. Fails with kFailedPrecondition when no entry node can be
 // resolved (SPEC §1.4: none, several, or entry_node_id naming no node) and with
 // kInvalidArgument, naming the node, for configs the engine cannot run: a TIME without a

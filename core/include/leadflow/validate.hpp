@@ -21,12 +21,17 @@ struct Diagnostic {
 };
 
 // Every diagnostic code, in the order SPEC §1.5 lists them (errors first).
-// UNKNOWN_NODE_TYPE (an error: a node type this build cannot run) is ours.
+// UNKNOWN_NODE_TYPE (an error: a node type this build cannot run) and INVALID_CONDITION_FIELD
+// (an error: a field reference the engine cannot read, e.g. "call.foo" or "lead." in a
+// CONDITIONAL's conditions or condition_field, or in a TIME node's pca_field; one diagnostic
+// per reference, naming the node and the field, with node_id set) are ours.
 const std::vector<std::string>& all_error_codes();
 const std::vector<std::string>& all_warning_codes();
 
 // Validates a graph. Never fails: bad input yields diagnostics. The order is stable (graph
 // checks, then node checks in node order, then edge checks in edge order) and deterministic.
+// Field references are parsed exactly as compile_graph parses them (config_field_refs and
+// parse_field_ref), so a graph without errors never fails to compile on a field reference.
 std::vector<Diagnostic> validate(const Graph& g);
 
 // True when no diagnostic is an error.
