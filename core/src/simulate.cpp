@@ -348,6 +348,7 @@ struct SimulationRun::State {
     std::vector<std::uint8_t> var_values;
     std::vector<std::uint8_t> analysis_values;
     std::vector<std::int32_t> analysis_node;
+    std::vector<std::uint32_t> calls_of;  // calls placed per lead (SimulateOptions::lead_calls)
     std::vector<std::uint32_t> fifo;
     std::size_t fifo_head = 0, fifo_size = 0;
     EventQueue queue;
@@ -433,6 +434,7 @@ struct SimulationRun::State {
         switch (e.type) {
             case EffectType::kPlaceCall: {
                 ++calls_placed;
+                if (!calls_of.empty()) ++calls_of[lead];
                 ++in_flight;
                 const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
                 const std::size_t o = sample_categorical(rng, m.outcome_cumulative.data(), 5);
@@ -660,6 +662,7 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     s.analysis_values.assign(n_leads * s.n_attrs, 0);
     s.analysis_node.assign(s.n_attrs > 0 ? n_leads : 0, -1);
     s.fifo.assign(g.max_concurrent_calls() > 0 ? n_leads : 0, 0);
+    s.calls_of.assign(opt.lead_calls ? n_leads : 0, 0);
 
     s.start = sc.start_time;
     s.horizon_end = s.start + round_ms(sc.horizon_days * 86400.0);
@@ -845,10 +848,42 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     if (stats != nullptr) {
         stats->events = events;
         stats->peak_queue = static_cast<std::int64_t>(peak_queue);
-        const std::size_t bytes = n_leads * (sizeof(SimLead) + (mask_words - 1) * 8 + 8 + n_vars +
-                                             n_attrs + (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4)) +
-                                  peak_queue * sizeof(std::uint64_t);
+        const std::size_t bytes =
+            n_leads * (sizeof(SimLead) + (mask_words - 1) * 8 + 8 + n_vars + n_attrs +
+                       (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4) + (calls_of.empty() ? 0 : 4)) +
+            peak_queue * sizeof(std::uint64_t);
         stats->bytes_per_lead = n_leads ? bytes / n_leads : 0;
+        // Two passes (mean, then squared deviations) in a fixed order: the same bytes natively
+        // and in WebAssembly, and no cancellation from sums of squares.
+        stats->terminal_leads = static_cast<std::int64_t>(ttt.size());
+        stats->time_to_terminal_mean_hours = 0;
+        stats->time_to_terminal_sd_hours = 0;
+        if (!ttt.empty()) {
+            std::int64_t sum_s = 0;
+            for (const std::uint32_t t : ttt) sum_s += t;
+            const double mean_s = static_cast<double>(sum_s) / static_cast<double>(ttt.size());
+            double ss = 0;
+            for (const std::uint32_t t : ttt) {
+                const double d = static_cast<double>(t) - mean_s;
+                ss += d * d;
+            }
+            stats->time_to_terminal_mean_hours = mean_s / 3600.0;
+            if (ttt.size() > 1) {
+                stats->time_to_terminal_sd_hours =
+                    std::sqrt(ss / static_cast<double>(ttt.size() - 1)) / 3600.0;
+            }
+        }
+        stats->calls_per_lead_sd = -1;
+        if (!calls_of.empty()) {
+            const double mean = static_cast<double>(calls_placed) / static_cast<double>(n_leads);
+            double ss = 0;
+            for (const std::uint32_t c : calls_of) {
+                const double d = static_cast<double>(c) - mean;
+                ss += d * d;
+            }
+            stats->calls_per_lead_sd =
+                n_leads > 1 ? std::sqrt(ss / static_cast<double>(n_leads - 1)) : 0.0;
+        }
     }
     return out;
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "leadflow/civil_time.hpp"
 #include "sim_test_util.hpp"
 
@@ -328,6 +330,77 @@ TEST(SimulateBudget, TheStopHookCancelsTheRun) {
     EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
     EXPECT_EQ(polls, 4);
     EXPECT_NE(r.status().message().find("cancelled"), std::string::npos);
+}
+
+// [SECTION] Per-lead spread in SimulationStats (not part of the results JSON)
+
+TEST(SimulateStats, CountingCallsPerLeadKeepsTheBytes) {
+    for (const char* name :
+         {"lead_nurture.json", "reengagement_drip.json", "conditional_followup.json"}) {
+        SCOPED_TRACE(name);
+        const Graph g = testing::load_graph_fixture(name);
+        const Scenario s = testing::load_scenario_fixture(
+            std::string(name).substr(0, std::string(name).size() - 5) + ".scenario.json");
+        SimulationStats plain_stats, counted_stats;
+        auto plain = simulate_graph(g, s, {}, &plain_stats);
+        SimulateOptions o;
+        o.lead_calls = true;
+        auto counted = simulate_graph(g, s, o, &counted_stats);
+        ASSERT_TRUE(plain.ok() && counted.ok());
+        EXPECT_EQ(plain->dump(), counted->dump());
+        EXPECT_EQ(plain_stats.calls_per_lead_sd, -1.0);
+        EXPECT_GT(counted_stats.calls_per_lead_sd, 0.0);
+        EXPECT_EQ(counted_stats.bytes_per_lead, plain_stats.bytes_per_lead + 4);
+        // The time-to-terminal moments do not need the option.
+        EXPECT_EQ(plain_stats.time_to_terminal_mean_hours,
+                  counted_stats.time_to_terminal_mean_hours);
+        EXPECT_EQ(plain_stats.terminal_leads,
+                  plain->at("terminal")["completed"]["count"].get<std::int64_t>() +
+                      plain->at("terminal")["dropped"]["count"].get<std::int64_t>() +
+                      plain->at("terminal")["failed"]["count"].get<std::int64_t>());
+    }
+}
+
+TEST(SimulateStats, MomentsOfKnownDistributions) {
+    // Every lead: one call of exactly 60 s. Mean 1/60 h, no spread; one call each.
+    SimulateOptions o;
+    o.lead_calls = true;
+    SimulationStats st;
+    auto r = simulate_graph(
+        one_call().graph(),
+        scenario(std::string(R"({"leads": 300, "nodes": {)") + kAlwaysCompletes60 + "}}"), o, &st);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(st.terminal_leads, 300);
+    EXPECT_DOUBLE_EQ(st.time_to_terminal_mean_hours, 60.0 / 3600);
+    EXPECT_EQ(st.time_to_terminal_sd_hours, 0.0);
+    EXPECT_EQ(st.calls_per_lead_sd, 0.0);
+
+    // Half the leads retry after an hour: 1 or 2 calls (sd ≈ 0.5), ending after ~0 or ~1 h
+    // (sd ≈ 0.5 h).
+    const Graph retry = GraphBuilder()
+                            .node("call", "VOICE_CALL")
+                            .node("wait", "TIME", {{"delay_hours", 1}})
+                            .node("again", "VOICE_CALL")
+                            .node("conv", "CONVERTED")
+                            .edge("call", "conv", "COMPLETED")
+                            .edge("call", "wait")
+                            .edge("wait", "again")
+                            .edge("again", "conv")
+                            .graph();
+    r = simulate_graph(retry, scenario(R"({"leads": 20000, "nodes": {
+                           "call": {"outcomes": {"COMPLETED": 0.5, "BUSY": 0.5},
+                                    "call_duration_s": {"mean": 5, "sd": 0}},
+                           "again": {"outcomes": {"BUSY": 1}}}})"),
+                       o, &st);
+    ASSERT_TRUE(r.ok());
+    const double p2 = (*r)["calls"]["per_lead"].get<double>() - 1;  // share that called twice
+    EXPECT_NEAR(p2, 0.5, 0.02);
+    EXPECT_NEAR(st.calls_per_lead_sd, std::sqrt(p2 * (1 - p2) * 20000 / 19999), 1e-9);
+    // Times: 5 s, or 5 s + 1 h + 5 s.
+    const double t1 = 5.0 / 3600, t2 = 1.0 + 10.0 / 3600;
+    EXPECT_NEAR(st.time_to_terminal_mean_hours, (1 - p2) * t1 + p2 * t2, 1e-9);
+    EXPECT_NEAR(st.time_to_terminal_sd_hours, std::sqrt(p2 * (1 - p2) * 20000 / 19999) * (t2 - t1),
+                1e-9);
 }
 
 }  // namespace

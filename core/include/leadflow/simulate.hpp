@@ -39,6 +39,9 @@ struct SimulateOptions {
     // run with kCancelled. Empty: never stops. The hook is the caller's (e.g. "has the client
     // left?"); the simulator only calls it.
     std::function<bool()> should_stop;
+    // Count the calls of each lead, so that SimulationStats::calls_per_lead_sd can be reported
+    // (4 more bytes per lead). The results JSON is the same either way.
+    bool lead_calls = false;
 };
 
 // Counters of one run that are not part of the results JSON (benchmarks, tests).
@@ -46,6 +49,17 @@ struct SimulationStats {
     std::int64_t events = 0;         // arrivals + events popped from the queue
     std::int64_t peak_queue = 0;     // largest number of pending events
     std::size_t bytes_per_lead = 0;  // per-lead state the run allocated, divided by leads
+    // The spread of per-lead quantities whose means or quantiles the results JSON reports
+    // (compare.hpp's intervals need them). Standard deviations are sample ones (n − 1), 0 when
+    // fewer than two values.
+    // Time from arrival to a terminal node of the leads that reached one (completed, dropped,
+    // failed; the leads of time_to_terminal_hours), in hours.
+    std::int64_t terminal_leads = 0;
+    double time_to_terminal_mean_hours = 0;
+    double time_to_terminal_sd_hours = 0;
+    // Calls placed per lead, over all leads (their mean is calls.per_lead); -1 unless the run
+    // had SimulateOptions::lead_calls.
+    double calls_per_lead_sd = -1;
 };
 
 // An incremental Monte-Carlo run: exactly the simulation of simulate() (which is built on it),
