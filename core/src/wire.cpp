@@ -316,6 +316,8 @@ Json to_json(const Workflow& w) {
     j["status"] = to_string(w.status);
     j["entry_node_id"] = str_or_null(w.entry_node_id);
     j["settings"] = to_json(w.settings);
+    if (w.published_version) j["published_version"] = *w.published_version;
+    if (w.problems.is_array() && !w.problems.empty()) j["problems"] = w.problems;
     append_extra(j, w.extra);
     j["created_at"] = time_or_null(w.created_at);
     j["updated_at"] = time_or_null(w.updated_at);
@@ -356,6 +358,18 @@ Result<Workflow> workflow_from_json(const Json& j, const std::string& path) {
     r.timestamp("updated_at", w.updated_at);
     r.timestamp("activated_at", w.activated_at);
     r.timestamp("completed_at", w.completed_at);
+    if (const Json* v = r.get("published_version"); v && !v->is_null()) {
+        if (!v->is_number_integer())
+            r.fail("published_version", "expected an integer, got " + Reader::type_of(*v));
+        else
+            w.published_version = v->get<std::int64_t>();
+    }
+    if (const Json* p = r.get("problems"); p && !p->is_null()) {
+        if (!p->is_array())
+            r.fail("problems", "expected an array, got " + Reader::type_of(*p));
+        else
+            w.problems = *p;
+    }
     if (!r.ok()) return r.status();
     w.extra = r.rest();
     return w;
@@ -510,6 +524,7 @@ Json to_json(const Lead& l) {
     j["variables"] = vars;
     j["status"] = to_string(l.status);
     j["current_node_id"] = str_or_null(l.current_node_id);
+    if (l.version) j["version"] = *l.version;
     j["created_at"] = time_or_null(l.created_at);
     j["updated_at"] = time_or_null(l.updated_at);
     j["completed_at"] = time_or_null(l.completed_at);
@@ -550,6 +565,12 @@ Result<Lead> lead_from_json(const Json& j, const std::string& path) {
             l.status = *s;
     }
     r.opt_str("current_node_id", l.current_node_id);
+    if (const Json* v = r.get("version"); v && !v->is_null()) {
+        if (!v->is_number_integer())
+            r.fail("version", "expected an integer, got " + Reader::type_of(*v));
+        else
+            l.version = v->get<std::int64_t>();
+    }
     r.timestamp("created_at", l.created_at);
     r.timestamp("updated_at", l.updated_at);
     r.timestamp("completed_at", l.completed_at);

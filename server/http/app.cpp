@@ -49,6 +49,7 @@ App::App(Store& store, ServerConfig config, Clock clock)
     }
     register_workflow_routes(router_);
     register_graph_routes(router_);
+    register_version_routes(router_);
     register_lead_routes(router_);
     register_ops_routes(router_);
     register_live_routes(router_);

@@ -114,6 +114,7 @@ class App {
 // Route registration, one function per feature file.
 void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, validate, duplicate
 void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
+void register_version_routes(Router& r);   // versions.cpp: publish, versions, diff, restore
 void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
 void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
 void register_metrics_listener_routes(Router& r);  // ops.cpp: public GET /metrics, every org

@@ -15,6 +15,7 @@
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
 #include "http/limits.hpp"
+#include "http/publish.hpp"
 #include "leadflow/node_config.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/simulate.hpp"
@@ -47,9 +48,14 @@ Result<Workflow> editable_workflow(StoreTx& tx, const RequestContext& ctx, const
     return w;
 }
 
-Status touch(StoreTx& tx, Workflow w, TimeMs now) {
-    w.updated_at = now;
-    return tx.update_workflow(w);
+// Ends a draft edit: an active workflow's draft is published when it can be (publish.hpp),
+// and the workflow's updated_at moves. Returns what happened for mark_edit_outcome.
+Result<EditOutcome> settle_edit(StoreTx& tx, RequestContext& ctx, const Request& req, Workflow w) {
+    auto outcome = after_draft_edit(tx, ctx, w, !draft_only(req));
+    if (!outcome.ok()) return outcome.status();
+    w.updated_at = ctx.now;
+    if (Status s = tx.update_workflow(w); !s) return s;
+    return outcome;
 }
 
 std::string known_types_text() {
@@ -240,12 +246,9 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         auto found = find_workflow(tx, ctx, req.path_param("id"));
         if (!found.ok()) return found.status();
         Workflow w = found.value();
-        if (w.status != WorkflowStatus::kDraft && w.status != WorkflowStatus::kPaused) {
-            WorkflowStatus shown =
-                w.status == WorkflowStatus::kRunning ? WorkflowStatus::kActive : w.status;
-            return Status::conflict(std::string("The graph can be replaced only in draft or "
-                                                "paused workflows (this one is ") +
-                                    to_string(shown) + ")");
+        if (is_terminal_workflow(w.status)) {
+            return Status::conflict(std::string("The workflow is ") + to_string(w.status) +
+                                    "; its graph can no longer change");
         }
         auto old = load_graph(tx, w);
         if (!old.ok()) return old.status();
@@ -262,28 +265,15 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         }
         if (Status s = tx.replace_graph(w.id, nodes, edges); !s) return s;
         if (entry) w.entry_node_id = *entry;
+        auto outcome = after_draft_edit(tx, ctx, w, !draft_only(req));
+        if (!outcome.ok()) return outcome.status();
         w.updated_at = ctx.now;
         if (Status s = tx.update_workflow(w); !s) return s;
-        if (w.status == WorkflowStatus::kPaused) {
-            std::vector<std::string> removed;
-            for (const Node& n : old->nodes) {
-                if (!node_ids.count(n.id)) removed.push_back(n.id);
-            }
-            if (!removed.empty()) {
-                auto leads =
-                    tx.leads_where(w.id, {LeadStatus::kPending, LeadStatus::kActive}, removed);
-                if (!leads.ok()) return leads.status();
-                if (Status s =
-                        mark_leads_stuck(tx, old.value(), leads.value(), "node_removed", ctx.now);
-                    !s) {
-                    return s;
-                }
-            }
-        }
         Status s;
         Json j = graph_response(tx, w, &s);
         if (!s) return s;
         out = json_response(200, j);
+        mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
     return finish(st, out);
@@ -343,8 +333,10 @@ Response create_node(const Request& req, RequestContext& ctx) {
             return Status::conflict("The workflow is full: " + too_many_text("nodes", max));
         }
         if (Status s = tx.insert_node(w->id, n); !s) return s;
-        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        auto outcome = settle_edit(tx, ctx, req, w.value());
+        if (!outcome.ok()) return outcome.status();
         out = json_response(201, to_json(n));
+        mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
     return finish(st, out);
@@ -396,14 +388,17 @@ Response update_node(const Request& req, RequestContext& ctx) {
         }
         if (Status s = apply_node_fields(body, n); !s) return s;
         if (Status s = tx.update_node(w->id, n); !s) return s;
-        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        auto outcome = settle_edit(tx, ctx, req, w.value());
+        if (!outcome.ok()) return outcome.status();
         out = json_response(200, to_json(n));
+        mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
     return finish(st, out);
 }
 
 Response delete_node(const Request& req, RequestContext& ctx) {
+    Response out;
     Status st = ctx.store.transact([&](StoreTx& tx) {
         auto w = editable_workflow(tx, ctx, req.path_param("id"));
         if (!w.ok()) return w.status();
@@ -416,17 +411,15 @@ Response delete_node(const Request& req, RequestContext& ctx) {
                 "The entry node of a workflow that has started cannot be "
                 "deleted");
         }
-        auto leads = tx.leads_where(w->id, {LeadStatus::kPending, LeadStatus::kActive}, {node_id});
-        if (!leads.ok()) return leads.status();
-        if (Status s = mark_leads_stuck(tx, g.value(), leads.value(), "node_deleted", ctx.now);
-            !s) {
-            return s;
-        }
+        // Leads on the node are not touched: they run on a published version, which keeps it.
         if (Status s = tx.delete_node(w->id, node_id); !s) return s;
-        return touch(tx, w.value(), ctx.now);
+        auto outcome = settle_edit(tx, ctx, req, w.value());
+        if (!outcome.ok()) return outcome.status();
+        out = json_response(200, message_json("Node deleted."));
+        mark_edit_outcome(out, outcome.value());
+        return Status::ok();
     });
-    if (!st) return status_response(st);
-    return json_response(200, message_json("Node deleted."));
+    return finish(st, out);
 }
 
 // [SECTION] Edges
@@ -481,8 +474,10 @@ Response create_edge(const Request& req, RequestContext& ctx) {
         }
         e.position = position.value() ? **position : max_position + 1;
         if (Status s = tx.insert_edge(w->id, e); !s) return s;
-        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        auto outcome = settle_edit(tx, ctx, req, w.value());
+        if (!outcome.ok()) return outcome.status();
         out = json_response(201, to_json(e));
+        mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
     return finish(st, out);
@@ -535,22 +530,28 @@ Response update_edge(const Request& req, RequestContext& ctx) {
             }
         }
         if (Status s = tx.update_edge(w->id, e); !s) return s;
-        if (Status s = touch(tx, w.value(), ctx.now); !s) return s;
+        auto outcome = settle_edit(tx, ctx, req, w.value());
+        if (!outcome.ok()) return outcome.status();
         out = json_response(200, to_json(e));
+        mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
     return finish(st, out);
 }
 
 Response delete_edge(const Request& req, RequestContext& ctx) {
+    Response out;
     Status st = ctx.store.transact([&](StoreTx& tx) {
         auto w = editable_workflow(tx, ctx, req.path_param("id"));
         if (!w.ok()) return w.status();
         if (Status s = tx.delete_edge(w->id, req.path_param("edgeId")); !s) return s;
-        return touch(tx, w.value(), ctx.now);
+        auto outcome = settle_edit(tx, ctx, req, w.value());
+        if (!outcome.ok()) return outcome.status();
+        out = json_response(200, message_json("Edge deleted."));
+        mark_edit_outcome(out, outcome.value());
+        return Status::ok();
     });
-    if (!st) return status_response(st);
-    return json_response(200, message_json("Edge deleted."));
+    return finish(st, out);
 }
 
 // [SECTION] Scenario and simulation

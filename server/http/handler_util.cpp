@@ -139,7 +139,19 @@ Json workflow_json(const Workflow& w, const WorkflowCounts& counts) {
     copy.extra["edge_count"] = counts.edge_count;
     copy.extra["enrolled_leads"] = counts.enrolled_leads;
     copy.extra["lead_counts"] = std::move(lead_counts);
-    return to_json(copy);
+    // published_version and problems always follow settings (null / [] when there are none).
+    Json j = to_json(copy);
+    Json out = Json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.key() == "published_version" || it.key() == "problems") continue;
+        out[it.key()] = it.value();
+        if (it.key() == "settings") {
+            out["published_version"] =
+                w.published_version ? Json(*w.published_version) : Json(nullptr);
+            out["problems"] = w.problems.is_array() ? w.problems : Json::array();
+        }
+    }
+    return out;
 }
 
 Json compat_workflow_json(const Workflow& w) {
@@ -210,27 +222,6 @@ Response validation_failure(const std::vector<Diagnostic>& diags) {
         errors.push_back(to_json(d));
     }
     return error_response(400, messages, &errors);
-}
-
-Status mark_leads_stuck(StoreTx& tx, const Graph& g, const std::vector<LeadRecord>& leads,
-                        const std::string& reason, TimeMs now) {
-    for (LeadRecord r : leads) {
-        HistoryEntry h;
-        h.node_id = r.lead.current_node_id.value_or("");
-        if (const Node* n = g.find_node(h.node_id)) {
-            h.node_type = n->node_type_raw;
-            h.label = n->label;
-        }
-        h.status = "stuck";
-        h.reason = reason;
-        h.started_at = now;
-        h.ended_at = now;
-        r.execution.phase = Phase::kStuck;
-        r.lead.updated_at = now;
-        if (Status st = tx.update_lead(r); !st) return st;
-        if (Status st = tx.append_history(r.lead.id, h); !st) return st;
-    }
-    return Status::ok();
 }
 
 }  // namespace leadflow::server

@@ -67,10 +67,6 @@ std::vector<Diagnostic> validate_graph(const Graph& g);
 // 400 {message: [readable errors], errors: [error diagnostics]} for a graph that cannot run.
 Response validation_failure(const std::vector<Diagnostic>& diags);
 
-// Marks the given leads stuck (phase stuck) with a history entry carrying `reason`.
-Status mark_leads_stuck(StoreTx& tx, const Graph& g, const std::vector<LeadRecord>& leads,
-                        const std::string& reason, TimeMs now);
-
 }  // namespace leadflow::server
 
 namespace leadflow::server {

@@ -42,6 +42,10 @@ void append_lead_json(std::string& out, const Lead& l) {
     append_json_string(out, to_string(l.status));
     out += ",\"current_node_id\":";
     append_json_optional_string(out, l.current_node_id);
+    if (l.version) {
+        out += ",\"version\":";
+        append_json_int(out, *l.version);
+    }
     out += ",\"created_at\":";
     append_json_time(out, l.created_at);
     out += ",\"updated_at\":";
@@ -77,11 +81,12 @@ std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p,
 std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
     // Keys written before, among or after the extra members; an extra member with one of these
     // names changes where it lands, so such rare workflows take the Json path.
-    static const char* const kOwnKeys[] = {"id",           "organization_id", "title",
-                                           "description",  "status",          "entry_node_id",
-                                           "settings",     "created_at",      "updated_at",
-                                           "activated_at", "completed_at",    "node_count",
-                                           "edge_count",   "enrolled_leads",  "lead_counts"};
+    static const char* const kOwnKeys[] = {
+        "id",         "organization_id", "title",        "description",
+        "status",     "entry_node_id",   "settings",     "created_at",
+        "updated_at", "activated_at",    "completed_at", "node_count",
+        "edge_count", "enrolled_leads",  "lead_counts",  "published_version",
+        "problems"};
     bool plain = w.extra.is_object();
     for (const char* k : kOwnKeys) {
         if (plain && w.extra.contains(k)) plain = false;
@@ -109,6 +114,14 @@ std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
     append_json_optional_string(out, w.entry_node_id);
     out += ",\"settings\":";
     out += dump(to_json(w.settings));
+    out += ",\"published_version\":";
+    if (w.published_version) {
+        append_json_int(out, *w.published_version);
+    } else {
+        out += "null";
+    }
+    out += ",\"problems\":";
+    out += w.problems.is_array() ? dump(w.problems) : std::string("[]");
     for (auto it = w.extra.begin(); it != w.extra.end(); ++it) {
         out.push_back(',');
         append_json_string(out, it.key());

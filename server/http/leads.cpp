@@ -17,6 +17,7 @@
 #include "http/handler_util.hpp"
 #include "http/json_text.hpp"
 #include "http/limits.hpp"
+#include "http/publish.hpp"
 #include "leadflow/wire.hpp"
 #include "util/crypto.hpp"
 #include "util/csv.hpp"
@@ -326,9 +327,7 @@ Response upload_leads(const Request& req, RequestContext& ctx) {
             return Status::conflict(std::string("Leads cannot be added to a ") +
                                     to_string(found->status) + " workflow");
         }
-        auto g = load_graph(tx, found.value());
-        if (!g.ok()) return g.status();
-        const std::optional<std::string> entry = resolve_entry_node(g.value());
+        // A lead's entry node is that of the version it starts on, resolved when it starts.
         const LeadStatus status =
             is_active_workflow(found->status) ? LeadStatus::kActive : LeadStatus::kPending;
         std::vector<LeadRecord> records;
@@ -340,9 +339,7 @@ Response upload_leads(const Request& req, RequestContext& ctx) {
             r.lead.phone_number = row.phone;
             r.lead.variables = std::move(row.variables);
             r.lead.status = status;
-            r.lead.current_node_id = entry;
             r.lead.created_at = r.lead.updated_at = ctx.now;
-            r.execution.current_node_id = entry;
             r.execution.phase = Phase::kEntering;
             r.execution.entered_at = ctx.now;
             auto [it, fresh] = phone_index.try_emplace(r.lead.phone_number, by_phone.size());
@@ -405,19 +402,32 @@ Result<LeadQuery> read_lead_query(const Request& req) {
     return q;
 }
 
+// Shows each lead on the version (and node) it runs on now: a publish with `move` moves
+// running leads at once (versions.hpp), though the scheduler rewrites their rows only at their
+// next step.
+Status place_leads(StoreTx& tx, const Workflow& w, std::vector<Lead>& leads) {
+    auto placed = current_placements(tx, w, leads);
+    if (!placed.ok()) return placed.status();
+    for (Lead& l : leads) {
+        auto it = placed->find(l.id);
+        if (it == placed->end()) continue;
+        l.version = it->second.version;
+        if (!it->second.node_id.empty()) l.current_node_id = it->second.node_id;
+    }
+    return Status::ok();
+}
+
 Response list_leads(const Request& req, RequestContext& ctx) {
     auto q = read_lead_query(req);
     if (!q.ok()) return status_response(q.status());
     PageOf<Lead> page;
     Status st = ctx.store.read([&](StoreTx& tx) {
-        const std::string& id = req.path_param("id");
-        auto exists = tx.has_workflow(ctx.organization_id, id);
-        if (!exists.ok()) return exists.status();
-        if (!exists.value()) return Status::not_found("Workflow not found");
-        auto found = tx.list_leads(id, q.value());
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        auto found = tx.list_leads(w->id, q.value());
         if (!found.ok()) return found.status();
         page = std::move(found.value());
-        return Status::ok();
+        return place_leads(tx, w.value(), page.items);
     });
     if (!st) return status_response(st);
     if (!ctx.envelope) {
@@ -472,7 +482,12 @@ Response get_lead(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto r = tx.get_lead(w->id, req.path_param("leadId"));
         if (!r.ok()) return r.status();
-        Json j = lead_json(r->lead);
+        std::vector<Lead> one{r->lead};
+        if (Status s = place_leads(tx, w.value(), one); !s) return s;
+        if (one[0].current_node_id != r->lead.current_node_id) {
+            r->execution.current_node_id = one[0].current_node_id;
+        }
+        Json j = lead_json(one[0]);
         j["execution"] = to_json(r->execution);
         out = json_response(200, j);
         return Status::ok();

@@ -268,10 +268,20 @@ Response metrics(const Request&, RequestContext& ctx) {
     const bool one_org = !ctx.organization_id.empty();
     App& source = ctx.app.metrics_source();
     std::map<LeadStatus, std::int64_t> leads;
+    std::map<std::string, std::int64_t> problems;  // by code
+    std::int64_t workflows_with_problems = 0;
     Status st = ctx.store.read([&](StoreTx& tx) {
         auto t = one_org ? tx.lead_status_totals_of(ctx.organization_id) : tx.lead_status_totals();
         if (!t.ok()) return t.status();
         leads = t.value();
+        auto p = tx.workflows_with_problems(one_org ? ctx.organization_id : "");
+        if (!p.ok()) return p.status();
+        for (const auto& [id, list] : p.value()) {
+            ++workflows_with_problems;
+            for (const Json& item : list) {
+                problems[item.is_object() ? item.value("code", "UNKNOWN") : "UNKNOWN"] += 1;
+            }
+        }
         return Status::ok();
     });
     if (!st) return status_response(st);
@@ -282,6 +292,15 @@ Response metrics(const Request&, RequestContext& ctx) {
     for (LeadStatus s : all_lead_statuses()) {
         o << "leadflow_leads{status=\"" << to_string(s) << "\"} " << leads[s] << "\n";
     }
+    o << "# HELP leadflow_workflow_problems Problems listed on workflows (what keeps a draft "
+         "from being published, versions that cannot run), by code.\n"
+      << "# TYPE leadflow_workflow_problems gauge\n";
+    for (const auto& [code, n] : problems) {
+        o << "leadflow_workflow_problems{code=\"" << code << "\"} " << n << "\n";
+    }
+    o << "# HELP leadflow_workflows_with_problems Workflows whose problems list is not empty.\n"
+      << "# TYPE leadflow_workflows_with_problems gauge\n"
+      << "leadflow_workflows_with_problems " << workflows_with_problems << "\n";
     if (source.live()) {
         if (!one_org) {
             o << source.live()->metrics_text();

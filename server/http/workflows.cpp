@@ -10,11 +10,13 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
 #include "http/json_text.hpp"
 #include "http/limits.hpp"
+#include "http/publish.hpp"
 #include "leadflow/wire.hpp"
 #include "util/crypto.hpp"
 #include "util/phone.hpp"
@@ -218,9 +220,17 @@ Response update_workflow(const Request& req, RequestContext& ctx) {
         if (Status s = apply_workflow_fields(body, updated, false); !s) return s;
         updated.updated_at = ctx.now;
         if (Status s = tx.update_workflow(updated); !s) return s;
+        // Settings and the entry node are part of the draft: an active workflow publishes them.
+        EditOutcome outcome = EditOutcome::kNotLive;
+        if (!is_terminal_workflow(updated.status)) {
+            auto o = after_draft_edit(tx, ctx, updated, !draft_only(req));
+            if (!o.ok()) return o.status();
+            outcome = o.value();
+        }
         auto j = workflow_with_counts(tx, updated);
         if (!j.ok()) return j.status();
         out = json_response(200, j.value());
+        mark_edit_outcome(out, outcome);
         return Status::ok();
     });
     return finish(st, out);
@@ -307,13 +317,32 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
                                     ": it is " + to_string(shown) + " (must be " +
                                     required_from(verb) + ")");
         }
-        if (verb == Verb::kActivate || verb == Verb::kResume) {
+        const TimeMs live_now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
+        // Activation publishes the draft (version 1, or the next one when the draft changed
+        // since the last publish); the draft must be valid. Resume publishes the draft with
+        // `move` when it changed and is valid; an invalid draft leaves the workflow running on
+        // its version, with the draft's diagnostics as its problems.
+        if (verb == Verb::kActivate) {
             auto g = load_graph(tx, w);
             if (!g.ok()) return g.status();
-            auto diags = validate_graph(g.value());
-            if (!is_valid(diags)) {
+            std::unique_ptr<WorkflowVersion> latest;
+            if (w.published_version) {
+                auto v = tx.get_version(w.id, *w.published_version);
+                if (!v.ok()) return v.status();
+                latest = std::make_unique<WorkflowVersion>(std::move(v.value()));
+            }
+            const bool changed = draft_differs(g.value(), latest.get());
+            auto diags = publish_diagnostics(g.value());
+            if (!is_valid(diags) && (changed || !latest)) {
                 *reply = validation_failure(diags);
                 return abort_transaction();
+            }
+            if (changed && is_valid(diags)) {
+                PublishOptions options;
+                options.migrate = MigrateMode::kMove;
+                options.note = "published by activation";
+                auto v = publish_draft(tx, w, g.value(), options, ctx.key_id, ctx.now, live_now);
+                if (!v.ok()) return v.status();
             }
         }
         switch (verb) {
@@ -321,9 +350,12 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
                 w.status = WorkflowStatus::kActive;
                 w.activated_at = ctx.now;
                 break;
-            case Verb::kResume:
+            case Verb::kResume: {
                 w.status = WorkflowStatus::kActive;
+                auto outcome = after_draft_edit(tx, ctx, w, true);
+                if (!outcome.ok()) return outcome.status();
                 break;
+            }
             case Verb::kPause:
                 w.status = WorkflowStatus::kPaused;
                 break;
@@ -337,7 +369,6 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
         // Live progression: pause freezes scheduled leads (TIME holds keep their remaining
         // time), resume re-arms them, cancel ends every lead without a call in flight now and
         // the others once their call ends (server/runtime).
-        const TimeMs live_now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
         if (verb == Verb::kPause) {
             if (Status s = tx.live_freeze(w.id, live_now); !s) return s;
         } else if (verb == Verb::kResume) {

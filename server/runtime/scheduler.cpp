@@ -22,6 +22,7 @@
 #include "leadflow/engine.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/time_zone.hpp"
+#include "leadflow/versions.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/history_text.hpp"
 #include "runtime/lead_state_text.hpp"
@@ -34,12 +35,17 @@ namespace leadflow::server {
 
 // [SECTION] Workflow cache
 
+// One published version, compiled. Versions never change, so an entry stays valid until its
+// workflow stops running.
 struct Scheduler::WorkflowCache {
-    Workflow workflow;
-    std::optional<CompiledGraph> graph;  // nullopt: the graph does not compile (leads wait)
+    Workflow workflow;  // as published: id, organization, settings, entry node
+    std::int64_t number = 0;
+    std::optional<CompiledGraph> graph;  // nullopt: the version does not compile
+    std::string error;                   // why it does not compile
     BoundScenario scenario;
     TimeZone zone;
     std::map<std::string, TimeZone> lead_zones;  // by zone name
+    VersionStep step;                            // what its publish did to running leads
 };
 
 namespace {
@@ -47,6 +53,11 @@ namespace {
 constexpr const char* kClockKey = "virtual_now";
 constexpr std::size_t kLagRing = 4096;
 constexpr std::int64_t kMinStepsBeforeYield = 32;  // see Scheduler::run_batch
+constexpr int kMinQuota = 16;                      // leads per workflow per batch, at least
+
+bool is_running_status(WorkflowStatus s) {
+    return s == WorkflowStatus::kActive || s == WorkflowStatus::kRunning;
+}
 
 std::map<std::string, std::string> string_map(const Json& j) {
     std::map<std::string, std::string> out;
@@ -159,59 +170,119 @@ void Scheduler::stop() {
     backoff_.set_running(false);
 }
 
-Result<Scheduler::WorkflowCache*> Scheduler::workflow(StoreTx& tx, const std::string& id) {
-    auto it = cache_.find(id);
+Result<Scheduler::WorkflowCache*> Scheduler::version(StoreTx& tx, const std::string& workflow_id,
+                                                     std::int64_t number) {
+    auto key = std::make_pair(workflow_id, number);
+    auto it = cache_.find(key);
     if (it != cache_.end()) return it->second.get();
-    auto w = tx.live_get_workflow(id);
-    if (!w.ok()) return w.status();
+    auto v = tx.get_version(workflow_id, number);
+    if (!v.ok()) return v.status();
     auto c = std::make_unique<WorkflowCache>();
-    c->workflow = w.value();
-    auto g = load_graph(tx, c->workflow);
-    if (!g.ok()) return g.status();
-    auto compiled = compile_graph(g.value());
+    c->workflow = v->graph.workflow;
+    c->workflow.id = workflow_id;
+    c->number = number;
+    c->step = version_step(number, v->migrate == MigrateMode::kMove, v->node_map, v->graph);
+    auto compiled = compile_graph(v->graph);
     if (compiled.ok()) {
         c->graph = std::move(compiled.value());
         Scenario sc = default_scenario();
-        auto stored = tx.get_scenario(id);
-        if (!stored.ok()) return stored.status();
-        if (!stored.value().is_null()) {
-            auto parsed = parse_scenario(stored.value());
+        if (!v->scenario.is_null()) {
+            auto parsed = parse_scenario(v->scenario);
             if (parsed.ok()) sc = std::move(parsed.value());
         }
         c->scenario = bind_scenario(*c->graph, sc);
     } else {
-        log_line("workflow " + log_escape(id) +
-                 " cannot run: " + log_escape(compiled.status().message()));
+        c->error = compiled.status().message();
+        unrunnable_.emplace_back(
+            workflow_id,
+            Json{{"code", "VERSION_CANNOT_RUN"},
+                 {"source", "version"},
+                 {"version", number},
+                 {"message", "Version " + std::to_string(number) + " cannot run (" + c->error +
+                                 "); its leads wait until a publish moves them"}});
+        log_line("workflow " + log_escape(workflow_id) + " version " + std::to_string(number) +
+                 " cannot run: " + log_escape(c->error));
     }
     if (auto z = TimeZone::find(c->workflow.settings.timezone); z.ok()) c->zone = z.value();
     WorkflowCache* raw = c.get();
-    cache_[id] = std::move(c);
+    cache_[key] = std::move(c);
     return raw;
 }
 
-Status Scheduler::refresh_graphs(TimeMs now) {
+Result<Scheduler::WorkflowCache*> Scheduler::latest(StoreTx& tx, const std::string& workflow_id) {
+    auto it = runnable_index_.find(workflow_id);
+    std::optional<std::int64_t> number;
+    if (it != runnable_index_.end()) {
+        number = runnable_[it->second].published_version;
+    } else {
+        auto w = tx.live_get_workflow(workflow_id);
+        if (!w.ok()) return w.status();
+        number = w->published_version;
+    }
+    if (!number) return static_cast<WorkflowCache*>(nullptr);
+    return version(tx, workflow_id, *number);
+}
+
+Result<Scheduler::WorkflowCache*> Scheduler::place(StoreTx& tx, LiveLead& l) {
+    auto newest = latest(tx, l.workflow_id);
+    if (!newest.ok()) return newest.status();
+    if (!newest.value()) return static_cast<WorkflowCache*>(nullptr);
+    const std::int64_t top = newest.value()->number;
+    if (!l.state || !l.version) {
+        // Not started (or started before versions existed without one): the newest version.
+        if (!l.version) l.version = top;
+        l.version_seen = std::max(top, l.version_seen.value_or(0));
+        return version(tx, l.workflow_id, *l.version);
+    }
+    auto current = version(tx, l.workflow_id, *l.version);
+    if (!current.ok()) return current.status();
+    const std::int64_t seen = std::max(l.version_seen.value_or(*l.version), *l.version);
+    WorkflowCache* c = current.value();
+    if (seen >= top || !c->graph) {
+        l.version_seen = std::max(seen, top);
+        return c;
+    }
+    LeadState state;
+    auto parsed = parse_lead_state_text(*l.state, *c->graph);
+    if (!parsed.ok()) {
+        return Status::internal("stored lead state of " + l.id + ": " + parsed.status().message());
+    }
+    state = parsed.value();
+    if (state.node < 0 || state.phase == Phase::kDone) {
+        l.version_seen = top;
+        return c;
+    }
+    std::vector<VersionStep> later;
+    for (std::int64_t n = seen + 1; n <= top; ++n) {
+        auto v = version(tx, l.workflow_id, n);
+        if (!v.ok()) return v.status();
+        later.push_back(v.value()->step);
+    }
+    const std::string node_id = c->graph->node_id(state.node);
+    const NodeType type = c->graph->nodes()[static_cast<std::size_t>(state.node)].type;
+    LeadPlacement to = resolve_placement({*l.version, node_id}, type, seen, later);
+    l.version_seen = top;
+    if (to.version == *l.version) return c;
+    auto target = version(tx, l.workflow_id, to.version);
+    if (!target.ok()) return target.status();
+    if (!target.value()->graph) return c;  // never onto a version that cannot run
+    state.node = target.value()->graph->node_index(to.node_id);
+    if (state.node < 0) return c;
+    write_lead_state_text(state, *target.value()->graph, *l.state);
+    l.version = to.version;
+    return target.value();
+}
+
+Status Scheduler::refresh_workflows() {
     return store_.live_transact([&](StoreTx& tx) {
-        auto versions = tx.live_graph_versions();
-        if (!versions.ok()) return versions.status();
-        std::set<std::string> active;
-        for (const auto& [id, version] : versions.value()) {
-            active.insert(id);
-            auto it = versions_.find(id);
-            if (it == versions_.end()) {
-                versions_[id] = version;
-                cache_.erase(id);
-                continue;
-            }
-            if (it->second == version) continue;
-            // The graph (or settings) changed: reload it and re-evaluate stuck leads.
-            it->second = version;
-            cache_.erase(id);
-            if (Status s = tx.live_wake_stuck(id, now); !s) return s;
-        }
-        for (auto it = versions_.begin(); it != versions_.end();) {
-            if (!active.count(it->first)) {
-                cache_.erase(it->first);
-                it = versions_.erase(it);
+        auto listed = tx.live_runnable_workflows();
+        if (!listed.ok()) return listed.status();
+        runnable_ = std::move(listed.value());
+        runnable_index_.clear();
+        for (std::size_t i = 0; i < runnable_.size(); ++i) runnable_index_[runnable_[i].id] = i;
+        for (auto it = cache_.begin(); it != cache_.end();) {
+            if (!runnable_index_.count(it->first.first)) {
+                it = cache_.erase(it);
             } else {
                 ++it;
             }
@@ -655,6 +726,36 @@ Status end_without_moving(StoreTx& tx, Scheduler::WorkflowCache* c, LiveLead l, 
     return tx.live_save(u);
 }
 
+// A lead whose version cannot run (a graph stored before publishing checked graphs): it stops
+// being due and stays where it is until a publish moves it. Its history says why, once.
+Status park(StoreTx& tx, LiveLead l, StepContext& sc) {
+    auto full = tx.get_lead(l.workflow_id, l.id);
+    if (!full.ok()) return full.status();
+    const Execution& x = full->execution;
+    LiveLeadUpdate u;
+    u.lead = l;
+    u.lead.due_at.reset();
+    u.lead.slot_wait_at.reset();
+    u.current_node_id = x.current_node_id;
+    u.phase = Phase::kStuck;
+    u.entered_at = x.entered_at;
+    u.release_at = x.release_at;
+    u.steps = x.steps;
+    u.updated_at = sc.now;
+    u.status_changed = false;
+    u.phase_changed = x.phase != Phase::kStuck;
+    u.slot_changed = l.slot_wait_at.has_value();
+    if (x.phase != Phase::kStuck) {
+        HistoryEntry h;
+        h.node_id = x.current_node_id.value_or("");
+        h.status = "stuck";
+        h.reason = "version_cannot_run";
+        h.started_at = h.ended_at = sc.now;
+        if (Status s = tx.live_append_history(u.lead, history_text(h)); !s) return s;
+    }
+    return tx.live_save(u);
+}
+
 }  // namespace
 
 // [SECTION] Tick
@@ -662,7 +763,7 @@ Status end_without_moving(StoreTx& tx, Scheduler::WorkflowCache* c, LiveLead l, 
 Result<std::int64_t> Scheduler::tick() {
     metrics_.ticks.fetch_add(1);
     const TimeMs now = live_now();
-    if (Status s = refresh_graphs(now); !s) return s;
+    if (Status s = refresh_workflows(); !s) return s;
     if (batch_size_ <= 0) batch_size_ = std::max(1, config_.batch);
     std::int64_t total = 0;
     bool more = true;
@@ -681,8 +782,16 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
     StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}};
     const TimeMs wall_mono = monotonic_ms_();
     const int batch_limit = batch_size_;
-    bool out_of_time = false, yielded = false;
-    std::size_t fetched = 0;
+    // Each workflow gets an equal share of the batch (at least kMinQuota leads), so that one
+    // workflow's backlog — thousands of overdue timers, leads on a version that cannot run —
+    // never delays another workflow's leads by more than one share per batch.
+    const std::size_t n_workflows = runnable_.size();
+    const int quota =
+        n_workflows == 0
+            ? batch_limit
+            : std::max(std::min(batch_limit, kMinQuota),
+                       batch_limit / static_cast<int>(std::min<std::size_t>(n_workflows, 1 << 20)));
+    bool out_of_time = false, yielded = false, full = false;
     Status st = store_.live_transact([&](StoreTx& tx) {
         steps = 0;
         in_flight.clear();
@@ -691,13 +800,14 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         sc.call_outcomes.clear();
         sc.lags.clear();
         sc.webhooks.clear();
-        out_of_time = yielded = false;
+        out_of_time = yielded = full = false;
         // Commit when an API write waits, or once the batch has held the write lock for
         // batch_ms of wall time. A batch makes kMinStepsBeforeYield steps before it yields to
         // API writes: on a slow or loaded machine reading the batch's leads can take longer
         // than the gap between two API writes, and yielding before the first step starved
         // the scheduler completely.
         auto time_is_up = [&] {
+            if (yielded || out_of_time) return true;
             if (steps >= kMinStepsBeforeYield && store_.api_write_waiting()) {
                 yielded = true;
                 return true;
@@ -706,104 +816,121 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
             out_of_time = true;
             return true;
         };
-        auto run = [&](const LiveLead& l, const Event& ev, bool slot_retry) -> Status {
-            auto c = workflow(tx, l.workflow_id);
+        // One step of a lead on the version it runs on now.
+        auto run = [&](LiveLead l, const Event& ev, bool slot_retry) -> Status {
+            auto c = place(tx, l);
             if (!c.ok()) return c.status();
-            if (!c.value()->graph) return Status::ok();  // cannot run: the lead waits
+            if (!c.value()) return Status::ok();  // no published version: nothing runs yet
+            if (!c.value()->graph) return park(tx, l, sc);
             if (Status s = apply_step(tx, *c.value(), l, ev, slot_retry, sc); !s) return s;
             ++steps;
             return Status::ok();
         };
-        // 1. Leads to start.
-        auto start = tx.live_leads_to_start(batch_limit);
-        if (!start.ok()) return start.status();
-        fetched = start.value().size();
-        for (const LiveLead& l : start.value()) {
-            if (time_is_up()) break;
-            Event ev;
-            ev.type = EventType::kStart;
-            if (Status s = run(l, ev, false); !s) return s;
-        }
-        // 2. Due events, earliest first.
-        auto due = tx.live_due_leads(now, out_of_time || yielded ? 0 : batch_limit);
-        if (!due.ok()) return due.status();
-        fetched = std::max(fetched, due.value().size());
-        for (const LiveLead& l : due.value()) {
-            if (time_is_up()) break;
-            if (l.status != LeadStatus::kActive || l.workflow_cancelled) {
-                WorkflowCache* cache = nullptr;
-                if (auto c = workflow(tx, l.workflow_id); c.ok()) cache = c.value();
-                if (Status s = end_without_moving(tx, cache, l, sc); !s) return s;
-                continue;
-            }
-            // Lag: how long after its due time (in wall ms) the event is applied.
-            if (l.due_at) {
-                double lag_virtual = static_cast<double>(now - *l.due_at);
-                sc.lags.push_back(lag_virtual / config_.time_scale);
-            }
-            Event ev;
-            const Json& pe = l.pending_event;
-            if (pe.is_object() && pe.value("type", "") == "call") {
-                ev.type = EventType::kCallEnded;
-                auto o = parse_call_outcome(pe.value("status", "failed"));
-                ev.outcome = o ? *o : CallOutcome::kFailed;
-                ev.call_duration_ms =
-                    static_cast<std::int32_t>(pe.value("duration_ms", std::int64_t{0}));
-            } else if (pe.is_object() && pe.value("type", "") == "action") {
-                ev.type = EventType::kActionDone;
-                ev.action_ok = pe.value("ok", false);
-            } else {
-                // No result: a timer, a window opening, a graph change, or a timeout.
-                Phase phase = Phase::kEntering;
-                if (l.state) {
-                    if (auto p = lead_state_phase(*l.state)) phase = *p;
+        for (std::size_t k = 0; k < n_workflows && !time_is_up(); ++k) {
+            const RunnableWorkflow& wf = runnable_[(first_served_ + k) % n_workflows];
+            // 1. Leads to start, oldest first (only while the newest version can run: leads
+            // not started wait for a publish that can).
+            if (!wf.cancelled) {
+                auto newest = latest(tx, wf.id);
+                if (!newest.ok()) return newest.status();
+                if (newest.value() && newest.value()->graph) {
+                    auto start = tx.live_leads_to_start(wf.id, quota);
+                    if (!start.ok()) return start.status();
+                    if (start->size() == static_cast<std::size_t>(quota)) full = true;
+                    for (const LiveLead& l : start.value()) {
+                        if (time_is_up()) break;
+                        Event ev;
+                        ev.type = EventType::kStart;
+                        if (Status s = run(l, ev, false); !s) return s;
+                    }
                 }
-                if (phase == Phase::kInCall) {
-                    LiveLead timed = l;
-                    timed.pending_event = Json{{"type", "call"},
-                                               {"status", "failed"},
-                                               {"end_reason", "call_timeout"},
-                                               {"duration_ms", 0}};
-                    ev.type = EventType::kCallEnded;
-                    ev.outcome = CallOutcome::kFailed;
-                    if (Status s = run(timed, ev, false); !s) return s;
+            }
+            if (time_is_up()) break;
+            // 2. Due events, earliest first.
+            auto due = tx.live_due_leads(wf.id, now, quota);
+            if (!due.ok()) return due.status();
+            if (due->size() == static_cast<std::size_t>(quota)) full = true;
+            for (const LiveLead& l : due.value()) {
+                if (time_is_up()) break;
+                if (l.status != LeadStatus::kActive || wf.cancelled) {
+                    WorkflowCache* cache = nullptr;
+                    if (l.version) {
+                        if (auto c = version(tx, l.workflow_id, *l.version); c.ok()) {
+                            cache = c.value();
+                        }
+                    }
+                    if (Status s = end_without_moving(tx, cache, l, sc); !s) return s;
                     continue;
                 }
-                if (phase == Phase::kInAction) {
-                    ev.type = EventType::kActionDone;
-                    ev.action_ok = false;
-                } else if (phase == Phase::kStuck) {
-                    ev.type = EventType::kGraphChanged;
-                } else {
-                    ev.type = EventType::kTimerFired;
+                // Lag: how long after its due time (in wall ms) the event is applied.
+                if (l.due_at) {
+                    double lag_virtual = static_cast<double>(now - *l.due_at);
+                    sc.lags.push_back(lag_virtual / config_.time_scale);
                 }
+                Event ev;
+                const Json& pe = l.pending_event;
+                if (pe.is_object() && pe.value("type", "") == "call") {
+                    ev.type = EventType::kCallEnded;
+                    auto o = parse_call_outcome(pe.value("status", "failed"));
+                    ev.outcome = o ? *o : CallOutcome::kFailed;
+                    ev.call_duration_ms =
+                        static_cast<std::int32_t>(pe.value("duration_ms", std::int64_t{0}));
+                } else if (pe.is_object() && pe.value("type", "") == "action") {
+                    ev.type = EventType::kActionDone;
+                    ev.action_ok = pe.value("ok", false);
+                } else {
+                    // No result: a timer, a window opening, a publish, or a timeout.
+                    Phase phase = Phase::kEntering;
+                    if (l.state) {
+                        if (auto p = lead_state_phase(*l.state)) phase = *p;
+                    }
+                    if (phase == Phase::kInCall) {
+                        LiveLead timed = l;
+                        timed.pending_event = Json{{"type", "call"},
+                                                   {"status", "failed"},
+                                                   {"end_reason", "call_timeout"},
+                                                   {"duration_ms", 0}};
+                        ev.type = EventType::kCallEnded;
+                        ev.outcome = CallOutcome::kFailed;
+                        if (Status s = run(timed, ev, false); !s) return s;
+                        continue;
+                    }
+                    if (phase == Phase::kInAction) {
+                        ev.type = EventType::kActionDone;
+                        ev.action_ok = false;
+                    } else if (phase == Phase::kStuck) {
+                        ev.type = EventType::kGraphChanged;
+                    } else {
+                        ev.type = EventType::kTimerFired;
+                    }
+                }
+                if (Status s = run(l, ev, false); !s) return s;
             }
-            if (Status s = run(l, ev, false); !s) return s;
         }
         // 3. Leads queued for a call slot, first come first served, while slots are free:
         // in the workflows whose calls this batch touched and, once per tick, in every active
         // workflow with a limit (a resume, an activation or a raised limit frees slots too).
         if (all_waiters) {
-            for (const auto& [wf, version] : versions_) {
-                if (in_flight.count(wf)) continue;
-                auto c = workflow(tx, wf);
+            for (const RunnableWorkflow& wf : runnable_) {
+                if (wf.cancelled || in_flight.count(wf.id)) continue;
+                auto c = latest(tx, wf.id);
                 if (!c.ok()) return c.status();
-                if (!c.value()->graph || c.value()->graph->max_concurrent_calls() < 0) continue;
-                auto fresh = tx.live_get_workflow(wf);
-                if (!fresh.ok()) return fresh.status();
-                if (fresh->status != WorkflowStatus::kActive &&
-                    fresh->status != WorkflowStatus::kRunning) {
+                if (!c.value() || !c.value()->graph ||
+                    c.value()->graph->max_concurrent_calls() < 0) {
                     continue;
                 }
-                auto n = tx.live_calls_in_flight(wf);
+                auto fresh = tx.live_get_workflow(wf.id);
+                if (!fresh.ok()) return fresh.status();
+                if (!is_running_status(fresh->status)) continue;
+                auto n = tx.live_calls_in_flight(wf.id);
                 if (!n.ok()) return n.status();
-                in_flight.emplace(wf, n.value());
+                in_flight.emplace(wf.id, n.value());
             }
         }
         for (auto& [wf, flight] : in_flight) {
-            auto c = workflow(tx, wf);
+            auto c = latest(tx, wf);
             if (!c.ok()) return c.status();
-            if (!c.value()->graph) continue;
+            if (!c.value() || !c.value()->graph) continue;
             const int limit = c.value()->graph->max_concurrent_calls();
             std::int64_t calls = flight % (1LL << 40);
             if (limit < 0 || calls >= limit) continue;
@@ -818,45 +945,46 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         }
         // 4. Auto-complete workflows whose leads are all terminal.
         for (const std::string& wf : finished) {
-            auto c = workflow(tx, wf);
-            if (!c.ok()) return c.status();
-            Workflow w = c.value()->workflow;
-            if (!w.settings.auto_complete) continue;
+            auto fresh = tx.live_get_workflow(wf);
+            if (!fresh.ok()) return fresh.status();
+            Workflow w = fresh.value();
+            if (!w.settings.auto_complete || !is_running_status(w.status)) continue;
             auto counts = tx.workflow_counts(wf);
             if (!counts.ok()) return counts.status();
             auto& lc = counts->lead_counts;
             if (lc[LeadStatus::kPending] + lc[LeadStatus::kActive] > 0) continue;
-            auto fresh = tx.live_get_workflow(wf);
-            if (!fresh.ok()) return fresh.status();
-            w = fresh.value();
-            if (w.status != WorkflowStatus::kActive && w.status != WorkflowStatus::kRunning) {
-                continue;
-            }
             w.status = WorkflowStatus::kCompleted;
             w.completed_at = now;
             w.updated_at = now;
             if (Status s = tx.update_workflow(w); !s) return s;
             completed.insert(wf);
         }
-        *more = out_of_time || yielded ||
-                start.value().size() == static_cast<std::size_t>(batch_limit) ||
-                due.value().size() == static_cast<std::size_t>(batch_limit);
+        // 5. Versions found unable to run are listed on their workflow's problems.
+        for (const auto& [wf, problem] : unrunnable_) {
+            auto fresh = tx.live_get_workflow(wf);
+            if (!fresh.ok()) continue;  // deleted meanwhile
+            Json problems = fresh->problems.is_array() ? fresh->problems : Json::array();
+            bool listed = false;
+            for (const Json& p : problems) listed = listed || p == problem;
+            if (listed) continue;
+            problems.push_back(problem);
+            if (Status s = tx.set_workflow_problems(wf, problems); !s) return s;
+        }
+        *more = out_of_time || yielded || full;
         return tx.live_meta_put(kClockKey, std::to_string(now));
     });
     if (!st) {
         cache_.clear();
         return st;
     }
-    // A workflow that completed leaves the cache (the others keep their compiled graph: a
-    // graph or settings change is seen by refresh_graphs through the graph version).
-    for (const std::string& wf : completed) cache_.erase(wf);
+    unrunnable_.clear();
+    if (n_workflows > 0) first_served_ = (first_served_ + 1) % n_workflows;
     metrics_.transitions.fetch_add(steps);
     const double wall_spent = static_cast<double>(monotonic_ms_() - wall_mono);
     // Next batch size: what fitted in the time budget, or twice as much when it went fast.
     if (out_of_time) {
         batch_size_ = std::max<int>(16, static_cast<int>(steps));
-    } else if (fetched == static_cast<std::size_t>(batch_limit) &&
-               wall_spent * 2 < config_.batch_ms) {
+    } else if (full && wall_spent * 2 < config_.batch_ms) {
         batch_size_ = std::min(std::max(1, config_.batch), batch_size_ * 2);
     }
     {

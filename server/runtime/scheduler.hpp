@@ -114,8 +114,18 @@ class Scheduler final : public LiveRuntime {
     // with free slots (once per tick: a resume, an activation or a raised limit frees slots
     // without a call ending).
     Result<std::int64_t> run_batch(TimeMs now, bool all_waiters, bool* more);
-    Status refresh_graphs(TimeMs now);
-    Result<WorkflowCache*> workflow(StoreTx& tx, const std::string& id);
+    // Reads which workflows have work (active ones with their newest published version, and
+    // cancelled ones with calls still to end) and forgets the versions of the others.
+    Status refresh_workflows();
+    // The compiled published version `version` of a workflow (immutable, so cached for good).
+    Result<WorkflowCache*> version(StoreTx& tx, const std::string& workflow_id,
+                                   std::int64_t version);
+    // The newest published version of a workflow the scheduler runs; nullptr when it has none.
+    Result<WorkflowCache*> latest(StoreTx& tx, const std::string& workflow_id);
+    // Puts a lead on the version it runs on now (versions.hpp: the publishes after the ones it
+    // has seen may move it; a lead not started yet starts on the newest), rewriting its stored
+    // state when it moves, and returns that version.
+    Result<WorkflowCache*> place(StoreTx& tx, LiveLead& lead);
     void record_lag(double ms);
 
     Store& store_;
@@ -124,8 +134,14 @@ class Scheduler final : public LiveRuntime {
     std::function<TimeMs()> monotonic_ms_;
     TimeMs virt0_ = 0, mono0_ = 0;
 
-    std::map<std::string, std::unique_ptr<WorkflowCache>> cache_;  // scheduler thread only
-    std::map<std::string, std::int64_t> versions_;
+    // Scheduler thread only: compiled versions by (workflow id, number), and the workflows
+    // with work (RunnableWorkflow) in the order the batches serve them.
+    std::map<std::pair<std::string, std::int64_t>, std::unique_ptr<WorkflowCache>> cache_;
+    std::vector<RunnableWorkflow> runnable_;
+    std::map<std::string, std::size_t> runnable_index_;  // id → index in runnable_
+    std::size_t first_served_ = 0;  // rotates, so no workflow is always served first
+    // Problems found while loading versions, written to their workflows by the next batch.
+    std::vector<std::pair<std::string, Json>> unrunnable_;
     int batch_size_ = 0;  // adaptive, <= config_.batch (see RuntimeConfig::batch_ms)
 
     std::thread thread_;

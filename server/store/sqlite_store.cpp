@@ -269,8 +269,58 @@ ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;
 ALTER TABLE api_keys ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX api_keys_by_organization ON api_keys(organization_id, created_at);
 )sql",
+    // 7: workflow versions (docs/versions.md). Leads run on immutable published versions, so
+    // edits no longer change what the scheduler runs and the graph-version triggers go. Due
+    // leads and leads to start are found workflow by workflow (the scheduler is fair between
+    // workflows); calls in flight are counted from the calls table (a removed lead's call
+    // counts until it ends). The legacy status `running` is stored as `active`. A call left
+    // `in_progress` by a lead that no longer waits for it (a node deleted under it before
+    // versions existed) is closed as failed, so it stops counting against the call limit.
+    // Workflows that had started get version 1 from their current graph (in C++, after this).
+    R"sql(
+CREATE TABLE workflow_versions (
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    graph TEXT NOT NULL,
+    scenario TEXT,
+    migrate TEXT NOT NULL,
+    node_map TEXT NOT NULL DEFAULT '{}',
+    note TEXT NOT NULL DEFAULT '',
+    published_by TEXT,
+    node_count INTEGER NOT NULL,
+    edge_count INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (workflow_id, number)
+) WITHOUT ROWID;
+ALTER TABLE workflows ADD COLUMN published_version INTEGER;
+ALTER TABLE workflows ADD COLUMN problems TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE leads ADD COLUMN version INTEGER;
+ALTER TABLE leads ADD COLUMN version_seen INTEGER;
+UPDATE workflows SET status = 'active' WHERE status = 'running';
+DROP TRIGGER nodes_version_insert;
+DROP TRIGGER nodes_version_update;
+DROP TRIGGER nodes_version_delete;
+DROP TRIGGER edges_version_insert;
+DROP TRIGGER edges_version_update;
+DROP TRIGGER edges_version_delete;
+DROP TRIGGER workflows_version_settings;
+DROP INDEX leads_due;
+DROP INDEX leads_to_start;
+CREATE INDEX leads_due ON leads(workflow_id, due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX leads_to_start ON leads(workflow_id, created_at)
+    WHERE status = 'active' AND state IS NULL;
+CREATE INDEX calls_in_flight ON calls(workflow_id) WHERE status = 'in_progress';
+UPDATE calls SET status = 'failed', outcome = 'FAILED', end_reason = 'call_lost',
+    ended_at = created_at
+    WHERE status = 'in_progress' AND NOT EXISTS (SELECT 1 FROM leads
+        WHERE leads.call_id = calls.id AND leads.phase = 'in_call'
+        AND leads.status IN ('active', 'removed'));
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+// The migration that introduced workflow versions; it ends with a step in C++
+// (SqliteTx::snapshot_started_workflows).
+constexpr int kVersionsMigration = 7;
 
 // [SECTION] Statement helper
 
@@ -842,7 +892,7 @@ class SqliteTx final : public StoreTx {
 
     static constexpr const char* kWorkflowColumns =
         "id, organization_id, title, description, status, entry_node_id, settings, extra,"
-        " created_at, updated_at, activated_at, completed_at";
+        " created_at, updated_at, activated_at, completed_at, published_version, problems";
 
     static Result<Workflow> read_workflow(const Stmt& s) {
         Workflow w;
@@ -867,6 +917,10 @@ class SqliteTx final : public StoreTx {
         w.updated_at = s.i64(9);
         w.activated_at = s.opt_i64(10);
         w.completed_at = s.opt_i64(11);
+        w.published_version = s.opt_i64(12);
+        auto problems = parse_stored_json(s.text(13), "workflow problems");
+        if (!problems.ok()) return problems.status();
+        w.problems = problems->is_array() ? std::move(problems.value()) : Json::array();
         return w;
     }
 
@@ -951,11 +1005,12 @@ class SqliteTx final : public StoreTx {
     Status update_workflow(const Workflow& w) override {
         Stmt s = prep(
             "UPDATE workflows SET title = ?, description = ?, status = ?, entry_node_id = ?,"
-            " settings = ?, extra = ?, updated_at = ?, activated_at = ?, completed_at = ?"
-            " WHERE id = ?");
+            " settings = ?, extra = ?, updated_at = ?, activated_at = ?, completed_at = ?,"
+            " problems = ? WHERE id = ?");
         s.bind(w.title).bind(w.description).bind(to_string(w.status)).bind(w.entry_node_id);
         s.bind(to_json(w.settings).dump()).bind(w.extra.dump()).bind(w.updated_at.value_or(0));
-        s.bind(w.activated_at).bind(w.completed_at).bind(w.id);
+        s.bind(w.activated_at).bind(w.completed_at);
+        s.bind(w.problems.is_array() ? w.problems.dump() : std::string("[]")).bind(w.id);
         return s.exec_changing("Workflow not found");
     }
 
@@ -997,6 +1052,151 @@ class SqliteTx final : public StoreTx {
         }
         s.bind(workflow_id);
         return s.exec();
+    }
+
+    Status set_workflow_problems(const std::string& workflow_id, const Json& problems) override {
+        Stmt s = prep("UPDATE workflows SET problems = ? WHERE id = ?");
+        s.bind(problems.is_array() ? problems.dump() : std::string("[]")).bind(workflow_id);
+        return s.exec_changing("Workflow not found");
+    }
+
+    Result<std::vector<std::pair<std::string, Json>>> workflows_with_problems(
+        const std::string& org_id) override {
+        Stmt s = prep(
+            "SELECT id, problems FROM workflows WHERE problems <> '[]'"
+            " AND (?1 = '' OR organization_id = ?1)");
+        s.bind(org_id);
+        return s.rows([](const Stmt& r) -> Result<std::pair<std::string, Json>> {
+            auto p = parse_stored_json(r.text(1), "workflow problems");
+            if (!p.ok()) return p.status();
+            return std::make_pair(r.text(0), std::move(p.value()));
+        });
+    }
+
+    // ---- versions
+
+    Status insert_version(const WorkflowVersion& v) override {
+        Json node_map = Json::object();
+        for (const auto& [from, to] : v.node_map) node_map[from] = to;
+        {
+            Stmt s = prep(
+                "INSERT INTO workflow_versions(workflow_id, number, graph, scenario, migrate,"
+                " node_map, note, published_by, node_count, edge_count, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            s.bind(v.workflow_id).bind(v.number).bind(to_json(v.graph).dump());
+            if (v.scenario.is_null()) {
+                s.bind_null();
+            } else {
+                s.bind(v.scenario.dump());
+            }
+            s.bind(to_string(v.migrate)).bind(node_map.dump()).bind(v.note).bind(v.published_by);
+            s.bind(static_cast<std::int64_t>(v.graph.nodes.size()));
+            s.bind(static_cast<std::int64_t>(v.graph.edges.size())).bind(v.created_at);
+            if (Status st = s.exec(); !st) return st;
+        }
+        Stmt s = prep("UPDATE workflows SET published_version = ? WHERE id = ?");
+        s.bind(v.number).bind(v.workflow_id);
+        return s.exec_changing("Workflow not found");
+    }
+
+    static constexpr const char* kVersionColumns =
+        "workflow_id, number, migrate, node_map, note, published_by, node_count, edge_count,"
+        " created_at";
+
+    static Result<WorkflowVersion> read_version(const Stmt& s) {
+        WorkflowVersion v;
+        v.workflow_id = s.text(0);
+        v.number = s.i64(1);
+        v.migrate = s.text(2) == "move" ? MigrateMode::kMove : MigrateMode::kKeep;
+        if (Status st = read_string_map(s.text(3), v.node_map); !st) return st;
+        v.note = s.text(4);
+        v.published_by = s.opt_text(5);
+        v.node_count = s.i64(6);
+        v.edge_count = s.i64(7);
+        v.created_at = s.i64(8);
+        return v;
+    }
+
+    Result<WorkflowVersion> get_version(const std::string& workflow_id,
+                                        std::int64_t number) override {
+        Stmt s = prep(std::string("SELECT ") + kVersionColumns +
+                      ", graph, scenario FROM workflow_versions"
+                      " WHERE workflow_id = ? AND number = ?");
+        s.bind(workflow_id).bind(number);
+        return s.one(
+            [](const Stmt& r) -> Result<WorkflowVersion> {
+                auto v = read_version(r);
+                if (!v.ok()) return v.status();
+                auto graph_json = parse_stored_json(r.text(9), "version graph");
+                if (!graph_json.ok()) return graph_json.status();
+                auto graph = graph_from_json(graph_json.value());
+                if (!graph.ok()) {
+                    return Status::internal("stored version graph: " + graph.status().message());
+                }
+                v->graph = std::move(graph.value());
+                if (!r.is_null(10)) {
+                    auto sc = parse_stored_json(r.text(10), "version scenario");
+                    if (!sc.ok()) return sc.status();
+                    v->scenario = std::move(sc.value());
+                }
+                return v;
+            },
+            "Version not found");
+    }
+
+    Result<PageOf<WorkflowVersion>> list_versions(const std::string& workflow_id, int page,
+                                                  int limit) override {
+        PageOf<WorkflowVersion> out;
+        {
+            Stmt s = prep("SELECT count(*) FROM workflow_versions WHERE workflow_id = ?");
+            s.bind(workflow_id);
+            auto n = s.single_i64();
+            if (!n.ok()) return n.status();
+            out.total = n.value();
+        }
+        Stmt s = prep(std::string("SELECT ") + kVersionColumns +
+                      " FROM workflow_versions WHERE workflow_id = ? ORDER BY number DESC"
+                      " LIMIT ? OFFSET ?");
+        s.bind(workflow_id).bind(limit).bind(static_cast<std::int64_t>(page - 1) * limit);
+        auto items = s.rows(read_version);
+        if (!items.ok()) return items.status();
+        out.items = std::move(items.value());
+        return out;
+    }
+
+    Result<std::vector<LeadVersionGroup>> lead_version_groups(
+        const std::string& workflow_id) override {
+        Stmt s = prep(
+            "SELECT version, version_seen, current_node_id, count(*) FROM leads"
+            " INDEXED BY leads_by_workflow_status WHERE workflow_id = ? AND status = 'active'"
+            " GROUP BY version, version_seen, current_node_id");
+        s.bind(workflow_id);
+        return s.rows([](const Stmt& r) -> Result<LeadVersionGroup> {
+            LeadVersionGroup g;
+            g.version = r.opt_i64(0);
+            g.seen = r.opt_i64(1);
+            g.node_id = r.opt_text(2);
+            g.count = r.i64(3);
+            return g;
+        });
+    }
+
+    Result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> lead_versions(
+        const std::string& workflow_id, const std::vector<std::string>& lead_ids) override {
+        Stmt s = prep(
+            "SELECT id, version, coalesce(version_seen, version) FROM leads"
+            " WHERE workflow_id = ?1 AND id IN (SELECT value FROM json_each(?2))"
+            " AND version IS NOT NULL");
+        s.bind(workflow_id).bind(string_list_json(lead_ids).dump());
+        auto rows =
+            s.rows([](const Stmt& r)
+                       -> Result<std::pair<std::string, std::pair<std::int64_t, std::int64_t>>> {
+                return std::make_pair(r.text(0), std::make_pair(r.i64(1), r.i64(2)));
+            });
+        if (!rows.ok()) return rows.status();
+        std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
+        for (auto& [id, v] : rows.value()) out[id] = v;
+        return out;
     }
 
     // ---- nodes and edges
@@ -1178,7 +1378,7 @@ class SqliteTx final : public StoreTx {
 
     static constexpr const char* kLeadColumns =
         "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
-        " release_at, call_id, steps, created_at, updated_at, completed_at";
+        " release_at, call_id, steps, created_at, updated_at, completed_at, version";
 
     static Result<LeadRecord> read_lead(const Stmt& s) {
         LeadRecord r;
@@ -1203,6 +1403,7 @@ class SqliteTx final : public StoreTx {
         l.created_at = s.i64(11);
         l.updated_at = s.i64(12);
         l.completed_at = s.opt_i64(13);
+        l.version = s.opt_i64(14);
         return r;
     }
 
@@ -1532,7 +1733,7 @@ class SqliteTx final : public StoreTx {
     static constexpr const char* kLiveColumns =
         "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
         " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.rowid,"
-        " l.history_last";
+        " l.history_last, l.version, l.version_seen";
 
     Result<LiveLead> read_live(const Stmt& s) {
         LiveLead l;
@@ -1561,6 +1762,8 @@ class SqliteTx final : public StoreTx {
         }
         l.rowid = s.i64(12);
         l.history_last = s.opt_i64(13);
+        l.version = s.opt_i64(14);
+        l.version_seen = s.opt_i64(15);
         return l;
     }
 
@@ -1568,28 +1771,33 @@ class SqliteTx final : public StoreTx {
         return s.rows([this](const Stmt& r) { return read_live(r); });
     }
 
-    Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) override {
-        Stmt s = prep(std::string("SELECT ") + kLiveColumns +
-                      ", w.status = 'cancelled'"
-                      " FROM leads l INDEXED BY leads_due JOIN workflows w ON w.id = l.workflow_id"
-                      " WHERE l.due_at IS NOT NULL AND l.due_at <= ?"
-                      " AND w.status IN ('active', 'running', 'cancelled') ORDER BY l.due_at"
-                      " LIMIT ?");
-        s.bind(now).bind(limit);
-        return s.rows([this](const Stmt& r) {
-            auto l = read_live(r);
-            if (l.ok()) l->workflow_cancelled = r.i64(14) != 0;
-            return l;
+    Result<std::vector<RunnableWorkflow>> live_runnable_workflows() override {
+        Stmt s = prep(
+            "SELECT id, status = 'cancelled', published_version FROM workflows w"
+            " WHERE status = 'active' OR (status = 'cancelled' AND EXISTS ("
+            " SELECT 1 FROM leads INDEXED BY leads_due WHERE workflow_id = w.id"
+            " AND due_at IS NOT NULL)) ORDER BY created_at, id");
+        return s.rows([](const Stmt& r) -> Result<RunnableWorkflow> {
+            return RunnableWorkflow{r.text(0), r.i64(1) != 0, r.opt_i64(2)};
         });
     }
 
-    Result<std::vector<LiveLead>> live_leads_to_start(int limit) override {
+    Result<std::vector<LiveLead>> live_due_leads(const std::string& workflow_id, TimeMs now,
+                                                 int limit) override {
         Stmt s = prep(std::string("SELECT ") + kLiveColumns +
-                      " FROM leads l INDEXED BY leads_to_start"
-                      " JOIN workflows w ON w.id = l.workflow_id"
-                      " WHERE l.status = 'active' AND l.state IS NULL"
-                      " AND w.status IN ('active', 'running') ORDER BY l.created_at LIMIT ?");
-        s.bind(limit);
+                      " FROM leads l INDEXED BY leads_due WHERE l.workflow_id = ?"
+                      " AND l.due_at IS NOT NULL AND l.due_at <= ? ORDER BY l.due_at LIMIT ?");
+        s.bind(workflow_id).bind(now).bind(limit);
+        return read_live_rows(s);
+    }
+
+    Result<std::vector<LiveLead>> live_leads_to_start(const std::string& workflow_id,
+                                                      int limit) override {
+        Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                      " FROM leads l INDEXED BY leads_to_start WHERE l.workflow_id = ?"
+                      " AND l.status = 'active' AND l.state IS NULL ORDER BY l.created_at"
+                      " LIMIT ?");
+        s.bind(workflow_id).bind(limit);
         return read_live_rows(s);
     }
 
@@ -1604,8 +1812,8 @@ class SqliteTx final : public StoreTx {
 
     Result<std::int64_t> live_calls_in_flight(const std::string& workflow_id) override {
         Stmt s = prep(
-            "SELECT count(*) FROM leads INDEXED BY leads_in_call"
-            " WHERE workflow_id = ? AND phase = 'in_call' AND status = 'active'");
+            "SELECT count(*) FROM calls INDEXED BY calls_in_flight"
+            " WHERE workflow_id = ? AND status = 'in_progress'");
         s.bind(workflow_id);
         return s.single_i64();
     }
@@ -1636,7 +1844,7 @@ class SqliteTx final : public StoreTx {
                 sql +=
                     "current_node_id = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?,"
                     " updated_at = ?, state = ?, due_at = ?, last_analysis = ?, last_response = ?,"
-                    " pending_event = ?, history_last = ? WHERE ";
+                    " pending_event = ?, history_last = ?, version = ?, version_seen = ? WHERE ";
                 sql += (v & 8) ? "rowid = ?" : "id = ?";
                 a[static_cast<std::size_t>(v)] = std::move(sql);
             }
@@ -1653,6 +1861,7 @@ class SqliteTx final : public StoreTx {
             s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
             s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
             s.bind(json_or_null(l.pending_event)).bind(l.history_last);
+            s.bind(l.version).bind(l.version_seen);
             if (l.rowid > 0) {
                 s.bind(l.rowid);
             } else {
@@ -1711,14 +1920,6 @@ class SqliteTx final : public StoreTx {
             " WHERE workflow_id = ?1 AND phase = 'stuck' AND status = 'active'");
         s.bind(workflow_id).bind(now);
         return s.exec();
-    }
-
-    Result<std::vector<std::pair<std::string, std::int64_t>>> live_graph_versions() override {
-        Stmt s =
-            prep("SELECT id, graph_version FROM workflows WHERE status IN ('active', 'running')");
-        return s.rows([](const Stmt& r) -> Result<std::pair<std::string, std::int64_t>> {
-            return std::make_pair(r.text(0), r.i64(1));
-        });
     }
 
     Result<Workflow> live_get_workflow(const std::string& workflow_id) override {
@@ -1818,6 +2019,45 @@ class SqliteTx final : public StoreTx {
             "INSERT INTO runtime_meta(key, value) VALUES (?1, ?2)"
             " ON CONFLICT(key) DO UPDATE SET value = ?2");
         s.bind(key).bind(value);
+        return s.exec();
+    }
+
+    // Migration 7's second half: every workflow that has started gets version 1 from its
+    // current graph and scenario, its started leads run on it, and leads not started yet have
+    // no current node (their entry is resolved when they start).
+    Status snapshot_started_workflows(TimeMs now) {
+        std::vector<std::string> ids;
+        {
+            Stmt s = prep(
+                "SELECT id FROM workflows WHERE status <> 'draft' AND published_version IS NULL");
+            auto rows = s.rows([](const Stmt& r) -> Result<std::string> { return r.text(0); });
+            if (!rows.ok()) return rows.status();
+            ids = std::move(rows.value());
+        }
+        for (const std::string& id : ids) {
+            auto w = live_get_workflow(id);
+            if (!w.ok()) return w.status();
+            auto g = load_graph(*this, w.value());
+            if (!g.ok()) return g.status();
+            auto scenario = get_scenario(id);
+            if (!scenario.ok()) return scenario.status();
+            WorkflowVersion v;
+            v.workflow_id = id;
+            v.number = 1;
+            v.graph = std::move(g.value());
+            v.scenario = std::move(scenario.value());
+            v.note = "the graph the workflow ran before versions existed";
+            v.created_at = now;
+            if (Status st = insert_version(v); !st) return st;
+            Stmt s = prep(
+                "UPDATE leads SET version = 1, version_seen = 1"
+                " WHERE workflow_id = ? AND state IS NOT NULL");
+            s.bind(id);
+            if (Status st = s.exec(); !st) return st;
+        }
+        Stmt s = prep(
+            "UPDATE leads SET current_node_id = NULL"
+            " WHERE state IS NULL AND status IN ('pending', 'active')");
         return s.exec();
     }
 
@@ -2057,9 +2297,17 @@ class SqliteStore final : public Store {
                                         std::to_string(kLatestVersion) + ")");
         }
         for (int i = version_; i < target; ++i) {
-            std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[i] +
-                              "PRAGMA user_version = " + std::to_string(i + 1) + ";COMMIT;";
-            if (Status st = writer_->exec(sql); !st) {
+            Status st = writer_->exec(std::string("BEGIN IMMEDIATE;") + kMigrations[i]);
+            if (st && i + 1 == kVersionsMigration) {
+                SqliteTx tx(writer_->db, &writer_->cache);
+                const auto now = std::chrono::system_clock::now().time_since_epoch();
+                st = tx.snapshot_started_workflows(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+            }
+            if (st) {
+                st = writer_->exec("PRAGMA user_version = " + std::to_string(i + 1) + ";COMMIT;");
+            }
+            if (!st) {
                 writer_->exec("ROLLBACK");
                 return Status::internal("migration " + std::to_string(i + 1) +
                                         " failed: " + st.message());

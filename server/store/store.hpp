@@ -139,6 +139,43 @@ struct UserWebhook {
     TimeMs created_at = 0;
 };
 
+// One published version of a workflow (docs/versions.md): immutable once inserted.
+enum class MigrateMode { kKeep, kMove };
+inline const char* to_string(MigrateMode m) {
+    return m == MigrateMode::kMove ? "move" : "keep";
+}
+
+struct WorkflowVersion {
+    std::string workflow_id;
+    std::int64_t number = 0;  // 1, 2, … per workflow
+    // The graph as published: nodes, edges (in edge order) and, in graph.workflow, the
+    // workflow's id, organization, title, entry_node_id and settings at that time.
+    Graph graph;
+    Json scenario;  // the stored scenario when published; null when none was stored
+    MigrateMode migrate = MigrateMode::kKeep;     // how leads running then were treated
+    std::map<std::string, std::string> node_map;  // old node id → node id of this version
+    std::string note;
+    std::optional<std::string> published_by;  // the API key's id; nullopt: the server itself
+    TimeMs created_at = 0;
+    std::int64_t node_count = 0, edge_count = 0;  // also set when the graph is not read
+};
+
+// Running leads of a workflow that share a version, the newest version they were checked
+// against and a node (publish's dry run resolves each group once).
+struct LeadVersionGroup {
+    std::optional<std::int64_t> version, seen;  // nullopt: not started
+    std::optional<std::string> node_id;
+    std::int64_t count = 0;
+};
+
+// A workflow the scheduler has work for: an active one (with its newest published version) or
+// a cancelled one that still has leads due (calls that were in flight when it was cancelled).
+struct RunnableWorkflow {
+    std::string id;
+    bool cancelled = false;
+    std::optional<std::int64_t> published_version;
+};
+
 // [SECTION] Live progression records (server/runtime)
 
 // A lead as the scheduler sees it: identity, variables and the persisted engine state.
@@ -149,6 +186,9 @@ struct LiveLead {
     std::map<std::string, std::string> variables;
     LeadStatus status = LeadStatus::kPending;
     std::optional<std::string> state;  // engine LeadState JSON; nullopt = not started yet
+    // The published version the lead runs on, and the newest version it was checked against
+    // (versions.hpp); nullopt before it starts.
+    std::optional<std::int64_t> version, version_seen;
     std::optional<std::string> call_id;
     std::optional<TimeMs> due_at;         // when the scheduler must look at the lead again
     std::optional<TimeMs> slot_wait_at;   // queued for a call slot since (FIFO order)
@@ -233,6 +273,28 @@ class StoreTx {
     // The stored scenario, or a null Json when none was stored.
     virtual Result<Json> get_scenario(const std::string& workflow_id) = 0;
     virtual Status put_scenario(const std::string& workflow_id, const Json& scenario) = 0;
+    // Replaces the workflow's problems (a JSON array; docs/versions.md).
+    virtual Status set_workflow_problems(const std::string& workflow_id, const Json& problems) = 0;
+    // (workflow id, problems) of every workflow (of the organization `org_id`; "" = of every
+    // organization) whose problems are not empty (for metrics).
+    virtual Result<std::vector<std::pair<std::string, Json>>> workflows_with_problems(
+        const std::string& org_id) = 0;
+
+    // Published versions. insert_version also makes it the workflow's published_version;
+    // kConflict when the number exists. get_version: kNotFound for an unknown number.
+    // list_versions: newest first, without their graphs (node and edge counts are set).
+    virtual Status insert_version(const WorkflowVersion& v) = 0;
+    virtual Result<WorkflowVersion> get_version(const std::string& workflow_id,
+                                                std::int64_t number) = 0;
+    virtual Result<PageOf<WorkflowVersion>> list_versions(const std::string& workflow_id, int page,
+                                                          int limit) = 0;
+    // The workflow's running leads (status active, started) grouped by version, newest version
+    // checked and node; non-empty groups, in no particular order.
+    virtual Result<std::vector<LeadVersionGroup>> lead_version_groups(
+        const std::string& workflow_id) = 0;
+    // (version, version_seen) of each of the given leads of the workflow that has started.
+    virtual Result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> lead_versions(
+        const std::string& workflow_id, const std::vector<std::string>& lead_ids) = 0;
 
     // Nodes and edges of one workflow (the caller has checked the workflow's organization).
     virtual Result<std::vector<Node>> list_nodes(const std::string& workflow_id) = 0;
@@ -303,17 +365,22 @@ class StoreTx {
     virtual Result<std::string> get_share_link(const std::string& id) = 0;
     virtual Status delete_share_link(const std::string& org_id, const std::string& id) = 0;
 
-    // Live progression (server/runtime). Only leads of active workflows are returned.
-    // Leads whose due_at <= now, earliest first, at most `limit` (indexed by due_at); also
-    // the leads of cancelled workflows still due (calls in flight when it was cancelled), with
-    // `LiveLead::workflow_cancelled` set.
-    virtual Result<std::vector<LiveLead>> live_due_leads(TimeMs now, int limit) = 0;
-    // Active leads not started yet (no engine state), oldest first, at most `limit`.
-    virtual Result<std::vector<LiveLead>> live_leads_to_start(int limit) = 0;
+    // Live progression (server/runtime). The scheduler asks workflow by workflow, so that one
+    // workflow's backlog never delays another's leads.
+    // Every active workflow, and every cancelled one with leads still due.
+    virtual Result<std::vector<RunnableWorkflow>> live_runnable_workflows() = 0;
+    // The workflow's leads whose due_at <= now (any status: a removed or cancelled lead with a
+    // call in flight is due to record its end), earliest first, at most `limit`.
+    virtual Result<std::vector<LiveLead>> live_due_leads(const std::string& workflow_id, TimeMs now,
+                                                         int limit) = 0;
+    // The workflow's active leads not started yet (no engine state), oldest first.
+    virtual Result<std::vector<LiveLead>> live_leads_to_start(const std::string& workflow_id,
+                                                              int limit) = 0;
     // Leads of the workflow queued for a call slot, first come first served.
     virtual Result<std::vector<LiveLead>> live_slot_waiters(const std::string& workflow_id,
                                                             int limit) = 0;
-    // Active leads of the workflow with a call in flight.
+    // Calls of the workflow still in progress, whatever became of their leads (a removed
+    // lead's call counts against the limit until it ends).
     virtual Result<std::int64_t> live_calls_in_flight(const std::string& workflow_id) = 0;
     virtual Result<LiveLead> live_get_lead(const std::string& lead_id) = 0;
     // Writes a step's result: status, execution columns, state, scheduling, last results.
@@ -331,11 +398,8 @@ class StoreTx {
     // flight stays active and due (a paused workflow's frozen call is due again at `now`) so
     // that the scheduler records the call's end and then cancels it. Returns how many ended.
     virtual Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) = 0;
-    // Stuck active leads of the workflow become due at `now` (re-evaluated after a graph edit).
+    // Stuck active leads of the workflow become due at `now` (re-evaluated after a publish).
     virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
-    // (workflow id, graph version) of every active workflow; the version grows on every node or
-    // edge change.
-    virtual Result<std::vector<std::pair<std::string, std::int64_t>>> live_graph_versions() = 0;
     // Workflow by id without an organization scope (the scheduler works for every tenant).
     virtual Result<Workflow> live_get_workflow(const std::string& workflow_id) = 0;
     virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;

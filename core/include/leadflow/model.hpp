@@ -93,6 +93,12 @@ struct Workflow {
     std::optional<std::string> entry_node_id;
     Settings settings;
     std::optional<TimeMs> created_at, updated_at, activated_at, completed_at;
+    // The newest published version (docs/versions.md); nullopt: never published. Written by
+    // the wire format only when set.
+    std::optional<std::int64_t> published_version;
+    // What keeps the workflow from running as edited (diagnostics objects: code, message,
+    // node_id, …); written by the wire format only when not empty.
+    Json problems = Json::array();
     Json extra = Json::object();  // unknown or server-computed keys (node_count, lead_counts, …)
 };
 
@@ -173,6 +179,9 @@ struct Lead {
     std::map<std::string, std::string> variables;
     LeadStatus status = LeadStatus::kPending;
     std::optional<std::string> current_node_id;
+    // The published version the lead runs on (docs/versions.md); nullopt until it starts.
+    // Written by the wire format only when set.
+    std::optional<std::int64_t> version;
     std::optional<TimeMs> created_at, updated_at, completed_at;
 };
 
