@@ -54,8 +54,6 @@ const char* to_string(WorkflowStatus s) {
             return "draft";
         case WorkflowStatus::kActive:
             return "active";
-        case WorkflowStatus::kRunning:
-            return "running";
         case WorkflowStatus::kPaused:
             return "paused";
         case WorkflowStatus::kCompleted:
@@ -67,9 +65,11 @@ const char* to_string(WorkflowStatus s) {
 }
 
 std::optional<WorkflowStatus> parse_workflow_status(const std::string& s) {
+    // "running" is the legacy spelling of "active": read as active, never written.
+    if (s == "running") return WorkflowStatus::kActive;
     for (WorkflowStatus w :
-         {WorkflowStatus::kDraft, WorkflowStatus::kActive, WorkflowStatus::kRunning,
-          WorkflowStatus::kPaused, WorkflowStatus::kCompleted, WorkflowStatus::kCancelled}) {
+         {WorkflowStatus::kDraft, WorkflowStatus::kActive, WorkflowStatus::kPaused,
+          WorkflowStatus::kCompleted, WorkflowStatus::kCancelled}) {
         if (s == to_string(w)) return w;
     }
     return std::nullopt;

@@ -129,7 +129,6 @@ Json time_json(const std::optional<TimeMs>& t) {
 
 Json workflow_json(const Workflow& w, const WorkflowCounts& counts) {
     Workflow copy = w;
-    if (copy.status == WorkflowStatus::kRunning) copy.status = WorkflowStatus::kActive;
     Json lead_counts = Json::object();
     for (LeadStatus s : all_lead_statuses()) {
         auto it = counts.lead_counts.find(s);
@@ -155,7 +154,7 @@ Json workflow_json(const Workflow& w, const WorkflowCounts& counts) {
 }
 
 Json compat_workflow_json(const Workflow& w) {
-    WorkflowStatus s = w.status == WorkflowStatus::kRunning ? WorkflowStatus::kActive : w.status;
+    WorkflowStatus s = w.status;
     return Json{{"id", w.id},
                 {"title", w.title},
                 {"status", to_string(s)},
@@ -181,7 +180,7 @@ bool is_terminal_workflow(WorkflowStatus s) {
 }
 
 bool is_active_workflow(WorkflowStatus s) {
-    return s == WorkflowStatus::kActive || s == WorkflowStatus::kRunning;
+    return s == WorkflowStatus::kActive;
 }
 
 bool is_terminal_lead(LeadStatus s) {

@@ -43,7 +43,7 @@ Json message_json(const std::string& text);
 // ISO-8601 or null.
 Json time_json(const std::optional<TimeMs>& t);
 
-// The workflow object of SPEC §2.4 (legacy "running" is shown as "active").
+// The workflow object of SPEC §2.4.
 Json workflow_json(const Workflow& w, const WorkflowCounts& counts);
 // The DialNexa v1 workflow shape {id, title, status, description, createdAt, updatedAt}.
 Json compat_workflow_json(const Workflow& w);

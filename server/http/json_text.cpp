@@ -108,8 +108,7 @@ std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
     out += ",\"description\":";
     append_json_string(out, w.description);
     out += ",\"status\":";
-    append_json_string(
-        out, to_string(w.status == WorkflowStatus::kRunning ? WorkflowStatus::kActive : w.status));
+    append_json_string(out, to_string(w.status));
     out += ",\"entry_node_id\":";
     append_json_optional_string(out, w.entry_node_id);
     out += ",\"settings\":";

@@ -311,10 +311,8 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
         if (!found.ok()) return found.status();
         Workflow w = found.value();
         if (!allowed_from(verb, w.status)) {
-            WorkflowStatus shown =
-                w.status == WorkflowStatus::kRunning ? WorkflowStatus::kActive : w.status;
             return Status::conflict(std::string("Workflow cannot be ") + verb_name(verb) +
-                                    ": it is " + to_string(shown) + " (must be " +
+                                    ": it is " + to_string(w.status) + " (must be " +
                                     required_from(verb) + ")");
         }
         const TimeMs live_now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;

@@ -396,8 +396,7 @@ Status OutboxWorker::perform(OutboxRow row) {
         Json event{{"type", "action"}, {"ok", ok}, {"response", response}};
         auto w = tx.live_get_workflow(lead->workflow_id);
         if (!w.ok()) return w.status();
-        const bool running =
-            w->status == WorkflowStatus::kActive || w->status == WorkflowStatus::kRunning;
+        const bool running = w->status == WorkflowStatus::kActive;
         return tx.live_set_event(lead->id, event,
                                  running ? std::optional<TimeMs>(live_.live_now()) : std::nullopt);
     });

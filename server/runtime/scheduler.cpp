@@ -56,7 +56,7 @@ constexpr std::int64_t kMinStepsBeforeYield = 32;  // see Scheduler::run_batch
 constexpr int kMinQuota = 16;                      // leads per workflow per batch, at least
 
 bool is_running_status(WorkflowStatus s) {
-    return s == WorkflowStatus::kActive || s == WorkflowStatus::kRunning;
+    return s == WorkflowStatus::kActive;
 }
 
 std::map<std::string, std::string> string_map(const Json& j) {
@@ -1077,9 +1077,8 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
             event["end_reason"] = j["end_reason"];
         }
         // A cancelled workflow's lead with this call in flight ends once the result is applied.
-        const bool running = w->status == WorkflowStatus::kActive ||
-                             w->status == WorkflowStatus::kRunning ||
-                             w->status == WorkflowStatus::kCancelled;
+        const bool running =
+            w->status == WorkflowStatus::kActive || w->status == WorkflowStatus::kCancelled;
         return tx.live_set_event(call->lead_id, event,
                                  running ? std::optional<TimeMs>(live_now()) : std::nullopt);
     });

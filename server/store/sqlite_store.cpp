@@ -975,7 +975,7 @@ class SqliteTx final : public StoreTx {
                                             const WorkflowQuery& q) override {
         const char* where =
             " FROM workflows WHERE organization_id = ?1"
-            " AND (?2 IS NULL OR status = ?2 OR (?2 = 'active' AND status = 'running'))"
+            " AND (?2 IS NULL OR status = ?2)"
             " AND (?3 = '' OR title LIKE '%' || ?3 || '%' ESCAPE '\\')";
         std::optional<std::string> status;
         if (q.status) status = to_string(*q.status);
@@ -1168,7 +1168,8 @@ class SqliteTx final : public StoreTx {
         const std::string& workflow_id) override {
         Stmt s = prep(
             "SELECT version, version_seen, current_node_id, count(*) FROM leads"
-            " INDEXED BY leads_by_workflow_status WHERE workflow_id = ? AND status = 'active'"
+            " INDEXED BY leads_by_workflow_status WHERE workflow_id = ?"
+            " AND status IN ('pending', 'active')"
             " GROUP BY version, version_seen, current_node_id");
         s.bind(workflow_id);
         return s.rows([](const Stmt& r) -> Result<LeadVersionGroup> {

@@ -80,7 +80,7 @@ struct NodeStatusCount {
 enum class WorkflowSort { kCreatedAt, kUpdatedAt, kTitle };
 
 struct WorkflowQuery {
-    std::optional<WorkflowStatus> status;  // kActive also matches the legacy kRunning
+    std::optional<WorkflowStatus> status;
     std::string search;                    // case-insensitive title substring; empty = all
     WorkflowSort sort = WorkflowSort::kCreatedAt;
     bool descending = true;
@@ -288,8 +288,8 @@ class StoreTx {
                                                 std::int64_t number) = 0;
     virtual Result<PageOf<WorkflowVersion>> list_versions(const std::string& workflow_id, int page,
                                                           int limit) = 0;
-    // The workflow's running leads (status active, started) grouped by version, newest version
-    // checked and node; non-empty groups, in no particular order.
+    // The workflow's pending and active leads grouped by version, newest version checked and
+    // node (a lead not started has neither); non-empty groups, in no particular order.
     virtual Result<std::vector<LeadVersionGroup>> lead_version_groups(
         const std::string& workflow_id) = 0;
     // (version, version_seen) of each of the given leads of the workflow that has started.

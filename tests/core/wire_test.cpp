@@ -166,7 +166,8 @@ TEST(Wire, EnumWireNames) {
     EXPECT_STREQ(to_string(NodeType::kVoiceCall), "VOICE_CALL");
     EXPECT_EQ(parse_node_type("CONDITIONAL"), NodeType::kConditional);
     EXPECT_EQ(parse_node_type("voice_call"), NodeType::kUnknown);  // wire names are exact
-    EXPECT_EQ(parse_workflow_status("running"), WorkflowStatus::kRunning);
+    EXPECT_EQ(parse_workflow_status("running"), WorkflowStatus::kActive);  // legacy spelling
+    EXPECT_STREQ(to_string(WorkflowStatus::kActive), "active");
     EXPECT_FALSE(parse_workflow_status("Active").has_value());
     EXPECT_STREQ(to_string(Phase::kInCall), "in_call");
     EXPECT_EQ(parse_call_outcome("no_answer"), CallOutcome::kNoAnswer);

@@ -127,7 +127,7 @@ TEST(JsonText, WorkflowBodiesMatchWorkflowJson) {
     std::vector<Workflow> cases;
     cases.push_back(sample_workflow());
     Workflow running = sample_workflow();
-    running.status = WorkflowStatus::kRunning;  // shown as active
+    running.status = WorkflowStatus::kActive;
     running.activated_at = 1767603700000;
     cases.push_back(running);
     Workflow bare;

@@ -283,6 +283,9 @@ TEST_F(Versions, APendingLeadStartsAtTheEntryNodeOfItsVersion) {
               201);
     ASSERT_EQ(patch("/v1/workflows/" + wf, Json{{"entry_node_id", wait}}).status, 200);
     EXPECT_TRUE(history(wf, ids[0]).empty());
+    Json dry = body_of(post("/v1/workflows/" + wf + "/publish", Json{{"dry_run", true}}));
+    EXPECT_EQ(dry["leads"]["not_started"], 1) << dry.dump();
+    EXPECT_EQ(dry["version"], 1);
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
     advance(10);
     Json l = lead(wf, ids[0]);

@@ -36,9 +36,10 @@ NodeType parse_node_type(const std::string& s);
 // True for CONVERTED and DROPPED.
 bool is_terminal(NodeType t);
 
-enum class WorkflowStatus { kDraft, kActive, kRunning, kPaused, kCompleted, kCancelled };
+enum class WorkflowStatus { kDraft, kActive, kPaused, kCompleted, kCancelled };
 const char* to_string(WorkflowStatus s);
-// Parses "draft", "active", "running" (legacy), …; nullopt for anything else.
+// Parses "draft", "active", …; the legacy "running" reads as kActive; nullopt for anything
+// else.
 std::optional<WorkflowStatus> parse_workflow_status(const std::string& s);
 
 enum class LeadStatus { kPending, kActive, kCompleted, kDropped, kRemoved, kFailed, kCancelled };
