@@ -184,6 +184,13 @@ void draw_help(AppState& app) {
             "Connect: drag from an output pin (right side) onto a node.\n"
             "Delete/Backspace deletes; Ctrl+C/X/V copy, cut, paste (system clipboard, JSON).\n"
             "Ctrl+Z undo, Ctrl+Shift+Z redo. L auto-layout. M minimap. 1–6 add nodes.");
+        ImGui::SeparatorText("Comparing two versions of a workflow");
+        ImGui::TextWrapped(
+            "Simulate > Compare with: simulates the graph last opened (share link, imported "
+            "file, template) or a template against the editor's graph "
+            "under the current scenario, and shows conversion, calls per lead and time to "
+            "terminal with the difference and its 95%% interval (bottom panel, Compare). No "
+            "server is needed.");
     }
     ImGui::End();
 }
@@ -198,6 +205,7 @@ void draw_app(AppState& app) {
     // (the panel says "Checking" meanwhile).
     if (app.stats.frames > 0) update_validation(app);
     sim_tick(app);
+    compare_tick(app);
     server_tick(app);
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();

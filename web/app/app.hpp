@@ -12,6 +12,7 @@
 
 #include "editor.hpp"
 #include "fonts.hpp"
+#include "compare_ui.hpp"
 #include "leadflow/validate.hpp"
 #include "server_client.hpp"
 #include "sim_ui.hpp"
@@ -81,6 +82,8 @@ struct AppState {
     SimUi sim;
     // Server mode (server_client.hpp).
     ServerUi server;
+    // Comparing two graphs by simulation (compare_ui.hpp).
+    CompareUi compare;
 };
 
 // [SECTION] Frame
