@@ -228,22 +228,39 @@ void server_create(AppState& app, const std::string& title) {
     });
 }
 
-void server_save(AppState& app) {
+void server_save(AppState& app, std::function<void(AppState&, bool)> then) {
     app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
-    // The graph first, then the workflow fields (entry_node_id may name a node just added).
-    server_request(app, "PUT", wf_path(app, "/graph"), graph_body(app.editor.graph()),
-                   [](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok()) return fail(a, "Saving the graph failed", r);
-                       server_request(a, "PATCH", wf_path(a), workflow_patch(a.editor.graph()),
-                                      [](AppState& b, const HttpAnswer& pr) {
+    // The editor saves the draft only (docs/versions.md): an active workflow keeps running on
+    // its published version until the draft is published (Versions, POST …/publish) instead
+    // of publishing every save. The graph goes first, then the workflow fields
+    // (entry_node_id may name a node just added).
+    const Json graph = graph_body(app.editor.graph());
+    const Json patch = workflow_patch(app.editor.graph());
+    server_request(app, "PUT", wf_path(app, "/graph?publish=false"), graph,
+                   [patch, then](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) {
+                           fail(a, "Saving the graph failed", r);
+                           if (then) then(a, false);
+                           return;
+                       }
+                       server_request(a, "PATCH", wf_path(a, "?publish=false"), patch,
+                                      [then](AppState& b, const HttpAnswer& pr) {
                                           if (!pr.ok()) {
-                                              return fail(b, "Saving the workflow failed", pr);
+                                              fail(b, "Saving the workflow failed", pr);
+                                              if (then) then(b, false);
+                                              return;
                                           }
                                           b.server.workflow = pr.body;
                                           b.server.info = "Saved";
                                           b.server.error.clear();
-                                          b.notify("Saved to the server");
+                                          const bool published =
+                                              pr.body.is_object() &&
+                                              pr.body.contains("published_version") &&
+                                              !pr.body["published_version"].is_null();
+                                          b.notify(published ? "Saved the draft (not published)"
+                                                             : "Saved to the server");
+                                          if (then) then(b, true);
                                       });
                    });
 }
