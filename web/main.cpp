@@ -407,7 +407,7 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_server_action(const char* action, cons
     } else if (a == "history") {
         server_load_history(app, v);
     } else {
-        ok = false;
+        ok = versions_action(app, a, v);
     }
     Json out = Json::object();
     out["ok"] = ok;

@@ -134,6 +134,13 @@ void choices(AppState& app) {
     if (ImGui::Button(opened.c_str())) compare_with_opened(app);
     ImGui::EndDisabled();
     app.probe("compare/opened");
+    if (app.server.signed_in && !app.server.workflow_id.empty()) {
+        ImGui::SameLine();
+        ImGui::BeginDisabled(!app.versions.published.has_value());
+        if (ImGui::Button("Compare with published version")) versions_simulate_change(app);
+        ImGui::EndDisabled();
+        app.probe("compare/published");
+    }
 }
 
 }  // namespace
@@ -191,6 +198,15 @@ void draw_compare_menu(AppState& app) {
         c.opened ? "Opened: " + c.opened_label : std::string("Opened graph (none yet)");
     if (ImGui::MenuItem(opened.c_str(), nullptr, false, c.opened.has_value())) {
         compare_with_opened(app);
+    }
+    if (app.server.signed_in && !app.server.workflow_id.empty()) {
+        const std::string published =
+            app.versions.published ? "Published version " + std::to_string(*app.versions.published)
+                                   : std::string("Published version (none yet)");
+        if (ImGui::MenuItem(published.c_str(), nullptr, false,
+                            app.versions.published.has_value())) {
+            versions_simulate_change(app);
+        }
     }
     ImGui::Separator();
     for (const Template& t : templates()) {

@@ -472,9 +472,13 @@ void draw_bottom_panel(AppState& app) {
         draw_compare_panel(app);
         ImGui::EndTabItem();
     }
+    if (app.versions.diff_on && tab(app, "Version diff", "diff")) {
+        draw_diff_list(app);
+        ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
     const std::string& t = app.sim.open_tab;
-    if (t == "validation" || t == "results" || t == "compare") {
+    if (t == "validation" || t == "results" || t == "compare" || t == "diff") {
         app.sim.open_tab.clear();
     }
 }

@@ -117,7 +117,9 @@
     },
     // [Server mode] When leadflow-server serves the page: server.status() and the Server tab's
     // actions (signIn, create, open, save, validate, activate, pause, resume, cancel,
-    // saveScenario, shortLink, live, history). Actions answer asynchronously: poll status().
+    // saveScenario, shortLink, live, history; versions: versions, select_version, publish,
+    // publish_confirm, publish_cancel, restore, diff, diff_off, simulate_change). Actions
+    // answer asynchronously: poll status().
     server: {
       status() {
         return parse(call('leadflow_server_status', 'string', [], []));
