@@ -133,4 +133,32 @@ std::optional<Phase> lead_state_phase(std::string_view text) {
     return parse_phase(std::string(f[0]));
 }
 
+std::optional<std::string> lead_state_node_id(std::string_view text) {
+    if (!text.empty() && text.front() == '{') {
+        Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+        if (!j.is_object() || !j.contains("node_id") || !j["node_id"].is_string()) {
+            return std::nullopt;
+        }
+        return j["node_id"].get<std::string>();
+    }
+    std::array<std::string_view, kFields> f;
+    std::string_view node;
+    if (!split(text, f, node) || node.empty()) return std::nullopt;
+    return std::string(node);
+}
+
+std::optional<std::string> with_lead_state_node_id(std::string_view text,
+                                                   const std::string& node_id) {
+    if (!text.empty() && text.front() == '{') {
+        Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+        if (!j.is_object()) return std::nullopt;
+        j["node_id"] = node_id;
+        return j.dump();
+    }
+    std::array<std::string_view, kFields> f;
+    std::string_view node;
+    if (!split(text, f, node)) return std::nullopt;
+    return std::string(text.substr(0, text.size() - node.size())) + node_id;
+}
+
 }  // namespace leadflow::server

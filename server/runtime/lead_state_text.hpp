@@ -32,4 +32,14 @@ Result<LeadState> parse_lead_state_text(std::string_view text, const CompiledGra
 // The phase of a stored state without the graph (either format); nullopt when unreadable.
 std::optional<Phase> lead_state_phase(std::string_view text);
 
+// The node id of a stored state without the graph (either format); nullopt when unreadable or
+// when the lead has no node yet.
+std::optional<std::string> lead_state_node_id(std::string_view text);
+
+// The stored state with its node id replaced by `node_id` (the lead moved to that node of
+// another version; everything else about it is unchanged), in the compact format. nullopt when
+// the text is unreadable.
+std::optional<std::string> with_lead_state_node_id(std::string_view text,
+                                                   const std::string& node_id);
+
 }  // namespace leadflow::server

@@ -103,7 +103,7 @@ class OutboxWorker {
     std::condition_variable cv_fill_;  // dispatcher: a slot freed, or stop
     bool stopping_ = false;
     std::int64_t deliveries_ = 0;
-    RetryBackoff backoff_{"outbox"};  // storage failures of run_once (start())
+    RetryBackoff backoff_{"outbox"};                       // storage failures of run_once (start())
     std::map<std::string, std::deque<OutboxRow>> queues_;  // by organization
     std::map<std::string, int> in_flight_;                 // by organization
     std::set<std::string> known_;                          // keys queued or in flight

@@ -236,39 +236,30 @@ Result<Scheduler::WorkflowCache*> Scheduler::place(StoreTx& tx, LiveLead& l) {
     }
     auto current = version(tx, l.workflow_id, *l.version);
     if (!current.ok()) return current.status();
-    const std::int64_t seen = std::max(l.version_seen.value_or(*l.version), *l.version);
     WorkflowCache* c = current.value();
-    if (seen >= top || !c->graph) {
-        l.version_seen = std::max(seen, top);
-        return c;
-    }
-    LeadState state;
-    auto parsed = parse_lead_state_text(*l.state, *c->graph);
-    if (!parsed.ok()) {
-        return Status::internal("stored lead state of " + l.id + ": " + parsed.status().message());
-    }
-    state = parsed.value();
-    if (state.node < 0 || state.phase == Phase::kDone) {
-        l.version_seen = top;
-        return c;
-    }
+    const std::int64_t seen = std::max(l.version_seen.value_or(*l.version), *l.version);
+    l.version_seen = std::max(seen, top);
+    if (seen >= top) return c;
+    // Read from the text, so that a lead on a version that cannot run can still move.
+    const std::optional<Phase> phase = lead_state_phase(*l.state);
+    const std::optional<std::string> node_id = lead_state_node_id(*l.state);
+    if (!phase || *phase == Phase::kDone || !node_id) return c;
+    auto type = c->step.nodes.find(*node_id);
+    if (type == c->step.nodes.end()) return c;
     std::vector<VersionStep> later;
     for (std::int64_t n = seen + 1; n <= top; ++n) {
         auto v = version(tx, l.workflow_id, n);
         if (!v.ok()) return v.status();
         later.push_back(v.value()->step);
     }
-    const std::string node_id = c->graph->node_id(state.node);
-    const NodeType type = c->graph->nodes()[static_cast<std::size_t>(state.node)].type;
-    LeadPlacement to = resolve_placement({*l.version, node_id}, type, seen, later);
-    l.version_seen = top;
+    LeadPlacement to = resolve_placement({*l.version, *node_id}, type->second, seen, later);
     if (to.version == *l.version) return c;
     auto target = version(tx, l.workflow_id, to.version);
     if (!target.ok()) return target.status();
     if (!target.value()->graph) return c;  // never onto a version that cannot run
-    state.node = target.value()->graph->node_index(to.node_id);
-    if (state.node < 0) return c;
-    write_lead_state_text(state, *target.value()->graph, *l.state);
+    auto moved = with_lead_state_node_id(*l.state, to.node_id);
+    if (!moved) return c;
+    l.state = std::move(*moved);
     l.version = to.version;
     return target.value();
 }

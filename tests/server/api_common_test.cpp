@@ -118,6 +118,9 @@ TEST_F(ApiTest, OtherOrganizationsResourcesAreNotFoundOnEveryRoute) {
         sub("edgeId", edges[0]["id"].get<std::string>());
         sub("leadId", lead);
         sub("webhookId", hook_id);
+        sub("n", "1");
+        sub("a", "1");
+        sub("b", "draft");
         ASSERT_EQ(path.find('{'), std::string::npos) << route.pattern;
         // A body each route accepts, so only ownership decides the answer.
         Json body = Json::object();

@@ -125,13 +125,43 @@ TEST_F(ApiTest, GraphReadAndAtomicReplace) {
     EXPECT_EQ(put(path, Json{{"nodes", Json::array()}}).status, 400);
     EXPECT_EQ(body_of(get(path))["nodes"].size(), 2u);
 
-    // Active workflows: 409 (replace only in draft or paused).
+    // Active workflows: the replace goes to the draft and, the draft being valid and new, is
+    // published at once as the next version (docs/versions.md).
+    const Json valid = {{"nodes", g["nodes"]}, {"edges", g["edges"]}, {"entry_node_id", nullptr}};
+    ASSERT_EQ(put(path, valid).status, 200);
     Response act = post("/v1/workflows/" + wf + "/activate", Json());
     ASSERT_EQ(act.status, 200) << act.body;
-    EXPECT_EQ(put(path, doc).status, 409);
+    EXPECT_EQ(body_of(act)["published_version"], 1);
+    Json changed = valid;
+    changed["nodes"][0]["label"] = "First call, renamed";
+    r = put(path, changed);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(header_of(r, "X-Leadflow-Published"), "true");
+    EXPECT_EQ(body_of(r)["workflow"]["published_version"], 2);
+    // Moving a card only is not a new version.
+    changed["nodes"][0]["position_x"] = 999;
+    r = put(path, changed);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(header_of(r, "X-Leadflow-Published"), "");
+    EXPECT_EQ(body_of(r)["workflow"]["published_version"], 2);
+    // An invalid draft (one more call node, connected to nothing) is saved, not published:
+    // the running version stays.
+    Json invalid = changed;
+    invalid["nodes"].push_back(Json{{"id", "lonely"}, {"node_type", "VOICE_CALL"}});
+    r = put(path, invalid);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(header_of(r, "X-Leadflow-Published"), "false");
+    Json w = body_of(r)["workflow"];
+    EXPECT_EQ(w["published_version"], 2);
+    EXPECT_EQ(w["status"], "active");
+    ASSERT_FALSE(w["problems"].empty());
+    EXPECT_EQ(w["problems"][0]["source"], "draft");
 }
 
-TEST_F(ApiTest, ReplacingTheGraphOfAPausedWorkflowStrandsLeadsOnRemovedNodes) {
+// Replacing the graph of a paused workflow edits the draft only: the lead keeps its place on
+// version 1 (no stuck row, as there was before versions), and resuming with a draft that cannot
+// run keeps the workflow running on version 1 with the draft's diagnostics as its problems.
+TEST_F(ApiTest, ReplacingTheGraphOfAPausedWorkflowNeverStrandsLeads) {
     std::string wf = make_workflow();
     auto nodes = make_valid_graph(wf);
     std::string lead =
@@ -140,15 +170,24 @@ TEST_F(ApiTest, ReplacingTheGraphOfAPausedWorkflowStrandsLeadsOnRemovedNodes) {
             .get<std::string>();
     post("/v1/workflows/" + wf + "/activate", Json());
     post("/v1/workflows/" + wf + "/pause", Json());
-    Json doc = {{"nodes", Json::array({Json{{"id", "x"}, {"node_type", "DROPPED"}}})},
+    Json doc = {{"nodes", Json::array({Json{{"id", "x"}, {"node_type", "DROPPED"}},
+                                       Json{{"id", "y"}, {"node_type", "DROPPED"}}})},
                 {"edges", Json::array()}};
-    ASSERT_EQ(put("/v1/workflows/" + wf + "/graph", doc).status, 200);
+    Response put_r = put("/v1/workflows/" + wf + "/graph", doc);
+    ASSERT_EQ(put_r.status, 200);
+    EXPECT_EQ(header_of(put_r, "X-Leadflow-Published"), "");  // paused: nothing is published
     Json h = body_of(get("/v1/workflows/" + wf + "/leads/" + lead + "/history"));
-    EXPECT_EQ(h["execution"]["phase"], "stuck");
-    ASSERT_EQ(h["history"].size(), 1u);
-    EXPECT_EQ(h["history"][0]["status"], "stuck");
-    EXPECT_EQ(h["history"][0]["reason"], "node_removed");
-    EXPECT_EQ(h["history"][0]["node_id"], nodes[0]);
+    EXPECT_NE(h["execution"]["phase"], "stuck");
+    EXPECT_TRUE(h["history"].empty());
+    Response resumed = post("/v1/workflows/" + wf + "/resume", Json());
+    ASSERT_EQ(resumed.status, 200) << resumed.body;
+    Json w = body_of(resumed);
+    EXPECT_EQ(w["status"], "active");
+    EXPECT_EQ(w["published_version"], 1);
+    ASSERT_FALSE(w["problems"].empty());
+    EXPECT_EQ(w["problems"][0]["source"], "draft");
+    EXPECT_EQ(body_of(get("/v1/workflows/" + wf + "/leads/" + lead + "/history"))["history"].size(),
+              0u);
 }
 
 TEST_F(ApiTest, GraphEditsOnTerminalWorkflowsAre409AndEntryNodeIsProtected) {

@@ -43,9 +43,11 @@ TEST_F(LeadsTest, CsvUploadNormalizesPhonesAndKeepsVariables) {
     EXPECT_EQ(lead["variables"], (Json{{"name", "Doe, Jane"}, {"note", "said \"call me\""}}));
     EXPECT_EQ(lead["dynamic_variables"], lead["variables"]);
     EXPECT_EQ(lead["status"], "pending");  // draft workflow
-    EXPECT_EQ(lead["current_node_id"], nodes[0]);
+    // Not started: its entry node is that of the version it will start on.
+    EXPECT_TRUE(lead["current_node_id"].is_null());
+    EXPECT_FALSE(lead.contains("version"));
     EXPECT_EQ(lead["execution"]["phase"], "entering");
-    EXPECT_EQ(lead["execution"]["current_node_id"], nodes[0]);
+    EXPECT_TRUE(lead["execution"]["current_node_id"].is_null());
     Json raj = body_of(
         get("/v1/workflows/" + wf + "/leads/" + j["data"]["+919876543210"][0].get<std::string>()));
     EXPECT_EQ(raj["variables"]["note"], "two\r\nlines");
@@ -192,8 +194,8 @@ TEST_F(LeadsTest, RemovingALeadKeepsItForHistory) {
     EXPECT_EQ(h["execution"]["phase"], "done");
     ASSERT_EQ(h["history"].size(), 1u);
     EXPECT_EQ(h["history"][0]["status"], "removed");
-    EXPECT_EQ(h["history"][0]["node_id"], nodes[0]);
-    EXPECT_EQ(h["history"][0]["node_type"], "VOICE_CALL");
+    EXPECT_EQ(h["history"][0]["node_id"], "");  // removed before it started
+    EXPECT_EQ(h["history"][0]["reason"], "removed_by_api");
     EXPECT_EQ(get("/v1/workflows/" + wf + "/leads/wlead_nope/history").status, 404);
 }
 

@@ -30,41 +30,6 @@ constexpr TimeMs kHour = 60 * kMinute;
 
 class Live : public LiveTest {
   protected:
-    // call → won (COMPLETED) / lost (default); the sandbox answers with `outcome` always.
-    std::string simple_call_workflow(const std::string& outcome, const Json& settings = Json()) {
-        std::string wf = make_workflow("Live");
-        nodes_ = make_valid_graph(wf);
-        Json outcomes = Json::object();
-        for (const char* o : {"COMPLETED", "NO_ANSWER", "BUSY", "VOICEMAIL", "FAILED"}) {
-            outcomes[o] = outcome == o ? 1.0 : 0.0;
-        }
-        Response r = put(
-            "/v1/workflows/" + wf + "/scenario",
-            Json{{"nodes",
-                  Json{{nodes_[0], Json{{"outcomes", outcomes},
-                                        {"call_duration_s", Json{{"mean", 60}, {"sd", 0}}}}}}}});
-        EXPECT_EQ(r.status, 200) << r.body;
-        if (!settings.is_null()) {
-            r = patch("/v1/workflows/" + wf, Json{{"settings", settings}});
-            EXPECT_EQ(r.status, 200) << r.body;
-        }
-        return wf;
-    }
-    // TIME (duration) → CONVERTED.
-    std::string wait_workflow(double hours) {
-        std::string wf = make_workflow("Wait");
-        std::string wait = make_node(
-            wf, Json{{"node_type", "TIME"},
-                     {"label", "Wait"},
-                     {"config", Json{{"duration_value", hours}, {"duration_unit", "hours"}}}});
-        std::string won = make_node(wf, Json{{"node_type", "CONVERTED"}, {"label", "Won"}});
-        EXPECT_EQ(post("/v1/workflows/" + wf + "/edges",
-                       Json{{"from_node_id", wait}, {"to_node_id", won}})
-                      .status,
-                  201);
-        nodes_ = {wait, won};
-        return wf;
-    }
     int count_status(const Json& hist, const std::string& status) {
         int n = 0;
         for (const auto& h : hist) n += h["status"] == status;
@@ -96,7 +61,6 @@ class Live : public LiveTest {
                 << fixture << " " << status << ": live " << share << ", exact " << p;
         }
     }
-    std::vector<std::string> nodes_;
 };
 
 TEST_F(Live, ActivateStartsPendingLeadsAndTheyFinishWithHistory) {
@@ -488,23 +452,8 @@ TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel)
     Json c1 = body_of(get("/v1/calls?lead_id=" + ids[1]))["data"][0];
     ASSERT_EQ(c0["status"], "in_progress");
     const std::string body = R"({"status":"no_answer","duration_s":30,"end_reason":"ring"})";
-    int message = 0;
-    // Signed with the Standard Webhooks scheme at the scheduler's wall clock; a new webhook-id
-    // per request.
     auto result = [&](const Json& call, const std::string& secret) {
-        Request r;
-        r.method = "POST";
-        r.path = "/v1/calls/" + call["id"].get<std::string>() + "/result";
-        r.body = body;
-        r.content_type = "application/json";
-        if (!secret.empty()) {
-            WebhookHeaders h =
-                sign_webhook(secret, "msg_" + std::to_string(++message), now_ / 1000, body);
-            r.headers["webhook-id"] = h.id;
-            r.headers["webhook-timestamp"] = h.timestamp;
-            r.headers["webhook-signature"] = h.signature;
-        }
-        return app_->handle(std::move(r));
+        return post_call_result(call["id"].get<std::string>(), body, secret);
     };
     EXPECT_EQ(result(c0, "").status, 401);
     EXPECT_EQ(result(c0, "wrong").status, 401);

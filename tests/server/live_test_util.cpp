@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/webhook_signature.hpp"
+
 namespace leadflow::server::testing {
 
 namespace {
@@ -87,6 +89,58 @@ bool LiveTest::run_until_status(const std::string& wf, const std::string& status
         if (workflow(wf)["status"] == status) return true;
     }
     return false;
+}
+
+std::string LiveTest::simple_call_workflow(const std::string& outcome, const Json& settings) {
+    std::string wf = make_workflow("Live");
+    nodes_ = make_valid_graph(wf);
+    Json outcomes = Json::object();
+    for (const char* o : {"COMPLETED", "NO_ANSWER", "BUSY", "VOICEMAIL", "FAILED"}) {
+        outcomes[o] = outcome == o ? 1.0 : 0.0;
+    }
+    Response r =
+        put("/v1/workflows/" + wf + "/scenario",
+            Json{{"nodes",
+                  Json{{nodes_[0], Json{{"outcomes", outcomes},
+                                        {"call_duration_s", Json{{"mean", 60}, {"sd", 0}}}}}}}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (!settings.is_null()) {
+        r = patch("/v1/workflows/" + wf, Json{{"settings", settings}});
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
+    return wf;
+}
+
+std::string LiveTest::wait_workflow(double hours) {
+    std::string wf = make_workflow("Wait");
+    std::string wait = make_node(
+        wf, Json{{"node_type", "TIME"},
+                 {"label", "Wait"},
+                 {"config", Json{{"duration_value", hours}, {"duration_unit", "hours"}}}});
+    std::string won = make_node(wf, Json{{"node_type", "CONVERTED"}, {"label", "Won"}});
+    EXPECT_EQ(
+        post("/v1/workflows/" + wf + "/edges", Json{{"from_node_id", wait}, {"to_node_id", won}})
+            .status,
+        201);
+    nodes_ = {wait, won};
+    return wf;
+}
+
+Response LiveTest::post_call_result(const std::string& call_id, const std::string& body,
+                                    const std::string& secret) {
+    Request r;
+    r.method = "POST";
+    r.path = "/v1/calls/" + call_id + "/result";
+    r.body = body;
+    r.content_type = "application/json";
+    if (!secret.empty()) {
+        WebhookHeaders h =
+            sign_webhook(secret, "msg_" + std::to_string(++next_message_), now_ / 1000, body);
+        r.headers["webhook-id"] = h.id;
+        r.headers["webhook-timestamp"] = h.timestamp;
+        r.headers["webhook-signature"] = h.signature;
+    }
+    return app_->handle(std::move(r));
 }
 
 Json LiveTest::lead(const std::string& wf, const std::string& id) {

@@ -27,6 +27,15 @@ class LiveTest : public ApiTest {
     // Ticks with `wall_ms` steps until the workflow's status is `status` (at most max_ticks).
     bool run_until_status(const std::string& wf, const std::string& status, TimeMs wall_ms,
                           int max_ticks = 10000);
+    // call → won (COMPLETED) / lost (default); the sandbox answers with `outcome` always, after
+    // 60 s. Sets nodes_ = {call, won, lost}.
+    std::string simple_call_workflow(const std::string& outcome, const Json& settings = Json());
+    // TIME (duration) → CONVERTED. Sets nodes_ = {wait, won}.
+    std::string wait_workflow(double hours);
+    // POSTs a call result for `call_id` signed with `secret` (Standard Webhooks, at the fake
+    // wall clock; a new webhook-id each time; unsigned when `secret` is empty).
+    Response post_call_result(const std::string& call_id, const std::string& body,
+                              const std::string& secret);
     Json lead(const std::string& wf, const std::string& id);
     Json history(const std::string& wf, const std::string& id);
     Json workflow(const std::string& wf);
@@ -34,6 +43,8 @@ class LiveTest : public ApiTest {
     RuntimeConfig live_config_;
     std::unique_ptr<Scheduler> scheduler_;
     int next_phone_ = 0;
+    int next_message_ = 0;
+    std::vector<std::string> nodes_;
 };
 
 }  // namespace leadflow::server::testing

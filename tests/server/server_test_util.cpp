@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -140,6 +141,17 @@ Json body_of(const Response& r) {
     Json j = Json::parse(r.body, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << "not JSON: " << r.body;
     return j;
+}
+
+std::string header_of(const Response& r, const std::string& name) {
+    auto lower = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    for (const auto& [k, v] : r.headers) {
+        if (lower(k) == lower(name)) return v;
+    }
+    return "";
 }
 
 }  // namespace leadflow::server::testing

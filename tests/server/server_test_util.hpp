@@ -64,4 +64,7 @@ class ApiTest : public ::testing::Test {
 // The JSON body of a response (fails the test when it is not JSON).
 Json body_of(const Response& r);
 
+// A response header's value ("" when absent; names compare case-insensitively).
+std::string header_of(const Response& r, const std::string& name);
+
 }  // namespace leadflow::server::testing
