@@ -149,7 +149,10 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_load_graph(const char* json) {
     Json out = Json::object();
     out["ok"] = s.is_ok();
     if (!s.is_ok()) out["error"] = s.message();
-    if (s.is_ok()) g_app->request_fit = true;
+    if (s.is_ok()) {
+        g_app->request_fit = true;
+        compare_remember_opened(*g_app, "loaded graph");
+    }
     return hold(out.dump());
 }
 
@@ -160,7 +163,10 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_import_text(const char* json) {
     out["ok"] = s.is_ok();
     if (!s.is_ok()) out["error"] = s.message();
     g_app->notify(s.is_ok() ? "Imported graph" : "Import failed: " + s.message(), 8.0);
-    if (s.is_ok()) g_app->request_fit = true;
+    if (s.is_ok()) {
+        g_app->request_fit = true;
+        compare_remember_opened(*g_app, "imported file");
+    }
     return hold(out.dump());
 }
 
@@ -401,7 +407,7 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_server_action(const char* action, cons
     } else if (a == "history") {
         server_load_history(app, v);
     } else {
-        ok = false;
+        ok = versions_action(app, a, v);
     }
     Json out = Json::object();
     out["ok"] = ok;
@@ -411,6 +417,17 @@ EMSCRIPTEN_KEEPALIVE const char* leadflow_server_action(const char* action, cons
 
 EMSCRIPTEN_KEEPALIVE const char* leadflow_server_status() {
     return hold(server_status_json(*g_app).dump());
+}
+
+// [SECTION] Comparing two graphs (web/app/compare_ui.hpp)
+
+// window.leadflow.compare.action(name, arg): "opened", "template" (name), "clear".
+EMSCRIPTEN_KEEPALIVE const char* leadflow_compare_action(const char* action, const char* arg) {
+    return hold(compare_action(*g_app, action ? action : "", arg ? arg : "").dump());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* leadflow_compare_status() {
+    return hold(compare_status_json(*g_app).dump());
 }
 
 }  // extern "C"

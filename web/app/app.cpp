@@ -184,6 +184,20 @@ void draw_help(AppState& app) {
             "Connect: drag from an output pin (right side) onto a node.\n"
             "Delete/Backspace deletes; Ctrl+C/X/V copy, cut, paste (system clipboard, JSON).\n"
             "Ctrl+Z undo, Ctrl+Shift+Z redo. L auto-layout. M minimap. 1–6 add nodes.");
+        ImGui::SeparatorText("Comparing two versions of a workflow");
+        ImGui::TextWrapped(
+            "Simulate > Compare with: simulates the graph last opened (share link, imported "
+            "file, template), a template, or the published version against the editor's graph "
+            "under the current scenario, and shows conversion, calls per lead and time to "
+            "terminal with the difference and its 95%% interval (bottom panel, Compare). No "
+            "server is needed.\n"
+            "On a Leadflow server (Server tab > Versions): Save graph saves the draft without "
+            "publishing it; Publish checks first (dry run: version number, leads that move or "
+            "stay) and publishes on Confirm; Restore puts a version back into the draft; Diff "
+            "marks on the canvas what the draft added (green), changed (amber) or moved (blue) "
+            "and shows removed nodes as red ghosts, with every changed field in the bottom "
+            "panel's Version diff tab; Simulate the change compares the published version with "
+            "the draft under the stored scenario.");
     }
     ImGui::End();
 }
@@ -198,6 +212,7 @@ void draw_app(AppState& app) {
     // (the panel says "Checking" meanwhile).
     if (app.stats.frames > 0) update_validation(app);
     sim_tick(app);
+    compare_tick(app);
     server_tick(app);
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();

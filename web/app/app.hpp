@@ -10,11 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compare_ui.hpp"
 #include "editor.hpp"
 #include "fonts.hpp"
 #include "leadflow/validate.hpp"
 #include "server_client.hpp"
 #include "sim_ui.hpp"
+#include "versions_ui.hpp"
 
 struct ImDrawList;
 struct ImDrawCmd;
@@ -79,8 +81,11 @@ struct AppState {
 
     // Simulation, results and share links (sim_ui.hpp).
     SimUi sim;
-    // Server mode (server_client.hpp).
+    // Server mode (server_client.hpp) and the open workflow's versions (versions_ui.hpp).
     ServerUi server;
+    VersionsUi versions;
+    // Comparing two graphs by simulation (compare_ui.hpp).
+    CompareUi compare;
 };
 
 // [SECTION] Frame

@@ -561,8 +561,10 @@ void draw_canvas(AppState& app) {
                   text_px < kMinReadableText * app.pixel_ratio};
     app.stats.simple_lod = c.simple;
     const Rect visible = ed.camera.visible_world(cs);
+    draw_diff_ghosts(app);
     draw_edges(app, c, visible);
     draw_nodes(app, c, visible);
+    draw_diff_marks(app);
     draw_sim_overlay(app);
 
     // Previews of the gesture in progress.

@@ -164,6 +164,7 @@ void server_sign_out(AppState& app) {
     s.workflow = nullptr;
     s.live = false;
     s.workflows = Json::array();
+    versions_reset(app, "");
     platform::session_remove(kKeyStorage);
 }
 
@@ -197,6 +198,9 @@ void server_open(AppState& app, const std::string& workflow_id) {
                        a.server.history.clear();
                        a.server.info = "Opened " + workflow_id;
                        a.saved_version = 0;  // autosave the opened graph
+                       compare_remember_opened(a, "workflow " + workflow_id + " (server draft)");
+                       versions_reset(a, workflow_id);
+                       versions_mark_synced(a);
                        server_request(a, "GET", "/v1/workflows/" + workflow_id + "/scenario",
                                       nullptr, [](AppState& b, const HttpAnswer& sr) {
                                           if (!sr.ok()) return;
@@ -222,28 +226,49 @@ void server_create(AppState& app, const std::string& title) {
         g.workflow.id = a.server.workflow_id;
         g.workflow.title = r.body["title"].get<std::string>();
         a.editor.load(std::move(g), true, "Create on server");
+        versions_reset(a, a.server.workflow_id);
         server_save(a);
         server_save_scenario(a);
         server_refresh_list(a);
     });
 }
 
-void server_save(AppState& app) {
+void server_save(AppState& app, std::function<void(AppState&, bool)> then) {
     app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
-    // The graph first, then the workflow fields (entry_node_id may name a node just added).
-    server_request(app, "PUT", wf_path(app, "/graph"), graph_body(app.editor.graph()),
-                   [](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok()) return fail(a, "Saving the graph failed", r);
-                       server_request(a, "PATCH", wf_path(a), workflow_patch(a.editor.graph()),
-                                      [](AppState& b, const HttpAnswer& pr) {
+    // The editor saves the draft only (docs/versions.md): an active workflow keeps running on
+    // its published version until the draft is published (Versions, POST …/publish) instead
+    // of publishing every save. The graph goes first, then the workflow fields
+    // (entry_node_id may name a node just added).
+    const std::uint64_t sent = app.editor.version();
+    const Json graph = graph_body(app.editor.graph());
+    const Json patch = workflow_patch(app.editor.graph());
+    server_request(app, "PUT", wf_path(app, "/graph?publish=false"), graph,
+                   [sent, patch, then](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) {
+                           fail(a, "Saving the graph failed", r);
+                           if (then) then(a, false);
+                           return;
+                       }
+                       server_request(a, "PATCH", wf_path(a, "?publish=false"), patch,
+                                      [sent, then](AppState& b, const HttpAnswer& pr) {
                                           if (!pr.ok()) {
-                                              return fail(b, "Saving the workflow failed", pr);
+                                              fail(b, "Saving the workflow failed", pr);
+                                              if (then) then(b, false);
+                                              return;
                                           }
                                           b.server.workflow = pr.body;
                                           b.server.info = "Saved";
                                           b.server.error.clear();
-                                          b.notify("Saved to the server");
+                                          const bool published =
+                                              pr.body.is_object() &&
+                                              pr.body.contains("published_version") &&
+                                              !pr.body["published_version"].is_null();
+                                          b.notify(published ? "Saved the draft (not published)"
+                                                             : "Saved to the server");
+                                          b.versions.synced_version = sent;
+                                          versions_refresh(b);
+                                          if (then) then(b, true);
                                       });
                    });
 }
@@ -265,7 +290,8 @@ void server_lifecycle(AppState& app, const std::string& verb) {
                    [verb](AppState& a, const HttpAnswer& r) {
                        if (!r.ok()) return fail(a, "Cannot " + verb, r);
                        a.server.info = verb + ": done";
-                       refresh_workflow(a);
+                       // Activate and resume may publish the draft as a new version.
+                       versions_refresh(a);
                        server_refresh_list(a);
                    });
 }
@@ -409,6 +435,7 @@ Json server_status_json(const AppState& app) {
             Json{{"node_id", h.node_id}, {"edge_id", h.edge_id}, {"outcome", h.outcome}});
     }
     out["history"] = hist;
+    out["versions"] = versions_status_json(app);
     return out;
 }
 

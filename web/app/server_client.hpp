@@ -84,7 +84,10 @@ void server_sign_out(AppState& app);
 void server_refresh_list(AppState& app);
 void server_open(AppState& app, const std::string& workflow_id);
 void server_create(AppState& app, const std::string& title);
-void server_save(AppState& app);
+// Saves the editor's graph and workflow fields as the draft (`?publish=false`: an active
+// workflow keeps running on its published version). `then` runs with true once both the graph
+// and the workflow fields are saved, with false when either failed (the error is shown).
+void server_save(AppState& app, std::function<void(AppState&, bool)> then = {});
 void server_validate(AppState& app);
 // verb: "activate", "pause", "resume" or "cancel".
 void server_lifecycle(AppState& app, const std::string& verb);

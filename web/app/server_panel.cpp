@@ -98,6 +98,13 @@ void open_workflow(AppState& app) {
     const std::string status = str(s.workflow, "status");
     ImGui::Text("%s  ·  %s", s.workflow_id.c_str(), status.c_str());
     if (ImGui::Button("Save graph")) server_save(app);
+    app.probe("server/save");
+    if (ImGui::IsItemHovered() && s.workflow.is_object() &&
+        !s.workflow.value("published_version", Json(nullptr)).is_null()) {
+        ImGui::SetTooltip(
+            "Saves the draft; running leads stay on the published version until "
+            "you Publish (Versions below).");
+    }
     ImGui::SameLine();
     if (ImGui::Button("Save scenario")) server_save_scenario(app);
     ImGui::SameLine();
@@ -125,6 +132,8 @@ void open_workflow(AppState& app) {
         }
         ImGui::TextWrapped("Leads: %s", counts.c_str());
     }
+    ImGui::SeparatorText("Versions");
+    draw_versions_section(app);
     ImGui::SeparatorText("Enrol leads");
     enrol_leads(app);
     ImGui::SeparatorText("Live view");

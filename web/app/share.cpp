@@ -44,6 +44,7 @@ Status open_share_link(AppState& app, const std::string& fragment) {
         return link.status();
     }
     app.editor.load(std::move(link->graph), true, "Open link");
+    compare_remember_opened(app, "share link");
     app.sim.scenario = link->scenario.is_null() ? Json::object() : link->scenario;
     ++app.sim.scenario_version;
     app.sim.pending_view = link->view;

@@ -468,8 +468,17 @@ void draw_bottom_panel(AppState& app) {
         draw_sim_results(app);
         ImGui::EndTabItem();
     }
+    if (tab(app, "Compare", "compare")) {
+        draw_compare_panel(app);
+        ImGui::EndTabItem();
+    }
+    if (app.versions.diff_on && tab(app, "Version diff", "diff")) {
+        draw_diff_list(app);
+        ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
-    if (app.sim.open_tab == "validation" || app.sim.open_tab == "results") {
+    const std::string& t = app.sim.open_tab;
+    if (t == "validation" || t == "results" || t == "compare" || t == "diff") {
         app.sim.open_tab.clear();
     }
 }
@@ -489,6 +498,7 @@ void draw_sim_menu(AppState& app) {
     if (ImGui::MenuItem("Scenario...")) app.sim.open_tab = "simulation";
     if (ImGui::MenuItem("Results")) app.sim.open_tab = "results";
     ImGui::MenuItem("Results on the canvas", nullptr, &app.sim.show_overlay);
+    draw_compare_menu(app);
     ImGui::Separator();
     if (ImGui::MenuItem("Copy share link")) copy_share_link(app);
     app.probe("menu/simulate/copy_link");

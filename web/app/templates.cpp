@@ -24,6 +24,7 @@ void draw_templates_menu(AppState& app) {
             Status s = load_graph_text(app, t.json, true, std::string("Template ") + t.name);
             app.notify(s.is_ok() ? std::string("Loaded template ") + t.name
                                  : "Template failed: " + s.message());
+            if (s.is_ok()) compare_remember_opened(app, std::string("template ") + t.name);
             app.request_fit = true;
         }
     }

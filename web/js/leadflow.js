@@ -101,9 +101,25 @@
     openLink(link) {
       return parse(callWithText('leadflow_open_link', 'string', String(link)));
     },
+    // [Compare] The editor's graph simulated against another graph under one scenario
+    // (Simulate > Compare with). compare.action(name, arg): "opened" (the graph last opened:
+    // share link, file, template, loadGraph), "template" (its name), "clear" → {ok, error};
+    // the runs take the next frames: poll compare.status() ({pending, runs, error,
+    // before_label, after_label, result: {conversion, calls_per_lead, time_to_terminal_hours,
+    // before_results, after_results, …}}).
+    compare: {
+      status() {
+        return parse(call('leadflow_compare_status', 'string', [], []));
+      },
+      action(name, arg = '') {
+        return parse(call('leadflow_compare_action', 'string', ['string', 'string'], [name, String(arg)]));
+      },
+    },
     // [Server mode] When leadflow-server serves the page: server.status() and the Server tab's
     // actions (signIn, create, open, save, validate, activate, pause, resume, cancel,
-    // saveScenario, shortLink, live, history). Actions answer asynchronously: poll status().
+    // saveScenario, shortLink, live, history; versions: versions, select_version, publish,
+    // publish_confirm, publish_cancel, restore, diff, diff_off, simulate_change). Actions
+    // answer asynchronously: poll status().
     server: {
       status() {
         return parse(call('leadflow_server_status', 'string', [], []));

@@ -1,0 +1,133 @@
+// web/app/compare_data.cpp — two graphs simulated under one scenario, read for the Compare tab.
+#include "compare_data.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "leadflow/compare.hpp"
+#include "leadflow/scenario.hpp"
+
+namespace leadflow::web {
+
+namespace {
+
+bool number_at(const Json& j, const char* key, double* out) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return false;
+    *out = j[key].get<double>();
+    return true;
+}
+
+Status read_metric(const Json& diff, const char* key, CompareMetric* m) {
+    const std::string what = std::string("comparison: difference.") + key;
+    if (!diff.contains(key) || !diff[key].is_object()) return Status::invalid(what + " missing");
+    const Json& j = diff[key];
+    if (!number_at(j, "before", &m->before) || !number_at(j, "after", &m->after) ||
+        !number_at(j, "delta", &m->delta)) {
+        return Status::invalid(what + ": no before, after or delta");
+    }
+    m->has_ci = j.contains("ci95") && j["ci95"].is_array() && j["ci95"].size() == 2 &&
+                j["ci95"][0].is_number() && j["ci95"][1].is_number();
+    if (m->has_ci) {
+        m->ci_lo = j["ci95"][0].get<double>();
+        m->ci_hi = j["ci95"][1].get<double>();
+    }
+    return Status::ok();
+}
+
+std::int64_t completed(const Json& results) {
+    const Json* c = &results;
+    for (const char* k : {"terminal", "completed", "count"}) {
+        if (!c->is_object() || !c->contains(k)) return 0;
+        c = &(*c)[k];
+    }
+    return c->is_number_integer() ? c->get<std::int64_t>() : 0;
+}
+
+// Scales a value to its unit's display (shares in percent points) and picks the digits.
+double scaled(double v, MetricUnit unit) {
+    return unit == MetricUnit::kShare ? v * 100.0 : v;
+}
+int digits(MetricUnit unit) {
+    return unit == MetricUnit::kCalls ? 3 : 1;
+}
+const char* suffix(MetricUnit unit, bool delta) {
+    switch (unit) {
+        case MetricUnit::kShare:
+            return delta ? " pp" : "%";
+        case MetricUnit::kHours:
+            return " h";
+        case MetricUnit::kCalls:
+            break;
+    }
+    return "";
+}
+
+// "+1.2" / "-1.2" / "0.0": the sign is dropped when the value rounds to zero.
+std::string signed_text(double v, int d) {
+    const double unit = std::pow(10.0, -d);
+    if (std::fabs(v) < unit / 2) v = 0;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, v > 0 ? "+%.*f" : "%.*f", d, v);
+    return buf;
+}
+
+}  // namespace
+
+Result<Json> compare_graphs(const Graph& before, const Graph& after, const Json& scenario) {
+    Result<Scenario> s = parse_scenario(scenario.is_object() ? scenario : Json::object());
+    if (!s.ok()) return s.status();
+    return compare_simulations(before, after, *s);
+}
+
+Result<ComparisonView> read_comparison(const Json& j) {
+    if (!j.is_object() || !j.contains("before") || !j.contains("after") ||
+        !j["before"].is_object() || !j["after"].is_object()) {
+        return Status::invalid("comparison: no before or after results");
+    }
+    if (!j.contains("difference") || !j["difference"].is_object()) {
+        return Status::invalid("comparison: no difference");
+    }
+    ComparisonView v;
+    const Json& b = j["before"];
+    if (!b.contains("leads") || !b["leads"].is_number_integer()) {
+        return Status::invalid("comparison: before.leads missing");
+    }
+    v.leads = b["leads"].get<std::int64_t>();
+    if (b.contains("seed") && b["seed"].is_number_unsigned())
+        v.seed = b["seed"].get<std::uint64_t>();
+    const Json& d = j["difference"];
+    for (auto [key, m] : {std::pair<const char*, CompareMetric*>{"conversion", &v.conversion},
+                          {"calls_per_lead", &v.calls_per_lead},
+                          {"time_to_terminal_hours", &v.time_to_terminal}}) {
+        Status s = read_metric(d, key, m);
+        if (!s.is_ok()) return s;
+    }
+    const Json& ttt = d["time_to_terminal_hours"];
+    if (ttt.contains("leads") && ttt["leads"].is_array() && ttt["leads"].size() == 2) {
+        v.terminal_before = ttt["leads"][0].get<std::int64_t>();
+        v.terminal_after = ttt["leads"][1].get<std::int64_t>();
+    }
+    v.converted_before = completed(b);
+    v.converted_after = completed(j["after"]);
+    v.before_text = b.dump();
+    v.after_text = j["after"].dump();
+    return v;
+}
+
+std::string format_value(double v, MetricUnit unit) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f%s", digits(unit), scaled(v, unit), suffix(unit, false));
+    return buf;
+}
+
+std::string format_delta(double d, MetricUnit unit) {
+    return signed_text(scaled(d, unit), digits(unit)) + suffix(unit, true);
+}
+
+std::string format_interval(const CompareMetric& m, MetricUnit unit) {
+    if (!m.has_ci) return "n/a";
+    return signed_text(scaled(m.ci_lo, unit), digits(unit)) + " to " +
+           signed_text(scaled(m.ci_hi, unit), digits(unit)) + suffix(unit, true);
+}
+
+}  // namespace leadflow::web

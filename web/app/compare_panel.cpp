@@ -1,0 +1,279 @@
+// web/app/compare_panel.cpp — "Compare with…": the editor's graph simulated against another
+// graph under one scenario (compare_data.hpp), with or without a server. The Compare tab (bottom
+// panel) shows conversion, calls per lead and time to terminal for both, the difference and its
+// 95% interval; the Simulate menu's "Compare with" submenu and the tab's buttons pick the
+// "before" graph: the one last opened (share link, file, template, loadGraph), a template, or
+// in server mode the published version (Versions → Simulate the change).
+//
+// Index:
+//   [SECTION] Running
+//   [SECTION] Drawing
+//   [SECTION] Automation API
+#include <imgui.h>
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "app.hpp"
+#include "leadflow/wire.hpp"
+#include "platform.hpp"
+
+namespace leadflow::web {
+
+// [SECTION] Running
+
+void compare_remember_opened(AppState& app, const std::string& label) {
+    app.compare.opened = app.editor.graph();
+    app.compare.opened_label = label;
+}
+
+void compare_request(AppState& app, Graph before, std::string before_label, Graph after,
+                     std::string after_label, Json scenario) {
+    CompareUi& c = app.compare;
+    c.before = std::move(before);
+    c.after = std::move(after);
+    c.before_label = std::move(before_label);
+    c.after_label = std::move(after_label);
+    c.scenario = std::move(scenario);
+    c.error.clear();
+    c.pending = true;
+    c.announce = true;
+    app.sim.open_tab = "compare";
+}
+
+bool compare_with_opened(AppState& app) {
+    CompareUi& c = app.compare;
+    if (!c.opened) {
+        c.error = "Open a share link, a file or a template first: it becomes the \"before\".";
+        app.sim.open_tab = "compare";
+        return false;
+    }
+    compare_request(app, *c.opened, c.opened_label, app.editor.graph(), "editor", app.sim.scenario);
+    return true;
+}
+
+bool compare_with_template(AppState& app, const std::string& name) {
+    for (const Template& t : templates()) {
+        if (name != t.name) continue;
+        Result<Graph> g = parse_graph(t.json);
+        if (!g.ok()) break;
+        compare_request(app, std::move(*g), std::string("template ") + t.name, app.editor.graph(),
+                        "editor", app.sim.scenario);
+        return true;
+    }
+    app.compare.error = "No template named \"" + name + "\".";
+    return false;
+}
+
+void compare_tick(AppState& app) {
+    CompareUi& c = app.compare;
+    if (!c.pending) return;
+    // The request waits one frame so that the tab shows "Comparing..." while the two runs take
+    // the next one (compare_simulations runs each simulation in one go).
+    if (c.announce) {
+        c.announce = false;
+        return;
+    }
+    c.pending = false;
+    const double t0 = platform::now_ms();
+    Result<Json> r = compare_graphs(c.before, c.after, c.scenario);
+    c.last_run_ms = platform::now_ms() - t0;
+    ++c.runs;
+    if (!r.ok()) {
+        c.view.reset();
+        c.error = r.status().message();
+        app.notify("Comparison failed: " + c.error, 8.0);
+        return;
+    }
+    Result<ComparisonView> v = read_comparison(*r);
+    if (!v.ok()) {
+        c.view.reset();
+        c.error = v.status().message();
+        return;
+    }
+    c.view = std::move(*v);
+    char msg[96];
+    std::snprintf(msg, sizeof msg, "Compared two runs of %" PRId64 " leads in %.2f s",
+                  c.view->leads, c.last_run_ms / 1000.0);
+    app.notify(msg, 6.0);
+}
+
+// [SECTION] Drawing
+
+namespace {
+
+void metric_row(const char* name, const CompareMetric& m, MetricUnit unit) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(name);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(format_value(m.before, unit).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(format_value(m.after, unit).c_str());
+    ImGui::TableNextColumn();
+    // A difference whose interval excludes zero is coloured (green up / red down for
+    // conversion; the reverse for calls and time, which cost).
+    const bool clear = m.has_ci && (m.ci_lo > 0 || m.ci_hi < 0);
+    const bool good = unit == MetricUnit::kShare ? m.delta > 0 : m.delta < 0;
+    const std::string d = format_delta(m.delta, unit);
+    if (clear) {
+        ImGui::TextColored(good ? ImVec4{0.45f, 0.85f, 0.55f, 1} : ImVec4{0.95f, 0.5f, 0.4f, 1},
+                           "%s", d.c_str());
+    } else {
+        ImGui::TextUnformatted(d.c_str());
+    }
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("%s", format_interval(m, unit).c_str());
+}
+
+void choices(AppState& app) {
+    CompareUi& c = app.compare;
+    ImGui::BeginDisabled(!c.opened.has_value());
+    const std::string opened =
+        c.opened ? "Compare with " + c.opened_label : std::string("Compare with opened graph");
+    if (ImGui::Button(opened.c_str())) compare_with_opened(app);
+    ImGui::EndDisabled();
+    app.probe("compare/opened");
+    if (app.server.signed_in && !app.server.workflow_id.empty()) {
+        ImGui::SameLine();
+        ImGui::BeginDisabled(!app.versions.published.has_value());
+        if (ImGui::Button("Compare with published version")) versions_simulate_change(app);
+        ImGui::EndDisabled();
+        app.probe("compare/published");
+    }
+}
+
+}  // namespace
+
+void draw_compare_panel(AppState& app) {
+    CompareUi& c = app.compare;
+    choices(app);
+    if (c.pending) {
+        ImGui::TextDisabled("Comparing %s with %s...", c.before_label.c_str(),
+                            c.after_label.c_str());
+        return;
+    }
+    if (!c.error.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", c.error.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    if (!c.view) {
+        if (c.error.empty()) {
+            ImGui::TextDisabled(
+                "Simulate the editor's graph against another one under the same scenario: the "
+                "graph last opened (share link, file, template), a template (Simulate > Compare "
+                "with), or the published version (Server tab > Versions).");
+        }
+        return;
+    }
+    const ComparisonView& v = *c.view;
+    ImGui::Text("Before: %s  ·  After: %s  ·  %" PRId64 " leads each, seed %" PRIu64,
+                c.before_label.c_str(), c.after_label.c_str(), v.leads, v.seed);
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("compare_table", 5, flags)) {
+        ImGui::TableSetupColumn("", 0, 1.3f);
+        ImGui::TableSetupColumn("Before", 0, 1.0f);
+        ImGui::TableSetupColumn("After", 0, 1.0f);
+        ImGui::TableSetupColumn("Difference", 0, 1.0f);
+        ImGui::TableSetupColumn("95% interval", 0, 1.6f);
+        ImGui::TableHeadersRow();
+        metric_row("Conversion", v.conversion, MetricUnit::kShare);
+        metric_row("Calls per lead", v.calls_per_lead, MetricUnit::kCalls);
+        metric_row("Time to terminal", v.time_to_terminal, MetricUnit::kHours);
+        ImGui::EndTable();
+    }
+    app.probe("compare/table");
+    ImGui::TextDisabled(
+        "Converted %" PRId64 " -> %" PRId64 " leads; time to terminal over %" PRId64 " -> %" PRId64
+        " leads that reached one. Both runs share the seed, so the intervals are conservative.",
+        v.converted_before, v.converted_after, v.terminal_before, v.terminal_after);
+}
+
+void draw_compare_menu(AppState& app) {
+    if (!ImGui::BeginMenu("Compare with")) return;
+    CompareUi& c = app.compare;
+    const std::string opened =
+        c.opened ? "Opened: " + c.opened_label : std::string("Opened graph (none yet)");
+    if (ImGui::MenuItem(opened.c_str(), nullptr, false, c.opened.has_value())) {
+        compare_with_opened(app);
+    }
+    if (app.server.signed_in && !app.server.workflow_id.empty()) {
+        const std::string published =
+            app.versions.published ? "Published version " + std::to_string(*app.versions.published)
+                                   : std::string("Published version (none yet)");
+        if (ImGui::MenuItem(published.c_str(), nullptr, false,
+                            app.versions.published.has_value())) {
+            versions_simulate_change(app);
+        }
+    }
+    ImGui::Separator();
+    for (const Template& t : templates()) {
+        const std::string label = std::string("Template: ") + t.name;
+        if (ImGui::MenuItem(label.c_str())) compare_with_template(app, t.name);
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Show comparison")) app.sim.open_tab = "compare";
+    ImGui::EndMenu();
+}
+
+// [SECTION] Automation API
+
+Json compare_action(AppState& app, const std::string& action, const std::string& arg) {
+    bool ok = true;
+    if (action == "opened") {
+        ok = compare_with_opened(app);
+    } else if (action == "template") {
+        ok = compare_with_template(app, arg);
+    } else if (action == "clear") {
+        app.compare.view.reset();
+        app.compare.error.clear();
+    } else {
+        return Json{{"ok", false}, {"error", "unknown action '" + action + "'"}};
+    }
+    Json out{{"ok", ok}};
+    if (!ok) out["error"] = app.compare.error;
+    return out;
+}
+
+namespace {
+
+Json metric_json(const CompareMetric& m) {
+    return Json{{"before", m.before},
+                {"after", m.after},
+                {"delta", m.delta},
+                {"ci95", m.has_ci ? Json::array({m.ci_lo, m.ci_hi}) : Json(nullptr)}};
+}
+
+}  // namespace
+
+Json compare_status_json(const AppState& app) {
+    const CompareUi& c = app.compare;
+    Json out = Json::object();
+    out["pending"] = c.pending;
+    out["runs"] = c.runs;
+    out["error"] = c.error;
+    out["has_opened"] = c.opened.has_value();
+    out["opened_label"] = c.opened_label;
+    out["before_label"] = c.before_label;
+    out["after_label"] = c.after_label;
+    out["last_run_ms"] = c.last_run_ms;
+    if (!c.view) {
+        out["result"] = nullptr;
+        return out;
+    }
+    const ComparisonView& v = *c.view;
+    out["result"] = Json{{"leads", v.leads},
+                         {"seed", v.seed},
+                         {"conversion", metric_json(v.conversion)},
+                         {"calls_per_lead", metric_json(v.calls_per_lead)},
+                         {"time_to_terminal_hours", metric_json(v.time_to_terminal)},
+                         {"converted", Json::array({v.converted_before, v.converted_after})},
+                         {"terminal_leads", Json::array({v.terminal_before, v.terminal_after})},
+                         {"before_results", v.before_text},
+                         {"after_results", v.after_text}};
+    return out;
+}
+
+}  // namespace leadflow::web
