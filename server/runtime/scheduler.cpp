@@ -792,6 +792,22 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         sc.lags.clear();
         sc.webhooks.clear();
         out_of_time = yielded = full = false;
+        // The workflows as this transaction sees them. API writes go between the scheduler's
+        // transactions, so a publish, pause or cancel may have committed since the tick read
+        // them: a batch working from that read would start leads on the version before a
+        // publish, step leads a `move` has already moved on the version they left, and
+        // re-evaluate the stuck leads a publish woke on their old graph (versions.hpp).
+        auto listed = tx.live_runnable_workflows();
+        if (!listed.ok()) return listed.status();
+        std::vector<char> serve(n_workflows, 0);
+        for (const RunnableWorkflow& r : listed.value()) {
+            // A workflow activated since the tick began is served from the next tick on.
+            auto it = runnable_index_.find(r.id);
+            if (it == runnable_index_.end()) continue;
+            runnable_[it->second].published_version = r.published_version;
+            runnable_[it->second].cancelled = r.cancelled;
+            serve[it->second] = 1;
+        }
         // Commit when an API write waits, or once the batch has held the write lock for
         // batch_ms of wall time. A batch makes kMinStepsBeforeYield steps before it yields to
         // API writes: on a slow or loaded machine reading the batch's leads can take longer
@@ -818,7 +834,9 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
             return Status::ok();
         };
         for (std::size_t k = 0; k < n_workflows && !time_is_up(); ++k) {
-            const RunnableWorkflow& wf = runnable_[(first_served_ + k) % n_workflows];
+            const std::size_t index = (first_served_ + k) % n_workflows;
+            if (!serve[index]) continue;  // paused, completed or deleted since the tick began
+            const RunnableWorkflow& wf = runnable_[index];
             // 1. Leads to start, oldest first (only while the newest version can run: leads
             // not started wait for a publish that can).
             if (!wf.cancelled) {

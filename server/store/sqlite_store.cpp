@@ -1184,9 +1184,12 @@ class SqliteTx final : public StoreTx {
 
     Result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> lead_versions(
         const std::string& workflow_id, const std::vector<std::string>& lead_ids) override {
+        // By primary key: with `workflow_id = ?1` as an index term SQLite walked every lead of
+        // the workflow (leads_by_workflow) for a page of ids, 140 ms at 100,000 leads, on every
+        // lead read after a publish; the unary + keeps that term a filter.
         Stmt s = prep(
             "SELECT id, version, coalesce(version_seen, version) FROM leads"
-            " WHERE workflow_id = ?1 AND id IN (SELECT value FROM json_each(?2))"
+            " WHERE id IN (SELECT value FROM json_each(?2)) AND +workflow_id = ?1"
             " AND version IS NOT NULL");
         s.bind(workflow_id).bind(string_list_json(lead_ids).dump());
         auto rows =

@@ -1,8 +1,8 @@
 // tests/server/live_process_test.cpp — live progression in a real `leadflow-server` process on
-// 127.0.0.1: a crash test (SIGKILL mid-run, restart on the same database, every lead finishes
-// exactly once), the webhook call provider against a fake voice platform (normal, duplicate,
-// late and missing results), APPLICATION webhooks with templating, user webhooks, and the
-// outbound allow-list.
+// 127.0.0.1: crash tests (SIGKILL mid-run, restart on the same database, every lead finishes
+// exactly once; SIGKILL during a `move` publish, the leads all on one version), the webhook call
+// provider against a fake voice platform (normal, duplicate, late and missing results), APPLICATION
+// webhooks with templating, user webhooks, and the outbound allow-list.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -204,6 +204,158 @@ TEST_F(LiveProcess, SigkillMidRunThenRestartFinishesEveryLeadExactlyOnce) {
     int repeated = 0;
     for (const auto& [k, c] : deliveries) repeated += c > 1;
     EXPECT_LE(repeated, 64) << "only requests in flight at the kill may repeat";
+}
+
+TEST_F(LiveProcess, SigkillDuringAMovePublishLeavesEveryLeadOnOneVersion) {
+    // 300 leads: after one call (30 s at time scale 100) ~70% wait 30 days at n_wait and ~30%
+    // are stuck at n_call1 (no edge for BUSY). Every `move` publish moves them all (both nodes
+    // are in every version) and wakes the stuck ones, which the scheduler re-evaluates and
+    // rewrites at once, so the kill also lands among those writes.
+    start({"--time-scale", "100"});
+    std::string wf =
+        call("POST", "/v1/workflows", Json{{"title", "Kill during publish"}}, 201)["id"]
+            .get<std::string>();
+    auto node = [](const std::string& id, const std::string& type, const Json& config) {
+        Json n{{"id", id}, {"node_type", type}, {"label", id}};
+        if (!config.is_null()) n["config"] = config;
+        return n;
+    };
+    Json nodes = Json::array(
+        {node("n_call1", "VOICE_CALL",
+              Json{{"agent_id", "a1"}, {"from_phone_number", "+14155552671"}}),
+         node("n_wait", "TIME", Json{{"duration_value", 30}, {"duration_unit", "days"}}),
+         node("n_won", "CONVERTED", Json())});
+    Json edges =
+        Json::array({Json{{"id", "e_ok"},
+                          {"from_node_id", "n_call1"},
+                          {"to_node_id", "n_wait"},
+                          {"label", "COMPLETED"}},
+                     Json{{"id", "e_won"}, {"from_node_id", "n_wait"}, {"to_node_id", "n_won"}}});
+    call("PUT", "/v1/workflows/" + wf + "/graph", Json{{"nodes", nodes}, {"edges", edges}}, 200);
+    call("PUT", "/v1/workflows/" + wf + "/scenario",
+         Json{{"seed", 7},
+              {"nodes",
+               Json{{"n_call1", Json{{"outcomes", Json{{"COMPLETED", 0.7},
+                                                       {"NO_ANSWER", 0},
+                                                       {"BUSY", 0.3},
+                                                       {"VOICEMAIL", 0},
+                                                       {"FAILED", 0}}},
+                                     {"call_duration_s", Json{{"mean", 30}, {"sd", 0}}}}}}}},
+         200);
+    const int n = 300;
+    auto ids = enrol(wf, n);
+    call("POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
+    // Every first call ends (0.3 wall seconds).
+    auto calls_done = [&] {
+        Json c = call("GET", "/v1/calls?workflow_id=" + wf + "&limit=1");
+        if (c["meta"]["total"] != n) return false;
+        for (int page = 1; page <= 3; ++page) {
+            Json p = call(
+                "GET", "/v1/calls?workflow_id=" + wf + "&limit=100&page=" + std::to_string(page));
+            for (const auto& row : p["data"]) {
+                if (row["status"] == "in_progress") return false;
+            }
+        }
+        return true;
+    };
+    for (int i = 0; i < 100 && !calls_done(); ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(calls_done());
+    // The leads by id as the API shows them.
+    auto leads_now = [&] {
+        std::map<std::string, Json> out;
+        for (int page = 1; page <= 3; ++page) {
+            Json p = call("GET",
+                          "/v1/workflows/" + wf + "/leads?limit=100&page=" + std::to_string(page));
+            for (const auto& l : p["data"]) out[l["id"].get<std::string>()] = l;
+        }
+        return out;
+    };
+    const Json counts = call("GET", "/v1/workflows/" + wf)["lead_counts"];
+    ASSERT_EQ(counts["active"], n) << counts.dump();
+    std::map<std::string, Json> node_of;  // where each lead waits (or is stuck) throughout
+    int stuck = 0;
+    for (const auto& [id, l] : leads_now()) {
+        node_of[id] = l["current_node_id"];
+        stuck += l["current_node_id"] == "n_call1";
+    }
+    ASSERT_GT(stuck, 0);
+    ASSERT_LT(stuck, n);
+    int published_before = 1, published_seen = 0, killed_before_reply = 0;
+    for (int delay_ms : {0, 1, 2, 3, 5, 7, 9, 12, 15, 19, 24, 30, 36, 43, 50}) {
+        std::atomic<bool> sending{false};
+        std::atomic<int> reply_status{0};
+        std::thread publisher([&] {
+            httplib::Client c("127.0.0.1", proc_->port());
+            c.set_read_timeout(10, 0);
+            // A warm connection (and verified key), so that the delay counts from the publish.
+            c.Get(("/v1/workflows/" + wf).c_str(), {{"Authorization", "Bearer " + key_}});
+            sending = true;
+            auto r = c.Post(("/v1/workflows/" + wf + "/publish").c_str(),
+                            {{"Authorization", "Bearer " + key_}},
+                            R"({"migrate":"move","note":"kill -9"})", "application/json");
+            if (r) reply_status = r->status;
+        });
+        while (!sending) std::this_thread::yield();
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        proc_->stop(SIGKILL);
+        publisher.join();
+        start({"--time-scale", "100"});
+        const Json w = call("GET", "/v1/workflows/" + wf, Json(), 200);
+        const int published = w["published_version"].get<int>();
+        ASSERT_TRUE(published == published_before || published == published_before + 1)
+            << "delay " << delay_ms << " ms: version " << published << " after "
+            << published_before;
+        if (reply_status == 201) {
+            EXPECT_EQ(published, published_before + 1) << "a publish that replied 201 is durable";
+        } else {
+            ++killed_before_reply;
+        }
+        published_seen += published > published_before;
+        std::printf("kill %2d ms after sending: reply %d, version %d -> %d\n", delay_ms,
+                    reply_status.load(), published_before, published);
+        // No version row without the workflow pointing at it, none missing.
+        Json versions = call("GET", "/v1/workflows/" + wf + "/versions?limit=1", Json(), 200);
+        EXPECT_EQ(versions["meta"]["total"], published);
+        EXPECT_EQ(versions["data"][0]["number"], published);
+        EXPECT_EQ(versions["data"][0]["current"], true);
+        // Every running lead runs on the newest version (all moved, or the publish never
+        // happened), at the node it was at; no lead lost, none changed status.
+        auto leads = leads_now();
+        ASSERT_EQ(leads.size(), static_cast<std::size_t>(n));
+        for (const auto& id : ids) {
+            const Json& l = leads.at(id);
+            ASSERT_EQ(l["status"], "active") << "delay " << delay_ms << " ms: " << l.dump();
+            ASSERT_EQ(l["version"], published) << "delay " << delay_ms << " ms: " << l.dump();
+            ASSERT_EQ(l["current_node_id"], node_of.at(id)) << l.dump();
+        }
+        EXPECT_EQ(w["lead_counts"], counts) << "delay " << delay_ms << " ms";
+        published_before = published;
+    }
+    std::printf("%d of 15 publishes survived the kill; %d killed before their reply\n",
+                published_seen, killed_before_reply);
+    // The last version gives BUSY an edge; at an instant time scale the waits end and every
+    // lead finishes once, on that version.
+    proc_->stop(SIGKILL);
+    start({"--time-scale", "1000000"});
+    edges.push_back(Json{{"id", "e_lost"}, {"from_node_id", "n_call1"}, {"to_node_id", "n_lost"}});
+    nodes.push_back(node("n_lost", "DROPPED", Json()));
+    call("PUT", "/v1/workflows/" + wf + "/graph?publish=false",
+         Json{{"nodes", nodes}, {"edges", edges}}, 200);
+    Json last = call("POST", "/v1/workflows/" + wf + "/publish", Json{{"migrate", "move"}}, 201);
+    EXPECT_EQ(last["leads"]["move"], n) << last.dump();
+    ASSERT_TRUE(wait_status(wf, "completed", 60));
+    auto leads = leads_now();
+    int dropped = 0;
+    for (const auto& id : ids) {
+        const Json& l = leads.at(id);
+        EXPECT_TRUE(l["status"] == "completed" || l["status"] == "dropped") << l.dump();
+        dropped += l["status"] == "dropped";
+        EXPECT_EQ(l["version"], last["version"]["number"]) << l.dump();
+        EXPECT_EQ(count_terminal(history(wf, id)), 1) << id;
+    }
+    EXPECT_EQ(dropped, stuck) << "the stuck leads, and only they, took the new edge";
+    Json calls = call("GET", "/v1/calls?workflow_id=" + wf + "&limit=1");
+    EXPECT_EQ(calls["meta"]["total"], n) << "one call per lead, none placed twice";
 }
 
 TEST_F(LiveProcess, WebhookProviderHandlesNormalDuplicateLateAndMissingResults) {

@@ -1,0 +1,92 @@
+# bench/live_server.sh — helpers for the benchmarks that drive a live leadflow-server over its
+# REST API (sourced by bench/live.sh and bench/publish.sh). The caller sets $bin (the server
+# binary) and $tmp (a scratch folder) and runs from the repository root; start_server sets
+# $pid, $key, $base and $metrics_base.
+
+start_server() {  # DB SCALE
+    key=$("$bin" keys create --db "$1" --org bench | tail -n 1)
+    "$bin" serve --db "$1" --port 0 --rate-limit 0 --time-scale "$2" \
+        --metrics-listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 100); do grep -q '^metrics on' "$tmp/out" && break; sleep 0.1; done
+    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/out")
+    base=http://127.0.0.1:$port
+    # Every organization's counters: the operator's scrape listener.
+    metrics_base=http://127.0.0.1:$(sed -n 's/^metrics on .*:\([0-9]*\)$/\1/p' "$tmp/out")
+}
+stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+api() {  # METHOD PATH [JSON]
+    curl -sf -X "$1" "$base$2" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+        ${3:+-d "$3"}
+}
+id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+metric() { curl -sf "$metrics_base/metrics" | awk -v k="$1" '$1 == k {print $2}'; }
+# The workflow's status, read without starting an interpreter: the polling loops run beside a
+# scheduler that keeps both cores busy, and a python3 start-up every 0.2 s took CPU from it.
+status_of() { api GET "/v1/workflows/$1" | grep -o '"status":"[a-z_]*"' | head -n 1 | cut -d'"' -f4; }
+insert_leads() {  # DB WORKFLOW COUNT PREFIX
+    sqlite3 -cmd ".timeout 60000" "$1" "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1
+        FROM c WHERE i < $3 - 1) INSERT INTO leads(id, workflow_id, phone_number, variables,
+        status, phase, steps, created_at, updated_at) SELECT '$4' || i, '$2',
+        printf('+1415%07d', 2000000 + i), '{}', 'pending', 'entering', 0, i, i FROM c;"
+}
+wait_graph() {  # WORKFLOW HOURS → TIME hold then CONVERTED
+    local wf=$1 t c
+    t=$(api POST "/v1/workflows/$wf/nodes" "{\"node_type\":\"TIME\",\"config\":{\"duration_value\":$2,\"duration_unit\":\"hours\"}}" | id_of)
+    c=$(api POST "/v1/workflows/$wf/nodes" '{"node_type":"CONVERTED"}' | id_of)
+    api POST "/v1/workflows/$wf/edges" "{\"from_node_id\":\"$t\",\"to_node_id\":\"$c\"}" >/dev/null
+}
+now() { date +%s.%N; }
+
+# nurture_run DB LEADS [PUBLISH_AFTER]: LEADS leads through the lead-nurture fixture at time
+# scale 1e6 on a fresh server ($bin) over DB, with an API write (PATCH of another workflow's
+# title, curl's time_total into $tmp/writes) every 0.2 s until the workflow completes. With
+# PUBLISH_AFTER, once that many steps are persisted the unchanged draft is published with
+# `move`, so every running lead moves to version 2 at its next step. Sets rate (durable
+# transitions/s), transitions, secs, history_rows, writes, write_p50 and write_max (ms), and
+# published (the number of versions stored: 0 before versions existed).
+nurture_run() {
+    local db=$1 n=$2 publish_after=${3:-} wf other t0 t1
+    start_server "$db" 1000000
+    wf=$(api POST /v1/workflows '{"title":"Bench nurture"}' | id_of)
+    python3 - "$wf" >"$tmp/graph.json" <<'PY'
+import json, sys
+g = json.load(open("tests/fixtures/lead_nurture.json"))
+print(json.dumps({"nodes": g["nodes"], "edges": g["edges"]}))
+PY
+    api PUT "/v1/workflows/$wf/graph" "$(cat "$tmp/graph.json")" >/dev/null
+    api PUT "/v1/workflows/$wf/scenario" "$(cat tests/fixtures/lead_nurture.scenario.json)" >/dev/null
+    insert_leads "$db" "$wf" "$n" wlead_b
+    other=$(api POST /v1/workflows '{"title":"Edited during the run"}' | id_of)
+    : >"$tmp/writes"
+    t0=$(now)
+    api POST "/v1/workflows/$wf/activate" >/dev/null
+    while [ "$(status_of "$wf")" != completed ]; do
+        # An API write while the scheduler runs flat out: its wall time (curl's time_total).
+        curl -sf -o /dev/null -w '%{time_total}\n' -X PATCH "$base/v1/workflows/$other" \
+            -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+            -d '{"title":"Edited during the run"}' >>"$tmp/writes"
+        if [ -n "$publish_after" ] && [ "$(metric leadflow_transitions_total)" -ge "$publish_after" ]; then
+            api POST "/v1/workflows/$wf/publish" '{"migrate":"move"}' >/dev/null
+            publish_after=
+        fi
+        sleep 0.2
+    done
+    t1=$(now)
+    read -r write_p50 write_max < <(python3 - "$tmp/writes" <<'PY'
+import sys
+v = sorted(float(x) * 1000 for x in open(sys.argv[1]) if x.strip())
+print(f"{v[len(v) // 2]:.1f} {v[-1]:.1f}" if v else "n/a n/a")
+PY
+)
+    writes=$(wc -l <"$tmp/writes")
+    sleep 0.5  # the counter is raised just after the last batch commits
+    transitions=$(metric leadflow_transitions_total)
+    secs=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
+    rate=$(python3 -c "print(int($transitions / ($t1 - $t0)))")
+    history_rows=$(sqlite3 "$db" "SELECT count(*) FROM history")
+    # Versions published (none before versions existed; 2 when the run published).
+    published=$(sqlite3 "$db" "SELECT count(*) FROM pragma_table_info('workflow_versions')" 2>/dev/null)
+    [ "${published:-0}" = 0 ] || published=$(sqlite3 "$db" "SELECT count(*) FROM workflow_versions")
+    stop_server
+}
