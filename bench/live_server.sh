@@ -8,15 +8,24 @@ start_server() {  # DB SCALE
     "$bin" serve --db "$1" --port 0 --rate-limit 0 --time-scale "$2" \
         --metrics-listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    for _ in $(seq 100); do grep -q '^metrics on' "$tmp/out" && break; sleep 0.1; done
+    for _ in $(seq 300); do grep -q '^metrics on' "$tmp/out" && break; sleep 0.1; done
     port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/out")
+    if [ -z "$port" ]; then
+        local alive=exited
+        kill -0 "$pid" 2>/dev/null && alive=running
+        echo "bench: $bin serve did not start in 30 s (process $alive); stdout:" >&2
+        cat "$tmp/out" >&2
+        echo "stderr:" >&2
+        cat "$tmp/err" >&2
+        return 1
+    fi
     base=http://127.0.0.1:$port
     # Every organization's counters: the operator's scrape listener.
     metrics_base=http://127.0.0.1:$(sed -n 's/^metrics on .*:\([0-9]*\)$/\1/p' "$tmp/out")
 }
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
-api() {  # METHOD PATH [JSON]
-    curl -sf -X "$1" "$base$2" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+api() {  # METHOD PATH [JSON]; fails on an HTTP error (curl names it on stderr)
+    curl -sSf -X "$1" "$base$2" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
         ${3:+-d "$3"}
 }
 id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }

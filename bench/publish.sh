@@ -90,8 +90,9 @@ def row(v, label):
 base_label = f"before versions ({base_commit})" if base_commit else "before versions"
 print(f"""## Versions (bench/publish.sh)
 
-Machine: {machine}; load average at the end: {load}. Commit {new_commit}, {when}. SQLite (WAL,
-synchronous=NORMAL), sandbox call provider, `--rate-limit 0`.
+Machine: {machine}; load average at the end: {load}.
+Commit {new_commit}, {when}. SQLite (WAL, synchronous=NORMAL), sandbox call provider,
+`--rate-limit 0`.
 
 **Publishing with `move`** while {n} leads wait on a 30-day TIME hold (time scale 1): five
 publishes in a row, 0.5 s apart, while another client PATCHes the title of another workflow back
