@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "runtime/pending_result.hpp"
 #include "runtime/scheduler.hpp"
 #include "util/crypto.hpp"
 #include "util/log_text.hpp"
@@ -390,10 +391,10 @@ Status OutboxWorker::perform(OutboxRow row) {
             lead->pending_event.is_object()) {
             return Status::ok();
         }
-        Json response = Json::object();
         Json parsed = Json::parse(res.body, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_object()) response = parsed;
-        Json event{{"type", "action"}, {"ok", ok}, {"response", response}};
+        const Json event =
+            PendingResult::action(ok, parsed.is_object() ? std::move(parsed) : Json::object())
+                .to_json();
         auto w = tx.live_get_workflow(lead->workflow_id);
         if (!w.ok()) return w.status();
         const bool running = w->status == WorkflowStatus::kActive;

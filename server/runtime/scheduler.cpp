@@ -3,7 +3,6 @@
 // Index
 //   [SECTION] Workflow cache
 //   [SECTION] Clock and thread
-//   [SECTION] One engine step
 //   [SECTION] Tick
 //   [SECTION] Call results
 //   [SECTION] Metrics
@@ -18,35 +17,18 @@
 #include <sstream>
 
 #include "leadflow/compiled_graph.hpp"
-#include "leadflow/conditions.hpp"
 #include "leadflow/engine.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/time_zone.hpp"
 #include "leadflow/versions.hpp"
-#include "leadflow/wire.hpp"
-#include "runtime/history_text.hpp"
 #include "runtime/lead_state_text.hpp"
-#include "runtime/phone_zone.hpp"
-#include "runtime/sandbox.hpp"
-#include "util/crypto.hpp"
+#include "runtime/lead_step.hpp"
+#include "runtime/pending_result.hpp"
 #include "util/log_text.hpp"
 
 namespace leadflow::server {
 
 // [SECTION] Workflow cache
-
-// One published version, compiled. Versions never change, so an entry stays valid until its
-// workflow stops running.
-struct Scheduler::WorkflowCache {
-    Workflow workflow;  // as published: id, organization, settings, entry node
-    std::int64_t number = 0;
-    std::optional<CompiledGraph> graph;  // nullopt: the version does not compile
-    std::string error;                   // why it does not compile
-    BoundScenario scenario;
-    TimeZone zone;
-    std::map<std::string, TimeZone> lead_zones;  // by zone name
-    VersionStep step;                            // what its publish did to running leads
-};
 
 namespace {
 
@@ -57,34 +39,6 @@ constexpr int kMinQuota = 16;                      // leads per workflow per bat
 
 bool is_running_status(WorkflowStatus s) {
     return s == WorkflowStatus::kActive;
-}
-
-std::map<std::string, std::string> string_map(const Json& j) {
-    std::map<std::string, std::string> out;
-    if (!j.is_object()) return out;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        if (it->is_string()) {
-            out[it.key()] = it->get<std::string>();
-        } else if (it->is_boolean()) {
-            out[it.key()] = it->get<bool>() ? "true" : "false";
-        } else if (!it->is_null() && !it->is_object() && !it->is_array()) {
-            out[it.key()] = it->dump();
-        }
-    }
-    return out;
-}
-
-LeadStatus status_for_end(LeadEnd e) {
-    switch (e) {
-        case LeadEnd::kCompleted:
-            return LeadStatus::kCompleted;
-        case LeadEnd::kDropped:
-            return LeadStatus::kDropped;
-        case LeadEnd::kFailed:
-            return LeadStatus::kFailed;
-        default:
-            return LeadStatus::kActive;
-    }
 }
 
 }  // namespace
@@ -170,14 +124,14 @@ void Scheduler::stop() {
     backoff_.set_running(false);
 }
 
-Result<Scheduler::WorkflowCache*> Scheduler::version(StoreTx& tx, const std::string& workflow_id,
-                                                     std::int64_t number) {
+Result<CompiledVersion*> Scheduler::version(StoreTx& tx, const std::string& workflow_id,
+                                            std::int64_t number) {
     auto key = std::make_pair(workflow_id, number);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second.get();
     auto v = tx.get_version(workflow_id, number);
     if (!v.ok()) return v.status();
-    auto c = std::make_unique<WorkflowCache>();
+    auto c = std::make_unique<CompiledVersion>();
     c->workflow = v->graph.workflow;
     c->workflow.id = workflow_id;
     c->number = number;
@@ -204,12 +158,12 @@ Result<Scheduler::WorkflowCache*> Scheduler::version(StoreTx& tx, const std::str
                  " cannot run: " + log_escape(c->error));
     }
     if (auto z = TimeZone::find(c->workflow.settings.timezone); z.ok()) c->zone = z.value();
-    WorkflowCache* raw = c.get();
+    CompiledVersion* raw = c.get();
     cache_[key] = std::move(c);
     return raw;
 }
 
-Result<Scheduler::WorkflowCache*> Scheduler::latest(StoreTx& tx, const std::string& workflow_id) {
+Result<CompiledVersion*> Scheduler::latest(StoreTx& tx, const std::string& workflow_id) {
     auto it = runnable_index_.find(workflow_id);
     std::optional<std::int64_t> number;
     if (it != runnable_index_.end()) {
@@ -219,14 +173,14 @@ Result<Scheduler::WorkflowCache*> Scheduler::latest(StoreTx& tx, const std::stri
         if (!w.ok()) return w.status();
         number = w->published_version;
     }
-    if (!number) return static_cast<WorkflowCache*>(nullptr);
+    if (!number) return static_cast<CompiledVersion*>(nullptr);
     return version(tx, workflow_id, *number);
 }
 
-Result<Scheduler::WorkflowCache*> Scheduler::place(StoreTx& tx, LiveLead& l) {
+Result<CompiledVersion*> Scheduler::place(StoreTx& tx, LiveLead& l) {
     auto newest = latest(tx, l.workflow_id);
     if (!newest.ok()) return newest.status();
-    if (!newest.value()) return static_cast<WorkflowCache*>(nullptr);
+    if (!newest.value()) return static_cast<CompiledVersion*>(nullptr);
     const std::int64_t top = newest.value()->number;
     if (!l.state || !l.version) {
         // Not started (or started before versions existed without one): the newest version.
@@ -236,7 +190,7 @@ Result<Scheduler::WorkflowCache*> Scheduler::place(StoreTx& tx, LiveLead& l) {
     }
     auto current = version(tx, l.workflow_id, *l.version);
     if (!current.ok()) return current.status();
-    WorkflowCache* c = current.value();
+    CompiledVersion* c = current.value();
     const std::int64_t seen = std::max(l.version_seen.value_or(*l.version), *l.version);
     l.version_seen = std::max(seen, top);
     if (seen >= top) return c;
@@ -281,473 +235,6 @@ Status Scheduler::refresh_workflows() {
         return Status::ok();
     });
 }
-
-// [SECTION] One engine step
-
-namespace {
-
-struct StepContext {
-    TimeMs now;
-    const RuntimeConfig* config;
-    std::map<std::string, std::int64_t>* in_flight;  // by workflow (limited workflows only)
-    std::set<std::string>* finished_workflows;
-    std::map<std::string, std::int64_t> call_outcomes;
-    std::vector<double> lags;
-    // User webhooks by organization, read once per batch (a webhook created while a workflow
-    // runs gets the next completions).
-    std::map<std::string, std::vector<UserWebhook>> webhooks;
-};
-
-// The lead's zone (SPEC §1.4): its `timezone` variable, else (when a calling window makes it
-// matter) the single zone of its phone number's region, else the workflow's zone.
-const TimeZone& lead_zone(Scheduler::WorkflowCache& c, const LiveLead& l) {
-    std::string name;
-    auto v = l.variables.find("timezone");
-    if (v != l.variables.end() && !v->second.empty()) {
-        name = v->second;
-    } else if (c.graph && c.graph->has_window() && !c.graph->window().any_time) {
-        if (auto z = phone_time_zone(l.phone_number)) name = *z;
-    }
-    if (name.empty()) return c.zone;
-    auto it = c.lead_zones.find(name);
-    if (it != c.lead_zones.end()) return it->second;
-    auto z = TimeZone::find(name);
-    return c.lead_zones.emplace(name, z.ok() ? z.value() : c.zone).first->second;
-}
-
-std::int64_t max_call_seconds(const Node& n, std::int64_t fallback) {
-    auto it = n.config.find("max_call_seconds");
-    if (it != n.config.end() && it->is_number() && it->get<double>() > 0) {
-        return static_cast<std::int64_t>(it->get<double>());
-    }
-    return fallback;
-}
-
-Status parse_state(const LiveLead& l, const CompiledGraph& g, LeadState* state) {
-    if (!l.state) return Status::ok();
-    auto s = parse_lead_state_text(*l.state, g);
-    if (!s.ok())
-        return Status::internal("stored lead state of " + l.id + ": " + s.status().message());
-    *state = s.value();
-    return Status::ok();
-}
-
-// The end of the lead's call in flight on its call row. One UPDATE, no read: every column the
-// call's end sets is known here.
-Status record_call_end(StoreTx& tx, const LiveLead& l, const Event& event, StepContext& sc) {
-    CallRecord cr;
-    cr.id = *l.call_id;
-    cr.status = call_status_name(event.outcome);
-    cr.outcome = to_string(event.outcome);
-    cr.duration_s = event.call_duration_ms / 1000.0;
-    cr.analysis = l.last_analysis;
-    if (l.pending_event.is_object() && l.pending_event.contains("end_reason") &&
-        l.pending_event["end_reason"].is_string()) {
-        cr.end_reason = l.pending_event["end_reason"].get<std::string>();
-    }
-    cr.ended_at = sc.now;
-    if (Status s = tx.live_update_call(cr); !s) return s;
-    ++sc.call_outcomes[to_string(event.outcome)];
-    return Status::ok();
-}
-
-// Applies `event` to the lead and writes everything the step produced.
-Status apply_step(StoreTx& tx, Scheduler::WorkflowCache& c, LiveLead l, const Event& event,
-                  bool slot_retry, StepContext& sc) {
-    const CompiledGraph& g = *c.graph;
-    LeadState state;
-    if (Status s = parse_state(l, g, &state); !s) return s;
-    const Phase phase_before = l.state ? state.phase : Phase::kEntering;
-    const bool started = l.state.has_value();
-    const std::optional<TimeMs> slot_before = l.slot_wait_at;
-    // A call's analysis and an action's response are visible to the conditions evaluated in
-    // this same step.
-    if (event.type == EventType::kCallEnded) {
-        Json a = l.pending_event.is_object() ? l.pending_event.value("analysis", Json::object())
-                                             : Json::object();
-        l.last_analysis = a.is_object() ? a : Json::object();
-    } else if (event.type == EventType::kActionDone) {
-        Json r = l.pending_event.is_object() ? l.pending_event.value("response", Json::object())
-                                             : Json::object();
-        l.last_response = r.is_object() ? r : Json::object();
-    }
-    auto analysis = string_map(l.last_analysis);
-    auto response = string_map(l.last_response);
-    MapFieldSource fields(&l.variables, &analysis, &response);
-    const TimeZone& zone = lead_zone(c, l);
-    Context ctx;
-    ctx.now = sc.now;
-    ctx.fields = &fields;
-    ctx.zone = &zone;
-    const int limit = g.max_concurrent_calls();
-    std::int64_t* flight = nullptr;
-    if (limit >= 0) {
-        auto it = sc.in_flight->find(l.workflow_id);
-        if (it == sc.in_flight->end()) {
-            auto n = tx.live_calls_in_flight(l.workflow_id);
-            if (!n.ok()) return n.status();
-            auto w = tx.live_slot_waiters(l.workflow_id, 1);
-            if (!w.ok()) return w.status();
-            // Waiters ahead of this lead keep the queue first come first served.
-            std::int64_t v = n.value() + (w.value().empty() ? 0 : (1LL << 40));
-            it = sc.in_flight->emplace(l.workflow_id, v).first;
-        }
-        flight = &it->second;
-        std::int64_t calls = *flight % (1LL << 40);
-        bool waiters = *flight >= (1LL << 40);
-        ctx.call_slot_available = calls < limit && (slot_retry || !waiters);
-    }
-    Step step;
-    Status st = advance(g, state, event, ctx, step);
-    if (!st) {
-        if (st.code() == StatusCode::kInternal) return st;
-        // The event does not fit the lead any more (e.g. a timer for a lead the API moved):
-        // drop it so the lead is not due again.
-        l.due_at.reset();
-        l.pending_event = nullptr;
-        l.slot_wait_at.reset();
-        LiveLeadUpdate u;
-        u.lead = l;
-        Execution x = to_execution(state, g);
-        u.current_node_id = x.current_node_id;
-        u.phase = l.state ? x.phase : Phase::kEntering;
-        u.entered_at = x.entered_at;
-        u.release_at = x.release_at;
-        u.steps = x.steps;
-        u.updated_at = sc.now;
-        u.status_changed = false;
-        u.phase_changed = !started || u.phase != phase_before;
-        u.slot_changed = l.slot_wait_at != slot_before;
-        return tx.live_save(u);
-    }
-
-    // A call that ended: its row gets the final status and the lead its analysis.
-    std::optional<std::string> ended_call;
-    const std::optional<std::string> ended_call_id =
-        event.type == EventType::kCallEnded ? l.call_id : std::nullopt;
-    const bool timeout = event.type == EventType::kCallEnded && l.pending_event.is_object() &&
-                         l.pending_event.value("end_reason", "") == "call_timeout";
-    if (event.type == EventType::kCallEnded && l.call_id) {
-        ended_call = l.call_id;
-        if (Status s = record_call_end(tx, l, event, sc); !s) return s;
-        if (flight && *flight % (1LL << 40) > 0) --*flight;
-    }
-    l.pending_event = nullptr;
-    l.due_at.reset();
-    if (slot_retry || step.effect.type != EffectType::kQueued) l.slot_wait_at.reset();
-
-    // Effects.
-    std::optional<std::string> new_call;
-    const Effect& e = step.effect;
-    switch (e.type) {
-        case EffectType::kPlaceCall: {
-            const Node& node = g.graph().nodes[static_cast<std::size_t>(e.node)];
-            const std::string key = l.id + ":" + node.id + ":" + std::to_string(state.steps);
-            CallRecord cr;
-            cr.id = "call_" + sha256_hex(key).substr(0, 24);
-            cr.organization_id = c.workflow.organization_id;
-            cr.workflow_id = l.workflow_id;
-            cr.lead_id = l.id;
-            cr.node_id = node.id;
-            cr.status = "in_progress";
-            cr.created_at = sc.now;
-            if (Status s = tx.insert_call(cr); !s) return s;
-            new_call = cr.id;
-            l.call_id = cr.id;
-            if (flight) ++*flight;
-            if (sc.config->provider == "webhook") {
-                OutboxRow o;
-                o.idempotency_key = "call:" + key;
-                o.kind = "call_dispatch";
-                o.workflow_id = l.workflow_id;
-                o.lead_id = l.id;
-                std::string agent = node.config.value("agent_id", Json("")).is_string()
-                                        ? node.config.value("agent_id", "")
-                                        : "";
-                std::string from = node.config.value("from_phone_number", Json("")).is_string()
-                                       ? node.config.value("from_phone_number", "")
-                                       : "";
-                Json vars = Json::object();
-                for (const auto& [k, v] : l.variables) vars[k] = v;
-                o.payload = Json{
-                    {"call_id", cr.id},
-                    {"workflow_id", l.workflow_id},
-                    {"lead_id", l.id},
-                    {"node_id", node.id},
-                    {"agent_id", agent},
-                    {"from_phone_number", from},
-                    {"to_phone_number", l.phone_number},
-                    {"variables", vars},
-                    {"callback_url", sc.config->public_url + "/v1/calls/" + cr.id + "/result"}};
-                o.created_at = sc.now;
-                if (Status s = tx.live_outbox_insert(o); !s) return s;
-                l.due_at = sc.now +
-                           max_call_seconds(node, sc.config->default_max_call_seconds) * 1000 +
-                           sc.config->call_grace_ms;
-            } else {
-                SandboxCall call =
-                    sample_sandbox_call(c.scenario.nodes[static_cast<std::size_t>(e.node)],
-                                        c.scenario.scenario.seed, cr.id);
-                l.pending_event = Json{{"type", "call"},
-                                       {"status", call_status_name(call.outcome)},
-                                       {"duration_ms", call.duration_ms},
-                                       {"analysis", call.analysis}};
-                l.due_at = sc.now + call.duration_ms;
-            }
-            break;
-        }
-        case EffectType::kHoldUntil:
-            l.due_at = e.until;
-            break;
-        case EffectType::kRunAction: {
-            const Node& node = g.graph().nodes[static_cast<std::size_t>(e.node)];
-            const std::string key = l.id + ":" + node.id + ":" + std::to_string(state.steps);
-            std::string provider = node.config.value("provider_key", Json("")).is_string()
-                                       ? node.config.value("provider_key", "")
-                                       : "";
-            if (provider == "webhook") {
-                OutboxRow o;
-                o.idempotency_key = "action:" + key;
-                o.kind = "action";
-                o.workflow_id = l.workflow_id;
-                o.lead_id = l.id;
-                Json vars = Json::object();
-                for (const auto& [k, v] : l.variables) vars[k] = v;
-                o.payload = Json{{"action_config", node.config.value("action_config", Json())},
-                                 {"phone_number", l.phone_number},
-                                 {"variables", vars},
-                                 {"analysis", l.last_analysis},
-                                 {"node_id", node.id}};
-                o.created_at = sc.now;
-                if (Status s = tx.live_outbox_insert(o); !s) return s;
-                l.due_at = sc.now + sc.config->action_timeout_ms;
-            } else {
-                SandboxAction a =
-                    sample_sandbox_action(c.scenario.nodes[static_cast<std::size_t>(e.node)],
-                                          c.scenario.scenario.seed, key);
-                l.pending_event = Json{{"type", "action"}, {"ok", a.ok}};
-                l.due_at = sc.now + a.latency_ms;
-            }
-            break;
-        }
-        case EffectType::kQueued:
-            if (e.until != kNoTime) {
-                l.due_at = e.until;
-            } else if (!l.slot_wait_at) {
-                l.slot_wait_at = sc.now;
-            }
-            break;
-        case EffectType::kFinish:
-            l.status = status_for_end(e.end);
-            sc.finished_workflows->insert(l.workflow_id);
-            if (e.end == LeadEnd::kCompleted || e.end == LeadEnd::kDropped) {
-                Json vars = Json::object();
-                for (const auto& [k, v] : l.variables) vars[k] = v;
-                const std::string terminal = g.node_id(state.node);
-                auto hooks = sc.webhooks.find(c.workflow.organization_id);
-                if (hooks == sc.webhooks.end()) {
-                    auto listed = tx.list_webhooks(c.workflow.organization_id);
-                    if (!listed.ok()) return listed.status();
-                    hooks = sc.webhooks.emplace(c.workflow.organization_id, listed.value()).first;
-                }
-                for (const UserWebhook& h : hooks->second) {
-                    if (std::find(h.events.begin(), h.events.end(), "workflow.lead.completed") ==
-                        h.events.end()) {
-                        continue;
-                    }
-                    OutboxRow o;
-                    o.idempotency_key = "lead.completed:" + l.id + ":" + h.id;
-                    o.kind = "user_webhook";
-                    o.workflow_id = l.workflow_id;
-                    o.lead_id = l.id;
-                    o.payload =
-                        Json{{"webhook_id", h.id},
-                             {"organization_id", h.organization_id},
-                             {"body",
-                              Json{{"event_type", "workflow.lead.completed"},
-                                   {"payload",
-                                    Json{{"workflow_id", l.workflow_id},
-                                         {"lead", Json{{"id", l.id},
-                                                       {"phone_number", l.phone_number},
-                                                       {"variables", vars}}},
-                                         {"final_status",
-                                          e.end == LeadEnd::kCompleted ? "completed" : "dropped"},
-                                         {"terminal_node_id", terminal},
-                                         {"completed_at", format_timestamp(sc.now)}}}}}};
-                    o.created_at = sc.now;
-                    if (Status s = tx.live_outbox_insert(o); !s) return s;
-                }
-            }
-            break;
-        case EffectType::kStuck:
-        case EffectType::kNone:
-            break;
-    }
-
-    // History rows.
-    for (const StepRecord& r : step.records) {
-        std::optional<std::string> call;
-        if (r.status == RecordStatus::kInCall && new_call) call = new_call;
-        if (r.status == RecordStatus::kCompleted && ended_call &&
-            g.nodes()[static_cast<std::size_t>(r.node)].type == NodeType::kVoiceCall &&
-            event.type == EventType::kCallEnded) {
-            call = ended_call;
-            ended_call.reset();  // only the first record is the call's step
-        }
-        HistoryEntry h = to_history_entry(g, r, call);
-        if (call && call == ended_call_id && timeout && r.status == RecordStatus::kCompleted) {
-            h.reason = "call_timeout";
-        }
-        if (Status s = tx.live_append_history(l, history_text(h)); !s) return s;
-    }
-
-    if (!l.state) l.state.emplace();
-    write_lead_state_text(state, g, *l.state);
-    Execution x = to_execution(state, g);
-    LiveLeadUpdate u;
-    u.lead = l;
-    u.current_node_id = x.current_node_id;
-    u.phase = x.phase;
-    u.entered_at = x.entered_at;
-    u.release_at = x.release_at;
-    u.steps = x.steps;
-    u.updated_at = sc.now;
-    if (l.status != LeadStatus::kActive) u.completed_at = sc.now;
-    u.status_changed = l.status != LeadStatus::kActive;  // every stepped lead was active
-    u.phase_changed = !started || x.phase != phase_before;
-    u.slot_changed = l.slot_wait_at != slot_before;
-    return tx.live_save(u);
-}
-
-// A due lead that moves no further: its workflow was cancelled (the lead is still active
-// because a call was in flight) or the lead was removed. A call in flight ends — the call row
-// gets its result (unless call_result already logged it) and history the call's completion
-// record — and the lead ends as `cancelled` (or stays `removed`) without advancing.
-Status end_without_moving(StoreTx& tx, Scheduler::WorkflowCache* c, LiveLead l, StepContext& sc) {
-    LeadState state;
-    const CompiledGraph* g = c && c->graph ? &*c->graph : nullptr;
-    if (g) {
-        if (Status s = parse_state(l, *g, &state); !s) return s;
-    }
-    const bool in_call = g && l.state && state.phase == Phase::kInCall && l.call_id;
-    if (!g || !l.state) {
-        // Nothing to end (or no graph to read the state with): just stop scheduling the lead.
-        LiveLeadUpdate u;
-        auto full = tx.get_lead(l.workflow_id, l.id);
-        if (!full.ok()) return full.status();
-        u.lead = l;
-        u.lead.due_at.reset();
-        u.lead.pending_event = nullptr;
-        u.lead.slot_wait_at.reset();
-        if (l.status == LeadStatus::kActive) u.lead.status = LeadStatus::kCancelled;
-        u.current_node_id = full->execution.current_node_id;
-        u.phase = l.status == LeadStatus::kActive ? Phase::kDone : full->execution.phase;
-        u.entered_at = full->execution.entered_at;
-        u.release_at = full->execution.release_at;
-        u.steps = full->execution.steps;
-        u.updated_at = sc.now;
-        u.completed_at = l.status == LeadStatus::kActive ? std::optional<TimeMs>(sc.now)
-                                                         : full->lead.completed_at;
-        return tx.live_save(u);
-    }
-    if (in_call) {
-        Event ev;
-        ev.type = EventType::kCallEnded;
-        const Json& pe = l.pending_event;
-        bool logged = false;
-        if (pe.is_object() && pe.value("type", "") == "call") {
-            auto o = parse_call_outcome(pe.value("status", "failed"));
-            ev.outcome = o ? *o : CallOutcome::kFailed;
-            ev.call_duration_ms =
-                static_cast<std::int32_t>(pe.value("duration_ms", std::int64_t{0}));
-            logged = pe.value("logged", false);
-            Json a = pe.value("analysis", Json::object());
-            l.last_analysis = a.is_object() ? a : Json::object();
-        } else {
-            // No result came before the timeout.
-            auto call = tx.live_get_call(*l.call_id);
-            if (!call.ok()) return call.status();
-            logged = call->status != "in_progress";
-            ev.outcome = CallOutcome::kFailed;
-            l.pending_event = Json{{"type", "call"},
-                                   {"status", "failed"},
-                                   {"end_reason", "call_timeout"},
-                                   {"duration_ms", 0}};
-        }
-        if (!logged) {
-            if (Status s = record_call_end(tx, l, ev, sc); !s) return s;
-        }
-        // The call's completion record, as the engine writes it; nothing after it.
-        auto analysis = string_map(l.last_analysis);
-        auto response = string_map(l.last_response);
-        MapFieldSource fields(&l.variables, &analysis, &response);
-        Context ctx;
-        ctx.now = sc.now;
-        ctx.fields = &fields;
-        ctx.zone = &lead_zone(*c, l);
-        LeadState moved = state;
-        Step step;
-        if (advance(*g, moved, ev, ctx, step) && !step.records.empty() &&
-            step.records[0].node == state.node) {
-            HistoryEntry h = to_history_entry(*g, step.records[0], l.call_id);
-            if (l.pending_event.value("end_reason", "") == "call_timeout")
-                h.reason = "call_timeout";
-            if (Status s = tx.live_append_history(l, history_text(h)); !s) return s;
-        }
-    }
-    Execution x = to_execution(state, *g);
-    const LeadStatus before = l.status;
-    if (l.status == LeadStatus::kActive) l.status = LeadStatus::kCancelled;
-    l.due_at.reset();
-    l.pending_event = nullptr;
-    const std::optional<TimeMs> slot_before = l.slot_wait_at;
-    l.slot_wait_at.reset();
-    LiveLeadUpdate u;
-    u.lead = l;
-    u.current_node_id = x.current_node_id;
-    u.phase = Phase::kDone;
-    u.entered_at = x.entered_at;
-    u.release_at = x.release_at;
-    u.steps = x.steps;
-    u.updated_at = sc.now;
-    u.completed_at = sc.now;
-    u.status_changed = l.status != before;
-    u.phase_changed = true;
-    u.slot_changed = slot_before.has_value();
-    return tx.live_save(u);
-}
-
-// A lead whose version cannot run (a graph stored before publishing checked graphs): it stops
-// being due and stays where it is until a publish moves it. Its history says why, once.
-Status park(StoreTx& tx, LiveLead l, StepContext& sc) {
-    auto full = tx.get_lead(l.workflow_id, l.id);
-    if (!full.ok()) return full.status();
-    const Execution& x = full->execution;
-    LiveLeadUpdate u;
-    u.lead = l;
-    u.lead.due_at.reset();
-    u.lead.slot_wait_at.reset();
-    u.current_node_id = x.current_node_id;
-    u.phase = Phase::kStuck;
-    u.entered_at = x.entered_at;
-    u.release_at = x.release_at;
-    u.steps = x.steps;
-    u.updated_at = sc.now;
-    u.status_changed = false;
-    u.phase_changed = x.phase != Phase::kStuck;
-    u.slot_changed = l.slot_wait_at.has_value();
-    if (x.phase != Phase::kStuck) {
-        HistoryEntry h;
-        h.node_id = x.current_node_id.value_or("");
-        h.status = "stuck";
-        h.reason = "version_cannot_run";
-        h.started_at = h.ended_at = sc.now;
-        if (Status s = tx.live_append_history(u.lead, history_text(h)); !s) return s;
-    }
-    return tx.live_save(u);
-}
-
-}  // namespace
 
 // [SECTION] Tick
 
@@ -862,7 +349,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
             for (const LiveLead& l : due.value()) {
                 if (time_is_up()) break;
                 if (l.status != LeadStatus::kActive || wf.cancelled) {
-                    WorkflowCache* cache = nullptr;
+                    CompiledVersion* cache = nullptr;
                     if (l.version) {
                         if (auto c = version(tx, l.workflow_id, *l.version); c.ok()) {
                             cache = c.value();
@@ -876,44 +363,9 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
                     double lag_virtual = static_cast<double>(now - *l.due_at);
                     sc.lags.push_back(lag_virtual / config_.time_scale);
                 }
-                Event ev;
-                const Json& pe = l.pending_event;
-                if (pe.is_object() && pe.value("type", "") == "call") {
-                    ev.type = EventType::kCallEnded;
-                    auto o = parse_call_outcome(pe.value("status", "failed"));
-                    ev.outcome = o ? *o : CallOutcome::kFailed;
-                    ev.call_duration_ms =
-                        static_cast<std::int32_t>(pe.value("duration_ms", std::int64_t{0}));
-                } else if (pe.is_object() && pe.value("type", "") == "action") {
-                    ev.type = EventType::kActionDone;
-                    ev.action_ok = pe.value("ok", false);
-                } else {
-                    // No result: a timer, a window opening, a publish, or a timeout.
-                    Phase phase = Phase::kEntering;
-                    if (l.state) {
-                        if (auto p = lead_state_phase(*l.state)) phase = *p;
-                    }
-                    if (phase == Phase::kInCall) {
-                        LiveLead timed = l;
-                        timed.pending_event = Json{{"type", "call"},
-                                                   {"status", "failed"},
-                                                   {"end_reason", "call_timeout"},
-                                                   {"duration_ms", 0}};
-                        ev.type = EventType::kCallEnded;
-                        ev.outcome = CallOutcome::kFailed;
-                        if (Status s = run(timed, ev, false); !s) return s;
-                        continue;
-                    }
-                    if (phase == Phase::kInAction) {
-                        ev.type = EventType::kActionDone;
-                        ev.action_ok = false;
-                    } else if (phase == Phase::kStuck) {
-                        ev.type = EventType::kGraphChanged;
-                    } else {
-                        ev.type = EventType::kTimerFired;
-                    }
-                }
-                if (Status s = run(l, ev, false); !s) return s;
+                LiveLead lead = l;
+                const Event ev = due_event(lead);
+                if (Status s = run(std::move(lead), ev, false); !s) return s;
             }
         }
         // 3. Leads queued for a call slot, first come first served, while slots are free:
@@ -1041,13 +493,20 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
     }
     double duration = 0;
     if (j.contains("duration_s")) {
-        if (!j["duration_s"].is_number() || j["duration_s"].get<double>() < 0) {
-            return Status::invalid("duration_s must be a number >= 0");
+        // A call lasts less than a day; the bound also keeps the milliseconds in range.
+        if (!j["duration_s"].is_number() || !(j["duration_s"].get<double>() >= 0) ||
+            j["duration_s"].get<double>() > 86400) {
+            return Status::invalid("duration_s must be a number of seconds from 0 to 86400");
         }
         duration = j["duration_s"].get<double>();
     }
     Json analysis = j.value("analysis", Json::object());
     if (!analysis.is_object()) return Status::invalid("analysis must be an object");
+    PendingResult result = PendingResult::call(
+        *outcome, static_cast<std::int64_t>(std::llround(duration * 1000)), std::move(analysis));
+    if (j.contains("end_reason") && j["end_reason"].is_string()) {
+        result.end_reason = j["end_reason"].get<std::string>();
+    }
     Status st = store_.transact([&](StoreTx& tx) {
         auto call = tx.live_get_call(call_id);
         if (!call.ok()) return call.status();
@@ -1062,22 +521,18 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
             // at once; the scheduler then writes the call's history record (the event, marked
             // as logged) and the lead moves no further.
             if (lead->call_id == call_id && !lead->pending_event.is_object()) {
-                Json event{
-                    {"type", "call"},
-                    {"status", call_status_name(*outcome)},
-                    {"duration_ms", static_cast<std::int64_t>(std::llround(duration * 1000))},
-                    {"analysis", analysis},
-                    {"logged", true}};
-                if (Status s = tx.live_set_event(call->lead_id, event, live_now()); !s) return s;
+                PendingResult logged = result;
+                logged.logged = true;
+                if (Status s = tx.live_set_event(call->lead_id, logged.to_json(), live_now()); !s) {
+                    return s;
+                }
             }
             CallRecord cr = call.value();
             cr.status = call_status_name(*outcome);
             cr.outcome = to_string(*outcome);
             cr.duration_s = duration;
-            cr.analysis = analysis;
-            if (j.contains("end_reason") && j["end_reason"].is_string()) {
-                cr.end_reason = j["end_reason"].get<std::string>();
-            }
+            cr.analysis = result.analysis;
+            if (!result.end_reason.empty()) cr.end_reason = result.end_reason;
             cr.ended_at = live_now();
             return tx.live_update_call(cr);
         }
@@ -1087,17 +542,10 @@ Status Scheduler::call_result(const std::string& call_id, const std::string& bod
         }
         auto w = tx.live_get_workflow(call->workflow_id);
         if (!w.ok()) return w.status();
-        Json event{{"type", "call"},
-                   {"status", call_status_name(*outcome)},
-                   {"duration_ms", static_cast<std::int64_t>(std::llround(duration * 1000))},
-                   {"analysis", analysis}};
-        if (j.contains("end_reason") && j["end_reason"].is_string()) {
-            event["end_reason"] = j["end_reason"];
-        }
         // A cancelled workflow's lead with this call in flight ends once the result is applied.
         const bool running =
             w->status == WorkflowStatus::kActive || w->status == WorkflowStatus::kCancelled;
-        return tx.live_set_event(call->lead_id, event,
+        return tx.live_set_event(call->lead_id, result.to_json(),
                                  running ? std::optional<TimeMs>(live_now()) : std::nullopt);
     });
     reply->duplicate = dup;

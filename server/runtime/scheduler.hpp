@@ -42,6 +42,8 @@
 
 namespace leadflow::server {
 
+struct CompiledVersion;  // one published version, compiled (lead_step.hpp)
+
 struct RuntimeConfig {
     std::string provider = "sandbox";  // "sandbox" or "webhook"
     double time_scale = 1.0;           // virtual ms per wall ms
@@ -107,8 +109,6 @@ class Scheduler final : public LiveRuntime {
     double lag_quantile_ms(double p) const;
     std::int64_t transitions() const { return metrics_.transitions.load(); }
 
-    struct WorkflowCache;  // compiled graph, bound scenario, zone (scheduler.cpp)
-
   private:
     // One transaction. `all_waiters`: also retry the slot waiters of every active workflow
     // with free slots (once per tick: a resume, an activation or a raised limit frees slots
@@ -118,14 +118,14 @@ class Scheduler final : public LiveRuntime {
     // cancelled ones with calls still to end) and forgets the versions of the others.
     Status refresh_workflows();
     // The compiled published version `version` of a workflow (immutable, so cached for good).
-    Result<WorkflowCache*> version(StoreTx& tx, const std::string& workflow_id,
-                                   std::int64_t version);
+    Result<CompiledVersion*> version(StoreTx& tx, const std::string& workflow_id,
+                                     std::int64_t version);
     // The newest published version of a workflow the scheduler runs; nullptr when it has none.
-    Result<WorkflowCache*> latest(StoreTx& tx, const std::string& workflow_id);
+    Result<CompiledVersion*> latest(StoreTx& tx, const std::string& workflow_id);
     // Puts a lead on the version it runs on now (versions.hpp: the publishes after the ones it
     // has seen may move it; a lead not started yet starts on the newest), rewriting its stored
     // state when it moves, and returns that version.
-    Result<WorkflowCache*> place(StoreTx& tx, LiveLead& lead);
+    Result<CompiledVersion*> place(StoreTx& tx, LiveLead& lead);
     void record_lag(double ms);
 
     Store& store_;
@@ -136,7 +136,7 @@ class Scheduler final : public LiveRuntime {
 
     // Scheduler thread only: compiled versions by (workflow id, number), and the workflows
     // with work (RunnableWorkflow) in the order the batches serve them.
-    std::map<std::pair<std::string, std::int64_t>, std::unique_ptr<WorkflowCache>> cache_;
+    std::map<std::pair<std::string, std::int64_t>, std::unique_ptr<CompiledVersion>> cache_;
     std::vector<RunnableWorkflow> runnable_;
     std::map<std::string, std::size_t> runnable_index_;  // id → index in runnable_
     std::size_t first_served_ = 0;  // rotates, so no workflow is always served first
