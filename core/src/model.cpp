@@ -48,6 +48,10 @@ bool is_terminal(NodeType t) {
     return t == NodeType::kConverted || t == NodeType::kDropped;
 }
 
+bool is_terminal(LeadStatus s) {
+    return s != LeadStatus::kPending && s != LeadStatus::kActive;
+}
+
 const char* to_string(WorkflowStatus s) {
     switch (s) {
         case WorkflowStatus::kDraft:

@@ -183,11 +183,6 @@ bool is_active_workflow(WorkflowStatus s) {
     return s == WorkflowStatus::kActive;
 }
 
-bool is_terminal_lead(LeadStatus s) {
-    return s == LeadStatus::kCompleted || s == LeadStatus::kDropped || s == LeadStatus::kRemoved ||
-           s == LeadStatus::kFailed || s == LeadStatus::kCancelled;
-}
-
 std::vector<Diagnostic> validate_graph(const Graph& g) {
     std::vector<Diagnostic> diags = validate(g);
     for (const Node& n : g.nodes) {

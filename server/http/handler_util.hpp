@@ -58,8 +58,6 @@ Result<Workflow> find_workflow(StoreTx& tx, const RequestContext& ctx, const std
 bool is_terminal_workflow(WorkflowStatus s);
 // True for active and its legacy spelling running.
 bool is_active_workflow(WorkflowStatus s);
-// True for the lead statuses a lead never leaves.
-bool is_terminal_lead(LeadStatus s);
 
 // Core validation plus the server's own check: VOICE_CALL from_phone_number numbers that are
 // E.164 in form but not valid numbers per libphonenumber (INVALID_PHONE_NUMBER).

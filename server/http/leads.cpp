@@ -19,6 +19,7 @@
 #include "http/limits.hpp"
 #include "http/publish.hpp"
 #include "leadflow/wire.hpp"
+#include "runtime/lead_commands.hpp"
 #include "util/crypto.hpp"
 #include "util/csv.hpp"
 #include "util/phone.hpp"
@@ -499,30 +500,7 @@ Response delete_lead(const Request& req, RequestContext& ctx) {
     Status st = ctx.store.transact([&](StoreTx& tx) {
         auto w = find_workflow(tx, ctx, req.path_param("id"));
         if (!w.ok()) return w.status();
-        auto found = tx.get_lead(w->id, req.path_param("leadId"));
-        if (!found.ok()) return found.status();
-        LeadRecord r = found.value();
-        if (is_terminal_lead(r.lead.status)) {
-            return Status::conflict(std::string("The lead is already ") + to_string(r.lead.status));
-        }
-        HistoryEntry h;
-        h.node_id = r.lead.current_node_id.value_or("");
-        if (!h.node_id.empty()) {
-            if (auto n = tx.get_node(w->id, h.node_id); n.ok()) {
-                h.node_type = n->node_type_raw;
-                h.label = n->label;
-            }
-        }
-        h.status = "removed";
-        h.reason = "removed_by_api";
-        h.call_id = r.execution.call_id;
-        h.started_at = h.ended_at = ctx.now;
-        r.lead.status = LeadStatus::kRemoved;
-        r.lead.updated_at = r.lead.completed_at = ctx.now;
-        // A call in flight finishes on its own; the lead simply moves no further.
-        if (r.execution.phase != Phase::kInCall) r.execution.phase = Phase::kDone;
-        if (Status s = tx.update_lead(r); !s) return s;
-        return tx.append_history(r.lead.id, h);
+        return remove_lead(tx, w.value(), req.path_param("leadId"), ctx.now);
     });
     if (!st) return status_response(st);
     if (ctx.envelope) {

@@ -6,6 +6,7 @@
 #include "http/handler_util.hpp"
 #include "leadflow/compiled_graph.hpp"
 #include "leadflow/wire.hpp"
+#include "runtime/lead_commands.hpp"
 
 namespace leadflow::server {
 
@@ -48,49 +49,6 @@ Json draft_problems(const Json& problems, const std::vector<Diagnostic>& diags) 
     }
     return out;
 }
-
-// Versions of one workflow read once per request.
-class VersionReader {
-  public:
-    VersionReader(StoreTx& tx, std::string workflow_id)
-        : tx_(tx), workflow_id_(std::move(workflow_id)) {}
-
-    Result<const WorkflowVersion*> get(std::int64_t number) {
-        auto it = versions_.find(number);
-        if (it != versions_.end()) return it->second.get();
-        auto v = tx_.get_version(workflow_id_, number);
-        if (!v.ok()) return v.status();
-        auto owned = std::make_unique<WorkflowVersion>(std::move(v.value()));
-        const WorkflowVersion* raw = owned.get();
-        versions_[number] = std::move(owned);
-        return raw;
-    }
-
-    // The steps of versions first..last.
-    Result<std::vector<VersionStep>> steps(std::int64_t first, std::int64_t last) {
-        std::vector<VersionStep> out;
-        for (std::int64_t n = first; n <= last; ++n) {
-            auto v = get(n);
-            if (!v.ok()) return v.status();
-            out.push_back(version_step(n, v.value()->migrate == MigrateMode::kMove,
-                                       v.value()->node_map, v.value()->graph));
-        }
-        return out;
-    }
-
-    // The type of `node_id` in version `number` (kUnknown when absent).
-    Result<NodeType> node_type(std::int64_t number, const std::string& node_id) {
-        auto v = get(number);
-        if (!v.ok()) return v.status();
-        const Node* n = v.value()->graph.find_node(node_id);
-        return n ? n->type : NodeType::kUnknown;
-    }
-
-  private:
-    StoreTx& tx_;
-    std::string workflow_id_;
-    std::map<std::int64_t, std::unique_ptr<WorkflowVersion>> versions_;
-};
 
 }  // namespace
 
@@ -141,7 +99,7 @@ Result<WorkflowVersion> publish_draft(StoreTx& tx, Workflow& w, const Graph& dra
     if (Status s = tx.set_workflow_problems(w.id, w.problems); !s) return s;
     // Leads stuck on the old graph (no edge for an outcome, …) are re-evaluated: the publish
     // may have moved them or given their node the edge they lacked.
-    if (Status s = tx.live_wake_stuck(w.id, live_now); !s) return s;
+    if (Status s = wake_stuck_leads(tx, w, live_now); !s) return s;
     return v;
 }
 
@@ -284,11 +242,9 @@ Result<std::map<std::string, LeadPlacement>> current_placements(StoreTx& tx, con
         LeadPlacement at{number, l.current_node_id.value_or("")};
         const std::int64_t seen = std::max(seen_raw, number);
         if (l.status == LeadStatus::kActive && seen < top && !at.node_id.empty()) {
-            auto type = versions.node_type(number, at.node_id);
-            if (!type.ok()) return type.status();
-            auto later = versions.steps(seen + 1, top);
-            if (!later.ok()) return later.status();
-            at = resolve_placement(at, type.value(), seen, later.value());
+            auto moved = versions.placement(at, seen, top);
+            if (!moved.ok()) return moved.status();
+            at = moved.value();
         }
         out[l.id] = at;
     }

@@ -18,6 +18,7 @@
 #include "http/limits.hpp"
 #include "http/publish.hpp"
 #include "leadflow/wire.hpp"
+#include "runtime/lead_commands.hpp"
 #include "util/crypto.hpp"
 #include "util/phone.hpp"
 
@@ -364,22 +365,19 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
         }
         w.updated_at = ctx.now;
         if (Status s = tx.update_workflow(w); !s) return s;
-        // Live progression: pause freezes scheduled leads (TIME holds keep their remaining
-        // time), resume re-arms them, cancel ends every lead without a call in flight now and
-        // the others once their call ends (server/runtime).
+        // Live progression (server/runtime): pause freezes scheduled leads (TIME holds keep
+        // their remaining time), resume re-arms them, cancel ends every lead without a call in
+        // flight now and the others once their call ends; leads enrolled while draft or paused
+        // start on activate and resume.
         if (verb == Verb::kPause) {
-            if (Status s = tx.live_freeze(w.id, live_now); !s) return s;
-        } else if (verb == Verb::kResume) {
-            if (Status s = tx.live_thaw(w.id, live_now); !s) return s;
+            if (Status s = pause_leads(tx, w, live_now); !s) return s;
         } else if (verb == Verb::kCancel) {
-            auto ended = tx.live_cancel(w.id, live_now);
+            auto ended = cancel_leads(tx, w, live_now);
             if (!ended.ok()) return ended.status();
-        }
-        if (verb == Verb::kActivate || verb == Verb::kResume) {
-            // Leads enrolled while draft or paused start now (the scheduler picks them up).
-            auto moved = tx.transition_leads(w.id, {LeadStatus::kPending}, LeadStatus::kActive,
-                                             std::nullopt, ctx.now);
-            if (!moved.ok()) return moved.status();
+        } else {
+            if (Status s = start_leads(tx, w, verb == Verb::kResume, live_now, ctx.now); !s) {
+                return s;
+            }
         }
         auto j = workflow_with_counts(tx, w);
         if (!j.ok()) return j.status();

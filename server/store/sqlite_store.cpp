@@ -1926,6 +1926,25 @@ class SqliteTx final : public StoreTx {
         return s.exec();
     }
 
+    Result<std::vector<LiveLead>> live_leads_behind(const std::string& workflow_id,
+                                                    std::int64_t newest) override {
+        Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                      " FROM leads l INDEXED BY leads_by_workflow_status WHERE l.workflow_id = ?1"
+                      " AND l.status = 'active' AND l.state IS NOT NULL AND l.version < ?2"
+                      " AND coalesce(l.version_seen, l.version) < ?2");
+        s.bind(workflow_id).bind(newest);
+        return read_live_rows(s);
+    }
+
+    Status live_place(const LiveLead& l, const std::string& node_id) override {
+        static const std::string kSql =
+            "UPDATE leads SET version = ?, version_seen = ?, state = ?, current_node_id = ?"
+            " WHERE id = ?";
+        return write(kSql, nullptr, [&](auto& s) {
+            s.bind(l.version).bind(l.version_seen).bind(l.state).bind(node_id).bind(l.id);
+        });
+    }
+
     Result<Workflow> live_get_workflow(const std::string& workflow_id) override {
         Stmt s = prep(std::string("SELECT ") + kWorkflowColumns + " FROM workflows WHERE id = ?");
         s.bind(workflow_id);

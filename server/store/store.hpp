@@ -81,7 +81,7 @@ enum class WorkflowSort { kCreatedAt, kUpdatedAt, kTitle };
 
 struct WorkflowQuery {
     std::optional<WorkflowStatus> status;
-    std::string search;                    // case-insensitive title substring; empty = all
+    std::string search;  // case-insensitive title substring; empty = all
     WorkflowSort sort = WorkflowSort::kCreatedAt;
     bool descending = true;
     int page = 1;    // ≥ 1
@@ -400,6 +400,13 @@ class StoreTx {
     virtual Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) = 0;
     // Stuck active leads of the workflow become due at `now` (re-evaluated after a publish).
     virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
+    // The workflow's started active leads that a publish after `version_seen` may have moved:
+    // on a version older than `newest` and not yet checked against it (versions.hpp).
+    virtual Result<std::vector<LiveLead>> live_leads_behind(const std::string& workflow_id,
+                                                            std::int64_t newest) = 0;
+    // Writes where a lead runs now: its version, version_seen, engine state text and current
+    // node (a placement, versions.hpp; nothing else about the lead changes).
+    virtual Status live_place(const LiveLead& lead, const std::string& node_id) = 0;
     // Workflow by id without an organization scope (the scheduler works for every tenant).
     virtual Result<Workflow> live_get_workflow(const std::string& workflow_id) = 0;
     virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;

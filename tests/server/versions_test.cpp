@@ -416,6 +416,62 @@ TEST_F(Versions, PublishDryRunListReadDiffAndRestore) {
     ASSERT_EQ(rs.status, 409) << "a completed workflow's graph cannot change";
 }
 
+// A lead the API ends (removed, or its workflow cancelled) after a `move` publish stays on the
+// version and node the publish put it on: the lead view, its history and its row agree.
+TEST_F(Versions, ALeadEndedByTheApiAfterAMoveStaysWhereThePublishPutIt) {
+    std::string wf = wait_workflow(1);
+    const std::string wait = nodes_[0], won = nodes_[1];
+    auto ids = enrol(wf, 3);
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    advance(10);
+    Response n = send("POST", "/v1/workflows/" + wf + "/nodes?publish=false",
+                      Json{{"node_type", "TIME"},
+                           {"label", "Longer wait"},
+                           {"config", Json{{"duration_value", 3}, {"duration_unit", "hours"}}}}
+                          .dump());
+    ASSERT_EQ(n.status, 201) << n.body;
+    const std::string wait2 = body_of(n)["id"].get<std::string>();
+    // wait → wait2 → won, and the leads at `wait` go straight to wait2.
+    Json edges = body_of(get("/v1/workflows/" + wf + "/edges"))["data"];
+    ASSERT_EQ(send("DELETE", "/v1/workflows/" + wf + "/edges/" + edges[0]["id"].get<std::string>() +
+                                 "?publish=false")
+                  .status,
+              200);
+    for (const auto& [from, to] : {std::pair{wait, wait2}, std::pair{wait2, won}}) {
+        ASSERT_EQ(send("POST", "/v1/workflows/" + wf + "/edges?publish=false",
+                       Json{{"from_node_id", from}, {"to_node_id", to}}.dump())
+                      .status,
+                  201);
+    }
+    Response pub = post("/v1/workflows/" + wf + "/publish",
+                        Json{{"migrate", "move"}, {"node_map", Json{{wait, wait2}}}});
+    ASSERT_EQ(pub.status, 201) << pub.body;
+    for (const auto& id : ids) {
+        Json l = lead(wf, id);
+        EXPECT_EQ(l["version"], 2);
+        EXPECT_EQ(l["current_node_id"], wait2);
+    }
+    ASSERT_EQ(send("DELETE", "/v1/workflows/" + wf + "/leads/" + ids[0]).status, 200);
+    Json removed = lead(wf, ids[0]);
+    EXPECT_EQ(removed["status"], "removed");
+    EXPECT_EQ(removed["version"], 2);
+    EXPECT_EQ(removed["current_node_id"], wait2);
+    Json h = history(wf, ids[0]);
+    ASSERT_FALSE(h.empty());
+    EXPECT_EQ(h.back()["status"], "removed");
+    EXPECT_EQ(h.back()["node_id"], wait2);
+    EXPECT_EQ(h.back()["label"], "Longer wait");
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/cancel", Json()).status, 200);
+    advance(4 * kHour);
+    for (const auto& id : {ids[1], ids[2]}) {
+        Json l = lead(wf, id);
+        EXPECT_EQ(l["status"], "cancelled");
+        EXPECT_EQ(l["version"], 2);
+        EXPECT_EQ(l["current_node_id"], wait2);
+    }
+    EXPECT_EQ(lead(wf, ids[0])["current_node_id"], wait2);
+}
+
 TEST_F(Versions, RestoreReplacesTheDraftOnlyAndPublishingIsASeparateStep) {
     std::string wf = wait_workflow(1);
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);

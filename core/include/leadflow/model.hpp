@@ -48,6 +48,8 @@ const char* to_string(LeadStatus s);
 std::optional<LeadStatus> parse_lead_status(const std::string& s);
 // Every lead status in wire order (for lead_counts, metrics).
 const std::vector<LeadStatus>& all_lead_statuses();
+// The lead has ended (every status but pending and active): it moves no further.
+bool is_terminal(LeadStatus s);
 
 enum class Phase { kEntering, kInCall, kInAction, kWaiting, kQueued, kStuck, kDone };
 const char* to_string(Phase p);
