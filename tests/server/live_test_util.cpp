@@ -161,4 +161,10 @@ Json LiveTest::workflow(const std::string& wf) {
     return body_of(r);
 }
 
+int LiveTest::count_status(const Json& hist, const std::string& status) {
+    int n = 0;
+    for (const auto& h : hist) n += h["status"] == status;
+    return n;
+}
+
 }  // namespace leadflow::server::testing

@@ -39,6 +39,8 @@ class LiveTest : public ApiTest {
     Json lead(const std::string& wf, const std::string& id);
     Json history(const std::string& wf, const std::string& id);
     Json workflow(const std::string& wf);
+    // The entries of `hist` (history()) whose status is `status`.
+    int count_status(const Json& hist, const std::string& status);
 
     RuntimeConfig live_config_;
     std::unique_ptr<Scheduler> scheduler_;
