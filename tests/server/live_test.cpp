@@ -428,14 +428,9 @@ TEST_F(Live, ALeadWithoutAZoneGetsTheSingleZoneOfItsPhoneNumbersRegion) {
 }
 
 TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel) {
-    live_config_.provider = "webhook";
-    live_config_.call_webhook_secret = "s3cret";
-    live_config_.public_url = "http://127.0.0.1:1";
-    restart_live();
-    std::string wf = simple_call_workflow("COMPLETED");
-    auto ids = enrol(wf, 2);
-    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
-    advance(10);
+    std::string wf;
+    std::vector<std::string> ids;
+    ASSERT_NO_FATAL_FAILURE(start_webhook_calls(2, &wf, &ids));
     Json c0 = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"][0];
     Json c1 = body_of(get("/v1/calls?lead_id=" + ids[1]))["data"][0];
     ASSERT_EQ(c0["status"], "in_progress");
