@@ -7,79 +7,35 @@
 // Without a server: Compare with the opened graph after an edit made with the mouse.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  launchBrowser, openEditor, serveStatic, readFixture, frames, clickAt, distDir, distExists,
-  repoRoot,
+  launchBrowser, openEditor, serveStatic, startServer, readFixture, frames, clickAt, distDir, repoRoot,
 } from './harness.mjs';
 
-const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
 const nativeSim = resolve(repoRoot, process.env.LEADFLOW_NATIVE_SIM || 'build/native/tools/leadflow-sim');
 const kLeads = 3;
 
 let browser;
-let proc;
+let backend;
 let tmp;
 let base;
 let key;
 
-function startServer(db) {
-  return new Promise((done, fail) => {
-    proc = spawn(serverBin, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1',
-      '--web-root', distDir, '--provider', 'sandbox', '--time-scale', '1', '--rate-limit', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 20000);
-    const onData = (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        done(m[1] + '/');
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
-  });
-}
-
 before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  assert.ok(existsSync(serverBin), `leadflow-server not found at ${serverBin} (run scripts/build native)`);
   assert.ok(existsSync(nativeSim), `native leadflow-sim not found at ${nativeSim} (run scripts/build native)`);
-  tmp = mkdtempSync(join(tmpdir(), 'leadflow-versions-e2e-'));
-  const db = join(tmp, 'e2e.db');
-  const out = execFileSync(serverBin, ['keys', 'create', '--db', db, '--org', 'e2e'], { encoding: 'utf8' });
-  key = out.trim().split('\n').pop().trim();
-  assert.match(key, /^key_.+:.+/);
-  base = await startServer(db);
+  backend = await startServer({ timeScale: 1, tmpPrefix: 'leadflow-versions-e2e-' });
+  ({ base, key, tmp } = backend);
   browser = await launchBrowser();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (proc) {
-    proc.removeAllListeners('exit');
-    proc.kill('SIGTERM');
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (backend) backend.stop();
 });
 
-async function api(method, path, body) {
-  const res = await fetch(base + path.replace(/^\//, ''), {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
-  return { status: res.status, json };
-}
+const api = (method, path, body) => backend.api(method, path, body);
 
 // leadflow-sim's stdout for a graph and scenario (objects are written to files first).
 let cliRuns = 0;
