@@ -224,23 +224,32 @@ std::string value_text(const std::optional<std::string>& v) {
     return *v;
 }
 
+// Starts a table row for the element `e`: a selectable `kind` spanning every column (ImGui id
+// `id`) that focuses `e` on the canvas when clicked and `focusable` (its node when `node`, else
+// its edge), then its name in the second column.
+void element_row(AppState& app, const void* id, const char* kind, const DiffElement& e, bool node,
+                 bool focusable) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::PushID(id);
+    if (ImGui::Selectable((std::string(kind) + "##row").c_str(), false,
+                          ImGuiSelectableFlags_SpanAllColumns) &&
+        focusable) {
+        if (node) {
+            app.focus_node = e.id;
+        } else {
+            app.focus_edge = e.id;
+        }
+    }
+    ImGui::PopID();
+    ImGui::TableNextColumn();
+    const std::string name = e.label.empty() ? e.id : e.label + " (" + e.id + ")";
+    ImGui::TextUnformatted(name.c_str());
+}
+
 void change_rows(AppState& app, const char* kind, const DiffElement& e, bool node) {
     for (const DiffChange& c : e.changes) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::PushID(&c);
-        const std::string name = (e.label.empty() ? e.id : e.label + " (" + e.id + ")");
-        if (ImGui::Selectable((std::string(kind) + "##row").c_str(), false,
-                              ImGuiSelectableFlags_SpanAllColumns)) {
-            if (node) {
-                app.focus_node = e.id;
-            } else {
-                app.focus_edge = e.id;
-            }
-        }
-        ImGui::PopID();
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(name.c_str());
+        element_row(app, &c, kind, e, node, true);
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(c.field.c_str());
         ImGui::TableNextColumn();
@@ -253,22 +262,7 @@ void change_rows(AppState& app, const char* kind, const DiffElement& e, bool nod
 void whole_rows(AppState& app, const char* kind, const std::vector<DiffElement>& list,
                 const char* before, const char* after, bool node, bool focusable) {
     for (const DiffElement& e : list) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::PushID(&e);
-        if (ImGui::Selectable((std::string(kind) + "##row").c_str(), false,
-                              ImGuiSelectableFlags_SpanAllColumns) &&
-            focusable) {
-            if (node) {
-                app.focus_node = e.id;
-            } else {
-                app.focus_edge = e.id;
-            }
-        }
-        ImGui::PopID();
-        ImGui::TableNextColumn();
-        const std::string name = e.label.empty() ? e.id : e.label + " (" + e.id + ")";
-        ImGui::TextUnformatted(name.c_str());
+        element_row(app, &e, kind, e, node, focusable);
         ImGui::TableNextColumn();
         ImGui::TextDisabled("%s", node ? e.node_type.c_str() : "edge");
         ImGui::TableNextColumn();
