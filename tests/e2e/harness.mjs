@@ -120,6 +120,31 @@ export function center(rect) {
   return { x: rect[0] + rect[2] / 2, y: rect[1] + rect[3] / 2 };
 }
 
+// The editor's server-mode state (window.leadflow.server.status()).
+export function serverStatus(page) {
+  return page.evaluate(() => window.leadflow.server.status());
+}
+
+// Runs the server-mode action `name` with `arg` through the page's automation, waits (20 s at
+// most) until no request is pending and resolves to serverStatus(page).
+export async function serverAction(page, name, arg = '') {
+  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
+  assert.deepEqual(r, { ok: true }, name);
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  return serverStatus(page);
+}
+
+// Opens `url` in a new page of `context` and waits for the editor's first frame. Collects page
+// errors only (a request the server refuses logs a console error, which is expected).
+export async function openServerPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  return { page, errors };
+}
+
 export function distExists() {
   return existsSync(join(distDir, 'index.html')) && existsSync(join(distDir, 'leadflow-web.wasm'));
 }

@@ -7,7 +7,10 @@
 // link (/s/<id>) that opens in a new page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer, readFixture, frames, clickAt } from './harness.mjs';
+import {
+  launchBrowser, startServer, openServerPage, serverStatus as status, serverAction as action, readFixture,
+  frames, clickAt,
+} from './harness.mjs';
 
 const kTyped = 12;        // numbers typed into the Server tab
 const kFileLeads = 600;   // rows of the CSV text pasted into it
@@ -32,13 +35,6 @@ after(async () => {
 // The REST API directly (checks what the page did).
 const api = (method, path, body) => backend.api(method, path, body);
 
-const status = (page) => page.evaluate(() => window.leadflow.server.status());
-async function action(page, name, arg = '') {
-  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
-  assert.deepEqual(r, { ok: true }, name);
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
-  return status(page);
-}
 async function until(page, predicate, what, timeout = 60000) {
   const start = Date.now();
   for (;;) {
@@ -76,14 +72,7 @@ async function probeItem(page, name) {
   assert.fail(`${name} not on screen`);
 }
 
-async function openPage(url) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
-  return { page, errors };
-}
+const openPage = (url) => openServerPage(browser.context, url);
 
 test('server mode: sign in, create, save, reload, open, validate, activate and watch leads finish', async () => {
   const { page, errors } = await openPage(base + '?fresh');

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  launchBrowser, openEditor, serveStatic, startServer, readFixture, frames, clickAt, distDir, repoRoot,
+  launchBrowser, openEditor, serveStatic, startServer, openServerPage, serverStatus as status,
+  serverAction as action, readFixture, frames, clickAt, distDir, repoRoot,
 } from './harness.mjs';
 
 const nativeSim = resolve(repoRoot, process.env.LEADFLOW_NATIVE_SIM || 'build/native/tools/leadflow-sim');
@@ -47,15 +48,7 @@ function cli(graph, scenario) {
   return execFileSync(nativeSim, [g, '--scenario', s, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
 }
 
-const status = (page) => page.evaluate(() => window.leadflow.server.status());
 const compareStatus = (page) => page.evaluate(() => window.leadflow.compare.status());
-
-async function action(page, name, arg = '') {
-  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
-  assert.deepEqual(r, { ok: true }, name);
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
-  return status(page);
-}
 
 // Polls `read(page)` every few frames until `predicate` holds, failing after `timeout` ms.
 async function until(page, predicate, what, { timeout = 30000, read = status } = {}) {
@@ -97,14 +90,7 @@ async function typeInto(page, rect, text) {
   await frames(page, 2);
 }
 
-async function openPage(url) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
-  return { page, errors };
-}
+const openPage = (url) => openServerPage(browser.context, url);
 
 // lead_nurture with a shorter tail: the third call and its wait removed, the second call's
 // no-answer edge sent to a new one-day wait that drops the lead, the first call relabelled and
