@@ -76,29 +76,29 @@ void preview_box(AppState& app, const PublishPreview& p) {
     ImGui::EndChild();
 }
 
+// One answer to what running leads do on publish: a radio button `label` (probe
+// "versions/<label>") that sets VersionsUi::move to `move`, showing `tip` when hovered.
+void migrate_choice(AppState& app, const char* label, bool move, const char* tip) {
+    int migrate = app.versions.move ? 1 : 0;
+    if (ImGui::RadioButton(label, &migrate, move ? 1 : 0)) app.versions.move = move;
+    app.probe(std::string("versions/") + label);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+}
+
 void publish_form(AppState& app) {
     VersionsUi& v = app.versions;
     ImGui::SetNextItemWidth(-1);
     ImGui::InputTextWithHint("##version_note", "note for the new version (optional)", &v.note);
     app.probe("versions/note");
-    int migrate = v.move ? 1 : 0;
     ImGui::TextDisabled("Running leads:");
     ImGui::SameLine();
-    if (ImGui::RadioButton("keep", &migrate, 0)) v.move = false;
-    app.probe("versions/keep");
-    if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip(
-            "Leads already running finish on the version they run on; new leads "
-            "start on the new version.");
-    }
+    migrate_choice(app, "keep", false,
+                   "Leads already running finish on the version they run on; new leads start on "
+                   "the new version.");
     ImGui::SameLine();
-    if (ImGui::RadioButton("move", &migrate, 1)) v.move = true;
-    app.probe("versions/move");
-    if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip(
-            "Running leads move to the node with the same id in the new version "
-            "when it exists and has the same type; the others stay.");
-    }
+    migrate_choice(app, "move", true,
+                   "Running leads move to the node with the same id in the new version when it "
+                   "exists and has the same type; the others stay.");
     const bool busy = v.step == PublishStep::kSaving || v.step == PublishStep::kChecking ||
                       v.step == PublishStep::kPublishing;
     ImGui::BeginDisabled(busy || v.step == PublishStep::kReview);
