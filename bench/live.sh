@@ -13,18 +13,13 @@
 # BENCHMARKS.md. Usage: bench/live.sh [NATIVE_BUILD_DIR] (default build/native).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=${1:-${LEADFLOW_BENCH_NATIVE_DIR:-build/native}}
-bin=$dir/server/leadflow-server
-[ -x "$bin" ] || { echo "bench live: $bin missing (scripts/build native)" >&2; exit 1; }
-leads=${LEADFLOW_BENCH_LIVE_LEADS:-100000}
-waiting=${LEADFLOW_BENCH_LIVE_WAITING:-1000000}
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
 # shellcheck source=bench/live_server.sh
 . bench/live_server.sh
+dir=${1:-${LEADFLOW_BENCH_NATIVE_DIR:-build/native}}
+bin=$dir/server/leadflow-server
+live_bench_setup live "$bin"
+leads=${LEADFLOW_BENCH_LIVE_LEADS:-100000}
+waiting=${LEADFLOW_BENCH_LIVE_WAITING:-1000000}
 
 # 1. Transitions per second.
 echo "== live: $leads leads through lead_nurture at time scale 1e6" >&2
@@ -81,15 +76,4 @@ commit of the batch that applied it; the 1,000,000 waiting leads are never read 
 MD
 )
 echo "$md"
-doc=BENCHMARKS.md
-[ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
-grep -q '<!-- bench:live:start -->' "$doc" ||
-    printf '\n<!-- bench:live:start -->\n<!-- bench:live:end -->\n' >>"$doc"
-python3 - "$doc" "$md" <<'PY'
-import re, sys
-doc, md = sys.argv[1], sys.argv[2]
-text = open(doc).read()
-text = re.sub(r"(<!-- bench:live:start -->\n).*?(<!-- bench:live:end -->)",
-              lambda m: m.group(1) + md + "\n" + m.group(2), text, flags=re.S)
-open(doc, "w").write(text)
-PY
+write_benchmarks_section live "$md"

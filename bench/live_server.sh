@@ -1,7 +1,36 @@
 # bench/live_server.sh — helpers for the benchmarks that drive a live leadflow-server over its
-# REST API (sourced by bench/live.sh and bench/publish.sh). The caller sets $bin (the server
-# binary) and $tmp (a scratch folder) and runs from the repository root; start_server sets
-# $pid, $key, $base and $metrics_base.
+# REST API (sourced by bench/live.sh and bench/publish.sh). The caller runs from the repository
+# root, calls live_bench_setup first and sets $bin (the server binary); start_server sets $pid,
+# $key, $base and $metrics_base.
+
+# live_bench_setup NAME BIN: exits unless BIN is an executable server binary (NAME names the
+# benchmark in the message); makes the scratch folder $tmp and, on exit, stops a server still
+# running and removes $tmp.
+live_bench_setup() {
+    [ -x "$2" ] || { echo "bench $1: $2 missing (scripts/build native)" >&2; exit 1; }
+    tmp=$(mktemp -d)
+    pid=
+    trap live_bench_cleanup EXIT
+}
+live_bench_cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+
+# write_benchmarks_section NAME MARKDOWN: puts MARKDOWN between the markers
+# <!-- bench:NAME:start --> and <!-- bench:NAME:end --> of BENCHMARKS.md (added at the end of
+# the file, or of a new one, when missing).
+write_benchmarks_section() {
+    local doc=BENCHMARKS.md
+    [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
+    grep -q "<!-- bench:$1:start -->" "$doc" ||
+        printf '\n<!-- bench:%s:start -->\n<!-- bench:%s:end -->\n' "$1" "$1" >>"$doc"
+    python3 - "$doc" "$1" "$2" <<'PY'
+import re, sys
+doc, name, md = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(doc).read()
+text = re.sub(r"(<!-- bench:" + name + r":start -->\n).*?(<!-- bench:" + name + r":end -->)",
+              lambda m: m.group(1) + md + "\n" + m.group(2), text, flags=re.S)
+open(doc, "w").write(text)
+PY
+}
 
 start_server() {  # DB SCALE
     key=$("$bin" keys create --db "$1" --org bench | tail -n 1)

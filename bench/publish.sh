@@ -14,19 +14,15 @@
 # the "versions" section of BENCHMARKS.md. Usage: bench/publish.sh [NATIVE_BUILD_DIR].
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/live_server.sh
+. bench/live_server.sh
 dir=${1:-${LEADFLOW_BENCH_NATIVE_DIR:-build/native}}
 new_bin=$dir/server/leadflow-server
-[ -x "$new_bin" ] || { echo "bench publish: $new_bin missing (scripts/build native)" >&2; exit 1; }
+live_bench_setup publish "$new_bin"
 base_bin=${LEADFLOW_BENCH_BASE_BIN:-}
 [ -z "$base_bin" ] || [ -x "$base_bin" ] || { echo "bench publish: $base_bin missing" >&2; exit 1; }
 leads=${LEADFLOW_BENCH_PUBLISH_LEADS:-100000}
 runs=${LEADFLOW_BENCH_PUBLISH_RUNS:-3}
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-# shellcheck source=bench/live_server.sh
-. bench/live_server.sh
 
 # 1. Publishing with `move` while the leads wait.
 echo "== publish: $leads leads waiting, five move publishes with writes beside them" >&2
@@ -119,14 +115,4 @@ rotating each round; medians, then each run.
 PY
 )
 echo "$md"
-doc=BENCHMARKS.md
-grep -q '<!-- bench:versions:start -->' "$doc" ||
-    printf '\n<!-- bench:versions:start -->\n<!-- bench:versions:end -->\n' >>"$doc"
-python3 - "$doc" "$md" <<'PY'
-import re, sys
-doc, md = sys.argv[1], sys.argv[2]
-text = open(doc).read()
-text = re.sub(r"(<!-- bench:versions:start -->\n).*?(<!-- bench:versions:end -->)",
-              lambda m: m.group(1) + md + "\n" + m.group(2), text, flags=re.S)
-open(doc, "w").write(text)
-PY
+write_benchmarks_section versions "$md"

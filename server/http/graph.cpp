@@ -62,18 +62,6 @@ std::string known_types_text() {
     return "VOICE_CALL, TIME, CONDITIONAL, APPLICATION, CONVERTED, DROPPED";
 }
 
-Json list_json(const std::vector<Node>& nodes) {
-    Json a = Json::array();
-    for (const Node& n : nodes) a.push_back(to_json(n));
-    return a;
-}
-
-Json list_json(const std::vector<Edge>& edges) {
-    Json a = Json::array();
-    for (const Edge& e : edges) a.push_back(to_json(e));
-    return a;
-}
-
 bool same_label(const std::optional<std::string>& a, const std::optional<std::string>& b) {
     const std::string x = a ? normalize_label(*a) : "";
     const std::string y = b ? normalize_label(*b) : "";
@@ -147,8 +135,8 @@ Json graph_response(StoreTx& tx, const Workflow& w, Status* st) {
     }
     Json out = Json::object();
     out["workflow"] = workflow_json(w, counts.value());
-    out["nodes"] = list_json(g->nodes);
-    out["edges"] = list_json(g->edges);
+    out["nodes"] = nodes_json(g->nodes);
+    out["edges"] = edges_json(g->edges);
     return out;
 }
 
@@ -349,7 +337,7 @@ Response list_nodes(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto nodes = tx.list_nodes(w->id);
         if (!nodes.ok()) return nodes.status();
-        out = json_response(200, Json{{"data", list_json(nodes.value())}});
+        out = json_response(200, Json{{"data", nodes_json(nodes.value())}});
         return Status::ok();
     });
     return finish(st, out);
@@ -490,7 +478,7 @@ Response list_edges(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto edges = tx.list_edges(w->id);
         if (!edges.ok()) return edges.status();
-        out = json_response(200, Json{{"data", list_json(edges.value())}});
+        out = json_response(200, Json{{"data", edges_json(edges.value())}});
         return Status::ok();
     });
     return finish(st, out);

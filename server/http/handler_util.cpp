@@ -171,6 +171,18 @@ Json lead_json(const Lead& l) {
     return j;
 }
 
+Json nodes_json(const std::vector<Node>& nodes) {
+    Json a = Json::array();
+    for (const Node& n : nodes) a.push_back(to_json(n));
+    return a;
+}
+
+Json edges_json(const std::vector<Edge>& edges) {
+    Json a = Json::array();
+    for (const Edge& e : edges) a.push_back(to_json(e));
+    return a;
+}
+
 Result<Workflow> find_workflow(StoreTx& tx, const RequestContext& ctx, const std::string& id) {
     return tx.get_workflow(ctx.organization_id, id);
 }

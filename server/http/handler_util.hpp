@@ -49,6 +49,9 @@ Json workflow_json(const Workflow& w, const WorkflowCounts& counts);
 Json compat_workflow_json(const Workflow& w);
 // The lead object (with the `dynamic_variables` alias).
 Json lead_json(const Lead& l);
+// A JSON array of the node / edge objects of SPEC §2, in the order given.
+Json nodes_json(const std::vector<Node>& nodes);
+Json edges_json(const std::vector<Edge>& edges);
 
 // The workflow `id` of this organization; kNotFound otherwise.
 Result<Workflow> find_workflow(StoreTx& tx, const RequestContext& ctx, const std::string& id);

@@ -187,10 +187,6 @@ Response get_version(const Request& req, RequestContext& ctx) {
         if (!n.ok()) return n.status();
         auto v = tx.get_version(w->id, n.value());
         if (!v.ok()) return v.status();
-        Json nodes = Json::array();
-        for (const Node& node : v->graph.nodes) nodes.push_back(to_json(node));
-        Json edges = Json::array();
-        for (const Edge& e : v->graph.edges) edges.push_back(to_json(e));
         const Workflow& pw = v->graph.workflow;
         out = json_response(
             200, Json{{"version", version_summary_json(v.value(), w.value())},
@@ -198,8 +194,8 @@ Response get_version(const Request& req, RequestContext& ctx) {
                                         {"entry_node_id", pw.entry_node_id ? Json(*pw.entry_node_id)
                                                                            : Json(nullptr)},
                                         {"settings", to_json(pw.settings)}}},
-                      {"nodes", std::move(nodes)},
-                      {"edges", std::move(edges)},
+                      {"nodes", nodes_json(v->graph.nodes)},
+                      {"edges", edges_json(v->graph.edges)},
                       {"scenario", v->scenario.is_null() ? Json::object() : v->scenario}});
         return Status::ok();
     });
@@ -254,13 +250,9 @@ Response restore_version(const Request& req, RequestContext& ctx) {
         if (!g.ok()) return g.status();
         auto counts = tx.workflow_counts(w.id);
         if (!counts.ok()) return counts.status();
-        Json nodes = Json::array();
-        for (const Node& node : g->nodes) nodes.push_back(to_json(node));
-        Json edges = Json::array();
-        for (const Edge& e : g->edges) edges.push_back(to_json(e));
         out = json_response(200, Json{{"workflow", workflow_json(w, counts.value())},
-                                      {"nodes", std::move(nodes)},
-                                      {"edges", std::move(edges)},
+                                      {"nodes", nodes_json(g->nodes)},
+                                      {"edges", edges_json(g->edges)},
                                       {"restored", n.value()}});
         mark_edit_outcome(out, outcome.value());
         return Status::ok();

@@ -1,5 +1,8 @@
 // tests/e2e/harness.mjs — shared set-up for the browser tests: a tiny static server on
-// 127.0.0.1 (ephemeral port) over the built web app, and headless Chromium via playwright-core.
+// 127.0.0.1 (ephemeral port) over the built web app, a real leadflow-server process, and
+// headless Chromium via playwright-core.
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +13,7 @@ import { chromium } from 'playwright-core';
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const distDir = resolve(repoRoot, process.env.LEADFLOW_WEB_DIST || 'build/wasm/web/dist');
 export const fixturesDir = join(repoRoot, 'tests', 'fixtures');
+export const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
 
 const kTypes = {
   '.html': 'text/html; charset=utf-8',
@@ -116,6 +120,93 @@ export function center(rect) {
   return { x: rect[0] + rect[2] / 2, y: rect[1] + rect[3] / 2 };
 }
 
+// The editor's server-mode state (window.leadflow.server.status()).
+export function serverStatus(page) {
+  return page.evaluate(() => window.leadflow.server.status());
+}
+
+// Runs the server-mode action `name` with `arg` through the page's automation, waits (20 s at
+// most) until no request is pending and resolves to serverStatus(page).
+export async function serverAction(page, name, arg = '') {
+  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
+  assert.deepEqual(r, { ok: true }, name);
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  return serverStatus(page);
+}
+
+// Opens `url` in a new page of `context` and waits for the editor's first frame. Collects page
+// errors only (a request the server refuses logs a console error, which is expected).
+export async function openServerPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
+  return { page, errors };
+}
+
 export function distExists() {
   return existsSync(join(distDir, 'index.html')) && existsSync(join(distDir, 'leadflow-web.wasm'));
+}
+
+// Starts `leadflow-server serve` for a test file: a new temporary folder (name starting with
+// `tmpPrefix`) holding a database with an API key of the organization "e2e", served on
+// 127.0.0.1 at an ephemeral port with the built web app as its web root, the sandbox call
+// provider at `timeScale` and no rate limit. Fails when the web app or the server is not built,
+// or when the server has not said where it listens within 20 s (then nothing is left behind).
+// Resolves to {base (the URL, ending in '/'), key, tmp (the folder, for the test's own files),
+// api(method, path, body) (the REST API with the key, redirects not followed; resolves to
+// {status, json (null when not JSON), headers}), stop() (ends the server, removes the folder)}.
+export async function startServer({ timeScale, tmpPrefix }) {
+  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
+  assert.ok(existsSync(serverBin), `leadflow-server not found at ${serverBin} (run scripts/build native)`);
+  const tmp = mkdtempSync(join(tmpdir(), tmpPrefix));
+  let proc;
+  const stop = () => {
+    if (proc) {
+      proc.removeAllListeners('exit');
+      proc.kill('SIGTERM');
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    const db = join(tmp, 'e2e.db');
+    const out = execFileSync(serverBin, ['keys', 'create', '--db', db, '--org', 'e2e'], { encoding: 'utf8' });
+    const key = out.trim().split('\n').pop().trim();
+    assert.match(key, /^key_.+:.+/);
+    const base = await new Promise((done, fail) => {
+      proc = spawn(serverBin, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1',
+        '--web-root', distDir, '--provider', 'sandbox', '--time-scale', String(timeScale), '--rate-limit', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      const timer = setTimeout(() => fail(new Error(`server did not start: ${log}`)), 20000);
+      const onData = (d) => {
+        log += d;
+        const m = log.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        if (m) {
+          clearTimeout(timer);
+          done(m[1] + '/');
+        }
+      };
+      proc.stdout.on('data', onData);
+      proc.stderr.on('data', onData);
+      proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${log}`)));
+    });
+    const api = async (method, path, body) => {
+      const res = await fetch(base + path.replace(/^\//, ''), {
+        method,
+        headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        redirect: 'manual',
+      });
+      const text = await res.text();
+      let json = null;
+      try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+      return { status: res.status, json, headers: res.headers };
+    };
+    return { base, key, tmp, api, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
 }

@@ -7,87 +7,34 @@
 // link (/s/<id>) that opens in a new page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { launchBrowser, readFixture, frames, clickAt, distDir, distExists, repoRoot } from './harness.mjs';
+import {
+  launchBrowser, startServer, openServerPage, serverStatus as status, serverAction as action, readFixture,
+  frames, clickAt,
+} from './harness.mjs';
 
-const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
 const kTyped = 12;        // numbers typed into the Server tab
 const kFileLeads = 600;   // rows of the CSV text pasted into it
 const kLeads = kTyped + kFileLeads;
 
 let browser;
-let proc;
-let tmp;
+let backend;
 let base;
 let key;
 
-// Starts `leadflow-server serve` and resolves with its base URL once it prints where it listens.
-function startServer(db) {
-  return new Promise((done, fail) => {
-    proc = spawn(serverBin, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1',
-      '--web-root', distDir, '--provider', 'sandbox', '--time-scale', '200000', '--rate-limit', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 20000);
-    const onData = (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        done(m[1] + '/');
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
-  });
-}
-
 before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  assert.ok(existsSync(serverBin), `leadflow-server not found at ${serverBin} (run scripts/build native)`);
-  tmp = mkdtempSync(join(tmpdir(), 'leadflow-server-e2e-'));
-  const db = join(tmp, 'e2e.db');
-  const out = execFileSync(serverBin, ['keys', 'create', '--db', db, '--org', 'e2e'], { encoding: 'utf8' });
-  key = out.trim().split('\n').pop().trim();
-  assert.match(key, /^key_.+:.+/);
-  base = await startServer(db);
+  backend = await startServer({ timeScale: 200000, tmpPrefix: 'leadflow-server-e2e-' });
+  ({ base, key } = backend);
   browser = await launchBrowser();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (proc) {
-    proc.removeAllListeners('exit');
-    proc.kill('SIGTERM');
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (backend) backend.stop();
 });
 
 // The REST API directly (checks what the page did).
-async function api(method, path, body) {
-  const res = await fetch(base + path.replace(/^\//, ''), {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    redirect: 'manual',
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
-  return { status: res.status, json, headers: res.headers };
-}
+const api = (method, path, body) => backend.api(method, path, body);
 
-const status = (page) => page.evaluate(() => window.leadflow.server.status());
-async function action(page, name, arg = '') {
-  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
-  assert.deepEqual(r, { ok: true }, name);
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
-  return status(page);
-}
 async function until(page, predicate, what, timeout = 60000) {
   const start = Date.now();
   for (;;) {
@@ -125,14 +72,7 @@ async function probeItem(page, name) {
   assert.fail(`${name} not on screen`);
 }
 
-async function openPage(url) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
-  return { page, errors };
-}
+const openPage = (url) => openServerPage(browser.context, url);
 
 test('server mode: sign in, create, save, reload, open, validate, activate and watch leads finish', async () => {
   const { page, errors } = await openPage(base + '?fresh');

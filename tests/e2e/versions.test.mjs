@@ -7,79 +7,36 @@
 // Without a server: Compare with the opened graph after an edit made with the mouse.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  launchBrowser, openEditor, serveStatic, readFixture, frames, clickAt, distDir, distExists,
-  repoRoot,
+  launchBrowser, openEditor, serveStatic, startServer, openServerPage, serverStatus as status,
+  serverAction as action, readFixture, frames, clickAt, distDir, repoRoot,
 } from './harness.mjs';
 
-const serverBin = resolve(repoRoot, process.env.LEADFLOW_SERVER_BIN || 'build/native/server/leadflow-server');
 const nativeSim = resolve(repoRoot, process.env.LEADFLOW_NATIVE_SIM || 'build/native/tools/leadflow-sim');
 const kLeads = 3;
 
 let browser;
-let proc;
+let backend;
 let tmp;
 let base;
 let key;
 
-function startServer(db) {
-  return new Promise((done, fail) => {
-    proc = spawn(serverBin, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1',
-      '--web-root', distDir, '--provider', 'sandbox', '--time-scale', '1', '--rate-limit', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 20000);
-    const onData = (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        done(m[1] + '/');
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
-  });
-}
-
 before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  assert.ok(existsSync(serverBin), `leadflow-server not found at ${serverBin} (run scripts/build native)`);
   assert.ok(existsSync(nativeSim), `native leadflow-sim not found at ${nativeSim} (run scripts/build native)`);
-  tmp = mkdtempSync(join(tmpdir(), 'leadflow-versions-e2e-'));
-  const db = join(tmp, 'e2e.db');
-  const out = execFileSync(serverBin, ['keys', 'create', '--db', db, '--org', 'e2e'], { encoding: 'utf8' });
-  key = out.trim().split('\n').pop().trim();
-  assert.match(key, /^key_.+:.+/);
-  base = await startServer(db);
+  backend = await startServer({ timeScale: 1, tmpPrefix: 'leadflow-versions-e2e-' });
+  ({ base, key, tmp } = backend);
   browser = await launchBrowser();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (proc) {
-    proc.removeAllListeners('exit');
-    proc.kill('SIGTERM');
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (backend) backend.stop();
 });
 
-async function api(method, path, body) {
-  const res = await fetch(base + path.replace(/^\//, ''), {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
-  return { status: res.status, json };
-}
+const api = (method, path, body) => backend.api(method, path, body);
 
 // leadflow-sim's stdout for a graph and scenario (objects are written to files first).
 let cliRuns = 0;
@@ -91,15 +48,7 @@ function cli(graph, scenario) {
   return execFileSync(nativeSim, [g, '--scenario', s, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
 }
 
-const status = (page) => page.evaluate(() => window.leadflow.server.status());
 const compareStatus = (page) => page.evaluate(() => window.leadflow.compare.status());
-
-async function action(page, name, arg = '') {
-  const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
-  assert.deepEqual(r, { ok: true }, name);
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
-  return status(page);
-}
 
 // Polls `read(page)` every few frames until `predicate` holds, failing after `timeout` ms.
 async function until(page, predicate, what, { timeout = 30000, read = status } = {}) {
@@ -141,14 +90,7 @@ async function typeInto(page, rect, text) {
   await frames(page, 2);
 }
 
-async function openPage(url) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
-  return { page, errors };
-}
+const openPage = (url) => openServerPage(browser.context, url);
 
 // lead_nurture with a shorter tail: the third call and its wait removed, the second call's
 // no-answer edge sent to a new one-day wait that drops the lead, the first call relabelled and

@@ -11,14 +11,9 @@ namespace {
 class CallResult : public LiveTest {};
 
 TEST_F(CallResult, BadFieldsAre400AndTheCallStillTakesItsResult) {
-    live_config_.provider = "webhook";
-    live_config_.call_webhook_secret = "s3cret";
-    live_config_.public_url = "http://127.0.0.1:1";
-    restart_live();
-    std::string wf = simple_call_workflow("COMPLETED");
-    auto ids = enrol(wf, 1);
-    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
-    advance(10);
+    std::string wf;
+    std::vector<std::string> ids;
+    start_webhook_calls(1, &wf, &ids);
     Json call = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"][0];
     ASSERT_EQ(call["status"], "in_progress");
     const std::string id = call["id"].get<std::string>();

@@ -143,6 +143,17 @@ Response LiveTest::post_call_result(const std::string& call_id, const std::strin
     return app_->handle(std::move(r));
 }
 
+void LiveTest::start_webhook_calls(int n, std::string* wf, std::vector<std::string>* ids) {
+    live_config_.provider = "webhook";
+    live_config_.call_webhook_secret = "s3cret";
+    live_config_.public_url = "http://127.0.0.1:1";
+    restart_live();
+    *wf = simple_call_workflow("COMPLETED");
+    *ids = enrol(*wf, n);
+    ASSERT_EQ(post("/v1/workflows/" + *wf + "/activate", Json()).status, 200);
+    advance(10);
+}
+
 Json LiveTest::lead(const std::string& wf, const std::string& id) {
     Response r = get("/v1/workflows/" + wf + "/leads/" + id);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -159,6 +170,12 @@ Json LiveTest::workflow(const std::string& wf) {
     Response r = get("/v1/workflows/" + wf);
     EXPECT_EQ(r.status, 200) << r.body;
     return body_of(r);
+}
+
+int LiveTest::count_status(const Json& hist, const std::string& status) {
+    int n = 0;
+    for (const auto& h : hist) n += h["status"] == status;
+    return n;
 }
 
 }  // namespace leadflow::server::testing

@@ -36,9 +36,15 @@ class LiveTest : public ApiTest {
     // wall clock; a new webhook-id each time; unsigned when `secret` is empty).
     Response post_call_result(const std::string& call_id, const std::string& body,
                               const std::string& secret);
+    // Restarts on the webhook call provider (call results signed with the secret "s3cret"),
+    // enrols `n` leads in simple_call_workflow("COMPLETED"), activates it and runs one tick, so
+    // that each lead's call is in flight. Sets *wf to the workflow and *ids to the leads.
+    void start_webhook_calls(int n, std::string* wf, std::vector<std::string>* ids);
     Json lead(const std::string& wf, const std::string& id);
     Json history(const std::string& wf, const std::string& id);
     Json workflow(const std::string& wf);
+    // The entries of `hist` (history()) whose status is `status`.
+    int count_status(const Json& hist, const std::string& status);
 
     RuntimeConfig live_config_;
     std::unique_ptr<Scheduler> scheduler_;

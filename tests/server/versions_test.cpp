@@ -214,14 +214,9 @@ TEST_F(Versions, PauseEditResumeReevaluatesStuckLeads) {
 // Deleting the node a lead is calling from (or replacing the whole graph) does not discard the
 // call: the lead runs on version 1, which keeps the node; the result is recorded and applied.
 TEST_F(Versions, ACallInFlightFinishesWhenItsNodeIsDeleted) {
-    live_config_.provider = "webhook";
-    live_config_.call_webhook_secret = "s3cret";
-    live_config_.public_url = "http://127.0.0.1:1";
-    restart_live();
-    std::string wf = simple_call_workflow("COMPLETED");
-    auto ids = enrol(wf, 2);
-    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
-    advance(10);
+    std::string wf;
+    std::vector<std::string> ids;
+    ASSERT_NO_FATAL_FAILURE(start_webhook_calls(2, &wf, &ids));
     ASSERT_EQ(post("/v1/workflows/" + wf + "/pause", Json()).status, 200);
     ASSERT_EQ(put("/v1/workflows/" + wf + "/graph",
                   Json{{"nodes", Json::array({Json{{"id", "x"}, {"node_type", "DROPPED"}}})},

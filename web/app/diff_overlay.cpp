@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "app.hpp"
+#include "overlay_draw.hpp"
 
 namespace leadflow::web {
 
@@ -20,10 +21,6 @@ constexpr ImU32 kGhostFill = IM_COL32(225, 80, 80, 38);
 constexpr ImU32 kLabelColor = IM_COL32(20, 22, 26, 255);
 constexpr ImU32 kGhostText = IM_COL32(240, 170, 170, 220);
 
-ImVec2 im(Vec2 v) {
-    return {v.x, v.y};
-}
-
 ImU32 color_of(DiffMark m) {
     switch (m) {
         case DiffMark::kAdded:
@@ -36,19 +33,6 @@ ImU32 color_of(DiffMark m) {
             break;
     }
     return 0;
-}
-
-float badge_px(const AppState& app) {
-    return std::clamp(11.0f * app.editor.camera.scale(), 10.0f * app.pixel_ratio,
-                      16.0f * app.pixel_ratio);
-}
-
-void badge(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std::string& text) {
-    const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, text.c_str());
-    const float pad = size * 0.35f;
-    const ImVec2 a{at.x, at.y}, b{at.x + ts.x + 2 * pad, at.y + ts.y + pad};
-    dl->AddRectFilled(a, b, bg, (b.y - a.y) / 2);
-    dl->AddText(font, size, {a.x + pad, a.y + pad / 2}, kLabelColor, text.c_str());
 }
 
 bool showing(const AppState& app) {
@@ -67,12 +51,11 @@ void draw_diff_ghosts(AppState& app) {
     const float s = cam.scale();
     for (const GhostEdge& g : v.overlay.ghost_edges) {
         if (!g.world.bounds().overlaps(visible)) continue;
-        dl->AddBezierCubic(im(cam.world_to_screen(g.world.p0)), im(cam.world_to_screen(g.world.p1)),
-                           im(cam.world_to_screen(g.world.p2)), im(cam.world_to_screen(g.world.p3)),
-                           kRemovedColor, std::max(1.5f, 2.5f * std::min(s, 2.0f)), 20);
+        draw_world_curve(dl, cam, g.world, kRemovedColor, std::max(1.5f, 2.5f * std::min(s, 2.0f)),
+                         20);
         ++v.ghost_edges_drawn;
     }
-    const float px = badge_px(app);
+    const float px = overlay_text_px(cam, app.pixel_ratio);
     ImFont* font = app.fonts.for_size(px);
     const bool labels = cam.zoom >= 0.2f;
     for (const GhostNode& g : v.overlay.ghost_nodes) {
@@ -88,7 +71,7 @@ void draw_diff_ghosts(AppState& app) {
             const ImVec4 clip{a.x, a.y, b.x - pad, b.y};
             dl->AddText(font, px, {a.x + pad, a.y + (kHeaderHeight * s - px) / 2}, kGhostText,
                         text.c_str(), nullptr, 0.0f, &clip);
-            badge(dl, font, px, {a.x, a.y - px * 1.9f}, kRemovedColor, "removed");
+            draw_pill(dl, font, px, {a.x, a.y - px * 1.9f}, kRemovedColor, kLabelColor, "removed");
         }
         ++v.ghost_nodes_drawn;
     }
@@ -109,13 +92,11 @@ void draw_diff_marks(AppState& app) {
         const int e = idx.edge_index(id);
         Curve c;
         if (e < 0 || !idx.edge_curve_world(g, e, &c) || !c.bounds().overlaps(visible)) continue;
-        dl->AddBezierCubic(im(cam.world_to_screen(c.p0)), im(cam.world_to_screen(c.p1)),
-                           im(cam.world_to_screen(c.p2)), im(cam.world_to_screen(c.p3)),
-                           (color_of(mark) & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 200),
-                           std::max(2.0f, 3.5f * std::min(s, 2.0f)), 20);
+        draw_world_curve(dl, cam, c, (color_of(mark) & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 200),
+                         std::max(2.0f, 3.5f * std::min(s, 2.0f)), 20);
         ++v.marks_drawn;
     }
-    const float px = badge_px(app);
+    const float px = overlay_text_px(cam, app.pixel_ratio);
     ImFont* font = app.fonts.for_size(px);
     const bool labels = cam.zoom >= 0.2f;
     for (const auto& [id, mark] : v.overlay.nodes) {
@@ -134,8 +115,7 @@ void draw_diff_marks(AppState& app) {
                 const int count = n == v.overlay.node_changes.end() ? 0 : n->second;
                 text = "changed · " + std::to_string(count);
             }
-            const float w = font->CalcTextSizeA(px, 1e9f, 0.0f, text.c_str()).x;
-            badge(dl, font, px, {b.x - w - px * 0.7f, a.y - px * 1.9f}, col, text);
+            draw_corner_pill(dl, font, px, {b.x, a.y}, col, kLabelColor, text);
         }
         ++v.marks_drawn;
     }

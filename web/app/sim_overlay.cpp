@@ -10,6 +10,7 @@
 #include <map>
 
 #include "app.hpp"
+#include "overlay_draw.hpp"
 
 namespace leadflow::web {
 
@@ -21,10 +22,6 @@ constexpr ImU32 kStuckColor = IM_COL32(215, 60, 60, 240);
 constexpr ImU32 kLabelColor = IM_COL32(235, 245, 240, 255);
 constexpr ImU32 kPathColor = IM_COL32(240, 150, 40, 230);
 constexpr ImU32 kLiveColor = IM_COL32(60, 110, 200, 240);
-
-ImVec2 im(Vec2 v) {
-    return {v.x, v.y};
-}
 
 void rebuild(SimUi& sim) {
     SimOverlayData& d = sim.overlay;
@@ -53,11 +50,7 @@ std::string with_commas(std::int64_t v) {
 }
 
 void pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std::string& text) {
-    const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, text.c_str());
-    const float pad = size * 0.35f;
-    const ImVec2 a{at.x, at.y}, b{at.x + ts.x + 2 * pad, at.y + ts.y + pad};
-    dl->AddRectFilled(a, b, bg, (b.y - a.y) / 2);
-    dl->AddText(font, size, {a.x + pad, a.y + pad / 2}, kLabelColor, text.c_str());
+    draw_pill(dl, font, size, at, bg, kLabelColor, text);
 }
 
 // Server mode's live view: leads per node (a badge on the card's top edge) and one lead's
@@ -79,9 +72,7 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
         const int e = h.edge_id.empty() ? -1 : idx.edge_index(h.edge_id);
         Curve c;
         if (e >= 0 && idx.edge_curve_world(g, e, &c)) {
-            dl->AddBezierCubic(im(cam.world_to_screen(c.p0)), im(cam.world_to_screen(c.p1)),
-                               im(cam.world_to_screen(c.p2)), im(cam.world_to_screen(c.p3)),
-                               kPathColor, 4.0f * std::min(s, 2.0f), 24);
+            draw_world_curve(dl, cam, c, kPathColor, 4.0f * std::min(s, 2.0f), 24);
         }
         const int n = idx.node_index(h.node_id);
         if (n < 0) continue;
@@ -118,8 +109,7 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
 
 void draw_sim_overlay(AppState& app) {
     {
-        const float px = std::clamp(11.0f * app.editor.camera.scale(), 10.0f * app.pixel_ratio,
-                                    16.0f * app.pixel_ratio);
+        const float px = overlay_text_px(app.editor.camera, app.pixel_ratio);
         draw_live_view(app, ImGui::GetWindowDrawList(), app.fonts.for_size(px), px,
                        app.editor.camera.zoom >= 0.2f);
     }
@@ -135,8 +125,7 @@ void draw_sim_overlay(AppState& app) {
     const Rect visible = cam.visible_world(app.canvas_screen);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float s = cam.scale();
-    // Badges stay readable when zoomed out (down to 20%), and do not grow past 16 px.
-    const float text_px = std::clamp(11.0f * s, 10.0f * app.pixel_ratio, 16.0f * app.pixel_ratio);
+    const float text_px = overlay_text_px(cam, app.pixel_ratio);
     const bool labels = cam.zoom >= 0.2f;
     ImFont* font = app.fonts.for_size(text_px);
 
@@ -149,9 +138,7 @@ void draw_sim_overlay(AppState& app) {
         const double frac = static_cast<double>(it->second) / static_cast<double>(d.max_traversals);
         const float thickness =
             (2.0f + 10.0f * static_cast<float>(std::sqrt(frac))) * std::min(s, 2.0f);
-        const Vec2 p0 = cam.world_to_screen(c.p0), p1 = cam.world_to_screen(c.p1);
-        const Vec2 p2 = cam.world_to_screen(c.p2), p3 = cam.world_to_screen(c.p3);
-        dl->AddBezierCubic(im(p0), im(p1), im(p2), im(p3), kFlowColor, thickness, 24);
+        draw_world_curve(dl, cam, c, kFlowColor, thickness, 24);
         ++sim.overlay_edges;
         if (labels) {
             const Vec2 at = cam.world_to_screen(c.at(0.3f));
@@ -176,9 +163,7 @@ void draw_sim_overlay(AppState& app) {
         if (stuck != d.node_stuck.end()) {
             const Vec2 tr = cam.world_to_screen({wr.max.x, wr.min.y});
             const std::string t = "stuck " + with_commas(stuck->second);
-            const float w = font->CalcTextSizeA(text_px, 1e9f, 0.0f, t.c_str()).x;
-            pill(dl, font, text_px, {tr.x - w - text_px * 0.7f, tr.y - text_px * 1.9f}, kStuckColor,
-                 t);
+            draw_corner_pill(dl, font, text_px, tr, kStuckColor, kLabelColor, t);
             const Vec2 a = cam.world_to_screen(wr.min), b = cam.world_to_screen(wr.max);
             dl->AddRect(im(a), im(b), kStuckColor, 5.0f * s, 0, 2.0f * std::min(s, 1.5f));
             ++sim.overlay_stuck;

@@ -76,29 +76,29 @@ void preview_box(AppState& app, const PublishPreview& p) {
     ImGui::EndChild();
 }
 
+// One answer to what running leads do on publish: a radio button `label` (probe
+// "versions/<label>") that sets VersionsUi::move to `move`, showing `tip` when hovered.
+void migrate_choice(AppState& app, const char* label, bool move, const char* tip) {
+    int migrate = app.versions.move ? 1 : 0;
+    if (ImGui::RadioButton(label, &migrate, move ? 1 : 0)) app.versions.move = move;
+    app.probe(std::string("versions/") + label);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+}
+
 void publish_form(AppState& app) {
     VersionsUi& v = app.versions;
     ImGui::SetNextItemWidth(-1);
     ImGui::InputTextWithHint("##version_note", "note for the new version (optional)", &v.note);
     app.probe("versions/note");
-    int migrate = v.move ? 1 : 0;
     ImGui::TextDisabled("Running leads:");
     ImGui::SameLine();
-    if (ImGui::RadioButton("keep", &migrate, 0)) v.move = false;
-    app.probe("versions/keep");
-    if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip(
-            "Leads already running finish on the version they run on; new leads "
-            "start on the new version.");
-    }
+    migrate_choice(app, "keep", false,
+                   "Leads already running finish on the version they run on; new leads start on "
+                   "the new version.");
     ImGui::SameLine();
-    if (ImGui::RadioButton("move", &migrate, 1)) v.move = true;
-    app.probe("versions/move");
-    if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip(
-            "Running leads move to the node with the same id in the new version "
-            "when it exists and has the same type; the others stay.");
-    }
+    migrate_choice(app, "move", true,
+                   "Running leads move to the node with the same id in the new version when it "
+                   "exists and has the same type; the others stay.");
     const bool busy = v.step == PublishStep::kSaving || v.step == PublishStep::kChecking ||
                       v.step == PublishStep::kPublishing;
     ImGui::BeginDisabled(busy || v.step == PublishStep::kReview);
@@ -224,23 +224,32 @@ std::string value_text(const std::optional<std::string>& v) {
     return *v;
 }
 
+// Starts a table row for the element `e`: a selectable `kind` spanning every column (ImGui id
+// `id`) that focuses `e` on the canvas when clicked and `focusable` (its node when `node`, else
+// its edge), then its name in the second column.
+void element_row(AppState& app, const void* id, const char* kind, const DiffElement& e, bool node,
+                 bool focusable) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::PushID(id);
+    if (ImGui::Selectable((std::string(kind) + "##row").c_str(), false,
+                          ImGuiSelectableFlags_SpanAllColumns) &&
+        focusable) {
+        if (node) {
+            app.focus_node = e.id;
+        } else {
+            app.focus_edge = e.id;
+        }
+    }
+    ImGui::PopID();
+    ImGui::TableNextColumn();
+    const std::string name = e.label.empty() ? e.id : e.label + " (" + e.id + ")";
+    ImGui::TextUnformatted(name.c_str());
+}
+
 void change_rows(AppState& app, const char* kind, const DiffElement& e, bool node) {
     for (const DiffChange& c : e.changes) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::PushID(&c);
-        const std::string name = (e.label.empty() ? e.id : e.label + " (" + e.id + ")");
-        if (ImGui::Selectable((std::string(kind) + "##row").c_str(), false,
-                              ImGuiSelectableFlags_SpanAllColumns)) {
-            if (node) {
-                app.focus_node = e.id;
-            } else {
-                app.focus_edge = e.id;
-            }
-        }
-        ImGui::PopID();
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(name.c_str());
+        element_row(app, &c, kind, e, node, true);
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(c.field.c_str());
         ImGui::TableNextColumn();
@@ -253,22 +262,7 @@ void change_rows(AppState& app, const char* kind, const DiffElement& e, bool nod
 void whole_rows(AppState& app, const char* kind, const std::vector<DiffElement>& list,
                 const char* before, const char* after, bool node, bool focusable) {
     for (const DiffElement& e : list) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::PushID(&e);
-        if (ImGui::Selectable((std::string(kind) + "##row").c_str(), false,
-                              ImGuiSelectableFlags_SpanAllColumns) &&
-            focusable) {
-            if (node) {
-                app.focus_node = e.id;
-            } else {
-                app.focus_edge = e.id;
-            }
-        }
-        ImGui::PopID();
-        ImGui::TableNextColumn();
-        const std::string name = e.label.empty() ? e.id : e.label + " (" + e.id + ")";
-        ImGui::TextUnformatted(name.c_str());
+        element_row(app, &e, kind, e, node, focusable);
         ImGui::TableNextColumn();
         ImGui::TextDisabled("%s", node ? e.node_type.c_str() : "edge");
         ImGui::TableNextColumn();
