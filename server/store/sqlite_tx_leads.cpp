@@ -216,10 +216,11 @@ Result<std::vector<HistoryEntry>> SqliteTx::history(const std::string& lead_id) 
     });
 }
 
-Result<std::map<LeadStatus, std::int64_t>> SqliteTx::lead_status_totals() {
+// The totals of the (status, n) rows of `s` (read_status_count): every status, 0 where no
+// row names it; rows of an unknown status are skipped.
+static Result<std::map<LeadStatus, std::int64_t>> status_totals(Stmt& s) {
     std::map<LeadStatus, std::int64_t> out;
     for (LeadStatus st : all_lead_statuses()) out[st] = 0;
-    Stmt s = prep("SELECT status, sum(n) FROM lead_counts GROUP BY status");
     auto rows = s.rows(read_status_count);
     if (!rows.ok()) return rows.status();
     for (const auto& [status, n] : rows.value()) {
@@ -228,20 +229,18 @@ Result<std::map<LeadStatus, std::int64_t>> SqliteTx::lead_status_totals() {
     return out;
 }
 
+Result<std::map<LeadStatus, std::int64_t>> SqliteTx::lead_status_totals() {
+    Stmt s = prep("SELECT status, sum(n) FROM lead_counts GROUP BY status");
+    return status_totals(s);
+}
+
 Result<std::map<LeadStatus, std::int64_t>> SqliteTx::lead_status_totals_of(
     const std::string& org_id) {
-    std::map<LeadStatus, std::int64_t> out;
-    for (LeadStatus st : all_lead_statuses()) out[st] = 0;
     Stmt s = prep(
         "SELECT c.status, sum(c.n) FROM lead_counts c JOIN workflows w ON w.id = c.workflow_id"
         " WHERE w.organization_id = ? GROUP BY c.status");
     s.bind(org_id);
-    auto rows = s.rows(read_status_count);
-    if (!rows.ok()) return rows.status();
-    for (const auto& [status, n] : rows.value()) {
-        if (status) out[*status] = n;
-    }
-    return out;
+    return status_totals(s);
 }
 
 Result<std::vector<NodeStatusCount>> SqliteTx::lead_counts_by_node(const std::string& workflow_id) {
