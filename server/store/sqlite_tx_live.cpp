@@ -1,0 +1,318 @@
+// server/store/sqlite_tx_live.cpp — SqliteTx: the live_* operations of the scheduler
+// (server/runtime): due leads, saving a lead's step, calls, history and the outbox.
+#include <array>
+
+#include "leadflow/wire.hpp"
+#include "store/sqlite_internal.hpp"
+
+namespace leadflow::server::sqlite_internal {
+
+// ---- live progression (server/runtime)
+
+static constexpr const char* kLiveColumns =
+    "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
+    " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.rowid,"
+    " l.history_last, l.version, l.version_seen";
+
+static Result<LiveLead> read_live(const Stmt& s) {
+    LiveLead l;
+    l.id = s.text(0);
+    l.workflow_id = s.text(1);
+    l.phone_number = s.text(2);
+    auto vars = parse_stored_json(s.text(3), "lead variables");
+    if (!vars.ok()) return vars.status();
+    for (auto it = vars->begin(); it != vars->end(); ++it) {
+        if (it->is_string()) l.variables[it.key()] = it->get<std::string>();
+    }
+    auto status = parse_lead_status(s.text(4));
+    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
+    l.status = *status;
+    l.state = s.opt_text(5);
+    l.call_id = s.opt_text(6);
+    l.due_at = s.opt_i64(7);
+    l.slot_wait_at = s.opt_i64(8);
+    for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis},
+                            {10, &l.last_response},
+                            {11, &l.pending_event}}) {
+        if (s.is_null(col)) continue;
+        auto j = parse_stored_json(s.text(col), "lead live column");
+        if (!j.ok()) return j.status();
+        *out = std::move(j.value());
+    }
+    l.rowid = s.i64(12);
+    l.history_last = s.opt_i64(13);
+    l.version = s.opt_i64(14);
+    l.version_seen = s.opt_i64(15);
+    return l;
+}
+
+static Result<std::vector<LiveLead>> read_live_rows(Stmt& s) {
+    return s.rows([](const Stmt& r) { return read_live(r); });
+}
+
+Result<std::vector<RunnableWorkflow>> SqliteTx::live_runnable_workflows() {
+    Stmt s = prep(
+        "SELECT id, status = 'cancelled', published_version FROM workflows w"
+        " WHERE status = 'active' OR (status = 'cancelled' AND EXISTS ("
+        " SELECT 1 FROM leads INDEXED BY leads_due WHERE workflow_id = w.id"
+        " AND due_at IS NOT NULL)) ORDER BY created_at, id");
+    return s.rows([](const Stmt& r) -> Result<RunnableWorkflow> {
+        return RunnableWorkflow{r.text(0), r.i64(1) != 0, r.opt_i64(2)};
+    });
+}
+
+Result<std::vector<LiveLead>> SqliteTx::live_due_leads(const std::string& workflow_id, TimeMs now,
+                                                       int limit) {
+    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                  " FROM leads l INDEXED BY leads_due WHERE l.workflow_id = ?"
+                  " AND l.due_at IS NOT NULL AND l.due_at <= ? ORDER BY l.due_at LIMIT ?");
+    s.bind(workflow_id).bind(now).bind(limit);
+    return read_live_rows(s);
+}
+
+Result<std::vector<LiveLead>> SqliteTx::live_leads_to_start(const std::string& workflow_id,
+                                                            int limit) {
+    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                  " FROM leads l INDEXED BY leads_to_start WHERE l.workflow_id = ?"
+                  " AND l.status = 'active' AND l.state IS NULL ORDER BY l.created_at"
+                  " LIMIT ?");
+    s.bind(workflow_id).bind(limit);
+    return read_live_rows(s);
+}
+
+Result<std::vector<LiveLead>> SqliteTx::live_slot_waiters(const std::string& workflow_id,
+                                                          int limit) {
+    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                  " FROM leads l WHERE l.workflow_id = ? AND l.slot_wait_at IS NOT NULL"
+                  " AND l.status = 'active' ORDER BY l.slot_wait_at, l.rowid LIMIT ?");
+    s.bind(workflow_id).bind(limit);
+    return read_live_rows(s);
+}
+
+Result<std::int64_t> SqliteTx::live_calls_in_flight(const std::string& workflow_id) {
+    Stmt s = prep(
+        "SELECT count(*) FROM calls INDEXED BY calls_in_flight"
+        " WHERE workflow_id = ? AND status = 'in_progress'");
+    s.bind(workflow_id);
+    return s.single_i64();
+}
+
+Result<LiveLead> SqliteTx::live_get_lead(const std::string& lead_id) {
+    Stmt s = prep(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = ?");
+    s.bind(lead_id);
+    return s.one([](const Stmt& r) { return read_live(r); }, "Lead not found");
+}
+
+Status SqliteTx::live_save(const LiveLeadUpdate& u) {
+    // Sixteen statement variants: a column that did not change is not written, so neither
+    // its index nor (for status) the lead-count trigger is touched; a lead read in this
+    // transaction is found by its rowid (one B-tree search instead of two). frozen_ms is
+    // never set on a lead the scheduler steps (a paused workflow's leads are not due).
+    static const std::array<std::string, 16> kSql = [] {
+        std::array<std::string, 16> a;
+        for (int v = 0; v < 16; ++v) {
+            std::string sql = "UPDATE leads SET ";
+            if (v & 1) sql += "status = ?, completed_at = ?, ";
+            if (v & 2) sql += "phase = ?, ";
+            if (v & 4) sql += "slot_wait_at = ?, ";
+            sql +=
+                "current_node_id = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?,"
+                " updated_at = ?, state = ?, due_at = ?, last_analysis = ?, last_response = ?,"
+                " pending_event = ?, history_last = ?, version = ?, version_seen = ? WHERE ";
+            sql += (v & 8) ? "rowid = ?" : "id = ?";
+            a[static_cast<std::size_t>(v)] = std::move(sql);
+        }
+        return a;
+    }();
+    const LiveLead& l = u.lead;
+    const int v = (u.status_changed ? 1 : 0) | (u.phase_changed ? 2 : 0) |
+                  (u.slot_changed ? 4 : 0) | (l.rowid > 0 ? 8 : 0);
+    return write(kSql[static_cast<std::size_t>(v)], "Lead not found", [&](auto& s) {
+        if (u.status_changed) s.bind(to_string(l.status)).bind(u.completed_at);
+        if (u.phase_changed) s.bind(to_string(u.phase));
+        if (u.slot_changed) s.bind(l.slot_wait_at);
+        s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
+        s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
+        s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
+        s.bind(json_or_null(l.pending_event)).bind(l.history_last);
+        s.bind(l.version).bind(l.version_seen);
+        if (l.rowid > 0) {
+            s.bind(l.rowid);
+        } else {
+            s.bind(l.id);
+        }
+    });
+}
+
+Status SqliteTx::live_set_event(const std::string& lead_id, const Json& event,
+                                std::optional<TimeMs> due_at) {
+    Stmt s = prep(
+        "UPDATE leads SET pending_event = ?1,"
+        " due_at = CASE WHEN ?2 IS NULL THEN NULL ELSE ?2 END,"
+        " frozen_ms = CASE WHEN ?2 IS NULL THEN 0 ELSE NULL END WHERE id = ?3");
+    s.bind(event.dump()).bind(due_at).bind(lead_id);
+    return s.exec();
+}
+
+Status SqliteTx::live_freeze(const std::string& workflow_id, TimeMs now) {
+    Stmt s = prep(
+        "UPDATE leads SET frozen_ms = max(due_at - ?2, 0), due_at = NULL"
+        " WHERE workflow_id = ?1 AND due_at IS NOT NULL");
+    s.bind(workflow_id).bind(now);
+    return s.exec();
+}
+
+Status SqliteTx::live_thaw(const std::string& workflow_id, TimeMs now) {
+    Stmt s = prep(
+        "UPDATE leads INDEXED BY leads_frozen SET due_at = ?2 + frozen_ms, frozen_ms = NULL"
+        " WHERE workflow_id = ?1 AND frozen_ms IS NOT NULL");
+    s.bind(workflow_id).bind(now);
+    return s.exec();
+}
+
+Result<std::int64_t> SqliteTx::live_cancel(const std::string& workflow_id, TimeMs now) {
+    Stmt thaw = prep(
+        "UPDATE leads INDEXED BY leads_in_call"
+        " SET due_at = ?2 + frozen_ms, frozen_ms = NULL, slot_wait_at = NULL"
+        " WHERE workflow_id = ?1 AND status = 'active' AND phase = 'in_call'"
+        " AND frozen_ms IS NOT NULL");
+    thaw.bind(workflow_id).bind(now);
+    if (Status st = thaw.exec(); !st) return st;
+    Stmt s = prep(
+        "UPDATE leads SET status = 'cancelled', phase = 'done', updated_at = ?2,"
+        " completed_at = ?2, due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL,"
+        " pending_event = NULL WHERE workflow_id = ?1 AND status IN ('pending', 'active')"
+        " AND NOT (status = 'active' AND phase = 'in_call')");
+    s.bind(workflow_id).bind(now);
+    if (Status st = s.exec(); !st) return st;
+    return static_cast<std::int64_t>(sqlite3_changes(db_));
+}
+
+Status SqliteTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {
+    Stmt s = prep(
+        "UPDATE leads INDEXED BY leads_stuck SET due_at = ?2"
+        " WHERE workflow_id = ?1 AND phase = 'stuck' AND status = 'active'");
+    s.bind(workflow_id).bind(now);
+    return s.exec();
+}
+
+Result<std::vector<LiveLead>> SqliteTx::live_leads_behind(const std::string& workflow_id,
+                                                          std::int64_t newest) {
+    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+                  " FROM leads l INDEXED BY leads_by_workflow_status WHERE l.workflow_id = ?1"
+                  " AND l.status = 'active' AND l.state IS NOT NULL AND l.version < ?2"
+                  " AND coalesce(l.version_seen, l.version) < ?2");
+    s.bind(workflow_id).bind(newest);
+    return read_live_rows(s);
+}
+
+Status SqliteTx::live_place(const LiveLead& l, const std::string& node_id) {
+    static const std::string kSql =
+        "UPDATE leads SET version = ?, version_seen = ?, state = ?, current_node_id = ?"
+        " WHERE id = ?";
+    return write(kSql, nullptr, [&](auto& s) {
+        s.bind(l.version).bind(l.version_seen).bind(l.state).bind(node_id).bind(l.id);
+    });
+}
+
+Result<Workflow> SqliteTx::live_get_workflow(const std::string& workflow_id) {
+    Stmt s = prep(std::string("SELECT ") + kWorkflowColumns + " FROM workflows WHERE id = ?");
+    s.bind(workflow_id);
+    return s.one(read_workflow, "Workflow not found");
+}
+
+Result<CallRecord> SqliteTx::live_get_call(const std::string& call_id) {
+    Stmt s = prep(std::string("SELECT ") + kCallColumns + " FROM calls WHERE id = ?");
+    s.bind(call_id);
+    return s.one(read_call, "Call not found");
+}
+
+Status SqliteTx::live_update_call(const CallRecord& c) {
+    static const std::string kSql =
+        "UPDATE calls SET status = ?, outcome = ?, end_reason = ?, duration_s = ?,"
+        " analysis = ?, ended_at = ? WHERE id = ?";
+    return write(kSql, nullptr, [&](auto& s) {
+        s.bind(c.status).bind(c.outcome).bind(c.end_reason).bind(c.duration_s);
+        s.bind(c.analysis.dump()).bind(c.ended_at).bind(c.id);
+    });
+}
+
+Status SqliteTx::live_append_history(LiveLead& lead, const std::string& entry) {
+    // Ids are given here, not by SQLite, so that the write can run behind: the next id is
+    // read once per transaction (this connection is the only writer meanwhile).
+    if (next_history_id_ == 0) {
+        Stmt s = prep("SELECT coalesce(max(id), 0) + 1 FROM history");
+        auto next = s.single_i64();
+        if (!next.ok()) return next.status();
+        next_history_id_ = next.value();
+    }
+    const std::int64_t id = next_history_id_++;
+    const std::optional<std::int64_t> prev = lead.history_last;
+    lead.history_last = id;
+    return write(kHistoryInsert[1], nullptr,
+                 [&](auto& s) { s.bind(id).bind(lead.id).bind(prev).bind(entry); });
+}
+
+Status SqliteTx::live_outbox_insert(const OutboxRow& r) {
+    static const std::string kSql =
+        "INSERT OR IGNORE INTO outbox(idempotency_key, kind, workflow_id, lead_id, payload,"
+        " attempts, next_attempt_at, done_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return write(kSql, nullptr, [&](auto& s) {
+        s.bind(r.idempotency_key).bind(r.kind).bind(r.workflow_id).bind(r.lead_id);
+        s.bind(r.payload.dump()).bind(r.attempts).bind(r.next_attempt_at).bind(r.done_at);
+        s.bind(r.created_at);
+    });
+}
+
+Result<std::vector<OutboxRow>> SqliteTx::live_outbox_due(TimeMs now, int limit) {
+    Stmt s = prep(
+        "SELECT id, idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
+        " next_attempt_at, done_at, created_at FROM outbox INDEXED BY outbox_pending"
+        " WHERE done_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
+        " LIMIT ?");
+    s.bind(now).bind(limit);
+    return s.rows([](const Stmt& q) -> Result<OutboxRow> {
+        OutboxRow r;
+        r.id = q.i64(0);
+        r.idempotency_key = q.text(1);
+        r.kind = q.text(2);
+        r.workflow_id = q.text(3);
+        r.lead_id = q.text(4);
+        auto p = parse_stored_json(q.text(5), "outbox payload");
+        if (!p.ok()) return p.status();
+        r.payload = std::move(p.value());
+        r.attempts = static_cast<int>(q.i64(6));
+        r.next_attempt_at = q.i64(7);
+        r.done_at = q.opt_i64(8);
+        r.created_at = q.i64(9);
+        return r;
+    });
+}
+
+Status SqliteTx::live_outbox_update(const OutboxRow& r) {
+    Stmt s = prep(
+        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, done_at = ?, payload = ?"
+        " WHERE id = ?");
+    s.bind(r.attempts).bind(r.next_attempt_at).bind(r.done_at).bind(r.payload.dump());
+    s.bind(r.id);
+    return s.exec();
+}
+
+Result<std::optional<std::string>> SqliteTx::live_meta_get(const std::string& key) {
+    Stmt s = prep("SELECT value FROM runtime_meta WHERE key = ?");
+    s.bind(key);
+    auto v = s.one([](const Stmt& r) -> Result<std::string> { return r.text(0); }, "");
+    if (v.ok()) return std::optional<std::string>(std::move(v.value()));
+    if (v.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+    return v.status();
+}
+
+Status SqliteTx::live_meta_put(const std::string& key, const std::string& value) {
+    Stmt s = prep(
+        "INSERT INTO runtime_meta(key, value) VALUES (?1, ?2)"
+        " ON CONFLICT(key) DO UPDATE SET value = ?2");
+    s.bind(key).bind(value);
+    return s.exec();
+}
+
+}  // namespace leadflow::server::sqlite_internal
