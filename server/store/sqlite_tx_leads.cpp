@@ -22,7 +22,8 @@ Status SqliteTx::insert_leads(const std::vector<LeadRecord>& leads) {
         Stmt s = prep(
             "INSERT INTO leads(id, workflow_id, phone_number, variables, status,"
             " current_node_id, phase, entered_at, release_at, call_id, steps, created_at,"
-            " updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " updated_at, completed_at, workflow_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, (SELECT seq FROM workflows WHERE id = ?2))");
         s.bind(l.id).bind(l.workflow_id).bind(l.phone_number).bind(vars.dump());
         s.bind(to_string(l.status)).bind(l.current_node_id).bind(to_string(x.phase));
         s.bind(x.entered_at).bind(x.release_at).bind(x.call_id).bind(x.steps);

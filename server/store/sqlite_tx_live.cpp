@@ -54,7 +54,7 @@ Result<std::vector<RunnableWorkflow>> SqliteTx::live_runnable_workflows() {
     Stmt s = prep(
         "SELECT id, status = 'cancelled', published_version FROM workflows w"
         " WHERE status = 'active' OR (status = 'cancelled' AND EXISTS ("
-        " SELECT 1 FROM leads INDEXED BY leads_due WHERE workflow_id = w.id"
+        " SELECT 1 FROM leads INDEXED BY leads_due WHERE workflow_seq = w.seq"
         " AND due_at IS NOT NULL)) ORDER BY created_at, id");
     return s.rows([](const Stmt& r) -> Result<RunnableWorkflow> {
         return RunnableWorkflow{r.text(0), r.i64(1) != 0, r.opt_i64(2)};
@@ -64,7 +64,8 @@ Result<std::vector<RunnableWorkflow>> SqliteTx::live_runnable_workflows() {
 Result<std::vector<LiveLead>> SqliteTx::live_due_leads(const std::string& workflow_id, TimeMs now,
                                                        int limit) {
     Stmt s = prep(std::string("SELECT ") + kLiveColumns +
-                  " FROM leads l INDEXED BY leads_due WHERE l.workflow_id = ?"
+                  " FROM leads l INDEXED BY leads_due"
+                  " WHERE l.workflow_seq = (SELECT seq FROM workflows WHERE id = ?)"
                   " AND l.due_at IS NOT NULL AND l.due_at <= ? ORDER BY l.due_at LIMIT ?");
     s.bind(workflow_id).bind(now).bind(limit);
     return read_live_rows(s);

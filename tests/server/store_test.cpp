@@ -194,9 +194,16 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
         auto v3 = open_sqlite_store(path, 3);
         ASSERT_TRUE(v3.ok()) << v3.status().message();
         ASSERT_EQ(v3.value()->schema_version(), 3);
-        Status st =
-            seed(*v3.value(), {{"wf_1", {"wlead_1", "wlead_2"}}, {"wf_2", {"wlead_3", "wlead_4"}}});
+        Status st = seed(*v3.value(), {{"wf_1", {}}, {"wf_2", {}}});
         ASSERT_TRUE(st.is_ok()) << st.message();
+    }
+    // The leads as version 3 stored them (today's insert names columns it did not have).
+    for (const auto& [wf, lead] : {std::pair{"wf_1", "wlead_1"}, std::pair{"wf_1", "wlead_2"},
+                                   std::pair{"wf_2", "wlead_3"}, std::pair{"wf_2", "wlead_4"}}) {
+        raw_sql(path,
+                std::string("INSERT INTO leads(id, workflow_id, phone_number, variables, status,"
+                            " phase, created_at, updated_at) VALUES ('") +
+                    lead + "', '" + wf + "', '+14155552671', '{}', 'pending', 'entering', 0, 0)");
     }
     const char* leads[] = {"wlead_1", "wlead_2", "wlead_3"};
     for (int i = 0; i < 9; ++i) {  // interleaved, as leads moving side by side write them
@@ -211,6 +218,26 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     ASSERT_TRUE(s.ok()) << s.status().message();
     Store& store = *s.value();
     EXPECT_EQ(store.schema_version(), sqlite_schema_latest_version());
+    // Version 8 keys due leads by the workflow's seq: every lead has its workflow's.
+    EXPECT_EQ(raw_sql(path,
+                      "SELECT count(*) FROM leads l JOIN workflows w ON w.id = l.workflow_id"
+                      " WHERE l.workflow_seq IS w.seq AND w.seq IS NOT NULL"),
+              std::vector<std::string>{"4"});
+    EXPECT_EQ(raw_sql(path, "SELECT count(DISTINCT seq) FROM workflows"),
+              std::vector<std::string>{"2"});
+    // Rows written without it (by any writer) get it from the triggers.
+    raw_sql(path,
+            "INSERT INTO workflows(id, organization_id, title, description, status, settings,"
+            " extra, created_at, updated_at) VALUES ('wf_3', 'org_1', 't', '', 'draft', '{}',"
+            " '{}', 0, 0)");
+    raw_sql(path,
+            "INSERT INTO leads(id, workflow_id, phone_number, variables, status, phase,"
+            " created_at, updated_at) VALUES ('wlead_5', 'wf_3', '+14155552671', '{}', 'pending',"
+            " 'entering', 0, 0)");
+    EXPECT_EQ(raw_sql(path,
+                      "SELECT l.workflow_seq = w.seq AND w.seq > 2 FROM leads l"
+                      " JOIN workflows w ON w.id = l.workflow_id WHERE l.id = 'wlead_5'"),
+              std::vector<std::string>{"1"});
     EXPECT_EQ(history_labels(store, "wlead_1"),
               (std::vector<std::string>{"row 0", "row 3", "row 6"}));
     EXPECT_EQ(history_labels(store, "wlead_2"),
