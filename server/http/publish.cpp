@@ -1,6 +1,7 @@
 // server/http/publish.cpp — see publish.hpp.
 #include "http/publish.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "http/handler_util.hpp"
@@ -13,6 +14,7 @@ namespace leadflow::server {
 namespace {
 
 constexpr const char* kDraftSource = "draft";
+constexpr const char* kVersionSource = "version";
 
 // What runs, in a comparable form: node positions (layout only) left out.
 Json running_form(const Graph& g) {
@@ -30,13 +32,20 @@ Json running_form(const Graph& g) {
                 {"edges", std::move(edges)}};
 }
 
-Json without_draft_problems(const Json& problems) {
+// `problems` without those of the given source ("draft": the draft's diagnostics; "version":
+// a published version that cannot run).
+Json without_problems_of(const Json& problems, const std::vector<std::string>& sources) {
     Json out = Json::array();
     if (!problems.is_array()) return out;
     for (const Json& p : problems) {
-        if (!p.is_object() || p.value("source", "") != kDraftSource) out.push_back(p);
+        const std::string source = p.is_object() ? p.value("source", "") : "";
+        if (std::find(sources.begin(), sources.end(), source) == sources.end()) out.push_back(p);
     }
     return out;
+}
+
+Json without_draft_problems(const Json& problems) {
+    return without_problems_of(problems, {kDraftSource});
 }
 
 Json draft_problems(const Json& problems, const std::vector<Diagnostic>& diags) {
@@ -95,7 +104,9 @@ Result<WorkflowVersion> publish_draft(StoreTx& tx, Workflow& w, const Graph& dra
     v.edge_count = static_cast<std::int64_t>(draft.edges.size());
     if (Status s = tx.insert_version(v); !s) return s;
     w.published_version = v.number;
-    w.problems = without_draft_problems(w.problems);
+    // A version that cannot run is listed again by the scheduler if any lead still waits on it
+    // after this publish (a `keep` publish leaves them there).
+    w.problems = without_problems_of(w.problems, {kDraftSource, kVersionSource});
     if (Status s = tx.set_workflow_problems(w.id, w.problems); !s) return s;
     // Leads stuck on the old graph (no edge for an outcome, …) are re-evaluated: the publish
     // may have moved them or given their node the edge they lacked.

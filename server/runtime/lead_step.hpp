@@ -31,6 +31,7 @@ struct CompiledVersion {
     std::int64_t number = 0;
     std::optional<CompiledGraph> graph;  // nullopt: the version does not compile
     std::string error;                   // why it does not compile
+    Json problem;  // the workflow's VERSION_CANNOT_RUN problem when it does not compile
     BoundScenario scenario;
     TimeZone zone;
     std::map<std::string, TimeZone> lead_zones;  // by zone name

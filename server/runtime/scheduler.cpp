@@ -147,13 +147,13 @@ Result<CompiledVersion*> Scheduler::version(StoreTx& tx, const std::string& work
         c->scenario = bind_scenario(*c->graph, sc);
     } else {
         c->error = compiled.status().message();
-        unrunnable_.emplace_back(
-            workflow_id,
+        c->problem =
             Json{{"code", "VERSION_CANNOT_RUN"},
                  {"source", "version"},
                  {"version", number},
                  {"message", "Version " + std::to_string(number) + " cannot run (" + c->error +
-                                 "); its leads wait until a publish moves them"}});
+                                 "); its leads wait until a publish moves them"}};
+        unrunnable_.emplace_back(workflow_id, c->problem);
         log_line("workflow " + log_escape(workflow_id) + " version " + std::to_string(number) +
                  " cannot run: " + log_escape(c->error));
     }
@@ -315,7 +315,11 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
             auto c = place(tx, l);
             if (!c.ok()) return c.status();
             if (!c.value()) return Status::ok();  // no published version: nothing runs yet
-            if (!c.value()->graph) return park(tx, l, sc);
+            if (!c.value()->graph) {
+                // Listed again after a publish cleared it, while leads still wait on it.
+                unrunnable_.emplace_back(l.workflow_id, c.value()->problem);
+                return park(tx, l, sc);
+            }
             if (Status s = apply_step(tx, *c.value(), l, ev, slot_retry, sc); !s) return s;
             ++steps;
             return Status::ok();

@@ -165,12 +165,22 @@ TEST_F(Versions, AVersionThatCannotRunParksItsLeadsUntilAPublishMovesThem) {
         EXPECT_EQ(count_rows(history(broken, id), "reason", "version_cannot_run"), 1);
     }
     EXPECT_EQ(advance(kHour), 0) << "parked leads are not due again";
-    // The draft still has the good graph: publishing it with move frees every parked lead.
+    // A `keep` publish leaves them on version 1: still listed once they are parked again.
+    Response k = post("/v1/workflows/" + broken + "/publish", Json{{"migrate", "keep"}});
+    ASSERT_EQ(k.status, 201) << k.body;
+    advance(10);
+    w = workflow(broken);
+    ASSERT_EQ(w["problems"].size(), 1u) << w.dump();
+    EXPECT_EQ(w["problems"][0]["code"], "VERSION_CANNOT_RUN");
+    EXPECT_EQ(lead(broken, parked[0])["execution"]["phase"], "stuck");
+    // The draft still has the good graph: publishing it with move frees every parked lead, and
+    // the problem goes with them.
     Response p = post("/v1/workflows/" + broken + "/publish", Json{{"migrate", "move"}});
     ASSERT_EQ(p.status, 201) << p.body;
     EXPECT_EQ(body_of(p)["leads"]["move"], 40);
     ASSERT_TRUE(run_until_status(broken, "completed", 10, 20));
-    for (const auto& id : parked) EXPECT_EQ(lead(broken, id)["version"], 2);
+    for (const auto& id : parked) EXPECT_EQ(lead(broken, id)["version"], 3);
+    EXPECT_EQ(workflow(broken)["problems"], Json::array());
 }
 
 // Pause, fix the graph, resume: the leads that were stuck move on (resume publishes the draft).
