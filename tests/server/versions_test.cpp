@@ -25,6 +25,32 @@ class Versions : public LiveTest {
         sqlite3_free(err);
         sqlite3_close(db);
     }
+    // Saves to the draft only (?publish=false) a second TIME hold of `hours` after the wait of
+    // the last wait_workflow: wait → wait2 → won. Returns wait2's id ("" after a failure).
+    std::string draft_second_wait(const std::string& wf, const std::string& label, int hours) {
+        const std::string wait = nodes_[0], won = nodes_[1];
+        Response n =
+            send("POST", "/v1/workflows/" + wf + "/nodes?publish=false",
+                 Json{{"node_type", "TIME"},
+                      {"label", label},
+                      {"config", Json{{"duration_value", hours}, {"duration_unit", "hours"}}}}
+                     .dump());
+        EXPECT_EQ(n.status, 201) << n.body;
+        if (n.status != 201) return "";
+        const std::string wait2 = body_of(n)["id"].get<std::string>();
+        Json edges = body_of(get("/v1/workflows/" + wf + "/edges"))["data"];
+        EXPECT_EQ(send("DELETE", "/v1/workflows/" + wf + "/edges/" +
+                                     edges[0]["id"].get<std::string>() + "?publish=false")
+                      .status,
+                  200);
+        for (const auto& [from, to] : {std::pair{wait, wait2}, std::pair{wait2, won}}) {
+            Response e = send("POST", "/v1/workflows/" + wf + "/edges?publish=false",
+                              Json{{"from_node_id", from}, {"to_node_id", to}}.dump());
+            EXPECT_EQ(e.status, 201) << e.body;
+            EXPECT_EQ(header_of(e, "X-Leadflow-Published"), "false");
+        }
+        return wait2;
+    }
     int count_rows(const Json& hist, const std::string& key, const std::string& value) {
         int n = 0;
         for (const auto& h : hist) n += h.contains(key) && h[key] == value;
@@ -331,26 +357,9 @@ TEST_F(Versions, PublishDryRunListReadDiffAndRestore) {
     EXPECT_EQ(get(versions_path(wf) + "/latest").status, 404);
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
     advance(10);
-    // Draft: a second wait before the win, the old wait renamed.
-    Response n = send("POST", "/v1/workflows/" + wf + "/nodes?publish=false",
-                      Json{{"node_type", "TIME"},
-                           {"label", "Second wait"},
-                           {"config", Json{{"duration_value", 2}, {"duration_unit", "hours"}}}}
-                          .dump());
-    ASSERT_EQ(n.status, 201) << n.body;
-    const std::string wait2 = body_of(n)["id"].get<std::string>();
-    Json edges = body_of(get("/v1/workflows/" + wf + "/edges"))["data"];
-    ASSERT_EQ(send("DELETE", "/v1/workflows/" + wf + "/edges/" + edges[0]["id"].get<std::string>() +
-                                 "?publish=false")
-                  .status,
-              200);
-    Response e = send("POST", "/v1/workflows/" + wf + "/edges?publish=false",
-                      Json{{"from_node_id", wait}, {"to_node_id", wait2}}.dump());
-    ASSERT_EQ(e.status, 201) << e.body;
-    EXPECT_EQ(header_of(e, "X-Leadflow-Published"), "false");
-    e = send("POST", "/v1/workflows/" + wf + "/edges?publish=false",
-             Json{{"from_node_id", wait2}, {"to_node_id", won}}.dump());
-    ASSERT_EQ(e.status, 201) << e.body;
+    // Draft: a second wait before the win.
+    const std::string wait2 = draft_second_wait(wf, "Second wait", 2);
+    ASSERT_FALSE(wait2.empty());
     EXPECT_EQ(workflow(wf)["published_version"], 1);
 
     // Dry run: nothing changes; every running lead would move (its node is in the draft).
@@ -429,25 +438,9 @@ TEST_F(Versions, ALeadEndedByTheApiAfterAMoveStaysWhereThePublishPutIt) {
     auto ids = enrol(wf, 3);
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
     advance(10);
-    Response n = send("POST", "/v1/workflows/" + wf + "/nodes?publish=false",
-                      Json{{"node_type", "TIME"},
-                           {"label", "Longer wait"},
-                           {"config", Json{{"duration_value", 3}, {"duration_unit", "hours"}}}}
-                          .dump());
-    ASSERT_EQ(n.status, 201) << n.body;
-    const std::string wait2 = body_of(n)["id"].get<std::string>();
     // wait → wait2 → won, and the leads at `wait` go straight to wait2.
-    Json edges = body_of(get("/v1/workflows/" + wf + "/edges"))["data"];
-    ASSERT_EQ(send("DELETE", "/v1/workflows/" + wf + "/edges/" + edges[0]["id"].get<std::string>() +
-                                 "?publish=false")
-                  .status,
-              200);
-    for (const auto& [from, to] : {std::pair{wait, wait2}, std::pair{wait2, won}}) {
-        ASSERT_EQ(send("POST", "/v1/workflows/" + wf + "/edges?publish=false",
-                       Json{{"from_node_id", from}, {"to_node_id", to}}.dump())
-                      .status,
-                  201);
-    }
+    const std::string wait2 = draft_second_wait(wf, "Longer wait", 3);
+    ASSERT_FALSE(wait2.empty());
     Response pub = post("/v1/workflows/" + wf + "/publish",
                         Json{{"migrate", "move"}, {"node_map", Json{{wait, wait2}}}});
     ASSERT_EQ(pub.status, 201) << pub.body;
