@@ -82,28 +82,29 @@ Result<Json> compare_simulations(const Graph& before, const Graph& after, const 
     if (!rb.ok()) return prefixed("before", rb.status());
     auto ra = run_one(*ca, s, opt);
     if (!ra.ok()) return prefixed("after", ra.status());
-    const Run& b = *rb;
-    const Run& a = *ra;
+    return compare_runs(rb->results, rb->stats, ra->results, ra->stats, s.leads);
+}
 
-    const std::int64_t n = s.leads;
+Json compare_runs(const Json& before, const SimulationStats& bs, const Json& after,
+                  const SimulationStats& as, std::int64_t leads) {
+    const std::int64_t n = leads;
     const auto converted = [](const Json& r) {
         return r["terminal"]["completed"]["count"].get<std::int64_t>();
     };
     Json diff = Json::object();
-    diff["conversion"] = conversion_difference(converted(b.results), n, converted(a.results), n);
+    diff["conversion"] = conversion_difference(converted(before), n, converted(after), n);
     diff["calls_per_lead"] =
-        mean_difference(b.results["calls"]["per_lead"].get<double>(), b.stats.calls_per_lead_sd, n,
-                        a.results["calls"]["per_lead"].get<double>(), a.stats.calls_per_lead_sd, n);
-    Json ttt =
-        mean_difference(b.stats.time_to_terminal_mean_hours, b.stats.time_to_terminal_sd_hours,
-                        b.stats.terminal_leads, a.stats.time_to_terminal_mean_hours,
-                        a.stats.time_to_terminal_sd_hours, a.stats.terminal_leads);
-    ttt["leads"] = Json::array({b.stats.terminal_leads, a.stats.terminal_leads});
+        mean_difference(before["calls"]["per_lead"].get<double>(), bs.calls_per_lead_sd, n,
+                        after["calls"]["per_lead"].get<double>(), as.calls_per_lead_sd, n);
+    Json ttt = mean_difference(bs.time_to_terminal_mean_hours, bs.time_to_terminal_sd_hours,
+                               bs.terminal_leads, as.time_to_terminal_mean_hours,
+                               as.time_to_terminal_sd_hours, as.terminal_leads);
+    ttt["leads"] = Json::array({bs.terminal_leads, as.terminal_leads});
     diff["time_to_terminal_hours"] = std::move(ttt);
 
     Json out = Json::object();
-    out["before"] = b.results;
-    out["after"] = a.results;
+    out["before"] = before;
+    out["after"] = after;
     out["difference"] = std::move(diff);
     return out;
 }

@@ -113,6 +113,48 @@ TEST(CompareGraphs, FailuresSayWhichSideAndTheScenarioIsChecked) {
     EXPECT_TRUE(compare_graphs(good, good, nullptr).ok());
 }
 
+TEST(CompareSession, SlicedRunsGiveCompareGraphsBytes) {
+    const Graph before = fixture_graph("lead_nurture.json");
+    const Graph after = two_calls();
+    const Json scenario = Json::parse(read_fixture("lead_nurture.scenario.json"));
+    auto whole = compare_graphs(before, after, scenario);
+    ASSERT_TRUE(whole.ok()) << whole.status().message();
+    CompareSession session;
+    ASSERT_TRUE(session.start(before, after, scenario).is_ok());
+    EXPECT_TRUE(session.running());
+    EXPECT_EQ(session.finish().status().code(), StatusCode::kFailedPrecondition);
+    int slices = 0;
+    double last = 0;
+    while (!session.step(2000)) {
+        ++slices;
+        EXPECT_GE(session.progress(), last);
+        last = session.progress();
+        ASSERT_LT(slices, 100000) << "the runs must end";
+    }
+    EXPECT_GT(slices, 4) << "both runs took several slices";
+    EXPECT_FALSE(session.running());
+    EXPECT_EQ(session.progress(), 1.0);
+    auto sliced = session.finish();
+    ASSERT_TRUE(sliced.ok()) << sliced.status().message();
+    EXPECT_EQ(sliced->dump(), whole->dump());
+    EXPECT_EQ(session.finish().status().code(), StatusCode::kFailedPrecondition)
+        << "finish hands the answer over once";
+}
+
+TEST(CompareSession, FailuresSayWhichSideAndNothingRuns) {
+    const Graph good = fixture_graph("lead_nurture.json");
+    CompareSession session;
+    Status after = session.start(good, Graph{}, Json::object());
+    EXPECT_EQ(after.message().rfind("after: ", 0), 0u) << after.message();
+    EXPECT_FALSE(session.running());
+    Status before = session.start(Graph{}, good, Json::object());
+    EXPECT_EQ(before.message().rfind("before: ", 0), 0u) << before.message();
+    Status bad = session.start(good, good, Json{{"leads", "many"}});
+    EXPECT_NE(bad.message().find("leads"), std::string::npos) << bad.message();
+    EXPECT_FALSE(session.running());
+    EXPECT_TRUE(session.step(1)) << "nothing to run";
+}
+
 TEST(ReadComparison, AMissingPartIsAnError) {
     const Graph g = fixture_graph("lead_nurture.json");
     auto r = compare_graphs(g, g, Json{{"leads", 50}});

@@ -3,9 +3,13 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "leadflow/compare.hpp"
+#include "leadflow/compiled_graph.hpp"
 #include "leadflow/scenario.hpp"
+#include "leadflow/simulate.hpp"
 
 namespace leadflow::web {
 
@@ -77,6 +81,87 @@ Result<Json> compare_graphs(const Graph& before, const Graph& after, const Json&
     Result<Scenario> s = parse_scenario(scenario.is_object() ? scenario : Json::object());
     if (!s.ok()) return s.status();
     return compare_simulations(before, after, *s);
+}
+
+// One side of a comparison. Its compiled graph and bound scenario live at fixed addresses for
+// the run that refers to them.
+struct CompareSide {
+    CompiledGraph graph;
+    BoundScenario bound;
+    std::optional<SimulationRun> run;
+    Json results;
+    SimulationStats stats;
+    bool done = false;
+};
+
+struct CompareSession::Runs {
+    CompareSide before, after;
+    std::int64_t leads = 0;
+};
+
+CompareSession::CompareSession() = default;
+CompareSession::~CompareSession() = default;
+CompareSession::CompareSession(CompareSession&&) noexcept = default;
+CompareSession& CompareSession::operator=(CompareSession&&) noexcept = default;
+
+Status CompareSession::start(const Graph& before, const Graph& after, const Json& scenario) {
+    runs_.reset();
+    Result<Scenario> s = parse_scenario(scenario.is_object() ? scenario : Json::object());
+    if (!s.ok()) return s.status();
+    auto r = std::make_unique<Runs>();
+    r->leads = s->leads;
+    // In compare_simulations' order: both graphs compile, then each run is prepared.
+    const std::pair<const Graph*, CompareSide*> sides[] = {{&before, &r->before},
+                                                           {&after, &r->after}};
+    const char* names[] = {"before: ", "after: "};
+    for (int i = 0; i < 2; ++i) {
+        Result<CompiledGraph> g = compile_graph(*sides[i].first);
+        if (!g.ok()) return Status(g.status().code(), names[i] + g.status().message());
+        sides[i].second->graph = std::move(*g);
+    }
+    SimulateOptions options;
+    options.lead_calls = true;  // calls_per_lead_sd, as compare_simulations
+    for (int i = 0; i < 2; ++i) {
+        CompareSide& side = *sides[i].second;
+        side.bound = bind_scenario(side.graph, *s);
+        Result<SimulationRun> run = SimulationRun::create(side.graph, side.bound, options);
+        if (!run.ok()) return Status(run.status().code(), names[i] + run.status().message());
+        side.run.emplace(std::move(*run));
+    }
+    runs_ = std::move(r);
+    return Status::ok();
+}
+
+bool CompareSession::step(std::int64_t max_events) {
+    if (!runs_) return true;
+    for (CompareSide* side : {&runs_->before, &runs_->after}) {
+        if (side->done) continue;
+        if (!side->run->step(max_events)) return false;
+        side->results = side->run->results(&side->stats);
+        side->done = true;
+        return runs_->after.done;
+    }
+    return true;
+}
+
+bool CompareSession::running() const {
+    return runs_ && !(runs_->before.done && runs_->after.done);
+}
+
+double CompareSession::progress() const {
+    if (!runs_) return 1.0;
+    const auto one = [](const CompareSide& s) { return s.done ? 1.0 : s.run->progress(); };
+    return (one(runs_->before) + one(runs_->after)) / 2;
+}
+
+Result<Json> CompareSession::finish() {
+    if (!runs_ || !runs_->before.done || !runs_->after.done) {
+        return Status::precondition("the comparison has not finished");
+    }
+    Json out = compare_runs(runs_->before.results, runs_->before.stats, runs_->after.results,
+                            runs_->after.stats, runs_->leads);
+    runs_.reset();
+    return out;
 }
 
 Result<ComparisonView> read_comparison(const Json& j) {

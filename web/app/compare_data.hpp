@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "leadflow/json.hpp"
@@ -18,6 +19,34 @@ namespace leadflow::web {
 // ({} = every default). Fails with the scenario parser's message, or with compare.hpp's
 // failures ("before: …" / "after: …": a graph that does not compile, an unknown time zone).
 Result<Json> compare_graphs(const Graph& before, const Graph& after, const Json& scenario);
+
+// compare_graphs in slices: the two simulations (SimulationRun) advance a slice of events at a
+// time, so the editor draws frames (and a progress bar) between slices, and end compared with
+// compare_runs. However it is sliced, the answer is compare_graphs' bytes.
+class CompareSession {
+  public:
+    CompareSession();
+    ~CompareSession();
+    CompareSession(CompareSession&&) noexcept;
+    CompareSession& operator=(CompareSession&&) noexcept;
+
+    // Compiles both graphs and prepares both runs (drops a session in progress). Fails as
+    // compare_graphs does, with nothing running.
+    Status start(const Graph& before, const Graph& after, const Json& scenario);
+    // Processes up to `max_events` events of the first unfinished run; true once both finished
+    // (and when nothing runs).
+    bool step(std::int64_t max_events);
+    bool running() const;
+    // How far the pair is, in [0, 1] (the mean of the two runs' progress()).
+    double progress() const;
+    // Once step() returned true: the comparison (compare_graphs' JSON); kFailedPrecondition
+    // before, or when nothing was started. The session is then empty.
+    Result<Json> finish();
+
+  private:
+    struct Runs;
+    std::unique_ptr<Runs> runs_;
+};
 
 // One compared quantity.
 struct CompareMetric {

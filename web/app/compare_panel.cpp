@@ -36,6 +36,7 @@ void compare_request(AppState& app, Graph before, std::string before_label, Grap
     c.after_label = std::move(after_label);
     c.scenario = std::move(scenario);
     c.error.clear();
+    c.session = CompareSession();  // a comparison in progress gives way to the new one
     c.pending = true;
     c.announce = true;
     app.sim.open_tab = "compare";
@@ -68,16 +69,35 @@ bool compare_with_template(AppState& app, const std::string& name) {
 void compare_tick(AppState& app) {
     CompareUi& c = app.compare;
     if (!c.pending) return;
-    // The request waits one frame so that the tab shows "Comparing..." while the two runs take
-    // the next one (compare_simulations runs each simulation in one go).
+    // The tab shows "Comparing..." on the frame of the request. The two runs then advance in
+    // slices until the frame's budget (the one the Simulate tab uses) is spent, so the page
+    // keeps drawing, with a progress bar, however large the scenario.
     if (c.announce) {
         c.announce = false;
         return;
     }
+    const double start = platform::now_ms();
+    if (!c.session.running()) {
+        c.started_ms = start;
+        Status st = c.session.start(c.before, c.after, c.scenario);
+        if (!st.is_ok()) {
+            c.pending = false;
+            ++c.runs;
+            c.view.reset();
+            c.error = st.message();
+            app.notify("Comparison failed: " + c.error, 8.0);
+            return;
+        }
+    }
+    constexpr std::int64_t kSlice = 20000;
+    bool done = false;
+    do {
+        done = c.session.step(kSlice);
+    } while (!done && platform::now_ms() - start < app.sim.frame_budget_ms);
+    if (!done) return;
     c.pending = false;
-    const double t0 = platform::now_ms();
-    Result<Json> r = compare_graphs(c.before, c.after, c.scenario);
-    c.last_run_ms = platform::now_ms() - t0;
+    Result<Json> r = c.session.finish();
+    c.last_run_ms = platform::now_ms() - c.started_ms;
     ++c.runs;
     if (!r.ok()) {
         c.view.reset();
@@ -151,6 +171,8 @@ void draw_compare_panel(AppState& app) {
     if (c.pending) {
         ImGui::TextDisabled("Comparing %s with %s...", c.before_label.c_str(),
                             c.after_label.c_str());
+        ImGui::ProgressBar(static_cast<float>(c.session.running() ? c.session.progress() : 0.0),
+                           ImVec2(-1, 0));
         return;
     }
     if (!c.error.empty()) {
@@ -252,6 +274,7 @@ Json compare_status_json(const AppState& app) {
     const CompareUi& c = app.compare;
     Json out = Json::object();
     out["pending"] = c.pending;
+    out["progress"] = c.session.running() ? c.session.progress() : (c.pending ? 0.0 : 1.0);
     out["runs"] = c.runs;
     out["error"] = c.error;
     out["has_opened"] = c.opened.has_value();

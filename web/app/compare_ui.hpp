@@ -24,7 +24,9 @@ struct CompareUi {
     std::string opened_label;
     // The comparison asked for: it runs on the next frame, so the tab says "Comparing..." first.
     bool pending = false;
-    bool announce = false;  // the frame that shows "Comparing..." has not been drawn yet
+    bool announce = false;   // the frame that shows "Comparing..." has not been drawn yet
+    CompareSession session;  // the two runs, advanced a frame budget at a time
+    double started_ms = 0;
     Graph before, after;
     std::string before_label, after_label;
     Json scenario = Json::object();

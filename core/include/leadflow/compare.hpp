@@ -49,4 +49,12 @@ namespace leadflow {
 Result<Json> compare_simulations(const Graph& before, const Graph& after, const Scenario& s,
                                  const SimulateOptions& o = {});
 
+// The comparison part of compare_simulations for two runs that already finished: `before` and
+// `after` are their results JSON and `bs` / `as` the statistics the runs filled (with
+// SimulateOptions::lead_calls set), for a scenario of `leads` leads. compare_simulations(b, a,
+// s, o) equals compare_runs of the two simulate() runs it makes, byte for byte; a shell that
+// runs the two simulations in slices (SimulationRun) compares them with this.
+Json compare_runs(const Json& before, const SimulationStats& bs, const Json& after,
+                  const SimulationStats& as, std::int64_t leads);
+
 }  // namespace leadflow
