@@ -29,7 +29,9 @@ const Operation kOperations[] = {
      kWorkflowList, 200, "WorkflowPage"},
     {"get", "/v1/workflows/{id}", "Workflows", "Read a workflow with its counts", kNoBody, kNoQuery,
      200, "Workflow"},
-    {"patch", "/v1/workflows/{id}", "Workflows", "Update title, description, settings, entry node",
+    {"patch", "/v1/workflows/{id}", "Workflows",
+     "Update title, description, settings (merged: the keys given change, null resets one), entry "
+     "node",
      kJsonBody, kNoQuery, 200, "Workflow"},
     {"delete", "/v1/workflows/{id}", "Workflows", "Delete a workflow and everything in it", kNoBody,
      kNoQuery, 200, ""},

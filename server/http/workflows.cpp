@@ -17,6 +17,7 @@
 #include "http/json_text.hpp"
 #include "http/limits.hpp"
 #include "http/publish.hpp"
+#include "leadflow/time_zone.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/lead_commands.hpp"
 #include "util/crypto.hpp"
@@ -54,11 +55,19 @@ Status apply_workflow_fields(const Json& body, Workflow& w, bool creating) {
     if (description.value()) w.description = **description;
     if (auto it = body.find("settings"); it != body.end() && !it->is_null()) {
         if (!it->is_object()) return Status::invalid("settings must be an object");
-        auto settings = settings_from_json(*it, "settings");
+        // The given keys change, the others keep their values (a JSON merge patch, RFC 7396:
+        // a key set to null goes back to its default — any time, unlimited, UTC).
+        Json merged = to_json(w.settings);
+        merged.merge_patch(*it);
+        auto settings = settings_from_json(merged, "settings");
         if (!settings.ok()) return settings.status();
         if (!is_known_region(settings->default_region)) {
             return Status::invalid("settings.default_region: unknown region '" +
                                    settings->default_region + "' (use ISO codes such as US, IN)");
+        }
+        if (!TimeZone::find(settings->timezone).ok()) {
+            return Status::invalid("settings.timezone: unknown time zone '" + settings->timezone +
+                                   "' (use an IANA name such as America/New_York or UTC)");
         }
         w.settings = std::move(settings.value());
     }

@@ -94,6 +94,51 @@ TEST_F(ApiTest, PatchUpdatesFieldsButNotStatus) {
     EXPECT_EQ(body_of(get("/v1/workflows/" + wf))["title"], "Renamed");
 }
 
+// PATCH settings changes the keys it names and keeps the others (a merge patch); null puts a
+// key back to its default; an unknown time zone is refused like the simulator refuses it.
+TEST_F(ApiTest, PatchMergesSettingsAndChecksTheTimeZone) {
+    Response c =
+        post("/v1/workflows",
+             Json{{"title", "Hours"},
+                  {"settings",
+                   Json{{"timezone", "America/Chicago"},
+                        {"calling_window",
+                         Json{{"days", {"mon", "tue"}}, {"start", "09:00"}, {"end", "17:00"}}}}}});
+    ASSERT_EQ(c.status, 201) << c.body;
+    const std::string wf = body_of(c)["id"].get<std::string>();
+    Response r =
+        patch("/v1/workflows/" + wf, Json{{"settings", Json{{"max_concurrent_calls", 20}}}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    Json s = body_of(r)["settings"];
+    EXPECT_EQ(s["max_concurrent_calls"], 20);
+    EXPECT_EQ(s["timezone"], "America/Chicago") << "kept";
+    EXPECT_EQ(s["calling_window"]["start"], "09:00") << "kept";
+    EXPECT_EQ(s["calling_window"]["days"], Json::array({"mon", "tue"}));
+    // A nested key alone: the window's other keys stay.
+    s = body_of(
+        patch("/v1/workflows/" + wf,
+              Json{{"settings", Json{{"calling_window", Json{{"end", "20:00"}}}}}}))["settings"];
+    EXPECT_EQ(s["calling_window"]["start"], "09:00");
+    EXPECT_EQ(s["calling_window"]["end"], "20:00");
+    // null: back to the default (unlimited calls, any time).
+    s = body_of(patch("/v1/workflows/" + wf,
+                      Json{{"settings", Json{{"max_concurrent_calls", nullptr},
+                                             {"calling_window", nullptr}}}}))["settings"];
+    EXPECT_TRUE(!s.contains("max_concurrent_calls") || s["max_concurrent_calls"].is_null()) << s;
+    EXPECT_TRUE(!s.contains("calling_window") || s["calling_window"].is_null()) << s;
+    EXPECT_EQ(s["timezone"], "America/Chicago");
+    // Unknown zones are a 400 that changes nothing, on create and on patch.
+    Response bad =
+        patch("/v1/workflows/" + wf, Json{{"settings", Json{{"timezone", "Mars/Olympus"}}}});
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("settings.timezone"), std::string::npos) << bad.body;
+    EXPECT_EQ(body_of(get("/v1/workflows/" + wf))["settings"]["timezone"], "America/Chicago");
+    EXPECT_EQ(
+        post("/v1/workflows", Json{{"title", "x"}, {"settings", Json{{"timezone", "Not/AZone"}}}})
+            .status,
+        400);
+}
+
 TEST_F(ApiTest, ActivateValidatesAndRunsFromDraftOnly) {
     std::string wf = make_workflow();
     // An empty graph cannot run: 400 with readable messages and the diagnostics.
