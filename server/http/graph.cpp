@@ -25,6 +25,18 @@
 namespace leadflow::server {
 namespace {
 
+// A node or edge as the node and edge routes return it: the wire object plus the workflow it
+// belongs to (DialNexa's node and edge objects carry workflow_id).
+Json with_workflow_id(Json object, const std::string& workflow_id) {
+    object["workflow_id"] = workflow_id;
+    return object;
+}
+
+Json list_with_workflow_id(Json items, const std::string& workflow_id) {
+    for (Json& item : items) item["workflow_id"] = workflow_id;
+    return items;
+}
+
 // A webhook APPLICATION node's method and headers are checked when it is saved (400), so that
 // a request that would be refused at send time is never stored (see check_webhook_request).
 Status check_webhook_config(NodeType type, const Json& config) {
@@ -323,7 +335,7 @@ Response create_node(const Request& req, RequestContext& ctx) {
         if (Status s = tx.insert_node(w->id, n); !s) return s;
         auto outcome = settle_edit(tx, ctx, req, w.value());
         if (!outcome.ok()) return outcome.status();
-        out = json_response(201, to_json(n));
+        out = json_response(201, with_workflow_id(to_json(n), w->id));
         mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
@@ -337,7 +349,8 @@ Response list_nodes(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto nodes = tx.list_nodes(w->id);
         if (!nodes.ok()) return nodes.status();
-        out = json_response(200, Json{{"data", nodes_json(nodes.value())}});
+        out = json_response(
+            200, Json{{"data", list_with_workflow_id(nodes_json(nodes.value()), w->id)}});
         return Status::ok();
     });
     return finish(st, out);
@@ -350,7 +363,7 @@ Response get_node(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto n = tx.get_node(w->id, req.path_param("nodeId"));
         if (!n.ok()) return n.status();
-        out = json_response(200, to_json(n.value()));
+        out = json_response(200, with_workflow_id(to_json(n.value()), w->id));
         return Status::ok();
     });
     return finish(st, out);
@@ -378,7 +391,7 @@ Response update_node(const Request& req, RequestContext& ctx) {
         if (Status s = tx.update_node(w->id, n); !s) return s;
         auto outcome = settle_edit(tx, ctx, req, w.value());
         if (!outcome.ok()) return outcome.status();
-        out = json_response(200, to_json(n));
+        out = json_response(200, with_workflow_id(to_json(n), w->id));
         mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
@@ -464,7 +477,7 @@ Response create_edge(const Request& req, RequestContext& ctx) {
         if (Status s = tx.insert_edge(w->id, e); !s) return s;
         auto outcome = settle_edit(tx, ctx, req, w.value());
         if (!outcome.ok()) return outcome.status();
-        out = json_response(201, to_json(e));
+        out = json_response(201, with_workflow_id(to_json(e), w->id));
         mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });
@@ -478,7 +491,8 @@ Response list_edges(const Request& req, RequestContext& ctx) {
         if (!w.ok()) return w.status();
         auto edges = tx.list_edges(w->id);
         if (!edges.ok()) return edges.status();
-        out = json_response(200, Json{{"data", edges_json(edges.value())}});
+        out = json_response(
+            200, Json{{"data", list_with_workflow_id(edges_json(edges.value()), w->id)}});
         return Status::ok();
     });
     return finish(st, out);
@@ -520,7 +534,7 @@ Response update_edge(const Request& req, RequestContext& ctx) {
         if (Status s = tx.update_edge(w->id, e); !s) return s;
         auto outcome = settle_edit(tx, ctx, req, w.value());
         if (!outcome.ok()) return outcome.status();
-        out = json_response(200, to_json(e));
+        out = json_response(200, with_workflow_id(to_json(e), w->id));
         mark_edit_outcome(out, outcome.value());
         return Status::ok();
     });

@@ -22,10 +22,15 @@ TEST_F(ApiTest, NodesCrud) {
     EXPECT_EQ(n["config"]["duration_unit"], "days");
     EXPECT_EQ(body_of(get(base))["data"].size(), 1u);
     EXPECT_EQ(body_of(get(base + "/" + id))["label"], "Wait");
+    // DialNexa's node objects name their workflow, on every node route.
+    EXPECT_EQ(n["workflow_id"], wf);
+    EXPECT_EQ(body_of(get(base))["data"][0]["workflow_id"], wf);
+    EXPECT_EQ(body_of(get(base + "/" + id))["workflow_id"], wf);
 
     Response u =
         patch(base + "/" + id, Json{{"label", "Wait 3d"}, {"config", Json{{"duration_value", 3}}}});
     ASSERT_EQ(u.status, 200);
+    EXPECT_EQ(body_of(u)["workflow_id"], wf);
     EXPECT_EQ(body_of(u)["config"], (Json{{"duration_value", 3}}));  // config replaces
     EXPECT_EQ(body_of(u)["position_x"], 10.5);                       // untouched fields stay
     EXPECT_EQ(patch(base + "/" + id, Json{{"node_type", "VOICE_CALL"}}).status, 400);
@@ -56,6 +61,7 @@ TEST_F(ApiTest, EdgesCrudWithItsErrors) {
     Json e = body_of(a);
     EXPECT_EQ(e["id"].get<std::string>().rfind("edge_", 0), 0u);
     EXPECT_EQ(e["position"], 0);
+    EXPECT_EQ(e["workflow_id"], wf);
     Response b = post(base, Json{{"from_node_id", call}, {"to_node_id", wait}, {"label", "DNP"}});
     EXPECT_EQ(body_of(b)["position"], 1);
     // 409 exact duplicate (labels compare trimmed, case-insensitively).
@@ -74,6 +80,7 @@ TEST_F(ApiTest, EdgesCrudWithItsErrors) {
     const std::string b_id = body_of(b)["id"].get<std::string>();
     ASSERT_EQ(patch(base + "/" + b_id, Json{{"position", -1}}).status, 200);
     Json list = body_of(get(base))["data"];
+    for (const Json& edge : list) EXPECT_EQ(edge["workflow_id"], wf);
     EXPECT_EQ(list[0]["id"], b_id);
     // PATCH: label and position; a label that makes a duplicate is 409; endpoints are fixed.
     EXPECT_EQ(patch(base + "/" + b_id, Json{{"label", "NO_ANSWER"}}).status, 200);
