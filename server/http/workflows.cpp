@@ -95,20 +95,32 @@ Response create_workflow(const Request& req, RequestContext& ctx) {
     Json body;
     Response err;
     if (!read_json_body(req, &body, &err)) return err;
+    // DialNexa clients may create a workflow `active` and then add its nodes and edges: it runs
+    // from its first edit that makes the graph valid (docs/versions.md), and lists the draft's
+    // problems until then.
+    bool active = false;
     if (auto it = body.find("status"); it != body.end() && !it->is_null()) {
-        if (!it->is_string() || it->get<std::string>() != "draft") {
-            return error_response(400, "status must be 'draft' when creating a workflow");
+        const std::string s = it->is_string() ? it->get<std::string>() : "";
+        if (s != "draft" && s != "active") {
+            return error_response(400,
+                                  "status must be 'draft' or 'active' when creating a workflow");
         }
+        active = s == "active";
     }
     Workflow w;
     w.id = new_id("wf_");
     w.organization_id = ctx.organization_id;
-    w.status = WorkflowStatus::kDraft;
+    w.status = active ? WorkflowStatus::kActive : WorkflowStatus::kDraft;
     w.created_at = w.updated_at = ctx.now;
+    if (active) w.activated_at = ctx.now;
     if (Status st = apply_workflow_fields(body, w, true); !st) return status_response(st);
     Response out;
     Status st = ctx.store.transact([&](StoreTx& tx) {
         if (Status s = tx.insert_workflow(w); !s) return s;
+        if (active) {
+            auto outcome = after_draft_edit(tx, ctx, w, true);
+            if (!outcome.ok()) return outcome.status();
+        }
         auto j = workflow_with_counts(tx, w);
         if (!j.ok()) return j.status();
         out = json_response(201, j.value());

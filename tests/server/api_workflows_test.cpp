@@ -37,7 +37,8 @@ TEST_F(ApiTest, CreateRejectsBadInput) {
     EXPECT_EQ(post("/v1/workflows", Json{{"title", "   "}}).status, 400);
     EXPECT_EQ(post("/v1/workflows", Json{{"title", std::string(201, 'x')}}).status, 400);
     EXPECT_EQ(post("/v1/workflows", Json{{"title", 5}}).status, 400);
-    EXPECT_EQ(post("/v1/workflows", Json{{"title", "x"}, {"status", "active"}}).status, 400);
+    EXPECT_EQ(post("/v1/workflows", Json{{"title", "x"}, {"status", "completed"}}).status, 400);
+    EXPECT_EQ(post("/v1/workflows", Json{{"title", "x"}, {"status", 1}}).status, 400);
     EXPECT_EQ(post("/v1/workflows", Json{{"title", "x"}, {"status", "draft"}}).status, 201);
     EXPECT_EQ(post("/v1/workflows", Json{{"title", "x"}, {"settings", 3}}).status, 400);
     Response r =

@@ -470,6 +470,42 @@ TEST_F(Versions, ALeadEndedByTheApiAfterAMoveStaysWhereThePublishPutIt) {
     EXPECT_EQ(lead(wf, ids[0])["current_node_id"], wait2);
 }
 
+// A DialNexa client creates the workflow `active`, enrols leads, then adds nodes and edges one
+// by one: the workflow lists its draft's problems and nothing runs until the edit that makes the
+// graph valid publishes version 1; then the leads run.
+TEST_F(Versions, AWorkflowCreatedActiveRunsFromTheEditThatMakesItValid) {
+    Response c = post("/v1/workflows", Json{{"title", "Live at once"}, {"status", "active"}});
+    ASSERT_EQ(c.status, 201) << c.body;
+    Json w = body_of(c);
+    const std::string wf = w["id"].get<std::string>();
+    EXPECT_EQ(w["status"], "active");
+    EXPECT_TRUE(w["published_version"].is_null()) << w.dump();
+    EXPECT_FALSE(w["problems"].empty()) << "an empty graph cannot run";
+    EXPECT_EQ(post("/v1/workflows", Json{{"title", "x"}, {"status", "paused"}}).status, 400);
+    auto ids = enrol(wf, 3);
+    advance(10);
+    EXPECT_TRUE(lead(wf, ids[0])["current_node_id"].is_null()) << "nothing runs yet";
+    Response wait = send("POST", "/v1/workflows/" + wf + "/nodes",
+                         Json{{"node_type", "TIME"},
+                              {"config", Json{{"duration_value", 1}, {"duration_unit", "hours"}}}}
+                             .dump());
+    ASSERT_EQ(wait.status, 201) << wait.body;
+    EXPECT_EQ(header_of(wait, "X-Leadflow-Published"), "false");
+    Response won =
+        send("POST", "/v1/workflows/" + wf + "/nodes", Json{{"node_type", "CONVERTED"}}.dump());
+    ASSERT_EQ(won.status, 201) << won.body;
+    Response e = send(
+        "POST", "/v1/workflows/" + wf + "/edges",
+        Json{{"from_node_id", body_of(wait)["id"]}, {"to_node_id", body_of(won)["id"]}}.dump());
+    ASSERT_EQ(e.status, 201) << e.body;
+    EXPECT_EQ(header_of(e, "X-Leadflow-Published"), "true");
+    w = workflow(wf);
+    EXPECT_EQ(w["published_version"], 1);
+    EXPECT_EQ(w["problems"], Json::array());
+    ASSERT_TRUE(run_until_status(wf, "completed", kHour / 4, 40));
+    for (const auto& id : ids) EXPECT_EQ(lead(wf, id)["status"], "completed");
+}
+
 TEST_F(Versions, RestoreReplacesTheDraftOnlyAndPublishingIsASeparateStep) {
     std::string wf = wait_workflow(1);
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
