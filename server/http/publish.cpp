@@ -114,17 +114,20 @@ Result<WorkflowVersion> publish_draft(StoreTx& tx, Workflow& w, const Graph& dra
     return v;
 }
 
+Result<bool> draft_differs_from_published(StoreTx& tx, const Workflow& w, const Graph& draft) {
+    if (!w.published_version) return true;
+    auto v = tx.get_version(w.id, *w.published_version);
+    if (!v.ok()) return v.status();
+    return draft_differs(draft, &v.value());
+}
+
 Result<EditOutcome> after_draft_edit(StoreTx& tx, RequestContext& ctx, Workflow& w, bool publish) {
     if (!is_active_workflow(w.status)) return EditOutcome::kNotLive;
     auto draft = load_graph(tx, w);
     if (!draft.ok()) return draft.status();
-    std::unique_ptr<WorkflowVersion> latest;
-    if (w.published_version) {
-        auto v = tx.get_version(w.id, *w.published_version);
-        if (!v.ok()) return v.status();
-        latest = std::make_unique<WorkflowVersion>(std::move(v.value()));
-    }
-    if (!draft_differs(draft.value(), latest.get())) {
+    auto changed = draft_differs_from_published(tx, w, draft.value());
+    if (!changed.ok()) return changed.status();
+    if (!changed.value()) {
         w.problems = without_draft_problems(w.problems);
         if (Status s = tx.set_workflow_problems(w.id, w.problems); !s) return s;
         return EditOutcome::kUnchanged;

@@ -37,6 +37,8 @@ std::vector<Diagnostic> publish_diagnostics(const Graph& draft);
 // Whether the draft would run differently from the version: nodes (but not their positions),
 // edges, entry node and settings. True when there is no version.
 bool draft_differs(const Graph& draft, const WorkflowVersion* version);
+// draft_differs against the workflow's newest published version (true when it has none).
+Result<bool> draft_differs_from_published(StoreTx& tx, const Workflow& w, const Graph& draft);
 
 // Publishes `draft` as version published_version + 1 of `w` (updating w.published_version and
 // clearing the draft's problems from w.problems), with the workflow's stored scenario, and

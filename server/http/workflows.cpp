@@ -345,15 +345,11 @@ Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out
         if (verb == Verb::kActivate) {
             auto g = load_graph(tx, w);
             if (!g.ok()) return g.status();
-            std::unique_ptr<WorkflowVersion> latest;
-            if (w.published_version) {
-                auto v = tx.get_version(w.id, *w.published_version);
-                if (!v.ok()) return v.status();
-                latest = std::make_unique<WorkflowVersion>(std::move(v.value()));
-            }
-            const bool changed = draft_differs(g.value(), latest.get());
+            auto differs = draft_differs_from_published(tx, w, g.value());
+            if (!differs.ok()) return differs.status();
+            const bool changed = differs.value();
             auto diags = publish_diagnostics(g.value());
-            if (!is_valid(diags) && (changed || !latest)) {
+            if (!is_valid(diags) && (changed || !w.published_version)) {
                 *reply = validation_failure(diags);
                 return abort_transaction();
             }
