@@ -103,9 +103,4 @@ std::string escape_like(const std::string& s) {
     return out;
 }
 
-bool is_terminal_lead_status(LeadStatus s) {
-    return s == LeadStatus::kCompleted || s == LeadStatus::kDropped || s == LeadStatus::kRemoved ||
-           s == LeadStatus::kFailed || s == LeadStatus::kCancelled;
-}
-
 }  // namespace leadflow::server::sqlite_internal

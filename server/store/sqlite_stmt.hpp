@@ -174,9 +174,6 @@ Json status_list_json(const std::vector<LeadStatus>& v);
 // `s` with %, _ and \ escaped by a backslash, for LIKE … ESCAPE '\'.
 std::string escape_like(const std::string& s);
 
-// Whether a lead in status `s` is done (its completed_at is set).
-bool is_terminal_lead_status(LeadStatus s);
-
 // A JSON column's value: NULL for a null Json, else its text.
 inline std::optional<std::string> json_or_null(const Json& j) {
     if (j.is_null()) return std::nullopt;

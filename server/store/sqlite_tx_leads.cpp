@@ -158,7 +158,7 @@ Result<std::int64_t> SqliteTx::transition_leads(const std::string& workflow_id,
     std::optional<std::string> phase_name;
     if (phase) phase_name = to_string(*phase);
     s.bind(workflow_id).bind(status_list_json(from).dump()).bind(to_string(to));
-    s.bind(phase_name).bind(now).bind(is_terminal_lead_status(to) ? 1 : 0);
+    s.bind(phase_name).bind(now).bind(is_terminal(to) ? 1 : 0);
     if (Status st = s.exec(); !st) return st;
     return static_cast<std::int64_t>(sqlite3_changes(db_));
 }
