@@ -26,3 +26,13 @@ if(LEADFLOW_BUILD_TESTS)
         find_package(GTest REQUIRED)
     endif()
 endif()
+
+# The .xlsx reader of lead uploads (server only): libzip opens the archive, expat parses its XML.
+# libzip through pkg-config: Debian's libzip-dev CMake package names command-line tools that
+# live in another package, and fails without them.
+if(NOT EMSCRIPTEN)
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(LEADFLOW_LIBZIP REQUIRED IMPORTED_TARGET GLOBAL libzip)
+    add_library(leadflow_libzip ALIAS PkgConfig::LEADFLOW_LIBZIP)
+    find_package(EXPAT REQUIRED)
+endif()

@@ -1,5 +1,5 @@
-// server/http/leads.cpp — leads: upload (CSV multipart, JSON single, JSON bulk), list, variable
-// keys, detail, removal, history, and lead counts per node (live view).
+// server/http/leads.cpp — leads: upload (CSV or .xlsx multipart, JSON single, JSON bulk), list,
+// variable keys, detail, removal, history, and lead counts per node (live view).
 //
 // Index
 //   [SECTION] Reading uploads
@@ -8,6 +8,7 @@
 //   [SECTION] Registration
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <optional>
 #include <thread>
@@ -24,6 +25,7 @@
 #include "util/csv.hpp"
 #include "util/phone.hpp"
 #include "util/utf8.hpp"
+#include "util/xlsx.hpp"
 
 namespace leadflow::server {
 namespace {
@@ -31,7 +33,7 @@ namespace {
 // [SECTION] Reading uploads
 
 struct UploadRow {
-    std::size_t position = 0;  // 1-based: data row of the CSV (header excluded) or list index
+    std::size_t position = 0;  // 1-based: data row of the table (header excluded) or list index
     std::string phone;
     std::map<std::string, std::string> variables;
 };
@@ -95,10 +97,36 @@ std::string too_long_value_reason() {
            " bytes";
 }
 
-// Reads the CSV record by record, stopping at the first record past the limits (rows, columns)
-// or with bytes that are not UTF-8 (the whole upload is refused: nothing is enrolled). Rows
-// that are readable but wrong go to *errors.
-Status read_csv_rows(const std::string& text, std::vector<UploadRow>* rows, RowErrors* errors) {
+// An uploaded table (a CSV file or a workbook's first sheet): how its messages name it, and
+// its reader, which hands over record by record and stops at the first failed Status.
+struct UploadTable {
+    std::string name;   // "CSV" or "sheet"
+    std::string empty;  // the message for a file with no record
+    std::function<Status(const std::function<Status(CsvRecord&)>&)> for_each_record;
+};
+
+UploadTable csv_table(const std::string& text) {
+    return {"CSV", "The CSV file is empty", [&text](const auto& on_record) {
+                return for_each_csv_record(text, limits::kMaxCsvColumns, on_record);
+            }};
+}
+
+UploadTable xlsx_table(const std::string& bytes) {
+    return {"sheet", "The first sheet of the workbook is empty", [&bytes](const auto& on_record) {
+                XlsxLimits l;
+                l.max_entries = limits::kMaxXlsxEntries;
+                l.max_unpacked_bytes = limits::kMaxXlsxUnpackedBytes;
+                l.max_columns = limits::kMaxCsvColumns;
+                l.max_text_bytes = limits::kMaxXlsxTextBytes;
+                return for_each_xlsx_record(bytes, l, on_record);
+            }};
+}
+
+// Reads the table record by record, stopping at the first record past the limits (rows,
+// columns) or with bytes that are not UTF-8 (the whole upload is refused: nothing is
+// enrolled). Rows that are readable but wrong go to *errors. CSV and .xlsx uploads share
+// every rule here.
+Status read_table_rows(const UploadTable& table, std::vector<UploadRow>* rows, RowErrors* errors) {
     std::vector<std::string> header;
     std::size_t phone_col = 0;
     std::size_t data_rows = 0;
@@ -116,28 +144,29 @@ Status read_csv_rows(const std::string& text, std::vector<UploadRow>* rows, RowE
             if (lower(header[i]) == "phone_number") phone_col = i;
         }
         if (phone_col == header.size()) {
-            return Status::invalid("The CSV header must have a phone_number column");
+            return Status::invalid("The " + table.name + " header must have a phone_number column");
         }
         for (std::size_t i = 0; i < header.size(); ++i) {
             if (header[i].empty()) {
-                return Status::invalid("CSV header column " + std::to_string(i + 1) +
+                return Status::invalid(table.name + " header column " + std::to_string(i + 1) +
                                        " has no name");
             }
             if (header[i].size() > limits::kMaxVariableNameBytes) {
-                return Status::invalid("CSV header column " + std::to_string(i + 1) +
+                return Status::invalid(table.name + " header column " + std::to_string(i + 1) +
                                        ": a column name may have at most " +
                                        std::to_string(limits::kMaxVariableNameBytes) + " bytes");
             }
         }
         return Status::ok();
     };
-    Status st = for_each_csv_record(text, limits::kMaxCsvColumns, [&](CsvRecord& rec) -> Status {
+    Status st = table.for_each_record([&](CsvRecord& rec) -> Status {
         if (!have_header) {
             have_header = true;
             return read_header(rec);
         }
         if (++data_rows > limits::kMaxCsvRows) {
-            return Status::invalid("The CSV has more than " + std::to_string(limits::kMaxCsvRows) +
+            return Status::invalid("The " + table.name + " has more than " +
+                                   std::to_string(limits::kMaxCsvRows) +
                                    " rows (the limit per upload; split the file)");
         }
         std::vector<std::string>& fields = rec.fields;
@@ -167,7 +196,7 @@ Status read_csv_rows(const std::string& text, std::vector<UploadRow>* rows, RowE
         return Status::ok();
     });
     if (!st) return st;
-    if (!have_header) return Status::invalid("The CSV file is empty");
+    if (!have_header) return Status::invalid(table.empty);
     return Status::ok();
 }
 
@@ -257,9 +286,18 @@ Response upload_leads(const Request& req, RequestContext& ctx) {
         auto file = std::find_if(req.files.begin(), req.files.end(),
                                  [](const UploadedFile& f) { return f.name == "file"; });
         if (file == req.files.end()) {
-            return error_response(400, "The multipart form needs a 'file' field with the CSV");
+            return error_response(400,
+                                  "The multipart form needs a 'file' field with the CSV or .xlsx");
         }
-        if (Status s = read_csv_rows(file->content, &rows, &errors); !s) return status_response(s);
+        if (looks_like_compound_file(file->content)) {
+            return error_response(400,
+                                  "The file is a legacy .xls workbook or a password-protected "
+                                  ".xlsx: save it as .xlsx without a password, or as CSV");
+        }
+        const UploadTable table = looks_like_xlsx(file->content, file->filename, file->content_type)
+                                      ? xlsx_table(file->content)
+                                      : csv_table(file->content);
+        if (Status s = read_table_rows(table, &rows, &errors); !s) return status_response(s);
     } else {
         Json body;
         Response err;

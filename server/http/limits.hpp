@@ -52,6 +52,15 @@ inline constexpr std::size_t kMaxCsvColumns = kMaxVariablesPerLead + 1;
 // A variable's name and value, in bytes.
 inline constexpr std::size_t kMaxVariableNameBytes = 128;
 inline constexpr std::size_t kMaxVariableValueBytes = 4096;
+// An .xlsx upload (its first sheet) is held to the CSV limits above, rows and columns, and to the
+// size of the CSV it would be: the cells' text plus one separator per cell, at most a body's
+// worth. This also bounds what shared strings can multiply (many cells naming one long string).
+inline constexpr std::size_t kMaxXlsxTextBytes = kMaxBodyBytes;
+// Bytes inflated from the workbook's parts, counted while inflating (a zip bomb stops here).
+// The XML of a sheet whose text reaches kMaxXlsxTextBytes is a few times larger.
+inline constexpr std::size_t kMaxXlsxUnpackedBytes = 128 * 1024 * 1024;
+// Entries of the zip archive of an .xlsx upload.
+inline constexpr std::size_t kMaxXlsxEntries = 10'000;
 // Leads in one JSON upload ({"leads": [...]}).
 inline constexpr std::size_t kMaxLeadsPerRequest = 100'000;
 // A 400 listing rejected rows lists at most this many rows per reason, plus each reason's count.
