@@ -1,17 +1,12 @@
-// server/util/xlsx.cpp — the first sheet of an .xlsx workbook as records: libzip opens the
-// archive from memory and inflates each part in chunks, expat parses each chunk as it comes,
-// so neither the inflated sheet nor a tree of it is ever held whole.
+// server/util/xlsx.cpp — the first sheet of an .xlsx workbook as records. Each part is parsed
+// as it is inflated (util/xlsx_package.hpp), so neither the inflated sheet nor a tree of it is
+// ever held whole; only the shared strings are kept, in one buffer.
 //
 // Index
-//   [SECTION] Archive
-//   [SECTION] XML
-//   [SECTION] Package parts (relationships, workbook, shared strings, styles)
+//   [SECTION] Workbook parts (workbook, shared strings, styles)
 //   [SECTION] Sheet
 //   [SECTION] Reader
 #include "util/xlsx.hpp"
-
-#include <expat.h>
-#include <zip.h>
 
 #include <charconv>
 #include <cstdint>
@@ -20,14 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "util/xlsx_package.hpp"
 #include "util/xlsx_values.hpp"
 
 namespace leadflow::server {
 namespace {
 
-Status invalid(const std::string& what) {
-    return Status::invalid(std::string(kXlsxInvalidPrefix) + what);
-}
+using xlsx::attribute;
+using xlsx::invalid;
+using xlsx::Relationship;
+using xlsx::XmlHandler;
 
 bool ends_with_nocase(std::string_view s, std::string_view suffix) {
     if (s.size() < suffix.size()) return false;
@@ -55,268 +52,7 @@ std::optional<std::size_t> parse_index(std::string_view s) {
     return v;
 }
 
-// [SECTION] Archive
-
-// Bytes asked of the inflater at a time.
-constexpr std::size_t kChunkBytes = 64 * 1024;
-
-// The zip archive of a workbook, read from the upload's bytes in place. Every part read counts
-// against one budget of inflated bytes.
-class Archive {
-  public:
-    explicit Archive(const XlsxLimits& limits) : limits_(limits) {}
-    Archive(const Archive&) = delete;
-    Archive& operator=(const Archive&) = delete;
-    ~Archive() {
-        if (zip_) zip_discard(zip_);
-    }
-
-    Status open(std::string_view bytes) {
-        zip_error_t error;
-        zip_error_init(&error);
-        zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-        if (source) zip_ = zip_open_from_source(source, ZIP_RDONLY, &error);
-        if (!zip_) {
-            if (source) zip_source_free(source);
-            Status st = invalid(std::string("the zip archive cannot be read (") +
-                                zip_error_strerror(&error) + ")");
-            zip_error_fini(&error);
-            return st;
-        }
-        zip_error_fini(&error);
-        const zip_int64_t entries = zip_get_num_entries(zip_, 0);
-        if (entries < 0 || static_cast<std::uint64_t>(entries) > limits_.max_entries) {
-            return Status::invalid("The .xlsx has more than " +
-                                   std::to_string(limits_.max_entries) +
-                                   " zip entries (the limit per upload)");
-        }
-        return Status::ok();
-    }
-
-    bool has(const std::string& name) const {
-        return zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE) >= 0;
-    }
-
-    // Inflates the entry `name` and hands its bytes to `sink` chunk by chunk; stops at the
-    // first byte past the budget, whatever size the entry declares.
-    Status read(const std::string& name, const std::function<Status(std::string_view)>& sink) {
-        const zip_int64_t index = zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE);
-        if (index < 0) return invalid("it has no " + name);
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(zip_, static_cast<zip_uint64_t>(index), 0, &st) != 0) {
-            return invalid(name + ": " + zip_strerror(zip_));
-        }
-        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-            return invalid("it is encrypted; save it without a password");
-        }
-        if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE &&
-            st.comp_method != ZIP_CM_DEFLATE) {
-            return invalid(name + " is compressed with zip method " +
-                           std::to_string(st.comp_method) + " (a workbook uses deflate)");
-        }
-        if ((st.valid & ZIP_STAT_SIZE) && st.size > limits_.max_unpacked_bytes - used_) {
-            return too_large();  // declared too large: refused before inflating anything
-        }
-        zip_file_t* file = zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0);
-        if (!file) return invalid(name + ": " + zip_strerror(zip_));
-        std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> closer(file, zip_fclose);
-        std::string buffer(kChunkBytes, '\0');
-        while (true) {
-            // One byte more than the budget allows, so that going past it is seen.
-            const std::size_t want = std::min(kChunkBytes, limits_.max_unpacked_bytes - used_ + 1);
-            const zip_int64_t got = zip_fread(file, buffer.data(), want);
-            if (got < 0) return invalid(name + ": " + zip_error_strerror(zip_file_get_error(file)));
-            if (got == 0) return Status::ok();
-            used_ += static_cast<std::size_t>(got);
-            if (used_ > limits_.max_unpacked_bytes) return too_large();
-            if (Status s = sink(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
-                !s) {
-                return s;
-            }
-        }
-    }
-
-  private:
-    Status too_large() const {
-        return Status::invalid("The .xlsx unpacks to more than " +
-                               std::to_string(limits_.max_unpacked_bytes) +
-                               " bytes (the limit per upload)");
-    }
-
-    const XlsxLimits& limits_;
-    zip_t* zip_ = nullptr;
-    std::size_t used_ = 0;
-};
-
-// [SECTION] XML
-
-// Element and attribute names without their namespace prefix: workbooks are written with and
-// without prefixes ("x:row", "r:id"), and the local names do not collide.
-std::string_view local_name(const char* name) {
-    std::string_view n(name);
-    const auto colon = n.rfind(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-const char* attribute(const char** attrs, std::string_view name) {
-    for (std::size_t i = 0; attrs[i]; i += 2) {
-        if (local_name(attrs[i]) == name) return attrs[i + 1];
-    }
-    return nullptr;
-}
-
-// The events of one part; a failed Status stops the parse.
-class XmlHandler {
-  public:
-    virtual ~XmlHandler() = default;
-    virtual Status start(std::string_view name, const char** attrs) = 0;
-    virtual Status end(std::string_view name) = 0;
-    virtual Status text(std::string_view) { return Status::ok(); }
-};
-
-struct ParseState {
-    XML_Parser parser;
-    XmlHandler* handler;
-    const std::string* part;
-    Status status;
-    void stop(Status s) {
-        status = std::move(s);
-        XML_StopParser(parser, XML_FALSE);
-    }
-};
-
-void on_start(void* data, const char* name, const char** attrs) {
-    auto* ps = static_cast<ParseState*>(data);
-    if (!ps->status) return;
-    if (Status s = ps->handler->start(local_name(name), attrs); !s) ps->stop(std::move(s));
-}
-
-void on_end(void* data, const char* name) {
-    auto* ps = static_cast<ParseState*>(data);
-    if (!ps->status) return;
-    if (Status s = ps->handler->end(local_name(name)); !s) ps->stop(std::move(s));
-}
-
-void on_text(void* data, const char* s, int len) {
-    auto* ps = static_cast<ParseState*>(data);
-    if (!ps->status) return;
-    Status st = ps->handler->text(std::string_view(s, static_cast<std::size_t>(len)));
-    if (!st) ps->stop(std::move(st));
-}
-
-// A workbook has no document type declaration: one is refused where it starts, before any
-// entity it declares could be defined or expanded.
-void on_doctype(void* data, const char*, const char*, const char*, int) {
-    auto* ps = static_cast<ParseState*>(data);
-    if (!ps->status) return;
-    ps->stop(invalid(*ps->part + " has a document type declaration (DTD)"));
-}
-
-// Streams the part `name` from the archive through expat into `handler`.
-Status parse_part(Archive& zip, const std::string& name, XmlHandler& handler) {
-    std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr),
-                                                                   XML_ParserFree);
-    if (!parser) return Status::internal("out of memory for the XML parser");
-    ParseState ps{parser.get(), &handler, &name, Status::ok()};
-    XML_SetUserData(parser.get(), &ps);
-    XML_SetElementHandler(parser.get(), on_start, on_end);
-    XML_SetCharacterDataHandler(parser.get(), on_text);
-    XML_SetStartDoctypeDeclHandler(parser.get(), on_doctype);
-    XML_SetParamEntityParsing(parser.get(), XML_PARAM_ENTITY_PARSING_NEVER);
-    auto feed = [&](const char* data, std::size_t size, bool final) -> Status {
-        if (XML_Parse(parser.get(), data, static_cast<int>(size), final ? XML_TRUE : XML_FALSE) ==
-            XML_STATUS_OK) {
-            return Status::ok();
-        }
-        if (!ps.status) return ps.status;
-        return invalid(name + " line " + std::to_string(XML_GetCurrentLineNumber(parser.get())) +
-                       ": " + XML_ErrorString(XML_GetErrorCode(parser.get())));
-    };
-    Status st = zip.read(
-        name, [&](std::string_view chunk) { return feed(chunk.data(), chunk.size(), false); });
-    if (!st) return st;
-    return feed("", 0, true);
-}
-
-// [SECTION] Package parts (relationships, workbook, shared strings, styles)
-
-// The folder of a part, with its final slash ("xl/" for "xl/workbook.xml").
-std::string folder_of(const std::string& part) {
-    const auto slash = part.rfind('/');
-    return slash == std::string::npos ? "" : part.substr(0, slash + 1);
-}
-
-// The relationships part of a part: "xl/_rels/workbook.xml.rels" for "xl/workbook.xml".
-std::string rels_of(const std::string& part) {
-    return folder_of(part) + "_rels/" + part.substr(folder_of(part).size()) + ".rels";
-}
-
-// A relationship target resolved against the folder of its source part ("worksheets/s.xml"
-// from "xl/" is "xl/worksheets/s.xml"; "/xl/s.xml" is from the package root; ".." goes up).
-std::optional<std::string> resolve_target(const std::string& folder, std::string_view target) {
-    std::string path = !target.empty() && target[0] == '/' ? std::string(target.substr(1))
-                                                           : folder + std::string(target);
-    std::vector<std::string> segments;
-    std::size_t i = 0;
-    while (i <= path.size()) {
-        std::size_t j = path.find('/', i);
-        if (j == std::string::npos) j = path.size();
-        std::string seg = path.substr(i, j - i);
-        if (seg == "..") {
-            if (segments.empty()) return std::nullopt;
-            segments.pop_back();
-        } else if (!seg.empty() && seg != ".") {
-            segments.push_back(std::move(seg));
-        }
-        i = j + 1;
-    }
-    if (segments.empty()) return std::nullopt;
-    std::string out;
-    for (const std::string& s : segments) out += (out.empty() ? "" : "/") + s;
-    return out;
-}
-
-struct Relationship {
-    std::string id, type, target;
-    bool external = false;
-
-    // True when the type ends in "/<kind>" (transitional and strict OOXML name the same kinds
-    // under different URIs).
-    bool is(std::string_view kind) const {
-        const std::string_view t = type;
-        return t.size() > kind.size() && t.substr(t.size() - kind.size()) == kind &&
-               t[t.size() - kind.size() - 1] == '/';
-    }
-};
-
-class RelsHandler : public XmlHandler {
-  public:
-    std::vector<Relationship> rels;
-    Status start(std::string_view name, const char** attrs) override {
-        if (name != "Relationship") return Status::ok();
-        Relationship r;
-        const char* id = attribute(attrs, "Id");
-        const char* type = attribute(attrs, "Type");
-        const char* target = attribute(attrs, "Target");
-        const char* mode = attribute(attrs, "TargetMode");
-        r.id = id ? id : "";
-        r.type = type ? type : "";
-        r.target = target ? target : "";
-        r.external = mode && std::string_view(mode) == "External";
-        rels.push_back(std::move(r));
-        return Status::ok();
-    }
-    Status end(std::string_view) override { return Status::ok(); }
-
-    // The first internal relationship of a kind.
-    const Relationship* of_kind(std::string_view kind) const {
-        for (const Relationship& r : rels) {
-            if (!r.external && r.is(kind)) return &r;
-        }
-        return nullptr;
-    }
-};
+// [SECTION] Workbook parts (workbook, shared strings, styles)
 
 class WorkbookHandler : public XmlHandler {
   public:
@@ -732,29 +468,29 @@ bool looks_like_compound_file(std::string_view bytes) {
 Status for_each_xlsx_record(std::string_view bytes, const XlsxLimits& limits,
                             const std::function<Status(CsvRecord&)>& on_record) {
     if (bytes.empty()) return invalid("the file is empty");  // libzip opens it as an empty archive
-    Archive zip(limits);
+    xlsx::Package zip(limits.max_entries, limits.max_unpacked_bytes);
     if (Status s = zip.open(bytes); !s) return s;
 
     // The workbook: named by the package's relationships, at its usual place without them.
     std::string workbook = "xl/workbook.xml";
     if (zip.has("_rels/.rels")) {
-        RelsHandler root;
-        if (Status s = parse_part(zip, "_rels/.rels", root); !s) return s;
-        if (const Relationship* r = root.of_kind("officeDocument")) {
-            auto path = resolve_target("", r->target);
+        auto root = xlsx::read_relationships(zip, "_rels/.rels");
+        if (!root.ok()) return root.status();
+        if (const Relationship* r = xlsx::first_of_kind(*root, "officeDocument")) {
+            auto path = xlsx::resolve_target("", r->target);
             if (!path) return invalid("_rels/.rels names the workbook \"" + r->target + "\"");
             workbook = *path;
         }
     }
     WorkbookHandler book;
-    if (Status s = parse_part(zip, workbook, book); !s) return s;
+    if (Status s = xlsx::parse_part(zip, workbook, book); !s) return s;
     if (!book.first_sheet_rel) return invalid(workbook + " lists no sheet");
 
-    const std::string book_rels_part = rels_of(workbook);
-    RelsHandler book_rels;
-    if (Status s = parse_part(zip, book_rels_part, book_rels); !s) return s;
+    const std::string book_rels_part = xlsx::rels_of(workbook);
+    auto book_rels = xlsx::read_relationships(zip, book_rels_part);
+    if (!book_rels.ok()) return book_rels.status();
     const Relationship* sheet_rel = nullptr;
-    for (const Relationship& r : book_rels.rels) {
+    for (const Relationship& r : *book_rels) {
         if (r.id == *book.first_sheet_rel) sheet_rel = &r;
     }
     const std::string sheet_label = "the first sheet (\"" + book.first_sheet_name + "\")";
@@ -765,34 +501,35 @@ Status for_each_xlsx_record(std::string_view bytes, const XlsxLimits& limits,
     if (!sheet_rel->is("worksheet")) {
         return invalid(sheet_label + " is not a worksheet (a chart sheet?)");
     }
-    const auto folder = folder_of(workbook);
-    auto sheet = sheet_rel->external ? std::nullopt : resolve_target(folder, sheet_rel->target);
+    const auto folder = xlsx::folder_of(workbook);
+    auto sheet =
+        sheet_rel->external ? std::nullopt : xlsx::resolve_target(folder, sheet_rel->target);
     if (!sheet) return invalid(sheet_label + " is at \"" + sheet_rel->target + "\"");
 
     StylesHandler styles;
-    if (const Relationship* r = book_rels.of_kind("styles")) {
-        auto path = resolve_target(folder, r->target);
+    if (const Relationship* r = xlsx::first_of_kind(*book_rels, "styles")) {
+        auto path = xlsx::resolve_target(folder, r->target);
         if (path && zip.has(*path)) {
-            if (Status s = parse_part(zip, *path, styles); !s) return s;
+            if (Status s = xlsx::parse_part(zip, *path, styles); !s) return s;
         }
     }
     styles.finish();
 
     std::unique_ptr<SharedStringsHandler> shared;
     std::string shared_part = folder + "sharedStrings.xml";
-    if (const Relationship* r = book_rels.of_kind("sharedStrings")) {
-        auto path = resolve_target(folder, r->target);
+    if (const Relationship* r = xlsx::first_of_kind(*book_rels, "sharedStrings")) {
+        auto path = xlsx::resolve_target(folder, r->target);
         if (path) shared_part = *path;
         if (path && zip.has(*path)) {
             shared = std::make_unique<SharedStringsHandler>();
-            if (Status s = parse_part(zip, *path, *shared); !s) return s;
+            if (Status s = xlsx::parse_part(zip, *path, *shared); !s) return s;
         }
     }
 
     if (!zip.has(*sheet)) return invalid("it has no " + *sheet + " (" + sheet_label + ")");
     SheetHandler handler(*sheet, limits, shared.get(), shared_part, styles, book.date1904,
                          on_record);
-    return parse_part(zip, *sheet, handler);
+    return xlsx::parse_part(zip, *sheet, handler);
 }
 
 }  // namespace leadflow::server
