@@ -95,8 +95,8 @@ const Operation kOperations[] = {
      "Simulate the stored or given scenario ({scenario, leads, seed})", kOptionalJson, kNoQuery,
      200, "SimulationResults"},
     {"post", "/v1/workflows/{id}/leads", "Leads",
-     "Enroll leads: CSV (multipart field 'file'), one JSON lead, or {leads: [...]}", kLeadUpload,
-     kNoQuery, 201, "LeadUpload"},
+     "Enroll leads: a CSV or .xlsx file (multipart field 'file'), one JSON lead, or {leads: [...]}",
+     kLeadUpload, kNoQuery, 201, "LeadUpload"},
     {"get", "/v1/workflows/{id}/leads", "Leads", "List leads (status, leadIds)", kNoBody, kLeadList,
      200, "LeadPage"},
     {"get", "/v1/workflows/{id}/leads/variable-keys", "Leads",
@@ -148,6 +148,22 @@ const Operation kOperations[] = {
 Json schema_ref(const std::string& name) {
     return Json{{"$ref", "#/components/schemas/" + name}};
 }
+
+// The lead file of a multipart upload (docs/uploads.md has the whole account).
+constexpr const char* kLeadFileTypes =
+    "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+constexpr const char* kLeadFileDescription =
+    "A CSV file (RFC 4180, UTF-8) or an Excel workbook (.xlsx, .xlsm), told apart by the bytes "
+    "(a zip signature), the file name or the content type. Of a workbook only the first sheet in "
+    "workbook order is read; its cells are taken as the sheet shows them (numbers as plain "
+    "digits, so a phone column typed as numbers works; dates as ISO 8601; booleans as TRUE and "
+    "FALSE). The first non-empty row is the header and needs a phone_number column; every other "
+    "column becomes a variable; empty rows are skipped. Any invalid row rejects the whole upload "
+    "with 400 and `errors` grouped by reason (nothing is enrolled). Limits: 100,000 data rows, "
+    "101 columns, 4,096-byte values; a workbook also at most 10 MiB of text as CSV, 128 MiB "
+    "unpacked and 10,000 zip entries. A workbook that cannot be read gives 400 \"file is not a "
+    "valid .xlsx workbook: ...\" naming the part or cell; a legacy .xls or password-protected "
+    "workbook gives 400 too.";
 
 Json query_param(const char* name, const char* type, const char* description) {
     return Json{{"name", name},
@@ -433,8 +449,12 @@ Json build() {
                  Json{{"multipart/form-data",
                        Json{{"schema",
                              Json{{"type", "object"},
-                                  {"properties", Json{{"file", Json{{"type", "string"},
-                                                                    {"format", "binary"}}}}}}}}},
+                                  {"required", Json::array({"file"})},
+                                  {"properties",
+                                   Json{{"file", Json{{"type", "string"},
+                                                      {"format", "binary"},
+                                                      {"description", kLeadFileDescription}}}}}}},
+                            {"encoding", Json{{"file", Json{{"contentType", kLeadFileTypes}}}}}}},
                       {"application/json", Json{{"schema", Json{{"type", "object"}}}}}}}};
         }
         Json responses = Json::object();

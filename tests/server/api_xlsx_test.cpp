@@ -163,5 +163,18 @@ TEST_F(XlsxUploadTest, AZipBombStopsAtTheUnpackedLimitWhateverItsHeadersDeclare)
               "The .xlsx unpacks to more than 134217728 bytes (the limit per upload)");
 }
 
+TEST_F(XlsxUploadTest, TheOpenApiDocumentDescribesBothFileFormats) {
+    Json doc = body_of(send("GET", "/v1/openapi.json", "", "", "", {{"Authorization", ""}}));
+    Json op = doc["paths"]["/v1/workflows/{id}/leads"]["post"];
+    EXPECT_NE(op["summary"].get<std::string>().find("CSV or .xlsx"), std::string::npos);
+    Json multipart = op["requestBody"]["content"]["multipart/form-data"];
+    const auto about = multipart["schema"]["properties"]["file"]["description"].get<std::string>();
+    for (const char* part : {"first sheet", "phone_number", "file is not a valid .xlsx workbook",
+                             "128 MiB unpacked"}) {
+        EXPECT_NE(about.find(part), std::string::npos) << part;
+    }
+    EXPECT_EQ(multipart["encoding"]["file"]["contentType"], std::string("text/csv, ") + kXlsxType);
+}
+
 }  // namespace
 }  // namespace leadflow::server::testing

@@ -19,6 +19,7 @@
 #include "leadflow/json.hpp"
 #include "process_test_util.hpp"
 #include "server_test_util.hpp"
+#include "xlsx_test_util.hpp"
 
 namespace leadflow::server::testing {
 namespace {
@@ -107,6 +108,71 @@ TEST(ServerSmoke, ServesTheApiOverHttpOnAnEphemeralPort) {
     ASSERT_TRUE(got);
     EXPECT_EQ(got->status, 200);
     EXPECT_EQ(Json::parse(got->body)["enrolled_leads"], 1);
+}
+
+// .xlsx uploads through the real binary's multipart parsing: a workbook enrolls its leads, a
+// workbook with invalid rows gets the grouped errors and enrolls nothing, a zip bomb is refused,
+// and the server answers normally afterwards.
+TEST(ServerSmoke, XlsxUploadsOverHttp) {
+    TempDir dir;
+    const std::string db = dir.path() + "/xlsx.db";
+    auto [code, out] = run_server_binary({"keys", "create", "--db", db, "--org", "default"});
+    ASSERT_EQ(code, 0);
+    const std::string key = last_line(out);
+    ServerProcess server({"serve", "--db", db, "--port", "0", "--host", "127.0.0.1"});
+    ASSERT_GT(server.port(), 0);
+    httplib::Client cli("127.0.0.1", server.port());
+    cli.set_connection_timeout(5);
+    cli.set_read_timeout(30);
+    httplib::Headers auth = {{"Authorization", "Bearer " + key}};
+    const std::string type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    auto new_workflow = [&] {
+        auto r = cli.Post("/v1/workflows", auth, R"({"title":"Xlsx"})", "application/json");
+        EXPECT_TRUE(r && r->status == 201);
+        return r ? Json::parse(r->body)["id"].get<std::string>() : std::string();
+    };
+    auto upload = [&](const std::string& wf, const std::string& fixture) {
+        httplib::MultipartFormDataItems form = {{"file", xlsx_fixture(fixture), fixture, type}};
+        return cli.Post(("/v1/workflows/" + wf + "/leads").c_str(), auth, form);
+    };
+    auto enrolled = [&](const std::string& wf) {
+        auto r = cli.Get(("/v1/workflows/" + wf).c_str(), auth);
+        return r ? Json::parse(r->body)["enrolled_leads"].get<int>() : -1;
+    };
+
+    const std::string good = new_workflow();
+    auto ok = upload(good, "leads.xlsx");
+    ASSERT_TRUE(ok);
+    ASSERT_EQ(ok->status, 201) << ok->body;
+    EXPECT_EQ(Json::parse(ok->body)["count"], 3);
+    EXPECT_EQ(enrolled(good), 3);
+
+    const std::string bad = new_workflow();
+    auto refused = upload(bad, "invalid_phones.xlsx");
+    ASSERT_TRUE(refused);
+    ASSERT_EQ(refused->status, 400) << refused->body;
+    Json errors = Json::parse(refused->body)["errors"];
+    ASSERT_EQ(errors.size(), 3u);
+    EXPECT_EQ(errors[0]["reason"], "Wrong number of columns");
+    EXPECT_EQ(
+        errors[1],
+        (Json{{"reason", "Invalid phone number"},
+              {"count", 2},
+              {"rows", Json::array({Json{{"position", 2}, {"phone_number", "12345"}},
+                                    Json{{"position", 4}, {"phone_number", "not a phone"}}})}}));
+    EXPECT_EQ(errors[2]["reason"], "Missing phone number");
+    EXPECT_EQ(enrolled(bad), 0);
+
+    auto bomb = upload(bad, "bomb.xlsx");
+    ASSERT_TRUE(bomb);
+    EXPECT_EQ(bomb->status, 400);
+    EXPECT_EQ(Json::parse(bomb->body)["message"],
+              "The .xlsx unpacks to more than 134217728 bytes (the limit per upload)");
+    EXPECT_EQ(enrolled(bad), 0);
+    auto health = cli.Get("/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(server.stop(), 0);
 }
 
 // 64 clients connecting at the same moment (wrk's start) must all be taken into the accept
