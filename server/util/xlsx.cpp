@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "util/xlsx_package.hpp"
@@ -82,15 +83,18 @@ class WorkbookHandler : public XmlHandler {
 };
 
 // Strings of <si> items: the text of their <t> elements (directly or in rich-text runs <r>),
-// not of their phonetic runs <rPh>. Kept in one buffer with offsets, a few bytes per string.
+// not of their phonetic runs <rPh>. Kept in one buffer with 4-byte offsets (the buffer is
+// smaller than the part, itself within the inflated-bytes limit), so the table never takes
+// more memory than about twice its XML.
 class SharedStringsHandler : public XmlHandler {
   public:
     std::string buffer;
-    std::vector<std::size_t> starts;  // starts[i] … starts[i+1] (or buffer.size()) is string i
+    std::vector<std::uint32_t> starts;  // starts[i] … starts[i+1] (or buffer.size()): string i
     Status start(std::string_view name, const char**) override {
         if (name == "si") {
+            if (buffer.size() > UINT32_MAX) return invalid("the shared strings are too large");
             in_si_ = true;
-            starts.push_back(buffer.size());
+            starts.push_back(static_cast<std::uint32_t>(buffer.size()));
         } else if (name == "rPh") {
             ++phonetic_depth_;
         } else if (name == "t") {
@@ -101,10 +105,12 @@ class SharedStringsHandler : public XmlHandler {
     Status end(std::string_view name) override {
         if (name == "si" && in_si_) {
             in_si_ = false;
-            std::string item = buffer.substr(starts.back());
-            decode_xlsx_escapes(item);
-            buffer.resize(starts.back());
-            buffer += item;
+            if (std::string_view(buffer).substr(starts.back()).find("_x") != std::string::npos) {
+                std::string item = buffer.substr(starts.back());
+                decode_xlsx_escapes(item);
+                buffer.resize(starts.back());
+                buffer += item;
+            }
         } else if (name == "rPh" && phonetic_depth_ > 0) {
             --phonetic_depth_;
         } else if (name == "t") {
@@ -127,6 +133,11 @@ class SharedStringsHandler : public XmlHandler {
     int phonetic_depth_ = 0;
 };
 
+// Cell formats and custom number formats a styles part may define: Excel's own limit on cell
+// formats is 65,490. Past it, cells are read as General (their numbers as numbers), and the
+// part's size does not turn into memory.
+constexpr std::size_t kMaxFormats = 65'536;
+
 // Number formats of the cell formats (cellXfs), reduced to what each shows a number as.
 class StylesHandler : public XmlHandler {
   public:
@@ -140,8 +151,8 @@ class StylesHandler : public XmlHandler {
             const char* id = attribute(attrs, "numFmtId");
             const char* code = attribute(attrs, "formatCode");
             auto n = id ? parse_index(id) : std::nullopt;
-            if (n && code && *code) custom_.push_back({*n, code});
-        } else if (name == "xf" && in_cell_xfs_) {
+            if (n && code && *code && custom_.size() < kMaxFormats) custom_[*n] = code;
+        } else if (name == "xf" && in_cell_xfs_ && xf_formats_.size() < kMaxFormats) {
             const char* id = attribute(attrs, "numFmtId");
             auto n = id ? parse_index(id) : std::nullopt;
             xf_formats_.push_back(n.value_or(0));
@@ -156,10 +167,8 @@ class StylesHandler : public XmlHandler {
     void finish() {
         kinds.reserve(xf_formats_.size());
         for (std::size_t id : xf_formats_) {
-            std::string_view code;
-            for (const auto& [cid, ccode] : custom_) {
-                if (cid == id) code = ccode;
-            }
+            auto custom = custom_.find(id);
+            const std::string_view code = custom == custom_.end() ? "" : custom->second;
             const int fid = id > 100'000 ? -1 : static_cast<int>(id);
             kinds.push_back(xlsx_number_kind(fid, code));
         }
@@ -168,7 +177,7 @@ class StylesHandler : public XmlHandler {
   private:
     bool in_num_fmts_ = false;
     bool in_cell_xfs_ = false;
-    std::vector<std::pair<std::size_t, std::string>> custom_;
+    std::unordered_map<std::size_t, std::string> custom_;
     std::vector<std::size_t> xf_formats_;
 };
 

@@ -229,11 +229,19 @@ bool Relationship::is(std::string_view kind) const {
 
 namespace {
 
+// Relationships of one part: a workbook has one per sheet and a few more, far below this.
+constexpr std::size_t kMaxRelationships = 65'536;
+
 class RelsHandler : public XmlHandler {
   public:
+    explicit RelsHandler(const std::string& part) : part_(part) {}
     std::vector<Relationship> rels;
     Status start(std::string_view name, const char** attrs) override {
         if (name != "Relationship") return Status::ok();
+        if (rels.size() == kMaxRelationships) {
+            return invalid(part_ + " has more than " + std::to_string(kMaxRelationships) +
+                           " relationships");
+        }
         Relationship r;
         const char* id = attribute(attrs, "Id");
         const char* type = attribute(attrs, "Type");
@@ -247,12 +255,15 @@ class RelsHandler : public XmlHandler {
         return Status::ok();
     }
     Status end(std::string_view) override { return Status::ok(); }
+
+  private:
+    const std::string& part_;
 };
 
 }  // namespace
 
 Result<std::vector<Relationship>> read_relationships(Package& package, const std::string& part) {
-    RelsHandler handler;
+    RelsHandler handler(part);
     if (Status s = parse_part(package, part, handler); !s) return s;
     return std::move(handler.rels);
 }

@@ -88,7 +88,7 @@ struct Relationship {
     bool is(std::string_view kind) const;
 };
 
-// The relationships of a .rels part, in document order.
+// The relationships of a .rels part, in document order; more than 65,536 are refused.
 Result<std::vector<Relationship>> read_relationships(Package& package, const std::string& part);
 // The first internal relationship of a kind, or null.
 const Relationship* first_of_kind(const std::vector<Relationship>& rels, std::string_view kind);

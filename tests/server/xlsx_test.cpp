@@ -403,6 +403,36 @@ TEST(Xlsx, TooManyEntriesAreRefusedBeforeAnyPartIsRead) {
     EXPECT_TRUE(read(zip_archive(parts), l).status.is_ok());
 }
 
+TEST(Xlsx, StylesAndRelationshipsTakeBoundedMemory) {
+    // 70,000 cell formats and as many custom number formats: the first 65,536 of each count,
+    // later cells read as General.
+    std::vector<int> formats(70'000, 164);
+    formats[3] = 14;
+    std::string custom;
+    for (int i = 0; i < 70'000; ++i) {
+        custom += "<numFmt numFmtId=\"" + std::to_string(200 + i) + "\" formatCode=\"0.0\"/>";
+    }
+    custom += "<numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd\"/>";
+    const std::string rows = kHeader +
+                             "<row r=\"2\"><c r=\"A2\" s=\"3\"><v>45366</v></c>"
+                             "<c r=\"B2\" s=\"65535\"><v>45366</v></c>"
+                             "<c r=\"C2\" s=\"65536\"><v>45366</v></c></row>";
+    Read r = read(xlsx_file(worksheet_xml(rows), std::nullopt, styles_xml(formats, custom)));
+    ASSERT_TRUE(r.status.is_ok()) << r.status.message();
+    // 164 is the 65,537th custom format: not kept, so s="65535" shows a number.
+    EXPECT_EQ(r.rows[1], (std::vector<std::string>{"2024-03-15", "45366", "45366"}));
+
+    auto parts = workbook_parts(worksheet_xml(kHeader));
+    std::string rels = "<Relationships>";
+    for (int i = 0; i <= 65'536; ++i) {
+        rels += "<Relationship Id=\"x" + std::to_string(i) + "\" Type=\"t\" Target=\"t\"/>";
+    }
+    parts[3].data = rels + "</Relationships>";
+    EXPECT_EQ(error_of(zip_archive(parts)),
+              "file is not a valid .xlsx workbook: xl/_rels/workbook.xml.rels has more than 65536 "
+              "relationships");
+}
+
 TEST(Xlsx, ACallbackErrorStopsTheReadAndIsPassedThrough) {
     std::string rows;
     for (int i = 1; i <= 5; ++i)
