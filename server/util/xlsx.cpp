@@ -167,8 +167,8 @@ class StylesHandler : public XmlHandler {
     void finish() {
         kinds.reserve(xf_formats_.size());
         for (std::size_t id : xf_formats_) {
-            auto custom = custom_.find(id);
-            const std::string_view code = custom == custom_.end() ? "" : custom->second;
+            std::string_view code;
+            if (auto custom = custom_.find(id); custom != custom_.end()) code = custom->second;
             const int fid = id > 100'000 ? -1 : static_cast<int>(id);
             kinds.push_back(xlsx_number_kind(fid, code));
         }
