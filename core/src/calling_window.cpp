@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "leadflow/civil_time.hpp"
+#include "leadflow/text.hpp"
 
 namespace leadflow {
 
@@ -17,18 +18,6 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     std::int64_t q = a / b;
     if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
     return q;
-}
-
-std::string lower_trimmed(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    std::string out;
-    out.reserve(e - b);
-    for (std::size_t i = b; i < e; ++i) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
-    }
-    return out;
 }
 
 // ISO weekday index (0 = Monday) of "mon" / "monday" …; -1 when not a day name.

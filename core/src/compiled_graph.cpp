@@ -168,6 +168,12 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                 }
                 break;
             }
+            case NodeType::kVoiceCall:
+                if (auto v = parse_voice_call_config(n.config); v.ok()) cn.call = std::move(*v);
+                break;
+            case NodeType::kApplication:
+                if (auto a = parse_application_config(n.config); a.ok()) cn.action = std::move(*a);
+                break;
             default:
                 break;
         }

@@ -26,14 +26,6 @@ int intern(std::vector<std::string>& names, const std::string& name) {
     return static_cast<int>(names.size() - 1);
 }
 
-bool starts_with(const std::string& s, std::string_view prefix) {
-    return s.size() >= prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool icontains(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
     if (needle.size() > hay.size()) return false;
@@ -65,6 +57,9 @@ Result<FieldRef> parse_field_ref(const std::string& raw, std::vector<std::string
     };
     if (starts_with(path, "lead.")) return named(FieldKind::kLeadVariable, 5);
     if (starts_with(path, "call.analysis.")) return named(FieldKind::kCallAnalysis, 14);
+    // DialNexa's spelling of the same fields.
+    if (starts_with(path, "postcall_analysis.")) return named(FieldKind::kCallAnalysis, 18);
+    if (path == "call_status") return FieldRef{FieldKind::kCallStatus, -1};
     if (starts_with(path, "application.response.")) {
         return named(FieldKind::kApplicationResponse, 21);
     }
@@ -155,23 +150,6 @@ bool evaluate_condition(const CompiledCondition& c, const FieldValue& v) {
         }
     }
     return false;
-}
-
-std::string_view trim_view(std::string_view s) {
-    auto space = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
 }
 
 std::optional<double> parse_number(std::string_view raw) {

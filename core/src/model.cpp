@@ -5,16 +5,9 @@
 #include <cctype>
 #include <set>
 
+#include "leadflow/text.hpp"
+
 namespace leadflow {
-
-namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-}  // namespace
 
 const char* to_string(NodeType t) {
     switch (t) {
@@ -213,12 +206,7 @@ const Edge* Graph::find_edge(const std::string& id) const {
 }
 
 std::string normalize_label(const std::string& label) {
-    std::size_t b = 0, e = label.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(label[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(label[e - 1]))) --e;
-    std::string out = label.substr(b, e - b);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
+    return upper(trim_view(label));
 }
 
 bool is_unlabelled(const Edge& e) {

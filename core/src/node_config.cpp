@@ -5,21 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "leadflow/text.hpp"
+
 namespace leadflow {
 
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string trim(const std::string& s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    return s.substr(b, e - b);
-}
 
 std::string type_name(const Json& v) {
     return v.is_number() ? "number" : v.type_name();
@@ -90,6 +80,14 @@ Result<TimeConfig> parse_time_config(const Json& c) {
             if (Status s = read_string(c, "postcall_analysis_field", t.pca_field); !s) return s;
         }
         t.pca_field = trim(t.pca_field);
+        // "postcall_analysis.callback_time" (DialNexa) and "call.analysis.callback_time" name
+        // the same analysis field as "callback_time".
+        for (std::string_view prefix : {"postcall_analysis.", "call.analysis."}) {
+            if (starts_with(t.pca_field, prefix)) {
+                t.pca_field = trim(t.pca_field.substr(prefix.size()));
+                break;
+            }
+        }
         return t;
     }
     if (source != "fixed" && !source.empty()) {

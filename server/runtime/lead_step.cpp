@@ -62,14 +62,6 @@ const TimeZone& lead_zone(CompiledVersion& c, const LiveLead& l) {
     return c.lead_zones.emplace(name, z.ok() ? z.value() : c.zone).first->second;
 }
 
-std::int64_t max_call_seconds(const Node& n, std::int64_t fallback) {
-    auto it = n.config.find("max_call_seconds");
-    if (it != n.config.end() && it->is_number() && it->get<double>() > 0) {
-        return static_cast<std::int64_t>(it->get<double>());
-    }
-    return fallback;
-}
-
 Status parse_state(const LiveLead& l, const CompiledGraph& g, LeadState* state) {
     if (!l.state) return Status::ok();
     auto s = parse_lead_state_text(*l.state, g);
@@ -144,11 +136,16 @@ Status perform_effect(StoreTx& tx, CompiledVersion& c, LiveLead& l, const LeadSt
             l.call_id = cr.id;
             if (flight) ++*flight;
             if (sc.config->provider == "webhook") {
-                OutboxRow o = call_dispatch_row(l, node, cr.id, key, sc.config->public_url, sc.now);
+                const VoiceCallConfig& call = g.nodes()[static_cast<std::size_t>(e.node)].call;
+                OutboxRow o =
+                    call_dispatch_row(l, node, call, cr.id, key, sc.config->public_url, sc.now);
                 if (Status s = tx.live_outbox_insert(o); !s) return s;
-                l.due_at = sc.now +
-                           max_call_seconds(node, sc.config->default_max_call_seconds) * 1000 +
-                           sc.config->call_grace_ms;
+                // Bounded to a day, so any config value converts to an integer safely.
+                const std::int64_t max_seconds = call.max_call_seconds
+                                                     ? static_cast<std::int64_t>(std::clamp(
+                                                           *call.max_call_seconds, 1.0, 86400.0))
+                                                     : sc.config->default_max_call_seconds;
+                l.due_at = sc.now + max_seconds * 1000 + sc.config->call_grace_ms;
             } else {
                 SandboxCall call =
                     sample_sandbox_call(c.scenario.nodes[static_cast<std::size_t>(e.node)],
@@ -165,8 +162,10 @@ Status perform_effect(StoreTx& tx, CompiledVersion& c, LiveLead& l, const LeadSt
         case EffectType::kRunAction: {
             const Node& node = g.graph().nodes[static_cast<std::size_t>(e.node)];
             const std::string key = step_key(l, node, state.steps);
-            if (config_string(node, "provider_key") == "webhook") {
-                if (Status s = tx.live_outbox_insert(action_row(l, node, key, sc.now)); !s) {
+            const ApplicationConfig& action = g.nodes()[static_cast<std::size_t>(e.node)].action;
+            if (action.provider_key == "webhook") {
+                if (Status s = tx.live_outbox_insert(action_row(l, node, action, key, sc.now));
+                    !s) {
                     return s;
                 }
                 l.due_at = sc.now + sc.config->action_timeout_ms;

@@ -30,28 +30,24 @@ std::string step_key(const LiveLead& lead, const Node& node, std::int64_t steps)
     return lead.id + ":" + node.id + ":" + std::to_string(steps);
 }
 
-std::string config_string(const Node& node, const char* key) {
-    auto it = node.config.find(key);
-    return it != node.config.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-OutboxRow call_dispatch_row(const LiveLead& l, const Node& node, const std::string& call_id,
-                            const std::string& key, const std::string& public_url, TimeMs now) {
+OutboxRow call_dispatch_row(const LiveLead& l, const Node& node, const VoiceCallConfig& call,
+                            const std::string& call_id, const std::string& key,
+                            const std::string& public_url, TimeMs now) {
     Json payload{{"call_id", call_id},
                  {"workflow_id", l.workflow_id},
                  {"lead_id", l.id},
                  {"node_id", node.id},
-                 {"agent_id", config_string(node, "agent_id")},
-                 {"from_phone_number", config_string(node, "from_phone_number")},
+                 {"agent_id", call.agent_id},
+                 {"from_phone_number", call.from_phone_number},
                  {"to_phone_number", l.phone_number},
                  {"variables", variables_json(l)},
                  {"callback_url", public_url + "/v1/calls/" + call_id + "/result"}};
     return row_for(l, "call:" + key, "call_dispatch", std::move(payload), now);
 }
 
-OutboxRow action_row(const LiveLead& l, const Node& node, const std::string& key, TimeMs now) {
-    auto config = node.config.find("action_config");
-    Json payload{{"action_config", config != node.config.end() ? *config : Json()},
+OutboxRow action_row(const LiveLead& l, const Node& node, const ApplicationConfig& action,
+                     const std::string& key, TimeMs now) {
+    Json payload{{"action_config", action.action_config},
                  {"phone_number", l.phone_number},
                  {"variables", variables_json(l)},
                  {"analysis", l.last_analysis},

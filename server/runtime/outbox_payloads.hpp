@@ -10,6 +10,7 @@
 #include <string>
 
 #include "leadflow/model.hpp"
+#include "leadflow/node_config.hpp"
 #include "store/store.hpp"
 
 namespace leadflow::server {
@@ -17,20 +18,19 @@ namespace leadflow::server {
 // The key of one step of a lead on a node: "<lead>:<node>:<steps>".
 std::string step_key(const LiveLead& lead, const Node& node, std::int64_t steps);
 
-// Dispatch of call `call_id` on VOICE_CALL `node` to the webhook provider; results come back
-// to `public_url` + /v1/calls/{call_id}/result.
-OutboxRow call_dispatch_row(const LiveLead& lead, const Node& node, const std::string& call_id,
-                            const std::string& key, const std::string& public_url, TimeMs now);
+// Dispatch of call `call_id` on VOICE_CALL `node` (its typed config `call`) to the webhook
+// provider; results come back to `public_url` + /v1/calls/{call_id}/result.
+OutboxRow call_dispatch_row(const LiveLead& lead, const Node& node, const VoiceCallConfig& call,
+                            const std::string& call_id, const std::string& key,
+                            const std::string& public_url, TimeMs now);
 
-// An APPLICATION `node`'s webhook action for the lead.
-OutboxRow action_row(const LiveLead& lead, const Node& node, const std::string& key, TimeMs now);
+// An APPLICATION `node`'s webhook action (its typed config `action`) for the lead.
+OutboxRow action_row(const LiveLead& lead, const Node& node, const ApplicationConfig& action,
+                     const std::string& key, TimeMs now);
 
 // The `workflow.lead.completed` delivery to `hook` for a lead that ended `completed` (or
 // `dropped` when `completed` is false) on node `terminal_node_id`.
 OutboxRow lead_completed_row(const LiveLead& lead, const UserWebhook& hook, bool completed,
                              const std::string& terminal_node_id, TimeMs now);
-
-// The node's string config value `key`, or "" when missing or not a string.
-std::string config_string(const Node& node, const char* key);
 
 }  // namespace leadflow::server

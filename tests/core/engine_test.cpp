@@ -204,6 +204,27 @@ TEST(Engine, PostCallAnalysisReleaseTime) {
     EXPECT_EQ(e.until, ms_from_civil(CivilDateTime{CivilDate{2026, 3, 5}, 16, 30, 0, 0}));
 }
 
+TEST(Engine, PostCallAnalysisFieldMayCarryDialNexasPrefix) {
+    for (const char* field : {"postcall_analysis.callback_at", " call.analysis.callback_at "}) {
+        std::map<std::string, std::string> analysis{{"callback_at", "2026-03-05T16:30:00Z"}};
+        MapFieldSource fields(nullptr, &analysis, nullptr);
+        Runner r(
+            GraphBuilder()
+                .node("call", "VOICE_CALL")
+                .node("wait", "TIME",
+                      {{"time_source", "postcall_analysis"}, {"postcall_analysis_field", field}})
+                .node("conv", "CONVERTED")
+                .edge("call", "wait")
+                .edge("wait", "conv")
+                .compile());
+        r.ctx.fields = &fields;
+        r.start();
+        const Effect& e = r.call_ended(CallOutcome::kCompleted);
+        ASSERT_EQ(e.type, EffectType::kHoldUntil) << field;
+        EXPECT_EQ(e.until, ms_from_civil(CivilDateTime{CivilDate{2026, 3, 5}, 16, 30, 0, 0}));
+    }
+}
+
 TEST(Engine, PostCallAnalysisReadsTheLeadsTimeZone) {
     std::map<std::string, std::string> analysis{{"callback_at", "tomorrow 4 PM"}};
     MapFieldSource fields(nullptr, &analysis, nullptr);
@@ -411,6 +432,68 @@ TEST(Conditions, SwitchModeRoutesByValueThenDefault) {
                  .edge("sw", "gold", "gold")
                  .compile());
     EXPECT_EQ(r.start().type, EffectType::kStuck);
+}
+
+TEST(Conditions, CallStatusIsASwitchFieldAsDialNexaSpellsIt) {
+    // `call_status` is `call.status`: the last call's provider status in lower case.
+    GraphBuilder b = GraphBuilder()
+                         .node("call", "VOICE_CALL")
+                         .node("sw", "CONDITIONAL", {{"condition_field", "call_status"}})
+                         .node("answered", "CONVERTED")
+                         .node("busy", "DROPPED")
+                         .node("other", "DROPPED")
+                         .edge("call", "sw")
+                         .edge("sw", "answered", "completed")
+                         .edge("sw", "busy", "BUSY")
+                         .edge("sw", "other");
+    for (auto [outcome, want] :
+         {std::pair{CallOutcome::kCompleted, "answered"}, std::pair{CallOutcome::kBusy, "busy"},
+          std::pair{CallOutcome::kNoAnswer, "other"}}) {
+        Runner r(b.compile());
+        r.start();
+        r.call_ended(outcome);
+        EXPECT_EQ(r.node(), want) << to_string(outcome);
+    }
+    // In a boolean condition too, and a lead variable of that name does not shadow it.
+    std::map<std::string, std::string> vars{{"call_status", "busy"}};
+    MapFieldSource fields(&vars, nullptr, nullptr);
+    Runner r(GraphBuilder()
+                 .node("call", "VOICE_CALL")
+                 .node("if", "CONDITIONAL",
+                       {{"conditions", Json::array({Json{{"field", "call_status"},
+                                                         {"operator", "equals"},
+                                                         {"value", "completed"}}})}})
+                 .node("yes", "CONVERTED")
+                 .node("no", "DROPPED")
+                 .edge("call", "if")
+                 .edge("if", "yes", "true")
+                 .edge("if", "no", "false")
+                 .compile());
+    r.ctx.fields = &fields;
+    r.start();
+    r.call_ended(CallOutcome::kCompleted);
+    EXPECT_EQ(r.node(), "yes");
+}
+
+TEST(Conditions, PostcallAnalysisPrefixNamesTheCallsAnalysis) {
+    std::map<std::string, std::string> analysis{{"interested", "true"}};
+    MapFieldSource fields(nullptr, &analysis, nullptr);
+    Runner r(GraphBuilder()
+                 .node("call", "VOICE_CALL")
+                 .node("if", "CONDITIONAL",
+                       {{"conditions", Json::array({Json{{"field", "postcall_analysis.interested"},
+                                                         {"operator", "equals"},
+                                                         {"value", "true"}}})}})
+                 .node("yes", "CONVERTED")
+                 .node("no", "DROPPED")
+                 .edge("call", "if")
+                 .edge("if", "yes", "true")
+                 .edge("if", "no", "false")
+                 .compile());
+    r.ctx.fields = &fields;
+    r.start();
+    r.call_ended(CallOutcome::kCompleted);
+    EXPECT_EQ(r.node(), "yes");
 }
 
 TEST(Engine, ApplicationSuccessAndFailure) {

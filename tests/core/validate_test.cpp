@@ -6,16 +6,12 @@
 
 #include <algorithm>
 
+#include "leadflow/text.hpp"
 #include "leadflow/wire.hpp"
 #include "test_util.hpp"
 
 namespace leadflow {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 
 Graph load(const std::string& name) {
     auto g = parse_graph(testing::read_fixture(name));

@@ -38,6 +38,7 @@
 #include "fuzz_util.hpp"
 #include "http/app.hpp"
 #include "http/auth.hpp"
+#include "leadflow/text.hpp"
 #include "store/sqlite_store.hpp"
 
 using namespace leadflow;
@@ -201,11 +202,6 @@ void cap_simulation(Json& j, int depth) {
     } else if (j.is_array()) {
         for (auto& v : j) cap_simulation(v, depth + 1);
     }
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 }  // namespace

@@ -57,6 +57,16 @@ TEST(ConfigSummary, ShowsKeyConfig) {
     EXPECT_EQ(config_summary(wait), "2 days");
     wait.config = Json{{"delay_hours", 5}};
     EXPECT_EQ(config_summary(wait), "5 hours");
+    // Read by core's TIME parser: aliases, units in the singular, numeric strings.
+    wait.config = Json{{"duration_value", "1.5"}, {"duration_unit", "hour"}};
+    EXPECT_EQ(config_summary(wait), "90 minutes");
+    wait.config = Json{{"delay_days", 1}};
+    EXPECT_EQ(config_summary(wait), "1 day");
+    wait.config = Json{{"time_source", "postcall_analysis"},
+                       {"pca_field", "postcall_analysis.callback_time"}};
+    EXPECT_EQ(config_summary(wait), "at call.analysis.callback_time");
+    wait.config = Json{{"duration_unit", "fortnights"}, {"duration_value", 1}};
+    EXPECT_EQ(config_summary(wait), "invalid time");
     Node cond = make_node("c", NodeType::kConditional);
     cond.config = Json{{"logic", "OR"},
                        {"conditions", Json::array({Json{{"field", "a"}, {"operator", "exists"}},

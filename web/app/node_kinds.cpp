@@ -3,20 +3,31 @@
 
 #include <cctype>
 
+#include "leadflow/civil_time.hpp"
+#include "leadflow/node_config.hpp"
+#include "leadflow/text.hpp"
+
 namespace leadflow::web {
 namespace {
 
-std::string upper_trim(const std::string& s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    std::string out = s.substr(b, e - b);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
+bool blank(const std::optional<std::string>& s) {
+    return !s || trim_view(*s).empty();
 }
 
-bool blank(const std::optional<std::string>& s) {
-    return !s || upper_trim(*s).empty();
+// "2 days", "90 minutes", "1 hour": the largest unit that measures the duration exactly.
+std::string duration_text(TimeMs ms) {
+    struct Unit {
+        TimeMs ms;
+        const char* name;
+    };
+    for (Unit u :
+         {Unit{kMsPerDay, "day"}, Unit{kMsPerHour, "hour"}, Unit{kMsPerMinute, "minute"}}) {
+        if (ms % u.ms == 0) {
+            const TimeMs n = ms / u.ms;
+            return std::to_string(n) + " " + u.name + (n == 1 ? "" : "s");
+        }
+    }
+    return std::to_string(ms / 1000) + " s";
 }
 
 std::string string_field(const Json& j, const char* key) {
@@ -94,10 +105,10 @@ std::optional<std::string> pin_edge_label(const Pin& p) {
 
 int pin_for_edge(const std::vector<Pin>& pins, const Edge& e) {
     const bool unlabelled = blank(e.label);
-    const std::string wanted = unlabelled ? std::string() : upper_trim(*e.label);
+    const std::string wanted = unlabelled ? std::string() : normalize_label(*e.label);
     for (std::size_t i = 0; i < pins.size(); ++i) {
         if (unlabelled ? pins[i].is_default
-                       : (!pins[i].is_default && upper_trim(pins[i].label) == wanted)) {
+                       : (!pins[i].is_default && normalize_label(pins[i].label) == wanted)) {
             return static_cast<int>(i);
         }
     }
@@ -136,22 +147,13 @@ std::string config_summary(const Node& n) {
             return (agent.empty() ? "?" : agent) + " · " + (phone.empty() ? "?" : phone);
         }
         case NodeType::kTime: {
-            const std::string source = string_field(c, "time_source");
-            if (source == "postcall_analysis") {
-                std::string f = string_field(c, "pca_field");
-                if (f.empty()) f = string_field(c, "postcall_analysis_field");
-                return "at call.analysis." + f;
+            auto t = parse_time_config(c);
+            if (!t.ok()) return "invalid time";
+            if (t->source == TimeSource::kPostcallAnalysis) {
+                return "at call.analysis." + t->pca_field;
             }
-            std::string value = string_field(c, "duration_value");
-            std::string unit = string_field(c, "duration_unit");
-            for (const char* alias : {"delay_minutes", "delay_hours", "delay_days"}) {
-                if (value.empty() && c.contains(alias)) {
-                    value = string_field(c, alias);
-                    unit = std::string(alias).substr(6);
-                }
-            }
-            if (value.empty()) return "no duration";
-            return value + " " + unit;
+            if (t->duration_ms <= 0) return "no duration";
+            return duration_text(t->duration_ms);
         }
         case NodeType::kConditional: {
             const std::string field = string_field(c, "condition_field");

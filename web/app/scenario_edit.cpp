@@ -5,19 +5,14 @@
 #include <cstdlib>
 #include <set>
 
+#include "leadflow/text.hpp"
+
 namespace leadflow::web {
 
 namespace {
 
 double round4(double v) {
     return std::round(v * 10000.0) / 10000.0;
-}
-
-std::string trim(std::string_view s) {
-    std::size_t a = 0, b = s.size();
-    while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
-    return std::string(s.substr(a, b - a));
 }
 
 }  // namespace

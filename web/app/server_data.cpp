@@ -4,16 +4,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "leadflow/text.hpp"
+
 namespace leadflow::web {
 
 namespace {
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;

@@ -53,7 +53,11 @@ struct CompiledNode {
     bool logic_or = false;
     std::vector<CompiledCondition> conditions;
     FieldRef switch_field;
-    // APPLICATION / VOICE_CALL configs are not needed to move a lead; shells read node.config.
+    // VOICE_CALL and APPLICATION: the typed configs the shells act on when they place the call
+    // or run the action (the engine does not read them). Defaults when a config does not parse:
+    // validation reports that, and activation refuses it.
+    VoiceCallConfig call;
+    ApplicationConfig action;
 };
 
 class CompiledGraph {

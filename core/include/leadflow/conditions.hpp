@@ -15,6 +15,7 @@
 
 #include "leadflow/node_config.hpp"
 #include "leadflow/status.hpp"
+#include "leadflow/text.hpp"
 
 namespace leadflow {
 
@@ -110,12 +111,8 @@ struct CompiledCondition {
 // operator false except not_equals (true).
 bool evaluate_condition(const CompiledCondition& c, const FieldValue& v);
 
-// [SECTION] Text helpers (shared with the engine)
+// [SECTION] Numbers in text (shared with the engine)
 
-// ASCII white space trimmed from both ends.
-std::string_view trim_view(std::string_view s);
-// Case-insensitive (ASCII) equality.
-bool iequals(std::string_view a, std::string_view b);
 // A number written in full (optional sign, digits, optional fraction and exponent, after
 // trimming) that fits a double; nullopt for anything else, including "", "12abc", "inf", "nan" and
 // "1e999".
