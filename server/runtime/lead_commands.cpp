@@ -115,7 +115,10 @@ Status remove_lead(StoreTx& tx, const Workflow& w, const std::string& lead_id, T
     h.status = "removed";
     h.reason = "removed_by_api";
     h.call_id = r.execution.call_id;
-    h.started_at = h.ended_at = now;
+    // Dated from the visit it ends, so history_visits folds it into that visit.
+    h.started_at = h.node_id.empty() ? std::optional<TimeMs>(now) : r.execution.entered_at;
+    if (!h.started_at) h.started_at = now;
+    h.ended_at = now;
     r.lead.status = LeadStatus::kRemoved;
     r.lead.updated_at = r.lead.completed_at = now;
     // A call in flight finishes on its own; the lead simply moves no further.

@@ -137,11 +137,11 @@ TEST_F(LiveStore, SchedulerWritesAreSeenByLaterReadsAndAFailedOneRollsBackItsTra
         return append_rows(tx, ids[0], {entry});
     });
     EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.message();
-    EXPECT_EQ(history(wf, ids[0]).size(), 300u);
+    EXPECT_EQ(events(wf, ids[0]).size(), 300u);
     // The connection is usable afterwards.
     st = store_->live_transact([&](StoreTx& tx) { return append_rows(tx, ids[0], {entry}); });
     ASSERT_TRUE(st.is_ok()) << st.message();
-    EXPECT_EQ(history(wf, ids[0]).size(), 301u);
+    EXPECT_EQ(events(wf, ids[0]).size(), 301u);
 }
 
 TEST_F(LiveStore, SchedulerHistoryRowsKeepTheirOrderAcrossBatchedInsertsAndAFailedOneStoresNone) {

@@ -69,13 +69,27 @@ TEST_F(Live, ActivateStartsPendingLeadsAndTheyFinishWithHistory) {
     l = lead(wf, ids[0]);
     EXPECT_EQ(l["status"], "completed");
     EXPECT_EQ(l["current_node_id"], nodes_[1]);
+    // The event log: the call started, the call ended, the terminal node.
+    Json ev = events(wf, ids[0]);
+    ASSERT_EQ(ev.size(), 3u) << ev.dump();
+    EXPECT_EQ(ev[0]["status"], "in_call");
+    EXPECT_TRUE(ev[0]["ended_at"].is_null());
+    EXPECT_EQ(ev[1]["status"], "completed");
+    EXPECT_EQ(ev[2]["status"], "converted");
+    // History: one entry per node visit, the call's ended in place.
     Json h = history(wf, ids[0]);
-    ASSERT_EQ(h.size(), 3u) << h.dump();
-    EXPECT_EQ(h[0]["status"], "in_call");
-    EXPECT_EQ(h[1]["status"], "completed");
-    EXPECT_EQ(h[1]["outcome"], "COMPLETED");
-    EXPECT_TRUE(h[1]["call_id"].is_string());
-    EXPECT_EQ(h[2]["status"], "converted");
+    ASSERT_EQ(h.size(), 2u) << h.dump();
+    EXPECT_EQ(h[0]["node_id"], nodes_[0]);
+    EXPECT_EQ(h[0]["status"], "completed");
+    EXPECT_EQ(h[0]["outcome"], "COMPLETED");
+    EXPECT_EQ(h[0]["started_at"], ev[0]["started_at"]);
+    EXPECT_EQ(h[0]["ended_at"], ev[1]["ended_at"]);
+    EXPECT_TRUE(h[0]["call_id"].is_string());
+    EXPECT_EQ(h[0]["call_id"], ev[0]["call_id"]);
+    EXPECT_EQ(h[0]["to_node_id"], nodes_[1]);
+    EXPECT_EQ(h[1]["status"], "converted");
+    EXPECT_EQ(get("/v1/workflows/" + wf + "/leads/" + ids[0] + "/history?events=maybe").status,
+              400);
     // Auto-complete: every lead is terminal.
     Json w = workflow(wf);
     EXPECT_EQ(w["status"], "completed");
@@ -239,11 +253,11 @@ TEST_F(Live, CancelEndsLeadsInACallOnceTheCallEndsAndRecordsTheResult) {
     EXPECT_EQ(l["execution"]["phase"], "done");
     EXPECT_EQ(l["current_node_id"], nodes_[0]) << "not advanced past the call";
     Json h = history(wf, ids[0]);
-    ASSERT_EQ(h.size(), 2u) << h.dump();
-    EXPECT_EQ(h[0]["status"], "in_call");
-    EXPECT_EQ(h[1]["status"], "completed");
-    EXPECT_EQ(h[1]["outcome"], "COMPLETED");
-    EXPECT_TRUE(h[1]["call_id"].is_string());
+    ASSERT_EQ(h.size(), 1u) << h.dump();  // the call's visit, ended when its result came
+    EXPECT_EQ(h[0]["status"], "completed");
+    EXPECT_EQ(h[0]["outcome"], "COMPLETED");
+    EXPECT_TRUE(h[0]["call_id"].is_string());
+    EXPECT_FALSE(h[0]["ended_at"].is_null());
     Json c = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"];
     ASSERT_EQ(c.size(), 1u);
     EXPECT_EQ(c[0]["status"], "completed");
@@ -254,7 +268,7 @@ TEST_F(Live, CancelEndsLeadsInACallOnceTheCallEndsAndRecordsTheResult) {
     EXPECT_EQ(w["lead_counts"]["cancelled"], 3);
     EXPECT_EQ(w["lead_counts"]["active"], 0);
     EXPECT_EQ(advance(2 * kHour), 0);
-    EXPECT_EQ(history(wf, ids[0]).size(), 2u);
+    EXPECT_EQ(events(wf, ids[0]).size(), 2u);
 }
 
 TEST_F(Live, CancelWhilePausedEndsTheFrozenCallWhenItsRemainingTimeIsUp) {
@@ -292,11 +306,19 @@ TEST_F(Live, ARemovedLeadsCallInFlightFinishesAndIsRecorded) {
     ASSERT_EQ(c.size(), 1u);
     EXPECT_EQ(c[0]["status"], "completed") << "the call finished and reached the call log";
     EXPECT_EQ(c[0]["outcome"], "COMPLETED");
+    Json ev = events(wf, ids[0]);
+    ASSERT_EQ(ev.size(), 3u) << ev.dump();
+    EXPECT_EQ(ev[1]["status"], "removed");
+    EXPECT_EQ(ev[2]["status"], "completed");
+    EXPECT_EQ(ev[2]["call_id"], c[0]["id"]);
+    // One visit: removed while its call was in flight; the call's end is recorded on it.
     Json h = history(wf, ids[0]);
-    ASSERT_EQ(h.size(), 3u) << h.dump();
-    EXPECT_EQ(h[1]["status"], "removed");
-    EXPECT_EQ(h[2]["status"], "completed");
-    EXPECT_EQ(h[2]["call_id"], c[0]["id"]);
+    ASSERT_EQ(h.size(), 1u) << h.dump();
+    EXPECT_EQ(h[0]["status"], "removed");
+    EXPECT_EQ(h[0]["reason"], "removed_by_api");
+    EXPECT_EQ(h[0]["outcome"], "COMPLETED");
+    EXPECT_EQ(h[0]["call_id"], c[0]["id"]);
+    EXPECT_EQ(h[0]["ended_at"], ev[2]["ended_at"]);
     EXPECT_EQ(count_status(h, "converted"), 0);
     EXPECT_EQ(lead(wf, ids[1])["status"], "completed");
 }
@@ -463,10 +485,10 @@ TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel)
     EXPECT_EQ(l1["status"], "cancelled");
     EXPECT_EQ(l1["execution"]["phase"], "done");
     Json h1 = history(wf, ids[1]);
-    ASSERT_EQ(h1.size(), 2u) << h1.dump();
-    EXPECT_EQ(h1[1]["status"], "completed");
-    EXPECT_EQ(h1[1]["outcome"], "NO_ANSWER");
-    EXPECT_EQ(h1[1]["call_id"], c1["id"]);
+    ASSERT_EQ(h1.size(), 1u) << h1.dump();
+    EXPECT_EQ(h1[0]["status"], "completed");
+    EXPECT_EQ(h1[0]["outcome"], "NO_ANSWER");
+    EXPECT_EQ(h1[0]["call_id"], c1["id"]);
     // Unknown call id.
     Json ghost{{"id", "call_missing"}};
     EXPECT_EQ(result(ghost, "s3cret").status, 404);

@@ -166,6 +166,12 @@ Json LiveTest::history(const std::string& wf, const std::string& id) {
     return body_of(r)["history"];
 }
 
+Json LiveTest::events(const std::string& wf, const std::string& id) {
+    Response r = get("/v1/workflows/" + wf + "/leads/" + id + "/history?events=true");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_of(r)["history"];
+}
+
 Json LiveTest::workflow(const std::string& wf) {
     Response r = get("/v1/workflows/" + wf);
     EXPECT_EQ(r.status, 200) << r.body;

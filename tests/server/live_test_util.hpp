@@ -42,6 +42,8 @@ class LiveTest : public ApiTest {
     void start_webhook_calls(int n, std::string* wf, std::vector<std::string>* ids);
     Json lead(const std::string& wf, const std::string& id);
     Json history(const std::string& wf, const std::string& id);
+    // The lead's raw history events (`?events=true`).
+    Json events(const std::string& wf, const std::string& id);
     Json workflow(const std::string& wf);
     // The entries of `hist` (history()) whose status is `status`.
     int count_status(const Json& hist, const std::string& status);
