@@ -522,6 +522,7 @@ Json to_json(const Lead& l) {
     Json vars = Json::object();
     for (const auto& [k, v] : l.variables) vars[k] = v;
     j["variables"] = vars;
+    j["metadata"] = l.metadata.is_object() ? l.metadata : Json::object();
     j["status"] = to_string(l.status);
     j["current_node_id"] = str_or_null(l.current_node_id);
     if (l.version) j["version"] = *l.version;
@@ -556,6 +557,12 @@ Result<Lead> lead_from_json(const Json& j, const std::string& path) {
         }
     }
     r.get("dynamic_variables");
+    if (const Json* m = r.get("metadata"); m && !m->is_null()) {
+        if (!m->is_object())
+            r.fail("metadata", "expected an object, got " + Reader::type_of(*m));
+        else
+            l.metadata = *m;
+    }
     std::string status;
     if (r.str("status", status)) {
         auto s = parse_lead_status(status);

@@ -81,6 +81,14 @@ Result<PageParams> read_page(const Request& req) {
     return p;
 }
 
+Result<bool> read_bool_param(const Request& req, const std::string& name, bool fallback) {
+    auto v = req.param(name);
+    if (!v || v->empty()) return fallback;
+    if (*v == "true" || *v == "1") return true;
+    if (*v == "false" || *v == "0") return false;
+    return Status::invalid(name + " must be true or false");
+}
+
 Json page_json(Json data, const PageParams& p, std::int64_t total) {
     Json out = Json::object();
     out["data"] = std::move(data);

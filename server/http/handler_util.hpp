@@ -28,6 +28,8 @@ struct PageParams {
 };
 // Reads `page` (≥ 1, default 1) and `limit` (1–100, default 20); 400 for anything else.
 Result<PageParams> read_page(const Request& req);
+// Reads a boolean query parameter: absent → `fallback`; "true"/"1" or "false"/"0"; 400 otherwise.
+Result<bool> read_bool_param(const Request& req, const std::string& name, bool fallback);
 // {"data": [...], "meta": {"page", "limit", "total", "totalPages"}}.
 Json page_json(Json data, const PageParams& p, std::int64_t total);
 

@@ -24,6 +24,14 @@ void append_string_map(std::string& out, const std::map<std::string, std::string
     out.push_back('}');
 }
 
+void append_metadata(std::string& out, const Json& metadata) {
+    if (metadata.is_object()) {
+        out += metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+    } else {
+        out += "{}";
+    }
+}
+
 }  // namespace
 
 void append_lead_json(std::string& out, const Lead& l) {
@@ -38,6 +46,8 @@ void append_lead_json(std::string& out, const Lead& l) {
     std::string vars;
     append_string_map(vars, l.variables);
     out += vars;
+    out += ",\"metadata\":";
+    append_metadata(out, l.metadata);
     out += ",\"status\":";
     append_json_string(out, to_string(l.status));
     out += ",\"current_node_id\":";
@@ -54,6 +64,22 @@ void append_lead_json(std::string& out, const Lead& l) {
     append_json_time(out, l.completed_at);
     out += ",\"dynamic_variables\":";
     out += vars;
+    out.push_back('}');
+}
+
+void append_compat_lead_json(std::string& out, const Lead& l) {
+    out += "{\"id\":";
+    append_json_string(out, l.id);
+    out += ",\"phone_number\":";
+    append_json_string(out, l.phone_number);
+    out += ",\"dynamic_variables\":";
+    append_string_map(out, l.variables);
+    out += ",\"status\":";
+    append_json_string(out, to_string(l.status));
+    out += ",\"createdAt\":";
+    append_json_time(out, l.created_at);
+    out += ",\"metadata\":";
+    append_metadata(out, l.metadata);
     out.push_back('}');
 }
 

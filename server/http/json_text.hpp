@@ -23,6 +23,10 @@ void append_lead_json(std::string& out, const Lead& l);
 // The body of a page of leads: what page_json(<array of lead_json>, p, total) dumps.
 std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p, std::int64_t total);
 
+// Appends a lead as the DialNexa envelope lists it: {id, phone_number, dynamic_variables,
+// status, createdAt, metadata}.
+void append_compat_lead_json(std::string& out, const Lead& l);
+
 // The body of GET /v1/workflows/{id}: what workflow_json(w, counts) dumps.
 std::string workflow_body(const Workflow& w, const WorkflowCounts& counts);
 

@@ -19,6 +19,8 @@
 #include "http/json_text.hpp"
 #include "http/limits.hpp"
 #include "http/publish.hpp"
+#include "leadflow/history.hpp"
+#include "leadflow/text.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/lead_commands.hpp"
 #include "util/crypto.hpp"
@@ -36,6 +38,7 @@ struct UploadRow {
     std::size_t position = 0;  // 1-based: data row of the table (header excluded) or list index
     std::string phone;
     std::map<std::string, std::string> variables;
+    Json metadata;  // JSON uploads only: the lead's `metadata` object, or null
 };
 
 // Problems grouped by reason, in the order reasons are first seen: every row counts, the first
@@ -78,19 +81,6 @@ class RowErrors {
     };
     std::vector<Group> groups_;
 };
-
-std::string trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string too_long_value_reason() {
     return "Variable value longer than " + std::to_string(limits::kMaxVariableValueBytes) +
@@ -200,7 +190,7 @@ Status read_table_rows(const UploadTable& table, std::vector<UploadRow>* rows, R
     return Status::ok();
 }
 
-// One lead of a JSON upload: {phone_number, variables | dynamic_variables}.
+// One lead of a JSON upload: {phone_number, variables | dynamic_variables, metadata}.
 void read_json_lead(const Json& j, std::size_t position, std::vector<UploadRow>* rows,
                     RowErrors* errors) {
     UploadRow row;
@@ -257,6 +247,19 @@ void read_json_lead(const Json& j, std::size_t position, std::vector<UploadRow>*
                         position, row.phone);
             return;
         }
+    }
+    if (auto m = j.find("metadata"); m != j.end() && !m->is_null()) {
+        const std::string reason = "Metadata must be a JSON object of at most " +
+                                   std::to_string(limits::kMaxLeadMetadataBytes) + " bytes";
+        if (!m->is_object()) {
+            errors->add(reason, position, row.phone);
+            return;
+        }
+        if (m->dump().size() > limits::kMaxLeadMetadataBytes) {
+            errors->add(reason, position, row.phone);
+            return;
+        }
+        row.metadata = *m;
     }
     rows->push_back(std::move(row));
 }
@@ -377,6 +380,7 @@ Response upload_leads(const Request& req, RequestContext& ctx) {
             r.lead.workflow_id = workflow_id;
             r.lead.phone_number = row.phone;
             r.lead.variables = std::move(row.variables);
+            r.lead.metadata = std::move(row.metadata);
             r.lead.status = status;
             r.lead.created_at = r.lead.updated_at = ctx.now;
             r.execution.phase = Phase::kEntering;
@@ -456,9 +460,50 @@ Status place_leads(StoreTx& tx, const Workflow& w, std::vector<Lead>& leads) {
     return Status::ok();
 }
 
+// The DialNexa envelope's lead list (SPEC §2.10): `data` holds the page asked for with `page` /
+// `limit`, or, when neither is given, every matching lead (read a page at a time inside one
+// read transaction, so the reply is one snapshot); `count` is always the number of leads in
+// `data`.
+Response compat_list_leads(const Request& req, RequestContext& ctx, LeadQuery q) {
+    const bool everything = !req.param("page") && !req.param("limit");
+    if (everything) q.limit = 100;
+    std::string body = "{\"statusCode\":200,\"message\":\"Leads fetched successfully\",\"data\":[";
+    std::int64_t count = 0;
+    Status st = ctx.store.read([&](StoreTx& tx) {
+        auto w = find_workflow(tx, ctx, req.path_param("id"));
+        if (!w.ok()) return w.status();
+        for (;; ++q.page) {
+            auto found = tx.list_leads(w->id, q);
+            if (!found.ok()) return found.status();
+            if (Status s = place_leads(tx, w.value(), found->items); !s) return s;
+            for (const Lead& l : found->items) {
+                if (count++ > 0) body.push_back(',');
+                append_compat_lead_json(body, l);
+            }
+            if (body.size() > limits::kMaxEnvelopeLeadListBytes) {
+                return Status::invalid(
+                    std::to_string(found->total) +
+                    " leads match, too many for one reply: ask for them a page at a time "
+                    "with page and limit");
+            }
+            const auto seen = static_cast<std::int64_t>(q.page) * q.limit;
+            if (!everything || found->items.empty() || seen >= found->total) break;
+        }
+        return Status::ok();
+    });
+    if (!st) return status_response(st);
+    body += "],\"count\":";
+    append_json_int(body, count);
+    body.push_back('}');
+    Response out;
+    out.body = std::move(body);
+    return out;
+}
+
 Response list_leads(const Request& req, RequestContext& ctx) {
     auto q = read_lead_query(req);
     if (!q.ok()) return status_response(q.status());
+    if (ctx.envelope) return compat_list_leads(req, ctx, std::move(q.value()));
     PageOf<Lead> page;
     Status st = ctx.store.read([&](StoreTx& tx) {
         auto w = find_workflow(tx, ctx, req.path_param("id"));
@@ -469,26 +514,10 @@ Response list_leads(const Request& req, RequestContext& ctx) {
         return place_leads(tx, w.value(), page.items);
     });
     if (!st) return status_response(st);
-    if (!ctx.envelope) {
-        // The hot path: written directly, byte for byte what page_json + lead_json would dump.
-        Response out;
-        out.body = lead_page_body(page.items, {q->page, q->limit}, page.total);
-        return out;
-    }
-    Json data = Json::array();
-    for (const Lead& l : page.items) {
-        Json vars = Json::object();
-        for (const auto& [k, v] : l.variables) vars[k] = v;
-        data.push_back(Json{{"id", l.id},
-                            {"phone_number", l.phone_number},
-                            {"dynamic_variables", std::move(vars)},
-                            {"status", to_string(l.status)},
-                            {"createdAt", time_json(l.created_at)}});
-    }
-    return json_response(200, Json{{"statusCode", 200},
-                                   {"message", "Leads fetched successfully"},
-                                   {"data", std::move(data)},
-                                   {"count", page.total}});
+    // The hot path: written directly, byte for byte what page_json + lead_json would dump.
+    Response out;
+    out.body = lead_page_body(page.items, {q->page, q->limit}, page.total);
+    return out;
 }
 
 Response variable_keys(const Request& req, RequestContext& ctx) {
@@ -548,7 +577,10 @@ Response delete_lead(const Request& req, RequestContext& ctx) {
     return json_response(200, message_json("Lead removed from workflow."));
 }
 
+// One entry per node visit (core history_visits); `?events=true` gives the stored event rows.
 Response lead_history(const Request& req, RequestContext& ctx) {
+    auto raw = read_bool_param(req, "events", false);
+    if (!raw.ok()) return status_response(raw.status());
     Response out;
     Status st = ctx.store.read([&](StoreTx& tx) {
         auto w = find_workflow(tx, ctx, req.path_param("id"));
@@ -558,7 +590,9 @@ Response lead_history(const Request& req, RequestContext& ctx) {
         auto h = tx.history(r->lead.id);
         if (!h.ok()) return h.status();
         Json entries = Json::array();
-        for (const HistoryEntry& e : h.value()) {
+        const std::vector<HistoryEntry> rows =
+            raw.value() ? std::move(h.value()) : history_visits(h.value());
+        for (const HistoryEntry& e : rows) {
             if (ctx.envelope) {
                 entries.push_back(Json{{"node_id", e.node_id},
                                        {"node_type", e.node_type},

@@ -61,10 +61,17 @@ inline constexpr std::size_t kMaxXlsxTextBytes = kMaxBodyBytes;
 inline constexpr std::size_t kMaxXlsxUnpackedBytes = 128 * 1024 * 1024;
 // Entries of the zip archive of an .xlsx upload.
 inline constexpr std::size_t kMaxXlsxEntries = 10'000;
+// A lead's `metadata` object (JSON uploads), in bytes of its compact JSON text.
+inline constexpr std::size_t kMaxLeadMetadataBytes = 16 * 1024;
 // Leads in one JSON upload ({"leads": [...]}).
 inline constexpr std::size_t kMaxLeadsPerRequest = 100'000;
 // A 400 listing rejected rows lists at most this many rows per reason, plus each reason's count.
 inline constexpr std::size_t kMaxErrorRowsPerReason = 100;
+
+// The DialNexa envelope's lead list without `page`/`limit` answers every matching lead in one
+// reply (`count` = leads in `data`); past this many bytes of reply it is a 400 asking the client
+// to page instead.
+inline constexpr std::size_t kMaxEnvelopeLeadListBytes = 32 * 1024 * 1024;
 
 // [SECTION] Simulation
 

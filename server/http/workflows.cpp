@@ -17,6 +17,8 @@
 #include "http/json_text.hpp"
 #include "http/limits.hpp"
 #include "http/publish.hpp"
+#include "leadflow/calling_window.hpp"
+#include "leadflow/text.hpp"
 #include "leadflow/time_zone.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/lead_commands.hpp"
@@ -29,13 +31,6 @@ namespace {
 constexpr std::size_t kMaxTitle = limits::kMaxTitleBytes;
 
 // [SECTION] Reading a workflow body
-
-std::string trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
 
 // Applies the editable fields of a create/update body to `w`. `creating` requires a title.
 Status apply_workflow_fields(const Json& body, Workflow& w, bool creating) {
@@ -68,6 +63,9 @@ Status apply_workflow_fields(const Json& body, Workflow& w, bool creating) {
         if (!TimeZone::find(settings->timezone).ok()) {
             return Status::invalid("settings.timezone: unknown time zone '" + settings->timezone +
                                    "' (use an IANA name such as America/New_York or UTC)");
+        }
+        if (auto window = compile_window(settings->calling_window); !window.ok()) {
+            return Status::invalid("settings.calling_window: " + window.status().message());
         }
         w.settings = std::move(settings.value());
     }

@@ -311,6 +311,10 @@ END;
 DROP INDEX leads_due;
 CREATE INDEX leads_due ON leads(workflow_seq, due_at) WHERE due_at IS NOT NULL;
 )sql",
+    // 9: a lead's `metadata` (DialNexa): the client's JSON object, stored as sent; NULL = none.
+    R"sql(
+ALTER TABLE leads ADD COLUMN metadata TEXT;
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 // The migration that introduced workflow versions; it ends with a step in C++

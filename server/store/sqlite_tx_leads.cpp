@@ -22,12 +22,15 @@ Status SqliteTx::insert_leads(const std::vector<LeadRecord>& leads) {
         Stmt s = prep(
             "INSERT INTO leads(id, workflow_id, phone_number, variables, status,"
             " current_node_id, phase, entered_at, release_at, call_id, steps, created_at,"
-            " updated_at, completed_at, workflow_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, (SELECT seq FROM workflows WHERE id = ?2))");
+            " updated_at, completed_at, metadata, workflow_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, (SELECT seq FROM workflows WHERE id = ?2))");
         s.bind(l.id).bind(l.workflow_id).bind(l.phone_number).bind(vars.dump());
         s.bind(to_string(l.status)).bind(l.current_node_id).bind(to_string(x.phase));
         s.bind(x.entered_at).bind(x.release_at).bind(x.call_id).bind(x.steps);
         s.bind(l.created_at.value_or(0)).bind(l.updated_at.value_or(0)).bind(l.completed_at);
+        std::optional<std::string> metadata;
+        if (l.metadata.is_object()) metadata = l.metadata.dump();
+        s.bind(metadata);
         if (Status st = s.exec(); !st) return st;
     }
     for (const auto& [workflow_id, names] : keys) {
@@ -43,7 +46,7 @@ Status SqliteTx::insert_leads(const std::vector<LeadRecord>& leads) {
 
 static constexpr const char* kLeadColumns =
     "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
-    " release_at, call_id, steps, created_at, updated_at, completed_at, version";
+    " release_at, call_id, steps, created_at, updated_at, completed_at, version, metadata";
 
 static Result<LeadRecord> read_lead(const Stmt& s) {
     LeadRecord r;
@@ -69,6 +72,11 @@ static Result<LeadRecord> read_lead(const Stmt& s) {
     l.updated_at = s.i64(12);
     l.completed_at = s.opt_i64(13);
     l.version = s.opt_i64(14);
+    if (auto metadata = s.opt_text(15)) {
+        auto m = parse_json(*metadata);
+        if (!m.ok() || !m->is_object()) return Status::internal("stored lead metadata is damaged");
+        l.metadata = std::move(m.value());
+    }
     return r;
 }
 

@@ -1,5 +1,7 @@
 // tests/server/api_leads_test.cpp — lead upload (CSV, JSON single, JSON bulk), list, keys,
 // detail, removal, history, and the DialNexa envelope of the lead operations.
+#include <set>
+
 #include "server_test_util.hpp"
 
 namespace leadflow::server::testing {
@@ -218,7 +220,8 @@ TEST_F(LeadsTest, DialNexaEnvelopeForLeadOperations) {
                                      {"phone_number", "+14155552671"},
                                      {"dynamic_variables", Json{{"city", "Pune"}}},
                                      {"status", "pending"},
-                                     {"createdAt", "2026-01-05T09:00:00.000Z"}}));
+                                     {"createdAt", "2026-01-05T09:00:00.000Z"},
+                                     {"metadata", Json::object()}}));
     Json keys = body_of(send("GET", base + "/variable-keys", "", "", "", env));
     EXPECT_EQ(keys, (Json{{"statusCode", 200},
                           {"message", "Variable keys fetched successfully"},
@@ -235,6 +238,78 @@ TEST_F(LeadsTest, DialNexaEnvelopeForLeadOperations) {
         EXPECT_TRUE(entry.contains(k)) << k;
     }
     EXPECT_EQ(entry.size(), 7u);
+}
+
+TEST_F(LeadsTest, MetadataIsStoredAndReturnedAsSent) {
+    std::string wf = make_workflow();
+    const std::string base = "/v1/workflows/" + wf + "/leads";
+    Json meta{{"crm_id", "A-17"},
+              {"score", 0.8},
+              {"tags", Json::array({"vip", "q3"})},
+              {"owner", Json{{"name", "Ana"}, {"team", nullptr}}}};
+    Response one = post(base, Json{{"phone_number", "+14155552671"}, {"metadata", meta}});
+    ASSERT_EQ(one.status, 201) << one.body;
+    std::string id = body_of(one)["data"]["+14155552671"][0].get<std::string>();
+    EXPECT_EQ(body_of(get(base + "/" + id))["metadata"], meta);
+    Response bulk =
+        post(base, Json{{"leads", Json::array({Json{{"phone_number", "+14155552672"},
+                                                    {"metadata", Json{{"k", "v"}}}},
+                                               Json{{"phone_number", "+14155552673"}}})}});
+    ASSERT_EQ(bulk.status, 201) << bulk.body;
+    Json list = body_of(get(base))["data"];
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(list[0]["metadata"], meta);
+    EXPECT_EQ(list[1]["metadata"], (Json{{"k", "v"}}));
+    EXPECT_EQ(list[2]["metadata"], Json::object()) << "none given reads as {}";
+    std::map<std::string, std::string> env = {{"X-Response-Envelope", "dialnexa"}};
+    EXPECT_EQ(body_of(send("GET", base, "", "", "", env))["data"][0]["metadata"], meta);
+    EXPECT_EQ(body_of(send("GET", base + "/" + id + "/history", "", "", "",
+                           env))["data"]["lead"]["metadata"],
+              meta);
+
+    // Not an object, or too large: the upload is rejected with the row named, nothing enrolled.
+    Response bad = post(
+        base, Json{{"leads",
+                    Json::array({Json{{"phone_number", "+14155552674"}},
+                                 Json{{"phone_number", "+14155552675"}, {"metadata", "vip"}}})}});
+    ASSERT_EQ(bad.status, 400) << bad.body;
+    Json errors = body_of(bad)["errors"];
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0]["reason"], "Metadata must be a JSON object of at most 16384 bytes");
+    EXPECT_EQ(errors[0]["rows"][0]["position"], 2);
+    Response big = post(base, Json{{"phone_number", "+14155552676"},
+                                   {"metadata", Json{{"blob", std::string(17000, 'x')}}}});
+    EXPECT_EQ(big.status, 400);
+    EXPECT_EQ(body_of(get(base))["meta"]["total"], 3) << "nothing enrolled by a 400";
+}
+
+TEST_F(LeadsTest, DialNexaEnvelopeListsEveryLeadAndCountsWhatItReturns) {
+    std::string wf = make_workflow();
+    std::string csv = "phone_number\n";
+    for (int i = 0; i < 230; ++i) csv += "+1415555" + std::to_string(3000 + i) + "\n";
+    ASSERT_EQ(upload_csv(wf, csv).status, 201);
+    std::map<std::string, std::string> env = {{"X-Response-Envelope", "dialnexa"}};
+    const std::string base = "/v1/workflows/" + wf + "/leads";
+    // No page or limit: every lead (more than one store page of 100), in upload order.
+    Json all = body_of(send("GET", base, "", "", "", env));
+    ASSERT_EQ(all["data"].size(), 230u);
+    EXPECT_EQ(all["count"], 230);
+    EXPECT_EQ(all["data"][0]["phone_number"], "+14155553000");
+    EXPECT_EQ(all["data"][229]["phone_number"], "+14155553229");
+    std::set<std::string> ids;
+    for (const Json& l : all["data"]) ids.insert(l["id"].get<std::string>());
+    EXPECT_EQ(ids.size(), 230u) << "no lead twice";
+    // A page asked for: that page, and count says how many it holds.
+    Json page = body_of(send("GET", base + "?page=3&limit=100", "", "", "", env));
+    ASSERT_EQ(page["data"].size(), 30u);
+    EXPECT_EQ(page["count"], 30);
+    EXPECT_EQ(page["data"][0]["phone_number"], "+14155553200");
+    // Filters apply to the whole list.
+    del(base + "/" + all["data"][5]["id"].get<std::string>());
+    Json removed = body_of(send("GET", base + "?status=removed", "", "", "", env));
+    EXPECT_EQ(removed["count"], 1);
+    EXPECT_EQ(removed["data"][0]["id"], all["data"][5]["id"]);
+    EXPECT_EQ(send("GET", base + "?limit=0", "", "", "", env).status, 400);
 }
 
 }  // namespace

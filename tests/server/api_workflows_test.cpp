@@ -138,6 +138,21 @@ TEST_F(ApiTest, PatchMergesSettingsAndChecksTheTimeZone) {
         post("/v1/workflows", Json{{"title", "x"}, {"settings", Json{{"timezone", "Not/AZone"}}}})
             .status,
         400);
+    // A calling window the server could not run is refused where it is written, not at activation.
+    Response window = patch("/v1/workflows/" + wf,
+                            Json{{"settings", Json{{"calling_window", Json{{"start", "25:00"}}}}}});
+    EXPECT_EQ(window.status, 400);
+    EXPECT_NE(window.body.find("settings.calling_window"), std::string::npos) << window.body;
+    EXPECT_EQ(post("/v1/workflows",
+                   Json{{"title", "x"},
+                        {"settings", Json{{"calling_window", Json{{"days", Json::array({"funday"})},
+                                                                  {"start", "09:00"},
+                                                                  {"end", "17:00"}}}}}})
+                  .status,
+              400);
+    const Json kept = body_of(get("/v1/workflows/" + wf))["settings"];
+    EXPECT_TRUE(!kept.contains("calling_window") || kept["calling_window"].is_null())
+        << "unchanged by the refused patch: " << kept;
 }
 
 TEST_F(ApiTest, ActivateValidatesAndRunsFromDraftOnly) {

@@ -180,6 +180,9 @@ struct Lead {
     std::string workflow_id;
     std::string phone_number;  // E.164
     std::map<std::string, std::string> variables;
+    // The client's own data about the lead (DialNexa `metadata`): a JSON object, carried and
+    // returned as sent, never read by the engine; null when none was given (written as {}).
+    Json metadata;
     LeadStatus status = LeadStatus::kPending;
     std::optional<std::string> current_node_id;
     // The published version the lead runs on (docs/versions.md); nullopt until it starts.
