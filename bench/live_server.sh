@@ -86,7 +86,7 @@ now() { date +%s.%N; }
 nurture_run() {
     local db=$1 n=$2 publish_after=${3:-} wf other t0 t1
     start_server "$db" 1000000
-    wf=$(api POST /v1/workflows '{"title":"Bench nurture"}' | id_of)
+    wf=$(api POST /v1/workflows '{"title":"Bench nurture","settings":{"respect_lead_local_time":false}}' | id_of)
     python3 - "$wf" >"$tmp/graph.json" <<'PY'
 import json, sys
 g = json.load(open("tests/fixtures/lead_nurture.json"))

@@ -1,4 +1,5 @@
-// Calling windows (SPEC §1.4): compile once, then test instants in a lead's zone.
+// Calling windows (SPEC §1.4) and local calling hours (docs/calling-hours.md): compile once,
+// then test instants in a lead's zones.
 #include "leadflow/calling_window.hpp"
 
 #include <cctype>
@@ -13,6 +14,14 @@ namespace leadflow {
 namespace {
 
 constexpr const char* kField = "settings.calling_window";
+constexpr const char* kHoursField = "settings.local_calling_hours";
+// How far next_call_instant looks for an instant inside the hours in every zone at once before
+// it requires them in the lead's zone alone: a week and a day, so a window open one day a week
+// is met.
+constexpr TimeMs kAllZonesSearchMs = 8 * kMsPerDay;
+// How far it looks for the window and the hours in the lead's zone (they meet on every day the
+// window opens, window_meets_hours; two weeks cover any DST shift).
+constexpr TimeMs kOneZoneSearchMs = 15 * kMsPerDay;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     std::int64_t q = a / b;
@@ -123,6 +132,126 @@ TimeMs next_window_open(const CompiledWindow& w, const TimeZone& tz, TimeMs t) {
     }
     // Unreachable for a window with at least one day (compile_window guarantees one).
     return best ? *best : t;
+}
+
+// [SECTION] Local calling hours
+
+Result<CompiledWindow> compile_local_hours(const LocalCallingHours& h) {
+    const int start = parse_hhmm(lower_trimmed(h.start), false);
+    if (start < 0) {
+        return Status::invalid(std::string(kHoursField) + ".start: expected HH:MM, got '" +
+                               h.start + "'");
+    }
+    const int end = parse_hhmm(lower_trimmed(h.end), true);
+    if (end < 0) {
+        return Status::invalid(std::string(kHoursField) + ".end: expected HH:MM, got '" + h.end +
+                               "'");
+    }
+    if (end <= start) {
+        return Status::invalid(std::string(kHoursField) + ".end: must be after start (" + h.start +
+                               "), got '" + h.end + "'");
+    }
+    CompiledWindow out;
+    out.any_time = start == 0 && end == 24 * 60;
+    out.days_mask = 0x7f;
+    out.start_minute = static_cast<std::int16_t>(start);
+    out.end_minute = static_cast<std::int16_t>(end);
+    return out;
+}
+
+bool window_meets_hours(const CompiledWindow& window, const CompiledWindow& hours) {
+    if (window.any_time || hours.any_time) return true;
+    // The hours hold every day, so only the window's minutes of the day matter; an overnight
+    // window covers [start, 24:00) and [00:00, end) (the next day, also inside the hours' days).
+    auto meets = [&](int from, int to) {
+        return from < to && from < hours.end_minute && hours.start_minute < to;
+    };
+    if (!window.overnight()) return meets(window.start_minute, window.end_minute);
+    return meets(window.start_minute, 24 * 60) || meets(0, window.end_minute);
+}
+
+Result<std::optional<CompiledWindow>> compile_call_hours(const Settings& s) {
+    auto hours = compile_local_hours(s.local_calling_hours);
+    if (!hours.ok()) return hours.status();
+    if (!s.respect_lead_local_time) return std::optional<CompiledWindow>();
+    if (s.calling_window) {
+        auto window = compile_window(s.calling_window);
+        if (window.ok() && !window_meets_hours(*window, *hours)) {
+            return Status::invalid(std::string(kHoursField) + ": " + s.local_calling_hours.start +
+                                   "–" + s.local_calling_hours.end +
+                                   " never meets settings.calling_window " +
+                                   s.calling_window->start + "–" + s.calling_window->end +
+                                   ": no lead could ever be called");
+        }
+    }
+    return std::optional<CompiledWindow>(*hours);
+}
+
+namespace {
+
+// next_window_open for hours (a window open every day, start < end), with the common case — no
+// DST switch before the next opening — computed directly.
+TimeMs next_hours_open(const CompiledWindow& h, const TimeZone& tz, TimeMs t) {
+    const TimeMs off = tz.offset_at(t);
+    const TimeMs local = t + off;
+    const std::int64_t day = floor_div(local, kMsPerDay);
+    const TimeMs ms = local - day * kMsPerDay;
+    const TimeMs start = h.start_minute * kMsPerMinute;
+    if (ms >= start && ms < h.end_minute * kMsPerMinute) return t;
+    const TimeMs open = (ms < start ? day : day + 1) * kMsPerDay + start - off;
+    const std::optional<TimeMs> sw = tz.next_transition(t);
+    if (!sw || *sw > open) return open;
+    return next_window_open(h, tz, t);
+}
+
+// The first instant >= t inside `window` in `zone` (when given) and inside `hours` in each of
+// zones[0 .. n), or nullopt when there is none before `limit`. Each constraint in turn moves x
+// to its next opening; x never passes the answer (every constraint holds there), so when a
+// round moves nothing, x is the answer.
+std::optional<TimeMs> first_inside(const CompiledWindow* window, const CompiledWindow& hours,
+                                   const TimeZone& zone, const TimeZone* const* zones,
+                                   std::size_t n, TimeMs t, TimeMs limit) {
+    TimeMs x = t;
+    for (;;) {
+        bool moved = false;
+        if (window != nullptr) {
+            const TimeMs y = next_window_open(*window, zone, x);
+            moved |= y != x;
+            x = y;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const TimeMs y = next_hours_open(hours, *zones[i], x);
+            moved |= y != x;
+            x = y;
+        }
+        if (!moved) return x;
+        if (x > limit) return std::nullopt;
+    }
+}
+
+}  // namespace
+
+NextCall next_call_instant(const CompiledWindow* window, const CompiledWindow* hours,
+                           const TimeZone& zone, const TimeZone* const* zones,
+                           std::size_t zone_count, TimeMs t) {
+    if (window != nullptr && window->any_time) window = nullptr;
+    if (hours != nullptr && hours->any_time) hours = nullptr;
+    NextCall out{t, CallHold::kNone};
+    if (window != nullptr && !in_window(*window, zone, t)) out.hold = CallHold::kWindow;
+    if (hours == nullptr || (window != nullptr && !window_meets_hours(*window, *hours))) {
+        if (window != nullptr) out.at = next_window_open(*window, zone, t);
+        return out;
+    }
+    const TimeZone* const own[] = {&zone};
+    std::optional<TimeMs> at;
+    if (zone_count > 0) {
+        at = first_inside(window, *hours, zone, zones, zone_count, t, t + kAllZonesSearchMs);
+    }
+    if (!at) at = first_inside(window, *hours, zone, own, 1, t, t + kOneZoneSearchMs);
+    // window_meets_hours guarantees an answer; the window alone is the safe side otherwise.
+    out.at = at ? *at : (window != nullptr ? next_window_open(*window, zone, t) : t);
+    if (out.at != t && out.hold == CallHold::kNone) out.hold = CallHold::kLocalHours;
+    return out;
 }
 
 }  // namespace leadflow

@@ -203,6 +203,9 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
         }
         c.window_ = *w;
     }
+    auto hours = compile_call_hours(s);
+    if (!hours.ok()) return hours.status();
+    c.local_hours_ = *hours;
     if (s.max_concurrent_calls) {
         if (*s.max_concurrent_calls < 1) {
             return Status::invalid("settings.max_concurrent_calls: must be >= 1 or null");

@@ -44,6 +44,8 @@ const char* to_string(Reason r) {
             return "unknown_node_type";
         case Reason::kNodeRemoved:
             return "node_removed";
+        case Reason::kOutsideLocalHours:
+            return "outside_local_calling_hours";
     }
     return "";
 }
@@ -56,7 +58,7 @@ std::optional<LeadEnd> parse_lead_end(std::string_view s) {
 }
 
 std::optional<Reason> parse_reason(std::string_view s) {
-    for (int r = 1; r <= static_cast<int>(Reason::kNodeRemoved); ++r) {
+    for (int r = 1; r <= static_cast<int>(Reason::kOutsideLocalHours); ++r) {
         if (s == to_string(static_cast<Reason>(r))) return static_cast<Reason>(r);
     }
     return std::nullopt;
@@ -241,14 +243,22 @@ class Mover {
         }
     }
 
-    // VOICE_CALL: the calling window first, then a call slot (SPEC §1.4).
+    // VOICE_CALL: the calling window and the local calling hours first, then a call slot
+    // (SPEC §1.4, docs/calling-hours.md).
     void start_call() {
-        if (g_.has_window() && !ctx_.ignore_calling_window &&
-            !in_window(g_.window(), zone_, ctx_.now)) {
-            TimeMs open = next_window_open(g_.window(), zone_, ctx_.now);
-            if (open <= ctx_.now) open = ctx_.now + kMsPerMinute;  // never spin at one instant
-            queue(Reason::kOutsideCallingWindow, open);
-            return;
+        if ((g_.has_window() || g_.has_local_hours()) && !ctx_.ignore_calling_window) {
+            const NextCall next =
+                next_call_instant(g_.has_window() ? &g_.window() : nullptr,
+                                  g_.has_local_hours() ? &g_.local_hours() : nullptr, zone_,
+                                  ctx_.zones, ctx_.zone_count, ctx_.now);
+            if (next.hold != CallHold::kNone) {
+                TimeMs open = next.at;
+                if (open <= ctx_.now) open = ctx_.now + kMsPerMinute;  // never spin at one instant
+                queue(next.hold == CallHold::kWindow ? Reason::kOutsideCallingWindow
+                                                     : Reason::kOutsideLocalHours,
+                      open);
+                return;
+            }
         }
         if (!ctx_.call_slot_available) {
             queue(Reason::kConcurrencyLimit, kNoTime);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "leadflow/civil_time.hpp"
+#include "leadflow/validate.hpp"
 #include "leadflow/wire.hpp"
 
 namespace leadflow {
@@ -11,6 +12,7 @@ namespace leadflow {
 namespace {
 
 constexpr double kSumTolerance = 1e-6;
+constexpr double kPhoneShareTolerance = 1e-9;
 
 std::string fmt(double v) {
     return Json(v).dump();
@@ -172,6 +174,53 @@ Result<NodeModel> parse_node_model(const std::string& id, const Json& j, const s
     return m;
 }
 
+// The phone-number mix: [{"number", "share"}, …] (scenario.hpp).
+Result<std::vector<PhoneNumberShare>> parse_phone_numbers(const Json& v) {
+    const std::string path = "scenario.phone_numbers";
+    if (!v.is_array()) {
+        return Status::invalid(path + ": expected an array of {\"number\", \"share\"}, got " +
+                               type_name(v));
+    }
+    if (v.empty() || v.size() > kMaxScenarioPhoneNumbers) {
+        return Status::invalid(path + ": must list between 1 and " +
+                               std::to_string(kMaxScenarioPhoneNumbers) + " numbers, got " +
+                               std::to_string(v.size()));
+    }
+    std::vector<PhoneNumberShare> out;
+    double sum = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string p = path + "[" + std::to_string(i) + "]";
+        if (Status st = expect_object(v[i], p); !st) return st;
+        const Json& e = v[i];
+        if (!e.contains("number") || !e["number"].is_string()) {
+            return Status::invalid(p + ".number: required, an E.164 string such as +14155550100");
+        }
+        PhoneNumberShare n;
+        n.number = e["number"].get<std::string>();
+        if (!is_e164_syntax(n.number)) {
+            return Status::invalid(p +
+                                   ".number: expected an E.164 number such as +14155550100, got '" +
+                                   n.number + "'");
+        }
+        for (const PhoneNumberShare& seen : out) {
+            if (seen.number == n.number) {
+                return Status::invalid(p + ".number: " + n.number + " is listed twice");
+            }
+        }
+        if (!e.contains("share")) return Status::invalid(p + ".share: required");
+        auto share = number(e["share"], p + ".share", 0, 1);
+        if (!share.ok()) return share.status();
+        n.share = *share;
+        sum += n.share;
+        out.push_back(std::move(n));
+    }
+    if (std::fabs(sum - 1) > kPhoneShareTolerance) {
+        return Status::invalid(path + ": the shares sum to " + fmt(sum) +
+                               ", not 1 (they are not normalized for you)");
+    }
+    return out;
+}
+
 }  // namespace
 
 TimeMs default_start_time() {
@@ -274,6 +323,11 @@ Result<Scenario> parse_scenario(const Json& j) {
             s.variables.push_back(VariableModel{it.key(), std::move(*d)});
         }
     }
+    if (j.contains("phone_numbers") && !j["phone_numbers"].is_null()) {
+        auto mix = parse_phone_numbers(j["phone_numbers"]);
+        if (!mix.ok()) return mix.status();
+        s.phone_numbers = std::move(*mix);
+    }
     return s;
 }
 
@@ -338,6 +392,13 @@ Json to_json(const Scenario& s) {
         vars[v.name] = Json{{"values", values}};
     }
     j["variables"] = vars;
+    if (!s.phone_numbers.empty()) {
+        Json mix = Json::array();
+        for (const PhoneNumberShare& n : s.phone_numbers) {
+            mix.push_back(Json{{"number", n.number}, {"share", n.share}});
+        }
+        j["phone_numbers"] = mix;
+    }
     return j;
 }
 

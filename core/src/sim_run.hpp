@@ -12,6 +12,7 @@
 #include "leadflow/compiled_graph.hpp"
 #include "leadflow/conditions.hpp"
 #include "leadflow/engine.hpp"
+#include "leadflow/phone_zones.hpp"
 #include "leadflow/rng.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/simulate.hpp"
@@ -98,6 +99,12 @@ struct SimulationRun::State {
 
     std::vector<TimeZone> zones;
     int tz_var = -1;
+    // The scenario's phone-number mix: each number's zones (lead_zones), the cumulative shares,
+    // and the number each lead drew (empty without a mix: no draw is made then).
+    TimeZone workflow_zone;
+    std::vector<LeadZones> phone_zones;
+    std::vector<double> phone_cumulative;
+    std::vector<std::uint8_t> phone_of;
     sim::SimFields fields;
     std::vector<std::vector<std::pair<int, const ValueDistribution*>>> node_attrs;
     std::size_t n_vars = 0, n_attrs = 0;

@@ -74,8 +74,16 @@ inline void SimulationRun::State::run(std::uint32_t lead, TimeMs now, bool slot_
     ++events;
     LeadState st = state[lead].expand();
     ctx.now = now;
-    ctx.zone =
-        &zones[tz_var >= 0 ? var_values[lead * n_vars + static_cast<std::size_t>(tz_var)] : 0];
+    if (tz_var >= 0) {
+        ctx.zone = &zones[var_values[lead * n_vars + static_cast<std::size_t>(tz_var)]];
+    } else if (!phone_of.empty()) {
+        const LeadZones& z = phone_zones[phone_of[lead]];
+        ctx.zone = z.zone;
+        ctx.zones = z.possible.zones();
+        ctx.zone_count = z.possible.size();
+    } else {
+        ctx.zone = &zones[0];
+    }
     ctx.call_slot_available = limit < 0 || slot_granted || (in_flight < limit && fifo_size == 0);
     fields.vars = n_vars ? &var_values[lead * n_vars] : nullptr;
     fields.analysis = n_attrs ? &analysis_values[lead * n_attrs] : nullptr;
@@ -249,6 +257,7 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     auto wf_zone = TimeZone::find(g.graph().workflow.settings.timezone);
     if (!wf_zone.ok()) return Status::invalid("settings.timezone: " + wf_zone.status().message());
     s.zones = {*wf_zone};
+    s.workflow_zone = *wf_zone;
     for (std::size_t v = 0; v < sc.variables.size(); ++v) {
         if (sc.variables[v].name != "timezone") continue;
         s.tz_var = static_cast<int>(v);
@@ -261,6 +270,15 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
             }
             s.zones.push_back(*z);
         }
+    }
+
+    // Phone numbers: the zones of each number of the mix, as the server finds a lead's
+    // (lead_zones); a `timezone` variable decides instead when the scenario draws one.
+    double cumulative = 0;
+    for (const PhoneNumberShare& p : sc.phone_numbers) {
+        s.phone_zones.push_back(lead_zones(nullptr, p.number, s.workflow_zone));
+        cumulative += p.share;
+        s.phone_cumulative.push_back(cumulative);
     }
 
     // Field tables: which scenario variable / analysis attribute each graph field key means.
@@ -327,6 +345,16 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
             const ValueDistribution& d = sc.variables[v].dist;
             s.var_values[i * n_vars + v] = static_cast<std::uint8_t>(
                 sample_categorical(s.rng, d.cumulative.data(), d.cumulative.size()));
+        }
+    }
+
+    // Each lead's number, in lead order, after everything above (a scenario without a mix
+    // draws nothing here, so its results do not change).
+    if (!s.phone_cumulative.empty()) {
+        s.phone_of.resize(n_leads);
+        for (std::size_t i = 0; i < n_leads; ++i) {
+            s.phone_of[i] = static_cast<std::uint8_t>(
+                sample_categorical(s.rng, s.phone_cumulative.data(), s.phone_cumulative.size()));
         }
     }
 

@@ -246,6 +246,9 @@ Json to_json(const Settings& s) {
     } else {
         j["calling_window"] = nullptr;
     }
+    j["respect_lead_local_time"] = s.respect_lead_local_time;
+    j["local_calling_hours"] =
+        Json{{"start", s.local_calling_hours.start}, {"end", s.local_calling_hours.end}};
     j["max_concurrent_calls"] =
         s.max_concurrent_calls ? Json(*s.max_concurrent_calls) : Json(nullptr);
     j["max_steps_per_lead"] = s.max_steps_per_lead;
@@ -284,6 +287,13 @@ Result<Settings> settings_from_json(const Json& j, const std::string& path) {
         wr.str("end", cw.end);
         if (!wr.ok()) return wr.status();
         s.calling_window = cw;
+    }
+    r.boolean("respect_lead_local_time", s.respect_lead_local_time);
+    if (const Json* h = r.get("local_calling_hours"); h && !h->is_null()) {
+        Reader hr(*h, r.field("local_calling_hours"));
+        hr.str("start", s.local_calling_hours.start);
+        hr.str("end", s.local_calling_hours.end);
+        if (!hr.ok()) return hr.status();
     }
     std::int64_t v = 0;
     if (r.integer("max_concurrent_calls", v)) {

@@ -67,6 +67,9 @@ Status apply_workflow_fields(const Json& body, Workflow& w, bool creating) {
         if (auto window = compile_window(settings->calling_window); !window.ok()) {
             return Status::invalid("settings.calling_window: " + window.status().message());
         }
+        // Malformed hours, or hours that never meet the calling window, are refused here so
+        // a stored workflow always compiles.
+        if (auto hours = compile_call_hours(*settings); !hours.ok()) return hours.status();
         w.settings = std::move(settings.value());
     }
     if (auto it = body.find("entry_node_id"); it != body.end()) {
@@ -108,6 +111,9 @@ Response create_workflow(const Request& req, RequestContext& ctx) {
     Workflow w;
     w.id = new_id("wf_");
     w.organization_id = ctx.organization_id;
+    // New workflows call within the leads' local hours unless the body says otherwise; stored
+    // ones without the key keep calling as before (docs/calling-hours.md).
+    w.settings.respect_lead_local_time = true;
     w.status = active ? WorkflowStatus::kActive : WorkflowStatus::kDraft;
     w.created_at = w.updated_at = ctx.now;
     if (active) w.activated_at = ctx.now;

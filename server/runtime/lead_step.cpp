@@ -4,12 +4,12 @@
 #include <algorithm>
 
 #include "leadflow/conditions.hpp"
+#include "leadflow/phone_zones.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/history_text.hpp"
 #include "runtime/lead_state_text.hpp"
 #include "runtime/outbox_payloads.hpp"
 #include "runtime/pending_result.hpp"
-#include "runtime/phone_zone.hpp"
 #include "runtime/sandbox.hpp"
 #include "util/crypto.hpp"
 
@@ -45,21 +45,29 @@ LeadStatus status_for_end(LeadEnd e) {
     }
 }
 
-// The lead's zone (SPEC §1.4): its `timezone` variable, else (when a calling window makes it
-// matter) the single zone of its phone number's region, else the workflow's zone.
-const TimeZone& lead_zone(CompiledVersion& c, const LiveLead& l) {
-    std::string name;
+// The lead's zones (phone_zones.hpp, lead_zones): its `timezone` variable when it names a known
+// zone, else its phone number's zones, else the workflow's zone — whether or not a calling
+// window is set.
+LeadZones zones_of(CompiledVersion& c, const LiveLead& l) {
+    const TimeZone* variable = nullptr;
     auto v = l.variables.find("timezone");
     if (v != l.variables.end() && !v->second.empty()) {
-        name = v->second;
-    } else if (c.graph && c.graph->has_window() && !c.graph->window().any_time) {
-        if (auto z = phone_time_zone(l.phone_number)) name = *z;
+        auto it = c.lead_zones.find(v->second);
+        if (it == c.lead_zones.end()) {
+            // Only known zones are kept, so the cache stays as small as the zone table.
+            if (auto z = TimeZone::find(v->second); z.ok()) {
+                it = c.lead_zones.emplace(v->second, z.value()).first;
+            }
+        }
+        if (it != c.lead_zones.end()) variable = &it->second;
     }
-    if (name.empty()) return c.zone;
-    auto it = c.lead_zones.find(name);
-    if (it != c.lead_zones.end()) return it->second;
-    auto z = TimeZone::find(name);
-    return c.lead_zones.emplace(name, z.ok() ? z.value() : c.zone).first->second;
+    return lead_zones(variable, l.phone_number, c.zone);
+}
+
+void set_zones(Context& ctx, const LeadZones& z) {
+    ctx.zone = z.zone;
+    ctx.zones = z.possible.zones();
+    ctx.zone_count = z.possible.size();
 }
 
 Status parse_state(const LiveLead& l, const CompiledGraph& g, LeadState* state) {
@@ -263,7 +271,7 @@ Status apply_step(StoreTx& tx, CompiledVersion& c, LiveLead l, const Event& even
     Context ctx;
     ctx.now = sc.now;
     ctx.fields = &fields.source;
-    ctx.zone = &lead_zone(c, l);
+    set_zones(ctx, zones_of(c, l));
     const int limit = g.max_concurrent_calls();
     std::int64_t* flight = nullptr;
     if (limit >= 0) {
@@ -388,7 +396,7 @@ Status end_without_moving(StoreTx& tx, CompiledVersion* c, LiveLead l, StepConte
         Context ctx;
         ctx.now = sc.now;
         ctx.fields = &fields.source;
-        ctx.zone = &lead_zone(*c, l);
+        set_zones(ctx, zones_of(*c, l));
         LeadState moved = state;
         Step step;
         if (advance(*g, moved, ev, ctx, step) && !step.records.empty() &&

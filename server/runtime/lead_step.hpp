@@ -34,7 +34,7 @@ struct CompiledVersion {
     Json problem;  // the workflow's VERSION_CANNOT_RUN problem when it does not compile
     BoundScenario scenario;
     TimeZone zone;
-    std::map<std::string, TimeZone> lead_zones;  // by zone name
+    std::map<std::string, TimeZone> lead_zones;  // known zones named by `timezone` variables
     VersionStep step;                            // what its publish did to running leads
 };
 

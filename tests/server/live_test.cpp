@@ -13,7 +13,6 @@
 #include "leadflow/scenario.hpp"
 #include "leadflow/wire.hpp"
 #include "live_test_util.hpp"
-#include "runtime/phone_zone.hpp"
 
 namespace leadflow::server::testing {
 namespace {
@@ -419,7 +418,7 @@ TEST_F(Live, CallingWindowQueuesUntilItOpensInTheLeadsZone) {
                                 {"start", "10:00"},
                                 {"end", "18:00"}}}};
     std::string wf = simple_call_workflow("COMPLETED", settings);
-    auto utc = enrol(wf, 1);
+    auto utc = enrol(wf, 1, Json{{"timezone", "UTC"}});
     // 09:00 UTC is 10:00 in Berlin: that lead's window is open.
     auto berlin = enrol(wf, 1, Json{{"timezone", "Europe/Berlin"}});
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
@@ -432,20 +431,23 @@ TEST_F(Live, CallingWindowQueuesUntilItOpensInTheLeadsZone) {
     EXPECT_EQ(lead(wf, utc[0])["execution"]["phase"], "in_call");
 }
 
-TEST_F(Live, ALeadWithoutAZoneGetsTheSingleZoneOfItsPhoneNumbersRegion) {
-    // Window 10:00–18:00 in the workflow's zone (UTC); now is 09:00 UTC = 14:30 in India.
+TEST_F(Live, ALeadWithoutAZoneGetsTheZoneOfItsPhoneNumber) {
+    // Window 10:00–18:00 in the lead's zone; now is 09:00 UTC = 14:30 in India, 01:00 in
+    // California (the +1415 numbers enrol() makes).
     Json settings{
         {"calling_window", Json{{"days", Json::array({"mon", "tue", "wed", "thu", "fri"})},
                                 {"start", "10:00"},
                                 {"end", "18:00"}}}};
     std::string wf = simple_call_workflow("COMPLETED", settings);
-    auto us = enrol(wf, 1);  // US numbers span several zones: the workflow's zone applies
+    auto us = enrol(wf, 1);
     Response r = post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", "+919876543210"}});
     ASSERT_EQ(r.status, 201) << r.body;
     std::string india = body_of(r)["data"]["+919876543210"][0].get<std::string>();
     ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
     advance(10);
     EXPECT_EQ(lead(wf, us[0])["execution"]["phase"], "queued");
+    EXPECT_EQ(lead(wf, us[0])["execution"]["release_at"], "2026-01-05T18:00:00.000Z")
+        << "10:00 in California";
     EXPECT_EQ(lead(wf, india)["execution"]["phase"], "in_call");
 }
 
@@ -492,15 +494,6 @@ TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel)
     // Unknown call id.
     Json ghost{{"id", "call_missing"}};
     EXPECT_EQ(result(ghost, "s3cret").status, 404);
-}
-
-TEST(PhoneZone, RegionsWithOneZoneOnly) {
-    auto m = single_zone_regions(
-        "# comment\nIN\t+2232+08822\tAsia/Kolkata\nUS\t+404251-0740023\tAmerica/New_York\n"
-        "US\t+415100-0873900\tAmerica/Chicago\nDE\t+5230+01322\tEurope/Berlin\tmost\n");
-    EXPECT_EQ(
-        m, (std::map<std::string, std::string>{{"DE", "Europe/Berlin"}, {"IN", "Asia/Kolkata"}}));
-    EXPECT_FALSE(phone_time_zone("not a number").has_value());
 }
 
 TEST_F(Live, RestartContinuesWhereItStoppedAndFinishesEachLeadOnce) {

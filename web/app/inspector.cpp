@@ -403,6 +403,15 @@ void workflow_inspector(AppState& app) {
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.4f);
         changed |= ImGui::InputText("end", &cw.end);
     }
+    // Local calling hours in every zone a lead's number may be in (docs/calling-hours.md).
+    changed |= ImGui::Checkbox("Respect lead's local time", &s.respect_lead_local_time);
+    if (s.respect_lead_local_time) {
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.3f);
+        changed |= ImGui::InputText("from##local_hours", &s.local_calling_hours.start);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.4f);
+        changed |= ImGui::InputText("to##local_hours", &s.local_calling_hours.end);
+    }
     bool limited = s.max_concurrent_calls.has_value();
     if (ImGui::Checkbox("Limit concurrent calls", &limited)) {
         if (limited)

@@ -1,7 +1,11 @@
-// leadflow/calling_window.hpp — the calling window of SPEC §1.4: on which local days and between
-// which local times calls may be placed, checked and advanced in a lead's time zone.
+// leadflow/calling_window.hpp — when a call may be placed: the calling window of SPEC §1.4 (on
+// which local days and between which local times, in the lead's zone) and the local calling
+// hours of docs/calling-hours.md (between which local times in EVERY zone the lead may be in),
+// and the one function the engine — so the server and the simulator alike — asks for the next
+// instant both allow.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -42,5 +46,52 @@ bool in_window(const CompiledWindow& w, const TimeZone& tz, TimeMs t);
 // spring-forward gap opens at the first instant after the gap, an ambiguous start in a fall-back
 // overlap opens at its earlier occurrence).
 TimeMs next_window_open(const CompiledWindow& w, const TimeZone& tz, TimeMs t);
+
+// [SECTION] Local calling hours
+
+// Validates and compiles settings.local_calling_hours into a window open every day from start
+// to end. start and end are "HH:MM" 24h (end may be "24:00") and end must come after start
+// (hours do not run past midnight). 00:00–24:00 compiles to any time. Errors name the field:
+// "settings.local_calling_hours.start: expected HH:MM, got '25:00'",
+// "settings.local_calling_hours.end: must be after start (08:00), got '07:00'".
+Result<CompiledWindow> compile_local_hours(const LocalCallingHours& h);
+
+// True when some local time of some day is inside both `window` and `hours` read in one zone
+// (ignoring daylight-saving gaps, which last an hour on one day). False means a lead could
+// never be called: the settings must not combine them (compile_graph and the server refuse it).
+bool window_meets_hours(const CompiledWindow& window, const CompiledWindow& hours);
+
+// settings.local_calling_hours as a workflow applies them: nullopt when respect_lead_local_time
+// is off. Fails when the hours are malformed (even when off: a stored setting is always valid)
+// or when they never meet a valid calling window ("settings.local_calling_hours: 08:00–21:00
+// never meets settings.calling_window 22:00–23:00 …"). compile_graph and the server's workflow
+// create/update both check settings with it.
+Result<std::optional<CompiledWindow>> compile_call_hours(const Settings& s);
+
+// Why a call waits.
+enum class CallHold : std::uint8_t {
+    kNone,        // it may be placed at the instant asked
+    kWindow,      // the calling window is closed in the lead's zone
+    kLocalHours,  // the window is open (or unset), but it is outside the local calling hours
+};
+
+struct NextCall {
+    TimeMs at = 0;                    // the first instant >= t a call may be placed
+    CallHold hold = CallHold::kNone;  // why not at t itself (kNone when at == t)
+};
+
+// The first instant at or after t at which a call to a lead may be placed, and why not at t:
+//   - `window` (nullptr or any_time: none) must hold in `zone`, the lead's zone;
+//   - `hours` (nullptr or any_time: none) must hold in every one of zones[0 .. zone_count)
+//     (zone_count 0: in `zone` alone).
+// When no instant in the 8 days from t is inside the window and inside the hours in every zone
+// at once — zones too far apart for the hours to meet (hours of 09:00–17:00 never hold in
+// Moscow and Kamchatka at once: their clocks are 9 hours apart), or hours that meet only
+// outside the window — the hours are required in `zone` alone. Exact across DST changes in
+// every zone (the rules are TimeZone's). With window && hours disjoint (window_meets_hours
+// false) the result is the window's opening, hours ignored. Allocation-free.
+NextCall next_call_instant(const CompiledWindow* window, const CompiledWindow* hours,
+                           const TimeZone& zone, const TimeZone* const* zones,
+                           std::size_t zone_count, TimeMs t);
 
 }  // namespace leadflow

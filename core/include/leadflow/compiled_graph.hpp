@@ -71,6 +71,10 @@ class CompiledGraph {
     // The compiled calling window; only meaningful when has_window().
     const CompiledWindow& window() const { return *window_; }
     bool has_window() const { return window_.has_value(); }
+    // The compiled local calling hours (settings.respect_lead_local_time on); only meaningful
+    // when has_local_hours().
+    const CompiledWindow& local_hours() const { return *local_hours_; }
+    bool has_local_hours() const { return local_hours_.has_value(); }
     // settings.max_concurrent_calls; -1 = unlimited.
     int max_concurrent_calls() const { return max_concurrent_; }
     int max_steps() const { return max_steps_; }
@@ -91,6 +95,7 @@ class CompiledGraph {
     std::vector<CompiledEdge> edges_;
     std::vector<std::string> field_names_;
     std::optional<CompiledWindow> window_;
+    std::optional<CompiledWindow> local_hours_;
     int max_concurrent_ = -1;
     int max_steps_ = 1000;
     std::int32_t entry_ = -1;
@@ -117,7 +122,8 @@ std::vector<ConfigFieldRef> config_field_refs(const Node& n);
 // resolved (SPEC §1.4: none, several, or entry_node_id naming no node) and with
 // kInvalidArgument, naming the node, for configs the engine cannot run: a TIME without a
 // positive duration, a CONDITIONAL with an unknown operator or an invalid field, an invalid
-// calling window, max_steps_per_lead < 1. Edges whose ends name no node are ignored
+// calling window, invalid local calling hours or hours that never meet the window
+// (compile_call_hours), max_steps_per_lead < 1. Edges whose ends name no node are ignored
 // (validation reports them). Unknown node types compile; a lead reaching one is stuck.
 // Missing VOICE_CALL agents/phones do not block compiling (drafts can be simulated).
 Result<CompiledGraph> compile_graph(const Graph& g);

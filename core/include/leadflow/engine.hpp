@@ -9,10 +9,11 @@
 // ones and persists LeadState between events. Nothing else chooses edges.
 //
 // Rules implemented here: SPEC §1.2 (edge choice), §1.3 (node configs, conditions, TIME with
-// post-call-analysis release), §1.4 (entry node, calling window → phase queued, concurrency
-// limit → phase queued, loop guard → failed with max_steps_exceeded).
+// post-call-analysis release), §1.4 (entry node, calling window and local calling hours → phase
+// queued, concurrency limit → phase queued, loop guard → failed with max_steps_exceeded).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -47,6 +48,9 @@ enum class Reason : std::uint8_t {
     kConcurrencyLimit,      // "concurrency_limit": queued for a free call slot
     kUnknownNodeType,       // "unknown_node_type": stuck on a node this build cannot run
     kNodeRemoved,           // "node_removed": stuck, its node left the graph
+    // "outside_local_calling_hours": queued until the local calling hours hold in every zone
+    // the lead may be in (docs/calling-hours.md)
+    kOutsideLocalHours,
 };
 const char* to_string(Reason r);  // "" for kNone
 // A reason's wire name; nullopt for anything else (including "").
@@ -85,11 +89,18 @@ struct Event {
 struct Context {
     TimeMs now = 0;
     const FieldSource* fields = nullptr;  // lead variables, last analysis, last response
-    const TimeZone* zone = nullptr;       // the lead's zone (SPEC §1.4); nullptr = UTC
+    // The lead's zone: its local times (post-call-analysis release times, the calling window);
+    // nullptr = UTC. lead_zones() (phone_zones.hpp) says which zone that is.
+    const TimeZone* zone = nullptr;
+    // Every zone the lead may be in, for local calling hours: zones[0 .. zone_count); none
+    // (zone_count 0) means `zone` alone. Borrowed like `zone`.
+    const TimeZone* const* zones = nullptr;
+    std::size_t zone_count = 0;
     // False when the call-concurrency limit is reached (or earlier leads wait for a slot: the
     // shell keeps the queue first come first served and retries with a TimerFired event).
     bool call_slot_available = true;
-    // True to place calls regardless of the calling window (the exact analysis ignores time).
+    // True to place calls regardless of the calling window and the local calling hours (the
+    // exact analysis ignores time).
     bool ignore_calling_window = false;
 };
 
@@ -99,7 +110,8 @@ enum class EffectType : std::uint8_t {
     kPlaceCall,  // place a call for VOICE_CALL `node`; answer with CallEnded
     kHoldUntil,  // TIME: answer with TimerFired at `until`
     kRunAction,  // APPLICATION `node`: run it, answer with ActionDone
-    kQueued,     // VOICE_CALL waiting: for the window (`until` = opening) or for a call slot
+    kQueued,     // VOICE_CALL waiting: for the window or the local hours (`until` = the instant
+                 // next_call_instant gives) or for a call slot
                  // (`until` = kNoTime; retry with TimerFired when a slot frees, FIFO)
     kFinish,     // the lead ended (`end`: completed, dropped, or failed)
     kStuck,      // no edge for the outcome (`reason`); re-evaluated on GraphChanged

@@ -75,11 +75,22 @@ struct CallingWindow {
     std::string end = "18:00";      // HH:MM; end <= start means the window wraps past midnight
 };
 
+// The local hours calls are allowed in, in every zone a lead may be in (docs/calling-hours.md).
+struct LocalCallingHours {
+    std::string start = "08:00";  // HH:MM local time
+    std::string end = "21:00";    // HH:MM, after start ("24:00" = midnight)
+};
+
 struct Settings {
     std::string timezone = "UTC";                 // IANA name
     std::optional<CallingWindow> calling_window;  // nullopt = any time
-    std::optional<int> max_concurrent_calls;      // nullopt = unlimited
-    int max_steps_per_lead = 1000;                // loop guard
+    // Hold calls until local_calling_hours hold in every zone the lead may be in. A settings
+    // object without the key reads as false (workflows stored before the setting existed keep
+    // their behaviour); the server writes true into every workflow it creates.
+    bool respect_lead_local_time = false;
+    LocalCallingHours local_calling_hours;
+    std::optional<int> max_concurrent_calls;  // nullopt = unlimited
+    int max_steps_per_lead = 1000;            // loop guard
     bool auto_complete = true;
     std::string default_region = "US";  // for phone-number normalization
     Json extra = Json::object();        // unknown keys, kept for round trip

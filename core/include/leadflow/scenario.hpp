@@ -64,6 +64,13 @@ struct VariableModel {
     ValueDistribution dist;
 };
 
+// One phone number of the scenario's mix (docs/calling-hours.md): a simulated lead gets
+// `number` with probability `share`.
+struct PhoneNumberShare {
+    std::string number;  // E.164
+    double share = 0;
+};
+
 enum class ArrivalMode { kAllAtStart, kUniform };
 
 struct Scenario {
@@ -77,7 +84,13 @@ struct Scenario {
     double cost_per_minute = 0;
     std::vector<NodeModel> nodes;          // in the order given
     std::vector<VariableModel> variables;  // in the order given
+    // The leads' phone numbers (in the order given); empty: leads have no number, so their
+    // zone is the workflow's (or their `timezone` variable's).
+    std::vector<PhoneNumberShare> phone_numbers;
 };
+
+// The most numbers a scenario's phone_numbers mix may list.
+constexpr std::size_t kMaxScenarioPhoneNumbers = 256;
 
 // The simulator's event keys hold a lead index in 25 bits.
 constexpr std::int64_t kMaxScenarioLeads = std::int64_t{1} << 25;  // 33,554,432
@@ -92,6 +105,11 @@ Scenario default_scenario();
 // out-of-range numbers, unknown outcome labels and probabilities that do not sum to 1 ± 1e-6
 // fail with kInvalidArgument naming the field ("scenario.leads: must be an integer between 1
 // and 33554432"). Unknown top-level keys are ignored.
+//
+// `phone_numbers` (optional): [{"number": "+12125550100", "share": 0.4}, …], 1 to 256 entries,
+// each number E.164 ("+", 8–15 digits, the first not 0) and listed once, each share in
+// [0, 1], the shares summing to 1 ± 1e-9 ("scenario.phone_numbers[2].number: expected an E.164
+// number such as +14155550100, got '12125550100'").
 Result<Scenario> parse_scenario(const Json& j);
 // parse_json + parse_scenario.
 Result<Scenario> parse_scenario_text(std::string_view text);
