@@ -69,6 +69,14 @@ inline Graph load_graph_fixture(const std::string& name) {
     return g.ok() ? *g : Graph{};
 }
 
+// A scenario from JSON text; fails the current test (and returns the defaults) when it does
+// not parse.
+inline Scenario scenario_text(const std::string& text) {
+    auto s = parse_scenario_text(text);
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? *s : default_scenario();
+}
+
 inline Scenario load_scenario_fixture(const std::string& name) {
     auto s = parse_scenario_text(read_fixture(name));
     EXPECT_TRUE(s.ok()) << name << ": " << s.status().message();

@@ -20,9 +20,7 @@ Json run(const Graph& g, const Scenario& s) {
 }
 
 Scenario scenario(const std::string& text) {
-    auto s = parse_scenario_text(text);
-    EXPECT_TRUE(s.ok()) << s.status().message();
-    return s.ok() ? *s : default_scenario();
+    return testing::scenario_text(text);
 }
 
 // One call that always completes after exactly 60 s; hours on or off.

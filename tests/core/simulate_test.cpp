@@ -23,9 +23,7 @@ Json run(const Graph& g, const Scenario& s, bool exact = true) {
 }
 
 Scenario scenario(const std::string& text) {
-    auto s = parse_scenario_text(text);
-    EXPECT_TRUE(s.ok()) << s.status().message();
-    return s.ok() ? *s : default_scenario();
+    return testing::scenario_text(text);
 }
 
 std::vector<std::string> keys(const Json& j) {
