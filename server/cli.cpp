@@ -21,6 +21,7 @@
 #include "http/app.hpp"
 #include "http/auth.hpp"
 #include "http/httplib_adapter.hpp"
+#include "http/openapi.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/scheduler.hpp"
 #include "store/sqlite_store.hpp"
@@ -29,7 +30,7 @@
 namespace leadflow::server {
 
 std::string usage_text() {
-    return R"(leadflow-server — the Leadflow REST API (SPEC §2) over an embedded SQLite database.
+    return R"(leadflow-server — the Leadflow REST API over an embedded SQLite database.
 
 Usage:
   leadflow-server serve --db PATH --port N [options]
@@ -37,7 +38,10 @@ Usage:
   leadflow-server keys list --db PATH [--org NAME]
   leadflow-server keys revoke --db PATH KEY_ID
   leadflow-server keys rotate --db PATH KEY_ID [--overlap-hours N] [--expires-in-days N]
+  leadflow-server openapi
   leadflow-server --help
+
+openapi: print the OpenAPI 3 document of the API (what GET /v1/openapi.json answers).
 
 serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --db PATH             SQLite file (created and migrated if needed). Created mode 0600;
@@ -696,6 +700,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
     }
     if (args[0] == "serve") return serve(args, out, err);
+    if (args[0] == "openapi" && args.size() == 1) {
+        Router router;
+        register_api_routes(router);
+        out << openapi_document(router).dump(2) << '\n';
+        return 0;
+    }
     if (args[0] == "keys" && args.size() >= 2) {
         if (args[1] == "create") return keys_create(args, out, err);
         if (args[1] == "list") return keys_list(args, out, err);

@@ -47,14 +47,18 @@ App::App(Store& store, ServerConfig config, Clock clock)
         register_metrics_listener_routes(router_);
         return;
     }
-    register_workflow_routes(router_);
-    register_graph_routes(router_);
-    register_version_routes(router_);
-    register_lead_routes(router_);
-    register_ops_routes(router_);
-    register_live_routes(router_);
-    register_share_link_routes(router_);
-    register_static_routes(router_);
+    register_api_routes(router_);
+}
+
+void register_api_routes(Router& r) {
+    register_workflow_routes(r);
+    register_graph_routes(r);
+    register_version_routes(r);
+    register_lead_routes(r);
+    register_ops_routes(r);
+    register_live_routes(r);
+    register_share_link_routes(r);
+    register_static_routes(r);
 }
 
 Response App::handle(Request req) {

@@ -112,6 +112,9 @@ class App {
 };
 
 // Route registration, one function per feature file.
+// Every route of the API listener, in the order App matches them (all of those below but the
+// metrics listener's).
+void register_api_routes(Router& r);
 void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, validate, duplicate
 void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
 void register_version_routes(Router& r);   // versions.cpp: publish, versions, diff, restore

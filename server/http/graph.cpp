@@ -640,20 +640,70 @@ Response simulate_workflow(const Request& req, RequestContext& ctx) {
 // [SECTION] Registration
 
 void register_graph_routes(Router& r) {
-    r.add("GET", "/v1/workflows/{id}/graph", Access::kApiKey, get_graph);
-    r.add("PUT", "/v1/workflows/{id}/graph", Access::kApiKey, put_graph);
-    r.add("POST", "/v1/workflows/{id}/nodes", Access::kApiKey, create_node);
-    r.add("GET", "/v1/workflows/{id}/nodes", Access::kApiKey, list_nodes);
-    r.add("GET", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, get_node);
-    r.add("PATCH", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, update_node);
-    r.add("DELETE", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, delete_node);
-    r.add("POST", "/v1/workflows/{id}/edges", Access::kApiKey, create_edge);
-    r.add("GET", "/v1/workflows/{id}/edges", Access::kApiKey, list_edges);
-    r.add("PATCH", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, update_edge);
-    r.add("DELETE", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, delete_edge);
-    r.add("GET", "/v1/workflows/{id}/scenario", Access::kApiKey, get_scenario);
-    r.add("PUT", "/v1/workflows/{id}/scenario", Access::kApiKey, put_scenario);
-    r.add("POST", "/v1/workflows/{id}/simulate", Access::kApiKey, simulate_workflow);
+    r.add(
+        "GET", "/v1/workflows/{id}/graph", Access::kApiKey, get_graph,
+        {.tag = "Graph", .summary = "Read workflow, nodes and edges at once", .response = "Graph"});
+    r.add("PUT", "/v1/workflows/{id}/graph", Access::kApiKey, put_graph,
+          {.tag = "Graph",
+           .summary =
+               "Replace the draft's nodes and edges atomically (an active workflow publishes a "
+               "valid draft at once; ?publish=false saves the draft only)",
+           .response = "Graph",
+           .body = BodyKind::kJson,
+           .request = "GraphInput",
+           .query = QueryKind::kGraphPut});
+    r.add("POST", "/v1/workflows/{id}/nodes", Access::kApiKey, create_node,
+          {.tag = "Graph",
+           .summary = "Create a node",
+           .success = 201,
+           .response = "Node",
+           .body = BodyKind::kJson,
+           .request = "NodeInput"});
+    r.add("GET", "/v1/workflows/{id}/nodes", Access::kApiKey, list_nodes,
+          {.tag = "Graph", .summary = "List nodes", .response = "NodeList"});
+    r.add("GET", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, get_node,
+          {.tag = "Graph", .summary = "Read a node", .response = "Node"});
+    r.add("PATCH", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, update_node,
+          {.tag = "Graph",
+           .summary = "Update label, position, config (node_type is immutable)",
+           .response = "Node",
+           .body = BodyKind::kJson,
+           .request = "NodePatch"});
+    r.add("DELETE", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, delete_node,
+          {.tag = "Graph", .summary = "Delete a node and its edges"});
+    r.add("POST", "/v1/workflows/{id}/edges", Access::kApiKey, create_edge,
+          {.tag = "Graph",
+           .summary = "Create an edge",
+           .success = 201,
+           .response = "Edge",
+           .body = BodyKind::kJson,
+           .request = "EdgeInput"});
+    r.add("GET", "/v1/workflows/{id}/edges", Access::kApiKey, list_edges,
+          {.tag = "Graph", .summary = "List edges in edge order", .response = "EdgeList"});
+    r.add("PATCH", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, update_edge,
+          {.tag = "Graph",
+           .summary = "Update label or position",
+           .response = "Edge",
+           .body = BodyKind::kJson,
+           .request = "EdgePatch"});
+    r.add("DELETE", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, delete_edge,
+          {.tag = "Graph", .summary = "Delete an edge"});
+    r.add("GET", "/v1/workflows/{id}/scenario", Access::kApiKey, get_scenario,
+          {.tag = "Simulation",
+           .summary = "Read the stored simulation scenario",
+           .response = "Scenario"});
+    r.add("PUT", "/v1/workflows/{id}/scenario", Access::kApiKey, put_scenario,
+          {.tag = "Simulation",
+           .summary = "Store the simulation scenario",
+           .response = "Scenario",
+           .body = BodyKind::kJson,
+           .request = "Scenario"});
+    r.add("POST", "/v1/workflows/{id}/simulate", Access::kApiKey, simulate_workflow,
+          {.tag = "Simulation",
+           .summary = "Simulate the stored or given scenario ({scenario, leads, seed})",
+           .response = "SimulationResults",
+           .body = BodyKind::kOptionalJson,
+           .request = "SimulateRequest"});
 }
 
 }  // namespace leadflow::server

@@ -691,13 +691,44 @@ Response node_counts(const Request& req, RequestContext& ctx) {
 // [SECTION] Registration
 
 void register_lead_routes(Router& r) {
-    r.add("POST", "/v1/workflows/{id}/leads", Access::kApiKey, upload_leads);
-    r.add("GET", "/v1/workflows/{id}/leads", Access::kApiKey, list_leads);
-    r.add("GET", "/v1/workflows/{id}/leads/variable-keys", Access::kApiKey, variable_keys);
-    r.add("GET", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, get_lead);
-    r.add("DELETE", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, delete_lead);
-    r.add("GET", "/v1/workflows/{id}/leads/{leadId}/history", Access::kApiKey, lead_history);
-    r.add("GET", "/v1/workflows/{id}/node-counts", Access::kApiKey, node_counts);
+    r.add("POST", "/v1/workflows/{id}/leads", Access::kApiKey, upload_leads,
+          {.tag = "Leads",
+           .summary = "Enroll leads: a CSV or .xlsx file (multipart field 'file'), one JSON lead, "
+                      "or {leads: [...]}",
+           .success = 201,
+           .response = "LeadUpload",
+           .envelope = "EnvelopeLeadUpload",
+           .body = BodyKind::kLeadUpload,
+           .request = "LeadInput"});
+    r.add("GET", "/v1/workflows/{id}/leads", Access::kApiKey, list_leads,
+          {.tag = "Leads",
+           .summary = "List leads (status, leadIds); the envelope without page and limit lists "
+                      "every matching lead",
+           .response = "LeadPage",
+           .envelope = "EnvelopeLeadList",
+           .query = QueryKind::kLeadList});
+    r.add("GET", "/v1/workflows/{id}/leads/variable-keys", Access::kApiKey, variable_keys,
+          {.tag = "Leads",
+           .summary = "Names of every lead variable uploaded",
+           .response = "VariableKeys",
+           .envelope = "EnvelopeVariableKeys"});
+    r.add("GET", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, get_lead,
+          {.tag = "Leads", .summary = "Read a lead with its execution", .response = "LeadDetail"});
+    r.add("DELETE", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, delete_lead,
+          {.tag = "Leads",
+           .summary = "Remove a lead from the workflow (kept for history)",
+           .envelope = "EnvelopeMessage"});
+    r.add("GET", "/v1/workflows/{id}/leads/{leadId}/history", Access::kApiKey, lead_history,
+          {.tag = "Leads",
+           .summary = "A lead's steps: one entry per node visit (?events=true: the raw event log)",
+           .response = "LeadHistory",
+           .envelope = "EnvelopeLeadHistory",
+           .query = QueryKind::kHistory});
+    r.add("GET", "/v1/workflows/{id}/node-counts", Access::kApiKey, node_counts,
+          {.tag = "Leads",
+           .summary = "Lead counts per current node and status (live view; by_status lists "
+                      "non-zero statuses)",
+           .response = "NodeCounts"});
 }
 
 }  // namespace leadflow::server

@@ -336,8 +336,8 @@ Response metrics(const Request&, RequestContext& ctx) {
     return r;
 }
 
-Response openapi(const Request&, RequestContext&) {
-    return json_response(200, openapi_document());
+Response openapi(const Request&, RequestContext& ctx) {
+    return json_response(200, openapi_document(ctx.app.router()));
 }
 
 // [SECTION] Static web app
@@ -390,27 +390,58 @@ Response static_file(const Request& req, RequestContext& ctx) {
 
 // [SECTION] Registration
 
+const RouteDoc kMetricsDoc{
+    .tag = "Operations",
+    .summary =
+        "Prometheus metrics (text) of the key's organization plus process-wide counters; "
+        "every organization's on the serve --metrics-listen address (no key there)",
+    .response = "MetricsText",
+    .content_type = "text/plain"};
+
 void register_ops_routes(Router& r) {
-    r.add("GET", "/v1/calls", Access::kApiKey, list_calls);
-    r.add("POST", "/v1/user-webhooks", Access::kApiKey, create_webhook);
-    r.add("GET", "/v1/user-webhooks", Access::kApiKey, list_webhooks);
-    r.add("GET", "/v1/user-webhooks/{webhookId}", Access::kApiKey, get_webhook);
-    r.add("DELETE", "/v1/user-webhooks/{webhookId}", Access::kApiKey, delete_webhook);
-    r.add("GET", "/healthz", Access::kPublic, healthz);
-    r.add("GET", "/readyz", Access::kPublic, readyz);
-    r.add("GET", "/metrics", Access::kApiKey, metrics);
-    r.add("GET", "/v1/openapi.json", Access::kPublic, openapi);
+    r.add("GET", "/v1/calls", Access::kApiKey, list_calls,
+          {.tag = "Calls",
+           .summary = "Call log (workflow_id, lead_id)",
+           .response = "CallPage",
+           .query = QueryKind::kCallList});
+    r.add("POST", "/v1/user-webhooks", Access::kApiKey, create_webhook,
+          {.tag = "Webhooks",
+           .summary = "Subscribe a URL to events",
+           .success = 201,
+           .response = "Webhook",
+           .body = BodyKind::kJson,
+           .request = "WebhookInput"});
+    r.add("GET", "/v1/user-webhooks", Access::kApiKey, list_webhooks,
+          {.tag = "Webhooks", .summary = "List webhooks", .response = "WebhookList"});
+    r.add("GET", "/v1/user-webhooks/{webhookId}", Access::kApiKey, get_webhook,
+          {.tag = "Webhooks", .summary = "Read a webhook", .response = "Webhook"});
+    r.add("DELETE", "/v1/user-webhooks/{webhookId}", Access::kApiKey, delete_webhook,
+          {.tag = "Webhooks", .summary = "Delete a webhook"});
+    r.add("GET", "/healthz", Access::kPublic, healthz,
+          {.tag = "Operations", .summary = "Liveness and storage check", .response = "Health"});
+    r.add("GET", "/readyz", Access::kPublic, readyz,
+          {.tag = "Operations",
+           .summary = "Readiness: a test write commits and the scheduler makes progress (503 "
+                      "with the reason otherwise)",
+           .response = "Readiness"});
+    r.add("GET", "/metrics", Access::kApiKey, metrics, kMetricsDoc);
+    r.add("GET", "/v1/openapi.json", Access::kPublic, openapi,
+          {.tag = "Operations", .summary = "This document", .response = "OpenApiDocument"});
 }
 
 void register_metrics_listener_routes(Router& r) {
-    r.add("GET", "/metrics", Access::kPublic, metrics);
+    r.add("GET", "/metrics", Access::kPublic, metrics, kMetricsDoc);
 }
 
 void register_static_routes(Router& r) {
     // The web app is a handful of files at the top of its folder (index.html, the .js glue,
     // the .wasm module); one path segment covers them.
-    r.add("GET", "/", Access::kPublic, static_file);
-    r.add("GET", "/{path}", Access::kPublic, static_file);
+    const RouteDoc doc{.tag = "Web app",
+                       .summary = "The web editor's files (index.html, its script and module)",
+                       .response = "StaticFile",
+                       .content_type = "*/*"};
+    r.add("GET", "/", Access::kPublic, static_file, doc);
+    r.add("GET", "/{path}", Access::kPublic, static_file, doc);
 }
 
 }  // namespace leadflow::server

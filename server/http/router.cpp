@@ -43,9 +43,10 @@ int match_pattern(const std::vector<std::string>& pattern, const std::vector<std
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
+void Router::add(std::string method, std::string pattern, Access access, Handler handler,
+                 RouteDoc doc) {
     auto segments = split_path(pattern);
-    routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler),
+    routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler), doc,
                             std::move(segments)});
 }
 

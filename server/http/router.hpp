@@ -19,17 +19,52 @@ enum class Access {
     kApiKey,  // Authorization: Bearer key_id:secret, rate limited per key
 };
 
+// What a request may carry as its body.
+enum class BodyKind {
+    kNone,
+    kJson,          // a JSON body is required
+    kOptionalJson,  // an empty body or a JSON one
+    kLeadUpload,    // a CSV/.xlsx file (multipart field "file") or JSON leads
+};
+
+// The query parameters a route reads besides those of its path.
+enum class QueryKind {
+    kNone,
+    kPaged,         // page, limit
+    kWorkflowList,  // page, limit, status, search, sortBy, sortOrder
+    kLeadList,      // page, limit, status, leadIds
+    kCallList,      // page, limit, workflow_id, lead_id
+    kHistory,       // events
+    kGraphPut,      // publish
+};
+
+// How a route is described in the OpenAPI document (server/http/openapi.cpp). Schema names refer
+// to the document's components (openapi_schemas.cpp); "" means none.
+struct RouteDoc {
+    const char* tag = "";
+    const char* summary = "";
+    int success = 200;          // the status of a successful reply
+    const char* response = "";  // JSON schema of a successful reply; "" = Message
+    const char* envelope = "";  // the DialNexa envelope's reply, when it differs; "" = same
+    BodyKind body = BodyKind::kNone;
+    const char* request = "";  // JSON schema of the request body
+    QueryKind query = QueryKind::kNone;
+    const char* content_type = "application/json";  // of a successful reply
+};
+
 struct Route {
     std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
     std::string pattern;  // "/v1/workflows/{id}/nodes/{nodeId}"
     Access access = Access::kApiKey;
     Handler handler;
+    RouteDoc doc;
     std::vector<std::string> segments;  // the pattern split at "/" (filled by Router::add)
 };
 
 class Router {
   public:
-    void add(std::string method, std::string pattern, Access access, Handler handler);
+    // Adds a route; `doc` is how the OpenAPI document describes it (every route has one).
+    void add(std::string method, std::string pattern, Access access, Handler handler, RouteDoc doc);
 
     struct Match {
         const Route* route = nullptr;  // null when nothing matched

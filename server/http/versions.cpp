@@ -265,11 +265,31 @@ Response restore_version(const Request& req, RequestContext& ctx) {
 // [SECTION] Registration
 
 void register_version_routes(Router& r) {
-    r.add("POST", "/v1/workflows/{id}/publish", Access::kApiKey, publish);
-    r.add("GET", "/v1/workflows/{id}/versions", Access::kApiKey, list_versions);
-    r.add("GET", "/v1/workflows/{id}/versions/{n}", Access::kApiKey, get_version);
-    r.add("GET", "/v1/workflows/{id}/versions/{a}/diff/{b}", Access::kApiKey, diff_versions);
-    r.add("POST", "/v1/workflows/{id}/versions/{n}/restore", Access::kApiKey, restore_version);
+    r.add("POST", "/v1/workflows/{id}/publish", Access::kApiKey, publish,
+          {.tag = "Versions",
+           .summary = "Publish the draft as the next version ({note, migrate: keep|move, node_map, "
+                      "dry_run})",
+           .success = 201,
+           .response = "PublishResult",
+           .body = BodyKind::kOptionalJson,
+           .request = "PublishRequest"});
+    r.add("GET", "/v1/workflows/{id}/versions", Access::kApiKey, list_versions,
+          {.tag = "Versions",
+           .summary = "List published versions, newest first",
+           .response = "VersionPage",
+           .query = QueryKind::kPaged});
+    r.add("GET", "/v1/workflows/{id}/versions/{n}", Access::kApiKey, get_version,
+          {.tag = "Versions",
+           .summary = "Read a version's graph and scenario (n: number or latest)",
+           .response = "VersionGraph"});
+    r.add("GET", "/v1/workflows/{id}/versions/{a}/diff/{b}", Access::kApiKey, diff_versions,
+          {.tag = "Versions",
+           .summary = "What changed from version a to version b (either may be draft or latest)",
+           .response = "GraphDiff"});
+    r.add("POST", "/v1/workflows/{id}/versions/{n}/restore", Access::kApiKey, restore_version,
+          {.tag = "Versions",
+           .summary = "Replace the draft with version n (publishing is a separate step)",
+           .response = "RestoredGraph"});
 }
 
 }  // namespace leadflow::server

@@ -552,18 +552,64 @@ Response duplicate_workflow(const Request& req, RequestContext& ctx) {
 // [SECTION] Registration
 
 void register_workflow_routes(Router& r) {
-    r.add("POST", "/v1/workflows", Access::kApiKey, create_workflow);
-    r.add("GET", "/v1/workflows", Access::kApiKey, list_workflows);
-    r.add("GET", "/v1/workflows/{id}", Access::kApiKey, get_workflow);
-    r.add("PATCH", "/v1/workflows/{id}", Access::kApiKey, update_workflow);
-    r.add("DELETE", "/v1/workflows/{id}", Access::kApiKey, delete_workflow);
-    r.add("POST", "/v1/workflows/{id}/activate", Access::kApiKey, verb_handler(Verb::kActivate));
-    r.add("POST", "/v1/workflows/{id}/pause", Access::kApiKey, verb_handler(Verb::kPause));
-    r.add("POST", "/v1/workflows/{id}/resume", Access::kApiKey, verb_handler(Verb::kResume));
-    r.add("POST", "/v1/workflows/{id}/cancel", Access::kApiKey, verb_handler(Verb::kCancel));
-    r.add("PATCH", "/v1/workflows/{id}/status", Access::kApiKey, patch_status);
-    r.add("POST", "/v1/workflows/{id}/validate", Access::kApiKey, validate_workflow);
-    r.add("POST", "/v1/workflows/{id}/duplicate", Access::kApiKey, duplicate_workflow);
+    r.add("POST", "/v1/workflows", Access::kApiKey, create_workflow,
+          {.tag = "Workflows",
+           .summary = "Create a draft workflow",
+           .success = 201,
+           .response = "Workflow",
+           .body = BodyKind::kJson,
+           .request = "WorkflowInput"});
+    r.add("GET", "/v1/workflows", Access::kApiKey, list_workflows,
+          {.tag = "Workflows",
+           .summary = "List workflows (filters, sort, pages)",
+           .response = "WorkflowPage",
+           .envelope = "EnvelopeWorkflowPage",
+           .query = QueryKind::kWorkflowList});
+    r.add("GET", "/v1/workflows/{id}", Access::kApiKey, get_workflow,
+          {.tag = "Workflows",
+           .summary = "Read a workflow with its counts",
+           .response = "Workflow",
+           .envelope = "EnvelopeWorkflow"});
+    r.add("PATCH", "/v1/workflows/{id}", Access::kApiKey, update_workflow,
+          {.tag = "Workflows",
+           .summary = "Update title, description, settings (merged: the keys given change, null "
+                      "resets one), entry node",
+           .response = "Workflow",
+           .body = BodyKind::kJson,
+           .request = "WorkflowPatch"});
+    r.add("DELETE", "/v1/workflows/{id}", Access::kApiKey, delete_workflow,
+          {.tag = "Workflows", .summary = "Delete a workflow and everything in it"});
+    auto verb_doc = [](const char* summary) {
+        return RouteDoc{.tag = "Lifecycle",
+                        .summary = summary,
+                        .response = "Workflow",
+                        .body = BodyKind::kOptionalJson,
+                        .request = "Empty"};
+    };
+    r.add("POST", "/v1/workflows/{id}/activate", Access::kApiKey, verb_handler(Verb::kActivate),
+          verb_doc("Activate a draft (validates the graph)"));
+    r.add("POST", "/v1/workflows/{id}/pause", Access::kApiKey, verb_handler(Verb::kPause),
+          verb_doc("Pause an active workflow"));
+    r.add("POST", "/v1/workflows/{id}/resume", Access::kApiKey, verb_handler(Verb::kResume),
+          verb_doc("Resume a paused workflow"));
+    r.add("POST", "/v1/workflows/{id}/cancel", Access::kApiKey, verb_handler(Verb::kCancel),
+          verb_doc("Cancel a workflow and its unfinished leads"));
+    r.add("PATCH", "/v1/workflows/{id}/status", Access::kApiKey, patch_status,
+          {.tag = "Lifecycle",
+           .summary = "Compatibility form: {action: activate|deactivate|pause|resume}",
+           .response = "Workflow",
+           .envelope = "EnvelopeWorkflow",
+           .body = BodyKind::kJson,
+           .request = "StatusAction"});
+    r.add("POST", "/v1/workflows/{id}/validate", Access::kApiKey, validate_workflow,
+          {.tag = "Workflows", .summary = "Validate the graph", .response = "ValidationReport"});
+    r.add("POST", "/v1/workflows/{id}/duplicate", Access::kApiKey, duplicate_workflow,
+          {.tag = "Workflows",
+           .summary = "Copy into a new draft (graph, settings, scenario)",
+           .success = 201,
+           .response = "Workflow",
+           .body = BodyKind::kOptionalJson,
+           .request = "DuplicateRequest"});
 }
 
 }  // namespace leadflow::server

@@ -148,7 +148,8 @@ Result<CompiledVersion*> Scheduler::version(StoreTx& tx, const std::string& work
     } else {
         c->error = compiled.status().message();
         c->problem =
-            Json{{"code", "VERSION_CANNOT_RUN"},
+            Json{{"severity", "error"},
+                 {"code", "VERSION_CANNOT_RUN"},
                  {"source", "version"},
                  {"version", number},
                  {"message", "Version " + std::to_string(number) + " cannot run (" + c->error +

@@ -27,7 +27,7 @@ class LimitsTest : public ApiTest {
         r.content_type = "multipart/form-data";
         r.headers["Authorization"] = "Bearer " + key_a_;
         r.files.push_back(UploadedFile{"file", "leads.csv", "text/csv", csv});
-        return app_->handle(std::move(r));
+        return handle(std::move(r));
     }
     std::int64_t enrolled(const std::string& wf) {
         return body_of(get("/v1/workflows/" + wf))["enrolled_leads"].get<std::int64_t>();
@@ -317,7 +317,7 @@ TEST_F(LimitsTest, ASimulationStopsWhenTheClientHasGone) {
     req.body = R"({"leads": 1000000})";
     req.headers["Authorization"] = "Bearer " + key_a_;
     req.client_gone = [&polls] { return ++polls >= 3; };
-    Response r = app_->handle(std::move(req));
+    Response r = handle(std::move(req));
     // Without the hook the run would go on to the event budget (a 422, after far more polls).
     EXPECT_EQ(r.status, 499) << r.body;
     EXPECT_EQ(polls, 3);

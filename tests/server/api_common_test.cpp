@@ -156,30 +156,61 @@ TEST_F(ApiTest, OtherOrganizationsResourcesAreNotFoundOnEveryRoute) {
     EXPECT_EQ(get("/v1/user-webhooks/" + hook_id).status, 200);
 }
 
-TEST_F(ApiTest, OpenApiDescribesExactlyTheServedRoutes) {
+// Every $ref of `node` (recursively) names a schema of `doc`'s components.
+void expect_refs_resolve(const Json& doc, const Json& node, int* refs) {
+    if (node.is_object()) {
+        if (auto it = node.find("$ref"); it != node.end()) {
+            const std::string ref = it->get<std::string>();
+            const std::string prefix = "#/components/schemas/";
+            ASSERT_EQ(ref.rfind(prefix, 0), 0u) << ref;
+            EXPECT_TRUE(doc["components"]["schemas"].contains(ref.substr(prefix.size()))) << ref;
+            ++*refs;
+        }
+    }
+    if (node.is_structured()) {
+        for (const Json& child : node) expect_refs_resolve(doc, child, refs);
+    }
+}
+
+TEST_F(ApiTest, OpenApiIsGeneratedFromTheServedRoutes) {
     Response r = send("GET", "/v1/openapi.json", "", "", "", {{"Authorization", ""}});
     ASSERT_EQ(r.status, 200);
     Json doc = body_of(r);
-    EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+    EXPECT_EQ(doc["openapi"], "3.0.3");
     std::set<std::string> documented, served;
     for (auto p = doc["paths"].begin(); p != doc["paths"].end(); ++p) {
         for (auto m = p->begin(); m != p->end(); ++m) {
             std::string method = m.key();
             std::transform(method.begin(), method.end(), method.begin(), ::toupper);
             documented.insert(method + " " + p.key());
+            EXPECT_FALSE((*m)["summary"].get<std::string>().empty()) << p.key();
+            EXPECT_FALSE((*m)["tags"][0].get<std::string>().empty()) << p.key();
         }
     }
     for (const Route& route : app_->router().routes()) {
-        if (route.pattern == "/" || route.pattern == "/{path}") continue;  // the web app's files
         served.insert(route.method + " " + route.pattern);
     }
     EXPECT_EQ(documented, served);
+    int refs = 0;
+    expect_refs_resolve(doc, doc["paths"], &refs);
+    expect_refs_resolve(doc, doc["components"], &refs);
+    EXPECT_GT(refs, 100);
+    // A route with a DialNexa envelope variant offers both shapes.
+    const Json& ok = doc["paths"]["/v1/workflows"]["get"]["responses"]["200"];
+    const Json& variants = ok["content"]["application/json"]["schema"]["anyOf"];
+    ASSERT_EQ(variants.size(), 2u);
+    EXPECT_EQ(variants[1]["$ref"], "#/components/schemas/EnvelopeWorkflowPage");
 }
 
 TEST_F(ApiTest, HealthIsPublicMetricsNeedAKeyOrTheMetricsListener) {
     Response h = send("GET", "/healthz", "", "", "", {{"Authorization", ""}});
     EXPECT_EQ(h.status, 200);
     EXPECT_EQ(body_of(h)["status"], "ok");
+    // Ready without a key: the test write commits (no scheduler runs in this app).
+    Response ready = send("GET", "/readyz", "", "", "", {{"Authorization", ""}});
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(body_of(ready)["storage"]["write"], "ok");
+    EXPECT_EQ(body_of(ready)["scheduler"]["running"], false);
     const std::string wf = make_workflow();
     post("/v1/workflows/" + wf + "/leads", Json{{"phone_number", "+14155552671"}});
     get("/v1/workflows/wf_missing");

@@ -18,7 +18,7 @@ class LeadsTest : public ApiTest {
         r.headers["Authorization"] = "Bearer " + key_a_;
         for (const auto& [k, v] : headers) r.headers[k] = v;
         r.files.push_back(UploadedFile{"file", "leads.csv", "text/csv", csv});
-        return app_->handle(std::move(r));
+        return handle(std::move(r));
     }
 };
 
@@ -98,7 +98,7 @@ TEST_F(LeadsTest, CsvStructureErrorsAre400) {
     r.content_type = "multipart/form-data";
     r.headers["Authorization"] = "Bearer " + key_a_;
     r.files.push_back(UploadedFile{"other", "x.csv", "text/csv", "phone_number\n+14155552671\n"});
-    EXPECT_EQ(app_->handle(r).status, 400);  // no "file" field
+    EXPECT_EQ(handle(r).status, 400);  // no "file" field
 }
 
 TEST_F(LeadsTest, JsonSingleAndBulkUploadsUseTheDefaultRegion) {

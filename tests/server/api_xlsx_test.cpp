@@ -20,7 +20,7 @@ class XlsxUploadTest : public ApiTest {
         r.content_type = "multipart/form-data";
         r.headers["Authorization"] = "Bearer " + key_a_;
         r.files.push_back(UploadedFile{"file", filename, content_type, bytes});
-        return app_->handle(std::move(r));
+        return handle(std::move(r));
     }
     // The 400 message of uploading `bytes` to a new workflow, which must enroll nothing (the
     // message of a refusal that lists rows is an array, given as JSON).

@@ -140,7 +140,7 @@ Response LiveTest::post_call_result(const std::string& call_id, const std::strin
         r.headers["webhook-timestamp"] = h.timestamp;
         r.headers["webhook-signature"] = h.signature;
     }
-    return app_->handle(std::move(r));
+    return handle(std::move(r));
 }
 
 void LiveTest::start_webhook_calls(int n, std::string* wf, std::vector<std::string>* ids) {

@@ -6,11 +6,44 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
 
 #include "http/auth.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace leadflow::server::testing {
+namespace {
+
+// With LEADFLOW_OPENAPI_RECORD=DIR set, every exchange of the API suites is appended to
+// DIR/<pid>.jsonl, and tests/openapi checks each against the OpenAPI document: the status must
+// be documented for the route and the reply must match its schema (so the document cannot drift
+// from what the handlers send).
+void record_exchange(const Router& router, const Request& req, bool envelope,
+                     const Response& reply) {
+    static const char* dir = std::getenv("LEADFLOW_OPENAPI_RECORD");
+    if (!dir || !*dir) return;
+    static std::mutex mu;
+    static std::ofstream out(std::string(dir) + "/" + std::to_string(::getpid()) + ".jsonl",
+                             std::ios::app);
+    const auto match = router.match(req.method, req.path);
+    Json line = {{"method", req.method},
+                 {"path", req.path},
+                 {"route", match.route ? Json(match.route->pattern) : Json(nullptr)},
+                 {"envelope", envelope},
+                 {"request_content_type", req.content_type},
+                 // Bodies of the size-limit tests are not worth keeping: a request body is
+                 // only checked against its schema when the request succeeded.
+                 {"request", req.body.size() <= (1 << 20) ? Json(req.body) : Json(nullptr)},
+                 {"status", reply.status},
+                 {"content_type", reply.content_type},
+                 {"body", reply.body}};
+    std::lock_guard<std::mutex> lock(mu);
+    out << line.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+    out.flush();
+}
+
+}  // namespace
 
 TempDir::TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "leadflow-test-XXXXXX").string();
@@ -88,7 +121,17 @@ Response ApiTest::send(const std::string& method, const std::string& path, const
             r.headers[k] = v;
         }
     }
-    return app_->handle(std::move(r));
+    return handle(std::move(r));
+}
+
+Response ApiTest::handle(Request r) {
+    const auto asked = r.headers.find("X-Response-Envelope");
+    const bool envelope = config_.compat_dialnexa ||
+                          (asked != r.headers.end() && media_type(asked->second) == "dialnexa");
+    Request sent = r;
+    Response reply = app_->handle(std::move(r));
+    record_exchange(app_->router(), sent, envelope, reply);
+    return reply;
 }
 
 Response ApiTest::get(const std::string& path, const std::string& key) {

@@ -36,6 +36,9 @@ class ApiTest : public ::testing::Test {
     Response send(const std::string& method, const std::string& path, const std::string& body = "",
                   const std::string& content_type = "application/json", const std::string& key = "",
                   std::map<std::string, std::string> headers = {});
+    // Hands `r` to the app as is (every request of the helpers above goes through here, and is
+    // recorded for the OpenAPI response checks when LEADFLOW_OPENAPI_RECORD is set).
+    Response handle(Request r);
     Response get(const std::string& path, const std::string& key = "");
     Response post(const std::string& path, const Json& body, const std::string& key = "");
     Response patch(const std::string& path, const Json& body, const std::string& key = "");
