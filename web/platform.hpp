@@ -41,10 +41,11 @@ void http_request(int id, const std::string& method, const std::string& path,
 // the answer arrives like http_request's.
 void http_upload_csv(int id, const std::string& path, const std::string& filename,
                      const std::string& csv, const std::string& api_key);
-// Opens the browser's file picker for a .csv file; once one is chosen it is uploaded as
-// http_upload_csv does and the answer arrives for `id`. Nothing arrives when the picker is
-// dismissed.
-void pick_and_upload_csv(int id, const std::string& path, const std::string& api_key);
+// Opens the browser's file picker for a lead file (.csv, .xlsx or .xlsm); once one is chosen
+// its bytes are uploaded unchanged (multipart/form-data field "file", with the file's name and
+// the content type of its extension) to `path` and the answer arrives for `id` like
+// http_request's. Nothing arrives when the picker is dismissed.
+void pick_and_upload_leads(int id, const std::string& path, const std::string& api_key);
 void session_set(const std::string& key, const std::string& value);
 std::optional<std::string> session_get(const std::string& key);
 void session_remove(const std::string& key);

@@ -77,9 +77,9 @@ EM_JS(void, lf_js_upload_csv, (int id, const char* path, const char* name, const
                                       UTF8ToString(csv), UTF8ToString(key));
     }
 });
-EM_JS(void, lf_js_pick_csv, (int id, const char* path, const char* key), {
+EM_JS(void, lf_js_pick_leads, (int id, const char* path, const char* key), {
     if (window.leadflowGlue) {
-        window.leadflowGlue.pickAndUploadCsv(id, UTF8ToString(path), UTF8ToString(key));
+        window.leadflowGlue.pickAndUploadLeads(id, UTF8ToString(path), UTF8ToString(key));
     }
 });
 EM_JS(void, lf_js_session_set, (const char* key, const char* value), {
@@ -176,8 +176,8 @@ void http_upload_csv(int id, const std::string& path, const std::string& filenam
     lf_js_upload_csv(id, path.c_str(), filename.c_str(), csv.c_str(), api_key.c_str());
 }
 
-void pick_and_upload_csv(int id, const std::string& path, const std::string& api_key) {
-    lf_js_pick_csv(id, path.c_str(), api_key.c_str());
+void pick_and_upload_leads(int id, const std::string& path, const std::string& api_key) {
+    lf_js_pick_leads(id, path.c_str(), api_key.c_str());
 }
 
 void session_set(const std::string& key, const std::string& value) {

@@ -134,6 +134,33 @@ export async function serverAction(page, name, arg = '') {
   return serverStatus(page);
 }
 
+// Polls `read(page)` (by default serverStatus) every `every` frames until `predicate` holds on
+// what it read, and resolves to that; fails after `timeout` ms naming `what` and the last read.
+export async function until(page, predicate, what, { timeout = 30000, read = serverStatus, every = 3 } = {}) {
+  const start = Date.now();
+  for (;;) {
+    const s = await read(page);
+    if (predicate(s)) return s;
+    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 800)}`);
+    await frames(page, every);
+  }
+}
+
+// The probe rectangle of widget `name` in the right panel's tab `tab` ("server", "simulation"),
+// scrolling the tab with the mouse wheel until the widget shows whole below the tab bar.
+export async function probeInTab(page, tab, name) {
+  for (let i = 0; i < 30; i++) {
+    const p = await probe(page);
+    const r = p.items[name];
+    const bar = p.items[`tab/${tab}`];
+    if (r && r[1] >= bar[1] + bar[3] && r[1] + r[3] <= 800) return r;
+    await page.mouse.move(bar[0] + 40, bar[1] + 200);
+    await page.mouse.wheel(0, r && r[1] < bar[1] + bar[3] ? -150 : 150);
+    await frames(page, 3);
+  }
+  assert.fail(`${name} not on screen`);
+}
+
 // Opens `url` in a new page of `context` and waits for the editor's first frame. Collects page
 // errors only (a request the server refuses logs a console error, which is expected).
 export async function openServerPage(context, url) {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launchBrowser, startServer, openServerPage, serverStatus as status, serverAction as action, readFixture,
-  frames, clickAt,
+  frames, clickAt, until as untilStatus, probeInTab,
 } from './harness.mjs';
 
 const kTyped = 12;        // numbers typed into the Server tab
@@ -35,15 +35,8 @@ after(async () => {
 // The REST API directly (checks what the page did).
 const api = (method, path, body) => backend.api(method, path, body);
 
-async function until(page, predicate, what, timeout = 60000) {
-  const start = Date.now();
-  for (;;) {
-    const s = await status(page);
-    if (predicate(s)) return s;
-    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 600)}`);
-    await frames(page, 5);
-  }
-}
+const until = (page, predicate, what, timeout = 60000) =>
+  untilStatus(page, predicate, what, { timeout, every: 5 });
 
 // Types into an ImGui text field: click it, select everything, replace it.
 async function typeInto(page, rect, text) {
@@ -58,19 +51,7 @@ async function typeInto(page, rect, text) {
   }
   await frames(page, 2);
 }
-// The probe rectangle of `name`, scrolling the Server tab with the mouse wheel until it shows.
-async function probeItem(page, name) {
-  for (let i = 0; i < 20; i++) {
-    const p = await page.evaluate(() => window.leadflow.probe());
-    const r = p.items[name];
-    if (r && r[1] >= 0 && r[1] + r[3] <= 800) return r;
-    const panel = p.items['tab/server'];
-    await page.mouse.move(panel[0] + 40, panel[1] + 200);
-    await page.mouse.wheel(0, r && r[1] < 0 ? -200 : 200);
-    await frames(page, 3);
-  }
-  assert.fail(`${name} not on screen`);
-}
+const probeItem = (page, name) => probeInTab(page, 'server', name);
 
 const openPage = (url) => openServerPage(browser.context, url);
 

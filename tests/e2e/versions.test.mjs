@@ -11,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  launchBrowser, openEditor, serveStatic, startServer, openServerPage, serverStatus as status,
-  serverAction as action, readFixture, frames, clickAt, distDir, repoRoot,
+  launchBrowser, openEditor, serveStatic, startServer, openServerPage,
+  serverAction as action, readFixture, frames, clickAt, distDir, repoRoot, until, probeInTab,
 } from './harness.mjs';
 
 const nativeSim = resolve(repoRoot, process.env.LEADFLOW_NATIVE_SIM || 'build/native/tools/leadflow-sim');
@@ -50,33 +50,10 @@ function cli(graph, scenario) {
 
 const compareStatus = (page) => page.evaluate(() => window.leadflow.compare.status());
 
-// Polls `read(page)` every few frames until `predicate` holds, failing after `timeout` ms.
-async function until(page, predicate, what, { timeout = 30000, read = status } = {}) {
-  const start = Date.now();
-  for (;;) {
-    const s = await read(page);
-    if (predicate(s)) return s;
-    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 800)}`);
-    await frames(page, 3);
-  }
-}
 const versionsUntil = (page, predicate, what, timeout) =>
   until(page, (s) => predicate(s.versions), what, { timeout });
 
-// The probe rectangle of `name` inside the Server tab, scrolling it with the wheel until the
-// widget shows whole.
-async function probeItem(page, name) {
-  for (let i = 0; i < 30; i++) {
-    const p = await page.evaluate(() => window.leadflow.probe());
-    const r = p.items[name];
-    const panel = p.items['tab/server'];
-    if (r && r[1] >= panel[1] + panel[3] && r[1] + r[3] <= 800) return r;
-    await page.mouse.move(panel[0] + 40, panel[1] + 200);
-    await page.mouse.wheel(0, r && r[1] < panel[1] + panel[3] ? -150 : 150);
-    await frames(page, 3);
-  }
-  assert.fail(`${name} not on screen`);
-}
+const probeItem = (page, name) => probeInTab(page, 'server', name);
 async function click(page, name) {
   await clickAt(page, await probeItem(page, name));
 }

@@ -1,6 +1,6 @@
 // Simulation logic of the web app: outcome sliders that keep the sum at 1, scenario JSON
-// helpers, value lists, the sliced simulation session (same bytes as the one-shot simulator),
-// and share links (round trip, bad links, the v1 fixture).
+// helpers, normalizing the phone-number mix, value lists, the sliced simulation session (same bytes
+// as the one-shot simulator), and share links (round trip, bad links, the v1 fixture).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -100,6 +100,75 @@ TEST(ScenarioEdit, SetNumberWritesIntegersWithoutAFraction) {
     EXPECT_EQ(j.dump(), R"({"leads":1000,"cost":0.1})");
     EXPECT_EQ(number_at(j, "cost", 7), 0.1);
     EXPECT_EQ(number_at(j, "missing", 7), 7);
+}
+
+// [SECTION] Phone-number mix
+
+double share_sum(const Json& mix) {
+    double total = 0;
+    for (const Json& row : mix) total += row["share"].get<double>();
+    return total;
+}
+
+TEST(PhoneShares, NormalizeKeepsTheRatiosOnTheGridAndTheCoreAcceptsIt) {
+    Json mix = Json::parse(R"([{"number": "+12125550100", "share": 3},
+                               {"number": "+919876543210", "share": 1}])");
+    normalize_phone_shares(mix);
+    EXPECT_EQ(
+        mix.dump(),
+        R"([{"number":"+12125550100","share":0.75},{"number":"+919876543210","share":0.25}])");
+    EXPECT_TRUE(parse_scenario(Json{{"phone_numbers", mix}}).ok());
+
+    // Thirds: the step left over by rounding goes to one row; the sum is exactly on the grid.
+    mix = Json::parse(R"([{"number": "+12125550100", "share": 0.2},
+                          {"number": "+14155550100", "share": 0.2},
+                          {"number": "+919876543210", "share": 0.2}])");
+    normalize_phone_shares(mix);
+    EXPECT_EQ(mix[0]["share"], 0.3334);
+    EXPECT_EQ(mix[1]["share"], 0.3333);
+    EXPECT_EQ(mix[2]["share"], 0.3333);
+    Result<Scenario> s = parse_scenario(Json{{"phone_numbers", mix}});
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->phone_numbers[2].number, "+919876543210");
+}
+
+TEST(PhoneShares, ZeroMissingOrNegativeSharesShareEquallyOrCountAsZero) {
+    Json mix = Json::parse(R"([{"number": "+12125550100", "share": 0}, {"number": ""}])");
+    normalize_phone_shares(mix);
+    EXPECT_EQ(mix[0]["share"], 0.5);
+    EXPECT_EQ(mix[1]["share"], 0.5);
+    EXPECT_EQ(mix[1]["number"], "");  // numbers are the parser's business, not changed here
+
+    mix = Json::parse(R"([{"share": -2}, {"share": "x"}, {"share": 4}, 7])");
+    normalize_phone_shares(mix);
+    EXPECT_EQ(mix.dump(), R"([{"share":0},{"share":0},{"share":1},{"share":0}])");
+
+    Json empty = Json::array(), not_list = Json::object();
+    normalize_phone_shares(empty);
+    normalize_phone_shares(not_list);
+    EXPECT_EQ(empty, Json::array());
+    EXPECT_EQ(not_list, Json::object());
+}
+
+TEST(PhoneShares, TheLargestMixSumsToOneForAnyWeights) {
+    std::uint64_t state = 12345;  // seeded: the same weights every run
+    for (int round = 0; round < 20; ++round) {
+        Json mix = Json::array();
+        for (std::size_t i = 0; i < kMaxScenarioPhoneNumbers; ++i) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            const double w = static_cast<double>(state >> 40) / 1e3;
+            mix.push_back(Json{{"number", "+1212555" + std::to_string(1000 + i)}, {"share", w}});
+        }
+        normalize_phone_shares(mix);
+        ASSERT_NEAR(share_sum(mix), 1.0, 1e-9) << round;
+        for (const Json& row : mix) {
+            const double v = row["share"].get<double>();
+            ASSERT_GE(v, 0.0);
+            ASSERT_NEAR(v * 10000, std::round(v * 10000), 1e-6);
+        }
+        Result<Scenario> s = parse_scenario(Json{{"phone_numbers", mix}});
+        ASSERT_TRUE(s.ok()) << s.status().message();
+    }
 }
 
 TEST(ValueList, ParsesAndFormats) {
@@ -218,6 +287,17 @@ TEST(ShareLink, RoundTripsGraphScenarioAndView) {
     EXPECT_NEAR(back->view->zoom, 0.75f, 1e-6);
     EXPECT_EQ(back->view->panel, "results");
     // The restored graph and scenario simulate to the same bytes as the originals.
+    EXPECT_EQ(*simulate_text(back->graph, back->scenario), *simulate_text(g, sc));
+}
+
+TEST(ShareLink, CarriesThePhoneNumberMix) {
+    const Graph g = fixture_graph("lead_nurture.json");
+    Json sc = fixture_json("lead_nurture.scenario.json");
+    sc["phone_numbers"] = Json::parse(R"([{"number": "+12125550100", "share": 0.4},
+                                          {"number": "+919876543210", "share": 0.6}])");
+    Result<OpenedLink> back = open_share_fragment(make_share_fragment(g, sc, LinkView{}));
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->scenario["phone_numbers"], sc["phone_numbers"]);
     EXPECT_EQ(*simulate_text(back->graph, back->scenario), *simulate_text(g, sc));
 }
 

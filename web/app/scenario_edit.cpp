@@ -1,9 +1,13 @@
 // web/app/scenario_edit.cpp — scenario JSON helpers for the simulation panel.
 #include "scenario_edit.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "leadflow/text.hpp"
 
@@ -84,6 +88,42 @@ void set_number(Json& j, const char* key, double v) {
         j[key] = static_cast<std::int64_t>(v);
     } else {
         j[key] = v;
+    }
+}
+
+void normalize_phone_shares(Json& mix) {
+    if (!mix.is_array() || mix.empty()) return;
+    constexpr double kSteps = 10000.0;  // the 1e-4 grid
+    std::vector<double> weight(mix.size(), 0.0);
+    double total = 0;
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+        const double w = number_at(mix[i], "share", 0);
+        weight[i] = std::isfinite(w) && w > 0 ? w : 0;
+        total += weight[i];
+    }
+    if (!(total > 0) || !std::isfinite(total)) {
+        std::fill(weight.begin(), weight.end(), 1.0);
+        total = static_cast<double>(weight.size());
+    }
+    // Largest remainders: every row gets the grid steps below its exact share, then the steps
+    // left go one each to the rows with the largest fractions (the first of equal ones).
+    std::vector<std::int64_t> steps(mix.size());
+    std::vector<std::pair<double, std::size_t>> fraction(mix.size());
+    std::int64_t given = 0;
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+        const double exact = weight[i] / total * kSteps;
+        steps[i] = static_cast<std::int64_t>(std::floor(exact));
+        fraction[i] = {exact - static_cast<double>(steps[i]), i};
+        given += steps[i];
+    }
+    std::stable_sort(fraction.begin(), fraction.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; given < static_cast<std::int64_t>(kSteps); ++k, ++given) {
+        ++steps[fraction[k % fraction.size()].second];
+    }
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+        if (!mix[i].is_object()) mix[i] = Json::object();
+        set_number(mix[i], "share", static_cast<double>(steps[i]) / kSteps);
     }
 }
 

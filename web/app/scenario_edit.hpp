@@ -1,7 +1,8 @@
 // web/app/scenario_edit.hpp — editing a simulation scenario (SPEC §3.1) held as JSON: reading
 // per-node models with the documented defaults, writing them back, keeping a call node's outcome
-// probabilities summing to 1 while one of them is dragged, and the "a=0.6, b=0.4" text form of
-// value distributions. Pure (no ImGui), so it is unit-tested natively.
+// probabilities summing to 1 while one of them is dragged, normalizing the shares of the
+// phone-number mix, and the "a=0.6, b=0.4" text form of value distributions. Pure (no ImGui),
+// so it is unit-tested natively.
 #pragma once
 
 #include <array>
@@ -39,6 +40,15 @@ Json& scenario_node(Json& scenario, const std::string& node_id);
 double number_at(const Json& j, const char* key, double fallback);
 // Sets `j[key]` to `v`, written as an integer when it is one (keeps JSON and links short).
 void set_number(Json& j, const char* key, double v);
+
+// Rescales the shares of a phone-number mix (scenario.phone_numbers: [{"number", "share"}, …])
+// to sum to 1, keeping their ratios (a share that is missing, not a number or negative counts
+// as 0; shares may be typed as weights such as 3 and 1). When every share is 0 the rows share
+// equally. Each share lands on the 1e-4 grid (short JSON, short share links) and the grid steps
+// left over by rounding go to the rows that lost the most to it, so the sum is 1 within 1e-9.
+// Rows other than objects become {"share": …} objects; `mix` that is not an array or is empty
+// is left as it is. Numbers are not looked at: the core's parser judges them.
+void normalize_phone_shares(Json& mix);
 
 // Parses "Mumbai=0.6, Delhi=0.4" (also ':' instead of '='; spaces around names are trimmed)
 // into {"Mumbai": 0.6, "Delhi": 0.4} in the order given. Fails with kInvalidArgument naming the

@@ -393,7 +393,7 @@ void server_enrol_file(AppState& app) {
     if (s.workflow_id.empty() || s.enrolling) return;
     // Not counted as pending until a file is chosen: the picker may be dismissed silently.
     const int id = register_call(app, enrol_done, false);
-    platform::pick_and_upload_csv(id, wf_path(app, "/leads"), s.key);
+    platform::pick_and_upload_leads(id, wf_path(app, "/leads"), s.key);
 }
 
 Json server_status_json(const AppState& app) {

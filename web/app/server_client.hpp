@@ -61,7 +61,7 @@ struct ServerUi {
     std::vector<Json> leads;                          // first page of leads, for picking one
     std::uint64_t polls = 0;
     int live_badges = 0;  // node-count badges the canvas drew last frame
-    // Enrolling leads: pasted numbers / CSV text, or a CSV file from the browser.
+    // Enrolling leads: pasted numbers / CSV text, or a CSV or Excel file from the browser.
     std::string enrol_text;
     bool enrolling = false;
     EnrolOutcome enrol;  // the last enrolment's result (summary empty before any)
@@ -98,7 +98,9 @@ void server_load_history(AppState& app, const std::string& lead_id);
 // Enrols the leads in `text` (phone numbers one per line, or CSV with a phone_number column;
 // enrolment_csv()) into the open workflow; the result lands in ServerUi::enrol.
 void server_enrol_text(AppState& app, const std::string& text);
-// Opens the browser's file picker; the chosen CSV file is enrolled as it is.
+// Opens the browser's file picker; the chosen CSV or Excel (.xlsx, .xlsm) file is enrolled as
+// it is. The server's answer lands in ServerUi::enrol: the count, the rejected rows by reason, or
+// its message for a file it cannot read ("file is not a valid .xlsx workbook: …").
 void server_enrol_file(AppState& app);
 // Per-frame: live polling.
 void server_tick(AppState& app);

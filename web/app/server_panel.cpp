@@ -60,7 +60,8 @@ void workflow_list(AppState& app) {
     ImGui::EndTable();
 }
 
-// Enrolling leads: pasted numbers or CSV text, or a CSV file; then the count or the errors.
+// Enrolling leads: pasted numbers or CSV text, or a CSV or Excel file; then the count or the
+// errors (the server's message word for word after "Nothing was enrolled: ").
 void enrol_leads(AppState& app) {
     ServerUi& s = app.server;
     ImGui::TextDisabled("Phone numbers, one per line, or CSV text with a phone_number column");
@@ -71,7 +72,7 @@ void enrol_leads(AppState& app) {
     if (ImGui::Button("Enrol pasted leads")) server_enrol_text(app, s.enrol_text);
     app.probe("server/enrol");
     ImGui::SameLine();
-    if (ImGui::Button("Upload CSV file...")) server_enrol_file(app);
+    if (ImGui::Button("Upload CSV or Excel file...")) server_enrol_file(app);
     app.probe("server/enrol_file");
     ImGui::EndDisabled();
     if (s.enrolling) {

@@ -1,7 +1,8 @@
 // web/app/sim_panel.cpp — the simulation panel: the scenario editor of SPEC §3.1 (leads, seed,
-// start, horizon, arrivals, cost, per-call-node outcome sliders that keep the sum at 1, call
-// durations, analysis attributes, application success rates, lead variables), Run with a
-// progress bar (the run proceeds a slice per frame), and the tabbed side and bottom panels.
+// start, horizon, arrivals, cost, the leads' phone-number mix, per-call-node outcome sliders
+// that keep the sum at 1, call durations, analysis attributes, application success rates, lead
+// variables), Run with a progress bar (the run proceeds a slice per frame), and the tabbed side
+// and bottom panels.
 //
 // Index:
 //   [SECTION] Scenario and runs
@@ -12,8 +13,10 @@
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cinttypes>
 #include <cstdio>
+#include <optional>
 
 #include "app.hpp"
 #include "leadflow/scenario.hpp"
@@ -176,6 +179,91 @@ void general_form(AppState& app, Json& sc) {
     if (mode == 1) changed |= input_number("Over (days)", arrivals, "over_days", 1, 0.001, 3650);
     changed |= input_number("Cost / minute", sc, "cost_per_minute", 0, 0, 1e6, "%.4g");
     ImGui::PopItemWidth();
+    if (changed) mark_changed(app);
+}
+
+// The leads' phone-number mix (scenario.phone_numbers): a row per number with its share, rows
+// added and removed, the shares rescaled to sum to 1 on request. The core's parser judges the
+// mix (the panel does not second-guess it) and its message shows under the table.
+void phone_numbers_form(AppState& app, Json& sc) {
+    Json& mix = sc["phone_numbers"];
+    if (!mix.is_array()) mix = Json::array();
+    bool changed = false;
+    std::optional<std::size_t> remove;  // the row whose x was clicked
+    double sum = 0;
+    const ImGuiTableFlags flags = ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg;
+    if (!mix.empty() && ImGui::BeginTable("phone_numbers", 3, flags)) {
+        ImGui::TableSetupColumn("Number", ImGuiTableColumnFlags_WidthStretch, 0.62f);
+        ImGui::TableSetupColumn("Share", ImGuiTableColumnFlags_WidthStretch, 0.38f);
+        ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableHeadersRow();
+        for (std::size_t i = 0; i < mix.size(); ++i) {
+            Json& row = mix[i];
+            if (!row.is_object()) row = Json::object();
+            const std::string id = "sim/phone/" + std::to_string(i);
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            std::string number = row.contains("number") && row["number"].is_string()
+                                     ? row["number"].get<std::string>()
+                                     : std::string();
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            if (ImGui::InputTextWithHint("##number", "+14155550100", &number)) {
+                row["number"] = number;
+                changed = true;
+            }
+            app.probe(id + "/number");
+            ImGui::TableNextColumn();
+            double share = number_at(row, "share", 0);
+            sum += share;
+            ImGui::SetNextItemWidth(-FLT_MIN);
+            if (ImGui::InputDouble("##share", &share, 0, 0, "%.4g")) {
+                set_number(row, "share", std::clamp(share, 0.0, 1e6));
+                changed = true;
+            }
+            app.probe(id + "/share");
+            ImGui::TableNextColumn();
+            if (ImGui::SmallButton("x")) remove = i;
+            app.probe(id + "/remove");
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+    ImGui::BeginDisabled(mix.size() >= kMaxScenarioPhoneNumbers);
+    if (ImGui::SmallButton("Add number")) {
+        mix.push_back(Json{{"number", ""}, {"share", 0}});
+        changed = true;
+    }
+    ImGui::EndDisabled();
+    app.probe("sim/phone/add");
+    if (!mix.empty()) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Normalize shares")) {
+            normalize_phone_shares(mix);
+            changed = true;
+        }
+        app.probe("sim/phone/normalize");
+        ImGui::SameLine();
+        ImGui::TextDisabled("sum %.6g", sum);
+    }
+    if (remove) {
+        mix.erase(*remove);
+        changed = true;
+    }
+    if (mix.empty()) {
+        sc.erase("phone_numbers");  // `mix` is gone from here on
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled(
+            "No numbers: each lead's zone is the workflow's (or its timezone variable's).");
+        ImGui::PopTextWrapPos();
+    }
+    const std::string& error = app.sim.scenario_error;
+    if (error.rfind("scenario.phone_numbers", 0) == 0) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", error.c_str());
+        ImGui::PopTextWrapPos();
+        app.probe("sim/phone/error");
+    }
     if (changed) mark_changed(app);
 }
 
@@ -383,6 +471,13 @@ void draw_sim_panel(AppState& app) {
     if (ImGui::CollapsingHeader("Leads and time", ImGuiTreeNodeFlags_DefaultOpen)) {
         general_form(app, sc);
     }
+    // Open while the scenario has a mix (a share link's shows at once) until toggled by hand.
+    const bool has_mix = sc.contains("phone_numbers") && sc["phone_numbers"].is_array() &&
+                         !sc["phone_numbers"].empty();
+    const bool mix_open = ImGui::CollapsingHeader(
+        "Phone numbers", has_mix ? ImGuiTreeNodeFlags_DefaultOpen : ImGuiTreeNodeFlags_None);
+    app.probe("sim/phone_numbers");
+    if (mix_open) phone_numbers_form(app, sc);
     const Graph& g = app.editor.graph();
     if (ImGui::CollapsingHeader("Calls", ImGuiTreeNodeFlags_DefaultOpen)) {
         int count = 0;

@@ -158,16 +158,19 @@
     uploadCsv(id, path, name, csv, key) {
       uploadFile(id, path, new Blob([csv], { type: 'text/csv' }), name, key);
     },
-    // Server mode: a CSV file chosen in the browser's picker, uploaded as it is.
-    pickAndUploadCsv(id, path, key) {
+    // Server mode: a lead file (CSV or an Excel workbook) chosen in the browser's picker. The
+    // File goes into the form as it is: its bytes never pass through the editor's memory or a
+    // string, so a workbook (a zip archive) arrives byte for byte. The server tells the formats
+    // apart by the bytes, then by the file name, then by the content type (docs/uploads.md).
+    pickAndUploadLeads(id, path, key) {
       const input = document.createElement('input');
       input.type = 'file';
-      input.accept = '.csv,text/csv,text/plain';
+      input.accept = kLeadFileAccept;
       input.style.display = 'none';
       input.addEventListener('change', () => {
         const file = input.files && input.files[0];
         input.remove();
-        if (file) uploadFile(id, path, file, file.name, key);
+        if (file) uploadFile(id, path, leadFile(file), file.name, key);
       });
       input.addEventListener('cancel', () => input.remove());
       document.body.appendChild(input);
@@ -202,6 +205,21 @@
           Module._free(p);
         }
       });
+  }
+  // The lead files the picker offers: CSV and Excel workbooks (.xlsx, and .xlsm with macros).
+  const kLeadFileTypes = {
+    '.csv': 'text/csv',
+    '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    '.xlsm': 'application/vnd.ms-excel.sheet.macroEnabled.12',
+  };
+  const kLeadFileAccept = Object.keys(kLeadFileTypes).join(',');
+  // `file` with the content type its extension names (the browser's guess may be empty or
+  // generic), or its own type for any other name. The bytes are shared, not copied or decoded.
+  function leadFile(file) {
+    const dot = file.name.lastIndexOf('.');
+    const type = dot >= 0 ? kLeadFileTypes[file.name.slice(dot).toLowerCase()] : undefined;
+    if (!type || type === file.type) return file;
+    return new File([file], file.name, { type, lastModified: file.lastModified });
   }
   function uploadFile(id, path, blob, name, key) {
     const form = new FormData();
