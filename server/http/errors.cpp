@@ -59,6 +59,13 @@ Response json_response(int code, const Json& body) {
     return r;
 }
 
+Response json_text_response(int code, std::string body) {
+    Response r;
+    r.status = code;
+    r.body = std::move(body);
+    return r;
+}
+
 Response error_response(int code, const Json& message, const Json* errors) {
     Json body = Json::object();
     body["statusCode"] = code;

@@ -27,5 +27,7 @@ extern const char* const kStorageUnavailableMessage;
 
 // A JSON response with the given status code.
 Response json_response(int code, const Json& body);
+// A JSON response whose body is already JSON text (json_text.hpp writers).
+Response json_text_response(int code, std::string body);
 
 }  // namespace leadflow::server

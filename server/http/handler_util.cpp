@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "http/json_text.hpp"
 #include "http/limits.hpp"
 #include "leadflow/civil_time.hpp"
 #include "leadflow/wire.hpp"
@@ -136,29 +137,7 @@ Json time_json(const std::optional<TimeMs>& t) {
 }
 
 Json workflow_json(const Workflow& w, const WorkflowCounts& counts) {
-    Workflow copy = w;
-    Json lead_counts = Json::object();
-    for (LeadStatus s : all_lead_statuses()) {
-        auto it = counts.lead_counts.find(s);
-        lead_counts[to_string(s)] = it == counts.lead_counts.end() ? 0 : it->second;
-    }
-    copy.extra["node_count"] = counts.node_count;
-    copy.extra["edge_count"] = counts.edge_count;
-    copy.extra["enrolled_leads"] = counts.enrolled_leads;
-    copy.extra["lead_counts"] = std::move(lead_counts);
-    // published_version and problems always follow settings (null / [] when there are none).
-    Json j = to_json(copy);
-    Json out = Json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        if (it.key() == "published_version" || it.key() == "problems") continue;
-        out[it.key()] = it.value();
-        if (it.key() == "settings") {
-            out["published_version"] =
-                w.published_version ? Json(*w.published_version) : Json(nullptr);
-            out["problems"] = w.problems.is_array() ? w.problems : Json::array();
-        }
-    }
-    return out;
+    return Json::parse(workflow_body(w, counts));
 }
 
 Json compat_workflow_json(const Workflow& w) {
@@ -172,11 +151,9 @@ Json compat_workflow_json(const Workflow& w) {
 }
 
 Json lead_json(const Lead& l) {
-    Json j = to_json(l);
-    if (j.is_object() && !j.contains("dynamic_variables") && j.contains("variables")) {
-        j["dynamic_variables"] = j["variables"];
-    }
-    return j;
+    std::string text;
+    append_lead_json(text, l);
+    return Json::parse(text);
 }
 
 Json nodes_json(const std::vector<Node>& nodes) {

@@ -45,13 +45,13 @@ Json message_json(const std::string& text);
 // ISO-8601 or null.
 Json time_json(const std::optional<TimeMs>& t);
 
-// The workflow object of SPEC §2.4.
+// The workflow object (append_workflow_json) as a Json, for replies that embed it.
 Json workflow_json(const Workflow& w, const WorkflowCounts& counts);
 // The DialNexa v1 workflow shape {id, title, status, description, createdAt, updatedAt}.
 Json compat_workflow_json(const Workflow& w);
-// The lead object (with the `dynamic_variables` alias).
+// The lead object (append_lead_json) as a Json, for replies that embed or extend it.
 Json lead_json(const Lead& l);
-// A JSON array of the node / edge objects of SPEC §2, in the order given.
+// A JSON array of the node / edge objects, in the order given.
 Json nodes_json(const std::vector<Node>& nodes);
 Json edges_json(const std::vector<Edge>& edges);
 

@@ -35,7 +35,7 @@ void append_metadata(std::string& out, const Json& metadata) {
 }  // namespace
 
 void append_lead_json(std::string& out, const Lead& l) {
-    // Field order of to_json(Lead), then the dynamic_variables alias lead_json adds.
+    // Field order of the core's to_json(Lead), then the DialNexa name of the variables.
     out += "{\"id\":";
     append_json_string(out, l.id);
     out += ",\"workflow_id\":";
@@ -85,46 +85,27 @@ void append_compat_lead_json(std::string& out, const Lead& l) {
 
 std::string lead_page_body(const std::vector<Lead>& leads, const PageParams& p,
                            std::int64_t total) {
-    std::string out;
-    out.reserve(64 + leads.size() * 400);
-    out += "{\"data\":[";
+    std::string items;
+    items.reserve(leads.size() * 400);
     for (std::size_t i = 0; i < leads.size(); ++i) {
-        if (i > 0) out.push_back(',');
-        append_lead_json(out, leads[i]);
+        if (i > 0) items.push_back(',');
+        append_lead_json(items, leads[i]);
     }
-    out += "],\"meta\":{\"page\":";
-    append_json_int(out, p.page);
-    out += ",\"limit\":";
-    append_json_int(out, p.limit);
-    out += ",\"total\":";
-    append_json_int(out, total);
-    out += ",\"totalPages\":";
-    append_json_int(out, (total + p.limit - 1) / p.limit);
-    out += "}}";
-    return out;
+    return page_body(items, p, total);
 }
 
-std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
-    // Keys written before, among or after the extra members; an extra member with one of these
-    // names changes where it lands, so such rare workflows take the Json path.
+void append_workflow_json(std::string& out, const Workflow& w, const WorkflowCounts& counts) {
+    // The object's own keys: an extra member named like one of them is not written (the
+    // workflow's own value wins, and a key appears once).
     static const char* const kOwnKeys[] = {
         "id",         "organization_id", "title",        "description",
         "status",     "entry_node_id",   "settings",     "created_at",
         "updated_at", "activated_at",    "completed_at", "node_count",
         "edge_count", "enrolled_leads",  "lead_counts",  "published_version",
         "problems"};
-    bool plain = w.extra.is_object();
-    for (const char* k : kOwnKeys) {
-        if (plain && w.extra.contains(k)) plain = false;
-    }
-    if (!plain) return json_response(200, workflow_json(w, counts)).body;
-
     const auto dump = [](const Json& j) {
         return j.dump(-1, ' ', false, Json::error_handler_t::replace);
     };
-    std::string out;
-    out.reserve(1024);
-    // Field order of to_json(Workflow), with the counts workflow_json adds to the extra members.
     out += "{\"id\":";
     append_json_string(out, w.id);
     out += ",\"organization_id\":";
@@ -147,11 +128,16 @@ std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
     }
     out += ",\"problems\":";
     out += w.problems.is_array() ? dump(w.problems) : std::string("[]");
-    for (auto it = w.extra.begin(); it != w.extra.end(); ++it) {
-        out.push_back(',');
-        append_json_string(out, it.key());
-        out.push_back(':');
-        out += dump(it.value());
+    if (w.extra.is_object()) {
+        for (auto it = w.extra.begin(); it != w.extra.end(); ++it) {
+            bool own = false;
+            for (const char* k : kOwnKeys) own = own || it.key() == k;
+            if (own) continue;
+            out.push_back(',');
+            append_json_string(out, it.key());
+            out.push_back(':');
+            out += dump(it.value());
+        }
     }
     out += ",\"node_count\":";
     append_json_int(out, counts.node_count);
@@ -178,6 +164,29 @@ std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
     out += ",\"completed_at\":";
     append_json_time(out, w.completed_at);
     out.push_back('}');
+}
+
+std::string workflow_body(const Workflow& w, const WorkflowCounts& counts) {
+    std::string out;
+    out.reserve(1024);
+    append_workflow_json(out, w, counts);
+    return out;
+}
+
+std::string page_body(std::string_view items, const PageParams& p, std::int64_t total) {
+    std::string out;
+    out.reserve(items.size() + 96);
+    out += "{\"data\":[";
+    out += items;
+    out += "],\"meta\":{\"page\":";
+    append_json_int(out, p.page);
+    out += ",\"limit\":";
+    append_json_int(out, p.limit);
+    out += ",\"total\":";
+    append_json_int(out, total);
+    out += ",\"totalPages\":";
+    append_json_int(out, (total + p.limit - 1) / p.limit);
+    out += "}}";
     return out;
 }
 

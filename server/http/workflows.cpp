@@ -84,10 +84,11 @@ Status apply_workflow_fields(const Json& body, Workflow& w, bool creating) {
     return Status::ok();
 }
 
-Result<Json> workflow_with_counts(StoreTx& tx, const Workflow& w) {
+// The workflow object (json_text.hpp) with its counts read in `tx`.
+Result<std::string> workflow_with_counts(StoreTx& tx, const Workflow& w) {
     auto counts = tx.workflow_counts(w.id);
     if (!counts.ok()) return counts.status();
-    return workflow_json(w, counts.value());
+    return workflow_body(w, counts.value());
 }
 
 // [SECTION] CRUD
@@ -127,7 +128,7 @@ Response create_workflow(const Request& req, RequestContext& ctx) {
         }
         auto j = workflow_with_counts(tx, w);
         if (!j.ok()) return j.status();
-        out = json_response(201, j.value());
+        out = json_text_response(201, std::move(j.value()));
         return Status::ok();
     });
     return finish(st, out);
@@ -176,19 +177,22 @@ Response list_workflows(const Request& req, RequestContext& ctx) {
     Status st = ctx.store.read([&](StoreTx& tx) {
         auto page = tx.list_workflows(ctx.organization_id, q.value());
         if (!page.ok()) return page.status();
-        Json data = Json::array();
-        for (const Workflow& w : page->items) {
-            if (ctx.envelope) {
-                data.push_back(compat_workflow_json(w));
-                continue;
-            }
-            auto j = workflow_with_counts(tx, w);
-            if (!j.ok()) return j.status();
-            data.push_back(std::move(j.value()));
-        }
         const std::int64_t total = page->total;
         const int limit = q->limit;
-        if (ctx.envelope) {
+        if (!ctx.envelope) {
+            std::string items;
+            for (const Workflow& w : page->items) {
+                auto counts = tx.workflow_counts(w.id);
+                if (!counts.ok()) return counts.status();
+                if (!items.empty()) items.push_back(',');
+                append_workflow_json(items, w, counts.value());
+            }
+            out = json_text_response(200, page_body(items, {q->page, limit}, total));
+            return Status::ok();
+        }
+        Json data = Json::array();
+        for (const Workflow& w : page->items) data.push_back(compat_workflow_json(w));
+        {
             Json meta = {{"totalItems", total},
                          {"itemsPerPage", limit},
                          {"totalPages", (total + limit - 1) / limit},
@@ -196,8 +200,6 @@ Response list_workflows(const Request& req, RequestContext& ctx) {
             out = json_response(200, Json{{"statusCode", 200},
                                           {"message", "Workflows fetched successfully"},
                                           {"data", Json{{"data", data}, {"meta", meta}}}});
-        } else {
-            out = json_response(200, page_json(std::move(data), {q->page, limit}, total));
         }
         return Status::ok();
     });
@@ -223,10 +225,7 @@ Response get_workflow(const Request& req, RequestContext& ctx) {
                                        {"message", "Workflow fetched successfully"},
                                        {"data", compat_workflow_json(w)}});
     }
-    // The hot path: written directly, byte for byte what workflow_json would dump.
-    Response out;
-    out.body = workflow_body(w, counts);
-    return out;
+    return json_text_response(200, workflow_body(w, counts));
 }
 
 Response update_workflow(const Request& req, RequestContext& ctx) {
@@ -255,7 +254,7 @@ Response update_workflow(const Request& req, RequestContext& ctx) {
         }
         auto j = workflow_with_counts(tx, updated);
         if (!j.ok()) return j.status();
-        out = json_response(200, j.value());
+        out = json_text_response(200, std::move(j.value()));
         mark_edit_outcome(out, outcome);
         return Status::ok();
     });
@@ -330,7 +329,7 @@ const char* required_from(Verb v) {
 
 // Runs a lifecycle verb. On success `*out_workflow` is the updated workflow object. Conflicts
 // (impossible transitions) come back as kConflict; graphs that cannot run set *reply.
-Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, Json* out_workflow,
+Status run_verb(RequestContext& ctx, const std::string& id, Verb verb, std::string* out_workflow,
                 Workflow* out_raw, Response* reply) {
     return ctx.store.transact([&](StoreTx& tx) {
         auto found = find_workflow(tx, ctx, id);
@@ -413,13 +412,13 @@ Handler verb_handler(Verb verb) {
         Json body;
         Response err;
         if (!read_json_body(req, &body, &err, false)) return err;
-        Json workflow;
+        std::string workflow;
         Workflow raw;
         Response reply;
         Status st = run_verb(ctx, req.path_param("id"), verb, &workflow, &raw, &reply);
         if (!st) return finish(st, reply);
         if (ctx.app.live()) ctx.app.live()->wake();
-        return json_response(200, workflow);
+        return json_text_response(200, std::move(workflow));
     };
 }
 
@@ -442,7 +441,7 @@ Response patch_status(const Request& req, RequestContext& ctx) {
     if (it == kActions.end()) {
         return error_response(400, "action must be one of activate, deactivate, pause, resume");
     }
-    Json workflow;
+    std::string workflow;
     Workflow raw;
     Response reply;
     Status st = run_verb(ctx, req.path_param("id"), it->second.first, &workflow, &raw, &reply);
@@ -460,7 +459,7 @@ Response patch_status(const Request& req, RequestContext& ctx) {
                                        {"message", it->second.second},
                                        {"data", compat_workflow_json(raw)}});
     }
-    return json_response(200, workflow);
+    return json_text_response(200, std::move(workflow));
 }
 
 // [SECTION] Validate and duplicate
@@ -541,7 +540,7 @@ Response duplicate_workflow(const Request& req, RequestContext& ctx) {
         }
         auto j = workflow_with_counts(tx, w);
         if (!j.ok()) return j.status();
-        out = json_response(201, j.value());
+        out = json_text_response(201, std::move(j.value()));
         return Status::ok();
     });
     return finish(st, out);
