@@ -640,70 +640,45 @@ Response simulate_workflow(const Request& req, RequestContext& ctx) {
 // [SECTION] Registration
 
 void register_graph_routes(Router& r) {
-    r.add(
-        "GET", "/v1/workflows/{id}/graph", Access::kApiKey, get_graph,
-        {.tag = "Graph", .summary = "Read workflow, nodes and edges at once", .response = "Graph"});
+    r.add("GET", "/v1/workflows/{id}/graph", Access::kApiKey, get_graph,
+          RouteDoc("Graph", "Read workflow, nodes and edges at once").reply("Graph"));
     r.add("PUT", "/v1/workflows/{id}/graph", Access::kApiKey, put_graph,
-          {.tag = "Graph",
-           .summary =
-               "Replace the draft's nodes and edges atomically (an active workflow publishes a "
-               "valid draft at once; ?publish=false saves the draft only)",
-           .response = "Graph",
-           .body = BodyKind::kJson,
-           .request = "GraphInput",
-           .query = QueryKind::kGraphPut});
+          RouteDoc("Graph",
+                   "Replace the draft's nodes and edges atomically (an active workflow publishes a "
+                   "valid draft at once; ?publish=false saves the draft only)")
+              .reply("Graph")
+              .json_body("GraphInput")
+              .params(QueryKind::kGraphPut));
     r.add("POST", "/v1/workflows/{id}/nodes", Access::kApiKey, create_node,
-          {.tag = "Graph",
-           .summary = "Create a node",
-           .success = 201,
-           .response = "Node",
-           .body = BodyKind::kJson,
-           .request = "NodeInput"});
+          RouteDoc("Graph", "Create a node").status(201).reply("Node").json_body("NodeInput"));
     r.add("GET", "/v1/workflows/{id}/nodes", Access::kApiKey, list_nodes,
-          {.tag = "Graph", .summary = "List nodes", .response = "NodeList"});
+          RouteDoc("Graph", "List nodes").reply("NodeList"));
     r.add("GET", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, get_node,
-          {.tag = "Graph", .summary = "Read a node", .response = "Node"});
+          RouteDoc("Graph", "Read a node").reply("Node"));
     r.add("PATCH", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, update_node,
-          {.tag = "Graph",
-           .summary = "Update label, position, config (node_type is immutable)",
-           .response = "Node",
-           .body = BodyKind::kJson,
-           .request = "NodePatch"});
+          RouteDoc("Graph", "Update label, position, config (node_type is immutable)")
+              .reply("Node")
+              .json_body("NodePatch"));
     r.add("DELETE", "/v1/workflows/{id}/nodes/{nodeId}", Access::kApiKey, delete_node,
-          {.tag = "Graph", .summary = "Delete a node and its edges"});
+          RouteDoc("Graph", "Delete a node and its edges"));
     r.add("POST", "/v1/workflows/{id}/edges", Access::kApiKey, create_edge,
-          {.tag = "Graph",
-           .summary = "Create an edge",
-           .success = 201,
-           .response = "Edge",
-           .body = BodyKind::kJson,
-           .request = "EdgeInput"});
+          RouteDoc("Graph", "Create an edge").status(201).reply("Edge").json_body("EdgeInput"));
     r.add("GET", "/v1/workflows/{id}/edges", Access::kApiKey, list_edges,
-          {.tag = "Graph", .summary = "List edges in edge order", .response = "EdgeList"});
+          RouteDoc("Graph", "List edges in edge order").reply("EdgeList"));
     r.add("PATCH", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, update_edge,
-          {.tag = "Graph",
-           .summary = "Update label or position",
-           .response = "Edge",
-           .body = BodyKind::kJson,
-           .request = "EdgePatch"});
+          RouteDoc("Graph", "Update label or position").reply("Edge").json_body("EdgePatch"));
     r.add("DELETE", "/v1/workflows/{id}/edges/{edgeId}", Access::kApiKey, delete_edge,
-          {.tag = "Graph", .summary = "Delete an edge"});
+          RouteDoc("Graph", "Delete an edge"));
     r.add("GET", "/v1/workflows/{id}/scenario", Access::kApiKey, get_scenario,
-          {.tag = "Simulation",
-           .summary = "Read the stored simulation scenario",
-           .response = "Scenario"});
+          RouteDoc("Simulation", "Read the stored simulation scenario").reply("Scenario"));
     r.add("PUT", "/v1/workflows/{id}/scenario", Access::kApiKey, put_scenario,
-          {.tag = "Simulation",
-           .summary = "Store the simulation scenario",
-           .response = "Scenario",
-           .body = BodyKind::kJson,
-           .request = "Scenario"});
+          RouteDoc("Simulation", "Store the simulation scenario")
+              .reply("Scenario")
+              .json_body("Scenario"));
     r.add("POST", "/v1/workflows/{id}/simulate", Access::kApiKey, simulate_workflow,
-          {.tag = "Simulation",
-           .summary = "Simulate the stored or given scenario ({scenario, leads, seed})",
-           .response = "SimulationResults",
-           .body = BodyKind::kOptionalJson,
-           .request = "SimulateRequest"});
+          RouteDoc("Simulation", "Simulate the stored or given scenario ({scenario, leads, seed})")
+              .reply("SimulationResults")
+              .optional_json_body("SimulateRequest"));
 }
 
 }  // namespace leadflow::server

@@ -692,43 +692,40 @@ Response node_counts(const Request& req, RequestContext& ctx) {
 
 void register_lead_routes(Router& r) {
     r.add("POST", "/v1/workflows/{id}/leads", Access::kApiKey, upload_leads,
-          {.tag = "Leads",
-           .summary = "Enroll leads: a CSV or .xlsx file (multipart field 'file'), one JSON lead, "
-                      "or {leads: [...]}",
-           .success = 201,
-           .response = "LeadUpload",
-           .envelope = "EnvelopeLeadUpload",
-           .body = BodyKind::kLeadUpload,
-           .request = "LeadInput"});
+          RouteDoc("Leads",
+                   "Enroll leads: a CSV or .xlsx file (multipart field 'file'), one JSON lead, "
+                   "or {leads: [...]}")
+              .status(201)
+              .reply("LeadUpload")
+              .envelope_reply("EnvelopeLeadUpload")
+              .lead_upload_body("LeadInput"));
     r.add("GET", "/v1/workflows/{id}/leads", Access::kApiKey, list_leads,
-          {.tag = "Leads",
-           .summary = "List leads (status, leadIds); the envelope without page and limit lists "
-                      "every matching lead",
-           .response = "LeadPage",
-           .envelope = "EnvelopeLeadList",
-           .query = QueryKind::kLeadList});
+          RouteDoc("Leads",
+                   "List leads (status, leadIds); the envelope without page and limit lists "
+                   "every matching lead")
+              .reply("LeadPage")
+              .envelope_reply("EnvelopeLeadList")
+              .params(QueryKind::kLeadList));
     r.add("GET", "/v1/workflows/{id}/leads/variable-keys", Access::kApiKey, variable_keys,
-          {.tag = "Leads",
-           .summary = "Names of every lead variable uploaded",
-           .response = "VariableKeys",
-           .envelope = "EnvelopeVariableKeys"});
+          RouteDoc("Leads", "Names of every lead variable uploaded")
+              .reply("VariableKeys")
+              .envelope_reply("EnvelopeVariableKeys"));
     r.add("GET", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, get_lead,
-          {.tag = "Leads", .summary = "Read a lead with its execution", .response = "LeadDetail"});
+          RouteDoc("Leads", "Read a lead with its execution").reply("LeadDetail"));
     r.add("DELETE", "/v1/workflows/{id}/leads/{leadId}", Access::kApiKey, delete_lead,
-          {.tag = "Leads",
-           .summary = "Remove a lead from the workflow (kept for history)",
-           .envelope = "EnvelopeMessage"});
+          RouteDoc("Leads", "Remove a lead from the workflow (kept for history)")
+              .envelope_reply("EnvelopeMessage"));
     r.add("GET", "/v1/workflows/{id}/leads/{leadId}/history", Access::kApiKey, lead_history,
-          {.tag = "Leads",
-           .summary = "A lead's steps: one entry per node visit (?events=true: the raw event log)",
-           .response = "LeadHistory",
-           .envelope = "EnvelopeLeadHistory",
-           .query = QueryKind::kHistory});
+          RouteDoc("Leads",
+                   "A lead's steps: one entry per node visit (?events=true: the raw event log)")
+              .reply("LeadHistory")
+              .envelope_reply("EnvelopeLeadHistory")
+              .params(QueryKind::kHistory));
     r.add("GET", "/v1/workflows/{id}/node-counts", Access::kApiKey, node_counts,
-          {.tag = "Leads",
-           .summary = "Lead counts per current node and status (live view; by_status lists "
-                      "non-zero statuses)",
-           .response = "NodeCounts"});
+          RouteDoc("Leads",
+                   "Lead counts per current node and status (live view; by_status lists "
+                   "non-zero statuses)")
+              .reply("NodeCounts"));
 }
 
 }  // namespace leadflow::server

@@ -29,14 +29,13 @@ Response call_result(const Request& req, RequestContext& ctx) {
 
 void register_live_routes(Router& r) {
     r.add("POST", "/v1/calls/{id}/result", Access::kPublic, call_result,
-          {.tag = "Calls",
-           .summary = "Call result from the voice platform (webhook provider; Standard Webhooks "
-                      "headers webhook-id, webhook-timestamp, webhook-signature; 401 bad signature "
-                      "or timestamp outside 5 minutes, 409 webhook-id already used or body "
-                      "call_id not this call; idempotent)",
-           .response = "CallResultReceipt",
-           .body = BodyKind::kJson,
-           .request = "CallResult"});
+          RouteDoc("Calls",
+                   "Call result from the voice platform (webhook provider; Standard Webhooks "
+                   "headers webhook-id, webhook-timestamp, webhook-signature; 401 bad signature "
+                   "or timestamp outside 5 minutes, 409 webhook-id already used or body "
+                   "call_id not this call; idempotent)")
+              .reply("CallResultReceipt")
+              .json_body("CallResult"));
 }
 
 }  // namespace leadflow::server

@@ -390,43 +390,39 @@ Response static_file(const Request& req, RequestContext& ctx) {
 
 // [SECTION] Registration
 
-const RouteDoc kMetricsDoc{
-    .tag = "Operations",
-    .summary =
-        "Prometheus metrics (text) of the key's organization plus process-wide counters; "
-        "every organization's on the serve --metrics-listen address (no key there)",
-    .response = "MetricsText",
-    .content_type = "text/plain"};
+const RouteDoc kMetricsDoc =
+    RouteDoc("Operations",
+             "Prometheus metrics (text) of the key's organization plus process-wide counters; "
+             "every organization's on the serve --metrics-listen address (no key there)")
+        .reply("MetricsText")
+        .media("text/plain");
 
 void register_ops_routes(Router& r) {
     r.add("GET", "/v1/calls", Access::kApiKey, list_calls,
-          {.tag = "Calls",
-           .summary = "Call log (workflow_id, lead_id)",
-           .response = "CallPage",
-           .query = QueryKind::kCallList});
+          RouteDoc("Calls", "Call log (workflow_id, lead_id)")
+              .reply("CallPage")
+              .params(QueryKind::kCallList));
     r.add("POST", "/v1/user-webhooks", Access::kApiKey, create_webhook,
-          {.tag = "Webhooks",
-           .summary = "Subscribe a URL to events",
-           .success = 201,
-           .response = "Webhook",
-           .body = BodyKind::kJson,
-           .request = "WebhookInput"});
+          RouteDoc("Webhooks", "Subscribe a URL to events")
+              .status(201)
+              .reply("Webhook")
+              .json_body("WebhookInput"));
     r.add("GET", "/v1/user-webhooks", Access::kApiKey, list_webhooks,
-          {.tag = "Webhooks", .summary = "List webhooks", .response = "WebhookList"});
+          RouteDoc("Webhooks", "List webhooks").reply("WebhookList"));
     r.add("GET", "/v1/user-webhooks/{webhookId}", Access::kApiKey, get_webhook,
-          {.tag = "Webhooks", .summary = "Read a webhook", .response = "Webhook"});
+          RouteDoc("Webhooks", "Read a webhook").reply("Webhook"));
     r.add("DELETE", "/v1/user-webhooks/{webhookId}", Access::kApiKey, delete_webhook,
-          {.tag = "Webhooks", .summary = "Delete a webhook"});
+          RouteDoc("Webhooks", "Delete a webhook"));
     r.add("GET", "/healthz", Access::kPublic, healthz,
-          {.tag = "Operations", .summary = "Liveness and storage check", .response = "Health"});
+          RouteDoc("Operations", "Liveness and storage check").reply("Health"));
     r.add("GET", "/readyz", Access::kPublic, readyz,
-          {.tag = "Operations",
-           .summary = "Readiness: a test write commits and the scheduler makes progress (503 "
-                      "with the reason otherwise)",
-           .response = "Readiness"});
+          RouteDoc("Operations",
+                   "Readiness: a test write commits and the scheduler makes progress (503 "
+                   "with the reason otherwise)")
+              .reply("Readiness"));
     r.add("GET", "/metrics", Access::kApiKey, metrics, kMetricsDoc);
     r.add("GET", "/v1/openapi.json", Access::kPublic, openapi,
-          {.tag = "Operations", .summary = "This document", .response = "OpenApiDocument"});
+          RouteDoc("Operations", "This document").reply("OpenApiDocument"));
 }
 
 void register_metrics_listener_routes(Router& r) {
@@ -436,10 +432,10 @@ void register_metrics_listener_routes(Router& r) {
 void register_static_routes(Router& r) {
     // The web app is a handful of files at the top of its folder (index.html, the .js glue,
     // the .wasm module); one path segment covers them.
-    const RouteDoc doc{.tag = "Web app",
-                       .summary = "The web editor's files (index.html, its script and module)",
-                       .response = "StaticFile",
-                       .content_type = "*/*"};
+    const RouteDoc doc =
+        RouteDoc("Web app", "The web editor's files (index.html, its script and module)")
+            .reply("StaticFile")
+            .media("*/*");
     r.add("GET", "/", Access::kPublic, static_file, doc);
     r.add("GET", "/{path}", Access::kPublic, static_file, doc);
 }

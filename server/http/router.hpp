@@ -39,7 +39,8 @@ enum class QueryKind {
 };
 
 // How a route is described in the OpenAPI document (server/http/openapi.cpp). Schema names refer
-// to the document's components (openapi_schemas.cpp); "" means none.
+// to the document's components (openapi_schemas.cpp); "" means none. Written as
+// RouteDoc("Tag", "Summary").status(201).reply("Workflow").json_body("WorkflowInput").
 struct RouteDoc {
     const char* tag = "";
     const char* summary = "";
@@ -50,6 +51,28 @@ struct RouteDoc {
     const char* request = "";  // JSON schema of the request body
     QueryKind query = QueryKind::kNone;
     const char* content_type = "application/json";  // of a successful reply
+
+    RouteDoc() = default;
+    RouteDoc(const char* tag_, const char* summary_) : tag(tag_), summary(summary_) {}
+    RouteDoc& status(int code) { return success = code, *this; }
+    RouteDoc& reply(const char* schema) { return response = schema, *this; }
+    RouteDoc& envelope_reply(const char* schema) { return envelope = schema, *this; }
+    RouteDoc& json_body(const char* schema) { return with_body(BodyKind::kJson, schema); }
+    RouteDoc& optional_json_body(const char* schema) {
+        return with_body(BodyKind::kOptionalJson, schema);
+    }
+    RouteDoc& lead_upload_body(const char* schema) {
+        return with_body(BodyKind::kLeadUpload, schema);
+    }
+    RouteDoc& params(QueryKind kind) { return query = kind, *this; }
+    RouteDoc& media(const char* type) { return content_type = type, *this; }
+
+  private:
+    RouteDoc& with_body(BodyKind kind, const char* schema) {
+        body = kind;
+        request = schema;
+        return *this;
+    }
 };
 
 struct Route {

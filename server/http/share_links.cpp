@@ -79,20 +79,18 @@ Response delete_share_link(const Request& req, RequestContext& ctx) {
 
 void register_share_link_routes(Router& r) {
     r.add("POST", "/v1/share-links", Access::kApiKey, create_share_link,
-          {.tag = "Sharing",
-           .summary = "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>",
-           .success = 201,
-           .response = "ShareLink",
-           .body = BodyKind::kJson,
-           .request = "ShareLinkInput"});
+          RouteDoc("Sharing",
+                   "Store a share-link fragment (\"s=1.…\") and get its short path /s/<id>")
+              .status(201)
+              .reply("ShareLink")
+              .json_body("ShareLinkInput"));
     r.add("DELETE", "/v1/share-links/{id}", Access::kApiKey, delete_share_link,
-          {.tag = "Sharing",
-           .summary = "Delete a short link (only the organization that stored it)"});
+          RouteDoc("Sharing", "Delete a short link (only the organization that stored it)"));
     r.add("GET", "/s/{id}", Access::kPublic, open_share_link,
-          {.tag = "Sharing",
-           .summary = "Short link: redirects (302, Location) to the web app with the fragment",
-           .success = 302,
-           .content_type = ""});
+          RouteDoc("Sharing",
+                   "Short link: redirects (302, Location) to the web app with the fragment")
+              .status(302)
+              .media(""));
 }
 
 }  // namespace leadflow::server

@@ -266,30 +266,26 @@ Response restore_version(const Request& req, RequestContext& ctx) {
 
 void register_version_routes(Router& r) {
     r.add("POST", "/v1/workflows/{id}/publish", Access::kApiKey, publish,
-          {.tag = "Versions",
-           .summary = "Publish the draft as the next version ({note, migrate: keep|move, node_map, "
-                      "dry_run})",
-           .success = 201,
-           .response = "PublishResult",
-           .body = BodyKind::kOptionalJson,
-           .request = "PublishRequest"});
+          RouteDoc("Versions",
+                   "Publish the draft as the next version ({note, migrate: keep|move, node_map, "
+                   "dry_run})")
+              .status(201)
+              .reply("PublishResult")
+              .optional_json_body("PublishRequest"));
     r.add("GET", "/v1/workflows/{id}/versions", Access::kApiKey, list_versions,
-          {.tag = "Versions",
-           .summary = "List published versions, newest first",
-           .response = "VersionPage",
-           .query = QueryKind::kPaged});
+          RouteDoc("Versions", "List published versions, newest first")
+              .reply("VersionPage")
+              .params(QueryKind::kPaged));
     r.add("GET", "/v1/workflows/{id}/versions/{n}", Access::kApiKey, get_version,
-          {.tag = "Versions",
-           .summary = "Read a version's graph and scenario (n: number or latest)",
-           .response = "VersionGraph"});
+          RouteDoc("Versions", "Read a version's graph and scenario (n: number or latest)")
+              .reply("VersionGraph"));
     r.add("GET", "/v1/workflows/{id}/versions/{a}/diff/{b}", Access::kApiKey, diff_versions,
-          {.tag = "Versions",
-           .summary = "What changed from version a to version b (either may be draft or latest)",
-           .response = "GraphDiff"});
+          RouteDoc("Versions",
+                   "What changed from version a to version b (either may be draft or latest)")
+              .reply("GraphDiff"));
     r.add("POST", "/v1/workflows/{id}/versions/{n}/restore", Access::kApiKey, restore_version,
-          {.tag = "Versions",
-           .summary = "Replace the draft with version n (publishing is a separate step)",
-           .response = "RestoredGraph"});
+          RouteDoc("Versions", "Replace the draft with version n (publishing is a separate step)")
+              .reply("RestoredGraph"));
 }
 
 }  // namespace leadflow::server

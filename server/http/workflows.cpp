@@ -552,38 +552,29 @@ Response duplicate_workflow(const Request& req, RequestContext& ctx) {
 
 void register_workflow_routes(Router& r) {
     r.add("POST", "/v1/workflows", Access::kApiKey, create_workflow,
-          {.tag = "Workflows",
-           .summary = "Create a draft workflow",
-           .success = 201,
-           .response = "Workflow",
-           .body = BodyKind::kJson,
-           .request = "WorkflowInput"});
+          RouteDoc("Workflows", "Create a draft workflow")
+              .status(201)
+              .reply("Workflow")
+              .json_body("WorkflowInput"));
     r.add("GET", "/v1/workflows", Access::kApiKey, list_workflows,
-          {.tag = "Workflows",
-           .summary = "List workflows (filters, sort, pages)",
-           .response = "WorkflowPage",
-           .envelope = "EnvelopeWorkflowPage",
-           .query = QueryKind::kWorkflowList});
+          RouteDoc("Workflows", "List workflows (filters, sort, pages)")
+              .reply("WorkflowPage")
+              .envelope_reply("EnvelopeWorkflowPage")
+              .params(QueryKind::kWorkflowList));
     r.add("GET", "/v1/workflows/{id}", Access::kApiKey, get_workflow,
-          {.tag = "Workflows",
-           .summary = "Read a workflow with its counts",
-           .response = "Workflow",
-           .envelope = "EnvelopeWorkflow"});
+          RouteDoc("Workflows", "Read a workflow with its counts")
+              .reply("Workflow")
+              .envelope_reply("EnvelopeWorkflow"));
     r.add("PATCH", "/v1/workflows/{id}", Access::kApiKey, update_workflow,
-          {.tag = "Workflows",
-           .summary = "Update title, description, settings (merged: the keys given change, null "
-                      "resets one), entry node",
-           .response = "Workflow",
-           .body = BodyKind::kJson,
-           .request = "WorkflowPatch"});
+          RouteDoc("Workflows",
+                   "Update title, description, settings (merged: the keys given change, null "
+                   "resets one), entry node")
+              .reply("Workflow")
+              .json_body("WorkflowPatch"));
     r.add("DELETE", "/v1/workflows/{id}", Access::kApiKey, delete_workflow,
-          {.tag = "Workflows", .summary = "Delete a workflow and everything in it"});
+          RouteDoc("Workflows", "Delete a workflow and everything in it"));
     auto verb_doc = [](const char* summary) {
-        return RouteDoc{.tag = "Lifecycle",
-                        .summary = summary,
-                        .response = "Workflow",
-                        .body = BodyKind::kOptionalJson,
-                        .request = "Empty"};
+        return RouteDoc("Lifecycle", summary).reply("Workflow").optional_json_body("Empty");
     };
     r.add("POST", "/v1/workflows/{id}/activate", Access::kApiKey, verb_handler(Verb::kActivate),
           verb_doc("Activate a draft (validates the graph)"));
@@ -594,21 +585,17 @@ void register_workflow_routes(Router& r) {
     r.add("POST", "/v1/workflows/{id}/cancel", Access::kApiKey, verb_handler(Verb::kCancel),
           verb_doc("Cancel a workflow and its unfinished leads"));
     r.add("PATCH", "/v1/workflows/{id}/status", Access::kApiKey, patch_status,
-          {.tag = "Lifecycle",
-           .summary = "Compatibility form: {action: activate|deactivate|pause|resume}",
-           .response = "Workflow",
-           .envelope = "EnvelopeWorkflow",
-           .body = BodyKind::kJson,
-           .request = "StatusAction"});
+          RouteDoc("Lifecycle", "Compatibility form: {action: activate|deactivate|pause|resume}")
+              .reply("Workflow")
+              .envelope_reply("EnvelopeWorkflow")
+              .json_body("StatusAction"));
     r.add("POST", "/v1/workflows/{id}/validate", Access::kApiKey, validate_workflow,
-          {.tag = "Workflows", .summary = "Validate the graph", .response = "ValidationReport"});
+          RouteDoc("Workflows", "Validate the graph").reply("ValidationReport"));
     r.add("POST", "/v1/workflows/{id}/duplicate", Access::kApiKey, duplicate_workflow,
-          {.tag = "Workflows",
-           .summary = "Copy into a new draft (graph, settings, scenario)",
-           .success = 201,
-           .response = "Workflow",
-           .body = BodyKind::kOptionalJson,
-           .request = "DuplicateRequest"});
+          RouteDoc("Workflows", "Copy into a new draft (graph, settings, scenario)")
+              .status(201)
+              .reply("Workflow")
+              .optional_json_body("DuplicateRequest"));
 }
 
 }  // namespace leadflow::server
