@@ -18,6 +18,7 @@
 #include <ostream>
 #include <thread>
 
+#include "cli_internal.hpp"
 #include "http/app.hpp"
 #include "http/auth.hpp"
 #include "http/httplib_adapter.hpp"
@@ -38,9 +39,15 @@ Usage:
   leadflow-server keys list --db PATH [--org NAME]
   leadflow-server keys revoke --db PATH KEY_ID
   leadflow-server keys rotate --db PATH KEY_ID [--overlap-hours N] [--expires-in-days N]
+  leadflow-server backup --db PATH --to FILE
+  leadflow-server migrate --db PATH
   leadflow-server openapi
   leadflow-server --help
 
+backup: copy the database into FILE, a new file (never overwritten), as of one instant,
+  while a server may be using it; the copy is checked before it takes its name.
+migrate: apply the schema migrations this build knows to the database (serve and keys
+  do so too) and say which version it went from and to; nothing else changes.
 openapi: print the OpenAPI 3 document of the API (what GET /v1/openapi.json answers).
 
 serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
@@ -123,40 +130,7 @@ keys rotate: a new key for KEY_ID's organization (read-only if KEY_ID is), print
 
 namespace {
 
-using Options = std::map<std::string, std::string>;
-
-// Parses "--name value" pairs; every option takes a value. Fails on unknown names.
-bool parse_options(const std::vector<std::string>& args, std::size_t start,
-                   const std::vector<std::string>& allowed, Options* out, std::ostream& err) {
-    for (std::size_t i = start; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        std::string name, value;
-        auto eq = a.find('=');
-        if (a.rfind("--", 0) != 0) {
-            err << "leadflow-server: unexpected argument '" << a << "'\n";
-            return false;
-        }
-        if (eq != std::string::npos) {
-            name = a.substr(2, eq - 2);
-            value = a.substr(eq + 1);
-        } else {
-            name = a.substr(2);
-            if (i + 1 >= args.size()) {
-                err << "leadflow-server: --" << name << " needs a value\n";
-                return false;
-            }
-            value = args[++i];
-        }
-        bool known = false;
-        for (const auto& n : allowed) known = known || n == name;
-        if (!known) {
-            err << "leadflow-server: unknown option --" << name << " (see --help)\n";
-            return false;
-        }
-        (*out)[name] = value;
-    }
-    return true;
-}
+using Options = CliOptions;
 
 bool parse_number(const std::string& s, double* out) {
     if (s.empty()) return false;
@@ -223,15 +197,6 @@ void print_created_key(const CreatedKey& key, std::ostream& out) {
     if (key.expires_at) out << "expires " << iso_time(*key.expires_at) << "\n";
     if (key.read_only) out << "read-only: GET and HEAD routes only\n";
     out << "API key created; it is shown only once:\n" << key.key << std::endl;
-}
-
-int store_error(const Status& s, std::ostream& err) {
-    err << "leadflow-server: " << s.message() << "\n";
-    if (s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
-        s.code() == StatusCode::kFailedPrecondition) {
-        return 2;
-    }
-    return 1;
 }
 
 int keys_create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -700,6 +665,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
     }
     if (args[0] == "serve") return serve(args, out, err);
+    if (args[0] == "backup") return db_backup(args, out, err);
+    if (args[0] == "migrate") return db_migrate(args, out, err);
     if (args[0] == "openapi" && args.size() == 1) {
         Router router;
         register_api_routes(router);

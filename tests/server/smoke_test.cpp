@@ -28,7 +28,8 @@ TEST(ServerSmoke, HelpDocumentsEveryOptionAndBadUsageExits2) {
     auto [code, out] = run_server_binary({"--help"});
     EXPECT_EQ(code, 0);
     for (const char* opt : {"serve", "keys create", "--db", "--port", "--host", "--web-root",
-                            "--provider", "--time-scale", "--compat", "--rate-limit"}) {
+                            "--provider", "--time-scale", "--compat", "--rate-limit", "backup",
+                            "--to FILE", "migrate", "openapi"}) {
         EXPECT_NE(out.find(opt), std::string::npos) << opt;
     }
     EXPECT_EQ(run_server_binary({"serve", "--db", "/tmp/x.db"}).first, 2);
