@@ -25,6 +25,7 @@
 #include "http/openapi.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/scheduler.hpp"
+#include "store/open_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/webhook_signature.hpp"
 
@@ -51,7 +52,8 @@ migrate: apply the schema migrations this build knows to the database (serve and
 openapi: print the OpenAPI 3 document of the API (what GET /v1/openapi.json answers).
 
 serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
-  --db PATH             SQLite file (created and migrated if needed). Created mode 0600;
+  --db PATH             SQLite file, also written sqlite:PATH (created and migrated if
+                        needed; every command takes --db this way). Created mode 0600;
                         an existing file (or its -wal/-shm) open to group or others is
                         changed to owner-only, with a warning on stderr
   --port N              TCP port; 0 picks a free port. The line
@@ -216,7 +218,7 @@ int keys_create(const std::vector<std::string>& args, std::ostream& out, std::os
         }
         opts.read_only = o["read-only"] == "true";
     }
-    auto store = open_sqlite_store(o["db"]);
+    auto store = open_store(o["db"]);
     if (!store.ok()) {
         err << "leadflow-server: " << store.status().message() << "\n";
         return 1;
@@ -232,7 +234,7 @@ int keys_list(const std::vector<std::string>& args, std::ostream& out, std::ostr
     Options o;
     std::string none;
     if (!parse_keys_args(args, {"db", "org"}, false, &none, &o, err)) return 2;
-    auto store = open_sqlite_store(o["db"]);
+    auto store = open_store(o["db"]);
     if (!store.ok()) {
         err << "leadflow-server: " << store.status().message() << "\n";
         return 1;
@@ -265,7 +267,7 @@ int keys_revoke(const std::vector<std::string>& args, std::ostream& out, std::os
     Options o;
     std::string key_id;
     if (!parse_keys_args(args, {"db"}, true, &key_id, &o, err)) return 2;
-    auto store = open_sqlite_store(o["db"]);
+    auto store = open_store(o["db"]);
     if (!store.ok()) {
         err << "leadflow-server: " << store.status().message() << "\n";
         return 1;
@@ -293,7 +295,7 @@ int keys_rotate(const std::vector<std::string>& args, std::ostream& out, std::os
     const TimeMs now = wall_now();
     KeyOptions opts;
     if (!parse_key_expiry(o, now, &opts, err)) return 2;
-    auto store = open_sqlite_store(o["db"]);
+    auto store = open_store(o["db"]);
     if (!store.ok()) {
         err << "leadflow-server: " << store.status().message() << "\n";
         return 1;
@@ -503,7 +505,7 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    auto store = open_sqlite_store(o["db"]);
+    auto store = open_store(o["db"]);
     if (!store.ok()) {
         err << "leadflow-server: " << store.status().message() << "\n";
         return 1;

@@ -6,12 +6,14 @@
 #include <ostream>
 
 #include "cli_internal.hpp"
+#include "store/open_store.hpp"
 #include "store/sqlite_backup.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace leadflow::server {
 namespace {
 
+// Parses the options; on success (*o)["db"] is the SQLite file (a "sqlite:" prefix removed).
 bool parse_db_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed,
                    CliOptions* o, std::ostream& err) {
     if (!parse_options(args, 1, allowed, o, err)) return false;
@@ -19,6 +21,16 @@ bool parse_db_args(const std::vector<std::string>& args, const std::vector<std::
         err << "leadflow-server: " << args[0] << " needs --db PATH\n";
         return false;
     }
+    auto loc = parse_store_location((*o)["db"]);
+    if (!loc.ok()) {
+        err << "leadflow-server: " << loc.status().message() << "\n";
+        return false;
+    }
+    if (loc->kind != StoreLocation::Kind::kSqlite) {
+        err << "leadflow-server: " << args[0] << " works on a SQLite file (--db PATH)\n";
+        return false;
+    }
+    (*o)["db"] = loc->target;
     return true;
 }
 

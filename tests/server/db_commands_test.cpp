@@ -185,5 +185,28 @@ TEST(DbCommands, MigrateUpgradesAnOldDatabaseOnceAndRefusesAMissingOne) {
     EXPECT_EQ(cli({"migrate"}).code, 2);
 }
 
+TEST(DbCommands, DbTakesAPathOrSqlitePathAndRefusesAPostgresUriClearly) {
+    TempDir dir;
+    const std::string db = dir.path() + "/prefixed.db";
+    CliRun created = cli({"keys", "create", "--db", "sqlite:" + db, "--org", "acme"});
+    ASSERT_EQ(created.code, 0) << created.err;
+    EXPECT_TRUE(exists(db));
+    CliRun listed = cli({"keys", "list", "--db", db});
+    EXPECT_EQ(listed.code, 0);
+    EXPECT_NE(listed.out.find("acme"), std::string::npos) << listed.out;
+    CliRun migrated = cli({"migrate", "--db", "sqlite:" + db});
+    EXPECT_EQ(migrated.code, 0) << migrated.err;
+
+    const std::string cwd = std::filesystem::current_path().string();
+    CliRun pg = cli({"keys", "list", "--db", "postgres://leadflow@127.0.0.1:1/leadflow"});
+    EXPECT_NE(pg.code, 0);
+    EXPECT_NE(pg.err.find("SQLite only"), std::string::npos) << pg.err;
+    EXPECT_FALSE(exists(cwd + "/postgres:")) << "a URI is never taken for a file name";
+    CliRun pg_backup = cli({"backup", "--db", "postgresql://x/y", "--to", dir.path() + "/b"});
+    EXPECT_EQ(pg_backup.code, 2);
+    EXPECT_NE(pg_backup.err.find("works on a SQLite file"), std::string::npos) << pg_backup.err;
+    EXPECT_NE(cli({"keys", "list", "--db", "sqlite:"}).code, 0);
+}
+
 }  // namespace
 }  // namespace leadflow::server::testing
