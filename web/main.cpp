@@ -1,6 +1,6 @@
-// web/main.cpp — the browser editor's entry point: GLFW + WebGL2 + Dear ImGui set-up, the frame
-// loop (HiDPI and resize handling, grid pass, frame-build timing), and the C functions that the
-// JavaScript automation API (web/js/leadflow.js → window.leadflow) calls.
+// web/main.cpp — the browser editor's entry point: GLFW + WebGL2 + Dear ImGui set-up and the frame
+// loop (HiDPI and resize handling, grid pass, frame-build timing). The C functions JavaScript
+// calls (window.leadflow, the page's glue) are in js_api.cpp.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -17,8 +17,7 @@
 
 #include "app/app.hpp"
 #include "app/grid_renderer.hpp"
-#include "leadflow/validate.hpp"
-#include "leadflow/wire.hpp"
+#include "js_api.hpp"
 #include "platform.hpp"
 
 namespace {
@@ -49,7 +48,6 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* ev, void*) {
     return EM_TRUE;  // the page itself never scrolls
 }
 
-using leadflow::Json;
 using namespace leadflow::web;
 
 GLFWwindow* g_window = nullptr;
@@ -58,13 +56,6 @@ GridRenderer g_grid;
 bool g_ready = false;
 int g_pixel_w = 0, g_pixel_h = 0;
 float g_font_ratio = 0;
-std::string g_result;  // backing store for strings returned to JavaScript
-
-const char* hold(std::string s) {
-    g_result = std::move(s);
-    return g_result.c_str();
-}
-
 // The canvas's size in device pixels (CSS size × devicePixelRatio, at least 1 × 1).
 void canvas_pixel_size(int* w, int* h, double* dpr) {
     double css_w = 0, css_h = 0;
@@ -140,298 +131,6 @@ void frame() {
 
 }  // namespace
 
-extern "C" {
-
-// window.leadflow.loadGraph(json): replaces the graph (not undoable). Returns {"ok": true} or
-// {"ok": false, "error": "…"} as JSON text.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_load_graph(const char* json) {
-    leadflow::Status s = load_graph_text(*g_app, json ? json : "", false, "Load graph");
-    Json out = Json::object();
-    out["ok"] = s.is_ok();
-    if (!s.is_ok()) out["error"] = s.message();
-    if (s.is_ok()) {
-        g_app->request_fit = true;
-        compare_remember_opened(*g_app, "loaded graph");
-    }
-    return hold(out.dump());
-}
-
-// File import (upload): like loadGraph but one undo step, and reported in the status line.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_import_text(const char* json) {
-    leadflow::Status s = load_graph_text(*g_app, json ? json : "", true, "Import");
-    Json out = Json::object();
-    out["ok"] = s.is_ok();
-    if (!s.is_ok()) out["error"] = s.message();
-    g_app->notify(s.is_ok() ? "Imported graph" : "Import failed: " + s.message(), 8.0);
-    if (s.is_ok()) {
-        g_app->request_fit = true;
-        compare_remember_opened(*g_app, "imported file");
-    }
-    return hold(out.dump());
-}
-
-// window.leadflow.getGraph(): the current graph as wire JSON text.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_get_graph() {
-    return hold(graph_text(*g_app, false));
-}
-
-// window.leadflow.validate(): {"valid", "errors", "warnings"} for the current graph.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_validate() {
-    update_validation(*g_app);
-    return hold(leadflow::validation_report_json(g_app->diagnostics).dump());
-}
-
-// Frame build statistics (bench and tests).
-EMSCRIPTEN_KEEPALIVE const char* leadflow_frame_stats() {
-    const FrameStats& s = g_app->stats;
-    Json out = Json::object();
-    out["last_ms"] = s.last_ms;
-    out["avg_ms"] = s.average_ms();
-    out["samples"] = s.count;
-    out["frames"] = s.frames;
-    out["nodes_drawn"] = s.nodes_drawn;
-    out["edges_drawn"] = s.edges_drawn;
-    out["simple_lod"] = s.simple_lod;
-    out["zoom"] = g_app->editor.camera.zoom;
-    out["nodes"] = g_app->editor.graph().nodes.size();
-    out["canvas_font_sizes"] = g_app->fonts.canvas_sizes.size();
-    return hold(out.dump());
-}
-
-EMSCRIPTEN_KEEPALIVE void leadflow_fit_view() {
-    g_app->request_fit = true;
-}
-
-// Sets the zoom (1 = 100%) around the canvas centre.
-EMSCRIPTEN_KEEPALIVE void leadflow_set_zoom(double zoom) {
-    const Rect& r = g_app->canvas_screen;
-    g_app->editor.camera.set_zoom_at({(r.min.x + r.max.x) / 2, (r.min.y + r.max.y) / 2},
-                                     static_cast<float>(zoom));
-}
-
-// Where things are on screen, in CSS pixels: named widgets, and the visible nodes with their
-// pins. For end-to-end tests that drive the real mouse.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_ui_probe() {
-    AppState& app = *g_app;
-    const float k = 1.0f / app.pixel_ratio;
-    auto rect_json = [k](const Rect& r) {
-        return Json::array({r.min.x * k, r.min.y * k, r.width() * k, r.height() * k});
-    };
-    Json out = Json::object();
-    out["pixel_ratio"] = app.pixel_ratio;
-    out["canvas"] = rect_json(app.canvas_screen);
-    out["items"] = Json::object();
-    for (const auto& [name, r] : app.probes) out["items"][name] = rect_json(r);
-    out["nodes"] = Json::object();
-    Editor& ed = app.editor;
-    const GraphIndex& idx = ed.index();
-    const Camera& cam = ed.camera;
-    for (int i = 0; i < static_cast<int>(idx.node_count()) && i < 500; ++i) {
-        const Rect w = idx.node_rect(ed.graph(), i);
-        Rect s{cam.world_to_screen(w.min), cam.world_to_screen(w.max)};
-        if (!s.overlaps(app.canvas_screen)) continue;
-        Json n = Json::object();
-        n["rect"] = rect_json(s);
-        const leadflow::web::Vec2 in = cam.world_to_screen(idx.input_pin_world(ed.graph(), i));
-        n["input"] = Json::array({in.x * k, in.y * k});
-        Json pins = Json::object();
-        const auto& shape = idx.shape(i);
-        for (int p = 0; p < static_cast<int>(shape.pins.size()); ++p) {
-            const leadflow::web::Vec2 c =
-                cam.world_to_screen(idx.output_pin_world(ed.graph(), i, p));
-            pins[shape.pins[static_cast<std::size_t>(p)].label] = Json::array({c.x * k, c.y * k});
-        }
-        n["pins"] = pins;
-        out["nodes"][ed.graph().nodes[static_cast<std::size_t>(i)].id] = n;
-    }
-    Json sel = Json::array();
-    for (const std::string& id : ed.selected_nodes()) sel.push_back(id);
-    out["selected_nodes"] = sel;
-    Json sel_e = Json::array();
-    for (const std::string& id : ed.selected_edges()) sel_e.push_back(id);
-    out["selected_edges"] = sel_e;
-    out["zoom"] = cam.zoom;
-    out["can_undo"] = ed.history().can_undo();
-    out["status"] = app.status;
-    return hold(out.dump());
-}
-
-// The browser's copy event asks for the selection as clipboard text.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_copy_selection() {
-    if (g_app->editor.selected_nodes().empty()) return "";
-    return hold(g_app->editor.copy_selection());
-}
-
-// The browser's paste event hands over the clipboard text; the Ctrl+V shortcut uses it.
-EMSCRIPTEN_KEEPALIVE void leadflow_set_paste_text(const char* text) {
-    g_app->pasted_text = std::string(text ? text : "");
-}
-
-EMSCRIPTEN_KEEPALIVE const char* leadflow_autosave_key() {
-    return kAutosaveKey;
-}
-
-// True while an ImGui text field has the keyboard (the browser's copy/cut events then belong
-// to the field, not to the canvas selection).
-EMSCRIPTEN_KEEPALIVE int leadflow_wants_text_input() {
-    return ImGui::GetIO().WantTextInput ? 1 : 0;
-}
-
-// [SECTION] Simulation and share links (web/app/sim_ui.hpp)
-
-std::string g_last_error;
-
-// window.leadflow.setScenario(json): {"ok": true} or {"ok": false, "error": "…"}.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_set_scenario(const char* text) {
-    Json out = Json::object();
-    leadflow::Result<Json> j = leadflow::parse_json(text ? text : "");
-    leadflow::Status s = j.ok() ? set_scenario(*g_app, *j) : j.status();
-    out["ok"] = s.is_ok();
-    if (!s.is_ok()) out["error"] = s.message();
-    return hold(out.dump());
-}
-
-EMSCRIPTEN_KEEPALIVE const char* leadflow_get_scenario() {
-    return hold(g_app->sim.scenario.dump());
-}
-
-// window.leadflow.simulate(): the results JSON text exactly as `leadflow-sim --json` prints it
-// (without its final newline), or "" with the reason in leadflow_last_error(). Runs at once.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_simulate() {
-    SimUi& sim = g_app->sim;
-    leadflow::Status s = sim.session.start(g_app->editor.graph(), sim.scenario);
-    if (!s.is_ok()) {
-        g_last_error = s.message();
-        return "";
-    }
-    const double t0 = emscripten_get_now();
-    sim.session.step(INT64_MAX);
-    sim.last_run_ms = emscripten_get_now() - t0;
-    sim.results_graph_version = g_app->editor.structure_version();
-    return sim.session.results_text().c_str();
-}
-
-EMSCRIPTEN_KEEPALIVE const char* leadflow_last_error() {
-    return g_last_error.c_str();
-}
-
-// Starts a run split across frames (the Run button). {"ok", "error"}.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_start_simulation() {
-    leadflow::Status s = start_simulation(*g_app);
-    Json out = Json::object();
-    out["ok"] = s.is_ok();
-    if (!s.is_ok()) out["error"] = s.message();
-    return hold(out.dump());
-}
-
-// {"running", "progress", "events", "leads", "finished_runs", "last_run_ms", "error"}.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_sim_status() {
-    const SimUi& sim = g_app->sim;
-    Json out = Json::object();
-    out["running"] = sim.session.running();
-    out["progress"] = sim.session.progress();
-    out["events"] = sim.session.events();
-    out["leads"] = sim.session.leads();
-    out["finished_runs"] = sim.session.results_version();
-    out["last_run_ms"] = sim.last_run_ms;
-    out["error"] = sim.error;
-    out["scenario_error"] = sim.scenario_error;
-    out["link_error"] = sim.link_error;
-    out["overlay"] = Json{
-        {"edges", sim.overlay_edges}, {"badges", sim.overlay_badges}, {"stuck", sim.overlay_stuck}};
-    return hold(out.dump());
-}
-
-// The last finished run's results JSON text ("" when none).
-EMSCRIPTEN_KEEPALIVE const char* leadflow_results() {
-    return g_app->sim.session.results_text().c_str();
-}
-
-EMSCRIPTEN_KEEPALIVE const char* leadflow_share_fragment() {
-    return hold(current_share_fragment(*g_app));
-}
-
-// Opens a share link (URL, "#s=1.…" or "s=1.…"). {"ok": true} or {"ok": false, "error"}; on
-// failure the current work is untouched and the page shows the message.
-EMSCRIPTEN_KEEPALIVE const char* leadflow_open_link(const char* text) {
-    std::string t = text ? text : "";
-    const std::size_t hash = t.find('#');
-    if (hash != std::string::npos) t = t.substr(hash + 1);
-    leadflow::Status s = open_share_link(*g_app, t);
-    Json out = Json::object();
-    out["ok"] = s.is_ok();
-    if (!s.is_ok()) out["error"] = s.message();
-    return hold(out.dump());
-}
-
-// [SECTION] Server mode (web/app/server_client.hpp)
-
-// An answer to a platform::http_request (status 0 = no answer).
-EMSCRIPTEN_KEEPALIVE void leadflow_http_done(int id, int status, const char* body) {
-    server_deliver(*g_app, id, status, body ? body : "");
-}
-
-// The page's glue found leadflow-server behind the page (GET /healthz answered "ok").
-EMSCRIPTEN_KEEPALIVE void leadflow_server_detected(const char* provider) {
-    server_detected(*g_app, provider ? provider : "");
-}
-
-// window.leadflow.server.<action>(arg): the Server tab's buttons. {"ok": true} or
-// {"ok": false, "error": "unknown action"}; results show in leadflow_server_status().
-EMSCRIPTEN_KEEPALIVE const char* leadflow_server_action(const char* action, const char* arg) {
-    const std::string a = action ? action : "", v = arg ? arg : "";
-    AppState& app = *g_app;
-    bool ok = true;
-    if (a == "sign_in") {
-        server_sign_in(app, v);
-    } else if (a == "sign_out") {
-        server_sign_out(app);
-    } else if (a == "refresh") {
-        server_refresh_list(app);
-    } else if (a == "open") {
-        server_open(app, v);
-    } else if (a == "create") {
-        server_create(app, v);
-    } else if (a == "save") {
-        server_save(app);
-    } else if (a == "validate") {
-        server_validate(app);
-    } else if (a == "activate" || a == "pause" || a == "resume" || a == "cancel") {
-        server_lifecycle(app, a);
-    } else if (a == "save_scenario") {
-        server_save_scenario(app);
-    } else if (a == "short_link") {
-        server_short_link(app);
-    } else if (a == "live") {
-        server_set_live(app, v != "off");
-    } else if (a == "history") {
-        server_load_history(app, v);
-    } else {
-        ok = versions_action(app, a, v);
-    }
-    Json out = Json::object();
-    out["ok"] = ok;
-    if (!ok) out["error"] = "unknown action '" + a + "'";
-    return hold(out.dump());
-}
-
-EMSCRIPTEN_KEEPALIVE const char* leadflow_server_status() {
-    return hold(server_status_json(*g_app).dump());
-}
-
-// [SECTION] Comparing two graphs (web/app/compare_ui.hpp)
-
-// window.leadflow.compare.action(name, arg): "opened", "template" (name), "clear".
-EMSCRIPTEN_KEEPALIVE const char* leadflow_compare_action(const char* action, const char* arg) {
-    return hold(compare_action(*g_app, action ? action : "", arg ? arg : "").dump());
-}
-
-EMSCRIPTEN_KEEPALIVE const char* leadflow_compare_status() {
-    return hold(compare_status_json(*g_app).dump());
-}
-
-}  // extern "C"
-
 int main() {
     mark("main");
     if (!glfwInit()) {
@@ -481,6 +180,7 @@ int main() {
     mark("imgui");
     g_app = new AppState();
     g_app->canvas_background = draw_canvas_grid;
+    js_api_attach(*g_app);
     g_app->editor.ids() = IdGenerator(static_cast<std::uint64_t>(emscripten_get_now() * 1000.0) ^
                                       static_cast<std::uint64_t>(emscripten_random() * 1e12));
     mark("app");

@@ -242,23 +242,6 @@ void draw_compare_menu(AppState& app) {
 
 // [SECTION] Automation API
 
-Json compare_action(AppState& app, const std::string& action, const std::string& arg) {
-    bool ok = true;
-    if (action == "opened") {
-        ok = compare_with_opened(app);
-    } else if (action == "template") {
-        ok = compare_with_template(app, arg);
-    } else if (action == "clear") {
-        app.compare.view.reset();
-        app.compare.error.clear();
-    } else {
-        return Json{{"ok", false}, {"error", "unknown action '" + action + "'"}};
-    }
-    Json out{{"ok", ok}};
-    if (!ok) out["error"] = app.compare.error;
-    return out;
-}
-
 namespace {
 
 Json metric_json(const CompareMetric& m) {

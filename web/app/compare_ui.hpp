@@ -53,9 +53,6 @@ void compare_tick(AppState& app);
 // The Compare tab (bottom panel) and the Simulate menu's "Compare with" submenu.
 void draw_compare_panel(AppState& app);
 void draw_compare_menu(AppState& app);
-// Automation API: actions "opened", "template" (name), "clear". {"ok"} or {"ok": false,
-// "error"}.
-Json compare_action(AppState& app, const std::string& action, const std::string& arg);
 // {pending, runs, error, before_label, after_label, has_opened, opened_label, leads, seed,
 //  conversion, calls_per_lead, time_to_terminal_hours ({before, after, delta, ci95}),
 //  converted, terminal_leads, before_results, after_results (the results JSON texts)}.

@@ -9,7 +9,6 @@
 //   [SECTION] Restore and diff
 //   [SECTION] Simulate the change
 //   [SECTION] Automation API
-#include <cstdlib>
 
 #include "app.hpp"
 #include "leadflow/wire.hpp"
@@ -343,41 +342,16 @@ void versions_simulate_change(AppState& app) {
 
 // [SECTION] Automation API
 
-bool versions_action(AppState& app, const std::string& action, const std::string& arg) {
-    const std::int64_t n = std::atoll(arg.c_str());
-    if (action == "versions") {
-        versions_refresh(app, n >= 1 ? n : 1);
-    } else if (action == "select_version") {
-        if (n >= 1) app.versions.selected = n;
-    } else if (action == "publish") {
-        if (!arg.empty()) {
-            Result<Json> j = parse_json(arg);
-            if (j.ok() && j->is_object()) {
-                if (j->contains("note") && (*j)["note"].is_string()) {
-                    app.versions.note = (*j)["note"].get<std::string>();
-                }
-                if (j->contains("migrate") && (*j)["migrate"].is_string()) {
-                    app.versions.move = (*j)["migrate"].get<std::string>() == "move";
-                }
-            }
-        }
-        versions_publish_preview(app);
-    } else if (action == "publish_confirm") {
-        versions_publish_confirm(app);
-    } else if (action == "publish_cancel") {
-        versions_publish_cancel(app);
-    } else if (action == "restore") {
-        versions_restore(app, n);
-    } else if (action == "diff") {
-        versions_show_diff(app, n);
-    } else if (action == "diff_off") {
-        versions_hide_diff(app);
-    } else if (action == "simulate_change") {
-        versions_simulate_change(app);
-    } else {
-        return false;
+void versions_set_publish_options(AppState& app, const std::string& options) {
+    if (options.empty()) return;
+    Result<Json> j = parse_json(options);
+    if (!j.ok() || !j->is_object()) return;
+    if (j->contains("note") && (*j)["note"].is_string()) {
+        app.versions.note = (*j)["note"].get<std::string>();
     }
-    return true;
+    if (j->contains("migrate") && (*j)["migrate"].is_string()) {
+        app.versions.move = (*j)["migrate"].get<std::string>() == "move";
+    }
 }
 
 namespace {

@@ -81,10 +81,9 @@ void versions_hide_diff(AppState& app);
 // Simulate the change: the workflow's stored scenario on the newest version's graph (before)
 // and on the editor's graph (after), side by side in the Compare tab.
 void versions_simulate_change(AppState& app);
-// Automation API: actions "versions" (page), "select_version" (n), "publish" ({"note",
-// "migrate"} JSON or ""), "publish_confirm", "publish_cancel", "restore" (n), "diff" (n),
-// "diff_off", "simulate_change". False for an unknown action.
-bool versions_action(AppState& app, const std::string& action, const std::string& arg);
+// Sets the publish note and the keep/move choice from {"note", "migrate": "move"|"keep"} JSON
+// (the automation API's "publish" argument); "" or anything else leaves them as they are.
+void versions_set_publish_options(AppState& app, const std::string& options);
 // The automation API's view: {loaded, page, total, rows, selected, published, draft_line,
 // draft_runs_differently, unsaved, step, preview, published_result, error, diff, marks_drawn,
 // ghost_nodes_drawn, ghost_edges_drawn, restores}.
