@@ -154,11 +154,13 @@ void leadflow::web::js_api_attach(AppState& app) {
 
 // [SECTION] Graph, view and clipboard
 
-// window.leadflow.loadGraph(json): replaces the graph (not undoable).
+// window.leadflow.loadGraph(json): replaces the graph (not undoable; a layout of its overlapping
+// cards is then the one undo step, arrange_opened_graph).
 LEADFLOW_JS_EXPORT const char* leadflow_load_graph(const char* json) {
     Status s = load_graph_text(*g_app, json ? json : "", false, "Load graph");
     if (s.is_ok()) {
         g_app->request_fit = true;
+        arrange_opened_graph(*g_app);
         compare_remember_opened(*g_app, "loaded graph");
     }
     return reply(s);
@@ -170,6 +172,7 @@ LEADFLOW_JS_EXPORT const char* leadflow_import_text(const char* json) {
     g_app->notify(s.is_ok() ? "Imported graph" : "Import failed: " + s.message(), 8.0);
     if (s.is_ok()) {
         g_app->request_fit = true;
+        arrange_opened_graph(*g_app);
         compare_remember_opened(*g_app, "imported file");
     }
     return reply(s);

@@ -114,6 +114,12 @@ constexpr const char* kAutosaveKey = "leadflow.editor.autosave.v1";
 // Loads graph JSON text. On failure the editor is unchanged and the error is returned.
 Status load_graph_text(AppState& app, const std::string& text, bool undoable,
                        const std::string& label);
+// After a graph was opened from outside the editor (loadGraph, import, share link, server,
+// template): when its cards overlap, as those of a graph without positions do, lays it out as
+// one undo step (undo gives back the positions it came with), fits the view and says so in the
+// status line. A graph whose cards do not overlap is left exactly as it came. Returns whether it
+// laid the graph out.
+bool arrange_opened_graph(AppState& app);
 std::string graph_text(const AppState& app, bool pretty);
 void export_file(AppState& app);
 void import_file(AppState& app);

@@ -135,7 +135,7 @@ void Editor::move_selection(Vec2 delta) {
         false);
 }
 
-void Editor::auto_layout() {
+std::vector<Vec2> Editor::card_sizes() {
     const GraphIndex& idx = index();
     std::vector<Vec2> sizes;
     sizes.reserve(graph_.nodes.size());
@@ -143,9 +143,21 @@ void Editor::auto_layout() {
         const NodeShape& s = idx.shape(static_cast<int>(i));
         sizes.push_back({s.width, s.height});
     }
+    return sizes;
+}
+
+void Editor::auto_layout() {
+    const std::vector<Vec2> sizes = card_sizes();
     apply(
         "Auto-layout",
         [&](Graph& g) { web::auto_layout(g, [&](std::size_t i) { return sizes[i]; }); }, false);
+}
+
+bool Editor::arrange_if_overlapping() {
+    const std::vector<Vec2> sizes = card_sizes();
+    if (!cards_overlap(graph_, [&](std::size_t i) { return sizes[i]; })) return false;
+    auto_layout();
+    return true;
 }
 
 void Editor::begin_change() {

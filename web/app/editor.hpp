@@ -54,6 +54,11 @@ class Editor {
     void move_selection(Vec2 delta);
     // Lays the graph out (layout.hpp) as one undo step.
     void auto_layout();
+    // Lays the graph out as auto_layout() does, one undo step, when its cards overlap
+    // (layout.hpp: cards_overlap), which is how a graph without positions looks. A graph whose
+    // cards do not overlap keeps its positions exactly and gets no undo step. Returns whether it
+    // laid the graph out.
+    bool arrange_if_overlapping();
     // Applies `fn` to the graph as one undo step named `label`. `structural` = false when `fn`
     // only moves nodes.
     void apply(const std::string& label, const std::function<void(Graph&)>& fn,
@@ -103,6 +108,8 @@ class Editor {
 
   private:
     void bump(bool structural);
+    // Card sizes (world units) in node order, for the layout functions.
+    std::vector<Vec2> card_sizes();
     void drop_missing_selection();
 
     Graph graph_;

@@ -18,6 +18,16 @@ Status load_graph_text(AppState& app, const std::string& text, bool undoable,
     return Status::ok();
 }
 
+bool arrange_opened_graph(AppState& app) {
+    if (!app.editor.arrange_if_overlapping()) return false;
+    app.request_fit = true;
+    app.notify(
+        "Laid out the workflow: its cards had no positions or overlapped (Ctrl+Z restores "
+        "them)",
+        8.0);
+    return true;
+}
+
 std::string graph_text(const AppState& app, bool pretty) {
     const Json j = to_json(app.editor.graph());
     return pretty ? j.dump(2) : j.dump();

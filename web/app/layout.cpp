@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <optional>
 #include <unordered_map>
@@ -137,6 +138,52 @@ void auto_layout(Graph& g, const std::function<Vec2(std::size_t)>& node_size,
         }
         x += width + options.layer_gap;
     }
+}
+
+bool cards_overlap(const Graph& g, const std::function<Vec2(std::size_t)>& node_size) {
+    const std::size_t n = g.nodes.size();
+    if (n < 2) return false;
+    std::vector<Rect> rects(n);
+    Vec2 cell{1.0f, 1.0f};
+    for (std::size_t i = 0; i < n; ++i) {
+        const Vec2 size = node_size(i);
+        const Vec2 at{static_cast<float>(g.nodes[i].position_x),
+                      static_cast<float>(g.nodes[i].position_y)};
+        rects[i] = {at, at + size};
+        cell.x = std::max(cell.x, size.x);
+        cell.y = std::max(cell.y, size.y);
+    }
+    // Grid cells as large as the largest card: a card covers at most 2 × 2 cells, and two cards
+    // that overlap share a cell. Far-out coordinates are clamped to the outermost cells, where
+    // they are still compared exactly.
+    auto cell_of = [](float v, float size) {
+        const double c = std::floor(static_cast<double>(v) / size);
+        return static_cast<std::int64_t>(std::clamp(c, -1e9, 1e9));
+    };
+    auto key = [](std::int64_t cx, std::int64_t cy) {
+        return static_cast<std::uint64_t>(cx) * 0x9E3779B97F4A7C15ull ^
+               static_cast<std::uint64_t>(cy);
+    };
+    auto interiors_meet = [](const Rect& a, const Rect& b) {
+        return a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y;
+    };
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> grid;
+    grid.reserve(n * 2);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Rect& r = rects[i];
+        const std::int64_t x0 = cell_of(r.min.x, cell.x), x1 = cell_of(r.max.x, cell.x);
+        const std::int64_t y0 = cell_of(r.min.y, cell.y), y1 = cell_of(r.max.y, cell.y);
+        for (std::int64_t cx = x0; cx <= x1; ++cx) {
+            for (std::int64_t cy = y0; cy <= y1; ++cy) {
+                std::vector<std::size_t>& bucket = grid[key(cx, cy)];
+                for (std::size_t j : bucket) {
+                    if (interiors_meet(r, rects[j])) return true;
+                }
+                bucket.push_back(i);
+            }
+        }
+    }
+    return false;
 }
 
 }  // namespace leadflow::web

@@ -23,4 +23,11 @@ struct LayoutOptions {
 void auto_layout(Graph& g, const std::function<Vec2(std::size_t)>& node_size,
                  const LayoutOptions& options = {});
 
+// True when two cards of `g` overlap (their interiors meet; cards that only touch do not count).
+// A graph without positions (every node at 0, 0, as the API builds them) has all its cards on one
+// spot. This is the editor's "needs layout" test for a graph it opens. `node_size` as for
+// auto_layout. Linear in the node count for graphs without overlaps (cards are bucketed on a
+// grid of the largest card's size); stops at the first overlap.
+bool cards_overlap(const Graph& g, const std::function<Vec2(std::size_t)>& node_size);
+
 }  // namespace leadflow::web

@@ -201,6 +201,8 @@ void server_open(AppState& app, const std::string& workflow_id) {
                        compare_remember_opened(a, "workflow " + workflow_id + " (server draft)");
                        versions_reset(a, workflow_id);
                        versions_mark_synced(a);
+                       // After marking the draft synced: the layout is an unsaved edit of it.
+                       arrange_opened_graph(a);
                        server_request(a, "GET", "/v1/workflows/" + workflow_id + "/scenario",
                                       nullptr, [](AppState& b, const HttpAnswer& sr) {
                                           if (!sr.ok()) return;

@@ -53,6 +53,7 @@ void workflow_list(AppState& app) {
                               ImGuiSelectableFlags_SpanAllColumns)) {
             server_open(app, id);
         }
+        app.probe("server/workflow/" + id);
         ImGui::TableNextColumn();
         ImGui::TextDisabled("%s", str(w, "status").c_str());
         ImGui::PopID();

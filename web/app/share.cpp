@@ -44,11 +44,13 @@ Status open_share_link(AppState& app, const std::string& fragment) {
         return link.status();
     }
     app.editor.load(std::move(link->graph), true, "Open link");
+    // A link's view frames the positions it carries: laid out anew, the graph is fitted instead.
+    const bool arranged = arrange_opened_graph(app);
     compare_remember_opened(app, "share link");
     app.sim.scenario = link->scenario.is_null() ? Json::object() : link->scenario;
     ++app.sim.scenario_version;
-    app.sim.pending_view = link->view;
-    if (!link->view) app.request_fit = true;
+    app.sim.pending_view = arranged ? std::nullopt : link->view;
+    if (!app.sim.pending_view) app.request_fit = true;
     app.sim.open_tab = "simulation";
     Status run = start_simulation(app);
     app.notify(run.is_ok() ? "Opened shared workflow; simulating..."

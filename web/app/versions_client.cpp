@@ -239,6 +239,7 @@ void versions_restore(AppState& app, std::int64_t n) {
             }
             if (r.body.contains("workflow")) a.server.workflow = r.body["workflow"];
             versions_mark_synced(a);
+            arrange_opened_graph(a);  // an unsaved edit of the draft, as on open
             ++a.versions.restores;
             a.notify("Restored version " + std::to_string(n) + " into the draft (not published)");
             versions_refresh(a);
