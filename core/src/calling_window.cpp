@@ -1,5 +1,5 @@
-// Calling windows (SPEC §1.4) and local calling hours (docs/calling-hours.md): compile once,
-// then test instants in a lead's zones.
+// Calling windows (docs/workflows.md#settings) and local calling hours (docs/calling-hours.md):
+// compile once, then test instants in a lead's zones.
 #include "leadflow/calling_window.hpp"
 
 #include <cctype>

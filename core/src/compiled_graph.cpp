@@ -1,4 +1,4 @@
-// Graph compilation: dense indices, parsed configs and the SPEC §1.2 routes per node.
+// Graph compilation: dense indices, parsed configs and the edge choice routes per node.
 #include "leadflow/compiled_graph.hpp"
 
 #include <map>
@@ -11,8 +11,8 @@ const char* const kRouteLabelNames[kRouteLabelCount] = {
     "COMPLETED", "NO_ANSWER", "BUSY",    "VOICEMAIL", "FAILED",
     "TRUE",      "FALSE",     "SUCCESS", "FAILURE",   ""};
 
-// SPEC §1.2: first edge with the specific label, else the family label, else the first
-// unlabelled edge, else -1.
+// The edge choice rule (docs/workflows.md#edges-and-the-edge-choice-rule): first edge with the
+// specific label, else the family label, else the first unlabelled edge, else -1.
 std::int32_t choose(const std::vector<CompiledEdge>& edges, const std::vector<std::int32_t>& out,
                     const std::string& specific, const char* family) {
     if (!specific.empty()) {

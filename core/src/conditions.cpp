@@ -1,4 +1,4 @@
-// CONDITIONAL evaluation: field resolution and the six operators (SPEC §1.3).
+// CONDITIONAL evaluation: field resolution and the six operators (docs/workflows.md#conditions).
 #include "leadflow/conditions.hpp"
 
 #include <cmath>

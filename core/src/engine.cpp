@@ -244,7 +244,7 @@ class Mover {
     }
 
     // VOICE_CALL: the calling window and the local calling hours first, then a call slot
-    // (SPEC §1.4, docs/calling-hours.md).
+    // (docs/workflows.md#settings, docs/calling-hours.md).
     void start_call() {
         if ((g_.has_window() || g_.has_local_hours()) && !ctx_.ignore_calling_window) {
             const NextCall next =

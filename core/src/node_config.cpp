@@ -1,4 +1,5 @@
-// Typed node configs: one reading of SPEC §1.3 shared by validation and the graph compiler.
+// Typed node configs (docs/workflows.md#node-configs): one reading shared by validation and the
+// graph compiler.
 #include "leadflow/node_config.hpp"
 
 #include <cctype>

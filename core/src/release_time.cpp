@@ -1,4 +1,4 @@
-// Release times from post-call analysis text (SPEC §1.3).
+// Release times from post-call analysis text (docs/workflows.md#time-nodes-and-release-times).
 //
 // Index:
 //   [SECTION] Tokens

@@ -1,4 +1,4 @@
-// Scenario parsing and binding (SPEC §3.1).
+// Scenario parsing and binding (docs/simulation.md#the-scenario).
 #include "leadflow/scenario.hpp"
 
 #include <cmath>

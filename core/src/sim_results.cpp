@@ -1,5 +1,5 @@
-// The Monte-Carlo simulator: statistics and the results JSON of a run (SPEC §3.3), from the
-// counters and per-lead arrays that simulate.cpp fills (sim_run.hpp).
+// The Monte-Carlo simulator: statistics and the results JSON of a run (docs/simulation.md#results),
+// from the counters and per-lead arrays that simulate.cpp fills (sim_run.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Graph validation (SPEC §1.5). Index:
+// Graph validation (docs/workflows.md#validation-codes). Index:
 //   [SECTION] Codes and helpers
 //   [SECTION] Graph-level checks (nodes, entry, edges)
 //   [SECTION] Node checks (configs, outgoing edges, outcomes)
@@ -224,7 +224,8 @@ class Validator {
         }
     }
 
-    // True when an outcome with specific label S (and family F) finds an edge (SPEC §1.2).
+    // True when an outcome with specific label S (and family F) finds an edge: one labelled S, else
+    // F, else an unlabelled default.
     bool handled(std::size_t node, const std::string& specific, const char* family) const {
         for (std::size_t e : out_[node]) {
             const Edge& edge = g_.edges[e];

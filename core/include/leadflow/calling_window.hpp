@@ -1,8 +1,8 @@
-// leadflow/calling_window.hpp — when a call may be placed: the calling window of SPEC §1.4 (on
-// which local days and between which local times, in the lead's zone) and the local calling
-// hours of docs/calling-hours.md (between which local times in EVERY zone the lead may be in),
-// and the one function the engine — so the server and the simulator alike — asks for the next
-// instant both allow.
+// leadflow/calling_window.hpp — when a call may be placed: the workflow's calling window
+// (docs/workflows.md#settings: on which local days and between which local times, in the lead's
+// zone) and the local calling hours of docs/calling-hours.md (between which local times in EVERY
+// zone the lead may be in), and the one function the engine — so the server and the simulator alike
+// — asks for the next instant both allow.
 #pragma once
 
 #include <cstddef>

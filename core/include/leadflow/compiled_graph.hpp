@@ -1,5 +1,6 @@
 // leadflow/compiled_graph.hpp — a workflow graph compiled for the engine: dense node and edge
-// indices, pre-parsed node configs and the pre-computed edge choice of SPEC §1.2, so that
+// indices, pre-parsed node configs and the pre-computed edge choice (the first edge whose label
+// matches, else the unlabelled default; docs/workflows.md#edges-and-the-edge-choice-rule), so that
 // moving a lead touches arrays, never maps or JSON.
 #pragma once
 
@@ -42,7 +43,7 @@ struct CompiledNode {
     NodeType type = NodeType::kUnknown;
     // Outgoing edge indices in edge order (position, then list order).
     std::vector<std::int32_t> out;
-    // SPEC §1.2 applied once per fixed label: the edge taken, or -1 (the lead is stuck).
+    // The edge choice rule applied once per fixed label: the edge taken, or -1 (stuck).
     std::array<std::int32_t, kRouteLabelCount> route{};
     std::int32_t default_edge = -1;  // first unlabelled outgoing edge, or -1
     // TIME
@@ -84,7 +85,7 @@ class CompiledGraph {
     const std::string& node_id(std::int32_t index) const;
     const std::string& edge_id(std::int32_t index) const;
 
-    // The edge SPEC §1.2 chooses at node `n` for a dynamic outcome label (switch mode): first
+    // The edge the edge choice rule takes at node `n` for a dynamic outcome label (switch): first
     // label equal to `label` (trimmed, case-insensitive), else the default edge, else -1.
     std::int32_t route_dynamic(std::int32_t n, std::string_view label) const;
 
@@ -119,13 +120,13 @@ struct ConfigFieldRef {
 std::vector<ConfigFieldRef> config_field_refs(const Node& n);
 
 // Compiles a graph for the engine. Fails with kFailedPrecondition when no entry node can be
-// resolved (SPEC §1.4: none, several, or entry_node_id naming no node) and with
-// kInvalidArgument, naming the node, for configs the engine cannot run: a TIME without a
-// positive duration, a CONDITIONAL with an unknown operator or an invalid field, an invalid
-// calling window, invalid local calling hours or hours that never meet the window
-// (compile_call_hours), max_steps_per_lead < 1. Edges whose ends name no node are ignored
-// (validation reports them). Unknown node types compile; a lead reaching one is stuck.
-// Missing VOICE_CALL agents/phones do not block compiling (drafts can be simulated).
+// resolved (none, several, or entry_node_id naming no node; see resolve_entry_node) and with
+// kInvalidArgument, naming the node, for configs the engine cannot run: a TIME without a positive
+// duration, a CONDITIONAL with an unknown operator or an invalid field, an invalid calling window,
+// invalid local calling hours or hours that never meet the window (compile_call_hours),
+// max_steps_per_lead < 1. Edges whose ends name no node are ignored (validation reports them).
+// Unknown node types compile; a lead reaching one is stuck. Missing VOICE_CALL agents/phones do not
+// block compiling (drafts can be simulated).
 Result<CompiledGraph> compile_graph(const Graph& g);
 
 }  // namespace leadflow

@@ -1,6 +1,7 @@
-// leadflow/conditions.hpp — CONDITIONAL evaluation (SPEC §1.3): field references, the six
-// operators with their exact missing-field semantics, and the FieldSource interface through
-// which the engine reads lead variables, post-call analysis and application responses.
+// leadflow/conditions.hpp — CONDITIONAL evaluation (docs/workflows.md#conditions): field
+// references, the six operators with their exact missing-field semantics, and the FieldSource
+// interface through which the engine reads lead variables, post-call analysis and application
+// responses.
 //
 // The engine never owns that data: the server answers from its stored strings (MapFieldSource
 // below), the simulator from its compact sampled tables. Both see the same rules.
@@ -104,11 +105,11 @@ struct CompiledCondition {
     std::optional<double> value_number;  // when `value` is a number
 };
 
-// Applies an operator (SPEC §1.3): equals/not_equals compare trimmed strings
-// case-insensitively, or numerically when both sides are numbers; contains is a
-// case-insensitive substring; greater_than/less_than are numeric and false unless both sides
-// are numbers; exists is "present and non-empty after trimming". A missing field makes every
-// operator false except not_equals (true).
+// Applies an operator (docs/workflows.md#operators): equals/not_equals compare trimmed strings
+// case-insensitively, or numerically when both sides are numbers; contains is a case-insensitive
+// substring; greater_than/less_than are numeric and false unless both sides are numbers; exists is
+// "present and non-empty after trimming". A missing field makes every operator false except
+// not_equals (true).
 bool evaluate_condition(const CompiledCondition& c, const FieldValue& v);
 
 // [SECTION] Numbers in text (shared with the engine)

@@ -1,6 +1,6 @@
 // leadflow/deflate.hpp — raw DEFLATE (RFC 1951) compression and decompression, and base64url
 // (RFC 4648 §5, no padding). Pure and portable: the same input gives the same bytes natively
-// and in WebAssembly, which share links rely on (SPEC §4).
+// and in WebAssembly, which share links rely on (the same content gives the same link).
 #pragma once
 
 #include <cstddef>

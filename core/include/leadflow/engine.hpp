@@ -1,4 +1,5 @@
-// leadflow/engine.hpp — the single source of truth for lead movement (ARCHITECTURE §1).
+// leadflow/engine.hpp — the single source of truth for lead movement
+// (docs/architecture.md#the-engines-one-rule).
 //
 //   Status advance(const CompiledGraph&, LeadState&, const Event&, const Context&, Step&)
 //
@@ -8,9 +9,10 @@
 // records of every step taken. The simulator feeds it sampled events; the server feeds it real
 // ones and persists LeadState between events. Nothing else chooses edges.
 //
-// Rules implemented here: SPEC §1.2 (edge choice), §1.3 (node configs, conditions, TIME with
-// post-call-analysis release), §1.4 (entry node, calling window and local calling hours → phase
-// queued, concurrency limit → phase queued, loop guard → failed with max_steps_exceeded).
+// Rules implemented here (docs/workflows.md): the edge choice rule, node configs, conditions, TIME
+// with post-call-analysis release, and the settings (entry node, calling window and local calling
+// hours → phase queued, concurrency limit → phase queued, loop guard → failed with
+// max_steps_exceeded).
 #pragma once
 
 #include <cstddef>
@@ -194,7 +196,7 @@ Result<LeadState> lead_state_from_json(const Json& j, const CompiledGraph& g);
 // The rule every stored-state reader shares (lead_state_from_json, the server's compact text).
 void place_on_stored_node(LeadState& s, const CompiledGraph& g, const std::string& node_id);
 
-// The Execution view (SPEC §2.6) of a state.
+// The Execution view of a state: a lead's `execution` in the API (docs/api.md#read).
 Execution to_execution(const LeadState& s, const CompiledGraph& g);
 
 }  // namespace leadflow

@@ -1,6 +1,6 @@
-// leadflow/exact.hpp — the exact absorbing-Markov-chain analysis (SPEC §3.1 last paragraph,
-// §3.2): terminal probabilities, expected visits per node and expected calls per lead, with
-// no sampling.
+// leadflow/exact.hpp — the exact absorbing-Markov-chain analysis
+// (docs/simulation.md#exact-vs-monte-carlo): terminal probabilities, expected visits per node and
+// expected calls per lead, with no sampling.
 //
 // Time is ignored (calling windows, concurrency, waits, release times and the horizon change
 // when leads finish, not where), so the chain's states are the engine's wait points (a lead in
@@ -45,8 +45,8 @@ struct ExactResult {
 ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& s);
 
 // {"available", "reason", "terminal": {completed, dropped, failed, stuck}, "expected_visits":
-// {node_id: v}, "expected_calls"} — SPEC §3.3. When not available: terminal/expected values
-// are null.
+// {node_id: v}, "expected_calls"} — the results' "exact" key (docs/simulation.md#results). When not
+// available: terminal/expected values are null.
 Json to_json(const ExactResult& r, const CompiledGraph& g);
 
 }  // namespace leadflow

@@ -63,9 +63,9 @@ struct GraphDiff {
 // equal length are compared element by element; arrays of different lengths, and values whose JSON
 // type differs (an object became a string), are one change of the whole value. A key present on one
 // side only is a change with `before` or `after` absent. Numbers compare by value (1 equals 1.0).
-// Edge labels compare as written, except that null, absent and "" are one value: no label (SPEC
-// §1.2); "before"/"after" show it as null. Settings values are those of to_json(Settings) (defaults
-// filled in), compared whole per key.
+// Edge labels compare as written, except that null, absent and "" are one value: no label (the
+// unlabelled default edge); "before"/"after" show it as null. Settings values are those of
+// to_json(Settings) (defaults filled in), compared whole per key.
 GraphDiff diff_graphs(const Graph& a, const Graph& b);
 
 // The diff as JSON:

@@ -1,4 +1,5 @@
-// leadflow/history.hpp — a lead's history as one entry per node visit (SPEC §6, "History").
+// leadflow/history.hpp — a lead's history as one entry per node visit
+// (docs/workflows.md#history-statuses-and-reasons).
 //
 // The engine records events: a call's visit writes an `in_call` row when the call starts and a
 // `completed` row when its result arrives (a `queued` row first when the calling window or the

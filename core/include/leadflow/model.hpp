@@ -1,5 +1,5 @@
-// leadflow/model.hpp — the workflow model of SPEC §1–§2: workflows, nodes, edges, leads,
-// executions and history, with every enum and its exact wire name.
+// leadflow/model.hpp — the workflow model (docs/workflows.md, docs/api.md): workflows, nodes,
+// edges, leads, executions and history, with every enum and its exact wire name.
 //
 // The model is plain data. Fields the model does not know are kept in `extra` (a JSON object)
 // so that the wire format round-trips exactly, and unknown node types keep their raw string.
@@ -55,7 +55,8 @@ enum class Phase { kEntering, kInCall, kInAction, kWaiting, kQueued, kStuck, kDo
 const char* to_string(Phase p);
 std::optional<Phase> parse_phase(const std::string& s);
 
-// The five specific call outcomes (SPEC §1.1); DNP is the family of NO_ANSWER, BUSY, VOICEMAIL.
+// The five specific call outcomes of a VOICE_CALL; DNP is the family of NO_ANSWER, BUSY, VOICEMAIL
+// (docs/workflows.md#node-types).
 enum class CallOutcome { kCompleted, kNoAnswer, kBusy, kVoicemail, kFailed };
 constexpr int kCallOutcomeCount = 5;
 const char* to_string(CallOutcome o);         // "COMPLETED", "NO_ANSWER", …
@@ -67,7 +68,7 @@ std::optional<CallOutcome> parse_call_outcome(const std::string& s);
 enum class Severity { kError, kWarning };
 const char* to_string(Severity s);
 
-// [SECTION] Workflow settings (SPEC §1.4)
+// [SECTION] Workflow settings (docs/workflows.md#settings)
 
 struct CallingWindow {
     std::vector<std::string> days;  // "mon" … "sun", lower case
@@ -124,7 +125,7 @@ struct Node {
     std::string label;
     double position_x = 0;
     double position_y = 0;
-    Json config = Json::object();  // type-specific (SPEC §1.3); kept exactly as given
+    Json config = Json::object();  // type-specific (node_config.hpp); kept exactly as given
     Json extra = Json::object();
 };
 
@@ -150,13 +151,13 @@ struct Graph {
 
 // True when the edge has no label (nullopt or only white space).
 bool is_unlabelled(const Edge& e);
-// Label normalized for matching: trimmed, upper-cased (SPEC §1.2 compares case-insensitively).
+// Label normalized for matching: trimmed, upper-cased (the edge choice rule ignores case).
 std::string normalize_label(const std::string& label);
 // Indices of the outgoing edges of `node_id`, in edge order (position, then list order).
 std::vector<std::size_t> outgoing_edges(const Graph& g, const std::string& node_id);
 
-// The entry node per SPEC §1.4: entry_node_id when set (even if it names no node — validation
-// reports that), else the unique node without incoming edges; nullopt if none or several.
+// The entry node: entry_node_id when set (even if it names no node — validation reports that), else
+// the unique node without incoming edges; nullopt if none or several.
 std::optional<std::string> resolve_entry_node(const Graph& g);
 
 // [SECTION] Leads, executions, history

@@ -1,6 +1,6 @@
-// leadflow/node_config.hpp — typed views of the node configs of SPEC §1.3, with every
-// canonical key and accepted alias. Used by validation and by the graph compiler, so that both
-// read a config the same way.
+// leadflow/node_config.hpp — typed views of the node configs (docs/workflows.md#node-configs), with
+// every canonical key and accepted alias. Used by validation and by the graph compiler, so that
+// both read a config the same way.
 //
 // The parsers are lenient about what is absent (empty strings, zero durations: validation
 // reports those with its own codes) and strict about what is present but wrong (a string

@@ -1,6 +1,7 @@
 // leadflow/release_time.hpp — reading the release time of a TIME node with
-// `time_source: postcall_analysis` (SPEC §1.3): free text a call's analysis produced, such as
-// "tomorrow 4 PM" or "June 5, 2026 4:30 PM", turned into an instant.
+// `time_source: postcall_analysis` (docs/workflows.md#time-nodes-and-release-times): free text a
+// call's analysis produced, such as "tomorrow 4 PM" or "June 5, 2026 4:30 PM", turned into an
+// instant.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// leadflow/rng.hpp — the portable pseudo-random generator of the simulator (SPEC §3.5):
+// leadflow/rng.hpp — the portable pseudo-random generator of the simulator (results must be
+// byte-identical natively and in WebAssembly, so the standard library's engines are not used):
 // xoshiro256** seeded through splitmix64. Same seed ⇒ same sequence on every platform.
 #pragma once
 

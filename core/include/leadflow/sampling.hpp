@@ -1,4 +1,4 @@
-// leadflow/sampling.hpp — the simulator's own math and samplers (SPEC §3.5).
+// leadflow/sampling.hpp — the simulator's own math and samplers (identical on every platform).
 //
 // The C library's log/exp differ by an ulp between glibc and Emscripten's libc, which would
 // change sampled values and every result after them. Everything here uses only operations

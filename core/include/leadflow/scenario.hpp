@@ -1,14 +1,15 @@
-// leadflow/scenario.hpp — simulation assumptions (SPEC §3.1): parsing with every default, and
-// binding to a compiled graph (per-node models with the documented defaults filled in).
+// leadflow/scenario.hpp — simulation assumptions (docs/simulation.md#the-scenario): parsing with
+// every default, and binding to a compiled graph (per-node models with the documented defaults
+// filled in).
 //
 // Defaults: seed 1, leads 1000, start_time 2026-01-05T09:00:00.000Z, horizon_days 90,
 // arrivals all_at_start (uniform: over_days, default 1), cost_per_minute 0. A VOICE_CALL
 // without a model: outcomes {COMPLETED .25, NO_ANSWER .45, BUSY .10, VOICEMAIL .15,
 // FAILED .05}, call_duration_s {mean 60, sd 30}; an APPLICATION: success_rate 0.98, latency_s 2.
 //
-// Call durations (our choice, the spec leaves it open): COMPLETED and VOICEMAIL calls last a
-// draw of call_duration_s truncated at 5 s and are billed (calls.minutes, cost); a NO_ANSWER
-// rings for ring_s (default 30 s), BUSY and FAILED end after 5 s; those are not billed.
+// Call durations (docs/simulation.md#node-models): COMPLETED and VOICEMAIL calls last a draw of
+// call_duration_s truncated at 5 s and are billed (calls.minutes, cost); a NO_ANSWER rings for
+// ring_s (default 30 s), BUSY and FAILED end after 5 s; those are not billed.
 //
 // Analysis attributes are drawn independently for each COMPLETED call: {"type": "bool",
 // "p_true": p} gives "true"/"false"; {"values": {"a": p, …}} (type "values" or "category",

@@ -1,6 +1,7 @@
-// leadflow/share.hpp — share links (SPEC §4): {graph, scenario, view} in a URL fragment
-// "#s=<version>.<base64url(deflate(json))>". Version 1 is the only format so far; every later
-// version must keep decoding version-1 links (tests/fixtures/share/ keeps samples of each).
+// leadflow/share.hpp — share links (docs/simulation.md#share-links): {graph, scenario, view} in a
+// URL fragment "#s=<version>.<base64url(deflate(json))>". Version 1 is the only format so far;
+// every later version must keep decoding version-1 links (tests/fixtures/share/ keeps samples of
+// each).
 #pragma once
 
 #include <string>
@@ -13,8 +14,8 @@ namespace leadflow {
 
 constexpr int kShareFormatVersion = 1;
 
-// What a link carries. `graph` is {workflow, nodes, edges}; `scenario` is SPEC §3.1 (or null);
-// `view` is editor state (pan, zoom, selection, open panels; or null).
+// What a link carries. `graph` is {workflow, nodes, edges}; `scenario` is the scenario JSON (or
+// null); `view` is editor state (pan, zoom, selection, open panels; or null).
 struct SharePayload {
     Json graph = Json::object();
     Json scenario = nullptr;

@@ -1,4 +1,4 @@
-// leadflow/simulate.hpp — the Monte-Carlo discrete-event simulator (SPEC §3.1–§3.3).
+// leadflow/simulate.hpp — the Monte-Carlo discrete-event simulator (docs/simulation.md).
 //
 // Every lead moves through the graph with the engine (engine.hpp) over virtual time: pending
 // events popped in (time, lead) order (FIFO lanes for fixed delays merged with a radix heap for
@@ -102,14 +102,14 @@ class SimulationRun {
     std::unique_ptr<State> state_;
 };
 
-// Runs the Monte-Carlo simulation and returns the results JSON of SPEC §3.3 (keys in exactly
-// that order: leads, seed, terminal, nodes, edges, calls, time_to_terminal_hours, in_progress,
-// exact), followed by our extra keys: "start_time", "horizon_days", "events", "warnings"
-// (the binding warnings: unknown node ids in the scenario…).
-// Fails with kInvalidArgument for an unknown time zone (settings.timezone or a value of the
-// scenario variable `timezone`), kResourceExhausted past options.max_events and kCancelled when
-// options.should_stop says so. A run that finishes gives the same bytes with or without a
-// budget or a hook (they only slice the run; see SimulationRun).
+// Runs the Monte-Carlo simulation and returns the results JSON (docs/simulation.md#results; keys in
+// exactly that order: leads, seed, terminal, nodes, edges, calls, time_to_terminal_hours,
+// in_progress, exact), followed by our extra keys: "start_time", "horizon_days", "events",
+// "warnings" (the binding warnings: unknown node ids in the scenario…). Fails with kInvalidArgument
+// for an unknown time zone (settings.timezone or a value of the scenario variable `timezone`),
+// kResourceExhausted past options.max_events and kCancelled when options.should_stop says so. A run
+// that finishes gives the same bytes with or without a budget or a hook (they only slice the run;
+// see SimulationRun).
 Result<Json> simulate(const CompiledGraph& g, const BoundScenario& s,
                       const SimulateOptions& options = {}, SimulationStats* stats = nullptr);
 

@@ -1,5 +1,5 @@
-// leadflow/validate.hpp — graph validation (SPEC §1.5): the diagnostics that `validate`
-// returns and `activate` enforces.
+// leadflow/validate.hpp — graph validation (docs/workflows.md#validation-codes): the diagnostics
+// that `validate` returns and `activate` enforces.
 #pragma once
 
 #include <optional>
@@ -14,17 +14,17 @@ namespace leadflow {
 
 struct Diagnostic {
     Severity severity = Severity::kError;
-    std::string code;     // e.g. "MISSING_OUTGOING_EDGE" (SPEC §1.5)
+    std::string code;     // e.g. "MISSING_OUTGOING_EDGE" (docs/workflows.md#validation-codes)
     std::string message;  // readable, names the node or edge by label/id
     std::optional<std::string> node_id;
     std::optional<std::string> edge_id;
 };
 
-// Every diagnostic code, in the order SPEC §1.5 lists them (errors first).
-// UNKNOWN_NODE_TYPE (an error: a node type this build cannot run) and INVALID_CONDITION_FIELD
-// (an error: a field reference the engine cannot read, e.g. "call.foo" or "lead." in a
-// CONDITIONAL's conditions or condition_field, or in a TIME node's pca_field; one diagnostic
-// per reference, naming the node and the field, with node_id set) are ours.
+// Every diagnostic code, in the order docs/workflows.md#validation-codes lists them (errors first).
+// The last two errors are UNKNOWN_NODE_TYPE (a node type this build cannot run) and
+// INVALID_CONDITION_FIELD (a field reference the engine cannot read, e.g. "call.foo" or "lead." in
+// a CONDITIONAL's conditions or condition_field, or in a TIME node's pca_field; one diagnostic per
+// reference, naming the node and the field, with node_id set).
 const std::vector<std::string>& all_error_codes();
 const std::vector<std::string>& all_warning_codes();
 

@@ -1,5 +1,5 @@
-// leadflow/wire.hpp — the JSON codec for the wire format (SPEC §2): workflows, settings,
-// nodes, edges, graphs, leads, executions and history entries.
+// leadflow/wire.hpp — the JSON codec for the wire format (docs/api.md): workflows, settings, nodes,
+// edges, graphs, leads, executions and history entries.
 //
 // Decoding is strict about types and names the offending field in its error
 // ("nodes[1].position_x: expected a number, got string"); it is lenient about absent optional
