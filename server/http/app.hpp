@@ -22,11 +22,11 @@
 
 namespace leadflow::server {
 
-constexpr std::size_t kMaxBodyBytes = 10 * 1024 * 1024;  // SPEC §2.9: larger bodies → 413
+constexpr std::size_t kMaxBodyBytes = 10 * 1024 * 1024;  // larger bodies → 413 (docs/limits.md)
 
 struct ServerConfig {
-    bool compat_dialnexa = false;  // answer the eight operations of SPEC §2.10 in DialNexa shape
-    std::string web_root;          // static web app served at "/"; empty = none
+    bool compat_dialnexa = false;      // answer the eight envelope operations in DialNexa shape
+    std::string web_root;              // static web app served at "/"; empty = none
     std::string provider = "sandbox";  // call provider for live progression (next step)
     double time_scale = 1.0;           // sandbox clock speed
     double rate_limit = 100.0;         // requests per second per API key; <= 0 = unlimited

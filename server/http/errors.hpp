@@ -1,4 +1,4 @@
-// server/http/errors.hpp — every error response the API sends (SPEC §2.2):
+// server/http/errors.hpp — every error response the API sends (docs/api.md#errors):
 // {"statusCode": 400, "message": "text" | ["text", …], "error": "Bad Request"[, "errors": […]]}.
 #pragma once
 

@@ -558,7 +558,7 @@ Response delete_edge(const Request& req, RequestContext& ctx) {
 
 // [SECTION] Scenario and simulation
 
-// The core's scenario parser (SPEC §3.1) decides what a valid scenario is.
+// The core's scenario parser (parse_scenario) decides what a valid scenario is.
 Status check_scenario(const Json& s) {
     return parse_scenario(s).status();
 }

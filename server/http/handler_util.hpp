@@ -1,5 +1,5 @@
 // server/http/handler_util.hpp — helpers shared by the route handlers: body and query parsing
-// with the API's error rules, pagination, and the JSON shapes of SPEC §2.
+// with the API's error rules, pagination, and the JSON shapes of docs/api.md.
 #pragma once
 
 #include <optional>

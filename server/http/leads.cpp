@@ -460,10 +460,10 @@ Status place_leads(StoreTx& tx, const Workflow& w, std::vector<Lead>& leads) {
     return Status::ok();
 }
 
-// The DialNexa envelope's lead list (SPEC §2.10): `data` holds the page asked for with `page` /
-// `limit`, or, when neither is given, every matching lead (read a page at a time inside one
-// read transaction, so the reply is one snapshot); `count` is always the number of leads in
-// `data`.
+// The DialNexa envelope's lead list (docs/api.md#the-dialnexa-envelope): `data` holds the page
+// asked for with `page` / `limit`, or, when neither is given, every matching lead (read a page at a
+// time inside one read transaction, so the reply is one snapshot); `count` is always the number of
+// leads in `data`.
 Response compat_list_leads(const Request& req, RequestContext& ctx, LeadQuery q) {
     const bool everything = !req.param("page") && !req.param("limit");
     if (everything) q.limit = 100;

@@ -1,7 +1,7 @@
 // server/http/live.cpp — POST /v1/calls/{id}/result: a voice platform reports how a call placed
-// by the webhook provider ended (SPEC §2.7, §6). Authenticated by a Standard Webhooks signature
-// (webhook-id, webhook-timestamp, webhook-signature), not by an API key; duplicate results are
-// acknowledged and ignored, a reused webhook-id is refused.
+// by the webhook provider ended (docs/api.md#call-results). Authenticated by a Standard Webhooks
+// signature (webhook-id, webhook-timestamp, webhook-signature), not by an API key; duplicate
+// results are acknowledged and ignored, a reused webhook-id is refused.
 #include "http/app.hpp"
 #include "http/errors.hpp"
 

@@ -1,6 +1,6 @@
-// server/http/share_links.cpp — short links for large graphs (SPEC §4): the web app stores a
-// share-link fragment with POST /v1/share-links and gets "/s/<id>"; opening /s/<id> redirects
-// to the web app with the fragment, which the page decodes as usual.
+// server/http/share_links.cpp — short links for large graphs (docs/api.md#share-links): the web app
+// stores a share-link fragment with POST /v1/share-links and gets "/s/<id>"; opening /s/<id>
+// redirects to the web app with the fragment, which the page decodes as usual.
 //
 // Links are stored in the database (table share_links), so a short link survives restarts.
 // Creating one needs an API key; the key's organization owns the link and only it can delete it

@@ -59,7 +59,7 @@ Status remove_lead(StoreTx& tx, const Workflow& w, const std::string& lead_id, T
 Status start_leads(StoreTx& tx, const Workflow& w, bool resumed, TimeMs live_now, TimeMs now);
 // pause: every scheduled lead keeps its remaining time and stops being due.
 Status pause_leads(StoreTx& tx, const Workflow& w, TimeMs live_now);
-// cancel (SPEC §2.4): leads are settled, then every lead without a call in flight ends
+// cancel (docs/api.md#lifecycle): leads are settled, then every lead without a call in flight ends
 // `cancelled`; the others end once their call does. Returns how many ended now.
 Result<std::int64_t> cancel_leads(StoreTx& tx, const Workflow& w, TimeMs live_now);
 // After a publish: stuck leads are re-evaluated (the publish may have moved them or given their

@@ -1,4 +1,5 @@
-// server/runtime/lead_step.hpp — one engine step of one lead, persisted (ARCHITECTURE §1).
+// server/runtime/lead_step.hpp — one engine step of one lead, persisted
+// (docs/architecture.md#how-a-lead-moves-on-the-server).
 //
 // The scheduler (scheduler.hpp) decides which leads are due and on which published version
 // each runs; the functions here apply one event to one lead with the core engine (`advance`)

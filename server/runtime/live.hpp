@@ -26,7 +26,7 @@ struct WorkerProgress {
 class LiveRuntime {
   public:
     virtual ~LiveRuntime() = default;
-    // The scheduler's virtual now (SPEC: --time-scale). History and timers use this clock.
+    // The scheduler's virtual now (`serve --time-scale`). History and timers use this clock.
     virtual TimeMs live_now() const = 0;
     // Asks the scheduler to run a tick soon (after an activation, an upload, a result).
     virtual void wake() = 0;

@@ -1,8 +1,8 @@
 // server/runtime/outbox.hpp — performs outbox rows after their step committed: webhook call
-// dispatches, APPLICATION webhooks and `workflow.lead.completed` user webhooks (SPEC §1.3,
-// §2.7, §2.8). Rows are keyed and stored in the step's transaction before anything is sent;
-// each is attempted until it succeeds, fails for good or runs out of attempts, then marked done
-// once; rows left undone by a crash are performed after the restart.
+// dispatches, APPLICATION webhooks and `workflow.lead.completed` user webhooks
+// (docs/webhooks.md#delivery). Rows are keyed and stored in the step's transaction before anything
+// is sent; each is attempted until it succeeds, fails for good or runs out of attempts, then marked
+// done once; rows left undone by a crash are performed after the restart.
 //
 // Delivery is fair between organizations: due rows are queued per organization, a small pool
 // of workers takes them round-robin, and no organization has more than `per_org_in_flight`

@@ -1,10 +1,11 @@
-// server/runtime/outbox_payloads.hpp — the outbox rows a lead's step writes (SPEC §2.7, §2.8).
+// server/runtime/outbox_payloads.hpp — the outbox rows a lead's step writes.
 //
 // Each row is an effect performed after the step commits: a call dispatch to the webhook
 // provider, an APPLICATION webhook, or a user-webhook delivery of `workflow.lead.completed`.
 // Its idempotency key names the lead, the node and the step (or the webhook), so a step that is
 // replayed after a crash inserts the same key and the effect happens once. The payloads are
-// what providers and users receive: their shapes are part of the contract (SPEC §2.7, §2.8).
+// what providers and users receive: their shapes are part of the API (docs/api.md#call-results,
+// docs/api.md#user-webhooks).
 #pragma once
 
 #include <string>

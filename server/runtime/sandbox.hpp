@@ -1,7 +1,7 @@
-// server/runtime/sandbox.hpp — the `sandbox` call provider (SPEC §2.7): a call's outcome,
-// duration and post-call analysis, and an APPLICATION's result, drawn from the workflow's
-// scenario with the simulator's models and samplers, seeded by the call id so that the same
-// call always gets the same result (a replay after a restart is identical).
+// server/runtime/sandbox.hpp — the `sandbox` call provider (docs/operations.md#call-providers): a
+// call's outcome, duration and post-call analysis, and an APPLICATION's result, drawn from the
+// workflow's scenario with the simulator's models and samplers, seeded by the call id so that the
+// same call always gets the same result (a replay after a restart is identical).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// server/runtime/scheduler.hpp — live lead progression (ARCHITECTURE §1, SPEC §1.4, §2.4, §2.7).
+// server/runtime/scheduler.hpp — live lead progression
+// (docs/architecture.md#how-a-lead-moves-on-the-server).
 //
 // One scheduler per server process. Each tick, on a virtual clock that runs `time_scale` times
 // faster than the wall clock: re-reads graphs that changed (stuck leads are re-evaluated),

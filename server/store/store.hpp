@@ -221,9 +221,9 @@ struct LiveLeadUpdate {
     bool slot_changed = true;
 };
 
-// One effect to perform outside the database after commit (SPEC §2.7, §2.8): a call dispatch,
-// an APPLICATION action or a user-webhook delivery. `idempotency_key` is unique: inserting the
-// same key twice keeps the first row.
+// One effect to perform outside the database after commit (docs/webhooks.md#delivery): a call
+// dispatch, an APPLICATION action or a user-webhook delivery. `idempotency_key` is unique:
+// inserting the same key twice keeps the first row.
 struct OutboxRow {
     std::int64_t id = 0;
     std::string idempotency_key;
@@ -357,8 +357,8 @@ class StoreTx {
     virtual Result<UserWebhook> get_webhook(const std::string& org_id, const std::string& id) = 0;
     virtual Status delete_webhook(const std::string& org_id, const std::string& id) = 0;
 
-    // Short share links (SPEC §4), owned by the organization that stored them. put_share_link:
-    // kConflict when the id exists. get_share_link: kNotFound for an unknown id.
+    // Short share links (docs/api.md#share-links), owned by the organization that stored them.
+    // put_share_link: kConflict when the id exists. get_share_link: kNotFound for an unknown id.
     // delete_share_link: kNotFound for an unknown id or one owned by another organization.
     virtual Status put_share_link(const std::string& id, const std::string& org_id,
                                   const std::string& fragment, TimeMs now) = 0;
@@ -393,10 +393,10 @@ class StoreTx {
     virtual Status live_freeze(const std::string& workflow_id, TimeMs now) = 0;
     // Resume: frozen leads become due after their remaining time, counted from `now`.
     virtual Status live_thaw(const std::string& workflow_id, TimeMs now) = 0;
-    // Cancel (SPEC §2.4): every pending or active lead of the workflow without a call in
-    // flight becomes `cancelled` (phase done) and is no longer scheduled; a lead with a call in
-    // flight stays active and due (a paused workflow's frozen call is due again at `now`) so
-    // that the scheduler records the call's end and then cancels it. Returns how many ended.
+    // Cancel (docs/api.md#lifecycle): every pending or active lead of the workflow without a call
+    // in flight becomes `cancelled` (phase done) and is no longer scheduled; a lead with a call in
+    // flight stays active and due (a paused workflow's frozen call is due again at `now`) so that
+    // the scheduler records the call's end and then cancels it. Returns how many ended.
     virtual Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) = 0;
     // Stuck active leads of the workflow become due at `now` (re-evaluated after a publish).
     virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
