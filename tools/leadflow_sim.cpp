@@ -1,4 +1,5 @@
-// leadflow-sim — simulate leads through a workflow graph from the command line (SPEC §3.4).
+// leadflow-sim — simulate leads through a workflow graph from the command line
+// (docs/simulation.md#leadflow-sim).
 //
 //   leadflow-sim GRAPH.json [--scenario SCENARIO.json] [--leads N] [--seed S] [--json]
 //                [--no-exact] [--bench]
@@ -28,7 +29,7 @@ constexpr const char* kUsage =
     "Simulates leads through a workflow graph ({workflow, nodes, edges}) and prints a summary,\n"
     "or with --json the results JSON (same input and seed => identical bytes everywhere).\n"
     "\n"
-    "  --scenario FILE  simulation assumptions (SPEC 3.1); defaults apply without it\n"
+    "  --scenario FILE  simulation assumptions (scenario JSON); defaults apply without it\n"
     "  --leads N        number of leads (overrides the scenario)\n"
     "  --seed S         random seed (overrides the scenario)\n"
     "  --json           print the results JSON instead of the summary\n"

@@ -101,7 +101,7 @@ void draw_validation_panel(AppState& app);  // validation_panel.cpp
 // Runs validation if the graph's structure changed since the last run.
 void update_validation(AppState& app);
 
-// [SECTION] Templates (templates.cpp): the three reference workflows of SPEC §5.
+// [SECTION] Templates (templates.cpp): the three reference workflows of tests/fixtures/.
 struct Template {
     const char* name;
     const char* json;

@@ -15,9 +15,9 @@
 
 namespace leadflow::web {
 
-// compare_simulations(before, after, parse_scenario(scenario)): the scenario is SPEC §3.1 JSON
-// ({} = every default). Fails with the scenario parser's message, or with compare.hpp's
-// failures ("before: …" / "after: …": a graph that does not compile, an unknown time zone).
+// compare_simulations(before, after, parse_scenario(scenario)): `scenario` is the scenario JSON
+// ({} = every default). Fails with the scenario parser's message, or with compare.hpp's failures
+// ("before: …" / "after: …": a graph that does not compile, an unknown time zone).
 Result<Json> compare_graphs(const Graph& before, const Graph& after, const Json& scenario);
 
 // compare_graphs in slices: the two simulations (SimulationRun) advance a slice of events at a

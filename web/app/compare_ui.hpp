@@ -40,8 +40,8 @@ struct CompareUi {
 // Remembers the editor's graph (just opened) as the "before" candidate, named `label`
 // ("share link", "file workflow.json", "template Lead nurture", …).
 void compare_remember_opened(AppState& app, const std::string& label);
-// Asks for a comparison of `before` with `after` under `scenario` (SPEC §3.1 JSON); it runs on
-// the next frame and opens the Compare tab.
+// Asks for a comparison of `before` with `after` under `scenario` (scenario JSON); it runs on the
+// next frame and opens the Compare tab.
 void compare_request(AppState& app, Graph before, std::string before_label, Graph after,
                      std::string after_label, Json scenario);
 // The editor's graph against the last opened graph / a template, under the editor's scenario.

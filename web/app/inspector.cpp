@@ -1,5 +1,6 @@
-// web/app/inspector.cpp — the inspector: a form per node type (SPEC §1.3), the selected edge's
-// label and order, and the workflow settings (SPEC §1.4) when nothing is selected.
+// web/app/inspector.cpp — the inspector: a form per node type (docs/workflows.md#node-configs), the
+// selected edge's label and order, and the workflow settings (docs/workflows.md#settings) when
+// nothing is selected.
 //
 // Forms edit a copy of the object; a changed copy is written back inside one continuous change
 // (editor.hpp), closed when no widget is active any more, so typing a word is one undo step.
@@ -327,7 +328,7 @@ void edge_inspector(AppState& app, const Edge& original) {
         e.position = position;
         changed = true;
     }
-    ImGui::TextDisabled("Lower order is tried first (SPEC §1.2).");
+    ImGui::TextDisabled("Lower order is tried first; a matching label beats the default edge.");
     if (ImGui::Button("Delete edge")) {
         ed.delete_selection();
         return;

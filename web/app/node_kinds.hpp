@@ -1,6 +1,6 @@
-// web/app/node_kinds.hpp — what the editor knows about each node type (SPEC §1.1, §1.3): palette
-// entries, card colours, the output pins a node shows (one per outcome it emits), default
-// configs and the one-line summary of a node's key config.
+// web/app/node_kinds.hpp — what the editor knows about each node type
+// (docs/workflows.md#node-types): palette entries, card colours, the output pins a node shows (one
+// per outcome it emits), default configs and the one-line summary of a node's key config.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +47,7 @@ std::optional<std::string> pin_edge_label(const Pin& p);
 // drawn from the card's "other" anchor and validation reports UNKNOWN_EDGE_LABEL).
 int pin_for_edge(const std::vector<Pin>& pins, const Edge& e);
 
-// The config a new node of this type starts with (canonical keys of SPEC §1.3, empty required
+// The config a new node of this type starts with (canonical keys of node_config.hpp, empty required
 // values so that validation tells the user what to fill in).
 Json default_config(NodeType t);
 

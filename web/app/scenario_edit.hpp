@@ -1,7 +1,7 @@
-// web/app/scenario_edit.hpp — editing a simulation scenario (SPEC §3.1) held as JSON: reading
-// per-node models with the documented defaults, writing them back, keeping a call node's outcome
-// probabilities summing to 1 while one of them is dragged, normalizing the shares of the
-// phone-number mix, and the "a=0.6, b=0.4" text form of value distributions. Pure (no ImGui),
+// web/app/scenario_edit.hpp — editing a simulation scenario (docs/simulation.md#the-scenario) held
+// as JSON: reading per-node models with the documented defaults, writing them back, keeping a call
+// node's outcome probabilities summing to 1 while one of them is dragged, normalizing the shares of
+// the phone-number mix, and the "a=0.6, b=0.4" text form of value distributions. Pure (no ImGui),
 // so it is unit-tested natively.
 #pragma once
 
@@ -17,7 +17,7 @@ namespace leadflow::web {
 // The five call outcomes in scenario order (CallOutcome order).
 constexpr const char* kScenarioOutcomes[5] = {"COMPLETED", "NO_ANSWER", "BUSY", "VOICEMAIL",
                                               "FAILED"};
-// SPEC §3.1 defaults for a VOICE_CALL without a model.
+// The scenario's default outcomes for a VOICE_CALL without a model (the order above).
 constexpr std::array<double, 5> kDefaultOutcomes{0.25, 0.45, 0.10, 0.15, 0.05};
 
 // Sets p[changed] to `value` (clamped to [0, 1]) and rescales the other four so that the five

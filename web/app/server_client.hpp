@@ -1,5 +1,5 @@
 // web/app/server_client.hpp — server mode: talking to the leadflow-server that served the page
-// (same origin, SPEC §2) with an API key kept in sessionStorage. Requests go out through the
+// (same origin, docs/api.md) with an API key kept in sessionStorage. Requests go out through the
 // platform (fetch in the browser) and their answers come back on a later frame to the callback
 // given here. The state of the Server tab (workflow list, the open workflow, live counts, one
 // lead's history) lives in ServerUi.
@@ -24,7 +24,8 @@ struct HttpAnswer {
     int status = 0;
     Json body = nullptr;
     bool ok() const { return status >= 200 && status < 300; }
-    // The server's error message (SPEC §2.2: a string or a list of strings), or a fallback.
+    // The server's error message (a string or a list of strings; docs/api.md#errors), or a
+    // fallback.
     std::string message() const;
 };
 using HttpCallback = std::function<void(AppState&, const HttpAnswer&)>;

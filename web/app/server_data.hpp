@@ -31,8 +31,8 @@ struct EnrolOutcome {
     std::vector<std::string> lines;  // one per error reason: "Invalid phone number: 2 rows
                                      // (row 2: 12345, row 4: not a phone)"; at most 5 rows named
 };
-// Reads the answer to an enrolment: 201 {count, leads_enrolled} or an error (SPEC §2.2, with
-// "errors": [{reason, rows: [{position, phone_number}]}] for rejected rows). `status` 0 means
+// Reads the answer to an enrolment: 201 {count, leads_enrolled} or an error (docs/api.md#errors,
+// with "errors": [{reason, rows: [{position, phone_number}]}] for rejected rows). `status` 0 means
 // the server could not be reached.
 EnrolOutcome read_enrol_answer(int status, const Json& body);
 

@@ -1,6 +1,7 @@
-// web/app/share.cpp — share links in the app (SPEC §4): the link for the current graph,
-// scenario and view; opening one (graph, scenario and view restored, the same simulation run
-// again); and the message for a link that cannot be opened, which leaves the work untouched.
+// web/app/share.cpp — share links in the app (docs/simulation.md#share-links): the link for the
+// current graph, scenario and view; opening one (graph, scenario and view restored, the same
+// simulation run again); and the message for a link that cannot be opened, which leaves the work
+// untouched.
 #include <imgui.h>
 
 #include "app.hpp"

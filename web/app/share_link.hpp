@@ -1,6 +1,6 @@
-// web/app/share_link.hpp — what a share link (SPEC §4) carries for the editor: the graph, the
-// scenario and the view (camera centre and zoom, the open panel), built on the core's
-// encode_share_fragment / decode_share_fragment. Pure: tested natively.
+// web/app/share_link.hpp — what a share link (docs/simulation.md#share-links) carries for the
+// editor: the graph, the scenario and the view (camera centre and zoom, the open panel), built on
+// the core's encode_share_fragment / decode_share_fragment. Pure: tested natively.
 #pragma once
 
 #include <optional>
@@ -27,7 +27,7 @@ Json link_view_json(const LinkView& v);
 // without a view, or one this version does not understand: the link still opens).
 std::optional<LinkView> link_view_from_json(const Json& j);
 
-// The fragment (without '#') for a graph, a scenario (SPEC §3.1 JSON, or null) and a view.
+// The fragment (without '#') for a graph, a scenario (scenario JSON, or null) and a view.
 std::string make_share_fragment(const Graph& graph, const Json& scenario, const LinkView& view);
 
 // What an opened link restores.

@@ -1,8 +1,8 @@
-// web/app/sim_panel.cpp — the simulation panel: the scenario editor of SPEC §3.1 (leads, seed,
-// start, horizon, arrivals, cost, the leads' phone-number mix, per-call-node outcome sliders
-// that keep the sum at 1, call durations, analysis attributes, application success rates, lead
-// variables), Run with a progress bar (the run proceeds a slice per frame), and the tabbed side
-// and bottom panels.
+// web/app/sim_panel.cpp — the simulation panel: the scenario editor
+// (docs/simulation.md#the-scenario: leads, seed, start, horizon, arrivals, cost, the leads'
+// phone-number mix, per-call-node outcome sliders that keep the sum at 1, call durations, analysis
+// attributes, application success rates, lead variables), Run with a progress bar (the run proceeds
+// a slice per frame), and the tabbed side and bottom panels.
 //
 // Index:
 //   [SECTION] Scenario and runs

@@ -1,6 +1,6 @@
 // web/app/sim_results.cpp — the Results tab: terminal breakdown, time-to-terminal histogram and
 // leads in progress over time as small charts, and a table of Monte-Carlo shares against the
-// exact values with their 95% intervals (SPEC §3.2).
+// exact values with their 95% intervals (docs/simulation.md#exact-vs-monte-carlo).
 #include <imgui.h>
 
 #include <algorithm>
@@ -133,8 +133,8 @@ void exact_table(AppState& app, const Json& r) {
             const double e = num(ex["terminal"][kTerminals[i]]);
             ImGui::Text("%.2f%%", e * 100);
             ImGui::TableNextColumn();
-            // SPEC §3.2: with a long enough horizon, Monte-Carlo shares fall inside their
-            // intervals around the exact values.
+            // With a long enough horizon, Monte-Carlo shares fall inside their intervals around the
+            // exact values about 95% of the time (the exact solution ignores time).
             const double lo = num(t["ci95"][0]), hi = num(t["ci95"][1]);
             const bool inside = e >= lo - 1e-12 && e <= hi + 1e-12;
             if (!finished) {

@@ -23,8 +23,8 @@ class SimSession {
     SimSession(SimSession&&) noexcept;
     SimSession& operator=(SimSession&&) noexcept;
 
-    // Starts a run of `graph` under `scenario` (SPEC §3.1 JSON), replacing any previous run and
-    // its results. Fails (nothing running afterwards) with the scenario parser's message
+    // Starts a run of `graph` under `scenario` (scenario JSON), replacing any previous run and its
+    // results. Fails (nothing running afterwards) with the scenario parser's message
     // ("scenario.leads: …"), the graph compiler's (no entry node …) or an unknown time zone.
     Status start(const Graph& graph, const Json& scenario);
     // Runs up to `max_events` more events; when the last one is done, computes the results.

@@ -31,7 +31,7 @@ struct SimOverlayData {
 };
 
 struct SimUi {
-    Json scenario = Json::object();  // SPEC §3.1 as edited; {} = every default
+    Json scenario = Json::object();  // the scenario as edited; {} = every default
     std::string scenario_error;      // why the scenario does not parse ("" = fine)
     std::uint64_t scenario_checked = 0, scenario_version = 1;
     SimSession session;
@@ -61,7 +61,7 @@ struct SimUi {
 constexpr const char* kScenarioKey = "leadflow.editor.scenario.v1";
 
 // [SECTION] Simulation (sim_panel.cpp)
-// Sets the scenario (SPEC §3.1 JSON). Invalid scenarios are refused: kInvalidArgument with the
+// Sets the scenario (scenario JSON). Invalid scenarios are refused: kInvalidArgument with the
 // parser's message; the current scenario is unchanged.
 Status set_scenario(AppState& app, const Json& scenario);
 // Starts a sliced run of the current graph and scenario (replacing one in progress). On failure

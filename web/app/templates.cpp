@@ -1,4 +1,4 @@
-// web/app/templates.cpp — the three reference workflows of SPEC §5, embedded at build time from
+// web/app/templates.cpp — the three reference workflows, embedded at build time from
 // tests/fixtures/ (the same files the core's tests use).
 #include <imgui.h>
 

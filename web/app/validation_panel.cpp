@@ -1,5 +1,5 @@
-// web/app/validation_panel.cpp — live diagnostics of the core's validator (SPEC §1.5); a click
-// focuses the node or edge on the canvas.
+// web/app/validation_panel.cpp — live diagnostics of the core's validator
+// (docs/workflows.md#validation-codes); a click focuses the node or edge on the canvas.
 #include <imgui.h>
 
 #include "app.hpp"

@@ -49,8 +49,8 @@
     probe() {
       return parse(call('leadflow_ui_probe', 'string', [], []));
     },
-    // [Simulation] The scenario (SPEC §3.1). setScenario takes JSON text or an object and
-    // returns {ok, error}; an invalid scenario is refused and the current one kept.
+    // [Simulation] The scenario (docs/simulation.md#the-scenario). setScenario takes JSON text or
+    // an object and returns {ok, error}; an invalid scenario is refused and the current one kept.
     setScenario(json) {
       const text = typeof json === 'string' ? json : JSON.stringify(json);
       return parse(callWithText('leadflow_set_scenario', 'string', text));
@@ -92,7 +92,8 @@
     results() {
       return call('leadflow_results', 'string', [], []);
     },
-    // [Share links] The link for the current graph, scenario and view (SPEC §4).
+    // [Share links] The link for the current graph, scenario and view
+    // (docs/simulation.md#share-links).
     shareUrl() {
       const fragment = call('leadflow_share_fragment', 'string', [], []);
       return location.href.split('#')[0] + '#' + fragment;
