@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """SimPy peer model of the lead-nurture workflow (tests/fixtures/lead_nurture.json), for
 scripts/bench: the same workflow and the same default scenario model as leadflow-sim
-(SPEC 3.1 defaults: COMPLETED .25, NO_ANSWER .45, BUSY .10, VOICEMAIL .15, FAILED .05; call
-durations ~ N(60, 30) truncated at 5 s for COMPLETED/VOICEMAIL, 30 s ring for NO_ANSWER, 5 s for
-BUSY/FAILED; 2-day waits; up to three calls; all leads at the start).
+(the scenario defaults of docs/simulation.md#node-models: COMPLETED .25, NO_ANSWER .45,
+BUSY .10, VOICEMAIL .15, FAILED .05; call durations ~ N(60, 30) truncated at 5 s for
+COMPLETED/VOICEMAIL, 30 s ring for NO_ANSWER, 5 s for BUSY/FAILED; 2-day waits; up to three
+calls; all leads at the start).
 
 Debian's python3-simpy is SimPy 2.3 (the classic `SimPy.Simulation` API).
 

@@ -12,6 +12,8 @@ const dist = resolve(repoRoot, process.argv[2] || 'build/wasm/web/dist');
 const nativeSim = resolve(repoRoot, process.argv[3] || 'build/native/tools/leadflow-sim');
 const leadCounts = (process.env.LEADFLOW_WEBSIM_LEADS || '100000,1000000').split(',').map(Number);
 const graph = readFileSync(join(fixturesDir, 'lead_nurture.json'), 'utf8');
+// The origin a share link's length is reported with: the address scripts/run serves on.
+const linkOrigin = 'http://127.0.0.1:8080/';
 
 const server = await serveStatic(dist);
 const browser = await launchBrowser();
@@ -66,7 +68,7 @@ try {
     rows.push(r);
     console.error(`websim: ${leads} leads: ${JSON.stringify(r)}`);
   }
-  // Share-link lengths of the reference workflows with their scenarios (SPEC §4; goal < 1,500).
+  // Share-link lengths of the reference workflows with their scenarios (goal < 1,500 characters).
   const page = await browser.context.newPage();
   await page.goto(server.url);
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
@@ -80,7 +82,7 @@ try {
     }, [g, sc]);
     const fragment = url.slice(url.indexOf('#') + 1);
     links.push({ name, fragment: fragment.length, json: g.length + sc.length,
-      url_with: 'https://leadflow.example.com/'.length + 1 + fragment.length });
+      url_with: linkOrigin.length + 1 + fragment.length });
   }
   await page.close();
 } finally {
@@ -97,7 +99,7 @@ for (const r of rows) {
     `${(r.native_ms / 1000).toFixed(2)} s | ${r.same ? 'yes' : 'NO'} |`);
 }
 console.log('');
-console.log('| Share link (graph + scenario + view) | graph + scenario JSON | fragment `s=1.…` | URL on https://leadflow.example.com/ |');
+console.log(`| Share link (graph + scenario + view) | graph + scenario JSON | fragment \`s=1.…\` | URL on ${linkOrigin} |`);
 console.log('|---|---:|---:|---:|');
 for (const l of links) {
   console.log(`| ${l.name} | ${fmt(l.json)} chars | ${fmt(l.fragment)} chars | ${fmt(l.url_with)} chars |`);

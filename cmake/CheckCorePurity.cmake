@@ -1,5 +1,5 @@
 # CTest script: core/ must not include IO, UI, HTTP, platform, thread or clock headers
-# (ARCHITECTURE §1). Run: cmake -DCORE_DIR=… -P CheckCorePurity.cmake
+# (docs/architecture.md#one-core-three-shells). Run: cmake -DCORE_DIR=… -P CheckCorePurity.cmake
 file(GLOB_RECURSE files ${CORE_DIR}/*.hpp ${CORE_DIR}/*.cpp ${CORE_DIR}/*.h)
 set(forbidden "imgui|httplib|emscripten|GL/|GLES|GLFW|sqlite3|libpq|fstream|iostream|thread|chrono|filesystem|ctime|mutex|future|random|sys/|unistd|windows")
 set(bad "")

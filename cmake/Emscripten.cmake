@@ -1,6 +1,7 @@
 # WebAssembly build settings. Exceptions use native Wasm exception handling (-fwasm-exceptions):
-# the JSON codec throws internally, and JavaScript-based exceptions would slow every call in a
-# try block (TOOLCHAIN.md). Compile and link flags must agree.
+# the JSON codec throws internally, and JavaScript-based exceptions (-fexceptions) send every
+# call inside a try block through a JavaScript trampoline, which makes the simulator's hot loop
+# several times slower. Compile and link flags must agree.
 add_compile_options(-fwasm-exceptions)
 add_link_options(-fwasm-exceptions -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=4194304)
 

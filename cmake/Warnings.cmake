@@ -1,5 +1,5 @@
 # Warnings and the floating-point rules that keep native and WebAssembly results identical
-# (SPEC §3.5): no fused multiply-add contraction, no fast-math, no -march=native.
+# (docs/development.md#style): no fused multiply-add contraction, no fast-math, no -march=native.
 add_library(leadflow_options INTERFACE)
 target_compile_options(leadflow_options INTERFACE
     -Wall -Wextra -Wpedantic -Wno-unused-parameter
