@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Shell checks of leadflow-sim (SPEC §3.4, §3.5). Prints "check passed: …" / "check FAILED: …"
-# per check; exits non-zero when any check failed.
+# Shell checks of leadflow-sim (docs/simulation.md#leadflow-sim: options, exit codes, the results
+# key order, the same bytes natively and in WebAssembly). Prints "check passed: …" /
+# "check FAILED: …" per check; exits non-zero when any check failed.
 #
 #   sim_cli_test.sh native FIXTURES_DIR BUILD/tools/leadflow-sim
 #   sim_cli_test.sh wasm   FIXTURES_DIR BUILD/tools/leadflow-sim.js NATIVE_leadflow-sim
@@ -59,7 +60,7 @@ for wf in lead_nurture reengagement_drip conditional_followup; do
                  const k = Object.keys(r).slice(0, 9).join(",");
                  if (k !== "leads,seed,terminal,nodes,edges,calls,time_to_terminal_hours,in_progress,exact") process.exit(1);' \
             "$tmp/$wf.json"; then
-        pass "$wf: --json results with the SPEC key order"
+        pass "$wf: --json results with the documented key order"
     else
         fail "$wf: --json results ($(head -c 300 "$tmp/err"))"
     fi

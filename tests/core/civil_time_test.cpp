@@ -14,7 +14,7 @@ TEST(CivilTime, KnownDays) {
     EXPECT_EQ(d.year, 2026);
     EXPECT_EQ(d.month, 1);
     EXPECT_EQ(d.day, 30);
-    // 2026-01-05 is a Monday (SPEC's default start time).
+    // 2026-01-05 is a Monday (the scenario's default start time).
     EXPECT_EQ(weekday_from_days(days_from_civil({2026, 1, 5})), 0);
     EXPECT_EQ(weekday_from_days(days_from_civil({2026, 1, 4})), 6);
     EXPECT_EQ(weekday_from_days(-1), 2);  // 1969-12-31 was a Wednesday

@@ -1,4 +1,4 @@
-// The engine (SPEC §1.2–§1.4): edge choice, node configs, conditions, calling window,
+// The engine (docs/workflows.md): edge choice, node configs, conditions, calling window,
 // concurrency, loop guard, history records, state serialization.
 #include "leadflow/engine.hpp"
 

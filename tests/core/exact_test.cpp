@@ -1,6 +1,6 @@
-// The exact absorbing-Markov-chain analysis (SPEC §3.1, §3.2): values computed by hand on small
-// graphs, state expansion for conditions, unavailability, and agreement with Monte-Carlo on
-// every reference workflow.
+// The exact absorbing-Markov-chain analysis (docs/simulation.md#exact-vs-monte-carlo): values
+// computed by hand on small graphs, state expansion for conditions, unavailability, and agreement
+// with Monte-Carlo on every reference workflow.
 #include "leadflow/exact.hpp"
 
 #include <gtest/gtest.h>

@@ -1,13 +1,13 @@
-// Post-call-analysis release times (SPEC §1.3). Most cases read in New York with now =
-// Wednesday June 3, 2026 14:00 EDT (18:00Z); expected instants are worked out by hand
-// (EDT = UTC-4: local 15:00 → 19:00Z).
+// Post-call-analysis release times (docs/workflows.md#time-nodes-and-release-times). Most cases
+// read in New York with now = Wednesday June 3, 2026 14:00 EDT (18:00Z); expected instants are
+// worked out by hand (EDT = UTC-4: local 15:00 → 19:00Z).
 #include "leadflow/release_time.hpp"
 
 #include <gtest/gtest.h>
 
-#include "test_util.hpp"
-
 #include <string>
+
+#include "test_util.hpp"
 
 namespace leadflow {
 namespace {

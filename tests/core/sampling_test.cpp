@@ -1,4 +1,4 @@
-// The portable generator and our own math and samplers (SPEC §3.5).
+// The portable generator and our own math and samplers (the same numbers on every platform).
 #include "leadflow/sampling.hpp"
 
 #include <gtest/gtest.h>

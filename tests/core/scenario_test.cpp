@@ -1,4 +1,5 @@
-// Scenario parsing (SPEC §3.1): defaults, clear errors naming the field, binding warnings.
+// Scenario parsing (docs/simulation.md#the-scenario): defaults, clear errors naming the field,
+// binding warnings.
 #include "leadflow/scenario.hpp"
 
 #include <gtest/gtest.h>

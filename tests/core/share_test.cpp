@@ -1,5 +1,6 @@
-// Share links (SPEC §4): encode → decode restores graph, scenario and view; links of every
-// format version ever shipped stay readable; damaged links give a message for the user.
+// Share links (docs/simulation.md#share-links): encode → decode restores graph, scenario and view;
+// links of every format version ever shipped stay readable; damaged links give a message for the
+// user.
 #include "leadflow/share.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
-// The Monte-Carlo simulator (SPEC §3.1–§3.3, §3.5): results layout, determinism, time,
-// calling windows, concurrency, horizon, analysis and variables.
+// The Monte-Carlo simulator (docs/simulation.md): results layout, determinism, time, calling
+// windows, concurrency, horizon, analysis and variables.
 #include "leadflow/simulate.hpp"
 
 #include <gtest/gtest.h>

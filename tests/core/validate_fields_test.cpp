@@ -125,7 +125,8 @@ TEST(ValidateFields, EveryFieldTheEngineReadsIsAccepted) {
 }
 
 TEST(ValidateFields, EmptyFieldsKeepTheirOwnCode) {
-    // An empty field is CONDITION_INVALID (SPEC §1.5), reported once, not twice.
+    // An empty field is CONDITION_INVALID (docs/workflows.md#validation-codes), reported once, not
+    // twice.
     auto diags = validate(with_conditional(conditions({"  "})).graph());
     EXPECT_EQ(with_code(diags, "CONDITION_INVALID").size(), 1u);
     EXPECT_TRUE(with_code(diags, "INVALID_CONDITION_FIELD").empty());

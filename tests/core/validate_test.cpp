@@ -1,5 +1,6 @@
-// Validation (SPEC §1.5): every diagnostic code is triggered by its broken fixture with the
-// right node/edge ids; the reference workflows validate clean; behaviour details by hand.
+// Validation (docs/workflows.md#validation-codes): every diagnostic code is triggered by its broken
+// fixture with the right node/edge ids; the reference workflows validate clean; behaviour details
+// by hand.
 #include "leadflow/validate.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // tests/fuzz/fuzz_release_time.cpp — release times of TIME nodes with time_source
-// postcall_analysis (SPEC §1.3): free text from a call's analysis ("tomorrow 4 PM"), which the
-// voice platform sends and the engine parses.
+// postcall_analysis (docs/workflows.md#time-nodes-and-release-times): free text from a call's
+// analysis ("tomorrow 4 PM"), which the voice platform sends and the engine parses.
 //
 // Input: 4 bytes pick "now" (seconds after 2020-01-01, so 2020–2156, the range a server clock
 // can be in), 1 byte picks the zone from time_zone_names(), the rest is the value.

@@ -1,5 +1,5 @@
-// tests/fuzz/fuzz_scenario.cpp — scenario JSON (SPEC §3.1), as PUT /v1/workflows/{id}/scenario,
-// simulate requests and share links deliver it.
+// tests/fuzz/fuzz_scenario.cpp — scenario JSON (docs/simulation.md#the-scenario), as
+// PUT /v1/workflows/{id}/scenario, simulate requests and share links deliver it.
 //
 // Properties: parsing never throws; a parsed scenario binds to a graph without crashing; its
 // canonical JSON parses back to the same canonical JSON.

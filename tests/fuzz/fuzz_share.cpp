@@ -1,6 +1,6 @@
-// tests/fuzz/fuzz_share.cpp — share-link fragments ("#s=1.<base64url(deflate(json))>", SPEC §4)
-// as a browser URL or POST /v1/share-links delivers them: parameter splitting, the format
-// version, base64url, inflate and JSON in one chain.
+// tests/fuzz/fuzz_share.cpp — share-link fragments ("#s=1.<base64url(deflate(json))>") as a browser
+// URL or POST /v1/share-links delivers them: parameter splitting, the format version, base64url,
+// inflate and JSON in one chain.
 //
 // Properties: decoding never throws; a decoded payload encodes to a fragment that decodes to the
 // same payload.

@@ -1,5 +1,5 @@
-// tests/fuzz/fuzz_wire.cpp — the graph document of the wire format ({workflow, nodes, edges}, SPEC
-// §2) as PUT /v1/workflows/{id}/graph and share links deliver it.
+// tests/fuzz/fuzz_wire.cpp — the graph document of the wire format ({workflow, nodes, edges};
+// docs/workflows.md) as PUT /v1/workflows/{id}/graph and share links deliver it.
 //
 // Properties: decoding never throws; a decoded graph validates and compiles without crashing;
 // decode → encode → decode gives the same document (the codec keeps unknown fields in `extra`).

@@ -672,7 +672,7 @@ TEST_F(OutboundProcess, SignedDispatchesResultsAndUserWebhooks) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200) << r->body;
     EXPECT_EQ(Json::parse(r->body)["duplicate"], true);
-    // B's own result (without call_id, as SPEC §2.7 allows) completes B.
+    // B's own result (without call_id, which is optional) completes B.
     r = post_result(call_b, R"({"status":"completed"})", "msg_b1", now);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200) << r->body;

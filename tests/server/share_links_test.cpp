@@ -1,5 +1,6 @@
-// Short links (SPEC §4): POST /v1/share-links stores a share-link fragment and answers its short
-// path; GET /s/<id> redirects to the web app with the fragment; bad input is refused.
+// Short links (docs/api.md#share-links): POST /v1/share-links stores a share-link fragment and
+// answers its short path; GET /s/<id> redirects to the web app with the fragment; bad input is
+// refused.
 #include <gtest/gtest.h>
 
 #include "leadflow/share.hpp"

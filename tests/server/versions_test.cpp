@@ -58,7 +58,8 @@ class Versions : public LiveTest {
     }
 };
 
-// The README's walk-through adds a node to a running workflow: the draft then has a node that
+// A client that adds a node to a running workflow before its edges
+// (docs/versions.md#lifecycle-and-edits-of-a-running-workflow): the draft then has a node that
 // nothing reaches, so it is not published; every lead keeps running on version 1.
 TEST_F(Versions, AnEditThatBreaksTheGraphKeepsEveryLeadMoving) {
     std::string wf = simple_call_workflow("COMPLETED");

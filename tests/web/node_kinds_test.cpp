@@ -1,4 +1,5 @@
-// Output pins per node type (SPEC §1.1), pin matching of edges, config summaries.
+// Output pins per node type (docs/workflows.md#node-types), pin matching of edges, config
+// summaries.
 #include "node_kinds.hpp"
 
 #include <gtest/gtest.h>
