@@ -192,15 +192,13 @@ Response list_workflows(const Request& req, RequestContext& ctx) {
         }
         Json data = Json::array();
         for (const Workflow& w : page->items) data.push_back(compat_workflow_json(w));
-        {
-            Json meta = {{"totalItems", total},
-                         {"itemsPerPage", limit},
-                         {"totalPages", (total + limit - 1) / limit},
-                         {"currentPage", q->page}};
-            out = json_response(200, Json{{"statusCode", 200},
-                                          {"message", "Workflows fetched successfully"},
-                                          {"data", Json{{"data", data}, {"meta", meta}}}});
-        }
+        Json meta = {{"totalItems", total},
+                     {"itemsPerPage", limit},
+                     {"totalPages", (total + limit - 1) / limit},
+                     {"currentPage", q->page}};
+        out = json_response(200, Json{{"statusCode", 200},
+                                      {"message", "Workflows fetched successfully"},
+                                      {"data", Json{{"data", data}, {"meta", meta}}}});
         return Status::ok();
     });
     return finish(st, out);
