@@ -345,20 +345,20 @@ TEST(SqliteStore, ApiCommitsLeaveCheckpointsToTheBackgroundThreadAndTheLogStillR
     };
     const int txs = kSqliteCheckpointPages * 3 / 2 / rows_per_tx + 2;
     for (int t = 0; t < txs; ++t) ASSERT_TRUE(write_tx().is_ok());
-    EXPECT_GE(store.checkpoint_counts().log_pages, kSqliteCheckpointPages * 3 / 2);
+    EXPECT_GE(sqlite_checkpoint_counts(store).log_pages, kSqliteCheckpointPages * 3 / 2);
     // Writes as requests come: each waits for the background checkpoint asked for by the
     // commits before it (a pass that ran beside the burst leaves its last frames to the next).
     int extra = 0;
     for (; extra < 3; ++extra) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        while (store.checkpoint_counts().background_running &&
+        while (sqlite_checkpoint_counts(store).background_running &&
                std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         ASSERT_TRUE(write_tx().is_ok());
-        if (store.checkpoint_counts().log_pages < 2 * rows_per_tx) break;
+        if (sqlite_checkpoint_counts(store).log_pages < 2 * rows_per_tx) break;
     }
-    const auto counts = store.checkpoint_counts();
+    const auto counts = sqlite_checkpoint_counts(store);
     EXPECT_LT(extra, 3) << "the log did not restart: " << counts.log_pages << " pages";
     EXPECT_GE(counts.background, 1);
     EXPECT_EQ(counts.writer, 0);
