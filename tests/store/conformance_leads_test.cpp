@@ -11,18 +11,6 @@
 namespace leadflow::server::conformance {
 namespace {
 
-std::vector<std::string> ids_of(const std::vector<Lead>& v) {
-    std::vector<std::string> out;
-    for (const auto& x : v) out.push_back(x.id);
-    return out;
-}
-
-std::vector<std::string> ids_of(const std::vector<LeadRecord>& v) {
-    std::vector<std::string> out;
-    for (const auto& x : v) out.push_back(x.lead.id);
-    return out;
-}
-
 std::vector<std::string> labels_of(const std::vector<HistoryEntry>& v) {
     std::vector<std::string> out;
     for (const auto& h : v) out.push_back(h.label);

@@ -8,12 +8,6 @@
 namespace leadflow::server::conformance {
 namespace {
 
-std::vector<std::string> ids_of(const std::vector<LiveLead>& v) {
-    std::vector<std::string> out;
-    for (const auto& x : v) out.push_back(x.id);
-    return out;
-}
-
 class LiveConformance : public StoreConformance {
   protected:
     // fn in one live_transact(); fails the test when it does not commit.

@@ -41,24 +41,6 @@ Edge make_edge(const std::string& id, const std::string& from, const std::string
     return e;
 }
 
-std::vector<std::string> ids_of(const std::vector<Edge>& v) {
-    std::vector<std::string> out;
-    for (const auto& x : v) out.push_back(x.id);
-    return out;
-}
-
-std::vector<std::string> ids_of(const std::vector<Node>& v) {
-    std::vector<std::string> out;
-    for (const auto& x : v) out.push_back(x.id);
-    return out;
-}
-
-std::vector<std::string> ids_of(const std::vector<Workflow>& v) {
-    std::vector<std::string> out;
-    for (const auto& x : v) out.push_back(x.id);
-    return out;
-}
-
 TEST_P(StoreConformance, AnOrganizationIsCreatedOnceByName) {
     write([](StoreTx& tx) {
         auto a = tx.ensure_organization("acme", "org_1", 5);

@@ -78,4 +78,17 @@ LeadRecord make_lead(const std::string& wf, const std::string& id, LeadStatus st
 // A history entry whose label is `label`.
 HistoryEntry entry(const std::string& label);
 
+// The ids of the records of `v`, in order.
+template <typename T>
+std::vector<std::string> ids_of(const std::vector<T>& v) {
+    std::vector<std::string> out;
+    for (const T& x : v) out.push_back(x.id);
+    return out;
+}
+inline std::vector<std::string> ids_of(const std::vector<LeadRecord>& v) {
+    std::vector<std::string> out;
+    for (const LeadRecord& x : v) out.push_back(x.lead.id);
+    return out;
+}
+
 }  // namespace leadflow::server::conformance
