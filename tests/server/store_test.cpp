@@ -258,6 +258,17 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     ASSERT_TRUE(st.is_ok()) << st.message();
     EXPECT_EQ(history_labels(store, "wlead_1"),
               (std::vector<std::string>{"row 0", "row 3", "row 6", "after"}));
+    // The scheduler's appends extend the same chains, mixed with the API's form in one
+    // transaction and without the lead being saved afterwards.
+    st = store.live_transact([&](StoreTx& tx) {
+        const std::string live = to_json(history_entry("live")).dump();
+        if (Status x = tx.live_append_history("wlead_1", live); !x) return x;
+        if (Status x = tx.append_history("wlead_1", history_entry("api")); !x) return x;
+        return tx.live_append_history("wlead_4", live);
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(history_labels(store, "wlead_1"),
+              (std::vector<std::string>{"row 0", "row 3", "row 6", "after", "live", "api"}));
 
     // The phases found through the partial indexes that replaced the index of every phase.
     st = store.read([&](StoreTx& tx) {
@@ -287,8 +298,8 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     ASSERT_TRUE(st.is_ok()) << st.message();
     EXPECT_EQ(history_labels(store, "wlead_3"),
               (std::vector<std::string>{"row 2", "row 5", "row 8", "after"}));
-    EXPECT_EQ(history_labels(store, "wlead_4"), std::vector<std::string>{"after"});
-    EXPECT_EQ(raw_sql(path, "SELECT count(*) FROM history"), std::vector<std::string>{"5"});
+    EXPECT_EQ(history_labels(store, "wlead_4"), (std::vector<std::string>{"after", "live"}));
+    EXPECT_EQ(raw_sql(path, "SELECT count(*) FROM history"), std::vector<std::string>{"6"});
 }
 
 TEST(SqliteStore, LeadVersionsReadsAPagesLeadsByIdWithoutWalkingTheWorkflow) {
