@@ -311,15 +311,19 @@ Response metrics(const Request&, RequestContext& ctx) {
             }
         }
     }
-    const Store::CheckpointCounts ck = ctx.store.checkpoint_counts();
-    o << "# HELP leadflow_wal_checkpoints_total SQLite WAL checkpoints by who ran them.\n"
-      << "# TYPE leadflow_wal_checkpoints_total counter\n"
-      << "leadflow_wal_checkpoints_total{by=\"background\"} " << ck.background << "\n"
-      << "leadflow_wal_checkpoints_total{by=\"scheduler\"} " << ck.scheduler << "\n"
-      << "leadflow_wal_checkpoints_total{by=\"api\"} " << ck.writer << "\n"
-      << "# HELP leadflow_wal_pages Length of the SQLite WAL after the last commit, in pages.\n"
-      << "# TYPE leadflow_wal_pages gauge\n"
-      << "leadflow_wal_pages " << ck.log_pages << "\n";
+    for (const StoreMetric& m : ctx.store.metrics()) {
+        o << "# HELP " << m.name << " " << m.help << "\n"
+          << "# TYPE " << m.name << " " << (m.counter ? "counter" : "gauge") << "\n";
+        for (const StoreMetric::Sample& sample : m.samples) {
+            o << m.name;
+            const char* sep = "{";
+            for (const auto& [label, value] : sample.labels) {
+                o << sep << label << "=\"" << escape_label(value) << "\"";
+                sep = ",";
+            }
+            o << (sample.labels.empty() ? "" : "}") << " " << sample.value << "\n";
+        }
+    }
     if (!one_org) {
         // Requests of every tenant: the operator's view only.
         o << "# HELP leadflow_http_requests_total HTTP requests by route and status code.\n"

@@ -340,7 +340,7 @@ Status apply_step(StoreTx& tx, CompiledVersion& c, LiveLead l, const Event& even
         if (call && call == ended_call_id && timeout && r.status == RecordStatus::kCompleted) {
             h.reason = "call_timeout";
         }
-        if (Status s = tx.live_append_history(l, history_text(h)); !s) return s;
+        if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
     }
 
     if (!l.state) l.state.emplace();
@@ -403,7 +403,7 @@ Status end_without_moving(StoreTx& tx, CompiledVersion* c, LiveLead l, StepConte
             step.records[0].node == state.node) {
             HistoryEntry h = to_history_entry(*g, step.records[0], l.call_id);
             if (result->is_call_timeout()) h.reason = "call_timeout";
-            if (Status s = tx.live_append_history(l, history_text(h)); !s) return s;
+            if (Status s = tx.live_append_history(l.id, history_text(h)); !s) return s;
         }
     }
     const LeadStatus before = l.status;
@@ -439,7 +439,7 @@ Status park(StoreTx& tx, LiveLead l, StepContext& sc) {
         h.status = "stuck";
         h.reason = "version_cannot_run";
         h.started_at = h.ended_at = sc.now;
-        if (Status s = tx.live_append_history(u.lead, history_text(h)); !s) return s;
+        if (Status s = tx.live_append_history(u.lead.id, history_text(h)); !s) return s;
     }
     return tx.live_save(u);
 }

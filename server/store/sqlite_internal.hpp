@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -218,6 +219,10 @@ class SqliteTx final : public StoreTx {
     SqliteTx(sqlite3* db, StmtCache* cache, WriteBehind* behind = nullptr)
         : db_(db), cache_(cache), behind_(behind) {}
 
+    // Writes the newest history row of every lead that got history rows since it was last
+    // saved (see LeadRow). Called before a transaction that is to commit ends.
+    Status flush_history_heads();
+
     // Waits for the recorded writes; the first of their failures, or ok. Called before the
     // transaction commits or rolls back.
     Status finish_writes() {
@@ -353,7 +358,7 @@ class SqliteTx final : public StoreTx {
     Result<Workflow> live_get_workflow(const std::string& workflow_id) override;
     Result<CallRecord> live_get_call(const std::string& call_id) override;
     Status live_update_call(const CallRecord& c) override;
-    Status live_append_history(LiveLead& lead, const std::string& entry) override;
+    Status live_append_history(const std::string& lead_id, const std::string& entry) override;
     Status live_outbox_insert(const OutboxRow& r) override;
     Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) override;
     Status live_outbox_update(const OutboxRow& r) override;
@@ -407,11 +412,36 @@ class SqliteTx final : public StoreTx {
         return missing ? s.exec_changing(missing) : s.exec();
     }
 
+    // A lead's history is a chain (schema migration 4): each row names the lead's previous row
+    // (prev_id) and the lead row its newest (history_last), so appending a row adds to the end
+    // of one B-tree and needs no per-lead index. The chain is this backend's own: the
+    // transaction keeps, per lead it read or appended to, the lead's rowid (live_save then
+    // finds the row in one B-tree search) and its newest history row, which live_save stores
+    // with the step's other columns; flush_history_heads stores it for a lead appended to and
+    // not saved since, before the transaction commits and before anything reads the chains.
+    struct LeadRow {
+        std::int64_t rowid = 0;
+        std::optional<std::int64_t> history_last;
+        bool unsaved = false;  // history_last is newer than the stored one
+    };
+    // Remembers the row of a lead just read (a lead known already keeps what this transaction
+    // knows about it, which is at least as new as the stored row).
+    void remember_lead(const std::string& id, std::int64_t rowid,
+                       std::optional<std::int64_t> history_last) {
+        leads_.emplace(id, LeadRow{rowid, history_last, false});
+    }
+    // The row of a lead of this transaction, read when not known yet; kNotFound for an
+    // unknown lead.
+    Result<LeadRow*> lead_row(const std::string& lead_id);
+    // The live rows of `s` (columns kLiveColumns), each lead remembered.
+    Result<std::vector<LiveLead>> read_live_rows(Stmt& s);
+
     sqlite3* db_;
     StmtCache* cache_;
     WriteBehind* behind_;
     Status behind_error_;
-    std::int64_t next_history_id_ = 0;  // live_append_history's next row id; 0: not read yet
+    std::int64_t next_history_id_ = 0;  // the next history row id; 0: not read yet
+    std::unordered_map<std::string, LeadRow> leads_;
 };
 
 // Rows more than one of the SqliteTx files reads: the columns to select (in this order) and

@@ -150,8 +150,23 @@ class SqliteStore final : public Store {
         return v;
     }
 
-    CheckpointCounts checkpoint_counts() const override {
-        CheckpointCounts c;
+    std::vector<StoreMetric> metrics() const override {
+        const SqliteCheckpointCounts c = checkpoint_counts();
+        StoreMetric checkpoints{"leadflow_wal_checkpoints_total",
+                                "SQLite WAL checkpoints by who ran them.",
+                                true,
+                                {{{{"by", "background"}}, c.background},
+                                 {{{"by", "scheduler"}}, c.scheduler},
+                                 {{{"by", "api"}}, c.writer}}};
+        StoreMetric pages{"leadflow_wal_pages",
+                          "Length of the SQLite WAL after the last commit, in pages.",
+                          false,
+                          {{{}, c.log_pages}}};
+        return {std::move(checkpoints), std::move(pages)};
+    }
+
+    SqliteCheckpointCounts checkpoint_counts() const {
+        SqliteCheckpointCounts c;
         if (checkpointer_) {
             c.background = checkpointer_->runs();
             c.background_running = checkpointer_->busy();
@@ -247,6 +262,7 @@ class SqliteStore final : public Store {
         if (Status st = guard.begin(); !st) return st;
         SqliteTx tx(c.db, &c.cache, behind);
         Status result = fn(tx);
+        if (result) result = tx.flush_history_heads();
         if (Status writes = tx.finish_writes(); !writes && result) result = writes;
         if (!result) return result;  // the guard rolls back
         return guard.commit();
@@ -441,6 +457,11 @@ void protect_database_files(const std::string& path) {
 }
 
 }  // namespace
+
+SqliteCheckpointCounts sqlite_checkpoint_counts(const Store& store) {
+    const auto* sqlite = dynamic_cast<const SqliteStore*>(&store);
+    return sqlite ? sqlite->checkpoint_counts() : SqliteCheckpointCounts{};
+}
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int migrate_to,
                                                  const std::string& vfs) {

@@ -1,6 +1,7 @@
 // server/store/sqlite_store.hpp — the Store on one embedded SQLite file.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -35,8 +36,26 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int mi
 // page that many transactions touched once). API writes never checkpoint inside their commit:
 // from 1.5 times this length they ask a background thread to, and only from twice this length
 // (the background thread could not keep up) does an API writer catch up after its commit.
-// Store::checkpoint_counts says who ran them.
+// sqlite_checkpoint_counts says who ran them.
 constexpr int kSqliteCheckpointPages = 20000;
+
+// Checkpoints run so far (the WAL's pages copied back into the database file), by who ran
+// them: the background thread, the scheduler right after a commit, or an API writer right
+// after a commit (only when the log grew far past the background's length); the length of the
+// log after the last commit, in pages; whether the background thread is asked for or running a
+// checkpoint. Store::metrics shows the counts and the length on /metrics.
+struct SqliteCheckpointCounts {
+    std::int64_t background = 0, scheduler = 0, writer = 0;
+    std::int64_t log_pages = 0;
+    bool background_running = false;
+    // Whole-log checkpoints that truncated the WAL at the first commit after a storage failure
+    // (disk full, I/O error), so the log gives its space back.
+    std::int64_t truncated_after_failure = 0;
+};
+
+// The counts of a store open_sqlite_store opened; zeros for any other store (and for an
+// in-memory database, which has no WAL).
+SqliteCheckpointCounts sqlite_checkpoint_counts(const Store& store);
 
 // The schema version this build migrates to.
 int sqlite_schema_latest_version();

@@ -195,19 +195,12 @@ Result<std::vector<std::string>> SqliteTx::variable_keys(const std::string& work
 }
 
 Status SqliteTx::append_history(const std::string& lead_id, const HistoryEntry& h) {
-    next_history_id_ = 0;  // the scheduler's next id is read again (live_append_history)
-    Stmt s = prep(
-        "INSERT INTO history(lead_id, prev_id, entry)"
-        " SELECT id, history_last, ?2 FROM leads WHERE id = ?1");
-    s.bind(lead_id).bind(to_json(h).dump());
-    if (Status st = s.exec_changing("Lead not found"); !st) return st;
-    Stmt head = prep("UPDATE leads SET history_last = last_insert_rowid() WHERE id = ?");
-    head.bind(lead_id);
-    return head.exec();
+    return live_append_history(lead_id, to_json(h).dump());
 }
 
 Result<std::vector<HistoryEntry>> SqliteTx::history(const std::string& lead_id) {
     // The chain from the lead's newest row back to its first, oldest first.
+    if (Status st = flush_history_heads(); !st) return st;
     Stmt s = prep(
         "WITH RECURSIVE chain(id, prev_id, entry) AS ("
         " SELECT h.id, h.prev_id, h.entry FROM leads l JOIN history h ON h.id = l.history_last"

@@ -14,7 +14,10 @@ static constexpr const char* kLiveColumns =
     " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.rowid,"
     " l.history_last, l.version, l.version_seen";
 
-static Result<LiveLead> read_live(const Stmt& s) {
+// A live lead row (kLiveColumns); its rowid and newest history row go to `rowid` and
+// `history_last`.
+static Result<LiveLead> read_live(const Stmt& s, std::int64_t& rowid,
+                                  std::optional<std::int64_t>& history_last) {
     LiveLead l;
     l.id = s.text(0);
     l.workflow_id = s.text(1);
@@ -39,15 +42,49 @@ static Result<LiveLead> read_live(const Stmt& s) {
         if (!j.ok()) return j.status();
         *out = std::move(j.value());
     }
-    l.rowid = s.i64(12);
-    l.history_last = s.opt_i64(13);
+    rowid = s.i64(12);
+    history_last = s.opt_i64(13);
     l.version = s.opt_i64(14);
     l.version_seen = s.opt_i64(15);
     return l;
 }
 
-static Result<std::vector<LiveLead>> read_live_rows(Stmt& s) {
-    return s.rows([](const Stmt& r) { return read_live(r); });
+Result<std::vector<LiveLead>> SqliteTx::read_live_rows(Stmt& s) {
+    return s.rows([this](const Stmt& r) -> Result<LiveLead> {
+        std::int64_t rowid = 0;
+        std::optional<std::int64_t> history_last;
+        auto l = read_live(r, rowid, history_last);
+        if (l.ok()) remember_lead(l->id, rowid, history_last);
+        return l;
+    });
+}
+
+Result<SqliteTx::LeadRow*> SqliteTx::lead_row(const std::string& lead_id) {
+    auto it = leads_.find(lead_id);
+    if (it != leads_.end()) return &it->second;
+    Stmt s = prep("SELECT rowid, history_last FROM leads WHERE id = ?");
+    s.bind(lead_id);
+    auto row = s.one(
+        [](const Stmt& r) -> Result<LeadRow> {
+            return LeadRow{r.i64(0), r.opt_i64(1), false};
+        },
+        "Lead not found");
+    if (!row.ok()) return row.status();
+    return &leads_.emplace(lead_id, row.value()).first->second;
+}
+
+Status SqliteTx::flush_history_heads() {
+    static const std::string kSql = "UPDATE leads SET history_last = ? WHERE rowid = ?";
+    for (auto& [id, row] : leads_) {
+        if (!row.unsaved) continue;
+        row.unsaved = false;
+        if (Status st =
+                write(kSql, nullptr, [&](auto& s) { s.bind(row.history_last).bind(row.rowid); });
+            !st) {
+            return st;
+        }
+    }
+    return Status::ok();
 }
 
 Result<std::vector<RunnableWorkflow>> SqliteTx::live_runnable_workflows() {
@@ -101,14 +138,18 @@ Result<std::int64_t> SqliteTx::live_calls_in_flight(const std::string& workflow_
 Result<LiveLead> SqliteTx::live_get_lead(const std::string& lead_id) {
     Stmt s = prep(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = ?");
     s.bind(lead_id);
-    return s.one([](const Stmt& r) { return read_live(r); }, "Lead not found");
+    auto rows = read_live_rows(s);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::not_found("Lead not found");
+    return std::move(rows->front());
 }
 
 Status SqliteTx::live_save(const LiveLeadUpdate& u) {
     // Sixteen statement variants: a column that did not change is not written, so neither
     // its index nor (for status) the lead-count trigger is touched; a lead read in this
-    // transaction is found by its rowid (one B-tree search instead of two). frozen_ms is
-    // never set on a lead the scheduler steps (a paused workflow's leads are not due).
+    // transaction is found by its rowid (one B-tree search instead of two) and gets its newest
+    // history row (LeadRow); another one is found by its id. frozen_ms is never set on a lead
+    // the scheduler steps (a paused workflow's leads are not due).
     static const std::array<std::string, 16> kSql = [] {
         std::array<std::string, 16> a;
         for (int v = 0; v < 16; ++v) {
@@ -119,15 +160,17 @@ Status SqliteTx::live_save(const LiveLeadUpdate& u) {
             sql +=
                 "current_node_id = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?,"
                 " updated_at = ?, state = ?, due_at = ?, last_analysis = ?, last_response = ?,"
-                " pending_event = ?, history_last = ?, version = ?, version_seen = ? WHERE ";
-            sql += (v & 8) ? "rowid = ?" : "id = ?";
+                " pending_event = ?, version = ?, version_seen = ?";
+            sql += (v & 8) ? ", history_last = ? WHERE rowid = ?" : " WHERE id = ?";
             a[static_cast<std::size_t>(v)] = std::move(sql);
         }
         return a;
     }();
     const LiveLead& l = u.lead;
+    auto known = leads_.find(l.id);
+    LeadRow* row = known == leads_.end() ? nullptr : &known->second;
     const int v = (u.status_changed ? 1 : 0) | (u.phase_changed ? 2 : 0) |
-                  (u.slot_changed ? 4 : 0) | (l.rowid > 0 ? 8 : 0);
+                  (u.slot_changed ? 4 : 0) | (row ? 8 : 0);
     return write(kSql[static_cast<std::size_t>(v)], "Lead not found", [&](auto& s) {
         if (u.status_changed) s.bind(to_string(l.status)).bind(u.completed_at);
         if (u.phase_changed) s.bind(to_string(u.phase));
@@ -135,10 +178,11 @@ Status SqliteTx::live_save(const LiveLeadUpdate& u) {
         s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
         s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
         s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
-        s.bind(json_or_null(l.pending_event)).bind(l.history_last);
+        s.bind(json_or_null(l.pending_event));
         s.bind(l.version).bind(l.version_seen);
-        if (l.rowid > 0) {
-            s.bind(l.rowid);
+        if (row) {
+            s.bind(row->history_last).bind(row->rowid);
+            row->unsaved = false;
         } else {
             s.bind(l.id);
         }
@@ -238,7 +282,10 @@ Status SqliteTx::live_update_call(const CallRecord& c) {
     });
 }
 
-Status SqliteTx::live_append_history(LiveLead& lead, const std::string& entry) {
+Status SqliteTx::live_append_history(const std::string& lead_id, const std::string& entry) {
+    auto row = lead_row(lead_id);
+    if (!row.ok()) return row.status();
+    LeadRow& lead = *row.value();
     // Ids are given here, not by SQLite, so that the write can run behind: the next id is
     // read once per transaction (this connection is the only writer meanwhile).
     if (next_history_id_ == 0) {
@@ -250,8 +297,9 @@ Status SqliteTx::live_append_history(LiveLead& lead, const std::string& entry) {
     const std::int64_t id = next_history_id_++;
     const std::optional<std::int64_t> prev = lead.history_last;
     lead.history_last = id;
+    lead.unsaved = true;
     return write(kHistoryInsert[1], nullptr,
-                 [&](auto& s) { s.bind(id).bind(lead.id).bind(prev).bind(entry); });
+                 [&](auto& s) { s.bind(id).bind(lead_id).bind(prev).bind(entry); });
 }
 
 Status SqliteTx::live_outbox_insert(const OutboxRow& r) {

@@ -144,7 +144,10 @@ Status SqliteTx::update_workflow(const Workflow& w) {
 
 Status SqliteTx::delete_workflow(const std::string& workflow_id) {
     // History rows first, found by walking each lead's chain; nodes, edges, leads, counts,
-    // keys and calls cascade from the workflow row.
+    // keys and calls cascade from the workflow row. The leads this transaction knows are
+    // forgotten (their rowids may be given to new rows).
+    if (Status st = flush_history_heads(); !st) return st;
+    leads_.clear();
     {
         Stmt h = prep(
             "WITH RECURSIVE chain(id) AS ("

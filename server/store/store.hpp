@@ -8,10 +8,13 @@
 //
 // Design. Business rules live in the HTTP handlers; the store only reads and writes rows. A
 // handler that must check-then-change (e.g. "activate only from draft") runs the whole sequence
-// inside Store::transact(), so it is atomic: SQLite takes its write lock up front (BEGIN
-// IMMEDIATE); a PostgreSQL implementation would use one transaction with SELECT … FOR UPDATE on
-// the workflow row, which is why every change goes through the same StoreTx object and no
-// method keeps state between transactions. Graph objects are the core model types
+// inside Store::transact(), so it is atomic: a backend either takes its write lock when the
+// transaction begins or locks the rows it reads for update, which is why every change goes
+// through the same StoreTx object and no method keeps state between transactions. The
+// interface names no backend's concept: leads are identified by their ids, orders are stated
+// in terms of the records (enrolment order, append order), and a backend keeps whatever row
+// identities or links it needs to itself (sqlite_store.hpp is one backend; tests/store is the
+// conformance suite every backend passes). Graph objects are the core model types
 // (leadflow/model.hpp); unknown fields in `extra` and unknown node types round-trip unchanged.
 //
 // Errors: kNotFound when a looked-up row does not exist (or belongs to another organization:
@@ -196,12 +199,6 @@ struct LiveLead {
     Json last_response = Json::object();  // response of the most recent application step
     Json pending_event;                   // a call/action result waiting to be applied, or null
     bool workflow_cancelled = false;      // live_due_leads: the workflow was cancelled
-    // The row as read in the current transaction (live_save finds it by this when > 0); only
-    // valid inside that transaction.
-    std::int64_t rowid = 0;
-    // Id of the lead's newest history row (each row links to the one before it), or nullopt;
-    // live_append_history advances it and live_save stores it.
-    std::optional<std::int64_t> history_last;
 };
 
 // Everything one engine step changes on a lead row (written in the step's transaction).
@@ -235,6 +232,19 @@ struct OutboxRow {
     TimeMs next_attempt_at = 0;
     std::optional<TimeMs> done_at;
     TimeMs created_at = 0;
+};
+
+// One figure of the backend's own (Store::metrics), printed on /metrics in the Prometheus text
+// format: "# HELP name help", "# TYPE name counter|gauge", then one line per sample.
+struct StoreMetric {
+    struct Sample {
+        std::vector<std::pair<std::string, std::string>> labels;  // (name, value), in order
+        std::int64_t value = 0;
+    };
+    std::string name;  // a Prometheus metric name, "leadflow_…"
+    std::string help;
+    bool counter = false;  // false: a gauge
+    std::vector<Sample> samples;
 };
 
 // [SECTION] StoreTx — the operations, all inside one transaction
@@ -315,11 +325,12 @@ class StoreTx {
 
     // Leads. Inserting records the leads' variable names for variable_keys().
     virtual Status insert_leads(const std::vector<LeadRecord>& leads) = 0;
+    // In enrolment order (the order insert_leads stored them).
     virtual Result<PageOf<Lead>> list_leads(const std::string& workflow_id, const LeadQuery& q) = 0;
     virtual Result<LeadRecord> get_lead(const std::string& workflow_id, const std::string& id) = 0;
     virtual Status update_lead(const LeadRecord& r) = 0;
     // Leads of the workflow whose status is one of `statuses` and whose current node is one of
-    // `node_ids` (empty `node_ids` = any node).
+    // `node_ids` (empty `node_ids` = any node), in enrolment order.
     virtual Result<std::vector<LeadRecord>> leads_where(
         const std::string& workflow_id, const std::vector<LeadStatus>& statuses,
         const std::vector<std::string>& node_ids) = 0;
@@ -334,6 +345,11 @@ class StoreTx {
                                                        const std::vector<Phase>& phases) = 0;
     // Union of the variable names of every lead ever enrolled, sorted.
     virtual Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) = 0;
+    // History. The store keeps each lead's entries in the order they were appended: an entry
+    // goes after every entry appended before it, in this transaction or a committed one
+    // (whichever API: append_history or live_append_history), and history() returns them
+    // oldest first, appends of the current transaction included. The caller never names or
+    // links rows. kNotFound for an unknown lead (append_history).
     virtual Status append_history(const std::string& lead_id, const HistoryEntry& h) = 0;
     virtual Result<std::vector<HistoryEntry>> history(const std::string& lead_id) = 0;
     // Leads by status over every workflow (for metrics).
@@ -366,7 +382,9 @@ class StoreTx {
     virtual Status delete_share_link(const std::string& org_id, const std::string& id) = 0;
 
     // Live progression (server/runtime). The scheduler asks workflow by workflow, so that one
-    // workflow's backlog never delays another's leads.
+    // workflow's backlog never delays another's leads. Inside live_transact() a backend may run
+    // the writes (live_save, live_append_history, …) behind the calls: a failed one is then
+    // reported by a later call or by the transaction itself, which fails whole with its status.
     // Every active workflow, and every cancelled one with leads still due.
     virtual Result<std::vector<RunnableWorkflow>> live_runnable_workflows() = 0;
     // The workflow's leads whose due_at <= now (any status: a removed or cancelled lead with a
@@ -376,7 +394,8 @@ class StoreTx {
     // The workflow's active leads not started yet (no engine state), oldest first.
     virtual Result<std::vector<LiveLead>> live_leads_to_start(const std::string& workflow_id,
                                                               int limit) = 0;
-    // Leads of the workflow queued for a call slot, first come first served.
+    // Leads of the workflow queued for a call slot, first come first served (leads queued at
+    // the same time in enrolment order).
     virtual Result<std::vector<LiveLead>> live_slot_waiters(const std::string& workflow_id,
                                                             int limit) = 0;
     // Calls of the workflow still in progress, whatever became of their leads (a removed
@@ -384,6 +403,7 @@ class StoreTx {
     virtual Result<std::int64_t> live_calls_in_flight(const std::string& workflow_id) = 0;
     virtual Result<LiveLead> live_get_lead(const std::string& lead_id) = 0;
     // Writes a step's result: status, execution columns, state, scheduling, last results.
+    // kNotFound for an unknown lead.
     virtual Status live_save(const LiveLeadUpdate& u) = 0;
     // Stores a call/action result for the lead and makes it due at `due_at`, or (the workflow
     // is paused) due as soon as it resumes when `due_at` is nullopt.
@@ -412,11 +432,10 @@ class StoreTx {
     virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;
     // Overwrites status, outcome, end_reason, duration_s, analysis and ended_at of a call.
     virtual Status live_update_call(const CallRecord& c) = 0;
-    // append_history with the entry already serialized (the text of to_json(h).dump()), for a
-    // lead read in this transaction: links the row after `lead.history_last` and advances it.
-    // The lead must then be written with live_save in the same transaction (which stores the
-    // new history_last; history(lead) reads the rows from there).
-    virtual Status live_append_history(LiveLead& lead, const std::string& entry) = 0;
+    // append_history with the entry already serialized (the text of to_json(h).dump()): the
+    // scheduler's cheaper form, for a lead it read in this transaction. kNotFound for an
+    // unknown lead.
+    virtual Status live_append_history(const std::string& lead_id, const std::string& entry) = 0;
     // Outbox: insert (a duplicate key is ignored), due rows (done_at null, next_attempt_at <=
     // now, oldest first), and the outcome of an attempt.
     virtual Status live_outbox_insert(const OutboxRow& r) = 0;
@@ -439,8 +458,8 @@ class Store {
     // next transaction starts clean). Transactions are serialized; `fn` must not open another.
     virtual Status transact(const std::function<Status(StoreTx&)>& fn) = 0;
 
-    // transact() for the live scheduler. The SQLite store runs it on a connection of its own,
-    // so API reads never wait for it, and lets API transactions waiting to write go before the
+    // transact() for the live scheduler. A backend may run it on a connection of its own, so
+    // API reads never wait for it; it lets API transactions waiting to write go before the
     // next one, so a scheduler running flat out delays an API write by at most one of its
     // transactions (the scheduler bounds their duration).
     virtual Status live_transact(const std::function<Status(StoreTx&)>& fn) = 0;
@@ -461,20 +480,10 @@ class Store {
     // backend cannot tell (then nothing may be kept).
     virtual std::optional<std::int64_t> commit_counter() = 0;
 
-    // Checkpoints run so far (SQLite's WAL pages copied back into the database file), by who
-    // ran them: the background thread, the scheduler right after a commit, or an API writer
-    // right after a commit (only when the log grew far past the background's length); the
-    // length of the log after the last commit, in pages; whether the background thread is
-    // asked for or running a checkpoint. Zeros for a store without a WAL.
-    struct CheckpointCounts {
-        std::int64_t background = 0, scheduler = 0, writer = 0;
-        std::int64_t log_pages = 0;
-        bool background_running = false;
-        // Whole-log checkpoints that truncated the WAL at the first commit after a storage
-        // failure (disk full, I/O error), so the log gives its space back.
-        std::int64_t truncated_after_failure = 0;
-    };
-    virtual CheckpointCounts checkpoint_counts() const { return {}; }
+    // The backend's own health figures for /metrics (e.g. how its log is kept short), in the
+    // order they are to be shown; empty when it has none. The store names, describes and
+    // labels them; the caller only prints them.
+    virtual std::vector<StoreMetric> metrics() const { return {}; }
 };
 
 // A workflow with its nodes and edges (edges in edge order), read in the caller's transaction.

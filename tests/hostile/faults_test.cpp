@@ -236,7 +236,7 @@ TEST_F(Faults, FullDiskUnderLiveLoadAnswers503BacksOffAndRecoversByItself) {
     EXPECT_EQ(workflow(wf)["lead_counts"]["completed"], 300) << workflow(wf).dump();
     expect_histories_whole(wf, ids);
     // The WAL was checkpointed and truncated at the first commit after the failure.
-    EXPECT_GE(store_->checkpoint_counts().truncated_after_failure, 1);
+    EXPECT_GE(sqlite_checkpoint_counts(*store_).truncated_after_failure, 1);
     // The write refused during the fault was not saved.
     ApiReply list = api_->call("GET", "/v1/workflows?limit=100", key_b_);
     ASSERT_EQ(list.status, 200);

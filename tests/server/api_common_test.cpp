@@ -3,6 +3,7 @@
 // pagination bounds, OpenAPI coverage, health, metrics and the static web app.
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "http/openapi.hpp"
@@ -223,7 +224,17 @@ TEST_F(ApiTest, HealthIsPublicMetricsNeedAKeyOrTheMetricsListener) {
     EXPECT_EQ(m.content_type.rfind("text/plain", 0), 0u);
     EXPECT_NE(m.body.find("leadflow_leads{status=\"pending\"} 1"), std::string::npos) << m.body;
     EXPECT_NE(m.body.find("leadflow_leads{status=\"cancelled\"} 0"), std::string::npos);
-    EXPECT_NE(m.body.find("leadflow_wal_pages"), std::string::npos);
+    // The store's own figures (Store::metrics), each with its help and type lines.
+    static const std::regex kStoreBlock(
+        "# HELP leadflow_wal_checkpoints_total SQLite WAL checkpoints by who ran them\\.\n"
+        "# TYPE leadflow_wal_checkpoints_total counter\n"
+        "leadflow_wal_checkpoints_total\\{by=\"background\"\\} [0-9]+\n"
+        "leadflow_wal_checkpoints_total\\{by=\"scheduler\"\\} [0-9]+\n"
+        "leadflow_wal_checkpoints_total\\{by=\"api\"\\} [0-9]+\n"
+        "# HELP leadflow_wal_pages Length of the SQLite WAL after the last commit, in pages\\.\n"
+        "# TYPE leadflow_wal_pages gauge\n"
+        "leadflow_wal_pages [0-9]+\n");
+    EXPECT_TRUE(std::regex_search(m.body, kStoreBlock)) << m.body;
     EXPECT_EQ(m.body.find("leadflow_http_requests_total"), std::string::npos) << m.body;
     Response other = send("GET", "/metrics", "", "", key_b_);
     EXPECT_NE(other.body.find("leadflow_leads{status=\"pending\"} 0"), std::string::npos)

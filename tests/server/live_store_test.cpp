@@ -17,6 +17,7 @@
 #include "live_test_util.hpp"
 #include "runtime/history_text.hpp"
 #include "runtime/lead_state_text.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace leadflow::server::testing {
 namespace {
@@ -99,7 +100,7 @@ std::string waiting_entry(const std::string& node_id, TimeMs at, const std::stri
 }
 
 // Stores `lead` (as read in the transaction, with its history rows appended) unchanged
-// otherwise, the way a scheduler step ends: live_save records the lead's newest history row.
+// otherwise, the way a scheduler step ends.
 Status save_lead(StoreTx& tx, const LiveLead& lead) {
     LiveLeadUpdate u;
     u.lead = lead;
@@ -113,7 +114,7 @@ Status append_rows(StoreTx& tx, const std::string& lead_id,
     auto lead = tx.live_get_lead(lead_id);
     if (!lead.ok()) return lead.status();
     for (const std::string& e : entries) {
-        if (Status s = tx.live_append_history(lead.value(), e); !s) return s;
+        if (Status s = tx.live_append_history(lead_id, e); !s) return s;
     }
     return save_lead(tx, lead.value());
 }
@@ -174,7 +175,7 @@ TEST_F(LiveStore, SchedulerHistoryRowsKeepTheirOrderAcrossBatchedInsertsAndAFail
         for (int run = 1; run <= 40; ++run) {
             const std::string& id = ids[static_cast<std::size_t>(run % 3)];
             for (int k = 0; k < run; ++k, ++next) {
-                if (Status s = tx.live_append_history(leads[id], entry(next)); !s) return s;
+                if (Status s = tx.live_append_history(id, entry(next)); !s) return s;
                 expected[id].push_back("row " + std::to_string(next));
             }
             if (Status s = save_lead(tx, leads[id]); !s) return s;
@@ -182,12 +183,16 @@ TEST_F(LiveStore, SchedulerHistoryRowsKeepTheirOrderAcrossBatchedInsertsAndAFail
                 auto rows = tx.history(id);
                 if (!rows.ok()) return rows.status();
                 if (rows->size() != expected[id].size()) return Status::internal("not seen");
+            } else if (run % 5 == 0) {
+                // Appended rows after the save are in the history without a second save.
+                for (int k = 0; k < 3; ++k, ++next) {
+                    if (Status s = tx.live_append_history(id, entry(next)); !s) return s;
+                    expected[id].push_back("row " + std::to_string(next));
+                }
             } else {
+                // A read of the lead after its writes (it hands them over) keeps its history.
                 auto lead = tx.live_get_lead(id);
                 if (!lead.ok()) return lead.status();
-                if (lead->history_last != leads[id].history_last) {
-                    return Status::internal("newest history row not stored");
-                }
             }
         }
         return Status::ok();
@@ -237,8 +242,8 @@ TEST_F(LiveStore, TheWalRestartsWhileTheSchedulerWritesWithoutPause) {
     }
     const auto wal = std::filesystem::file_size(db_path_ + "-wal");
     EXPECT_LT(wal, 100u << 20) << "WAL of " << (wal >> 20) << " MB";
-    EXPECT_GE(store_->checkpoint_counts().scheduler, 1);
-    EXPECT_EQ(store_->checkpoint_counts().writer, 0);
+    EXPECT_GE(sqlite_checkpoint_counts(*store_).scheduler, 1);
+    EXPECT_EQ(sqlite_checkpoint_counts(*store_).writer, 0);
 }
 
 TEST_F(LiveStore, LeadStatesStoredAsJsonByEarlierVersionsContinue) {

@@ -258,6 +258,17 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     ASSERT_TRUE(st.is_ok()) << st.message();
     EXPECT_EQ(history_labels(store, "wlead_1"),
               (std::vector<std::string>{"row 0", "row 3", "row 6", "after"}));
+    // The scheduler's appends extend the same chains, mixed with the API's form in one
+    // transaction and without the lead being saved afterwards.
+    st = store.live_transact([&](StoreTx& tx) {
+        const std::string live = to_json(history_entry("live")).dump();
+        if (Status x = tx.live_append_history("wlead_1", live); !x) return x;
+        if (Status x = tx.append_history("wlead_1", history_entry("api")); !x) return x;
+        return tx.live_append_history("wlead_4", live);
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    EXPECT_EQ(history_labels(store, "wlead_1"),
+              (std::vector<std::string>{"row 0", "row 3", "row 6", "after", "live", "api"}));
 
     // The phases found through the partial indexes that replaced the index of every phase.
     st = store.read([&](StoreTx& tx) {
@@ -287,8 +298,8 @@ TEST(SqliteStore, HistoryWrittenByVersion3ReadsBackInOrderGrowsAndGoesWithItsWor
     ASSERT_TRUE(st.is_ok()) << st.message();
     EXPECT_EQ(history_labels(store, "wlead_3"),
               (std::vector<std::string>{"row 2", "row 5", "row 8", "after"}));
-    EXPECT_EQ(history_labels(store, "wlead_4"), std::vector<std::string>{"after"});
-    EXPECT_EQ(raw_sql(path, "SELECT count(*) FROM history"), std::vector<std::string>{"5"});
+    EXPECT_EQ(history_labels(store, "wlead_4"), (std::vector<std::string>{"after", "live"}));
+    EXPECT_EQ(raw_sql(path, "SELECT count(*) FROM history"), std::vector<std::string>{"6"});
 }
 
 TEST(SqliteStore, LeadVersionsReadsAPagesLeadsByIdWithoutWalkingTheWorkflow) {
@@ -345,20 +356,20 @@ TEST(SqliteStore, ApiCommitsLeaveCheckpointsToTheBackgroundThreadAndTheLogStillR
     };
     const int txs = kSqliteCheckpointPages * 3 / 2 / rows_per_tx + 2;
     for (int t = 0; t < txs; ++t) ASSERT_TRUE(write_tx().is_ok());
-    EXPECT_GE(store.checkpoint_counts().log_pages, kSqliteCheckpointPages * 3 / 2);
+    EXPECT_GE(sqlite_checkpoint_counts(store).log_pages, kSqliteCheckpointPages * 3 / 2);
     // Writes as requests come: each waits for the background checkpoint asked for by the
     // commits before it (a pass that ran beside the burst leaves its last frames to the next).
     int extra = 0;
     for (; extra < 3; ++extra) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        while (store.checkpoint_counts().background_running &&
+        while (sqlite_checkpoint_counts(store).background_running &&
                std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         ASSERT_TRUE(write_tx().is_ok());
-        if (store.checkpoint_counts().log_pages < 2 * rows_per_tx) break;
+        if (sqlite_checkpoint_counts(store).log_pages < 2 * rows_per_tx) break;
     }
-    const auto counts = store.checkpoint_counts();
+    const auto counts = sqlite_checkpoint_counts(store);
     EXPECT_LT(extra, 3) << "the log did not restart: " << counts.log_pages << " pages";
     EXPECT_GE(counts.background, 1);
     EXPECT_EQ(counts.writer, 0);

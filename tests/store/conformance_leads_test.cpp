@@ -1,0 +1,384 @@
+// tests/store/conformance_leads_test.cpp — the Store contract for leads (enrolment, listing,
+// paging, updates, removal, counts), history order, transactions (rollback leaves nothing
+// half-written) and deleting a workflow (see store_conformance.hpp).
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "leadflow/wire.hpp"
+#include "store_conformance.hpp"
+
+namespace leadflow::server::conformance {
+namespace {
+
+std::vector<std::string> labels_of(const std::vector<HistoryEntry>& v) {
+    std::vector<std::string> out;
+    for (const auto& h : v) out.push_back(h.label);
+    return out;
+}
+
+TEST_P(StoreConformance, LeadsListInEnrolmentOrderWithFiltersAndPages) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    add_workflow("org_1", "wf_2");
+    // Ids that sort differently from their enrolment order.
+    add_leads("wf_1", {"lead_z", "lead_a", "lead_m"});
+    add_leads("wf_1", {"lead_b"}, LeadStatus::kActive);
+    add_leads("wf_2", {"lead_other"});
+    read([](StoreTx& tx) {
+        LeadQuery q;
+        auto all = tx.list_leads("wf_1", q);
+        EXPECT_EQ(all->total, 4);
+        EXPECT_EQ(ids_of(all->items),
+                  (std::vector<std::string>{"lead_z", "lead_a", "lead_m", "lead_b"}));
+        q.limit = 3;
+        q.page = 2;
+        auto p2 = tx.list_leads("wf_1", q);
+        EXPECT_EQ(p2->total, 4);
+        EXPECT_EQ(ids_of(p2->items), std::vector<std::string>{"lead_b"});
+        LeadQuery active;
+        active.statuses = {LeadStatus::kActive};
+        EXPECT_EQ(ids_of(tx.list_leads("wf_1", active)->items), std::vector<std::string>{"lead_b"});
+        LeadQuery by_id;
+        by_id.ids = {"lead_m", "lead_z", "lead_other"};
+        auto some = tx.list_leads("wf_1", by_id);
+        EXPECT_EQ(some->total, 2);  // lead_other is another workflow's
+        EXPECT_EQ(ids_of(some->items), (std::vector<std::string>{"lead_z", "lead_m"}));
+        auto where = tx.leads_where("wf_1", {LeadStatus::kPending, LeadStatus::kActive}, {});
+        EXPECT_EQ(ids_of(where.value()),
+                  (std::vector<std::string>{"lead_z", "lead_a", "lead_m", "lead_b"}));
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, ALeadRoundTripsAndIsUpdatedAndRemoved) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    add_workflow("org_1", "wf_2");
+    LeadRecord r = make_lead("wf_1", "lead_1", LeadStatus::kPending);
+    r.lead.variables = {{"city", "Pune"}, {"name", "Asha"}};
+    r.lead.metadata = Json{{"crm", 7}};
+    LeadRecord r2 = make_lead("wf_1", "lead_2", LeadStatus::kPending);
+    r2.lead.variables = {{"age", "30"}};
+    write([&](StoreTx& tx) {
+        if (Status s = tx.insert_leads({r, r2}); !s) return s;
+        EXPECT_EQ(tx.insert_leads({make_lead("wf_2", "lead_1", LeadStatus::kPending)}).code(),
+                  StatusCode::kConflict);
+        return Status::ok();
+    });
+    read([](StoreTx& tx) {
+        auto got = tx.get_lead("wf_1", "lead_1");
+        EXPECT_TRUE(got.ok());
+        EXPECT_EQ(got->lead.phone_number, "+14155552671");
+        EXPECT_EQ(got->lead.variables.at("city"), "Pune");
+        EXPECT_EQ(got->lead.metadata, (Json{{"crm", 7}}));
+        EXPECT_EQ(got->lead.status, LeadStatus::kPending);
+        EXPECT_EQ(got->execution.phase, Phase::kEntering);
+        EXPECT_TRUE(tx.get_lead("wf_1", "lead_2")->lead.metadata.is_null());
+        // A lead is found in its own workflow only.
+        EXPECT_EQ(tx.get_lead("wf_2", "lead_1").status().code(), StatusCode::kNotFound);
+        EXPECT_EQ(tx.variable_keys("wf_1").value(),
+                  (std::vector<std::string>{"age", "city", "name"}));
+        EXPECT_TRUE(tx.variable_keys("wf_2")->empty());
+        return Status::ok();
+    });
+    write([&](StoreTx& tx) {
+        LeadRecord u = r;
+        u.lead.status = LeadStatus::kRemoved;
+        u.lead.variables = {{"city", "Delhi"}};
+        u.lead.updated_at = u.lead.completed_at = 5000;
+        u.execution.current_node_id = "n2";
+        u.execution.phase = Phase::kDone;
+        u.execution.steps = 4;
+        if (Status s = tx.update_lead(u); !s) return s;
+        LeadRecord elsewhere = u;
+        elsewhere.lead.workflow_id = "wf_2";  // not a lead of wf_2
+        EXPECT_EQ(tx.update_lead(elsewhere).code(), StatusCode::kNotFound);
+        return Status::ok();
+    });
+    read([](StoreTx& tx) {
+        auto got = tx.get_lead("wf_1", "lead_1");
+        EXPECT_EQ(got->lead.status, LeadStatus::kRemoved);
+        EXPECT_EQ(got->lead.variables.at("city"), "Delhi");
+        EXPECT_EQ(got->lead.current_node_id, std::optional<std::string>("n2"));
+        EXPECT_EQ(got->lead.completed_at, std::optional<TimeMs>(5000));
+        EXPECT_EQ(got->execution.phase, Phase::kDone);
+        EXPECT_EQ(got->execution.steps, 4);
+        // A removed lead stays enrolled and counted.
+        auto counts = tx.workflow_counts("wf_1");
+        EXPECT_EQ(counts->enrolled_leads, 2);
+        EXPECT_EQ(counts->lead_counts.at(LeadStatus::kRemoved), 1);
+        EXPECT_EQ(counts->lead_counts.at(LeadStatus::kPending), 1);
+        EXPECT_EQ(counts->lead_counts.at(LeadStatus::kCompleted), 0);
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, LeadTransitionsAndCountsFollowEveryChange) {
+    add_org("org_1", "acme");
+    add_org("org_2", "globex");
+    add_workflow("org_1", "wf_1");
+    add_workflow("org_2", "wf_2");
+    add_leads("wf_1", {"l1", "l2", "l3"});
+    add_leads("wf_1", {"l4"}, LeadStatus::kCompleted);
+    add_leads("wf_2", {"l5"});
+    write([](StoreTx& tx) {
+        auto moved = tx.transition_leads("wf_1", {LeadStatus::kPending}, LeadStatus::kActive,
+                                         std::nullopt, 2000);
+        EXPECT_EQ(moved.value(), 3);
+        auto ended = tx.transition_leads("wf_1", {LeadStatus::kActive}, LeadStatus::kCancelled,
+                                         Phase::kDone, 3000);
+        EXPECT_EQ(ended.value(), 3);
+        EXPECT_EQ(tx.transition_leads("wf_1", {LeadStatus::kPending}, LeadStatus::kActive,
+                                      std::nullopt, 4000)
+                      .value(),
+                  0);
+        return Status::ok();
+    });
+    read([](StoreTx& tx) {
+        auto l1 = tx.get_lead("wf_1", "l1");
+        EXPECT_EQ(l1->lead.status, LeadStatus::kCancelled);
+        EXPECT_EQ(l1->execution.phase, Phase::kDone);
+        EXPECT_EQ(l1->lead.updated_at, std::optional<TimeMs>(3000));
+        EXPECT_EQ(l1->lead.completed_at, std::optional<TimeMs>(3000));  // terminal
+        EXPECT_EQ(tx.get_lead("wf_2", "l5")->lead.status, LeadStatus::kPending);
+        EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kDone}).value(), 3);
+        EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kDone, Phase::kEntering}).value(), 4);
+        EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kInCall}).value(), 0);
+        auto totals = tx.lead_status_totals();
+        EXPECT_EQ(totals->at(LeadStatus::kCancelled), 3);
+        EXPECT_EQ(totals->at(LeadStatus::kCompleted), 1);
+        EXPECT_EQ(totals->at(LeadStatus::kPending), 1);
+        auto mine = tx.lead_status_totals_of("org_1");
+        EXPECT_EQ(mine->at(LeadStatus::kPending), 0);  // l5 is another organization's
+        EXPECT_EQ(mine->at(LeadStatus::kCancelled), 3);
+        EXPECT_EQ(mine->size(), all_lead_statuses().size());
+        auto by_node = tx.lead_counts_by_node("wf_1");
+        std::int64_t cancelled = 0, completed = 0;
+        for (const NodeStatusCount& c : by_node.value()) {
+            EXPECT_GT(c.count, 0);
+            EXPECT_FALSE(c.node_id);
+            if (c.status == LeadStatus::kCancelled) cancelled += c.count;
+            if (c.status == LeadStatus::kCompleted) completed += c.count;
+        }
+        EXPECT_EQ(cancelled, 3);
+        EXPECT_EQ(completed, 1);
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, LeadVersionsAreGroupedForPublishing) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "W", 1000, WorkflowStatus::kActive);
+    add_leads("wf_1", {"l1", "l2", "l3", "l4"}, LeadStatus::kActive);
+    add_leads("wf_1", {"l5"}, LeadStatus::kCompleted);
+    write([](StoreTx& tx) {
+        for (const char* id : {"l1", "l2", "l3", "l5"}) {
+            auto l = tx.live_get_lead(id);
+            if (!l.ok()) return l.status();
+            LiveLead lead = l.value();
+            lead.state = "{}";
+            lead.version = std::string(id) == "l3" ? 2 : 1;
+            lead.version_seen = lead.version;
+            if (Status s = tx.live_place(lead, std::string(id) == "l2" ? "n2" : "n1"); !s) return s;
+        }
+        return Status::ok();
+    });
+    read([](StoreTx& tx) {
+        auto groups = tx.lead_version_groups("wf_1");
+        std::map<std::string, std::int64_t> seen;
+        for (const LeadVersionGroup& g : groups.value()) {
+            const std::string key = (g.version ? std::to_string(*g.version) : "-") + "/" +
+                                    (g.seen ? std::to_string(*g.seen) : "-") + "/" +
+                                    g.node_id.value_or("-");
+            seen[key] += g.count;
+        }
+        // l5 is completed: not grouped; l4 has not started.
+        EXPECT_EQ(seen, (std::map<std::string, std::int64_t>{
+                            {"1/1/n1", 1}, {"1/1/n2", 1}, {"2/2/n1", 1}, {"-/-/-", 1}}));
+        auto versions = tx.lead_versions("wf_1", {"l1", "l3", "l4", "l_none"});
+        EXPECT_EQ(versions.value(), (std::map<std::string, std::pair<std::int64_t, std::int64_t>>{
+                                        {"l1", {1, 1}}, {"l3", {2, 2}}}));
+        auto behind = tx.live_leads_behind("wf_1", 2);
+        std::vector<std::string> ids;
+        for (const LiveLead& l : behind.value()) ids.push_back(l.id);
+        std::sort(ids.begin(), ids.end());
+        EXPECT_EQ(ids, (std::vector<std::string>{"l1", "l2"}));
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, HistoryKeepsAppendOrderAcrossBothAppendsAndTransactions) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "W", 1000, WorkflowStatus::kActive);
+    add_leads("wf_1", {"l1", "l2"}, LeadStatus::kActive);
+    std::vector<std::string> expected1, expected2;
+    write([&](StoreTx& tx) {
+        for (int i = 0; i < 3; ++i) {
+            const std::string a = "api " + std::to_string(i), b = "other " + std::to_string(i);
+            if (Status s = tx.append_history("l1", entry(a)); !s) return s;
+            if (Status s = tx.append_history("l2", entry(b)); !s) return s;
+            expected1.push_back(a);
+            expected2.push_back(b);
+        }
+        // Appends of this transaction are read back in order.
+        EXPECT_EQ(labels_of(tx.history("l1").value()), expected1);
+        EXPECT_EQ(tx.append_history("l_none", entry("x")).code(), StatusCode::kNotFound);
+        return Status::ok();
+    });
+    Status st = store_->live_transact([&](StoreTx& tx) {
+        // The scheduler's form, on a lead it read, without saving the lead afterwards.
+        auto l = tx.live_get_lead("l1");
+        if (!l.ok()) return l.status();
+        for (int i = 0; i < 3; ++i) {
+            const std::string a = "live " + std::to_string(i);
+            if (Status s = tx.live_append_history("l1", to_json(entry(a)).dump()); !s) return s;
+            expected1.push_back(a);
+        }
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    st = store_->live_transact([&](StoreTx& tx) {
+        if (Status s = tx.live_append_history("l1", to_json(entry("lost")).dump()); !s) return s;
+        return tx.live_append_history("l_none", to_json(entry("x")).dump());
+    });
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.message();
+    st = store_->live_transact([&](StoreTx& tx) {
+        // ... and saving it after appending.
+        auto l = tx.live_get_lead("l2");
+        if (!l.ok()) return l.status();
+        if (Status s = tx.live_append_history("l2", to_json(entry("step")).dump()); !s) return s;
+        expected2.push_back("step");
+        LiveLeadUpdate u;
+        u.lead = l.value();
+        u.lead.due_at = 7000;
+        if (Status s = tx.live_save(u); !s) return s;
+        if (Status s = tx.live_append_history("l2", to_json(entry("after")).dump()); !s) return s;
+        expected2.push_back("after");
+        return Status::ok();
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    write([&](StoreTx& tx) {
+        expected1.push_back("api again");
+        return tx.append_history("l1", entry("api again"));
+    });
+    reopen();
+    read([&](StoreTx& tx) {
+        EXPECT_EQ(labels_of(tx.history("l1").value()), expected1);
+        EXPECT_EQ(labels_of(tx.history("l2").value()), expected2);
+        auto full = tx.history("l1");
+        EXPECT_EQ(full->at(0).node_id, "n1");
+        EXPECT_EQ(full->at(0).status, "completed");
+        EXPECT_EQ(full->at(0).started_at, std::optional<TimeMs>(1000));
+        EXPECT_TRUE(tx.history("l_none")->empty());
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, AFailedTransactionLeavesNothingHalfWritten) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "W", 1000, WorkflowStatus::kActive);
+    add_leads("wf_1", {"l1"}, LeadStatus::kActive);
+    write([](StoreTx& tx) { return tx.append_history("l1", entry("kept")); });
+    auto everything = [](StoreTx& tx) -> Status {
+        if (Status s = tx.insert_workflow(
+                make_workflow("org_1", "wf_2", "New", 2000, WorkflowStatus::kDraft));
+            !s) {
+            return s;
+        }
+        Node n;
+        n.id = "n1";
+        n.node_type_raw = "WAIT";
+        if (Status s = tx.insert_node("wf_2", n); !s) return s;
+        if (Status s = tx.insert_leads({make_lead("wf_2", "l2", LeadStatus::kPending)}); !s) {
+            return s;
+        }
+        if (Status s = tx.append_history("l1", entry("lost")); !s) return s;
+        OutboxRow o;
+        o.idempotency_key = "k1";
+        o.kind = "action";
+        o.workflow_id = "wf_1";
+        o.lead_id = "l1";
+        if (Status s = tx.live_outbox_insert(o); !s) return s;
+        return tx.live_meta_put("clock", "1");
+    };
+    // A body that fails, one that throws, and a write that fails inside the body.
+    Status st = store_->transact([&](StoreTx& tx) {
+        if (Status s = everything(tx); !s) return s;
+        return Status::invalid("refused");
+    });
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+    EXPECT_THROW(store_->transact([&](StoreTx& tx) -> Status {
+        if (Status s = everything(tx); !s) return s;
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    st = store_->live_transact([&](StoreTx& tx) {
+        if (Status s = everything(tx); !s) return s;
+        return tx.insert_workflow(make_workflow("org_1", "wf_1", "Dup", 1, WorkflowStatus::kDraft));
+    });
+    EXPECT_EQ(st.code(), StatusCode::kConflict);
+    read([](StoreTx& tx) {
+        EXPECT_FALSE(tx.has_workflow("org_1", "wf_2").value());
+        EXPECT_EQ(tx.get_lead("wf_2", "l2").status().code(), StatusCode::kNotFound);
+        EXPECT_EQ(labels_of(tx.history("l1").value()), std::vector<std::string>{"kept"});
+        EXPECT_TRUE(tx.live_outbox_due(1LL << 60, 10)->empty());
+        EXPECT_FALSE(tx.live_meta_get("clock").value());
+        return Status::ok();
+    });
+    // The store is usable afterwards, and a committed transaction is kept whole.
+    write(everything);
+    read([](StoreTx& tx) {
+        EXPECT_TRUE(tx.has_workflow("org_1", "wf_2").value());
+        EXPECT_EQ(tx.list_nodes("wf_2")->size(), 1u);
+        EXPECT_TRUE(tx.get_lead("wf_2", "l2").ok());
+        EXPECT_EQ(labels_of(tx.history("l1").value()), (std::vector<std::string>{"kept", "lost"}));
+        EXPECT_EQ(tx.live_outbox_due(1LL << 60, 10)->size(), 1u);
+        EXPECT_EQ(tx.live_meta_get("clock").value(), std::optional<std::string>("1"));
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsAndHistoryOnly) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    add_workflow("org_1", "wf_2");
+    write([](StoreTx& tx) {
+        Node n;
+        n.id = "n1";
+        n.node_type_raw = "WAIT";
+        for (const char* wf : {"wf_1", "wf_2"}) {
+            if (Status s = tx.insert_node(wf, n); !s) return s;
+        }
+        if (Status s = tx.insert_leads({make_lead("wf_1", "l1", LeadStatus::kPending),
+                                        make_lead("wf_2", "l2", LeadStatus::kPending)});
+            !s) {
+            return s;
+        }
+        if (Status s = tx.append_history("l1", entry("one")); !s) return s;
+        if (Status s = tx.append_history("l2", entry("two")); !s) return s;
+        // Deleting in the transaction that appended.
+        if (Status s = tx.delete_workflow("wf_1"); !s) return s;
+        EXPECT_EQ(tx.delete_workflow("wf_1").code(), StatusCode::kNotFound);
+        return tx.append_history("l2", entry("three"));
+    });
+    read([](StoreTx& tx) {
+        EXPECT_FALSE(tx.has_workflow("org_1", "wf_1").value());
+        EXPECT_TRUE(tx.list_nodes("wf_1")->empty());
+        EXPECT_EQ(tx.get_lead("wf_1", "l1").status().code(), StatusCode::kNotFound);
+        EXPECT_TRUE(tx.history("l1")->empty());
+        EXPECT_EQ(tx.lead_status_totals()->at(LeadStatus::kPending), 1);
+        EXPECT_EQ(tx.list_nodes("wf_2")->size(), 1u);
+        EXPECT_EQ(labels_of(tx.history("l2").value()), (std::vector<std::string>{"two", "three"}));
+        return Status::ok();
+    });
+    // A lead enrolled again under a deleted lead's id starts with no history.
+    add_leads("wf_2", {"l1"});
+    read([](StoreTx& tx) {
+        EXPECT_TRUE(tx.history("l1")->empty());
+        return Status::ok();
+    });
+}
+
+}  // namespace
+}  // namespace leadflow::server::conformance
