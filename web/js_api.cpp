@@ -261,6 +261,10 @@ LEADFLOW_JS_EXPORT const char* leadflow_ui_probe() {
     out["zoom"] = cam.zoom;
     out["can_undo"] = ed.history().can_undo();
     out["status"] = app.status;
+    out["find"] = Json{{"open", app.find.open},
+                       {"query", app.find.query},
+                       {"input_active", app.find.input_active},
+                       {"highlighted", app.find.highlighted}};
     return hold(out.dump());
 }
 

@@ -90,6 +90,8 @@ void draw_menus(AppState& app) {
             ed.delete_selection();
         }
         if (ImGui::MenuItem("Select all", "Ctrl+A")) ed.select_all();
+        ImGui::Separator();
+        if (ImGui::MenuItem("Find node…", "Ctrl+F")) open_find(app);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Add")) {
@@ -145,6 +147,8 @@ void handle_shortcuts(AppState& app) {
         export_file(app);
     } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_O, false)) {
         import_file(app);
+    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_F, false)) {
+        open_find(app);
     } else if (!ctrl && !io.KeyAlt) {
         if (ImGui::IsKeyPressed(ImGuiKey_Delete, false) ||
             ImGui::IsKeyPressed(ImGuiKey_Backspace, false)) {
@@ -244,6 +248,7 @@ void draw_app(AppState& app) {
     app.canvas_screen = {{left_w, top}, {width - right_w, top + height - bottom_h}};
     draw_canvas(app);
     share_tick(app);
+    draw_find(app);
     draw_help(app);
     autosave_tick(app);
 }

@@ -36,6 +36,17 @@ struct FrameStats {
     double average_ms() const;
 };
 
+// Find node (Ctrl+F, find_panel.cpp): the search box over the canvas.
+struct FindUi {
+    bool open = false;
+    bool focus_input = false;   // put the keyboard in the box on the next frame
+    bool input_active = false;  // the box has the keyboard (last frame)
+    std::string query;
+    int highlighted = 0;  // the match Enter jumps to (Up/Down move it)
+};
+// How many matches the box lists at most (it counts them all).
+constexpr std::size_t kFindListed = 50;
+
 struct AppState {
     Editor editor{1};
     Fonts fonts;
@@ -62,6 +73,7 @@ struct AppState {
     std::optional<std::string> focus_edge;
     bool show_minimap = true;
     bool show_help = false;
+    FindUi find;
 
     // Status line (bottom of the canvas): message and when it expires (ms).
     std::string status;
@@ -98,6 +110,9 @@ void draw_canvas(AppState& app);            // editor_canvas.cpp
 void draw_palette(AppState& app);           // palette.cpp
 void draw_inspector(AppState& app);         // inspector.cpp
 void draw_validation_panel(AppState& app);  // validation_panel.cpp
+void draw_find(AppState& app);              // find_panel.cpp
+// Opens the Find node box with the keyboard in it (Ctrl+F).
+void open_find(AppState& app);
 // Runs validation if the graph's structure changed since the last run.
 void update_validation(AppState& app);
 

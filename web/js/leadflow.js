@@ -255,6 +255,14 @@
     if (api.ready) openLinkFromAddress();
   });
 
+  // Ctrl+F (Cmd+F) opens the editor's Find node box: the browser's own find bar would search the
+  // page, which is one canvas without text.
+  window.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+      event.preventDefault();
+    }
+  });
+
   const wantsText = () => api.ready && call('leadflow_wants_text_input', 'number', [], []) === 1;
 
   function onCopy(event) {
