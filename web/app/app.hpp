@@ -15,6 +15,7 @@
 #include "fonts.hpp"
 #include "leadflow/validate.hpp"
 #include "server_client.hpp"
+#include "shortcuts.hpp"
 #include "sim_ui.hpp"
 #include "versions_ui.hpp"
 
@@ -73,6 +74,7 @@ struct AppState {
     std::optional<std::string> focus_edge;
     bool show_minimap = true;
     bool show_help = false;
+    bool show_shortcuts = false;  // Help → Keyboard shortcuts
     FindUi find;
 
     // Status line (bottom of the canvas): message and when it expires (ms).
@@ -115,6 +117,14 @@ void draw_find(AppState& app);              // find_panel.cpp
 void open_find(AppState& app);
 // Runs validation if the graph's structure changed since the last run.
 void update_validation(AppState& app);
+
+// [SECTION] Keyboard shortcuts (shortcuts_panel.cpp; the table is shortcuts.hpp)
+// Does what `a` does (a shortcut, or the menu item showing it).
+void run_action(AppState& app, Action a);
+// Runs the action of a shortcut pressed this frame (none while a text field has the keyboard).
+void handle_shortcuts(AppState& app);
+// Help → Keyboard shortcuts: the table, as the key handling reads it.
+void draw_shortcuts_window(AppState& app);
 
 // [SECTION] Templates (templates.cpp): the three reference workflows of tests/fixtures/.
 struct Template {
