@@ -103,12 +103,17 @@ void draw_menus(AppState& app) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
+        app.probe("menu/view");
         action_item(app, "Fit view", Action::kFitView);
         action_item(app, "Zoom 100%", Action::kZoom100);
         action_item(app, "Auto-layout", Action::kAutoLayout);
         const std::string minimap = shortcut_text(Action::kToggleMinimap);
         ImGui::MenuItem("Minimap", minimap.c_str(), &app.show_minimap);
+        ImGui::Separator();
+        draw_settings_menu_items(app);
         ImGui::EndMenu();
+    } else {
+        app.probe("menu/view");
     }
     draw_sim_menu(app);
     if (ImGui::BeginMenu("Help")) {
@@ -125,7 +130,7 @@ void draw_menus(AppState& app) {
 
 void draw_help(AppState& app) {
     if (!app.show_help) return;
-    ImGui::SetNextWindowSize({420 * app.pixel_ratio, 0}, ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize({420 * app.ui_ratio(), 0}, ImGuiCond_Appearing);
     if (ImGui::Begin("Canvas controls", &app.show_help, ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::TextWrapped(
             "Pan: drag empty space, middle or right mouse, Shift+wheel or trackpad scroll.\n"
@@ -166,7 +171,7 @@ void draw_app(AppState& app) {
     server_tick(app);
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const float r = app.pixel_ratio;
+    const float r = app.ui_ratio();
     const float top = vp->WorkPos.y;
     const float height = vp->WorkSize.y;
     const float width = vp->WorkSize.x;

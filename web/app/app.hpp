@@ -13,10 +13,12 @@
 #include "compare_ui.hpp"
 #include "editor.hpp"
 #include "fonts.hpp"
+#include "grid_renderer.hpp"
 #include "leadflow/validate.hpp"
 #include "server_client.hpp"
 #include "shortcuts.hpp"
 #include "sim_ui.hpp"
+#include "ui_settings.hpp"
 #include "versions_ui.hpp"
 
 struct ImDrawList;
@@ -51,7 +53,12 @@ constexpr std::size_t kFindListed = 50;
 struct AppState {
     Editor editor{1};
     Fonts fonts;
-    float pixel_ratio = 1.0f;
+    float pixel_ratio = 1.0f;  // devicePixelRatio: device pixels per CSS pixel
+    // Theme and UI scale (View menu). The frame loop restyles when they change.
+    UiSettings ui_settings;
+    float ui_scale = 1.0f;  // the UI scale the current style and fonts were built for
+    // Device pixels per CSS pixel of panels, menus and their text (the canvas uses pixel_ratio).
+    float ui_ratio() const { return pixel_ratio * ui_scale; }
     Rect canvas_screen;  // the canvas area this frame, device pixels
     // Paints the canvas background (the grid shader) in the GL pass: an ImGui draw callback put
     // first in the canvas window, its data the Rect to cover. Set by main.cpp (none in tests).
@@ -125,6 +132,21 @@ void run_action(AppState& app, Action a);
 void handle_shortcuts(AppState& app);
 // Help → Keyboard shortcuts: the table, as the key handling reads it.
 void draw_shortcuts_window(AppState& app);
+
+// [SECTION] Theme and UI scale (settings_menu.cpp; the stored form is ui_settings.hpp)
+struct ThemeColors {
+    float clear[4];   // behind everything (glClearColor)
+    GridColors grid;  // the canvas background
+};
+const ThemeColors& theme_colors(Theme t);
+// Sets ImGui's style: the theme's colours, sizes scaled by `scale` (device pixels per CSS pixel).
+void apply_editor_style(Theme theme, float scale);
+// Reads the settings kept in localStorage (defaults when there are none).
+void load_ui_settings(AppState& app);
+// Changes the settings (the scale clamped to its range) and keeps them in localStorage.
+void set_ui_settings(AppState& app, const UiSettings& s);
+// The View menu's Theme and UI scale submenus.
+void draw_settings_menu_items(AppState& app);
 
 // [SECTION] Templates (templates.cpp): the three reference workflows of tests/fixtures/.
 struct Template {

@@ -44,7 +44,7 @@ void draw_find(AppState& app) {
     FindUi& f = app.find;
     if (!f.open) return;
     const Rect& cs = app.canvas_screen;
-    const float r = app.pixel_ratio;
+    const float r = app.ui_ratio();
     const float width = std::min(360.0f * r, std::max(cs.width() - 16.0f * r, 120.0f * r));
     ImGui::SetNextWindowPos({(cs.min.x + cs.max.x - width) / 2, cs.min.y + 8.0f * r});
     ImGui::SetNextWindowSize({width, 0});

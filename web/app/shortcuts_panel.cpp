@@ -146,13 +146,13 @@ void handle_shortcuts(AppState& app) {
 
 void draw_shortcuts_window(AppState& app) {
     if (!app.show_shortcuts) return;
-    ImGui::SetNextWindowSize({440 * app.pixel_ratio, 0}, ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize({440 * app.ui_ratio(), 0}, ImGuiCond_Appearing);
     if (ImGui::Begin("Keyboard shortcuts", &app.show_shortcuts, ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::TextDisabled("On the canvas (not while typing in a field):");
         const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV;
         if (ImGui::BeginTable("##shortcuts", 2, flags)) {
             ImGui::TableSetupColumn("Keys", ImGuiTableColumnFlags_WidthFixed,
-                                    110.0f * app.pixel_ratio);
+                                    110.0f * app.ui_ratio());
             ImGui::TableSetupColumn("Action", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableHeadersRow();
             for (const Shortcut& s : shortcuts()) {

@@ -49,6 +49,17 @@
     probe() {
       return parse(call('leadflow_ui_probe', 'string', [], []));
     },
+    // [Appearance] The theme and UI scale (View menu), kept per browser: {theme: 'dark'|'light',
+    // ui_scale: percent, applied_scale: the scale the frame on screen was built with}.
+    uiSettings() {
+      return parse(call('leadflow_ui_settings', 'string', [], []));
+    },
+    // Sets them as the View menu does ({theme, ui_scale}; a missing or bad field gets its
+    // default, the scale is clamped to 75–200). Applies from the next frame. Returns {ok}.
+    setUiSettings(settings) {
+      const text = typeof settings === 'string' ? settings : JSON.stringify(settings);
+      return parse(callWithText('leadflow_set_ui_settings', 'string', text));
+    },
     // [Simulation] The scenario (docs/simulation.md#the-scenario). setScenario takes JSON text or
     // an object and returns {ok, error}; an invalid scenario is refused and the current one kept.
     setScenario(json) {
