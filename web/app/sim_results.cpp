@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "platform.hpp"
 
 namespace leadflow::web {
 
@@ -168,6 +169,14 @@ void exact_table(AppState& app, const Json& r) {
 
 }  // namespace
 
+void export_results_json(AppState& app) {
+    const std::string& text = app.sim.session.results_text();
+    if (text.empty()) return;
+    // leadflow-sim --json ends its output with a newline; the file is byte for byte that output.
+    platform::download_text("leadflow-results.json", text + "\n");
+    app.notify("Exported leadflow-results.json");
+}
+
 void draw_sim_results(AppState& app) {
     SimUi& sim = app.sim;
     if (sim.session.running()) {
@@ -185,6 +194,9 @@ void draw_sim_results(AppState& app) {
     ImGui::Text("%" PRId64 " leads · seed %" PRIu64 " · p50 %.1f h · p90 %.1f h · p99 %.1f h",
                 r["leads"].get<std::int64_t>(), r["seed"].get<std::uint64_t>(), num(ttt["p50"]),
                 num(ttt["p90"]), num(ttt["p99"]));
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export results as JSON")) export_results_json(app);
+    app.probe("results/export_json");
     if (!ImGui::BeginTable("results_layout", 4, ImGuiTableFlags_SizingStretchProp)) return;
     ImGui::TableSetupColumn("terminal", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("histogram", ImGuiTableColumnFlags_WidthStretch, 1.0f);
