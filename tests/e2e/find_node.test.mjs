@@ -2,27 +2,15 @@
 // Chromium: Ctrl+F opens the search box with the keyboard in it, typing lists the nodes whose
 // label or id matches (any case), Enter or a click selects the match and centres the view on
 // it, Escape closes the box. Saves a screenshot of the open box to build/test-logs/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  serveStatic, launchBrowser, openEditor, frames, probe, clickAt, until, distDir, distExists, repoRoot,
+  useStaticEditor, openEditor, frames, probe, clickAt, until, repoRoot,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  server = await serveStatic(distDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const editor = useStaticEditor();
 
 const logsDir = join(repoRoot, 'build', 'test-logs');
 
@@ -39,7 +27,7 @@ function offCentre(p, id) {
 // The editor on the lead-nurture template (what a fresh page opens), the view moved away from
 // the node to find so that centring it is visible.
 async function templateEditor() {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   const g = await page.evaluate(() => window.leadflow.getGraph());
   assert.ok(g.nodes.some((n) => n.id === 'node_call3'), 'the lead-nurture template is open');
   await page.evaluate(() => window.leadflow.setZoom(1.5));

@@ -2,30 +2,20 @@
 // Chromium: Results → "Export results as JSON" downloads exactly the bytes the native
 // `leadflow-sim --json` prints for the same workflow and scenario, and Compare → "Export
 // comparison as CSV" downloads the comparison table with the numbers compare.status() holds.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  serveStatic, launchBrowser, openEditor, probe, clickAt, until, readFixture, distDir, distExists,
-  repoRoot, fixturesDir,
+  useStaticEditor, openEditor, probe, clickAt, until, readFixture, repoRoot, fixturesDir,
 } from './harness.mjs';
 
 const nativeSim = resolve(repoRoot, process.env.LEADFLOW_NATIVE_SIM || 'build/native/tools/leadflow-sim');
-let server;
-let browser;
+const editor = useStaticEditor();
 
-before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
+before(() => {
   assert.ok(existsSync(nativeSim), `native leadflow-sim not found at ${nativeSim} (run scripts/build native)`);
-  server = await serveStatic(distDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
 });
 
 // Clicks the probed widget `name` and resolves to the bytes of the download it starts.
@@ -44,7 +34,7 @@ async function loadWorkflow(page, name) {
 }
 
 test('Export results as JSON downloads the bytes leadflow-sim --json prints', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   for (const name of ['lead_nurture', 'conditional_followup']) {
     await loadWorkflow(page, name);
     await page.evaluate(() => window.leadflow.runSimulation());
@@ -61,7 +51,7 @@ test('Export results as JSON downloads the bytes leadflow-sim --json prints', as
 });
 
 test('Export comparison as CSV downloads the comparison table', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   await loadWorkflow(page, 'conditional_followup');
   assert.deepEqual(await page.evaluate(() => window.leadflow.compare.action('template', 'Lead nurture')), { ok: true });
   const st = await until(page, (s) => !s.pending && s.result, 'comparison finished',

@@ -1,33 +1,21 @@
 // tests/e2e/shortcuts.test.mjs — Help → Keyboard shortcuts, opened with the real mouse, lists the
 // shortcut table the key handling reads (web/app/shortcuts.hpp), Ctrl+F among them, each chord
 // once; and a listed key does what its row says. Saves a screenshot to build/test-logs/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  serveStatic, launchBrowser, openEditor, frames, probe, clickAt, until, distDir, distExists, repoRoot,
+  useStaticEditor, openEditor, frames, probe, clickAt, until, repoRoot,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  server = await serveStatic(distDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const editor = useStaticEditor();
 
 const inside = (r, outer) =>
   r[0] >= outer[0] && r[1] >= outer[1] && r[0] + r[2] <= outer[0] + outer[2] + 1 && r[1] + r[3] <= outer[1] + outer[3] + 1;
 
 test('Help → Keyboard shortcuts lists Ctrl+F and the other shortcuts, each once', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   let p = await probe(page);
   assert.equal(p.items['shortcuts/window'], undefined, 'closed at first');
   await clickAt(page, p.items['menu/help']);

@@ -2,27 +2,15 @@
 // light theme and 125% apply at once, are kept per browser (localStorage) and come back after a
 // reload, seen through the automation API (uiSettings()) and in the pixels of screenshots
 // (build/test-logs/theme-*.png).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  serveStatic, launchBrowser, openEditor, frames, probe, clickAt, until, distDir, distExists, repoRoot,
+  useStaticEditor, openEditor, frames, probe, clickAt, until, repoRoot,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  server = await serveStatic(distDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const editor = useStaticEditor();
 
 const logsDir = join(repoRoot, 'build', 'test-logs');
 const settings = (page) => page.evaluate(() => window.leadflow.uiSettings());
@@ -66,7 +54,7 @@ async function chooseFromView(page, sub, item) {
 }
 
 test('light theme and 125% UI scale apply, and persist across a reload', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   assert.deepEqual(await settings(page), { theme: 'dark', ui_scale: 100, applied_scale: 100 });
   let p = await probe(page);
   const paletteWidth = p.items['palette/VOICE_CALL'][2];
@@ -101,7 +89,7 @@ test('light theme and 125% UI scale apply, and persist across a reload', async (
 });
 
 test('stored settings that are not valid fall back field by field; setUiSettings clamps', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   await page.evaluate(() => localStorage.setItem('leadflow.editor.settings.v1', '{"theme":"light","ui_scale":"huge"}'));
   await page.reload();
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
