@@ -39,12 +39,14 @@ void terminal_chart(const Json& r, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float row = (b.y - a.y) / 5.0f;
     const float label_w = ImGui::CalcTextSize("unfinished  ").x;
+    // The theme's text colour (View > Theme), so the labels read on a dark or a light panel.
+    const ImU32 text_color = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 whisker_color = ImGui::GetColorU32(ImGuiCol_Text, 0.8f);
     for (int i = 0; i < 5; ++i) {
         const Json& t = r["terminal"][kTerminals[i]];
         const double share = num(t["share"]);
         const float y = a.y + row * static_cast<float>(i);
-        dl->AddText({a.x, y + (row - ImGui::GetFontSize()) / 2}, IM_COL32(200, 204, 214, 255),
-                    kTerminals[i]);
+        dl->AddText({a.x, y + (row - ImGui::GetFontSize()) / 2}, text_color, kTerminals[i]);
         const float x0 = a.x + label_w, x1 = b.x - 60;
         dl->AddRectFilled({x0, y + row * 0.2f},
                           {x0 + (x1 - x0) * static_cast<float>(share), y + row * 0.8f},
@@ -52,11 +54,10 @@ void terminal_chart(const Json& r, ImVec2 size) {
         // The 95% interval as a whisker.
         const float lo = x0 + (x1 - x0) * static_cast<float>(num(t["ci95"][0]));
         const float hi = x0 + (x1 - x0) * static_cast<float>(num(t["ci95"][1]));
-        dl->AddLine({lo, y + row / 2}, {hi, y + row / 2}, IM_COL32(240, 240, 240, 200), 1.0f);
+        dl->AddLine({lo, y + row / 2}, {hi, y + row / 2}, whisker_color, 1.0f);
         char text[32];
         std::snprintf(text, sizeof text, "%.1f%%", share * 100);
-        dl->AddText({x1 + 6, y + (row - ImGui::GetFontSize()) / 2}, IM_COL32(220, 224, 230, 255),
-                    text);
+        dl->AddText({x1 + 6, y + (row - ImGui::GetFontSize()) / 2}, text_color, text);
     }
 }
 
