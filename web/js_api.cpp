@@ -261,6 +261,10 @@ LEADFLOW_JS_EXPORT const char* leadflow_ui_probe() {
     out["zoom"] = cam.zoom;
     out["can_undo"] = ed.history().can_undo();
     out["status"] = app.status;
+    out["find"] = Json{{"open", app.find.open},
+                       {"query", app.find.query},
+                       {"input_active", app.find.input_active},
+                       {"highlighted", app.find.highlighted}};
     return hold(out.dump());
 }
 
@@ -283,6 +287,24 @@ LEADFLOW_JS_EXPORT const char* leadflow_autosave_key() {
 // to the field, not to the canvas selection).
 LEADFLOW_JS_EXPORT int leadflow_wants_text_input() {
     return ImGui::GetIO().WantTextInput ? 1 : 0;
+}
+
+// window.leadflow.uiSettings(): {"theme", "ui_scale"} as chosen (View menu), and "applied_scale",
+// the UI scale the frame on screen was built with.
+LEADFLOW_JS_EXPORT const char* leadflow_ui_settings() {
+    const UiSettings& s = g_app->ui_settings;
+    Json out = Json::object();
+    out["theme"] = theme_name(s.theme);
+    out["ui_scale"] = s.ui_scale;
+    out["applied_scale"] = static_cast<int>(g_app->ui_scale * 100.0f + 0.5f);
+    return hold(out.dump());
+}
+
+// window.leadflow.setUiSettings(json): as the View menu sets them (kept in localStorage);
+// read as stored settings are read (ui_settings.hpp: parse_ui_settings).
+LEADFLOW_JS_EXPORT const char* leadflow_set_ui_settings(const char* text) {
+    set_ui_settings(*g_app, parse_ui_settings(text ? text : ""));
+    return reply(Status::ok());
 }
 
 // [SECTION] Simulation and share links (web/app/sim_ui.hpp)

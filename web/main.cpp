@@ -56,6 +56,7 @@ GridRenderer g_grid;
 bool g_ready = false;
 int g_pixel_w = 0, g_pixel_h = 0;
 float g_font_ratio = 0;
+UiSettings g_styled;  // the settings the fonts and style were last built for
 // The canvas's size in device pixels (CSS size × devicePixelRatio, at least 1 × 1).
 void canvas_pixel_size(int* w, int* h, double* dpr) {
     double css_w = 0, css_h = 0;
@@ -79,17 +80,17 @@ void sync_canvas_size() {
     const float ratio = static_cast<float>(dpr);
     // The first frame bakes only the UI font; the canvas sizes follow on the next frame.
     const bool complete_fonts = g_ready && !g_app->fonts.complete();
-    if (ratio != g_font_ratio || complete_fonts) {
+    // Theme and UI scale (View menu) apply from the frame after they change.
+    const UiSettings& settings = g_app->ui_settings;
+    if (ratio != g_font_ratio || complete_fonts || settings != g_styled) {
         const bool rebuild = g_font_ratio != 0;
+        const float ui_scale = static_cast<float>(settings.ui_scale) / 100.0f;
         if (rebuild) ImGui_ImplOpenGL3_DestroyFontsTexture();
-        g_app->fonts.build(ratio, g_ready ? Fonts::Bake::kAll : Fonts::Bake::kFirstFrame);
+        g_app->fonts.build(ratio, ui_scale, g_ready ? Fonts::Bake::kAll : Fonts::Bake::kFirstFrame);
         if (rebuild) ImGui_ImplOpenGL3_CreateFontsTexture();
-        ImGuiStyle style;
-        ImGui::StyleColorsDark(&style);
-        style.WindowRounding = 4.0f;
-        style.FrameRounding = 3.0f;
-        style.ScaleAllSizes(ratio);
-        ImGui::GetStyle() = style;
+        apply_editor_style(settings.theme, ratio * ui_scale);
+        g_styled = settings;
+        g_app->ui_scale = ui_scale;
         g_font_ratio = ratio;
         g_app->pixel_ratio = ratio;
         g_app->editor.camera.pixel_ratio = ratio;
@@ -100,7 +101,8 @@ void sync_canvas_size() {
 void draw_canvas_grid(const ImDrawList*, const ImDrawCmd* cmd) {
     const ImDrawData* dd = ImGui::GetDrawData();
     const int fb_h = static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y);
-    g_grid.draw(g_app->editor.camera, *static_cast<const Rect*>(cmd->UserCallbackData), fb_h);
+    g_grid.draw(g_app->editor.camera, *static_cast<const Rect*>(cmd->UserCallbackData), fb_h,
+                theme_colors(g_app->ui_settings.theme).grid);
 }
 
 void frame() {
@@ -119,7 +121,8 @@ void frame() {
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
+    const float* clear = theme_colors(g_app->ui_settings.theme).clear;
+    glClearColor(clear[0], clear[1], clear[2], clear[3]);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());  // with the grid (draw_canvas_grid)
     if (!g_ready) {
@@ -181,6 +184,7 @@ int main() {
     g_app = new AppState();
     g_app->canvas_background = draw_canvas_grid;
     js_api_attach(*g_app);
+    load_ui_settings(*g_app);
     g_app->editor.ids() = IdGenerator(static_cast<std::uint64_t>(emscripten_get_now() * 1000.0) ^
                                       static_cast<std::uint64_t>(emscripten_random() * 1e12));
     mark("app");

@@ -13,8 +13,9 @@ double now_ms();
 // Writes text to the system clipboard (best effort: browsers may refuse without a user gesture;
 // the editor keeps its own copy too).
 void set_clipboard_text(const std::string& text);
-// Offers `text` as a file download named `filename` (application/json).
-void download_text(const std::string& filename, const std::string& text);
+// Offers `text` as a file download named `filename`, of content type `type`.
+void download_text(const std::string& filename, const std::string& text,
+                   const char* type = "application/json");
 // Opens the browser's file picker for a .json file; its content arrives later through the
 // exported leadflow_import_text().
 void request_file_upload();

@@ -13,8 +13,8 @@ EM_JS(void, lf_js_set_clipboard, (const char* text), {
         navigator.clipboard.writeText(s).catch(() => {});
     }
 });
-EM_JS(void, lf_js_download, (const char* name, const char* text), {
-    const blob = new Blob([UTF8ToString(text)], {type: 'application/json'});
+EM_JS(void, lf_js_download, (const char* name, const char* text, const char* type), {
+    const blob = new Blob([UTF8ToString(text)], {type: UTF8ToString(type)});
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = UTF8ToString(name);
@@ -112,8 +112,8 @@ void set_clipboard_text(const std::string& text) {
     lf_js_set_clipboard(text.c_str());
 }
 
-void download_text(const std::string& filename, const std::string& text) {
-    lf_js_download(filename.c_str(), text.c_str());
+void download_text(const std::string& filename, const std::string& text, const char* type) {
+    lf_js_download(filename.c_str(), text.c_str(), type);
 }
 
 void request_file_upload() {

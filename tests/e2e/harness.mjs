@@ -1,6 +1,7 @@
 // tests/e2e/harness.mjs — shared set-up for the browser tests: a tiny static server on
 // 127.0.0.1 (ephemeral port) over the built web app, a real leadflow-server process, and
 // headless Chromium via playwright-core.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -174,6 +175,27 @@ export async function openServerPage(context, url) {
 
 export function distExists() {
   return existsSync(join(distDir, 'index.html')) && existsSync(join(distDir, 'leadflow-web.wasm'));
+}
+
+// For a test file on the static editor: its `before` hook serves the built web app (serveStatic)
+// and launches the browser, its `after` hook closes both. Returns {url, context}, filled in
+// before the file's tests run.
+export function useStaticEditor() {
+  const env = { url: '', context: null };
+  let server;
+  let browser;
+  before(async () => {
+    assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
+    server = await serveStatic(distDir);
+    browser = await launchBrowser();
+    env.url = server.url;
+    env.context = browser.context;
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.close();
+  });
+  return env;
 }
 
 // Starts `leadflow-server serve` for a test file: a new temporary folder (name starting with

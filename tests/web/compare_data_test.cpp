@@ -191,3 +191,34 @@ TEST(CompareFormat, ValuesDifferencesAndIntervals) {
 
 }  // namespace
 }  // namespace leadflow::web
+
+namespace leadflow::web {
+namespace {
+
+TEST(ComparisonCsv, OneRowPerMetricWithFullPrecision) {
+    ComparisonView v;
+    v.conversion = {0.3141, 0.35, 0.0359, true, -0.003, 0.0748};
+    v.calls_per_lead = {1.8, 1.5, -0.30000000000000004, true, -0.5, -0.1};
+    v.time_to_terminal = {52.0, 48.25, -3.75, false, 0, 0};
+    EXPECT_EQ(comparison_csv(v),
+              "metric,unit,before,after,difference,ci95_low,ci95_high\r\n"
+              "conversion,share,0.3141,0.35,0.0359,-0.003,0.0748\r\n"
+              "calls_per_lead,calls,1.8,1.5,-0.30000000000000004,-0.5,-0.1\r\n"
+              "time_to_terminal,hours,52.0,48.25,-3.75,,\r\n");
+}
+
+TEST(ComparisonCsv, NumbersReadBackExactly) {
+    const Graph g = testing::fixture_graph("lead_nurture.json");
+    auto r = compare_graphs(g, g, Json::parse(testing::read_fixture("lead_nurture.scenario.json")));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    auto v = read_comparison(*r);
+    ASSERT_TRUE(v.ok());
+    const std::string csv = comparison_csv(*v);
+    // The second line's before value is the conversion share exactly.
+    const std::size_t line = csv.find("\r\nconversion,share,") + 19;
+    EXPECT_EQ(std::stod(csv.substr(line, csv.find(',', line) - line)), v->conversion.before);
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+}
+
+}  // namespace
+}  // namespace leadflow::web

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "platform.hpp"
+#include "shortcuts.hpp"
 
 namespace leadflow::web {
 
@@ -52,6 +53,14 @@ void update_validation(AppState& app) {
 
 namespace {
 
+// A menu item that runs `a`, showing its shortcut from the table (shortcuts.hpp).
+bool action_item(AppState& app, const char* label, Action a, bool enabled = true) {
+    const std::string keys = shortcut_text(a);
+    if (!ImGui::MenuItem(label, keys.c_str(), false, enabled)) return false;
+    run_action(app, a);
+    return true;
+}
+
 void draw_menus(AppState& app) {
     Editor& ed = app.editor;
     if (!ImGui::BeginMainMenuBar()) return;
@@ -62,8 +71,8 @@ void draw_menus(AppState& app) {
         }
         draw_templates_menu(app);
         ImGui::Separator();
-        if (ImGui::MenuItem("Import JSON…", "Ctrl+O")) import_file(app);
-        if (ImGui::MenuItem("Export JSON", "Ctrl+S")) export_file(app);
+        action_item(app, "Import JSON…", Action::kImport);
+        action_item(app, "Export JSON", Action::kExport);
         app.probe("menu/file/export");
         ImGui::EndMenu();
     } else {
@@ -72,110 +81,56 @@ void draw_menus(AppState& app) {
     if (ImGui::BeginMenu("Edit")) {
         const std::string undo = "Undo " + ed.history().undo_label();
         const std::string redo = "Redo " + ed.history().redo_label();
-        if (ImGui::MenuItem(undo.c_str(), "Ctrl+Z", false, ed.history().can_undo())) ed.undo();
-        if (ImGui::MenuItem(redo.c_str(), "Ctrl+Shift+Z", false, ed.history().can_redo())) {
-            ed.redo();
-        }
+        action_item(app, undo.c_str(), Action::kUndo, ed.history().can_undo());
+        action_item(app, redo.c_str(), Action::kRedo, ed.history().can_redo());
         ImGui::Separator();
         const bool has_nodes = !ed.selected_nodes().empty();
-        if (ImGui::MenuItem("Cut", "Ctrl+X", false, has_nodes)) {
-            copy_selection(app);
-            ed.delete_selection();
-        }
-        if (ImGui::MenuItem("Copy", "Ctrl+C", false, has_nodes)) copy_selection(app);
-        if (ImGui::MenuItem("Paste", "Ctrl+V", false, !app.internal_clipboard.empty())) {
-            paste_clipboard(app);
-        }
-        if (ImGui::MenuItem("Delete", "Del", false, has_nodes || !ed.selected_edges().empty())) {
-            ed.delete_selection();
-        }
-        if (ImGui::MenuItem("Select all", "Ctrl+A")) ed.select_all();
+        action_item(app, "Cut", Action::kCut, has_nodes);
+        action_item(app, "Copy", Action::kCopy, has_nodes);
+        action_item(app, "Paste", Action::kPaste, !app.internal_clipboard.empty());
+        action_item(app, "Delete", Action::kDelete, has_nodes || !ed.selected_edges().empty());
+        action_item(app, "Select all", Action::kSelectAll);
+        ImGui::Separator();
+        action_item(app, "Find node…", Action::kFindNode);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Add")) {
-        for (const NodeKind& k : node_kinds()) {
-            if (ImGui::MenuItem(k.title, k.shortcut)) add_node_at_view_center(app, k.type);
+        for (std::size_t i = 0; i < node_kinds().size(); ++i) {
+            action_item(
+                app, node_kinds()[i].title,
+                static_cast<Action>(static_cast<int>(Action::kAddNode1) + static_cast<int>(i)));
         }
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-        if (ImGui::MenuItem("Fit view", "F")) app.request_fit = true;
-        if (ImGui::MenuItem("Zoom 100%", "0"))
-            ed.camera.set_zoom_at({(app.canvas_screen.min.x + app.canvas_screen.max.x) / 2,
-                                   (app.canvas_screen.min.y + app.canvas_screen.max.y) / 2},
-                                  1.0f);
-        if (ImGui::MenuItem("Auto-layout", "L")) {
-            ed.auto_layout();
-            app.request_fit = true;
-        }
-        ImGui::MenuItem("Minimap", "M", &app.show_minimap);
+        app.probe("menu/view");
+        action_item(app, "Fit view", Action::kFitView);
+        action_item(app, "Zoom 100%", Action::kZoom100);
+        action_item(app, "Auto-layout", Action::kAutoLayout);
+        const std::string minimap = shortcut_text(Action::kToggleMinimap);
+        ImGui::MenuItem("Minimap", minimap.c_str(), &app.show_minimap);
+        ImGui::Separator();
+        draw_settings_menu_items(app);
         ImGui::EndMenu();
+    } else {
+        app.probe("menu/view");
     }
     draw_sim_menu(app);
     if (ImGui::BeginMenu("Help")) {
+        app.probe("menu/help");
         ImGui::MenuItem("Canvas controls", nullptr, &app.show_help);
+        ImGui::MenuItem("Keyboard shortcuts", nullptr, &app.show_shortcuts);
+        app.probe("menu/help/shortcuts");
         ImGui::EndMenu();
+    } else {
+        app.probe("menu/help");
     }
     ImGui::EndMainMenuBar();
 }
 
-void handle_shortcuts(AppState& app) {
-    ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput) return;
-    Editor& ed = app.editor;
-    const bool ctrl = io.KeyCtrl || io.KeySuper;
-    if (ctrl && ImGui::IsKeyPressed(ImGuiKey_Z, false)) {
-        if (io.KeyShift) {
-            ed.redo();
-        } else {
-            ed.undo();
-        }
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_Y, false)) {
-        ed.redo();
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_C, false)) {
-        copy_selection(app);
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_X, false)) {
-        copy_selection(app);
-        ed.delete_selection();
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_V, false)) {
-        paste_clipboard(app);
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_A, false)) {
-        ed.select_all();
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_S, false)) {
-        export_file(app);
-    } else if (ctrl && ImGui::IsKeyPressed(ImGuiKey_O, false)) {
-        import_file(app);
-    } else if (!ctrl && !io.KeyAlt) {
-        if (ImGui::IsKeyPressed(ImGuiKey_Delete, false) ||
-            ImGui::IsKeyPressed(ImGuiKey_Backspace, false)) {
-            ed.delete_selection();
-        } else if (ImGui::IsKeyPressed(ImGuiKey_F, false)) {
-            app.request_fit = true;
-        } else if (ImGui::IsKeyPressed(ImGuiKey_L, false)) {
-            ed.auto_layout();
-            app.request_fit = true;
-        } else if (ImGui::IsKeyPressed(ImGuiKey_M, false)) {
-            app.show_minimap = !app.show_minimap;
-        } else if (ImGui::IsKeyPressed(ImGuiKey_0, false)) {
-            ed.camera.set_zoom_at({(app.canvas_screen.min.x + app.canvas_screen.max.x) / 2,
-                                   (app.canvas_screen.min.y + app.canvas_screen.max.y) / 2},
-                                  1.0f);
-        } else {
-            const ImGuiKey digits[] = {ImGuiKey_1, ImGuiKey_2, ImGuiKey_3,
-                                       ImGuiKey_4, ImGuiKey_5, ImGuiKey_6};
-            for (std::size_t i = 0; i < node_kinds().size(); ++i) {
-                if (ImGui::IsKeyPressed(digits[i], false)) {
-                    add_node_at_view_center(app, node_kinds()[i].type);
-                }
-            }
-        }
-    }
-    if (!ImGui::IsKeyDown(ImGuiKey_V)) app.pasted_text.reset();
-}
-
 void draw_help(AppState& app) {
     if (!app.show_help) return;
-    ImGui::SetNextWindowSize({420 * app.pixel_ratio, 0}, ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize({420 * app.ui_ratio(), 0}, ImGuiCond_Appearing);
     if (ImGui::Begin("Canvas controls", &app.show_help, ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::TextWrapped(
             "Pan: drag empty space, middle or right mouse, Shift+wheel or trackpad scroll.\n"
@@ -216,7 +171,7 @@ void draw_app(AppState& app) {
     server_tick(app);
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const float r = app.pixel_ratio;
+    const float r = app.ui_ratio();
     const float top = vp->WorkPos.y;
     const float height = vp->WorkSize.y;
     const float width = vp->WorkSize.x;
@@ -244,7 +199,9 @@ void draw_app(AppState& app) {
     app.canvas_screen = {{left_w, top}, {width - right_w, top + height - bottom_h}};
     draw_canvas(app);
     share_tick(app);
+    draw_find(app);
     draw_help(app);
+    draw_shortcuts_window(app);
     autosave_tick(app);
 }
 

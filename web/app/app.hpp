@@ -13,9 +13,12 @@
 #include "compare_ui.hpp"
 #include "editor.hpp"
 #include "fonts.hpp"
+#include "grid_renderer.hpp"
 #include "leadflow/validate.hpp"
 #include "server_client.hpp"
+#include "shortcuts.hpp"
 #include "sim_ui.hpp"
+#include "ui_settings.hpp"
 #include "versions_ui.hpp"
 
 struct ImDrawList;
@@ -36,10 +39,26 @@ struct FrameStats {
     double average_ms() const;
 };
 
+// Find node (Ctrl+F, find_panel.cpp): the search box over the canvas.
+struct FindUi {
+    bool open = false;
+    bool focus_input = false;   // put the keyboard in the box on the next frame
+    bool input_active = false;  // the box has the keyboard (last frame)
+    std::string query;
+    int highlighted = 0;  // the match Enter jumps to (Up/Down move it)
+};
+// How many matches the box lists at most (it counts them all).
+constexpr std::size_t kFindListed = 50;
+
 struct AppState {
     Editor editor{1};
     Fonts fonts;
-    float pixel_ratio = 1.0f;
+    float pixel_ratio = 1.0f;  // devicePixelRatio: device pixels per CSS pixel
+    // Theme and UI scale (View menu). The frame loop restyles when they change.
+    UiSettings ui_settings;
+    float ui_scale = 1.0f;  // the UI scale the current style and fonts were built for
+    // Device pixels per CSS pixel of panels, menus and their text (the canvas uses pixel_ratio).
+    float ui_ratio() const { return pixel_ratio * ui_scale; }
     Rect canvas_screen;  // the canvas area this frame, device pixels
     // Paints the canvas background (the grid shader) in the GL pass: an ImGui draw callback put
     // first in the canvas window, its data the Rect to cover. Set by main.cpp (none in tests).
@@ -62,6 +81,8 @@ struct AppState {
     std::optional<std::string> focus_edge;
     bool show_minimap = true;
     bool show_help = false;
+    bool show_shortcuts = false;  // Help → Keyboard shortcuts
+    FindUi find;
 
     // Status line (bottom of the canvas): message and when it expires (ms).
     std::string status;
@@ -98,8 +119,34 @@ void draw_canvas(AppState& app);            // editor_canvas.cpp
 void draw_palette(AppState& app);           // palette.cpp
 void draw_inspector(AppState& app);         // inspector.cpp
 void draw_validation_panel(AppState& app);  // validation_panel.cpp
+void draw_find(AppState& app);              // find_panel.cpp
+// Opens the Find node box with the keyboard in it (Ctrl+F).
+void open_find(AppState& app);
 // Runs validation if the graph's structure changed since the last run.
 void update_validation(AppState& app);
+
+// [SECTION] Keyboard shortcuts (shortcuts_panel.cpp; the table is shortcuts.hpp)
+// Does what `a` does (a shortcut, or the menu item showing it).
+void run_action(AppState& app, Action a);
+// Runs the action of a shortcut pressed this frame (none while a text field has the keyboard).
+void handle_shortcuts(AppState& app);
+// Help → Keyboard shortcuts: the table, as the key handling reads it.
+void draw_shortcuts_window(AppState& app);
+
+// [SECTION] Theme and UI scale (settings_menu.cpp; the stored form is ui_settings.hpp)
+struct ThemeColors {
+    float clear[4];   // behind everything (glClearColor)
+    GridColors grid;  // the canvas background
+};
+const ThemeColors& theme_colors(Theme t);
+// Sets ImGui's style: the theme's colours, sizes scaled by `scale` (device pixels per CSS pixel).
+void apply_editor_style(Theme theme, float scale);
+// Reads the settings kept in localStorage (defaults when there are none).
+void load_ui_settings(AppState& app);
+// Changes the settings (the scale clamped to its range) and keeps them in localStorage.
+void set_ui_settings(AppState& app, const UiSettings& s);
+// The View menu's Theme and UI scale submenus.
+void draw_settings_menu_items(AppState& app);
 
 // [SECTION] Templates (templates.cpp): the three reference workflows of tests/fixtures/.
 struct Template {

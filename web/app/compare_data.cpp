@@ -215,4 +215,22 @@ std::string format_interval(const CompareMetric& m, MetricUnit unit) {
            signed_text(scaled(m.ci_hi, unit), digits(unit)) + suffix(unit, true);
 }
 
+std::string comparison_csv(const ComparisonView& v) {
+    const auto number = [](double x) { return Json(x).dump(); };
+    std::string out = "metric,unit,before,after,difference,ci95_low,ci95_high\r\n";
+    const auto row = [&](const char* metric, const char* unit, const CompareMetric& m) {
+        out += std::string(metric) + "," + unit + "," + number(m.before) + "," + number(m.after) +
+               "," + number(m.delta) + ",";
+        if (m.has_ci)
+            out += number(m.ci_lo) + "," + number(m.ci_hi);
+        else
+            out += ",";
+        out += "\r\n";
+    };
+    row("conversion", "share", v.conversion);
+    row("calls_per_lead", "calls", v.calls_per_lead);
+    row("time_to_terminal", "hours", v.time_to_terminal);
+    return out;
+}
+
 }  // namespace leadflow::web

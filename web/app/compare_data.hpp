@@ -87,4 +87,11 @@ std::string format_delta(double d, MetricUnit unit);
 // The interval: "-0.3 to +5.3 pp"; "n/a" without one.
 std::string format_interval(const CompareMetric& m, MetricUnit unit);
 
+// The Compare tab's table as CSV (RFC 4180: comma separated, CRLF line ends), for a spreadsheet:
+// the header `metric,unit,before,after,difference,ci95_low,ci95_high` and one row each for
+// conversion (unit `share`, in [0, 1]), calls_per_lead (`calls`) and time_to_terminal (`hours`).
+// Numbers are written as the results JSON writes them (the shortest text that reads back to the
+// same double), not rounded as the table shows them; a missing interval leaves its cells empty.
+std::string comparison_csv(const ComparisonView& v);
+
 }  // namespace leadflow::web

@@ -165,6 +165,13 @@ void choices(AppState& app) {
 
 }  // namespace
 
+void export_comparison_csv(AppState& app) {
+    if (!app.compare.view) return;
+    platform::download_text("leadflow-comparison.csv", comparison_csv(*app.compare.view),
+                            "text/csv");
+    app.notify("Exported leadflow-comparison.csv");
+}
+
 void draw_compare_panel(AppState& app) {
     CompareUi& c = app.compare;
     choices(app);
@@ -192,6 +199,9 @@ void draw_compare_panel(AppState& app) {
     const ComparisonView& v = *c.view;
     ImGui::Text("Before: %s  ·  After: %s  ·  %" PRId64 " leads each, seed %" PRIu64,
                 c.before_label.c_str(), c.after_label.c_str(), v.leads, v.seed);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export comparison as CSV")) export_comparison_csv(app);
+    app.probe("compare/export_csv");
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("compare_table", 5, flags)) {

@@ -53,6 +53,9 @@ void compare_tick(AppState& app);
 // The Compare tab (bottom panel) and the Simulate menu's "Compare with" submenu.
 void draw_compare_panel(AppState& app);
 void draw_compare_menu(AppState& app);
+// Downloads the comparison table as leadflow-comparison.csv (compare_data.hpp: comparison_csv).
+// Nothing without a finished comparison.
+void export_comparison_csv(AppState& app);
 // {pending, runs, error, before_label, after_label, has_opened, opened_label, leads, seed,
 //  conversion, calls_per_lead, time_to_terminal_hours ({before, after, delta, ci95}),
 //  converted, terminal_leads, before_results, after_results (the results JSON texts)}.

@@ -609,8 +609,9 @@ void draw_canvas(AppState& app) {
     std::string line = info;
     if (!app.status.empty() && platform::now_ms() < app.status_until) line += "  ·  " + app.status;
     const float pad = 8.0f * app.pixel_ratio;
-    dl->AddText({cs.min.x + pad, cs.max.y - ImGui::GetFontSize() - pad}, kDimTextColor,
-                line.c_str());
+    // On the grid, so in the theme's text colour, dimmed (View > Theme).
+    dl->AddText({cs.min.x + pad, cs.max.y - ImGui::GetFontSize() - pad},
+                ImGui::GetColorU32(ImGuiCol_Text, 0.7f), line.c_str());
     ImGui::End();
 }
 

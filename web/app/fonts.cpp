@@ -24,7 +24,7 @@ std::vector<float> Fonts::canvas_sizes_for(Bake bake) {
     return {std::begin(kCanvasSizes), std::end(kCanvasSizes)};
 }
 
-void Fonts::build(float pixel_ratio, Bake bake) {
+void Fonts::build(float pixel_ratio, float ui_scale, Bake bake) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     ImFontConfig cfg;
@@ -34,7 +34,7 @@ void Fonts::build(float pixel_ratio, Bake bake) {
     cfg.GlyphRanges = kGlyphRanges;
     auto* data = const_cast<unsigned char*>(assets::kUiFont);
     const int size = static_cast<int>(assets::kUiFont_size);
-    ui = io.Fonts->AddFontFromMemoryTTF(data, size, 15.0f * pixel_ratio, &cfg);
+    ui = io.Fonts->AddFontFromMemoryTTF(data, size, 15.0f * pixel_ratio * ui_scale, &cfg);
     canvas.clear();
     canvas_sizes.clear();
     for (float s : canvas_sizes_for(bake)) {

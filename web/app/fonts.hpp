@@ -25,9 +25,10 @@ struct Fonts {
     std::vector<ImFont*> canvas;      // ascending sizes
     std::vector<float> canvas_sizes;  // pixel size of each canvas font
 
-    // (Re)builds the atlas for a device pixel ratio. Call before the renderer creates its
-    // font texture (or destroy the texture first and create it again after).
-    void build(float pixel_ratio, Bake bake = Bake::kAll);
+    // (Re)builds the atlas for a device pixel ratio, the UI font `ui_scale` times its size
+    // (the canvas sizes do not change with it). Call before the renderer creates its font
+    // texture (or destroy the texture first and create it again after).
+    void build(float pixel_ratio, float ui_scale, Bake bake = Bake::kAll);
     // False after a kFirstFrame build: the canvas sizes are still missing (for_size then
     // returns the UI font).
     bool complete() const { return complete_; }

@@ -73,7 +73,8 @@ bool GridRenderer::finish() {
     return true;
 }
 
-void GridRenderer::draw(const Camera& camera, const Rect& canvas, int fb_height) {
+void GridRenderer::draw(const Camera& camera, const Rect& canvas, int fb_height,
+                        const GridColors& colors) {
     if (!finish()) return;
     // Minor spacing: 20 world units, multiplied by 5 until lines are at least 8 pixels apart.
     float spacing = 20.0f;
@@ -91,9 +92,9 @@ void GridRenderer::draw(const Camera& camera, const Rect& canvas, int fb_height)
     glUniform2f(u_origin_, origin.x, static_cast<float>(fb_height) - origin.y);
     glUniform1f(u_scale_, camera.scale());
     glUniform1f(u_spacing_, spacing);
-    glUniform4f(u_background_, 0.105f, 0.11f, 0.125f, 1.0f);
-    glUniform4f(u_minor_, 0.2f, 0.21f, 0.24f, 1.0f);
-    glUniform4f(u_major_, 0.28f, 0.3f, 0.34f, 1.0f);
+    glUniform4fv(u_background_, 1, colors.background);
+    glUniform4fv(u_minor_, 1, colors.minor);
+    glUniform4fv(u_major_, 1, colors.major);
     glBindVertexArray(vao_);
     glDrawArrays(GL_TRIANGLES, 0, 3);
     glBindVertexArray(0);

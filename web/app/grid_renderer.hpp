@@ -6,6 +6,13 @@
 
 namespace leadflow::web {
 
+// The grid's colours (RGBA, 0–1): the background and the minor and major lines.
+struct GridColors {
+    float background[4];
+    float minor[4];
+    float major[4];
+};
+
 class GridRenderer {
   public:
     // Starts compiling and linking the shaders without waiting for them (call early: the GPU
@@ -16,8 +23,8 @@ class GridRenderer {
     // background). draw() calls it.
     bool finish();
     // Fills `canvas` (device pixels, y down) of a framebuffer `fb_height` pixels high with the
-    // grid seen through `camera`.
-    void draw(const Camera& camera, const Rect& canvas, int fb_height);
+    // grid seen through `camera`, in `colors`.
+    void draw(const Camera& camera, const Rect& canvas, int fb_height, const GridColors& colors);
 
   private:
     enum class State { kIdle, kCompiling, kReady, kFailed };

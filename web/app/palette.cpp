@@ -52,7 +52,7 @@ void draw_palette(AppState& app) {
     ImGui::TextWrapped(
         "Drag a step from here onto the canvas to place it. "
         "Drag from a pin on a card's right edge onto another card to connect. "
-        "Shift+drag selects a box. Help > Canvas controls lists every shortcut.");
+        "Shift+drag selects a box. Help > Keyboard shortcuts lists every shortcut.");
 }
 
 }  // namespace leadflow::web

@@ -87,7 +87,7 @@ void share_tick(AppState& app) {
         ImGui::OpenPopup("Link not opened");
         sim.link_error_open = false;
     }
-    const float r = app.pixel_ratio;
+    const float r = app.ui_ratio();
     ImGui::SetNextWindowSize({460 * r, 0}, ImGuiCond_Appearing);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(

@@ -420,7 +420,7 @@ void variables_form(AppState& app, Json& sc) {
 
 void run_controls(AppState& app) {
     SimUi& sim = app.sim;
-    const float r = app.pixel_ratio;
+    const float r = app.ui_ratio();
     if (sim.session.running()) {
         if (ImGui::Button("Cancel", {90 * r, 0})) {
             sim.session.cancel();

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "platform.hpp"
 
 namespace leadflow::web {
 
@@ -38,12 +39,14 @@ void terminal_chart(const Json& r, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float row = (b.y - a.y) / 5.0f;
     const float label_w = ImGui::CalcTextSize("unfinished  ").x;
+    // The theme's text colour (View > Theme), so the labels read on a dark or a light panel.
+    const ImU32 text_color = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 whisker_color = ImGui::GetColorU32(ImGuiCol_Text, 0.8f);
     for (int i = 0; i < 5; ++i) {
         const Json& t = r["terminal"][kTerminals[i]];
         const double share = num(t["share"]);
         const float y = a.y + row * static_cast<float>(i);
-        dl->AddText({a.x, y + (row - ImGui::GetFontSize()) / 2}, IM_COL32(200, 204, 214, 255),
-                    kTerminals[i]);
+        dl->AddText({a.x, y + (row - ImGui::GetFontSize()) / 2}, text_color, kTerminals[i]);
         const float x0 = a.x + label_w, x1 = b.x - 60;
         dl->AddRectFilled({x0, y + row * 0.2f},
                           {x0 + (x1 - x0) * static_cast<float>(share), y + row * 0.8f},
@@ -51,11 +54,10 @@ void terminal_chart(const Json& r, ImVec2 size) {
         // The 95% interval as a whisker.
         const float lo = x0 + (x1 - x0) * static_cast<float>(num(t["ci95"][0]));
         const float hi = x0 + (x1 - x0) * static_cast<float>(num(t["ci95"][1]));
-        dl->AddLine({lo, y + row / 2}, {hi, y + row / 2}, IM_COL32(240, 240, 240, 200), 1.0f);
+        dl->AddLine({lo, y + row / 2}, {hi, y + row / 2}, whisker_color, 1.0f);
         char text[32];
         std::snprintf(text, sizeof text, "%.1f%%", share * 100);
-        dl->AddText({x1 + 6, y + (row - ImGui::GetFontSize()) / 2}, IM_COL32(220, 224, 230, 255),
-                    text);
+        dl->AddText({x1 + 6, y + (row - ImGui::GetFontSize()) / 2}, text_color, text);
     }
 }
 
@@ -168,6 +170,14 @@ void exact_table(AppState& app, const Json& r) {
 
 }  // namespace
 
+void export_results_json(AppState& app) {
+    const std::string& text = app.sim.session.results_text();
+    if (text.empty()) return;
+    // leadflow-sim --json ends its output with a newline; the file is byte for byte that output.
+    platform::download_text("leadflow-results.json", text + "\n");
+    app.notify("Exported leadflow-results.json");
+}
+
 void draw_sim_results(AppState& app) {
     SimUi& sim = app.sim;
     if (sim.session.running()) {
@@ -185,6 +195,9 @@ void draw_sim_results(AppState& app) {
     ImGui::Text("%" PRId64 " leads · seed %" PRIu64 " · p50 %.1f h · p90 %.1f h · p99 %.1f h",
                 r["leads"].get<std::int64_t>(), r["seed"].get<std::uint64_t>(), num(ttt["p50"]),
                 num(ttt["p90"]), num(ttt["p99"]));
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export results as JSON")) export_results_json(app);
+    app.probe("results/export_json");
     if (!ImGui::BeginTable("results_layout", 4, ImGuiTableFlags_SizingStretchProp)) return;
     ImGui::TableSetupColumn("terminal", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("histogram", ImGuiTableColumnFlags_WidthStretch, 1.0f);

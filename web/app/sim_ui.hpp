@@ -79,6 +79,9 @@ void draw_sim_menu(AppState& app);
 
 // [SECTION] Results (sim_results.cpp, sim_overlay.cpp)
 void draw_sim_results(AppState& app);
+// Downloads the last finished run's results as leadflow-results.json: the bytes
+// `leadflow-sim GRAPH --scenario S --json` prints (final newline included). Nothing without one.
+void export_results_json(AppState& app);
 // Draws results over the canvas (called by the canvas after the nodes).
 void draw_sim_overlay(AppState& app);
 

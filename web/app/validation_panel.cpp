@@ -28,8 +28,8 @@ void draw_validation_panel(AppState& app) {
             ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV)) {
         return;
     }
-    ImGui::TableSetupColumn("Severity", ImGuiTableColumnFlags_WidthFixed, 70.0f * app.pixel_ratio);
-    ImGui::TableSetupColumn("Code", ImGuiTableColumnFlags_WidthFixed, 220.0f * app.pixel_ratio);
+    ImGui::TableSetupColumn("Severity", ImGuiTableColumnFlags_WidthFixed, 70.0f * app.ui_ratio());
+    ImGui::TableSetupColumn("Code", ImGuiTableColumnFlags_WidthFixed, 220.0f * app.ui_ratio());
     ImGui::TableSetupColumn("Message", ImGuiTableColumnFlags_WidthStretch);
     // Only the visible rows are laid out (a big graph can have thousands of diagnostics).
     ImGuiListClipper clipper;

@@ -43,7 +43,7 @@ void draft_state(AppState& app) {
 }
 
 void preview_box(AppState& app, const PublishPreview& p) {
-    const float r = app.pixel_ratio;
+    const float r = app.ui_ratio();
     ImGui::BeginChild("publish_preview", {0, 0},
                       ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
     if (p.valid) {

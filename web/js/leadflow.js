@@ -49,6 +49,17 @@
     probe() {
       return parse(call('leadflow_ui_probe', 'string', [], []));
     },
+    // [Appearance] The theme and UI scale (View menu), kept per browser: {theme: 'dark'|'light',
+    // ui_scale: percent, applied_scale: the scale the frame on screen was built with}.
+    uiSettings() {
+      return parse(call('leadflow_ui_settings', 'string', [], []));
+    },
+    // Sets them as the View menu does ({theme, ui_scale}; a missing or bad field gets its
+    // default, the scale is clamped to 75–200). Applies from the next frame. Returns {ok}.
+    setUiSettings(settings) {
+      const text = typeof settings === 'string' ? settings : JSON.stringify(settings);
+      return parse(callWithText('leadflow_set_ui_settings', 'string', text));
+    },
     // [Simulation] The scenario (docs/simulation.md#the-scenario). setScenario takes JSON text or
     // an object and returns {ok, error}; an invalid scenario is refused and the current one kept.
     setScenario(json) {
@@ -253,6 +264,14 @@
   }
   window.addEventListener('hashchange', () => {
     if (api.ready) openLinkFromAddress();
+  });
+
+  // Ctrl+F (Cmd+F) opens the editor's Find node box: the browser's own find bar would search the
+  // page, which is one canvas without text.
+  window.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+      event.preventDefault();
+    }
   });
 
   const wantsText = () => api.ready && call('leadflow_wants_text_input', 'number', [], []) === 1;

@@ -1,0 +1,70 @@
+// The keyboard shortcut table (web/app/shortcuts.hpp) that both the key handling and
+// Help → Keyboard shortcuts read (docs/editor.md#keyboard-shortcuts).
+#include "shortcuts.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "node_kinds.hpp"
+
+namespace leadflow::web {
+namespace {
+
+TEST(Shortcuts, EveryChordIsDistinct) {
+    std::set<std::string> seen;
+    for (const Shortcut& s : shortcuts()) {
+        EXPECT_TRUE(seen.insert(chord_text(s.chord)).second)
+            << chord_text(s.chord) << " is bound twice";
+    }
+    // chord_text tells chords apart (so distinct texts are distinct chords).
+    for (const Shortcut& a : shortcuts()) {
+        for (const Shortcut& b : shortcuts()) {
+            if (&a != &b) {
+                EXPECT_FALSE(a.chord == b.chord);
+            }
+        }
+    }
+}
+
+TEST(Shortcuts, EveryChordRunsItsOwnAction) {
+    // The lookup the key handling uses finds each listed chord's action, so every row Help shows
+    // is handled, and no other row shadows it.
+    for (const Shortcut& s : shortcuts()) {
+        const std::optional<Action> a = shortcut_action(s.chord, false);
+        ASSERT_TRUE(a.has_value()) << chord_text(s.chord);
+        EXPECT_EQ(*a, s.action) << chord_text(s.chord);
+        EXPECT_FALSE(shortcut_action(s.chord, true).has_value()) << "Alt+" << chord_text(s.chord);
+        EXPECT_FALSE(s.description.empty()) << chord_text(s.chord);
+    }
+}
+
+TEST(Shortcuts, EveryActionHasAShortcut) {
+    for (int i = 0; i < kActionCount; ++i) {
+        EXPECT_FALSE(shortcut_text(static_cast<Action>(i)).empty()) << "action " << i;
+    }
+    EXPECT_EQ(node_kinds().size(), 6u);  // kAddNode1 … kAddNode6
+}
+
+TEST(Shortcuts, ModifiersMustMatchExactly) {
+    EXPECT_EQ(shortcut_action({Key::kZ, true, false}, false), Action::kUndo);
+    EXPECT_EQ(shortcut_action({Key::kZ, true, true}, false), Action::kRedo);
+    EXPECT_EQ(shortcut_action({Key::kY, true, false}, false), Action::kRedo);
+    EXPECT_EQ(shortcut_action({Key::kF, true, false}, false), Action::kFindNode);
+    EXPECT_EQ(shortcut_action({Key::kF, false, false}, false), Action::kFitView);
+    EXPECT_FALSE(shortcut_action({Key::kF, false, true}, false).has_value());
+    EXPECT_FALSE(shortcut_action({Key::kZ, false, false}, false).has_value());
+    EXPECT_FALSE(shortcut_action({Key::kS, true, true}, false).has_value());
+}
+
+TEST(Shortcuts, TextNamesModifiersAndKey) {
+    EXPECT_EQ(chord_text({Key::kZ, true, true}), "Ctrl+Shift+Z");
+    EXPECT_EQ(chord_text({Key::kDelete, false, false}), "Del");
+    EXPECT_EQ(shortcut_text(Action::kFindNode), "Ctrl+F");
+    EXPECT_EQ(shortcut_text(Action::kRedo), "Ctrl+Shift+Z");  // the first of its chords
+    EXPECT_EQ(shortcut_text(Action::kAddNode1), "1");
+    EXPECT_NE(shortcuts().back().description.find(node_kinds().back().title), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leadflow::web

@@ -1,0 +1,116 @@
+// web/app/shortcuts.cpp — see shortcuts.hpp.
+#include "shortcuts.hpp"
+
+#include <string>
+
+#include "node_kinds.hpp"
+
+namespace leadflow::web {
+namespace {
+
+const char* key_name(Key k) {
+    switch (k) {
+        case Key::kA:
+            return "A";
+        case Key::kC:
+            return "C";
+        case Key::kF:
+            return "F";
+        case Key::kL:
+            return "L";
+        case Key::kM:
+            return "M";
+        case Key::kO:
+            return "O";
+        case Key::kS:
+            return "S";
+        case Key::kV:
+            return "V";
+        case Key::kX:
+            return "X";
+        case Key::kY:
+            return "Y";
+        case Key::kZ:
+            return "Z";
+        case Key::k0:
+            return "0";
+        case Key::k1:
+            return "1";
+        case Key::k2:
+            return "2";
+        case Key::k3:
+            return "3";
+        case Key::k4:
+            return "4";
+        case Key::k5:
+            return "5";
+        case Key::k6:
+            return "6";
+        case Key::kDelete:
+            return "Del";
+        case Key::kBackspace:
+            return "Backspace";
+    }
+    return "?";
+}
+
+std::vector<Shortcut> build() {
+    const Chord ctrl_z{Key::kZ, true, false};
+    std::vector<Shortcut> out = {
+        {Action::kUndo, ctrl_z, "Undo"},
+        {Action::kRedo, {Key::kZ, true, true}, "Redo"},
+        {Action::kRedo, {Key::kY, true, false}, "Redo"},
+        {Action::kCut, {Key::kX, true, false}, "Cut the selected steps (system clipboard, JSON)"},
+        {Action::kCopy, {Key::kC, true, false}, "Copy the selected steps"},
+        {Action::kPaste, {Key::kV, true, false}, "Paste steps"},
+        {Action::kSelectAll, {Key::kA, true, false}, "Select all"},
+        {Action::kDelete, {Key::kDelete, false, false}, "Delete the selection"},
+        {Action::kDelete, {Key::kBackspace, false, false}, "Delete the selection"},
+        {Action::kFindNode, {Key::kF, true, false}, "Find a node by label or id"},
+        {Action::kImport, {Key::kO, true, false}, "Import workflow JSON"},
+        {Action::kExport, {Key::kS, true, false}, "Export workflow JSON"},
+        {Action::kFitView, {Key::kF, false, false}, "Fit the whole graph in view"},
+        {Action::kZoom100, {Key::k0, false, false}, "Zoom to 100%"},
+        {Action::kAutoLayout, {Key::kL, false, false}, "Auto-layout"},
+        {Action::kToggleMinimap, {Key::kM, false, false}, "Show or hide the minimap"},
+    };
+    const Key digits[] = {Key::k1, Key::k2, Key::k3, Key::k4, Key::k5, Key::k6};
+    for (int i = 0; i < 6; ++i) {
+        const NodeKind& k = node_kinds()[static_cast<std::size_t>(i)];
+        out.push_back({static_cast<Action>(static_cast<int>(Action::kAddNode1) + i),
+                       {digits[i], false, false},
+                       std::string("Add a step at the view centre: ") + k.title});
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::vector<Shortcut>& shortcuts() {
+    static const std::vector<Shortcut> table = build();
+    return table;
+}
+
+std::optional<Action> shortcut_action(const Chord& pressed, bool alt) {
+    if (alt) return std::nullopt;
+    for (const Shortcut& s : shortcuts()) {
+        if (s.chord == pressed) return s.action;
+    }
+    return std::nullopt;
+}
+
+std::string chord_text(const Chord& c) {
+    std::string out;
+    if (c.ctrl) out += "Ctrl+";
+    if (c.shift) out += "Shift+";
+    return out + key_name(c.key);
+}
+
+std::string shortcut_text(Action a) {
+    for (const Shortcut& s : shortcuts()) {
+        if (s.action == a) return chord_text(s.chord);
+    }
+    return "";
+}
+
+}  // namespace leadflow::web

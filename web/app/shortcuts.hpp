@@ -1,0 +1,92 @@
+// web/app/shortcuts.hpp — the editor's keyboard shortcuts: one table of actions and the keys
+// that run them. The key handling (shortcuts_panel.cpp) looks pressed keys up in it, and the
+// menus and Help → Keyboard shortcuts show it, so what the editor does and what it says it does
+// cannot drift apart. Pure and ImGui-free (tests/web checks the table).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leadflow::web {
+
+// Everything a shortcut can do. kCount is the number of actions, not an action.
+enum class Action {
+    kUndo,
+    kRedo,
+    kCut,
+    kCopy,
+    kPaste,
+    kSelectAll,
+    kDelete,
+    kFindNode,
+    kImport,
+    kExport,
+    kFitView,
+    kZoom100,
+    kAutoLayout,
+    kToggleMinimap,
+    kAddNode1,  // node_kinds()[0] … [5], in palette order
+    kAddNode2,
+    kAddNode3,
+    kAddNode4,
+    kAddNode5,
+    kAddNode6,
+    kCount,
+};
+constexpr int kActionCount = static_cast<int>(Action::kCount);
+
+// The keys shortcuts use (the UI maps them to ImGui's keys).
+enum class Key {
+    kA,
+    kC,
+    kF,
+    kL,
+    kM,
+    kO,
+    kS,
+    kV,
+    kX,
+    kY,
+    kZ,
+    k0,
+    k1,
+    k2,
+    k3,
+    k4,
+    k5,
+    k6,
+    kDelete,
+    kBackspace
+};
+
+// A key with the modifiers held. `ctrl` is Ctrl, or Cmd on a Mac.
+struct Chord {
+    Key key = Key::kA;
+    bool ctrl = false;
+    bool shift = false;
+    bool operator==(const Chord& o) const {
+        return key == o.key && ctrl == o.ctrl && shift == o.shift;
+    }
+};
+
+struct Shortcut {
+    Action action;
+    Chord chord;
+    std::string description;  // "Undo", "Add a Voice call step", …
+};
+
+// Every shortcut, in the order Help lists them. An action may have more than one chord (the
+// first is the one menus show); no chord appears twice.
+const std::vector<Shortcut>& shortcuts();
+
+// The action a key press runs: the shortcut whose chord is exactly `pressed` (modifiers
+// included); none while Alt is held.
+std::optional<Action> shortcut_action(const Chord& pressed, bool alt);
+
+// How a chord is written: "Ctrl+Shift+Z", "Del", "1".
+std::string chord_text(const Chord& c);
+// The first chord of `a` as chord_text writes it ("" when it has none), for menu hints.
+std::string shortcut_text(Action a);
+
+}  // namespace leadflow::web
