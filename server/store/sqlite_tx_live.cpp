@@ -75,7 +75,8 @@ Result<SqliteTx::LeadRow*> SqliteTx::lead_row(const std::string& lead_id) {
 
 Status SqliteTx::flush_history_heads() {
     static const std::string kSql = "UPDATE leads SET history_last = ? WHERE rowid = ?";
-    for (auto& [id, row] : leads_) {
+    for (auto& entry : leads_) {
+        auto& row = entry.second;  // a named reference: a lambda cannot capture a binding in C++17
         if (!row.unsaved) continue;
         row.unsaved = false;
         if (Status st =
