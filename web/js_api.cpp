@@ -94,6 +94,8 @@ constexpr ServerAction kServerActions[] = {
     {"sign_in", [](AppState& app, Arg key) { server_sign_in(app, key); }},
     {"sign_out", [](AppState& app, Arg) { server_sign_out(app); }},
     {"refresh", [](AppState& app, Arg) { server_refresh_list(app); }},
+    {"list_page", [](AppState& app, Arg page) { server_list_page(app, std::atoll(page.c_str())); }},
+    {"search", [](AppState& app, Arg text) { server_set_search(app, text); }},
     {"open", [](AppState& app, Arg id) { server_open(app, id); }},
     {"create", [](AppState& app, Arg title) { server_create(app, title); }},
     {"save", [](AppState& app, Arg) { server_save(app); }},
