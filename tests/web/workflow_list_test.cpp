@@ -1,5 +1,5 @@
 // The Server tab's workflow list: the page request with a title search, reading a page, the
-// "41–60 of 250" label.
+// "41–60 of 250" label, the page shown after a delete and the words naming a workflow.
 #include "workflow_list.hpp"
 
 #include <gtest/gtest.h>
@@ -97,6 +97,20 @@ TEST(WorkflowRangeLabel, EmptyListsSayWhy) {
               "No workflow title contains \xE2\x80\x9CQ3\xE2\x80\x9D");
     EXPECT_EQ(workflow_range_label(*read_workflow_page(page_json(9, 0, 130)), ""),
               "No workflows on this page");
+}
+
+TEST(PageAfterDelete, StepsBackOnlyFromAnEmptiedLastPage) {
+    EXPECT_EQ(page_after_delete(*read_workflow_page(page_json(7, 1, 121))), 6);
+    EXPECT_EQ(page_after_delete(*read_workflow_page(page_json(7, 2, 122))), 7);
+    EXPECT_EQ(page_after_delete(*read_workflow_page(page_json(1, 1, 1))), 1);
+    EXPECT_EQ(page_after_delete(*read_workflow_page(page_json(3, 20, 250))), 3);
+}
+
+TEST(DeleteQuestion, NamesTheWorkflow) {
+    EXPECT_EQ(delete_question({"wf_1", "Lead nurture", "draft"}),
+              "Delete \xE2\x80\x9CLead nurture\xE2\x80\x9D? Its graph, versions, leads and "
+              "history are deleted too.");
+    EXPECT_EQ(quoted_title({"wf_1", "", "draft"}), "\xE2\x80\x9Cwf_1\xE2\x80\x9D");
 }
 
 }  // namespace

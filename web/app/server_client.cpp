@@ -166,6 +166,7 @@ void server_sign_out(AppState& app) {
     s.search.clear();
     s.list_search.clear();
     s.search_due_ms = -1;
+    s.confirm_delete = WorkflowRow{};
     versions_reset(app, "");
     platform::session_remove(kKeyStorage);
 }

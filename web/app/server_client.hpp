@@ -53,6 +53,7 @@ struct ServerUi {
     std::string search;          // the search box
     double search_due_ms = -1;   // when the typed search is sent; -1 when nothing waits
     std::uint64_t list_seq = 0;  // the newest list request: older answers are dropped
+    WorkflowRow confirm_delete;  // the workflow Delete asks about; id empty when none
     // The workflow open in the editor, when it came from (or was saved to) the server.
     std::string workflow_id;
     Json workflow = nullptr;  // last GET /v1/workflows/{id}
@@ -96,9 +97,22 @@ constexpr double kSearchPauseMs = 300.0;
 void server_refresh_list(AppState& app);
 void server_list_page(AppState& app, std::int64_t page);
 void server_set_search(AppState& app, const std::string& text, bool typing = false);
+// Delete (workflow_ops.cpp): ask names the workflow and waits for confirm or cancel; confirm
+// sends DELETE /v1/workflows/{id}. A refusal (an active workflow, leads in a call) shows the
+// server's message after "Cannot delete “Title”: "; after a delete the list shows the same page
+// (the one before when it emptied the last), and a deleted open workflow leaves the editor's
+// graph in place, no longer tied to the server.
+void server_delete_ask(AppState& app, const std::string& workflow_id);
+void server_delete_confirm(AppState& app);
+void server_delete_cancel(AppState& app);
+// Duplicate: POST /v1/workflows/{id}/duplicate (a new draft "<title> (copy)" with the same
+// graph, settings and scenario), then opens the copy. Duplicating the open workflow with
+// unsaved edits saves them as its draft first, so the copy has what the editor shows.
+void server_duplicate(AppState& app, const std::string& workflow_id);
 // Per-frame: sends a typed search once typing paused.
 void workflow_list_tick(AppState& app);
-// {page, total, total_pages, range, search, titles, ids}: the automation API's view of the list.
+// {page, total, total_pages, range, search, search_pending, titles, ids, confirm_delete}: the
+// automation API's view of the list (confirm_delete: the question asked, "" when none).
 Json workflow_list_status_json(const AppState& app);
 void server_open(AppState& app, const std::string& workflow_id);
 void server_create(AppState& app, const std::string& title);

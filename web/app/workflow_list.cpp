@@ -1,4 +1,5 @@
-// web/app/workflow_list.cpp — the workflow list's request, answer and label.
+// web/app/workflow_list.cpp — the workflow list's request, answer and label, and the words
+// of deleting.
 #include "workflow_list.hpp"
 
 #include <algorithm>
@@ -91,6 +92,20 @@ std::string workflow_range_label(const WorkflowPage& page, const std::string& se
     const std::int64_t last = first + static_cast<std::int64_t>(page.rows.size()) - 1;
     return std::to_string(first) + "\xE2\x80\x93" + std::to_string(last) + " of " +
            std::to_string(std::max(page.total, last));
+}
+
+std::int64_t page_after_delete(const WorkflowPage& page) {
+    if (page.page > 1 && page.rows.size() <= 1) return page.page - 1;
+    return page.page;
+}
+
+std::string quoted_title(const WorkflowRow& row) {
+    return quoted(row.title.empty() ? row.id : row.title);
+}
+
+std::string delete_question(const WorkflowRow& row) {
+    return "Delete " + quoted_title(row) +
+           "? Its graph, versions, leads and history are deleted too.";
 }
 
 }  // namespace leadflow::web

@@ -48,4 +48,15 @@ Result<WorkflowPage> read_workflow_page(const Json& body);
 // contains “x”" when a search found none.
 std::string workflow_range_label(const WorkflowPage& page, const std::string& search);
 
+// The page to show after one workflow of `page` was deleted: the same page, or the one before
+// when the deleted workflow was the only one on the last page.
+std::int64_t page_after_delete(const WorkflowPage& page);
+
+// The workflow's title in quotation marks (“Lead nurture”); its id when the title is empty.
+std::string quoted_title(const WorkflowRow& row);
+
+// The question asked before deleting: "Delete “Title”? Its graph, versions, leads and history
+// are deleted too."
+std::string delete_question(const WorkflowRow& row);
+
 }  // namespace leadflow::web

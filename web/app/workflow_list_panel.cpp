@@ -1,6 +1,7 @@
 // web/app/workflow_list_panel.cpp — the Server tab's workflow list: create from the editor, a
 // search box (titles containing the text; the server filters), one page of workflows (click a
-// title to open it) and previous/next with "41–60 of 250".
+// title to open it; Duplicate and Delete on each row, Delete after a confirmation naming the
+// workflow) and previous/next with "41–60 of 250".
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -20,6 +21,22 @@ void create_row(AppState& app) {
     ImGui::SameLine();
     if (ImGui::Button("Create from editor")) server_create(app, s.new_title);
     app.probe("server/create");
+}
+
+// The question Delete asks, with Delete and Cancel.
+void delete_confirmation(AppState& app) {
+    ServerUi& s = app.server;
+    if (s.confirm_delete.id.empty()) return;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({0.95f, 0.6f, 0.3f, 1}, "%s", delete_question(s.confirm_delete).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4{0.65f, 0.2f, 0.2f, 1});
+    if (ImGui::Button("Delete workflow")) server_delete_confirm(app);
+    ImGui::PopStyleColor();
+    app.probe("server/delete_confirm");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) server_delete_cancel(app);
+    app.probe("server/delete_cancel");
 }
 
 void page_row(AppState& app) {
@@ -49,9 +66,10 @@ void draw_workflow_list(AppState& app) {
         server_set_search(app, s.search, true);
     }
     app.probe("server/search");
-    if (ImGui::BeginTable("server_workflows", 2, ImGuiTableFlags_RowBg)) {
+    if (ImGui::BeginTable("server_workflows", 3, ImGuiTableFlags_RowBg)) {
         ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("Actions", ImGuiTableColumnFlags_WidthFixed);
         for (const WorkflowRow& w : s.list.rows) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -63,10 +81,17 @@ void draw_workflow_list(AppState& app) {
             app.probe("server/workflow/" + w.id);
             ImGui::TableNextColumn();
             ImGui::TextDisabled("%s", w.status.c_str());
+            ImGui::TableNextColumn();
+            if (ImGui::SmallButton("Duplicate")) server_duplicate(app, w.id);
+            app.probe("server/duplicate/" + w.id);
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Delete")) server_delete_ask(app, w.id);
+            app.probe("server/delete/" + w.id);
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
+    delete_confirmation(app);
     page_row(app);
 }
 

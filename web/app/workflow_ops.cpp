@@ -1,6 +1,8 @@
 // web/app/workflow_ops.cpp — server mode's workflow list: the requests behind the Server tab's
-// list (a page of workflows with a title search the server filters on, sent once typing pauses).
+// list (a page of workflows with a title search the server filters on, sent once typing
+// pauses) and its row actions, Delete (after a confirmation) and Duplicate.
 #include "app.hpp"
+#include "json_fields.hpp"
 #include "platform.hpp"
 
 namespace leadflow::web {
@@ -64,6 +66,90 @@ void workflow_list_tick(AppState& app) {
     server_set_search(app, s.search);
 }
 
+// The row of `workflow_id` on the page shown, or the open workflow's, or the bare id.
+WorkflowRow row_of(const AppState& app, const std::string& workflow_id) {
+    for (const WorkflowRow& r : app.server.list.rows) {
+        if (r.id == workflow_id) return r;
+    }
+    WorkflowRow r;
+    r.id = workflow_id;
+    if (workflow_id == app.server.workflow_id) {
+        r.title = json_str(app.server.workflow, "title");
+        r.status = json_str(app.server.workflow, "status");
+    }
+    return r;
+}
+
+void server_delete_ask(AppState& app, const std::string& workflow_id) {
+    if (workflow_id.empty()) return;
+    app.server.error.clear();
+    app.server.confirm_delete = row_of(app, workflow_id);
+}
+
+void server_delete_cancel(AppState& app) {
+    app.server.confirm_delete = WorkflowRow{};
+}
+
+void server_delete_confirm(AppState& app) {
+    ServerUi& s = app.server;
+    const WorkflowRow row = s.confirm_delete;
+    if (row.id.empty()) return;
+    s.confirm_delete = WorkflowRow{};
+    s.error.clear();
+    bool listed = false;
+    for (const WorkflowRow& r : s.list.rows) listed = listed || r.id == row.id;
+    const std::int64_t page = listed ? page_after_delete(s.list) : s.list.page;
+    server_request(app, "DELETE", "/v1/workflows/" + row.id, nullptr,
+                   [row, page](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Cannot delete " + quoted_title(row), r);
+                       ServerUi& t = a.server;
+                       t.info = "Deleted " + quoted_title(row);
+                       a.notify(t.info);
+                       if (t.workflow_id == row.id) {
+                           // The editor keeps the graph; it is no longer on the server.
+                           t.workflow_id.clear();
+                           t.workflow = nullptr;
+                           t.validation = nullptr;
+                           t.live = false;
+                           t.node_counts.clear();
+                           t.node_active.clear();
+                           t.history.clear();
+                           t.leads.clear();
+                           versions_reset(a, "");
+                       }
+                       request_list(a, page, t.list_search);
+                   });
+}
+
+void server_duplicate(AppState& app, const std::string& workflow_id) {
+    if (workflow_id.empty()) return;
+    app.server.error.clear();
+    const WorkflowRow row = row_of(app, workflow_id);
+    auto duplicate = [row](AppState& a) {
+        server_request(
+            a, "POST", "/v1/workflows/" + row.id + "/duplicate", Json::object(),
+            [row](AppState& b, const HttpAnswer& r) {
+                if (!r.ok()) return fail(b, "Cannot duplicate " + quoted_title(row), r);
+                const std::string id = json_str(r.body, "id");
+                if (id.empty()) {
+                    b.server.error = "The duplicate answer has no workflow id";
+                    return;
+                }
+                b.notify("Duplicated as " + quoted_title({id, json_str(r.body, "title"), ""}));
+                server_open(b, id);
+                // The copy is the most recently changed workflow: page 1 shows it.
+                request_list(b, 1, b.server.list_search);
+            });
+    };
+    if (workflow_id == app.server.workflow_id && versions_unsaved(app)) {
+        server_save(app, [duplicate](AppState& a, bool saved) {
+            if (saved) duplicate(a);
+        });
+        return;
+    }
+    duplicate(app);
+}
+
 Json workflow_list_status_json(const AppState& app) {
     const ServerUi& s = app.server;
     Json titles = Json::array(), ids = Json::array();
@@ -78,7 +164,9 @@ Json workflow_list_status_json(const AppState& app) {
                 {"search", s.list_search},
                 {"search_pending", s.search_due_ms >= 0},
                 {"titles", titles},
-                {"ids", ids}};
+                {"ids", ids},
+                {"confirm_delete",
+                 s.confirm_delete.id.empty() ? std::string() : delete_question(s.confirm_delete)}};
 }
 
 }  // namespace leadflow::web
