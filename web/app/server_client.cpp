@@ -139,21 +139,20 @@ void server_detected(AppState& app, const std::string& provider) {
 void server_sign_in(AppState& app, const std::string& key) {
     app.server.key = key;
     app.server.error.clear();
-    server_request(app, "GET", "/v1/workflows?limit=100&sortBy=updated_at&sortOrder=DESC", nullptr,
-                   [key](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok()) {
-                           a.server.signed_in = false;
-                           a.server.error = r.status == 401
-                                                ? "The server did not accept this API key."
-                                                : "Sign-in failed: " + r.message();
-                           platform::session_remove(kKeyStorage);
-                           return;
-                       }
-                       a.server.signed_in = true;
-                       a.server.workflows = r.body["data"];
-                       platform::session_set(kKeyStorage, key);
-                       a.server.info = "Signed in";
-                   });
+    server_request(
+        app, "GET", "/v1/workflows?limit=1", nullptr, [key](AppState& a, const HttpAnswer& r) {
+            if (!r.ok()) {
+                a.server.signed_in = false;
+                a.server.error = r.status == 401 ? "The server did not accept this API key."
+                                                 : "Sign-in failed: " + r.message();
+                platform::session_remove(kKeyStorage);
+                return;
+            }
+            a.server.signed_in = true;
+            platform::session_set(kKeyStorage, key);
+            a.server.info = "Signed in";
+            server_refresh_list(a);
+        });
 }
 
 void server_sign_out(AppState& app) {
@@ -163,18 +162,13 @@ void server_sign_out(AppState& app) {
     s.workflow_id.clear();
     s.workflow = nullptr;
     s.live = false;
-    s.workflows = Json::array();
+    s.list = WorkflowPage{};
+    s.search.clear();
+    s.list_search.clear();
+    s.search_due_ms = -1;
+    s.confirm_delete = WorkflowRow{};
     versions_reset(app, "");
     platform::session_remove(kKeyStorage);
-}
-
-void server_refresh_list(AppState& app) {
-    app.server.error.clear();
-    server_request(app, "GET", "/v1/workflows?limit=100&sortBy=updated_at&sortOrder=DESC", nullptr,
-                   [](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok()) return fail(a, "Listing workflows failed", r);
-                       a.server.workflows = r.body["data"];
-                   });
 }
 
 void server_open(AppState& app, const std::string& workflow_id) {
@@ -346,6 +340,7 @@ void server_load_history(AppState& app, const std::string& lead_id) {
 
 void server_tick(AppState& app) {
     ServerUi& s = app.server;
+    workflow_list_tick(app);
     if (!s.live || !s.signed_in || s.workflow_id.empty() || s.pending > 0) return;
     const double now = platform::now_ms();
     if (now < s.next_poll_ms) return;
@@ -409,7 +404,8 @@ Json server_status_json(const AppState& app) {
     out["info"] = s.info;
     out["workflow_id"] = s.workflow_id;
     out["workflow"] = s.workflow;
-    out["workflows"] = s.workflows.size();
+    out["workflows"] = s.list.rows.size();
+    out["list"] = workflow_list_status_json(app);
     out["validation"] = s.validation;
     Json counts = Json::object();
     for (const auto& [id, n] : s.node_counts) counts[id] = n;

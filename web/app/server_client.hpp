@@ -13,6 +13,7 @@
 
 #include "leadflow/json.hpp"
 #include "server_data.hpp"
+#include "workflow_list.hpp"
 
 namespace leadflow::web {
 
@@ -42,10 +43,17 @@ struct ServerUi {
     std::string key;         // API key (also in sessionStorage)
     std::string key_input;
     bool signed_in = false;
-    int pending = 0;                 // requests in flight
-    std::string error;               // last failure, for the panel
-    std::string info;                // last success message
-    Json workflows = Json::array();  // GET /v1/workflows data
+    int pending = 0;    // requests in flight
+    std::string error;  // last failure, for the panel
+    std::string info;   // last success message
+    // The workflow list (workflow_ops.cpp): the page shown, the search box, and the search
+    // typed but not sent yet (sent once typing pauses for kSearchPauseMs).
+    WorkflowPage list;
+    std::string list_search;     // the search the page shown was asked with
+    std::string search;          // the search box
+    double search_due_ms = -1;   // when the typed search is sent; -1 when nothing waits
+    std::uint64_t list_seq = 0;  // the newest list request: older answers are dropped
+    WorkflowRow confirm_delete;  // the workflow Delete asks about; id empty when none
     // The workflow open in the editor, when it came from (or was saved to) the server.
     std::string workflow_id;
     Json workflow = nullptr;  // last GET /v1/workflows/{id}
@@ -82,7 +90,30 @@ void server_deliver(AppState& app, int id, int status, const std::string& body);
 void server_detected(AppState& app, const std::string& provider);
 void server_sign_in(AppState& app, const std::string& key);
 void server_sign_out(AppState& app);
+// The workflow list (workflow_ops.cpp). Refresh asks again for the page shown; list_page for
+// page `page` with the search shown; set_search shows page 1 of the workflows whose title
+// contains `text` (the server filters), at once or, when `typing`, once typing pauses.
+constexpr double kSearchPauseMs = 300.0;
 void server_refresh_list(AppState& app);
+void server_list_page(AppState& app, std::int64_t page);
+void server_set_search(AppState& app, const std::string& text, bool typing = false);
+// Delete (workflow_ops.cpp): ask names the workflow and waits for confirm or cancel; confirm
+// sends DELETE /v1/workflows/{id}. A refusal (an active workflow, leads in a call) shows the
+// server's message after "Cannot delete “Title”: "; after a delete the list shows the same page
+// (the one before when it emptied the last), and a deleted open workflow leaves the editor's
+// graph in place, no longer tied to the server.
+void server_delete_ask(AppState& app, const std::string& workflow_id);
+void server_delete_confirm(AppState& app);
+void server_delete_cancel(AppState& app);
+// Duplicate: POST /v1/workflows/{id}/duplicate (a new draft "<title> (copy)" with the same
+// graph, settings and scenario), then opens the copy. Duplicating the open workflow with
+// unsaved edits saves them as its draft first, so the copy has what the editor shows.
+void server_duplicate(AppState& app, const std::string& workflow_id);
+// Per-frame: sends a typed search once typing paused.
+void workflow_list_tick(AppState& app);
+// {page, total, total_pages, range, search, search_pending, titles, ids, confirm_delete}: the
+// automation API's view of the list (confirm_delete: the question asked, "" when none).
+Json workflow_list_status_json(const AppState& app);
 void server_open(AppState& app, const std::string& workflow_id);
 void server_create(AppState& app, const std::string& title);
 // Saves the editor's graph and workflow fields as the draft (`?publish=false`: an active

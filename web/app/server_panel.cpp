@@ -8,15 +8,11 @@
 #include <cinttypes>
 
 #include "app.hpp"
+#include "json_fields.hpp"
 
 namespace leadflow::web {
 
 namespace {
-
-std::string str(const Json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
-                                                                  : std::string();
-}
 
 void sign_in_form(AppState& app) {
     ServerUi& s = app.server;
@@ -29,36 +25,6 @@ void sign_in_form(AppState& app) {
     app.probe("server/key");
     if (ImGui::Button("Sign in") && !s.key_input.empty()) server_sign_in(app, s.key_input);
     app.probe("server/sign_in");
-}
-
-void workflow_list(AppState& app) {
-    ServerUi& s = app.server;
-    if (ImGui::Button("Refresh")) server_refresh_list(app);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
-    ImGui::InputTextWithHint("##title", "new workflow title", &s.new_title);
-    ImGui::SameLine();
-    if (ImGui::Button("Create from editor")) server_create(app, s.new_title);
-    app.probe("server/create");
-    if (!ImGui::BeginTable("server_workflows", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
-                           {0, ImGui::GetTextLineHeightWithSpacing() * 6})) {
-        return;
-    }
-    for (const Json& w : s.workflows) {
-        const std::string id = str(w, "id");
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::PushID(id.c_str());
-        if (ImGui::Selectable(str(w, "title").c_str(), id == s.workflow_id,
-                              ImGuiSelectableFlags_SpanAllColumns)) {
-            server_open(app, id);
-        }
-        app.probe("server/workflow/" + id);
-        ImGui::TableNextColumn();
-        ImGui::TextDisabled("%s", str(w, "status").c_str());
-        ImGui::PopID();
-    }
-    ImGui::EndTable();
 }
 
 // Enrolling leads: pasted numbers or CSV text, or a CSV or Excel file; then the count or the
@@ -97,7 +63,7 @@ void open_workflow(AppState& app) {
         ImGui::TextDisabled("The editor's graph is not on the server yet: Create from editor.");
         return;
     }
-    const std::string status = str(s.workflow, "status");
+    const std::string status = json_str(s.workflow, "status");
     ImGui::Text("%s  ·  %s", s.workflow_id.c_str(), status.c_str());
     if (ImGui::Button("Save graph")) server_save(app);
     app.probe("server/save");
@@ -150,8 +116,8 @@ void open_workflow(AppState& app) {
                         s.polls, s.counted_leads, s.not_started);
     if (!s.leads.empty() && ImGui::BeginCombo("Lead history", s.history_lead.c_str())) {
         for (const Json& l : s.leads) {
-            const std::string id = str(l, "id");
-            const std::string label = str(l, "phone_number") + "  " + str(l, "status");
+            const std::string id = json_str(l, "id");
+            const std::string label = json_str(l, "phone_number") + "  " + json_str(l, "status");
             ImGui::PushID(id.c_str());
             if (ImGui::Selectable(label.c_str(), id == s.history_lead)) {
                 server_load_history(app, id);
@@ -209,7 +175,7 @@ void draw_server_panel(AppState& app) {
         return;
     }
     ImGui::SeparatorText("Workflows on the server");
-    workflow_list(app);
+    draw_workflow_list(app);
     ImGui::SeparatorText("Open workflow");
     open_workflow(app);
 }

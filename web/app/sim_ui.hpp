@@ -99,5 +99,8 @@ void share_tick(AppState& app);
 // [SECTION] Server mode (server_panel.cpp)
 void draw_server_panel(AppState& app);
 bool server_mode_available(const AppState& app);
+// The workflow list inside the Server tab: search, the page's rows, previous/next
+// (workflow_list_panel.cpp).
+void draw_workflow_list(AppState& app);
 
 }  // namespace leadflow::web

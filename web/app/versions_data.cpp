@@ -3,22 +3,12 @@
 #include "versions_data.hpp"
 
 #include "graph_index.hpp"
+#include "json_fields.hpp"
 #include "leadflow/wire.hpp"
 
 namespace leadflow::web {
 
 namespace {
-
-std::string str(const Json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
-                                                                  : std::string();
-}
-
-bool int_at(const Json& j, const char* key, std::int64_t* out) {
-    if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) return false;
-    *out = j[key].get<std::int64_t>();
-    return true;
-}
 
 std::string plural(std::int64_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -32,7 +22,7 @@ std::vector<std::string> diagnostic_lines(const Json& list) {
             out.push_back(d.get<std::string>());
             continue;
         }
-        const std::string code = str(d, "code"), message = str(d, "message");
+        const std::string code = json_str(d, "code"), message = json_str(d, "message");
         out.push_back(code.empty() ? message : code + ": " + message);
     }
     return out;
@@ -40,16 +30,16 @@ std::vector<std::string> diagnostic_lines(const Json& list) {
 
 // The lead counts shared by the dry run and the publish answers.
 Status read_leads(const Json& leads, PublishPreview* p, const std::string& what) {
-    if (!leads.is_object() || !int_at(leads, "move", &p->move) ||
-        !int_at(leads, "stay", &p->stay) || !int_at(leads, "not_started", &p->not_started)) {
+    if (!leads.is_object() || !json_int(leads, "move", &p->move) ||
+        !json_int(leads, "stay", &p->stay) || !json_int(leads, "not_started", &p->not_started)) {
         return Status::invalid(what + ": no lead counts {move, stay, not_started}");
     }
     if (leads.contains("stay_by_node") && leads["stay_by_node"].is_array()) {
         for (const Json& s : leads["stay_by_node"]) {
             std::int64_t n = 0, v = 0;
-            if (!int_at(s, "leads", &n) || !int_at(s, "version", &v)) continue;
+            if (!json_int(s, "leads", &n) || !json_int(s, "version", &v)) continue;
             p->stay_lines.push_back(plural(n, "lead stays", "leads stay") + " on version " +
-                                    std::to_string(v) + " at " + str(s, "node_id"));
+                                    std::to_string(v) + " at " + json_str(s, "node_id"));
         }
     }
     return Status::ok();
@@ -88,9 +78,9 @@ Status read_section(const Json& body, const char* name, std::vector<DiffElement>
     const bool nodes = where == "nodes";
     auto element = [&](const Json& e) {
         DiffElement d;
-        d.id = str(e, "id");
-        d.label = str(e, "label");
-        if (nodes) d.node_type = str(e, "node_type");
+        d.id = json_str(e, "id");
+        d.label = json_str(e, "label");
+        if (nodes) d.node_type = json_str(e, "node_type");
         return d;
     };
     for (const Json& e : s["added"]) added->push_back(element(e));
@@ -118,20 +108,20 @@ Result<VersionPage> read_version_page(const Json& body) {
     if (!body.contains("meta") || !body["meta"].is_object()) return bad("no meta");
     VersionPage out;
     const Json& meta = body["meta"];
-    if (!int_at(meta, "total", &out.total)) return bad("no meta.total");
-    int_at(meta, "page", &out.page);
-    int_at(meta, "limit", &out.limit);
-    if (!int_at(meta, "totalPages", &out.total_pages)) out.total_pages = 1;
+    if (!json_int(meta, "total", &out.total)) return bad("no meta.total");
+    json_int(meta, "page", &out.page);
+    json_int(meta, "limit", &out.limit);
+    if (!json_int(meta, "totalPages", &out.total_pages)) out.total_pages = 1;
     if (out.total_pages < 1) out.total_pages = 1;
     for (const Json& v : body["data"]) {
         VersionRow r;
-        if (!int_at(v, "number", &r.number)) return bad("a version without a number");
-        r.created_at = str(v, "created_at");
-        r.note = str(v, "note");
-        r.migrate = str(v, "migrate");
-        r.published_by = str(v, "published_by");
-        int_at(v, "node_count", &r.node_count);
-        int_at(v, "edge_count", &r.edge_count);
+        if (!json_int(v, "number", &r.number)) return bad("a version without a number");
+        r.created_at = json_str(v, "created_at");
+        r.note = json_str(v, "note");
+        r.migrate = json_str(v, "migrate");
+        r.published_by = json_str(v, "published_by");
+        json_int(v, "node_count", &r.node_count);
+        json_int(v, "edge_count", &r.edge_count);
         r.current = v.contains("current") && v["current"].is_boolean() && v["current"].get<bool>();
         out.rows.push_back(std::move(r));
     }
@@ -147,8 +137,8 @@ Result<PublishPreview> read_publish_preview(const Json& body) {
         return Status::invalid(what + ": no valid flag");
     }
     p.valid = body["valid"].get<bool>();
-    if (!int_at(body, "version", &p.version)) return Status::invalid(what + ": no version");
-    p.migrate = str(body, "migrate");
+    if (!json_int(body, "version", &p.version)) return Status::invalid(what + ": no version");
+    p.migrate = json_str(body, "migrate");
     Status s = read_leads(body.contains("leads") ? body["leads"] : Json(nullptr), &p, what);
     if (!s.is_ok()) return s;
     p.errors = diagnostic_lines(body.contains("errors") ? body["errors"] : Json(nullptr));
@@ -161,10 +151,10 @@ Result<PublishPreview> read_publish_result(const Json& body) {
     PublishPreview p;
     p.valid = true;
     if (!body.is_object() || !body.contains("version") ||
-        !int_at(body["version"], "number", &p.version)) {
+        !json_int(body["version"], "number", &p.version)) {
         return Status::invalid(what + ": no version number");
     }
-    p.migrate = str(body["version"], "migrate");
+    p.migrate = json_str(body["version"], "migrate");
     Status s = read_leads(body.contains("leads") ? body["leads"] : Json(nullptr), &p, what);
     if (!s.is_ok()) return s;
     p.warnings = diagnostic_lines(body.contains("warnings") ? body["warnings"] : Json(nullptr));

@@ -128,10 +128,10 @@
       },
     },
     // [Server mode] When leadflow-server serves the page: server.status() and the Server tab's
-    // actions (signIn, create, open, save, validate, activate, pause, resume, cancel,
-    // saveScenario, shortLink, live, history; versions: versions, select_version, publish,
-    // publish_confirm, publish_cancel, restore, diff, diff_off, simulate_change). Actions
-    // answer asynchronously: poll status().
+    // actions (sign_in, sign_out, refresh, list_page, search, delete, delete_confirm,
+    // delete_cancel, duplicate, create, open, save, validate, activate, pause, resume, cancel,
+    // save_scenario, short_link, live, history; versions: versions, select_version, publish,
+    // publish_confirm, publish_cancel, restore, diff, diff_off, simulate_change). Actions answer asynchronously: poll status().
     server: {
       status() {
         return parse(call('leadflow_server_status', 'string', [], []));
