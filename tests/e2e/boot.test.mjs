@@ -1,25 +1,13 @@
 // tests/e2e/boot.test.mjs — the editor boots in headless Chromium, and the automation API
 // loads, reads back and validates graphs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveStatic, launchBrowser, openEditor, readFixture, frames, distDir, distExists } from './harness.mjs';
+import { useStaticEditor, serveStatic, openEditor, readFixture, frames, distDir } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  server = await serveStatic(distDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const editor = useStaticEditor();
 
 // Takes a screenshot of the whole page or of `clip` ({x, y, width, height}, CSS pixels) and
 // decodes it with a canvas in the page, as window.__shot = {width, height, data (RGBA)}, for a
@@ -56,7 +44,7 @@ async function distinctColours(page, clip) {
 }
 
 test('boots, draws a non-blank frame and logs no console errors', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   await frames(page, 3);
   const distinct = await distinctColours(page);
   assert.ok(distinct > 20, `screenshot looks blank (${distinct} distinct colours)`);
@@ -67,7 +55,7 @@ test('boots, draws a non-blank frame and logs no console errors', async () => {
 });
 
 test('loadGraph / getGraph round-trips every reference workflow', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   for (const name of ['lead_nurture.json', 'reengagement_drip.json', 'conditional_followup.json']) {
     const fixture = JSON.parse(readFixture(name));
     const result = await page.evaluate((text) => window.leadflow.loadGraph(text), JSON.stringify(fixture));
@@ -84,7 +72,7 @@ test('loadGraph / getGraph round-trips every reference workflow', async () => {
 });
 
 test('loadGraph rejects bad input with a clear error and keeps the current graph', async () => {
-  const { page } = await openEditor(browser.context, server.url);
+  const { page } = await openEditor(editor.context, editor.url);
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('conditional_followup.json'));
   const bad = await page.evaluate(() => window.leadflow.loadGraph('{"nodes": [{"id": 5}]'));
   assert.equal(bad.ok, false);
@@ -99,7 +87,7 @@ test('loadGraph rejects bad input with a clear error and keeps the current graph
 });
 
 test('validate reports diagnostics of an invalid graph', async () => {
-  const { page } = await openEditor(browser.context, server.url);
+  const { page } = await openEditor(editor.context, editor.url);
   await page.evaluate(() => window.leadflow.loadGraph({
     nodes: [{ id: 'node_a', node_type: 'VOICE_CALL', label: 'Call', position_x: 0, position_y: 0, config: {} }],
     edges: [],
@@ -114,13 +102,13 @@ test('validate reports diagnostics of an invalid graph', async () => {
 });
 
 test('HiDPI: the drawing buffer follows devicePixelRatio and the window size', async () => {
-  const page = await browser.context.newPage();
+  const page = await editor.context.newPage();
   await page.setViewportSize({ width: 900, height: 600 });
-  const cdp = await browser.context.newCDPSession(page);
+  const cdp = await editor.context.newCDPSession(page);
   await cdp.send('Emulation.setDeviceMetricsOverride', {
     width: 900, height: 600, deviceScaleFactor: 2, mobile: false,
   });
-  await page.goto(server.url + '?fresh');
+  await page.goto(editor.url + '?fresh');
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
   await frames(page, 2);
   let size = await page.evaluate(() => [document.getElementById('canvas').width, document.getElementById('canvas').height]);
@@ -137,7 +125,7 @@ test('HiDPI: the drawing buffer follows devicePixelRatio and the window size', a
 });
 
 test('start-up creates one lean WebGL context at the final canvas size', async () => {
-  const page = await browser.context.newPage();
+  const page = await editor.context.newPage();
   await page.setViewportSize({ width: 1000, height: 640 });
   // Records every context the page creates (its canvas size then, its attributes) and every
   // extension it enables.
@@ -154,7 +142,7 @@ test('start-up creates one lean WebGL context at the final canvas size', async (
       return ctx;
     };
   });
-  await page.goto(server.url + '?fresh');
+  await page.goto(editor.url + '?fresh');
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
   const log = await page.evaluate(() => window.glLog);
   assert.equal(log.contexts.length, 1);
@@ -172,7 +160,7 @@ test('start-up creates one lean WebGL context at the final canvas size', async (
 });
 
 test('the first frame is drawn during start-up, before any animation frame', async () => {
-  const page = await browser.context.newPage();
+  const page = await editor.context.newPage();
   // Counts the animation-frame callbacks that ran before the editor reported ready.
   await page.addInitScript(() => {
     window.rafCallbacksRun = 0;
@@ -180,7 +168,7 @@ test('the first frame is drawn during start-up, before any animation frame', asy
     window.requestAnimationFrame = (cb) => raf((t) => { window.rafCallbacksRun++; cb(t); });
     window.addEventListener('leadflow-ready', () => { window.rafRunsAtReady = window.rafCallbacksRun; });
   });
-  await page.goto(server.url + '?fresh');
+  await page.goto(editor.url + '?fresh');
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
   assert.equal(await page.evaluate(() => window.rafRunsAtReady), 0);
   // That frame already shows the template (the graph is loaded before it) …
@@ -196,7 +184,7 @@ test('the first frame is drawn during start-up, before any animation frame', asy
 });
 
 test('the grid shader paints the canvas background (inside ImGui\'s GL pass)', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   await page.evaluate(() => window.leadflow.loadGraph({ nodes: [], edges: [] }));
   await page.evaluate(() => window.leadflow.setZoom(1));
   await frames(page, 3);
@@ -222,7 +210,7 @@ test('the grid shader paints the canvas background (inside ImGui\'s GL pass)', a
 });
 
 test('the canvas font sizes are baked right after the first frame', async () => {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   // The first frame is drawn with the UI font alone (a quicker start) …
   const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
   for (const m of ['lf:html', 'lf:main', 'lf:fonts', 'lf:presented']) assert.ok(marks.includes(m), m);
@@ -235,13 +223,13 @@ test('the canvas font sizes are baked right after the first frame', async () => 
 });
 
 test('a devicePixelRatio change rebuilds the font texture and text still renders', async () => {
-  const page = await browser.context.newPage();
+  const page = await editor.context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
   page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
-  const cdp = await browser.context.newCDPSession(page);
+  const cdp = await editor.context.newCDPSession(page);
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 1, mobile: false });
-  await page.goto(server.url + '?fresh');
+  await page.goto(editor.url + '?fresh');
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
   // The palette (coloured buttons with text) is drawn from the font texture; without one it
   // comes out as the plain background.
@@ -261,7 +249,7 @@ test('a devicePixelRatio change rebuilds the font texture and text still renders
 test('boots when the server sends the module as application/octet-stream (no streaming compile)', async () => {
   const plain = await serveStatic(distDir, { types: { '.wasm': 'application/octet-stream' } });
   try {
-    const { page, errors } = await openEditor(browser.context, plain.url);
+    const { page, errors } = await openEditor(editor.context, plain.url);
     const graph = await page.evaluate(() => window.leadflow.getGraph());
     assert.ok(graph.nodes.length > 0);
     assert.deepEqual(errors, []);
@@ -276,7 +264,7 @@ test('a missing WebAssembly module is reported on the page', async () => {
   for (const f of ['index.html', 'leadflow.js', 'leadflow-web.js']) copyFileSync(join(distDir, f), join(dir, f));
   const broken = await serveStatic(dir);
   try {
-    const page = await browser.context.newPage();
+    const page = await editor.context.newPage();
     await page.goto(broken.url);
     await page.waitForFunction(() => /stopped/.test(document.getElementById('status').textContent), null,
                                { timeout: 30000 });

@@ -1,31 +1,17 @@
 // tests/e2e/editing.test.mjs — editing with the real mouse and keyboard in headless Chromium:
 // add nodes from the palette, drag from a pin to connect, undo/redo, delete, copy/paste, export,
 // autosave; the exported JSON is compared with what was built.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  serveStatic, launchBrowser, openEditor, frames, probe, center, distDir, distExists,
-} from './harness.mjs';
+import { useStaticEditor, openEditor, frames, probe, center } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
-  server = await serveStatic(distDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const editor = useStaticEditor();
 
 const empty = { nodes: [], edges: [] };
 
 async function emptyEditor() {
-  const { page, errors } = await openEditor(browser.context, server.url);
+  const { page, errors } = await openEditor(editor.context, editor.url);
   const r = await page.evaluate((g) => window.leadflow.loadGraph(g), empty);
   assert.deepEqual(r, { ok: true });
   await frames(page, 2);
@@ -257,7 +243,7 @@ test('export downloads the same JSON as getGraph; autosave restores it after rel
   // Autosave runs a second after the last change; then a reload (without ?fresh) restores it.
   await page.waitForTimeout(1600);
   await frames(page, 2);
-  await page.goto(server.url);
+  await page.goto(editor.url);
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
   const restored = await graph(page);
   assert.deepEqual(restored.nodes, built.nodes);
