@@ -5,26 +5,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useStaticEditor, serveStatic, openEditor, readFixture, frames, distDir } from './harness.mjs';
+import { useStaticEditor, decodeInPage, serveStatic, openEditor, readFixture, frames, distDir } from './harness.mjs';
 
 const editor = useStaticEditor();
 
 // Takes a screenshot of the whole page or of `clip` ({x, y, width, height}, CSS pixels) and
-// decodes it with a canvas in the page, as window.__shot = {width, height, data (RGBA)}, for a
-// page.evaluate that reads it.
+// decodes it in the page as window.__shot (decodeInPage).
 async function decodeScreenshot(page, clip) {
-  const png = await page.screenshot(clip ? { clip, scale: 'css' } : {});
-  await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    window.__shot = { width: c.width, height: c.height, data: ctx.getImageData(0, 0, c.width, c.height).data };
-  }, png.toString('base64'));
+  await decodeInPage(page, await page.screenshot(clip ? { clip, scale: 'css' } : {}));
 }
 
 // Distinct colours on a grid of pixels of a screenshot, of the whole page or of `clip`.

@@ -173,6 +173,22 @@ export async function openServerPage(context, url) {
   return { page, errors };
 }
 
+// Decodes the PNG `png` (a Buffer from page.screenshot) with a canvas in the page, as
+// window.__shot = {width, height, data (RGBA)}, for a page.evaluate that reads it.
+export async function decodeInPage(page, png) {
+  await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    window.__shot = { width: c.width, height: c.height, data: ctx.getImageData(0, 0, c.width, c.height).data };
+  }, png.toString('base64'));
+}
+
 export function distExists() {
   return existsSync(join(distDir, 'index.html')) && existsSync(join(distDir, 'leadflow-web.wasm'));
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  useStaticEditor, openEditor, frames, probe, clickAt, until, repoRoot,
+  useStaticEditor, decodeInPage, openEditor, frames, probe, clickAt, until, repoRoot,
 } from './harness.mjs';
 
 const editor = useStaticEditor();
@@ -19,18 +19,12 @@ const settings = (page) => page.evaluate(() => window.leadflow.uiSettings());
 // `points` ([x, y] in CSS pixels) from it, decoded by the browser.
 async function screenshotPixels(page, name, points) {
   mkdirSync(logsDir, { recursive: true });
-  const png = await page.screenshot({ path: join(logsDir, `${name}.png`) });
-  return page.evaluate(async ([b64, pts]) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    return pts.map(([x, y]) => Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3)));
-  }, [png.toString('base64'), points]);
+  await decodeInPage(page, await page.screenshot({ path: join(logsDir, `${name}.png`) }));
+  return page.evaluate((pts) => {
+    const { width, data } = window.__shot;
+    const at = ([x, y]) => (Math.floor(y) * width + Math.floor(x)) * 4;
+    return pts.map((pt) => Array.from(data.slice(at(pt), at(pt) + 3)));
+  }, points);
 }
 
 // Where the background shows: the bottom of the palette (left panel, below its content) and
