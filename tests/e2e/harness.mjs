@@ -214,6 +214,24 @@ export function useStaticEditor() {
   return env;
 }
 
+// For a test file on a real server: its `before` hook starts one (startServer(options)) and
+// launches the browser, its `after` hook closes both. Returns {backend (startServer's value),
+// context}, filled in before the file's tests run.
+export function useServerEditor(options) {
+  const env = { backend: null, context: null };
+  let browser;
+  before(async () => {
+    env.backend = await startServer(options);
+    browser = await launchBrowser();
+    env.context = browser.context;
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (env.backend) env.backend.stop();
+  });
+  return env;
+}
+
 // Starts `leadflow-server serve` for a test file: a new temporary folder (name starting with
 // `tmpPrefix`) holding a database with an API key of the organization "e2e", served on
 // 127.0.0.1 at an ephemeral port with the built web app as its web root, the sandbox call

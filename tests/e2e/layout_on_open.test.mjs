@@ -4,27 +4,16 @@
 // one undo step: Ctrl+Z gives back the positions it came with. loadGraph and share links do the
 // same; a graph whose cards do not overlap keeps its positions exactly. Saves a screenshot of the
 // laid-out canvas to build/test-logs/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  launchBrowser, startServer, openServerPage, serverStatus as status, readFixture, frames, probe,
-  clickAt, until, probeInTab, repoRoot,
+  useServerEditor, openServerPage, serverStatus as status, readFixture, frames, probe, clickAt,
+  until, probeInTab, repoRoot,
 } from './harness.mjs';
 
-let browser;
-let backend;
-
-before(async () => {
-  backend = await startServer({ timeScale: 1000, tmpPrefix: 'leadflow-layout-e2e-' });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (backend) backend.stop();
-});
+const env = useServerEditor({ timeScale: 1000, tmpPrefix: 'leadflow-layout-e2e-' });
 
 const logsDir = join(repoRoot, 'build', 'test-logs');
 
@@ -51,20 +40,20 @@ const allCardsShown = (page, count, what) =>
 // The lead-nurture template built step by step through the REST API without any position.
 async function createPositionless() {
   const fixture = JSON.parse(readFixture('lead_nurture.json'));
-  const created = await backend.api('POST', '/v1/workflows', { title: 'Built by an API client' });
+  const created = await env.backend.api('POST', '/v1/workflows', { title: 'Built by an API client' });
   assert.equal(created.status, 201, JSON.stringify(created.json));
   const wf = created.json.id;
   for (const n of fixture.nodes) {
-    const r = await backend.api('POST', `/v1/workflows/${wf}/nodes`,
+    const r = await env.backend.api('POST', `/v1/workflows/${wf}/nodes`,
       { id: n.id, node_type: n.node_type, label: n.label, config: n.config });
     assert.equal(r.status, 201, JSON.stringify(r.json));
   }
   for (const e of fixture.edges) {
-    const r = await backend.api('POST', `/v1/workflows/${wf}/edges`,
+    const r = await env.backend.api('POST', `/v1/workflows/${wf}/edges`,
       { id: e.id, from_node_id: e.from_node_id, to_node_id: e.to_node_id, label: e.label, position: e.position });
     assert.equal(r.status, 201, JSON.stringify(r.json));
   }
-  const graph = await backend.api('GET', `/v1/workflows/${wf}/graph`);
+  const graph = await env.backend.api('GET', `/v1/workflows/${wf}/graph`);
   assert.equal(graph.status, 200);
   assert.equal(graph.json.nodes.length, fixture.nodes.length);
   assert.ok(graph.json.nodes.every((n) => n.position_x === 0 && n.position_y === 0), 'no positions on the server');
@@ -73,14 +62,14 @@ async function createPositionless() {
 
 test('a position-less workflow from the server opens laid out; Ctrl+Z restores its positions', async () => {
   const { wf, graph } = await createPositionless();
-  const { page, errors } = await openServerPage(browser.context, backend.base + '?fresh');
+  const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
   await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
 
   // Sign in and open the workflow with the real mouse and keyboard.
   let p = await probe(page);
   await clickAt(page, p.items['tab/server']);
   await clickAt(page, await probeInTab(page, 'server', 'server/key'));
-  await page.keyboard.type(backend.key);
+  await page.keyboard.type(env.backend.key);
   await frames(page, 2);
   await clickAt(page, await probeInTab(page, 'server', 'server/sign_in'));
   await until(page, (s) => s.signed_in && s.pending === 0, 'signed in', { timeout: 20000 });
@@ -120,7 +109,7 @@ test('a position-less workflow from the server opens laid out; Ctrl+Z restores i
 });
 
 test('loadGraph and share links lay out stacked cards; a laid-out graph keeps its positions', async () => {
-  const { page, errors } = await openServerPage(browser.context, backend.base + '?fresh');
+  const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
   const fixture = JSON.parse(readFixture('conditional_followup.json'));
   const stacked = { ...fixture, nodes: fixture.nodes.map((n) => ({ ...n, position_x: 0, position_y: 0 })) };
   // Two cards overlapping by a corner are enough.
@@ -143,7 +132,7 @@ test('loadGraph and share links lay out stacked cards; a laid-out graph keeps it
   await until(page, (g) => g.nodes.every((n) => n.position_x === 0 && n.position_y === 0), 'stacked again',
     { read: (pg) => pg.evaluate(() => window.leadflow.getGraph()) });
   const link = await page.evaluate(() => window.leadflow.shareUrl());
-  const { page: other, errors: otherErrors } = await openServerPage(browser.context, link);
+  const { page: other, errors: otherErrors } = await openServerPage(env.context, link);
   const p = await allCardsShown(other, fixture.nodes.length, 'shared graph: every card on the canvas');
   assert.deepEqual(overlappingCards(p), []);
 

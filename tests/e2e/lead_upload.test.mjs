@@ -3,30 +3,19 @@
 // (tests/fixtures/xlsx/leads.xlsx, a zip archive) goes out byte for byte with its name and
 // content type, and its leads arrive on the server with their variables; a workbook the server cannot read
 // shows the server's message word for word and enrols nothing; a CSV file still works.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  launchBrowser, startServer, openServerPage, serverStatus as status, serverAction as action, readFixture,
+  useServerEditor, openServerPage, serverStatus as status, serverAction as action, readFixture,
   clickAt, fixturesDir, until, probeInTab,
 } from './harness.mjs';
 
 const kXlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const xlsxFixture = (name) => readFileSync(join(fixturesDir, 'xlsx', name));
 
-let browser;
-let backend;
-
-before(async () => {
-  backend = await startServer({ timeScale: 1, tmpPrefix: 'leadflow-upload-e2e-' });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (backend) backend.stop();
-});
+const env = useServerEditor({ timeScale: 1, tmpPrefix: 'leadflow-upload-e2e-' });
 
 const probeItem = (page, name) => probeInTab(page, 'server', name);
 
@@ -78,8 +67,8 @@ async function uploadThroughPicker(page, file) {
 async function apiRefusal(wf, bytes, name) {
   const form = new FormData();
   form.append('file', new Blob([bytes]), name);
-  const res = await fetch(`${backend.base}v1/workflows/${wf}/leads`, {
-    method: 'POST', headers: { Authorization: `Bearer ${backend.key}` }, body: form,
+  const res = await fetch(`${env.backend.base}v1/workflows/${wf}/leads`, {
+    method: 'POST', headers: { Authorization: `Bearer ${env.backend.key}` }, body: form,
   });
   assert.equal(res.status, 400);
   const body = await res.json();
@@ -88,9 +77,9 @@ async function apiRefusal(wf, bytes, name) {
 }
 
 test('server mode: an .xlsx lead file uploads byte for byte; an unreadable one shows the server\'s message', async () => {
-  const { page, errors } = await openServerPage(browser.context, backend.base + '?fresh');
+  const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
   await until(page, (x) => x.available, 'server mode detected', { timeout: 20000 });
-  let s = await action(page, 'sign_in', backend.key);
+  let s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('lead_nurture.json'));
   s = await action(page, 'create', 'E2E xlsx upload');
@@ -114,14 +103,14 @@ test('server mode: an .xlsx lead file uploads byte for byte; an unreadable one s
 
   // The leads are on the server with the workbook's columns as variables (UTF-8 text and a cell
   // with a line break included: a workbook decoded as text on the way would not open at all).
-  const leads = await backend.api('GET', `/v1/workflows/${wf}/leads`);
+  const leads = await env.backend.api('GET', `/v1/workflows/${wf}/leads`);
   assert.equal(leads.status, 200);
   const byPhone = Object.fromEntries(leads.json.data.map((l) => [l.phone_number, l]));
   assert.deepEqual(Object.keys(byPhone).sort(), ['+14155552671', '+14155552672', '+919876543210']);
-  const zoe = await backend.api('GET', `/v1/workflows/${wf}/leads/${byPhone['+919876543210'].id}`);
+  const zoe = await env.backend.api('GET', `/v1/workflows/${wf}/leads/${byPhone['+919876543210'].id}`);
   assert.equal(zoe.json.variables.name, 'Zoë');
   assert.equal(zoe.json.variables.city, 'two\r\nlines');
-  assert.deepEqual((await backend.api('GET', `/v1/workflows/${wf}/leads/variable-keys`)).json.keys,
+  assert.deepEqual((await env.backend.api('GET', `/v1/workflows/${wf}/leads/variable-keys`)).json.keys,
     ['city', 'name', 'signed_up', 'vip']);
 
   // Workbooks the server cannot read: its message shows as it words it; nothing is enrolled.
@@ -145,7 +134,7 @@ test('server mode: an .xlsx lead file uploads byte for byte; an unreadable one s
       assert.equal(expected, 'file is not a valid .xlsx workbook: xl/worksheets/sheet1.xml line 2: mismatched tag');
     }
   }
-  assert.equal((await backend.api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, 3);
+  assert.equal((await env.backend.api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, 3);
 
   // A CSV file through the same picker still enrols as CSV.
   const csv = Buffer.from('phone_number,name\n+14155550188,Ada\n');
@@ -153,7 +142,7 @@ test('server mode: an .xlsx lead file uploads byte for byte; an unreadable one s
   assert.equal(sentCsv.type, 'text/csv');
   s = await until(page, (x) => !x.enrol.busy && x.enrol.ok, 'the CSV file enrolled');
   assert.equal(s.enrol.summary, 'Enrolled 1 lead');
-  assert.equal((await backend.api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, 4);
+  assert.equal((await env.backend.api('GET', `/v1/workflows/${wf}`)).json.enrolled_leads, 4);
   assert.deepEqual(errors, []);
   await page.close();
 });

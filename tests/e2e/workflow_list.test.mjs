@@ -3,30 +3,19 @@
 // pages of 20 with "121–130 of 130", Next and Previous clicked with the mouse, every workflow on
 // exactly one page; a title search typed with the keyboard that the server filters (any case,
 // characters a URL must escape), and the found workflow opened with a click.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startServer, openServerPage, serverAction as action, frames, clickAt, until,
-  probeInTab, probe,
+  useServerEditor, openServerPage, serverAction as action, frames, clickAt, until, probeInTab,
+  probe,
 } from './harness.mjs';
 
 const kWorkflows = 130;
 const kPerPage = 20;
 
-let browser;
-let backend;
+const env = useServerEditor({ timeScale: 1, tmpPrefix: 'leadflow-list-e2e-' });
 
-before(async () => {
-  backend = await startServer({ timeScale: 1, tmpPrefix: 'leadflow-list-e2e-' });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (backend) backend.stop();
-});
-
-const api = (method, path, body) => backend.api(method, path, body);
+const api = (method, path, body) => env.backend.api(method, path, body);
 const title = (i) => `Bulk ${String(i).padStart(3, '0')}`;
 const list = (page) => page.evaluate(() => window.leadflow.server.status().list);
 const listUntil = async (page, predicate, what) =>
@@ -49,9 +38,9 @@ test('workflow list: 130 workflows paged by 20, previous/next, search by title, 
     assert.equal(r.status, 201, JSON.stringify(r.json));
     created.push(r.json.id);
   }
-  const { page, errors } = await openServerPage(browser.context, backend.base + '?fresh');
+  const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
   await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
-  const s = await action(page, 'sign_in', backend.key);
+  const s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await clickAt(page, (await probe(page)).items['tab/server']);
 

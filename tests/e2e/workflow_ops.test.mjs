@@ -5,27 +5,16 @@
 // scenario and opens it (saving the open workflow's unsaved edit first); Delete asks first naming the workflow (Cancel keeps it), deletes on
 // confirmation, shows the server's refusal word for word for an active workflow, and deleting
 // the open workflow leaves the editor's graph no longer tied to the server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, startServer, openServerPage, serverAction as action, readFixture, clickAt, until,
-  probeInTab, probe,
+  useServerEditor, openServerPage, serverAction as action, readFixture, clickAt, until, probeInTab,
+  probe,
 } from './harness.mjs';
 
-let browser;
-let backend;
+const env = useServerEditor({ timeScale: 1, tmpPrefix: 'leadflow-ops-e2e-' });
 
-before(async () => {
-  backend = await startServer({ timeScale: 1, tmpPrefix: 'leadflow-ops-e2e-' });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (backend) backend.stop();
-});
-
-const api = (method, path, body) => backend.api(method, path, body);
+const api = (method, path, body) => env.backend.api(method, path, body);
 const click = async (page, name) => clickAt(page, await probeInTab(page, 'server', name));
 const idle = (page, predicate, what) => until(page, (s) => s.pending === 0 && predicate(s), what);
 
@@ -59,9 +48,9 @@ test('workflow list: duplicate opens a copy with the same graph and settings; de
   assert.equal(activated.status, 200, JSON.stringify(activated.json));
   const scratch = (await api('POST', '/v1/workflows', { title: 'Scratch' })).json.id;
 
-  const { page, errors } = await openServerPage(browser.context, backend.base + '?fresh');
+  const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
   await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
-  let s = await action(page, 'sign_in', backend.key);
+  let s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await clickAt(page, (await probe(page)).items['tab/server']);
   await idle(page, (x) => x.list.total === 3, 'the list');
