@@ -1,6 +1,7 @@
 // server/store/open_store.cpp — see open_store.hpp.
 #include "store/open_store.hpp"
 
+#include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace leadflow::server {
@@ -23,9 +24,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& db) {
     auto loc = parse_store_location(db);
     if (!loc.ok()) return loc.status();
     if (loc->kind == StoreLocation::Kind::kPostgres) {
-        return Status::invalid(
-            "this build stores data in SQLite only: give --db a file path "
-            "(or sqlite:PATH), not a PostgreSQL URI");
+        return open_pg_store(loc->target);
     }
     return open_sqlite_store(loc->target);
 }

@@ -19,8 +19,8 @@ struct StoreLocation {
 // a PostgreSQL server. Fails with kInvalidArgument on an empty value or an empty path.
 Result<StoreLocation> parse_store_location(const std::string& db);
 
-// Opens (creating and migrating as needed) the store a --db value names. A PostgreSQL URI fails
-// with kInvalidArgument saying that this build stores data in SQLite only.
+// Opens (creating and migrating as needed) the store a --db value names: open_sqlite_store
+// (sqlite_store.hpp) or open_pg_store (pg_store.hpp).
 Result<std::unique_ptr<Store>> open_store(const std::string& db);
 
 }  // namespace leadflow::server

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "store/stored_values.hpp"
 
 namespace leadflow::server::sqlite_internal {
 
@@ -155,29 +156,13 @@ class Stmt {
     int idx_ = 0;
 };
 
-// [SECTION] Stored values (sqlite_stmt.cpp)
+// [SECTION] Stored values (store/stored_values.hpp, shared with every backend)
 
-// The JSON stored as `text`; "{}" without parsing. kInternal naming `what` ("stored <what> is
-// not JSON") when the text does not parse.
-Result<Json> parse_stored_json(const std::string& text, const char* what);
-
-// Lead variables as stored (a JSON object) into `out`: its string members, other members
-// skipped, a repeated name keeping its last value. Plain ASCII objects as Json::dump writes
-// them are read without the JSON parser (the lead-list route reads thousands per second);
-// anything else is parsed (parse_stored_json's failure when it is not JSON).
-Status read_string_map(const std::string& text, std::map<std::string, std::string>& out);
-
-// A JSON array of the strings / of the statuses' names, for json_each(?) parameters.
-Json string_list_json(const std::vector<std::string>& v);
-Json status_list_json(const std::vector<LeadStatus>& v);
-
-// `s` with %, _ and \ escaped by a backslash, for LIKE … ESCAPE '\'.
-std::string escape_like(const std::string& s);
-
-// A JSON column's value: NULL for a null Json, else its text.
-inline std::optional<std::string> json_or_null(const Json& j) {
-    if (j.is_null()) return std::nullopt;
-    return j.dump();
-}
+using stored::escape_like;
+using stored::json_or_null;
+using stored::parse_stored_json;
+using stored::read_string_map;
+using stored::status_list_json;
+using stored::string_list_json;
 
 }  // namespace leadflow::server::sqlite_internal

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "pg_test_db.hpp"
 #include "store/open_store.hpp"
 
 namespace leadflow::server::conformance {
@@ -31,11 +32,32 @@ class SqliteInstance final : public BackendInstance {
     std::string dir_;
 };
 
+// A database of its own on the PostgreSQL server of LEADFLOW_TEST_PG (tests/pg/pg-temp-server),
+// dropped with the instance.
+class PostgresInstance final : public BackendInstance {
+  public:
+    Result<std::unique_ptr<Store>> open() override {
+        if (!db_.available()) return Status::unavailable(db_.why());
+        return open_store(db_.uri());
+    }
+    bool available() const { return db_.available(); }
+
+  private:
+    ::leadflow::testing::PgTestDatabase db_;
+};
+
 }  // namespace
 
 const std::vector<Backend>& backends() {
     static const std::vector<Backend> kBackends = {
         {"sqlite", [] { return std::make_unique<SqliteInstance>(); }},
+        {"postgres",
+         []() -> std::unique_ptr<BackendInstance> {
+             // Skipped where no server was started for the tests (LEADFLOW_TEST_PG unset).
+             auto p = std::make_unique<PostgresInstance>();
+             if (!p->available()) return nullptr;
+             return p;
+         }},
     };
     return kBackends;
 }

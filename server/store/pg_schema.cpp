@@ -1,0 +1,270 @@
+// server/store/pg_schema.cpp — the PostgreSQL schema: its migrations, in order.
+#include <string>
+
+#include "store/pg_internal.hpp"
+
+namespace leadflow::server::pg_internal {
+namespace {
+
+// [SECTION] Schema and migrations
+//
+// Migrations only ever get appended; a released one is never edited. The schema holds the same
+// records as the SQLite one (sqlite_schema.cpp at its latest version); times are milliseconds
+// since the epoch (bigint), JSON is kept as the text the server wrote. Lead counts per status
+// are kept by triggers so that reading a workflow never scans its leads.
+const char* const kMigrations[] = {
+    // 1: the schema
+    R"sql(
+CREATE TABLE organizations (
+    id text PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    created_at bigint NOT NULL
+);
+CREATE TABLE api_keys (
+    id text PRIMARY KEY,
+    seq bigserial NOT NULL,
+    organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    salt text NOT NULL,
+    secret_hash text NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint,
+    revoked_at bigint,
+    read_only boolean NOT NULL DEFAULT false
+);
+CREATE INDEX api_keys_by_organization ON api_keys(organization_id, created_at, seq);
+CREATE TABLE workflows (
+    id text PRIMARY KEY,
+    seq bigserial NOT NULL UNIQUE,
+    organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    title text NOT NULL,
+    description text NOT NULL DEFAULT '',
+    status text NOT NULL,
+    entry_node_id text,
+    settings text NOT NULL,
+    extra text NOT NULL DEFAULT '{}',
+    scenario text,
+    problems text NOT NULL DEFAULT '[]',
+    published_version bigint,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    activated_at bigint,
+    completed_at bigint
+);
+CREATE INDEX workflows_by_org ON workflows(organization_id, created_at);
+CREATE INDEX workflows_runnable ON workflows(status) WHERE status IN ('active', 'cancelled');
+CREATE TABLE nodes (
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    id text NOT NULL,
+    seq bigint NOT NULL,
+    node_type text NOT NULL,
+    label text NOT NULL,
+    position_x double precision NOT NULL,
+    position_y double precision NOT NULL,
+    config text NOT NULL,
+    extra text NOT NULL,
+    PRIMARY KEY (workflow_id, id)
+);
+CREATE INDEX nodes_by_seq ON nodes(workflow_id, seq);
+CREATE TABLE edges (
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    id text NOT NULL,
+    seq bigint NOT NULL,
+    from_node_id text NOT NULL,
+    to_node_id text NOT NULL,
+    label text,
+    position integer NOT NULL,
+    extra text NOT NULL,
+    PRIMARY KEY (workflow_id, id)
+);
+CREATE INDEX edges_by_seq ON edges(workflow_id, seq);
+CREATE TABLE workflow_versions (
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    number bigint NOT NULL,
+    graph text NOT NULL,
+    scenario text,
+    migrate text NOT NULL,
+    node_map text NOT NULL DEFAULT '{}',
+    note text NOT NULL DEFAULT '',
+    published_by text,
+    node_count bigint NOT NULL,
+    edge_count bigint NOT NULL,
+    created_at bigint NOT NULL,
+    PRIMARY KEY (workflow_id, number)
+);
+CREATE TABLE leads (
+    id text PRIMARY KEY,
+    seq bigserial NOT NULL,
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    phone_number text NOT NULL,
+    variables text NOT NULL,
+    metadata text,
+    status text NOT NULL,
+    current_node_id text,
+    phase text NOT NULL,
+    entered_at bigint,
+    release_at bigint,
+    call_id text,
+    steps bigint NOT NULL DEFAULT 0,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    completed_at bigint,
+    state text,
+    version bigint,
+    version_seen bigint,
+    due_at bigint,
+    frozen_ms bigint,
+    slot_wait_at bigint,
+    last_analysis text,
+    last_response text,
+    pending_event text
+);
+CREATE INDEX leads_by_workflow ON leads(workflow_id, seq);
+CREATE INDEX leads_by_workflow_status ON leads(workflow_id, status);
+CREATE INDEX leads_due ON leads(workflow_id, due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX leads_frozen ON leads(workflow_id) WHERE frozen_ms IS NOT NULL;
+CREATE INDEX leads_to_start ON leads(workflow_id, seq) WHERE status = 'active' AND state IS NULL;
+CREATE INDEX leads_slot_wait ON leads(workflow_id, slot_wait_at, seq)
+    WHERE slot_wait_at IS NOT NULL;
+CREATE INDEX leads_in_call ON leads(workflow_id, status) WHERE phase = 'in_call';
+CREATE INDEX leads_in_action ON leads(workflow_id, status) WHERE phase = 'in_action';
+CREATE INDEX leads_stuck ON leads(workflow_id, status) WHERE phase = 'stuck';
+CREATE TABLE lead_counts (
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    status text NOT NULL,
+    n bigint NOT NULL,
+    PRIMARY KEY (workflow_id, status)
+);
+CREATE FUNCTION leadflow_count_lead_in() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO lead_counts(workflow_id, status, n) VALUES (NEW.workflow_id, NEW.status, 1)
+    ON CONFLICT (workflow_id, status) DO UPDATE SET n = lead_counts.n + 1;
+    RETURN NULL;
+END $$;
+CREATE FUNCTION leadflow_count_lead_out() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE workflow_id = OLD.workflow_id AND status = OLD.status;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER leads_count_insert AFTER INSERT ON leads
+    FOR EACH ROW EXECUTE FUNCTION leadflow_count_lead_in();
+CREATE TRIGGER leads_count_update_out AFTER UPDATE OF status ON leads
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION leadflow_count_lead_out();
+CREATE TRIGGER leads_count_update_in AFTER UPDATE OF status ON leads
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION leadflow_count_lead_in();
+CREATE TRIGGER leads_count_delete AFTER DELETE ON leads
+    FOR EACH ROW EXECUTE FUNCTION leadflow_count_lead_out();
+CREATE TABLE lead_variable_keys (
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    key text NOT NULL,
+    PRIMARY KEY (workflow_id, key)
+);
+CREATE TABLE history (
+    id bigserial PRIMARY KEY,
+    lead_id text NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    entry text NOT NULL
+);
+CREATE INDEX history_by_lead ON history(lead_id, id);
+CREATE TABLE calls (
+    id text PRIMARY KEY,
+    seq bigserial NOT NULL,
+    organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    lead_id text NOT NULL,
+    node_id text NOT NULL,
+    status text NOT NULL,
+    outcome text,
+    end_reason text,
+    duration_s double precision,
+    analysis text NOT NULL DEFAULT '{}',
+    created_at bigint NOT NULL,
+    ended_at bigint
+);
+CREATE INDEX calls_by_org ON calls(organization_id, created_at, seq);
+CREATE INDEX calls_in_flight ON calls(workflow_id) WHERE status = 'in_progress';
+CREATE TABLE user_webhooks (
+    id text PRIMARY KEY,
+    seq bigserial NOT NULL,
+    organization_id text NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    url text NOT NULL,
+    events text NOT NULL,
+    secret text NOT NULL,
+    created_at bigint NOT NULL
+);
+CREATE TABLE share_links (
+    id text PRIMARY KEY,
+    organization_id text NOT NULL,
+    fragment text NOT NULL,
+    created_at bigint NOT NULL
+);
+CREATE TABLE outbox (
+    id bigserial PRIMARY KEY,
+    idempotency_key text NOT NULL UNIQUE,
+    kind text NOT NULL,
+    workflow_id text NOT NULL,
+    lead_id text NOT NULL,
+    payload text NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at bigint NOT NULL,
+    done_at bigint,
+    created_at bigint NOT NULL
+);
+CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE done_at IS NULL;
+CREATE TABLE runtime_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+)sql",
+};
+constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+
+// The session advisory lock that serializes migrations between servers starting together.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_lock(7204319011)";
+constexpr const char* kMigrationUnlock = "SELECT pg_advisory_unlock(7204319011)";
+
+Status migrate_locked(Connection& c, int& version) {
+    if (Status st = c.exec("CREATE TABLE IF NOT EXISTS leadflow_schema (version integer NOT NULL);"
+                           "INSERT INTO leadflow_schema(version) SELECT 0"
+                           " WHERE NOT EXISTS (SELECT 1 FROM leadflow_schema)");
+        !st) {
+        return Status::internal("cannot create the schema table: " + st.message());
+    }
+    auto v = Query(c, "SELECT max(version) FROM leadflow_schema").single_i64();
+    if (!v.ok()) return v.status();
+    version = static_cast<int>(v.value());
+    if (version > kLatestVersion) {
+        return Status::precondition("the database schema (version " + std::to_string(version) +
+                                    ") is newer than this server understands (" +
+                                    std::to_string(kLatestVersion) + ")");
+    }
+    for (int i = version; i < kLatestVersion; ++i) {
+        Status st = c.exec(std::string("BEGIN;") + kMigrations[i]);
+        if (st) {
+            st =
+                c.exec("UPDATE leadflow_schema SET version = " + std::to_string(i + 1) + ";COMMIT");
+        }
+        if (!st) {
+            c.exec("ROLLBACK");
+            return Status::internal("migration " + std::to_string(i + 1) +
+                                    " failed: " + st.message());
+        }
+        version = i + 1;
+    }
+    return Status::ok();
+}
+
+}  // namespace
+
+int latest_schema_version() {
+    return kLatestVersion;
+}
+
+Status migrate_schema(Connection& c, int& version) {
+    if (Status st = c.exec(kMigrationLock); !st) return st;
+    Status st = migrate_locked(c, version);
+    c.exec(kMigrationUnlock);
+    return st;
+}
+
+}  // namespace leadflow::server::pg_internal

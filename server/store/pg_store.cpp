@@ -1,0 +1,162 @@
+// server/store/pg_store.cpp — PgStore: connections, transactions and the write lock
+// (pg_store.hpp), and open_pg_store.
+#include "store/pg_store.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <vector>
+
+#include "store/pg_internal.hpp"
+
+namespace leadflow::server {
+namespace {
+
+using pg_internal::Connection;
+using pg_internal::PgTx;
+
+// The advisory lock every write transaction takes first (any fixed number: it only has to be
+// the same in every leadflow-server on the database).
+constexpr const char* kWriteLock = "SELECT pg_advisory_xact_lock(7204319012)";
+
+// One transaction on a connection: begun by begin(), committed by commit(), and rolled back
+// when the guard goes away uncommitted — a body that returned a failure, a failed commit, or an
+// exception thrown by the body (which then goes on to the caller). So no path leaves the
+// connection inside a transaction.
+class TxGuard {
+  public:
+    explicit TxGuard(Connection& c) : c_(c) {}
+    TxGuard(const TxGuard&) = delete;
+    TxGuard& operator=(const TxGuard&) = delete;
+    ~TxGuard() {
+        if (!open_ || !c_.healthy()) return;
+        if (Status st = c_.exec("ROLLBACK"); !st) {
+            std::fprintf(stderr, "leadflow-server: cannot roll back a transaction: %s\n",
+                         st.message().c_str());
+        }
+    }
+    Status begin(const char* sql) {
+        Status st = c_.exec(sql);
+        open_ = st.is_ok();
+        return st;
+    }
+    Status commit() {
+        Status st = c_.exec("COMMIT");
+        open_ = false;  // a failed COMMIT has ended the transaction too
+        return st;
+    }
+
+  private:
+    Connection& c_;
+    bool open_ = false;
+};
+
+class PgStore final : public Store {
+  public:
+    PgStore(std::string uri, std::unique_ptr<Connection> writer, int version)
+        : uri_(std::move(uri)), writer_(std::move(writer)), version_(version) {}
+
+    Status transact(const std::function<Status(StoreTx&)>& fn) override {
+        api_waiting_.fetch_add(1);
+        std::unique_lock<std::mutex> lock(write_mu_);
+        api_waiting_.fetch_sub(1);
+        return run_write(writer_, fn);
+    }
+
+    Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
+        std::lock_guard<std::mutex> lock(live_mu_);
+        return run_write(live_, fn);
+    }
+
+    bool api_write_waiting() const override { return api_waiting_.load() > 0; }
+
+    Status read(const std::function<Status(StoreTx&)>& fn) override {
+        auto conn = take_reader();
+        if (!conn.ok()) return conn.status();
+        std::unique_ptr<Connection> c = std::move(conn.value());
+        Status result;
+        {
+            TxGuard guard(*c);
+            if (Status st = guard.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !st) {
+                return st;
+            }
+            PgTx tx(*c);
+            result = fn(tx);
+            if (Status st = guard.commit(); !st && result) result = st;
+        }
+        return_reader(std::move(c));
+        return result;
+    }
+
+    int schema_version() const override { return version_; }
+
+    // Other servers commit without this process seeing it: nothing read may be kept.
+    std::optional<std::int64_t> commit_counter() override { return std::nullopt; }
+
+  private:
+    // Opens `c` when it is not open or was lost.
+    Status ensure(std::unique_ptr<Connection>& c) {
+        if (c && c->healthy()) return Status::ok();
+        auto fresh = pg_internal::connect(uri_);
+        if (!fresh.ok()) return fresh.status();
+        c = std::move(fresh.value());
+        return Status::ok();
+    }
+
+    Status run_write(std::unique_ptr<Connection>& c, const std::function<Status(StoreTx&)>& fn) {
+        if (Status st = ensure(c); !st) return st;
+        TxGuard guard(*c);
+        if (Status st = guard.begin("BEGIN"); !st) return st;
+        if (Status st = c->exec(kWriteLock); !st) return st;
+        PgTx tx(*c);
+        Status result = fn(tx);
+        if (!result) return result;  // the guard rolls back
+        return guard.commit();
+    }
+
+    Result<std::unique_ptr<Connection>> take_reader() {
+        {
+            std::lock_guard<std::mutex> lock(readers_mu_);
+            while (!readers_.empty()) {
+                std::unique_ptr<Connection> c = std::move(readers_.back());
+                readers_.pop_back();
+                if (c->healthy()) return c;
+            }
+        }
+        std::unique_ptr<Connection> c;
+        if (Status st = ensure(c); !st) return st;
+        return c;
+    }
+
+    void return_reader(std::unique_ptr<Connection> c) {
+        if (!c->healthy() || PQtransactionStatus(c->conn) != PQTRANS_IDLE) return;
+        std::lock_guard<std::mutex> lock(readers_mu_);
+        readers_.push_back(std::move(c));
+    }
+
+    const std::string uri_;
+    std::mutex write_mu_;  // the API writers' connection, one transaction at a time
+    std::unique_ptr<Connection> writer_;
+    std::mutex live_mu_;  // the scheduler's connection
+    std::unique_ptr<Connection> live_;
+    std::atomic<int> api_waiting_{0};
+    std::mutex readers_mu_;
+    std::vector<std::unique_ptr<Connection>> readers_;
+    const int version_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_pg_store(const std::string& uri) {
+    auto c = pg_internal::connect(uri);
+    if (!c.ok()) return c.status();
+    int version = 0;
+    if (Status st = pg_internal::migrate_schema(*c.value(), version); !st) return st;
+    return std::unique_ptr<Store>(new PgStore(uri, std::move(c.value()), version));
+}
+
+int pg_schema_latest_version() {
+    return pg_internal::latest_schema_version();
+}
+
+}  // namespace leadflow::server
