@@ -59,9 +59,13 @@ Result<std::unique_ptr<Connection>> connect(const std::string& uri) {
         return Status::unavailable("postgres: cannot connect: " + why);
     }
     PQsetNoticeReceiver(c->conn, ignore_notice, nullptr);
-    if (Status st = c->exec("SET TIME ZONE 'UTC'; SET lc_messages TO 'C'"); !st) {
-        // lc_messages needs superuser rights on some servers: the time zone is what matters.
-        if (Status tz = c->exec("SET TIME ZONE 'UTC'"); !tz) return tz;
+    if (Status st = c->exec("SET TIME ZONE 'UTC'"); !st) return st;
+    // A server stopped inside a transaction (SIGSTOP, a stalled VM) must not hold the write
+    // lock for ever: the database ends a session idle in a transaction after a minute, rolling
+    // the transaction back. No transaction of this server waits that long between statements.
+    // A value given in the URI (options=-c idle_in_transaction_session_timeout=…) is kept.
+    if (uri.find("idle_in_transaction_session_timeout") == std::string::npos) {
+        if (Status st = c->exec("SET idle_in_transaction_session_timeout = 60000"); !st) return st;
     }
     return c;
 }

@@ -55,8 +55,9 @@ struct Connection {
 };
 
 // Connects to `uri` (postgres://…, postgresql://… or any libpq connection string). The
-// connection's time zone is UTC and its messages are not localized. kUnavailable naming the
-// server's complaint when it cannot connect.
+// connection's time zone is UTC, and a session idle inside a transaction for a minute is ended
+// by the database (idle_in_transaction_session_timeout, unless the URI sets it). kUnavailable
+// naming the server's complaint when it cannot connect.
 Result<std::unique_ptr<Connection>> connect(const std::string& uri);
 
 // [SECTION] Query helper

@@ -10,7 +10,7 @@
 #include <mutex>
 
 #include "http/auth.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/open_store.hpp"
 
 namespace leadflow::server::testing {
 namespace {
@@ -59,6 +59,10 @@ TempDir::~TempDir() {
 
 void ApiTest::SetUp() {
     db_path_ = dir_.path() + "/test.db";
+    if (::leadflow::testing::test_db_is_postgres()) {
+        pg_ = std::make_unique<::leadflow::testing::PgTestDatabase>();
+        ASSERT_TRUE(pg_->available()) << pg_->why();
+    }
     config_.rate_limit = 0;
     open();
     auto a = create_api_key(*store_, "acme", now_);
@@ -71,10 +75,11 @@ void ApiTest::SetUp() {
 void ApiTest::TearDown() {
     app_.reset();
     store_.reset();
+    pg_.reset();
 }
 
 void ApiTest::open() {
-    auto s = open_sqlite_store(db_path_);
+    auto s = open_store(db_location());
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(s.value());
     Clock clock;

@@ -1,5 +1,6 @@
-// tests/server/server_test_util.hpp — a server App over a temporary SQLite file, with a fake
-// clock and two organizations' keys, and small helpers to send requests without sockets.
+// tests/server/server_test_util.hpp — a server App over a temporary SQLite file (or, with
+// LEADFLOW_TEST_DB=postgres, a fresh database on the PostgreSQL server of LEADFLOW_TEST_PG), with
+// a fake clock and two organizations' keys, and small helpers to send requests without sockets.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include "http/app.hpp"
 #include "leadflow/json.hpp"
+#include "pg_test_db.hpp"
 #include "store/store.hpp"
 
 namespace leadflow::server::testing {
@@ -32,6 +34,12 @@ class ApiTest : public ::testing::Test {
 
     // Closes and reopens the database and the app (same file): a server restart.
     void restart();
+    // True when the test runs on PostgreSQL (LEADFLOW_TEST_DB=postgres). A test of something
+    // only the SQLite file has (its bytes, its WAL, raw SQL on it) skips itself then:
+    //   if (on_postgres()) GTEST_SKIP() << "reads the SQLite file";
+    bool on_postgres() const { return pg_ != nullptr; }
+    // The --db value of the test's database: the SQLite file or the PostgreSQL URI.
+    std::string db_location() const { return pg_ ? pg_->uri() : db_path_; }
 
     Response send(const std::string& method, const std::string& path, const std::string& body = "",
                   const std::string& content_type = "application/json", const std::string& key = "",
@@ -62,6 +70,8 @@ class ApiTest : public ::testing::Test {
 
   private:
     void open();
+
+    std::unique_ptr<::leadflow::testing::PgTestDatabase> pg_;
 };
 
 // The JSON body of a response (fails the test when it is not JSON).

@@ -1,0 +1,247 @@
+// tests/server/multi_server_test.cpp — several `leadflow-server` processes on one PostgreSQL
+// database (docs/operations.md#running-several-servers): any server answers any request, the
+// leads of one workflow move through whichever servers are alive, and a server killed mid-run
+// (kill -9, left dead) or stopped for longer than its database session may stay idle
+// (SIGSTOP, then SIGCONT) loses no lead, finishes none twice and places no call twice.
+//
+// Run by the tests multi_server_pg (tests/pg/pg-temp-server provides the PostgreSQL server and
+// LEADFLOW_TEST_DB=postgres); skipped when run without one.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "leadflow/json.hpp"
+#include "pg_test_db.hpp"
+#include "process_test_util.hpp"
+#include "versions_test_util.hpp"
+
+namespace leadflow::server::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+class MultiServer : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (!::leadflow::testing::test_db_is_postgres()) {
+            GTEST_SKIP() << "needs a PostgreSQL server (run as multi_server_pg)";
+        }
+        db_ = std::make_unique<::leadflow::testing::PgTestDatabase>();
+        ASSERT_TRUE(db_->available()) << db_->why();
+        key_ = create_key(db_->uri());
+        ASSERT_FALSE(key_.empty());
+    }
+
+    // Starts server `i` on the shared database; `uri_options` is appended to its URI.
+    void start(std::size_t i, const std::string& uri_options = "") {
+        if (servers_.size() <= i) servers_.resize(i + 1);
+        if (clients_.size() <= i) clients_.resize(i + 1);
+        std::vector<std::string> args{
+            "serve",        "--db", db_->uri() + uri_options, "--port", "0",
+            "--rate-limit", "0",    "--time-scale",           "100000"};
+        servers_[i] = std::make_unique<ServerProcess>(args);
+        ASSERT_GT(servers_[i]->port(), 0) << "server " << i << " did not start";
+        clients_[i] = std::make_unique<httplib::Client>("127.0.0.1", servers_[i]->port());
+        clients_[i]->set_read_timeout(60, 0);
+    }
+
+    // A request to server `i`; the JSON reply (its text when not JSON). `expect`: the status.
+    Json call(std::size_t i, const std::string& method, const std::string& path,
+              const Json& body = Json(), int expect = 0) {
+        httplib::Headers h{{"Authorization", "Bearer " + key_}};
+        httplib::Client& c = *clients_.at(i);
+        httplib::Result r =
+            method == "GET"   ? c.Get(path.c_str(), h)
+            : method == "PUT" ? c.Put(path.c_str(), h, body.dump(), "application/json")
+            : method == "PATCH"
+                ? c.Patch(path.c_str(), h, body.dump(), "application/json")
+                : c.Post(path.c_str(), h, body.is_null() ? "" : body.dump(), "application/json");
+        EXPECT_TRUE(r) << "server " << i << ": " << method << " " << path;
+        if (!r) return Json();
+        if (expect) EXPECT_EQ(r->status, expect) << method << " " << path << ": " << r->body;
+        Json j = Json::parse(r->body, nullptr, false);
+        return j.is_discarded() ? Json(r->body) : j;
+    }
+
+    // The fixture's workflow, built through server `i`; returns its id.
+    std::string import_fixture(std::size_t i, const std::string& name) {
+        const std::string dir = LEADFLOW_FIXTURES_DIR;
+        Json g = Json::parse(read_file(dir + "/" + name + ".json"));
+        Json settings = g["workflow"]["settings"];
+        settings["respect_lead_local_time"] = false;  // calls at any hour
+        std::string wf = call(i, "POST", "/v1/workflows",
+                              Json{{"title", name}, {"settings", settings}}, 201)["id"];
+        call(i, "PUT", "/v1/workflows/" + wf + "/graph",
+             Json{{"nodes", g["nodes"]}, {"edges", g["edges"]}}, 200);
+        call(i, "PUT", "/v1/workflows/" + wf + "/scenario",
+             Json::parse(read_file(dir + "/" + name + ".scenario.json")), 200);
+        return wf;
+    }
+
+    // Enrols `n` leads through server `i`, 500 per request; returns their ids.
+    std::vector<std::string> enrol(std::size_t i, const std::string& wf, int n) {
+        std::vector<std::string> ids;
+        for (int from = 0; from < n; from += 500) {
+            Json leads = Json::array();
+            std::vector<std::string> phones;
+            for (int k = from; k < std::min(n, from + 500); ++k) {
+                char phone[32];
+                std::snprintf(phone, sizeof phone, "+1415%07d", 2000000 + k);
+                phones.emplace_back(phone);
+                leads.push_back(Json{{"phone_number", phone}});
+            }
+            Json b = call(i, "POST", "/v1/workflows/" + wf + "/leads", Json{{"leads", leads}}, 201);
+            for (const std::string& p : phones) ids.push_back(b["data"][p][0].get<std::string>());
+        }
+        return ids;
+    }
+
+    // Polls server `i` until the workflow's status is `status` (at most `seconds`).
+    bool wait_status(std::size_t i, const std::string& wf, const std::string& status, int seconds) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+        while (std::chrono::steady_clock::now() < until) {
+            if (call(i, "GET", "/v1/workflows/" + wf)["status"] == status) return true;
+            std::this_thread::sleep_for(100ms);
+        }
+        return false;
+    }
+
+    // Every call of the workflow in the call log, by lead, read through server `i`.
+    std::map<std::string, std::vector<std::string>> call_log(std::size_t i, const std::string& wf) {
+        std::map<std::string, std::vector<std::string>> out;
+        for (int page = 1;; ++page) {
+            Json b = call(i, "GET",
+                          "/v1/calls?workflow_id=" + wf + "&limit=100&page=" + std::to_string(page),
+                          Json(), 200);
+            for (const Json& c : b["data"]) {
+                out[c["lead_id"].get<std::string>()].push_back(c["id"].get<std::string>());
+            }
+            if (page >= b["meta"]["totalPages"].get<int>()) break;
+        }
+        return out;
+    }
+
+    // Checks every lead of `ids` through server `i`: exactly one terminal history entry, and the
+    // calls of its history are exactly its calls in the log, each once. Returns how many
+    // converted.
+    int check_leads(std::size_t i, const std::string& wf, const std::vector<std::string>& ids) {
+        const auto log = call_log(i, wf);
+        int converted = 0;
+        for (const std::string& id : ids) {
+            Json h = call(i, "GET", "/v1/workflows/" + wf + "/leads/" + id + "/history", Json(),
+                          200)["history"];
+            int terminal = 0;
+            std::multiset<std::string> steps;
+            for (const Json& e : h) {
+                const std::string s = e.value("status", "");
+                terminal += s == "converted" || s == "dropped" || s == "failed";
+                converted += s == "converted";
+                if (e.contains("call_id") && e["call_id"].is_string()) {
+                    steps.insert(e["call_id"].get<std::string>());
+                }
+            }
+            EXPECT_EQ(terminal, 1) << id << ": " << h.dump();
+            auto it = log.find(id);
+            const std::multiset<std::string> logged =
+                it == log.end() ? std::multiset<std::string>()
+                                : std::multiset<std::string>(it->second.begin(), it->second.end());
+            EXPECT_EQ(logged, steps) << id << ": the call log and the history disagree";
+            EXPECT_EQ(std::set<std::string>(steps.begin(), steps.end()).size(), steps.size())
+                << id << ": a call appears twice";
+        }
+        return converted;
+    }
+
+    // The converted share of `converted` of `n` leads is within 4 standard errors of the exact
+    // value of the workflow's version 1.
+    void expect_share(std::size_t i, const std::string& wf, int converted, int n) {
+        const double p =
+            exact_converted_share(call(i, "GET", "/v1/workflows/" + wf + "/versions/1"));
+        const double share = static_cast<double>(converted) / n;
+        const double se = std::sqrt(p * (1 - p) / n);
+        std::printf("%d leads: converted %.4f, exact %.4f (%.2f standard errors)\n", n, share, p,
+                    se > 0 ? std::fabs(share - p) / se : 0.0);
+        EXPECT_LE(std::fabs(share - p), 4 * se + 1e-9);
+    }
+
+    std::unique_ptr<::leadflow::testing::PgTestDatabase> db_;
+    std::string key_;
+    std::vector<std::unique_ptr<ServerProcess>> servers_;
+    std::vector<std::unique_ptr<httplib::Client>> clients_;
+};
+
+TEST_F(MultiServer, ThreeServersOneKilledMidRunEveryLeadFinishesOnceWithOneCallPerStep) {
+    for (std::size_t i = 0; i < 3; ++i) start(i);
+    // Each request goes to another server: any server answers any request.
+    const std::string wf = import_fixture(0, "lead_nurture");
+    const int n = 3000;
+    const auto ids = enrol(1, wf, n);
+    call(2, "POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
+    // Mid-run: some leads finished, most still running.
+    const auto until = std::chrono::steady_clock::now() + 120s;
+    Json w;
+    while (std::chrono::steady_clock::now() < until) {
+        w = call(0, "GET", "/v1/workflows/" + wf);
+        const int done = w["lead_counts"]["completed"].get<int>() +
+                         w["lead_counts"]["dropped"].get<int>() +
+                         w["lead_counts"]["failed"].get<int>();
+        if (done > 0) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_GT(w["lead_counts"]["active"].get<int>(), 0) << w.dump();
+    servers_[1]->stop(SIGKILL);  // and left dead
+    ASSERT_TRUE(wait_status(2, wf, "completed", 600));
+    w = call(0, "GET", "/v1/workflows/" + wf);
+    EXPECT_EQ(w["lead_counts"]["completed"].get<int>() + w["lead_counts"]["dropped"].get<int>() +
+                  w["lead_counts"]["failed"].get<int>(),
+              n)
+        << w.dump();
+    const int converted = check_leads(0, wf, ids);
+    expect_share(2, wf, converted, n);
+}
+
+TEST_F(MultiServer, AServerStoppedPastItsLeaseCannotAdvanceALeadTwice) {
+    // Sessions idle inside a transaction for more than a second are ended by the database
+    // (a libpq option in the URI): a stopped server's open transaction is rolled back and its
+    // locks released.
+    for (std::size_t i = 0; i < 2; ++i) {
+        start(i, "&options=-c%20idle_in_transaction_session_timeout%3D1000");
+    }
+    const std::string wf = import_fixture(0, "lead_nurture");
+    const int n = 600;
+    const auto ids = enrol(0, wf, n);
+    call(0, "POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
+    // Stop server 1 repeatedly while it works, each time for longer than the database lets a
+    // session sit idle in a transaction; the other server carries on meanwhile.
+    for (int round = 0; round < 5; ++round) {
+        std::this_thread::sleep_for(200ms);
+        ASSERT_EQ(::kill(servers_[1]->pid(), SIGSTOP), 0);
+        std::this_thread::sleep_for(2500ms);
+        ASSERT_EQ(::kill(servers_[1]->pid(), SIGCONT), 0);
+    }
+    ASSERT_TRUE(wait_status(0, wf, "completed", 600));
+    const int converted = check_leads(1, wf, ids);
+    expect_share(0, wf, converted, n);
+}
+
+}  // namespace
+}  // namespace leadflow::server::testing
