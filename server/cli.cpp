@@ -99,6 +99,9 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --deny-loopback true       accepted for compatibility: loopback is always refused unless
                              named with --allow-outbound
   --outbound-timeout-ms N    timeout of outbound requests (default 5000)
+  --outbox-lease-seconds N   several servers on one PostgreSQL database: a delivery one
+                             server claimed waits this long before another may retry it
+                             (default 600; 1-86400)
   --retry-backoff-ms N       wall time before the 2nd attempt of an outbound request;
                              doubles after each failure (default 1000)
   --outbound-breaker-cooldown-ms N  after 5 failures in a row to one host:port, its
@@ -332,7 +335,8 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                         "retry-backoff-ms", "scheduler-batch", "live",
                         "max-connections", "max-connections-per-peer", "header-timeout-ms",
                         "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms",
-                        "metrics-listen", "first-key-org", "outbound-breaker-cooldown-ms"},
+                        "metrics-listen", "first-key-org", "outbound-breaker-cooldown-ms",
+                        "outbox-lease-seconds"},
                        // clang-format on
                        &o, err)) {
         return 2;
@@ -357,8 +361,13 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         return true;
     };
     double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000, cooldown = 30000;
-    if (!number_option("outbound-breaker-cooldown-ms", 0, 3600000, &cooldown)) return 2;
+    double lease_s = outbox_config.lease_ms / 1000;
+    if (!number_option("outbound-breaker-cooldown-ms", 0, 3600000, &cooldown) ||
+        !number_option("outbox-lease-seconds", 1, 86400, &lease_s)) {
+        return 2;
+    }
     outbox_config.breaker_cooldown_ms = static_cast<int>(cooldown);
+    outbox_config.lease_ms = static_cast<int>(lease_s * 1000);
     if (!number_option("call-grace-seconds", 0, 86400, &grace) ||
         !number_option("outbound-timeout-ms", 1, 600000, &timeout_ms) ||
         !number_option("retry-backoff-ms", 0, 3600000, &backoff) ||

@@ -130,15 +130,43 @@ std::int64_t OutboxWorker::deliveries() const {
     return deliveries_;
 }
 
+Result<std::vector<OutboxRow>> OutboxWorker::due_rows(int limit) {
+    std::vector<OutboxRow> rows;
+    const TimeMs now = wall_ms_();
+    auto body = [&](StoreTx& tx) -> Status {
+        auto due = store_.shared() ? tx.live_outbox_claim(now, now + config_.lease_ms, limit)
+                                   : tx.live_outbox_due(now, limit);
+        if (!due.ok()) return due.status();
+        rows = std::move(due.value());
+        return Status::ok();
+    };
+    // Alone on the database a read is enough: rows are performed by this process only.
+    Status st = store_.shared() ? store_.live_transact(body) : store_.read(body);
+    if (!st) return st;
+    return rows;
+}
+
 Status OutboxWorker::fill_queues_locked() {
     // Rows are read and queued under mu_: a worker marks a row finished (known_.erase) only
     // after its update committed, so a row read here is either still known or already updated
-    // in the store; no row is ever queued twice.
-    std::vector<OutboxRow> rows;
-    Status st = store_.read([&](StoreTx& tx) {
-        auto due = tx.live_outbox_due(wall_ms_(), 512);
-        if (!due.ok()) return due.status();
-        rows = std::move(due.value());
+    // in the store; no row is ever queued twice. A shared store's rows are claimed, and only as
+    // many as the queues will hold, since every claimed row must be attempted within its lease.
+    const bool claim = store_.shared();
+    int limit = 512;
+    if (claim) {
+        std::size_t queued = 0;
+        for (const auto& [org, q] : queues_) queued += q.size();
+        limit = std::max(0, config_.claim_rows - static_cast<int>(queued));
+        if (limit == 0) return Status::ok();
+    }
+    auto due = due_rows(limit);
+    if (!due.ok()) return due.status();
+    std::vector<OutboxRow> rows = std::move(due.value());
+    bool unknown = false;
+    for (const OutboxRow& r : rows) {
+        unknown = unknown || (r.kind != "user_webhook" && !workflow_org_.count(r.workflow_id));
+    }
+    Status st = !unknown ? Status::ok() : store_.read([&](StoreTx& tx) {
         for (const OutboxRow& r : rows) {
             if (r.kind == "user_webhook" || workflow_org_.count(r.workflow_id)) continue;
             auto w = tx.live_get_workflow(r.workflow_id);
@@ -156,7 +184,7 @@ Status OutboxWorker::fill_queues_locked() {
                                     ? r.payload.value("organization_id", std::string())
                                     : workflow_org_[r.workflow_id];
         auto& q = queues_[org];
-        if (static_cast<int>(q.size()) >= config_.queue_per_org) continue;
+        if (!claim && static_cast<int>(q.size()) >= config_.queue_per_org) continue;
         known_.insert(r.idempotency_key);
         q.push_back(std::move(r));
         queued = true;
@@ -222,18 +250,12 @@ void OutboxWorker::worker_loop() {
 }
 
 Result<int> OutboxWorker::run_once() {
-    std::vector<OutboxRow> rows;
-    Status st = store_.read([&](StoreTx& tx) {
-        auto due = tx.live_outbox_due(wall_ms_(), 64);
-        if (!due.ok()) return due.status();
-        rows = std::move(due.value());
-        return Status::ok();
-    });
-    if (!st) return st;
-    for (OutboxRow& r : rows) {
+    auto rows = due_rows(64);
+    if (!rows.ok()) return rows.status();
+    for (OutboxRow& r : rows.value()) {
         if (Status s = perform(std::move(r)); !s) return s;
     }
-    return static_cast<int>(rows.size());
+    return static_cast<int>(rows->size());
 }
 
 TimeMs OutboxWorker::breaker_admit(const std::string& dest, TimeMs now) {

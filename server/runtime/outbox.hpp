@@ -53,6 +53,11 @@ struct OutboxConfig {
     int queue_per_org = 256;    // rows held in memory per organization
     int breaker_failures = 5;   // consecutive failures that open a destination's breaker
     int breaker_cooldown_ms = 30000;
+    // Several servers on one database (Store::shared): a row one server claimed is not due for
+    // the others this long (wall ms). Longer than a claimed row waits in the queue and is
+    // attempted; a server that dies holding rows delays them by at most this much.
+    int lease_ms = 10 * 60 * 1000;
+    int claim_rows = 64;  // rows claimed at a time, at most (several servers)
 };
 
 // Renders {{lead.phone_number}}, {{lead.<var>}}, {{call.analysis.<name>}} (white space inside
@@ -86,8 +91,11 @@ class OutboxWorker {
     Status perform(OutboxRow row);
     void dispatch_loop();
     void worker_loop();
-    // Reads due rows and queues the ones not already queued or in flight. Holds mu_.
+    // Reads due rows (claims them, on a shared store) and queues the ones not already queued or
+    // in flight. Holds mu_.
     Status fill_queues_locked();
+    // Due rows, at most `limit`: read, or claimed for config_.lease_ms when the store is shared.
+    Result<std::vector<OutboxRow>> due_rows(int limit);
     // The breaker's verdict for `dest` now: 0 to send (a trial when half-open), otherwise the
     // time to defer the row to.
     TimeMs breaker_admit(const std::string& dest, TimeMs now);

@@ -90,6 +90,8 @@ class PgStore final : public Store {
 
     int schema_version() const override { return version_; }
 
+    bool shared() const override { return true; }
+
     // Other servers commit without this process seeing it: nothing read may be kept.
     std::optional<std::int64_t> commit_counter() override { return std::nullopt; }
 

@@ -361,6 +361,8 @@ class SqliteTx final : public StoreTx {
     Status live_append_history(const std::string& lead_id, const std::string& entry) override;
     Status live_outbox_insert(const OutboxRow& r) override;
     Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) override;
+    Result<std::vector<OutboxRow>> live_outbox_claim(TimeMs now, TimeMs lease_until,
+                                                     int limit) override;
     Status live_outbox_update(const OutboxRow& r) override;
     Result<std::optional<std::string>> live_meta_get(const std::string& key) override;
     Status live_meta_put(const std::string& key, const std::string& value) override;

@@ -1,7 +1,6 @@
 // server/store/sqlite_stmt.cpp — SQLite failures as Status (sqlite_stmt.hpp).
 #include "store/sqlite_stmt.hpp"
 
-
 namespace leadflow::server::sqlite_internal {
 
 Status sqlite_failure(int rc, std::string msg) {

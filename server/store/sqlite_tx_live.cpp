@@ -339,6 +339,20 @@ Result<std::vector<OutboxRow>> SqliteTx::live_outbox_due(TimeMs now, int limit) 
     });
 }
 
+// One writer at a time: the due rows are this transaction's alone.
+Result<std::vector<OutboxRow>> SqliteTx::live_outbox_claim(TimeMs now, TimeMs lease_until,
+                                                           int limit) {
+    auto rows = live_outbox_due(now, limit);
+    if (!rows.ok() || rows->empty()) return rows;
+    Json ids = Json::array();
+    for (const OutboxRow& r : rows.value()) ids.push_back(r.id);
+    Stmt s =
+        prep("UPDATE outbox SET next_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?))");
+    s.bind(lease_until).bind(ids.dump());
+    if (Status st = s.exec(); !st) return st;
+    return rows;
+}
+
 Status SqliteTx::live_outbox_update(const OutboxRow& r) {
     Stmt s = prep(
         "UPDATE outbox SET attempts = ?, next_attempt_at = ?, done_at = ?, payload = ?"

@@ -440,6 +440,13 @@ class StoreTx {
     // now, oldest first), and the outcome of an attempt.
     virtual Status live_outbox_insert(const OutboxRow& r) = 0;
     virtual Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) = 0;
+    // live_outbox_due for one of several servers: the rows are also made not due until
+    // `lease_until` in this transaction, so that no other server takes them meanwhile; rows
+    // another transaction is claiming are skipped, not waited for. A row whose server dies
+    // before it records the attempt is due again when the lease lapses. The rows are returned
+    // as live_outbox_due returns them (next_attempt_at: when they were due).
+    virtual Result<std::vector<OutboxRow>> live_outbox_claim(TimeMs now, TimeMs lease_until,
+                                                             int limit) = 0;
     virtual Status live_outbox_update(const OutboxRow& r) = 0;
     // Small persistent key/value pairs of the runtime (the virtual clock).
     virtual Result<std::optional<std::string>> live_meta_get(const std::string& key) = 0;
@@ -479,6 +486,10 @@ class Store {
     // request. Callers may keep what they read while it stays the same. nullopt when the
     // backend cannot tell (then nothing may be kept).
     virtual std::optional<std::int64_t> commit_counter() = 0;
+
+    // True when other server processes may use the same database at the same time (then work
+    // is claimed, e.g. StoreTx::live_outbox_claim, instead of read).
+    virtual bool shared() const { return false; }
 
     // The backend's own health figures for /metrics (e.g. how its log is kept short), in the
     // order they are to be shown; empty when it has none. The store names, describes and

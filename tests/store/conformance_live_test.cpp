@@ -338,6 +338,64 @@ TEST_P(LiveConformance, OutboxRowsAreDueOnceByKeyUntilDone) {
     });
 }
 
+TEST_P(LiveConformance, ClaimedOutboxRowsAreNotDueAgainUntilTheLeaseLapses) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "A", 1000, WorkflowStatus::kActive);
+    live([&](StoreTx& tx) {
+        for (const auto& [key, at] : std::vector<std::pair<std::string, TimeMs>>{
+                 {"b", 200}, {"a", 100}, {"c", 300}, {"later", 5000}}) {
+            OutboxRow r;
+            r.idempotency_key = key;
+            r.kind = "action";
+            r.workflow_id = "wf_1";
+            r.lead_id = "l1";
+            r.payload = Json{{"key", key}};
+            r.next_attempt_at = at;
+            r.created_at = 1;
+            if (Status s = tx.live_outbox_insert(r); !s) return s;
+        }
+        return Status::ok();
+    });
+    // The first claim takes the two earliest due rows, as they were due; the second the last one
+    // due; a third finds nothing while the leases run.
+    std::vector<std::string> first, second;
+    std::vector<OutboxRow> claimed;
+    live([&](StoreTx& tx) {
+        auto a = tx.live_outbox_claim(400, 2000, 2);
+        if (!a.ok()) return a.status();
+        claimed = a.value();
+        for (const OutboxRow& r : a.value()) first.push_back(r.idempotency_key);
+        auto b = tx.live_outbox_claim(400, 2000, 10);
+        if (!b.ok()) return b.status();
+        for (const OutboxRow& r : b.value()) second.push_back(r.idempotency_key);
+        EXPECT_TRUE(tx.live_outbox_claim(400, 2000, 10)->empty());
+        return Status::ok();
+    });
+    EXPECT_EQ(first, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(second, (std::vector<std::string>{"c"}));
+    ASSERT_EQ(claimed.size(), 2u);
+    EXPECT_EQ(claimed[0].next_attempt_at, 100);
+    EXPECT_EQ(claimed[0].payload, (Json{{"key", "a"}}));
+    read([](StoreTx& tx) {
+        EXPECT_TRUE(tx.live_outbox_due(1999, 10)->empty()) << "claimed rows wait for the lease";
+        return Status::ok();
+    });
+    // "a" is done; the others' lease lapses (their server died) and they are due again.
+    live([&](StoreTx& tx) {
+        OutboxRow done = claimed[0];
+        done.attempts = 1;
+        done.done_at = 500;
+        return tx.live_outbox_update(done);
+    });
+    live([](StoreTx& tx) {
+        auto again = tx.live_outbox_claim(2000, 9000, 10);
+        std::vector<std::string> keys;
+        for (const OutboxRow& r : again.value()) keys.push_back(r.idempotency_key);
+        EXPECT_EQ(keys, (std::vector<std::string>{"b", "c"}));
+        return Status::ok();
+    });
+}
+
 TEST_P(LiveConformance, RuntimeValuesAreKeptByKey) {
     read([](StoreTx& tx) {
         EXPECT_FALSE(tx.live_meta_get("clock").value());
