@@ -7,15 +7,18 @@
 
 #include "cli_internal.hpp"
 #include "store/open_store.hpp"
+#include "store/pg_store.hpp"
 #include "store/sqlite_backup.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace leadflow::server {
 namespace {
 
-// Parses the options; on success (*o)["db"] is the SQLite file (a "sqlite:" prefix removed).
+// Parses the options; on success (*o)["db"] is the SQLite file (a "sqlite:" prefix removed) or,
+// when `postgres` allows it and *kind says so, the PostgreSQL URI.
 bool parse_db_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed,
-                   CliOptions* o, std::ostream& err) {
+                   CliOptions* o, std::ostream& err, bool postgres = false,
+                   StoreLocation::Kind* kind = nullptr) {
     if (!parse_options(args, 1, allowed, o, err)) return false;
     if (!o->count("db") || (*o)["db"].empty()) {
         err << "leadflow-server: " << args[0] << " needs --db PATH\n";
@@ -26,11 +29,13 @@ bool parse_db_args(const std::vector<std::string>& args, const std::vector<std::
         err << "leadflow-server: " << loc.status().message() << "\n";
         return false;
     }
-    if (loc->kind != StoreLocation::Kind::kSqlite) {
-        err << "leadflow-server: " << args[0] << " works on a SQLite file (--db PATH)\n";
+    if (loc->kind != StoreLocation::Kind::kSqlite && !postgres) {
+        err << "leadflow-server: " << args[0]
+            << " works on a SQLite file (--db PATH); back up PostgreSQL with pg_dump\n";
         return false;
     }
     (*o)["db"] = loc->target;
+    if (kind) *kind = loc->kind;
     return true;
 }
 
@@ -63,16 +68,18 @@ int db_backup(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
 int db_migrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CliOptions o;
-    if (!parse_db_args(args, {"db"}, &o, err)) return 2;
+    StoreLocation::Kind kind = StoreLocation::Kind::kSqlite;
+    if (!parse_db_args(args, {"db"}, &o, err, true, &kind)) return 2;
+    const bool pg = kind == StoreLocation::Kind::kPostgres;
     struct stat st {};
-    if (::stat(o["db"].c_str(), &st) != 0) {
+    if (!pg && ::stat(o["db"].c_str(), &st) != 0) {
         err << "leadflow-server: no database at " << o["db"]
             << " (serve creates one; migrate only upgrades an existing file)\n";
         return 2;
     }
-    auto before = sqlite_schema_version_of(o["db"]);
+    auto before = pg ? pg_schema_version_of(o["db"]) : sqlite_schema_version_of(o["db"]);
     if (!before.ok()) return store_error(before.status(), err);
-    auto store = open_sqlite_store(o["db"]);
+    auto store = pg ? open_pg_store(o["db"]) : open_sqlite_store(o["db"]);
     if (!store.ok()) return store_error(store.status(), err);
     const int after = store.value()->schema_version();
     if (before.value() == after) {

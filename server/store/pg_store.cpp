@@ -161,4 +161,18 @@ int pg_schema_latest_version() {
     return pg_internal::latest_schema_version();
 }
 
+Result<int> pg_schema_version_of(const std::string& uri) {
+    auto c = pg_internal::connect(uri);
+    if (!c.ok()) return c.status();
+    auto exists =
+        pg_internal::Query(*c.value(), "SELECT to_regclass('leadflow_schema') IS NOT NULL")
+            .single_i64();
+    if (!exists.ok()) return exists.status();
+    if (exists.value() == 0) return 0;
+    auto v = pg_internal::Query(*c.value(), "SELECT coalesce(max(version), 0) FROM leadflow_schema")
+                 .single_i64();
+    if (!v.ok()) return v.status();
+    return static_cast<int>(v.value());
+}
+
 }  // namespace leadflow::server

@@ -27,4 +27,8 @@ Result<std::unique_ptr<Store>> open_pg_store(const std::string& uri);
 // The schema version this build migrates a PostgreSQL database to.
 int pg_schema_latest_version();
 
+// The schema version the database `uri` names is at, without migrating it: 0 when it holds no
+// Leadflow schema yet. kUnavailable when the server cannot be reached.
+Result<int> pg_schema_version_of(const std::string& uri);
+
 }  // namespace leadflow::server

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "leadflow/json.hpp"
@@ -89,7 +90,8 @@ class MultiServer : public ::testing::Test {
         Json settings = g["workflow"]["settings"];
         settings["respect_lead_local_time"] = false;  // calls at any hour
         std::string wf = call(i, "POST", "/v1/workflows",
-                              Json{{"title", name}, {"settings", settings}}, 201)["id"];
+                              Json{{"title", name}, {"settings", settings}}, 201)["id"]
+                             .get<std::string>();
         call(i, "PUT", "/v1/workflows/" + wf + "/graph",
              Json{{"nodes", g["nodes"]}, {"edges", g["edges"]}}, 200);
         call(i, "PUT", "/v1/workflows/" + wf + "/scenario",
@@ -188,6 +190,23 @@ class MultiServer : public ::testing::Test {
     std::vector<std::unique_ptr<ServerProcess>> servers_;
     std::vector<std::unique_ptr<httplib::Client>> clients_;
 };
+
+TEST_F(MultiServer, DatabaseCommandsTakeAPostgresUri) {
+    // SetUp's `keys create` made the schema; a second database shows migrate creating it.
+    ::leadflow::testing::PgTestDatabase fresh;
+    ASSERT_TRUE(fresh.available()) << fresh.why();
+    auto [code, out] = run_server_binary({"migrate", "--db", fresh.uri()});
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("created at schema version"), std::string::npos) << out;
+    std::tie(code, out) = run_server_binary({"migrate", "--db", fresh.uri()});
+    EXPECT_EQ(code, 0);
+    EXPECT_NE(out.find("the latest; nothing to do"), std::string::npos) << out;
+    std::tie(code, out) = run_server_binary({"keys", "list", "--db", db_->uri()});
+    EXPECT_EQ(code, 0);
+    EXPECT_NE(out.find("acme"), std::string::npos) << out;
+    std::tie(code, out) = run_server_binary({"backup", "--db", db_->uri(), "--to", "/tmp/x"});
+    EXPECT_EQ(code, 2) << "backup copies SQLite files only";
+}
 
 TEST_F(MultiServer, ThreeServersOneKilledMidRunEveryLeadFinishesOnceWithOneCallPerStep) {
     for (std::size_t i = 0; i < 3; ++i) start(i);

@@ -161,16 +161,22 @@ std::map<std::string, Json> VersionsTest::leads_now(const std::string& wf) {
 
 double VersionsTest::exact_converted(const std::string& wf, int n, const std::string& entry) {
     Json v = body_of(get("/v1/workflows/" + wf + "/versions/" + std::to_string(n)));
-    Json w = v["workflow"];
-    w["title"] = "Version " + std::to_string(n);
+    v["workflow"]["title"] = "Version " + std::to_string(n);
+    return exact_converted_share(v, entry);
+}
+
+double exact_converted_share(const Json& version, const std::string& entry) {
+    Json w = version["workflow"];
+    if (!w.contains("title") || !w["title"].is_string() || w["title"] == "") w["title"] = "Version";
     if (!entry.empty()) w["entry_node_id"] = entry;
-    auto g = graph_from_json(Json{{"workflow", w}, {"nodes", v["nodes"]}, {"edges", v["edges"]}});
+    auto g = graph_from_json(
+        Json{{"workflow", w}, {"nodes", version["nodes"]}, {"edges", version["edges"]}});
     EXPECT_TRUE(g.ok()) << g.status().message();
     if (!g.ok()) return -1;
     auto cg = compile_graph(g.value());
     EXPECT_TRUE(cg.ok()) << cg.status().message();
     if (!cg.ok()) return -1;
-    auto sc = parse_scenario(v["scenario"]);
+    auto sc = parse_scenario(version["scenario"]);
     EXPECT_TRUE(sc.ok()) << sc.status().message();
     if (!sc.ok()) return -1;
     ExactResult ex = solve_exact(cg.value(), bind_scenario(cg.value(), sc.value()));

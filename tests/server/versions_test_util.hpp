@@ -40,6 +40,11 @@ Json with_retry(double wait_hours);
 // n_won, otherwise → n_lost), otherwise → n_lost.
 Json second_chance();
 
+// The exact converted share of a published version as GET /v1/workflows/{id}/versions/{n}
+// answers it (graph and scenario), for a lead entering at `entry` (default: the version's entry
+// node); -1 (and a test failure) when it cannot be solved.
+double exact_converted_share(const Json& version, const std::string& entry = "");
+
 // [SECTION] Fixture
 
 // What one finished lead did, read back through the API.
