@@ -606,6 +606,9 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         app.set_live(&scheduler);
         scheduler.start();
         outbox.start();
+        // Another server's API write may have made work due here (several servers on one
+        // PostgreSQL database): look now rather than at the next poll.
+        store.value()->on_remote_work([&scheduler] { scheduler.wake(); });
     }
     out << "listening on http://" << host << ":" << bound.value() << std::endl;
     if (metrics_server) {
@@ -654,6 +657,7 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         std::_Exit(1);
     }
     const bool ok = outcome == ConnectionGuard::Outcome::kStopped;
+    store.value()->on_remote_work(nullptr);
     outbox.stop();
     scheduler.stop();
     // If the server stopped by itself, wake the waiter so it can be joined.

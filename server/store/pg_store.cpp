@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/pg_internal.hpp"
+#include "store/pg_listen.hpp"
 
 namespace leadflow::server {
 namespace {
@@ -54,18 +55,21 @@ class TxGuard {
 class PgStore final : public Store {
   public:
     PgStore(std::string uri, std::unique_ptr<Connection> writer, int version)
-        : uri_(std::move(uri)), writer_(std::move(writer)), version_(version) {}
+        : uri_(std::move(uri)), writer_(std::move(writer)), version_(version), listener_(uri_) {}
 
+    ~PgStore() override { listener_.set_callback(nullptr); }
+
+    // An API write announces itself to the other servers when it commits (kWorkChannel).
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
         api_waiting_.fetch_add(1);
         std::unique_lock<std::mutex> lock(write_mu_);
         api_waiting_.fetch_sub(1);
-        return run_write(writer_, fn);
+        return run_write(writer_, fn, true);
     }
 
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
         std::lock_guard<std::mutex> lock(live_mu_);
-        return run_write(live_, fn);
+        return run_write(live_, fn, false);
     }
 
     bool api_write_waiting() const override { return api_waiting_.load() > 0; }
@@ -92,6 +96,10 @@ class PgStore final : public Store {
 
     bool shared() const override { return true; }
 
+    void on_remote_work(std::function<void()> fn) override {
+        listener_.set_callback(std::move(fn));
+    }
+
     // Other servers commit without this process seeing it: nothing read may be kept.
     std::optional<std::int64_t> commit_counter() override { return std::nullopt; }
 
@@ -105,7 +113,9 @@ class PgStore final : public Store {
         return Status::ok();
     }
 
-    Status run_write(std::unique_ptr<Connection>& c, const std::function<Status(StoreTx&)>& fn) {
+    // `announce`: notify the other servers' listeners at commit.
+    Status run_write(std::unique_ptr<Connection>& c, const std::function<Status(StoreTx&)>& fn,
+                     bool announce) {
         if (Status st = ensure(c); !st) return st;
         TxGuard guard(*c);
         if (Status st = guard.begin("BEGIN"); !st) return st;
@@ -113,6 +123,11 @@ class PgStore final : public Store {
         PgTx tx(*c);
         Status result = fn(tx);
         if (!result) return result;  // the guard rolls back
+        if (announce) {
+            if (Status st = c->exec(std::string("NOTIFY ") + pg_internal::kWorkChannel); !st) {
+                return st;
+            }
+        }
         return guard.commit();
     }
 
@@ -145,6 +160,7 @@ class PgStore final : public Store {
     std::mutex readers_mu_;
     std::vector<std::unique_ptr<Connection>> readers_;
     const int version_;
+    pg_internal::WorkListener listener_;
 };
 
 }  // namespace

@@ -491,6 +491,13 @@ class Store {
     // is claimed, e.g. StoreTx::live_outbox_claim, instead of read).
     virtual bool shared() const { return false; }
 
+    // Calls `fn` (on a thread of the store's) soon after another server process commits an API
+    // write, which may have made work due here (leads enrolled, a workflow activated, a call
+    // result): the scheduler wakes instead of waiting for its next poll. nullptr removes it;
+    // when this returns, a previous callback is not running and will not run again. Backends
+    // used by one process only ignore it (their writes are this process's own).
+    virtual void on_remote_work(std::function<void()> fn) { (void)fn; }
+
     // The backend's own health figures for /metrics (e.g. how its log is kept short), in the
     // order they are to be shown; empty when it has none. The store names, describes and
     // labels them; the caller only prints them.

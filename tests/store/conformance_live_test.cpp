@@ -2,6 +2,9 @@
 // and writes: runnable workflows, due work, leads to start, slot queues, pause and resume,
 // cancelling, the outbox and runtime key/values (see store_conformance.hpp).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "store_conformance.hpp"
 
@@ -394,6 +397,30 @@ TEST_P(LiveConformance, ClaimedOutboxRowsAreNotDueAgainUntilTheLeaseLapses) {
         EXPECT_EQ(keys, (std::vector<std::string>{"b", "c"}));
         return Status::ok();
     });
+}
+
+TEST_P(LiveConformance, AnotherServersApiWriteWakesTheListener) {
+    if (!store_->shared()) GTEST_SKIP() << "used by one process only: nothing to hear";
+    // A second store on the same database stands for another server.
+    auto other = instance_->open();
+    ASSERT_TRUE(other.ok()) << other.status().message();
+    std::atomic<int> heard{0};
+    store_->on_remote_work([&heard] { heard.fetch_add(1); });
+    // The listener's connection is opened by its thread: announce until it hears one.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (heard.load() == 0 && std::chrono::steady_clock::now() < until) {
+        ASSERT_TRUE(other.value()->transact(
+            [](StoreTx& tx) { return tx.ensure_organization("acme", "org_1", 1).status(); }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_GT(heard.load(), 0) << "no notification within 30 s";
+    // Removed: when on_remote_work returns, the callback is never called again.
+    store_->on_remote_work(nullptr);
+    const int before = heard.load();
+    ASSERT_TRUE(other.value()->transact(
+        [](StoreTx& tx) { return tx.ensure_organization("acme", "org_1", 1).status(); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(heard.load(), before);
 }
 
 TEST_P(LiveConformance, RuntimeValuesAreKeptByKey) {
