@@ -600,6 +600,27 @@ TEST_P(StoreConformance, CallsAreLoggedListedPerOrganizationAndUpdated) {
     });
 }
 
+TEST_P(StoreConformance, ABodyIgnoringAFailedWriteNeverLosesACommitSilently) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    // A backend either keeps the body's other writes or fails the transaction whole; it never
+    // reports a commit that kept nothing.
+    Status st = store_->transact([](StoreTx& tx) {
+        if (Status s = tx.insert_node("wf_1", make_node("n1", "a")); !s) return s;
+        EXPECT_FALSE(tx.insert_node("wf_none", make_node("n2", "b")).is_ok());
+        return Status::ok();
+    });
+    read([&](StoreTx& tx) {
+        EXPECT_EQ(tx.list_nodes("wf_1")->size(), st.is_ok() ? 1u : 0u) << st.message();
+        return Status::ok();
+    });
+    write([](StoreTx& tx) { return tx.insert_node("wf_1", make_node("n3", "c")); });
+    read([](StoreTx& tx) {
+        EXPECT_TRUE(tx.get_node("wf_1", "n3").ok());
+        return Status::ok();
+    });
+}
+
 TEST_P(StoreConformance, MetricsAreNamedAndDescribed) {
     for (const StoreMetric& m : store_->metrics()) {
         EXPECT_EQ(m.name.rfind("leadflow_", 0), 0u) << m.name;
