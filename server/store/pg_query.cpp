@@ -90,9 +90,7 @@ bool Row::boolean(int col) const {
 }
 
 Query& Query::bind(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return bind(std::string(buf));
+    return bind(double_text(v));
 }
 
 Result<Query::ResultPtr> Query::run() {
@@ -122,6 +120,13 @@ Status Query::exec_changing(const char* missing) {
     return Status::ok();
 }
 
+Status Query::exec_inserting(std::int64_t rows, const std::string& duplicate) {
+    auto n = exec_count();
+    if (!n.ok()) return n.status();
+    if (n.value() < rows) return Status::conflict(duplicate);
+    return Status::ok();
+}
+
 Result<std::int64_t> Query::exec_count() {
     auto r = run();
     if (!r.ok()) return r.status();
@@ -140,19 +145,46 @@ Result<std::int64_t> Query::single_i64() {
 
 // [SECTION] Stored values
 
+namespace {
+// Appends `v` to an array literal as a quoted element.
+void append_element(std::string& out, const std::string& v) {
+    out.push_back('"');
+    for (char c : v) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+}  // namespace
+
 std::string text_array(const std::vector<std::string>& v) {
     std::string out = "{";
     for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) out.push_back(',');
-        out.push_back('"');
-        for (char c : v[i]) {
-            if (c == '"' || c == '\\') out.push_back('\\');
-            out.push_back(c);
-        }
-        out.push_back('"');
+        append_element(out, v[i]);
     }
     out.push_back('}');
     return out;
+}
+
+std::string nullable_text_array(const std::vector<std::optional<std::string>>& v) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out.push_back(',');
+        if (v[i]) {
+            append_element(out, *v[i]);
+        } else {
+            out += "NULL";
+        }
+    }
+    out.push_back('}');
+    return out;
+}
+
+std::string double_text(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
 }
 
 std::string status_array(const std::vector<LeadStatus>& v) {

@@ -117,7 +117,7 @@ class Query {
     Query& bind(std::int64_t v) { return bind(std::to_string(v)); }
     Query& bind(int v) { return bind(std::to_string(v)); }
     Query& bind(bool v) { return bind(v ? "true" : "false"); }
-    Query& bind(double v);  // the shortest text that reads back as the same double
+    Query& bind(double v);  // as double_text(v)
     Query& bind_null() {
         values_.emplace_back(std::nullopt);
         return *this;
@@ -133,6 +133,10 @@ class Query {
     Status exec_changing(const char* missing);
     // How many rows the statement changed.
     Result<std::int64_t> exec_count();
+    // exec() of an INSERT … ON CONFLICT DO NOTHING, then kConflict with `duplicate` when it
+    // inserted fewer than `rows` rows. A unique violation raised as an error would abort the
+    // whole transaction, where the Store contract lets it go on after a kConflict.
+    Status exec_inserting(std::int64_t rows, const std::string& duplicate);
 
     // Every row, each converted by `read` (const Row& → Result<T>), in order.
     template <typename Read>
@@ -181,6 +185,10 @@ class Query {
 
 // A PostgreSQL array literal of `v` ('{"a","b"}'), for parameters used as $1::text[].
 std::string text_array(const std::vector<std::string>& v);
+// text_array where a nullopt element is NULL ('{"a",NULL}').
+std::string nullable_text_array(const std::vector<std::optional<std::string>>& v);
+// A text that reads back as the same double (Query::bind, float8[] elements).
+std::string double_text(double v);
 // The statuses' names as a text array literal.
 std::string status_array(const std::vector<LeadStatus>& v);
 

@@ -72,7 +72,7 @@ CREATE TABLE edges (
     from_node_id text NOT NULL,
     to_node_id text NOT NULL,
     label text,
-    position integer NOT NULL,
+    position bigint NOT NULL,
     extra text NOT NULL,
     PRIMARY KEY (workflow_id, id)
 );

@@ -123,6 +123,12 @@ class PgStore final : public Store {
         PgTx tx(*c);
         Status result = fn(tx);
         if (!result) return result;  // the guard rolls back
+        // After a failed statement PostgreSQL answers COMMIT with a rollback and no error: the
+        // body went on past a failure it did not return, and none of its writes can be kept.
+        if (PQtransactionStatus(c->conn) == PQTRANS_INERROR) {
+            return Status::internal(
+                "postgres: a statement of the transaction failed, so it was rolled back");
+        }
         if (announce) {
             if (Status st = c->exec(std::string("NOTIFY ") + pg_internal::kWorkChannel); !st) {
                 return st;

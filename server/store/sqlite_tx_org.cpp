@@ -2,22 +2,20 @@
 // workflows: the organization rows, API keys, calls, user webhooks and share links.
 
 #include "leadflow/wire.hpp"
+#include "store/row_readers.hpp"
 #include "store/sqlite_internal.hpp"
 
 namespace leadflow::server::sqlite_internal {
 
 // ---- organizations and keys
 
-static Result<Organization> read_organization(const Stmt& s) {
-    return Organization{s.text(0), s.text(1), s.i64(2)};
-}
-
 Result<Organization> SqliteTx::ensure_organization(const std::string& name,
                                                    const std::string& new_id, TimeMs now) {
     {
-        Stmt s = prep("SELECT id, name, created_at FROM organizations WHERE name = ?");
+        Stmt s = prep(std::string("SELECT ") + rows::kOrganizationColumns +
+                      " FROM organizations WHERE name = ?");
         s.bind(name);
-        auto found = s.one(read_organization, "");
+        auto found = s.one(rows::read_organization<Stmt>, "");
         if (found.ok() || found.status().code() != StatusCode::kNotFound) return found;
     }
     Stmt s = prep("INSERT INTO organizations(id, name, created_at) VALUES (?, ?, ?)");
@@ -35,27 +33,11 @@ Status SqliteTx::insert_api_key(const ApiKeyRecord& k) {
     return s.exec();
 }
 
-static constexpr const char* kKeyColumns =
-    "k.id, k.organization_id, k.salt, k.secret_hash, k.created_at, k.expires_at,"
-    " k.revoked_at, k.read_only";
-
-static ApiKeyRecord read_api_key(const Stmt& r) {
-    ApiKeyRecord k;
-    k.id = r.text(0);
-    k.organization_id = r.text(1);
-    k.salt = r.text(2);
-    k.secret_hash = r.text(3);
-    k.created_at = r.i64(4);
-    k.expires_at = r.opt_i64(5);
-    k.revoked_at = r.opt_i64(6);
-    k.read_only = r.i64(7) != 0;
-    return k;
-}
-
 Result<ApiKeyRecord> SqliteTx::find_api_key(const std::string& key_id) {
-    Stmt s = prep(std::string("SELECT ") + kKeyColumns + " FROM api_keys k WHERE k.id = ?");
+    Stmt s =
+        prep(std::string("SELECT ") + rows::kApiKeyColumns + " FROM api_keys k WHERE k.id = ?");
     s.bind(key_id);
-    return s.one([](const Stmt& r) -> Result<ApiKeyRecord> { return read_api_key(r); },
+    return s.one([](const Stmt& r) -> Result<ApiKeyRecord> { return rows::read_api_key(r); },
                  "API key not found");
 }
 
@@ -67,12 +49,12 @@ Result<std::vector<ApiKeyInfo>> SqliteTx::list_api_keys(const std::string& org_n
         if (!n.ok()) return n.status();
         if (n.value() == 0) return Status::not_found("no organization named " + org_name);
     }
-    Stmt s = prep(std::string("SELECT ") + kKeyColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kApiKeyColumns +
                   ", o.name FROM api_keys k JOIN organizations o ON o.id = k.organization_id"
                   " WHERE ?1 = '' OR o.name = ?1 ORDER BY k.created_at, k.rowid");
     s.bind(org_name);
     return s.rows([](const Stmt& r) -> Result<ApiKeyInfo> {
-        return ApiKeyInfo{read_api_key(r), r.text(8)};
+        return ApiKeyInfo{rows::read_api_key(r), r.text(8)};
     });
 }
 
@@ -102,27 +84,10 @@ Status SqliteTx::insert_call(const CallRecord& c) {
     });
 }
 
-const char* const kCallColumns =
-    "id, organization_id, workflow_id, lead_id, node_id, status, outcome, end_reason,"
-    " duration_s, analysis, created_at, ended_at";
+const char* const kCallColumns = rows::kCallColumns;
 
 Result<CallRecord> read_call(const Stmt& s) {
-    CallRecord c;
-    c.id = s.text(0);
-    c.organization_id = s.text(1);
-    c.workflow_id = s.text(2);
-    c.lead_id = s.text(3);
-    c.node_id = s.text(4);
-    c.status = s.text(5);
-    c.outcome = s.opt_text(6);
-    c.end_reason = s.opt_text(7);
-    if (!s.is_null(8)) c.duration_s = s.dbl(8);
-    auto analysis = parse_stored_json(s.text(9), "call analysis");
-    if (!analysis.ok()) return analysis.status();
-    c.analysis = std::move(analysis.value());
-    c.created_at = s.i64(10);
-    c.ended_at = s.opt_i64(11);
-    return c;
+    return rows::read_call(s);
 }
 
 Result<PageOf<CallRecord>> SqliteTx::list_calls(const std::string& org_id, const CallQuery& q) {
@@ -158,35 +123,18 @@ Status SqliteTx::insert_webhook(const UserWebhook& w) {
     return s.exec();
 }
 
-static Result<UserWebhook> read_webhook(const Stmt& s) {
-    UserWebhook w;
-    w.id = s.text(0);
-    w.organization_id = s.text(1);
-    w.url = s.text(2);
-    auto events = parse_stored_json(s.text(3), "webhook events");
-    if (!events.ok()) return events.status();
-    for (const auto& e : events.value()) {
-        if (e.is_string()) w.events.push_back(e.get<std::string>());
-    }
-    w.secret = s.text(4);
-    w.created_at = s.i64(5);
-    return w;
-}
-
 Result<std::vector<UserWebhook>> SqliteTx::list_webhooks(const std::string& org_id) {
-    Stmt s = prep(
-        "SELECT id, organization_id, url, events, secret, created_at FROM user_webhooks"
-        " WHERE organization_id = ? ORDER BY created_at, rowid");
+    Stmt s = prep(std::string("SELECT ") + rows::kWebhookColumns +
+                  " FROM user_webhooks WHERE organization_id = ? ORDER BY created_at, rowid");
     s.bind(org_id);
-    return s.rows(read_webhook);
+    return s.rows(rows::read_webhook<Stmt>);
 }
 
 Result<UserWebhook> SqliteTx::get_webhook(const std::string& org_id, const std::string& id) {
-    Stmt s = prep(
-        "SELECT id, organization_id, url, events, secret, created_at FROM user_webhooks"
-        " WHERE organization_id = ? AND id = ?");
+    Stmt s = prep(std::string("SELECT ") + rows::kWebhookColumns +
+                  " FROM user_webhooks WHERE organization_id = ? AND id = ?");
     s.bind(org_id).bind(id);
-    return s.one(read_webhook, "Webhook not found");
+    return s.one(rows::read_webhook<Stmt>, "Webhook not found");
 }
 
 Status SqliteTx::delete_webhook(const std::string& org_id, const std::string& id) {

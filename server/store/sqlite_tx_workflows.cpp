@@ -2,6 +2,7 @@
 // the nodes and edges of their draft graphs.
 
 #include "leadflow/wire.hpp"
+#include "store/row_readers.hpp"
 #include "store/sqlite_internal.hpp"
 
 namespace leadflow::server::sqlite_internal {
@@ -20,37 +21,10 @@ Status SqliteTx::insert_workflow(const Workflow& w) {
     return s.exec();
 }
 
-const char* const kWorkflowColumns =
-    "id, organization_id, title, description, status, entry_node_id, settings, extra,"
-    " created_at, updated_at, activated_at, completed_at, published_version, problems";
+const char* const kWorkflowColumns = rows::kWorkflowColumns;
 
 Result<Workflow> read_workflow(const Stmt& s) {
-    Workflow w;
-    w.id = s.text(0);
-    w.organization_id = s.text(1);
-    w.title = s.text(2);
-    w.description = s.text(3);
-    auto status = parse_workflow_status(s.text(4));
-    if (!status) return Status::internal("stored workflow status is unknown: " + s.text(4));
-    w.status = *status;
-    w.entry_node_id = s.opt_text(5);
-    auto settings_json = parse_stored_json(s.text(6), "settings");
-    if (!settings_json.ok()) return settings_json.status();
-    auto settings = settings_from_json(settings_json.value());
-    if (!settings.ok()) return Status::internal("stored settings: " + settings.status().message());
-    w.settings = std::move(settings.value());
-    auto extra = parse_stored_json(s.text(7), "workflow extra");
-    if (!extra.ok()) return extra.status();
-    w.extra = std::move(extra.value());
-    w.created_at = s.i64(8);
-    w.updated_at = s.i64(9);
-    w.activated_at = s.opt_i64(10);
-    w.completed_at = s.opt_i64(11);
-    w.published_version = s.opt_i64(12);
-    auto problems = parse_stored_json(s.text(13), "workflow problems");
-    if (!problems.ok()) return problems.status();
-    w.problems = problems->is_array() ? std::move(problems.value()) : Json::array();
-    return w;
+    return rows::read_workflow(s);
 }
 
 Result<Workflow> SqliteTx::get_workflow(const std::string& org_id, const std::string& id) {
@@ -68,10 +42,8 @@ Result<bool> SqliteTx::has_workflow(const std::string& org_id, const std::string
     return false;
 }
 
-// (status, n) rows; an unknown stored status reads as nullopt (skipped by the callers).
 Result<std::pair<std::optional<LeadStatus>, std::int64_t>> read_status_count(const Stmt& s) {
-    return std::pair<std::optional<LeadStatus>, std::int64_t>{parse_lead_status(s.text(0)),
-                                                              s.i64(1)};
+    return rows::read_status_count(s);
 }
 
 Result<WorkflowCounts> SqliteTx::workflow_counts(const std::string& workflow_id) {
@@ -230,48 +202,12 @@ Status SqliteTx::insert_version(const WorkflowVersion& v) {
     return s.exec_changing("Workflow not found");
 }
 
-static constexpr const char* kVersionColumns =
-    "workflow_id, number, migrate, node_map, note, published_by, node_count, edge_count,"
-    " created_at";
-
-static Result<WorkflowVersion> read_version(const Stmt& s) {
-    WorkflowVersion v;
-    v.workflow_id = s.text(0);
-    v.number = s.i64(1);
-    v.migrate = s.text(2) == "move" ? MigrateMode::kMove : MigrateMode::kKeep;
-    if (Status st = read_string_map(s.text(3), v.node_map); !st) return st;
-    v.note = s.text(4);
-    v.published_by = s.opt_text(5);
-    v.node_count = s.i64(6);
-    v.edge_count = s.i64(7);
-    v.created_at = s.i64(8);
-    return v;
-}
-
 Result<WorkflowVersion> SqliteTx::get_version(const std::string& workflow_id, std::int64_t number) {
-    Stmt s = prep(std::string("SELECT ") + kVersionColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kVersionColumns +
                   ", graph, scenario FROM workflow_versions"
                   " WHERE workflow_id = ? AND number = ?");
     s.bind(workflow_id).bind(number);
-    return s.one(
-        [](const Stmt& r) -> Result<WorkflowVersion> {
-            auto v = read_version(r);
-            if (!v.ok()) return v.status();
-            auto graph_json = parse_stored_json(r.text(9), "version graph");
-            if (!graph_json.ok()) return graph_json.status();
-            auto graph = graph_from_json(graph_json.value());
-            if (!graph.ok()) {
-                return Status::internal("stored version graph: " + graph.status().message());
-            }
-            v->graph = std::move(graph.value());
-            if (!r.is_null(10)) {
-                auto sc = parse_stored_json(r.text(10), "version scenario");
-                if (!sc.ok()) return sc.status();
-                v->scenario = std::move(sc.value());
-            }
-            return v;
-        },
-        "Version not found");
+    return s.one(rows::read_version_graph<Stmt>, "Version not found");
 }
 
 Result<PageOf<WorkflowVersion>> SqliteTx::list_versions(const std::string& workflow_id, int page,
@@ -284,11 +220,11 @@ Result<PageOf<WorkflowVersion>> SqliteTx::list_versions(const std::string& workf
         if (!n.ok()) return n.status();
         out.total = n.value();
     }
-    Stmt s = prep(std::string("SELECT ") + kVersionColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kVersionColumns +
                   " FROM workflow_versions WHERE workflow_id = ? ORDER BY number DESC"
                   " LIMIT ? OFFSET ?");
     s.bind(workflow_id).bind(limit).bind(static_cast<std::int64_t>(page - 1) * limit);
-    auto items = s.rows(read_version);
+    auto items = s.rows(rows::read_version<Stmt>);
     if (!items.ok()) return items.status();
     out.items = std::move(items.value());
     return out;
@@ -334,38 +270,18 @@ Result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> SqliteTx::l
 
 // ---- nodes and edges
 
-static constexpr const char* kNodeColumns =
-    "id, node_type, label, position_x, position_y, config, extra";
-
-static Result<Node> read_node(const Stmt& s) {
-    Node n;
-    n.id = s.text(0);
-    n.node_type_raw = s.text(1);
-    n.type = parse_node_type(n.node_type_raw);
-    n.label = s.text(2);
-    n.position_x = s.dbl(3);
-    n.position_y = s.dbl(4);
-    auto config = parse_stored_json(s.text(5), "node config");
-    if (!config.ok()) return config.status();
-    n.config = std::move(config.value());
-    auto extra = parse_stored_json(s.text(6), "node extra");
-    if (!extra.ok()) return extra.status();
-    n.extra = std::move(extra.value());
-    return n;
-}
-
 Result<std::vector<Node>> SqliteTx::list_nodes(const std::string& workflow_id) {
-    Stmt s = prep(std::string("SELECT ") + kNodeColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kNodeColumns +
                   " FROM nodes WHERE workflow_id = ? ORDER BY seq");
     s.bind(workflow_id);
-    return s.rows(read_node);
+    return s.rows(rows::read_node<Stmt>);
 }
 
 Result<Node> SqliteTx::get_node(const std::string& workflow_id, const std::string& id) {
-    Stmt s = prep(std::string("SELECT ") + kNodeColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kNodeColumns +
                   " FROM nodes WHERE workflow_id = ? AND id = ?");
     s.bind(workflow_id).bind(id);
-    return s.one(read_node, "Node not found");
+    return s.one(rows::read_node<Stmt>, "Node not found");
 }
 
 Status SqliteTx::insert_node(const std::string& workflow_id, const Node& n) {
@@ -401,33 +317,18 @@ Status SqliteTx::delete_node(const std::string& workflow_id, const std::string& 
     return s.exec_changing("Node not found");
 }
 
-static constexpr const char* kEdgeColumns = "id, from_node_id, to_node_id, label, position, extra";
-
-static Result<Edge> read_edge(const Stmt& s) {
-    Edge e;
-    e.id = s.text(0);
-    e.from_node_id = s.text(1);
-    e.to_node_id = s.text(2);
-    e.label = s.opt_text(3);
-    e.position = s.i64(4);
-    auto extra = parse_stored_json(s.text(5), "edge extra");
-    if (!extra.ok()) return extra.status();
-    e.extra = std::move(extra.value());
-    return e;
-}
-
 Result<std::vector<Edge>> SqliteTx::list_edges(const std::string& workflow_id) {
-    Stmt s = prep(std::string("SELECT ") + kEdgeColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kEdgeColumns +
                   " FROM edges WHERE workflow_id = ? ORDER BY position, seq");
     s.bind(workflow_id);
-    return s.rows(read_edge);
+    return s.rows(rows::read_edge<Stmt>);
 }
 
 Result<Edge> SqliteTx::get_edge(const std::string& workflow_id, const std::string& id) {
-    Stmt s = prep(std::string("SELECT ") + kEdgeColumns +
+    Stmt s = prep(std::string("SELECT ") + rows::kEdgeColumns +
                   " FROM edges WHERE workflow_id = ? AND id = ?");
     s.bind(workflow_id).bind(id);
-    return s.one(read_edge, "Edge not found");
+    return s.one(rows::read_edge<Stmt>, "Edge not found");
 }
 
 Status SqliteTx::insert_edge(const std::string& workflow_id, const Edge& e) {

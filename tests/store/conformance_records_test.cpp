@@ -275,6 +275,116 @@ TEST_P(StoreConformance, GraphWritesKeepEdgeOrderAndDeletingANodeDropsItsEdges) 
     });
 }
 
+TEST_P(StoreConformance, AReplacedGraphKeepsItsListOrderAndEdgeOrder) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    write([](StoreTx& tx) {
+        if (Status s = tx.insert_node("wf_1", make_node("old", "x")); !s) return s;
+        return tx.insert_edge("wf_1", make_edge("e_old", "old", "old", 0));
+    });
+    Node exact = make_node("m1", "exact");
+    exact.position_x = 0.1;  // no short decimal form: must come back as the same double
+    exact.position_y = -1e300;
+    Edge labelled = make_edge("f2", "m1", "m2", 1);
+    labelled.label = "yes";
+    labelled.extra = Json{{"custom", "kept"}};
+    write([&](StoreTx& tx) {
+        // Positions beyond 32 bits and below zero; ties keep the list order.
+        return tx.replace_graph("wf_1", {make_node("m2", "b"), exact, make_node("m3", "c")},
+                                {make_edge("f1", "m1", "m2", 1LL << 40), labelled,
+                                 make_edge("f3", "m2", "m3", 1), make_edge("f4", "m3", "m1", -5)});
+    });
+    write([](StoreTx& tx) {
+        // Written one by one afterwards: after the replaced ones.
+        if (Status s = tx.insert_node("wf_1", make_node("m4", "d")); !s) return s;
+        return tx.insert_edge("wf_1", make_edge("f5", "m4", "m1", 1));
+    });
+    read([&](StoreTx& tx) {
+        EXPECT_EQ(ids_of(tx.list_nodes("wf_1").value()),
+                  (std::vector<std::string>{"m2", "m1", "m3", "m4"}));
+        auto edges = tx.list_edges("wf_1");
+        EXPECT_EQ(ids_of(edges.value()), (std::vector<std::string>{"f4", "f2", "f3", "f5", "f1"}));
+        auto m1 = tx.get_node("wf_1", "m1");
+        EXPECT_EQ(m1->position_x, 0.1);
+        EXPECT_EQ(m1->position_y, -1e300);
+        EXPECT_EQ(m1->label, "exact");
+        EXPECT_EQ(m1->config, exact.config);
+        auto f2 = tx.get_edge("wf_1", "f2");
+        EXPECT_EQ(f2->label, std::optional<std::string>("yes"));
+        EXPECT_EQ(f2->extra, labelled.extra);
+        EXPECT_FALSE(tx.get_edge("wf_1", "f3")->label);
+        EXPECT_EQ(tx.get_edge("wf_1", "f1")->position, 1LL << 40);
+        EXPECT_EQ(tx.get_node("wf_1", "old").status().code(), StatusCode::kNotFound);
+        return Status::ok();
+    });
+    // A graph naming a node twice is refused, and the transaction fails whole.
+    Status st = store_->transact([](StoreTx& tx) {
+        return tx.replace_graph("wf_1", {make_node("z", "a"), make_node("z", "b")}, {});
+    });
+    EXPECT_EQ(st.code(), StatusCode::kConflict) << st.message();
+    read([](StoreTx& tx) {
+        EXPECT_EQ(tx.list_nodes("wf_1")->size(), 4u);
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, ListsBreakTimeTiesByCreationOrder) {
+    add_org("org_1", "acme");
+    // Same creation time: workflows, keys, webhooks and calls keep their creation order
+    // (newest first where the list is newest first).
+    add_workflow("org_1", "wf_b", "same", 1000);
+    add_workflow("org_1", "wf_a", "SAME", 1000);
+    add_workflow("org_1", "wf_c", "same", 1000);
+    write([](StoreTx& tx) {
+        for (const char* id : {"key_b", "key_a", "key_c"}) {
+            if (Status s = tx.insert_api_key(make_key(id, "org_1", 5)); !s) return s;
+        }
+        for (const char* id : {"whk_b", "whk_a", "whk_c"}) {
+            UserWebhook w;
+            w.id = id;
+            w.organization_id = "org_1";
+            w.url = "https://example.com/hook";
+            w.created_at = 5;
+            if (Status s = tx.insert_webhook(w); !s) return s;
+        }
+        for (const char* id : {"call_b", "call_a", "call_c"}) {
+            CallRecord c;
+            c.id = id;
+            c.organization_id = "org_1";
+            c.workflow_id = "wf_a";
+            c.lead_id = "l1";
+            c.node_id = "n1";
+            c.status = "completed";
+            c.created_at = 5;
+            if (Status s = tx.insert_call(c); !s) return s;
+        }
+        return Status::ok();
+    });
+    read([](StoreTx& tx) {
+        WorkflowQuery q;
+        EXPECT_EQ(ids_of(tx.list_workflows("org_1", q)->items),
+                  (std::vector<std::string>{"wf_c", "wf_a", "wf_b"}));
+        q.descending = false;
+        EXPECT_EQ(ids_of(tx.list_workflows("org_1", q)->items),
+                  (std::vector<std::string>{"wf_b", "wf_a", "wf_c"}));
+        q.sort = WorkflowSort::kTitle;  // equal titles but for case
+        EXPECT_EQ(ids_of(tx.list_workflows("org_1", q)->items),
+                  (std::vector<std::string>{"wf_b", "wf_a", "wf_c"}));
+        q.limit = 1;
+        q.page = 2;
+        EXPECT_EQ(ids_of(tx.list_workflows("org_1", q)->items), std::vector<std::string>{"wf_a"});
+        std::vector<std::string> keys;
+        auto listed = tx.list_api_keys("acme");
+        for (const ApiKeyInfo& k : listed.value()) keys.push_back(k.key.id);
+        EXPECT_EQ(keys, (std::vector<std::string>{"key_b", "key_a", "key_c"}));
+        EXPECT_EQ(ids_of(tx.list_webhooks("org_1").value()),
+                  (std::vector<std::string>{"whk_b", "whk_a", "whk_c"}));
+        EXPECT_EQ(ids_of(tx.list_calls("org_1", CallQuery{})->items),
+                  (std::vector<std::string>{"call_c", "call_a", "call_b"}));
+        return Status::ok();
+    });
+}
+
 TEST_P(StoreConformance, ScenariosAndProblemsAreStoredPerWorkflow) {
     add_org("org_1", "acme");
     add_org("org_2", "globex");
@@ -486,6 +596,27 @@ TEST_P(StoreConformance, CallsAreLoggedListedPerOrganizationAndUpdated) {
         EXPECT_EQ(c->analysis, (Json{{"interested", true}}));
         EXPECT_EQ(c->ended_at, std::optional<TimeMs>(99));
         EXPECT_EQ(tx.live_calls_in_flight("wf_1").value(), 1);
+        return Status::ok();
+    });
+}
+
+TEST_P(StoreConformance, ABodyIgnoringAFailedWriteNeverLosesACommitSilently) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    // A backend either keeps the body's other writes or fails the transaction whole; it never
+    // reports a commit that kept nothing.
+    Status st = store_->transact([](StoreTx& tx) {
+        if (Status s = tx.insert_node("wf_1", make_node("n1", "a")); !s) return s;
+        EXPECT_FALSE(tx.insert_node("wf_none", make_node("n2", "b")).is_ok());
+        return Status::ok();
+    });
+    read([&](StoreTx& tx) {
+        EXPECT_EQ(tx.list_nodes("wf_1")->size(), st.is_ok() ? 1u : 0u) << st.message();
+        return Status::ok();
+    });
+    write([](StoreTx& tx) { return tx.insert_node("wf_1", make_node("n3", "c")); });
+    read([](StoreTx& tx) {
+        EXPECT_TRUE(tx.get_node("wf_1", "n3").ok());
         return Status::ok();
     });
 }

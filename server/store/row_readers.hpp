@@ -1,0 +1,206 @@
+// server/store/row_readers.hpp — private to server/store: the rows every backend stores alike
+// (the same columns, in the same order, holding the same text and numbers), read by one template
+// over the backend's row type: sqlite_stmt.hpp's Stmt or pg_query.hpp's Row, each reading a
+// column by index (is_null, text, opt_text, i64, opt_i64, dbl; a boolean column reads as 0 or 1
+// through i64).
+//
+// Each reader comes with the columns it expects, to select in this order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "leadflow/wire.hpp"
+#include "store/store.hpp"
+#include "store/stored_values.hpp"
+
+namespace leadflow::server::rows {
+
+inline constexpr const char* kOrganizationColumns = "id, name, created_at";
+
+template <typename R>
+Result<Organization> read_organization(const R& r) {
+    return Organization{r.text(0), r.text(1), r.i64(2)};
+}
+
+// API keys are read joined with their organization: the key's table is `k`.
+inline constexpr const char* kApiKeyColumns =
+    "k.id, k.organization_id, k.salt, k.secret_hash, k.created_at, k.expires_at,"
+    " k.revoked_at, k.read_only";
+
+template <typename R>
+ApiKeyRecord read_api_key(const R& r) {
+    ApiKeyRecord k;
+    k.id = r.text(0);
+    k.organization_id = r.text(1);
+    k.salt = r.text(2);
+    k.secret_hash = r.text(3);
+    k.created_at = r.i64(4);
+    k.expires_at = r.opt_i64(5);
+    k.revoked_at = r.opt_i64(6);
+    k.read_only = r.i64(7) != 0;
+    return k;
+}
+
+inline constexpr const char* kWorkflowColumns =
+    "id, organization_id, title, description, status, entry_node_id, settings, extra,"
+    " created_at, updated_at, activated_at, completed_at, published_version, problems";
+
+template <typename R>
+Result<Workflow> read_workflow(const R& r) {
+    Workflow w;
+    w.id = r.text(0);
+    w.organization_id = r.text(1);
+    w.title = r.text(2);
+    w.description = r.text(3);
+    auto status = parse_workflow_status(r.text(4));
+    if (!status) return Status::internal("stored workflow status is unknown: " + r.text(4));
+    w.status = *status;
+    w.entry_node_id = r.opt_text(5);
+    auto settings_json = stored::parse_stored_json(r.text(6), "settings");
+    if (!settings_json.ok()) return settings_json.status();
+    auto settings = settings_from_json(settings_json.value());
+    if (!settings.ok()) return Status::internal("stored settings: " + settings.status().message());
+    w.settings = std::move(settings.value());
+    auto extra = stored::parse_stored_json(r.text(7), "workflow extra");
+    if (!extra.ok()) return extra.status();
+    w.extra = std::move(extra.value());
+    w.created_at = r.i64(8);
+    w.updated_at = r.i64(9);
+    w.activated_at = r.opt_i64(10);
+    w.completed_at = r.opt_i64(11);
+    w.published_version = r.opt_i64(12);
+    auto problems = stored::parse_stored_json(r.text(13), "workflow problems");
+    if (!problems.ok()) return problems.status();
+    w.problems = problems->is_array() ? std::move(problems.value()) : Json::array();
+    return w;
+}
+
+// (status, n) rows; an unknown stored status reads as nullopt (skipped by the callers).
+template <typename R>
+Result<std::pair<std::optional<LeadStatus>, std::int64_t>> read_status_count(const R& r) {
+    return std::pair<std::optional<LeadStatus>, std::int64_t>{parse_lead_status(r.text(0)),
+                                                              r.i64(1)};
+}
+
+// Published versions without their graph and scenario (list_versions); get_version selects
+// `graph, scenario` after these columns and reads them with read_version_graph.
+inline constexpr const char* kVersionColumns =
+    "workflow_id, number, migrate, node_map, note, published_by, node_count, edge_count,"
+    " created_at";
+
+template <typename R>
+Result<WorkflowVersion> read_version(const R& r) {
+    WorkflowVersion v;
+    v.workflow_id = r.text(0);
+    v.number = r.i64(1);
+    v.migrate = r.text(2) == "move" ? MigrateMode::kMove : MigrateMode::kKeep;
+    if (Status st = stored::read_string_map(r.text(3), v.node_map); !st) return st;
+    v.note = r.text(4);
+    v.published_by = r.opt_text(5);
+    v.node_count = r.i64(6);
+    v.edge_count = r.i64(7);
+    v.created_at = r.i64(8);
+    return v;
+}
+
+template <typename R>
+Result<WorkflowVersion> read_version_graph(const R& r) {
+    auto v = read_version(r);
+    if (!v.ok()) return v.status();
+    auto graph_json = stored::parse_stored_json(r.text(9), "version graph");
+    if (!graph_json.ok()) return graph_json.status();
+    auto graph = graph_from_json(graph_json.value());
+    if (!graph.ok()) return Status::internal("stored version graph: " + graph.status().message());
+    v->graph = std::move(graph.value());
+    if (!r.is_null(10)) {
+        auto sc = stored::parse_stored_json(r.text(10), "version scenario");
+        if (!sc.ok()) return sc.status();
+        v->scenario = std::move(sc.value());
+    }
+    return v;
+}
+
+inline constexpr const char* kNodeColumns =
+    "id, node_type, label, position_x, position_y, config, extra";
+
+template <typename R>
+Result<Node> read_node(const R& r) {
+    Node n;
+    n.id = r.text(0);
+    n.node_type_raw = r.text(1);
+    n.type = parse_node_type(n.node_type_raw);
+    n.label = r.text(2);
+    n.position_x = r.dbl(3);
+    n.position_y = r.dbl(4);
+    auto config = stored::parse_stored_json(r.text(5), "node config");
+    if (!config.ok()) return config.status();
+    n.config = std::move(config.value());
+    auto extra = stored::parse_stored_json(r.text(6), "node extra");
+    if (!extra.ok()) return extra.status();
+    n.extra = std::move(extra.value());
+    return n;
+}
+
+inline constexpr const char* kEdgeColumns = "id, from_node_id, to_node_id, label, position, extra";
+
+template <typename R>
+Result<Edge> read_edge(const R& r) {
+    Edge e;
+    e.id = r.text(0);
+    e.from_node_id = r.text(1);
+    e.to_node_id = r.text(2);
+    e.label = r.opt_text(3);
+    e.position = r.i64(4);
+    auto extra = stored::parse_stored_json(r.text(5), "edge extra");
+    if (!extra.ok()) return extra.status();
+    e.extra = std::move(extra.value());
+    return e;
+}
+
+inline constexpr const char* kCallColumns =
+    "id, organization_id, workflow_id, lead_id, node_id, status, outcome, end_reason,"
+    " duration_s, analysis, created_at, ended_at";
+
+template <typename R>
+Result<CallRecord> read_call(const R& r) {
+    CallRecord c;
+    c.id = r.text(0);
+    c.organization_id = r.text(1);
+    c.workflow_id = r.text(2);
+    c.lead_id = r.text(3);
+    c.node_id = r.text(4);
+    c.status = r.text(5);
+    c.outcome = r.opt_text(6);
+    c.end_reason = r.opt_text(7);
+    if (!r.is_null(8)) c.duration_s = r.dbl(8);
+    auto analysis = stored::parse_stored_json(r.text(9), "call analysis");
+    if (!analysis.ok()) return analysis.status();
+    c.analysis = std::move(analysis.value());
+    c.created_at = r.i64(10);
+    c.ended_at = r.opt_i64(11);
+    return c;
+}
+
+inline constexpr const char* kWebhookColumns =
+    "id, organization_id, url, events, secret, created_at";
+
+template <typename R>
+Result<UserWebhook> read_webhook(const R& r) {
+    UserWebhook w;
+    w.id = r.text(0);
+    w.organization_id = r.text(1);
+    w.url = r.text(2);
+    Result<Json> events = stored::parse_stored_json(r.text(3), "webhook events");
+    if (!events.ok()) return events.status();
+    for (const Json& e : events.value()) {
+        if (e.is_string()) w.events.push_back(e.get<std::string>());
+    }
+    w.secret = r.text(4);
+    w.created_at = r.i64(5);
+    return w;
+}
+
+}  // namespace leadflow::server::rows
