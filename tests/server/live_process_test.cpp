@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_receiver.hpp"
 #include "leadflow/json.hpp"
 #include "process_test_util.hpp"
 #include "runtime/outbound.hpp"
@@ -39,29 +40,6 @@ namespace {
 const Json kAnyHour = {"settings", Json{{"respect_lead_local_time", false}}};
 
 using namespace std::chrono_literals;
-
-// A small HTTP receiver on 127.0.0.1 (fake voice platform, webhook endpoint).
-class Receiver {
-  public:
-    Receiver() {
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        while (!server_.is_running()) std::this_thread::sleep_for(1ms);
-    }
-    ~Receiver() {
-        server_.stop();
-        thread_.join();
-    }
-    httplib::Server& server() { return server_; }
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
-    }
-
-  private:
-    httplib::Server server_;
-    std::thread thread_;
-    int port_ = 0;
-};
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path);

@@ -6,16 +6,25 @@
 //
 // Run by the tests multi_server_pg (tests/pg/pg-temp-server provides the PostgreSQL server and
 // LEADFLOW_TEST_DB=postgres); skipped when run without one.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <ctime>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -23,15 +32,34 @@
 #include <tuple>
 #include <vector>
 
+#include "http_receiver.hpp"
 #include "leadflow/json.hpp"
 #include "pg_test_db.hpp"
 #include "process_test_util.hpp"
+#include "runtime/outbound.hpp"
+#include "util/webhook_signature.hpp"
 #include "versions_test_util.hpp"
 
 namespace leadflow::server::testing {
 namespace {
 
 using namespace std::chrono_literals;
+
+// A port of 127.0.0.1 free now (bound to port 0, then closed).
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+        port = ntohs(a.sin_port);
+    }
+    ::close(fd);
+    return port;
+}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
@@ -52,13 +80,17 @@ class MultiServer : public ::testing::Test {
         ASSERT_FALSE(key_.empty());
     }
 
-    // Starts server `i` on the shared database; `uri_options` is appended to its URI.
-    void start(std::size_t i, const std::string& uri_options = "") {
+    // Starts server `i` on the shared database; `uri_options` is appended to its URI, `extra`
+    // to its options.
+    void start(std::size_t i, const std::string& uri_options = "",
+               const std::vector<std::string>& extra = {}, const std::string& scale = "100000",
+               int port = 0) {
         if (servers_.size() <= i) servers_.resize(i + 1);
         if (clients_.size() <= i) clients_.resize(i + 1);
         std::vector<std::string> args{
-            "serve",        "--db", db_->uri() + uri_options, "--port", "0",
-            "--rate-limit", "0",    "--time-scale",           "100000"};
+            "serve",        "--db", db_->uri() + uri_options, "--port", std::to_string(port),
+            "--rate-limit", "0",    "--time-scale",           scale};
+        args.insert(args.end(), extra.begin(), extra.end());
         servers_[i] = std::make_unique<ServerProcess>(args);
         ASSERT_GT(servers_[i]->port(), 0) << "server " << i << " did not start";
         clients_[i] = std::make_unique<httplib::Client>("127.0.0.1", servers_[i]->port());
@@ -236,6 +268,173 @@ TEST_F(MultiServer, ThreeServersOneKilledMidRunEveryLeadFinishesOnceWithOneCallP
         << w.dump();
     const int converted = check_leads(0, wf, ids);
     expect_share(2, wf, converted, n);
+}
+
+// A test voice platform: it places each dispatched call once (a repeated dispatch, same
+// idempotency key, is acknowledged and not placed again) and answers every call's result to
+// another server than the one that dispatched it (the next live one after the callback URL's).
+class VoicePlatform {
+  public:
+    VoicePlatform(std::string secret, std::vector<int> ports)
+        : secret_(std::move(secret)), ports_(std::move(ports)), alive_(ports_.size(), true) {
+        receiver_.server().Post(
+            "/dispatch",
+            [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); });
+        worker_ = std::thread([this] { answer(); });
+    }
+    ~VoicePlatform() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stopping_ = true;
+            cv_.notify_all();
+        }
+        worker_.join();
+    }
+    std::string url() const { return receiver_.url("/dispatch"); }
+    // Server `i` is dead: results go to the others.
+    void mark_dead(std::size_t i) {
+        std::lock_guard<std::mutex> lock(mu_);
+        alive_[i] = false;
+    }
+    int bad_signatures() const { return bad_signatures_.load(); }
+    int repeats() const { return repeats_.load(); }
+    // Results answered to another server than the dispatcher's.
+    int crossed() const { return crossed_.load(); }
+    std::map<std::string, int> placed() {  // call id → times placed
+        std::lock_guard<std::mutex> lock(mu_);
+        return placed_;
+    }
+
+  private:
+    struct Pending {
+        std::string call_id, path;
+        std::size_t from = 0;  // index of the dispatching server
+    };
+
+    void dispatch(const httplib::Request& req, httplib::Response& res) {
+        WebhookHeaders h{req.get_header_value("webhook-id"),
+                         req.get_header_value("webhook-timestamp"),
+                         req.get_header_value("webhook-signature")};
+        if (!verify_webhook(secret_, h, req.body, std::time(nullptr))) ++bad_signatures_;
+        const Json d = Json::parse(req.body, nullptr, false);
+        res.status = 202;
+        if (d.is_discarded()) return;
+        const std::string key = req.get_header_value("X-Leadflow-Idempotency-Key");
+        const std::string call_id = d.value("call_id", "");
+        auto url = parse_url(d.value("callback_url", ""));
+        if (!url.ok()) return;
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!keys_.insert(key).second) {
+            ++repeats_;
+            return;
+        }
+        ++placed_[call_id];
+        std::size_t from = 0;
+        for (std::size_t i = 0; i < ports_.size(); ++i) from = ports_[i] == url->port ? i : from;
+        queue_.push_back(Pending{call_id, url->path, from});
+        cv_.notify_all();
+    }
+
+    // Answers results in dispatch order: about a third of the calls are answered (COMPLETED,
+    // chosen by a hash of the call id, so a rerun answers the same calls), the rest not.
+    void answer() {
+        std::unique_lock<std::mutex> lock(mu_);
+        int n = 0;
+        for (;;) {
+            cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            Pending p = std::move(queue_.front());
+            queue_.pop_front();
+            const bool answered = std::hash<std::string>()(p.call_id) % 3 == 0;
+            const std::string body =
+                Json{{"status", answered ? "completed" : "no_answer"}, {"duration_s", 30}}.dump();
+            WebhookHeaders h =
+                sign_webhook(secret_, "res_" + std::to_string(n++), std::time(nullptr), body);
+            // The next live server after the dispatcher (any live one if it is the only one).
+            for (std::size_t k = 1; k <= ports_.size(); ++k) {
+                const std::size_t to = (p.from + k) % ports_.size();
+                if (!alive_[to]) continue;
+                const int port = ports_[to];
+                lock.unlock();
+                httplib::Client c("127.0.0.1", port);
+                c.set_read_timeout(30, 0);
+                auto r = c.Post(p.path.c_str(),
+                                {{"webhook-id", h.id},
+                                 {"webhook-timestamp", h.timestamp},
+                                 {"webhook-signature", h.signature}},
+                                body, "application/json");
+                lock.lock();
+                if (r && r->status == 200) {
+                    crossed_ += to != p.from;
+                    break;
+                }
+            }
+        }
+    }
+
+    const std::string secret_;
+    const std::vector<int> ports_;
+    Receiver receiver_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<bool> alive_;
+    std::set<std::string> keys_;
+    std::map<std::string, int> placed_;
+    std::deque<Pending> queue_;
+    bool stopping_ = false;
+    std::atomic<int> bad_signatures_{0}, repeats_{0}, crossed_{0};
+    std::thread worker_;
+};
+
+TEST_F(MultiServer, WebhookCallsAnsweredToAnotherServerSurviveAServerKilledMidRun) {
+    // The ports are chosen first (each server's --public-url names its own), so the servers
+    // start on ports known in advance: free ones found by binding port 0.
+    std::vector<int> ports;
+    for (int i = 0; i < 3; ++i) ports.push_back(free_port());
+    const std::string secret = "platform-secret";
+    VoicePlatform platform(secret, ports);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::string port = std::to_string(ports[i]);
+        // Two days of waiting take 8.6 wall seconds; a call's result may take a day (4.3 s)
+        // before the call times out; a dead server's claimed dispatches wait 2 s.
+        start(
+            i, "",
+            {"--provider", "webhook", "--call-webhook-url", platform.url(), "--call-webhook-secret",
+             secret, "--allow-outbound", "127.0.0.1", "--public-url", "http://127.0.0.1:" + port,
+             "--call-grace-seconds", "86400", "--outbox-lease-seconds", "2"},
+            "20000", ports[i]);
+        ASSERT_EQ(servers_[i]->port(), ports[i]) << "--port was taken meanwhile";
+    }
+    const std::string wf = import_fixture(0, "lead_nurture");
+    const int n = 300;
+    const auto ids = enrol(1, wf, n);
+    call(2, "POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
+    const auto until = std::chrono::steady_clock::now() + 120s;
+    while (platform.placed().size() < static_cast<std::size_t>(n) &&
+           std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(20ms);
+    }
+    servers_[1]->stop(SIGKILL);  // mid-run, left dead
+    platform.mark_dead(1);
+    ASSERT_TRUE(wait_status(0, wf, "completed", 600));
+    check_leads(2, wf, ids);
+    EXPECT_EQ(platform.bad_signatures(), 0);
+    EXPECT_GT(platform.crossed(), 0) << "results went to other servers than their dispatcher";
+    // Every call in the log was placed exactly once (a repeated dispatch is not a new call).
+    const auto log = call_log(0, wf);
+    const auto placed = platform.placed();
+    std::size_t logged = 0;
+    for (const auto& [lead, calls] : log) {
+        for (const std::string& id : calls) {
+            ++logged;
+            auto it = placed.find(id);
+            // A dispatch still unsent when its call timed out is never placed.
+            if (it != placed.end()) EXPECT_EQ(it->second, 1) << id;
+        }
+    }
+    EXPECT_LE(placed.size(), logged) << "the platform placed a call the log does not hold";
+    std::printf("%zu calls logged, %zu placed, %d repeated dispatches, %d results crossed\n",
+                logged, placed.size(), platform.repeats(), platform.crossed());
 }
 
 TEST_F(MultiServer, AServerStoppedPastItsLeaseCannotAdvanceALeadTwice) {
