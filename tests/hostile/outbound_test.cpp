@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_receiver.hpp"
 #include "leadflow/json.hpp"
 #include "process_test_util.hpp"
 #include "runtime/outbox.hpp"
@@ -148,31 +149,6 @@ class RawListener {
     std::mutex mu_;
     std::string received_;
     std::thread thread_;
-};
-
-// An httplib receiver on 127.0.0.1.
-class Receiver {
-  public:
-    Receiver() {
-        server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        while (!server_.is_running()) std::this_thread::sleep_for(1ms);
-    }
-    ~Receiver() {
-        server_.stop();
-        thread_.join();
-    }
-    httplib::Server& server() { return server_; }
-    int port() const { return port_; }
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port_) + path;
-    }
-
-  private:
-    httplib::Server server_;
-    std::thread thread_;
-    int port_ = 0;
 };
 
 // [SECTION] Unit: address classes, the signature scheme
@@ -404,8 +380,8 @@ TEST_F(OutboundProcess, ApplicationWebhookToLoopbackIsRefusedUnlessTheOperatorNa
 }
 
 TEST_F(OutboundProcess, UserWebhookToAnUnnamedLoopbackPortIsNeverConnected) {
-    RawListener target;  // not named: refused
-    Receiver allowed;    // named with --allow-outbound 127.0.0.1:PORT
+    RawListener target;    // not named: refused
+    Receiver allowed{16};  // named with --allow-outbound 127.0.0.1:PORT
     std::atomic<int> delivered{0};
     allowed.server().Post("/hook", [&](const httplib::Request&, httplib::Response& res) {
         ++delivered;
@@ -434,7 +410,7 @@ TEST_F(OutboundProcess, UserWebhookToAnUnnamedLoopbackPortIsNeverConnected) {
 }
 
 TEST_F(OutboundProcess, OneTenantsSlowEndpointDoesNotDelayAnotherTenant) {
-    Receiver hooks;
+    Receiver hooks{16};
     std::mutex mu;
     int slow_in_flight = 0, slow_max_in_flight = 0, slow_done = 0;
     int slow_done_when_fast_arrived = -1;
@@ -479,7 +455,7 @@ TEST_F(OutboundProcess, OneTenantsSlowEndpointDoesNotDelayAnotherTenant) {
 }
 
 TEST_F(OutboundProcess, RetriesOnlyNetworkErrors5xxAnd429WithRetryAfter) {
-    Receiver hooks;
+    Receiver hooks{16};
     std::mutex mu;
     int bad_calls = 0, flaky_calls = 0;
     std::vector<Clock::time_point> limited_at;
@@ -522,7 +498,7 @@ TEST_F(OutboundProcess, RetriesOnlyNetworkErrors5xxAnd429WithRetryAfter) {
 }
 
 TEST_F(OutboundProcess, CircuitBreakerDefersDeliveriesToAFailingHostAndTriesOneAtATime) {
-    Receiver hooks;
+    Receiver hooks{16};
     std::mutex mu;
     std::vector<Clock::time_point> at;  // every request to the failing endpoint
     // The first 8 requests answer 503: the six leads' first attempts, then two half-open
@@ -554,7 +530,7 @@ TEST_F(OutboundProcess, SignedDispatchesResultsAndUserWebhooks) {
     const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const std::string secret_file = dir_.path() + "/call-secret";
     std::ofstream(secret_file) << secret << "\n";
-    Receiver platform;
+    Receiver platform{16};
     std::mutex mu;
     std::vector<Json> dispatches;
     std::vector<std::string> dispatch_problems;

@@ -12,8 +12,12 @@ namespace leadflow::server::testing {
 
 class Receiver {
   public:
-    // Listens on a free port of 127.0.0.1 until destroyed.
-    Receiver() {
+    // Listens on a free port of 127.0.0.1 until destroyed, answering up to `threads` requests
+    // at once (0: httplib's default pool).
+    explicit Receiver(int threads = 0) {
+        if (threads > 0) {
+            server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+        }
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -27,6 +31,7 @@ class Receiver {
 
     // Register handlers here (before requests are expected).
     httplib::Server& server() { return server_; }
+    int port() const { return port_; }
     // http://127.0.0.1:PORT followed by `path`.
     std::string url(const std::string& path) const {
         return "http://127.0.0.1:" + std::to_string(port_) + path;
