@@ -551,12 +551,13 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         } else if (key_count == 0) {
             err << "leadflow-server: no API key yet; create one with: leadflow-server keys "
                    "create --db "
-                << o["db"] << " --org NAME\n";
+                << printable_store_location(o["db"]) << " --org NAME\n";
         } else {
             err << "leadflow-server: " << key_count << " API key(s) in the database (not shown); "
-                << "list them with: leadflow-server keys list --db " << o["db"]
-                << "; create one with: leadflow-server keys create --db " << o["db"]
-                << " --org NAME\n";
+                << "list them with: leadflow-server keys list --db "
+                << printable_store_location(o["db"])
+                << "; create one with: leadflow-server keys create --db "
+                << printable_store_location(o["db"]) << " --org NAME\n";
         }
     }
     App app(*store.value(), config);

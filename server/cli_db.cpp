@@ -83,12 +83,13 @@ int db_migrate(const std::vector<std::string>& args, std::ostream& out, std::ost
     if (!store.ok()) return store_error(store.status(), err);
     const int after = store.value()->schema_version();
     if (before.value() == after) {
-        out << o["db"] << ": schema version " << after << ", the latest; nothing to do\n";
+        out << printable_store_location(o["db"]) << ": schema version " << after
+            << ", the latest; nothing to do\n";
     } else if (before.value() == 0) {
-        out << o["db"] << ": created at schema version " << after << "\n";
+        out << printable_store_location(o["db"]) << ": created at schema version " << after << "\n";
     } else {
-        out << o["db"] << ": migrated from schema version " << before.value() << " to " << after
-            << "\n";
+        out << printable_store_location(o["db"]) << ": migrated from schema version "
+            << before.value() << " to " << after << "\n";
     }
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "leadflow/json.hpp"
 #include "process_test_util.hpp"
 #include "server_test_util.hpp"
+#include "store/open_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace leadflow::server::testing {
@@ -206,6 +207,17 @@ TEST(DbCommands, DbTakesAPathOrSqlitePathAndRefusesAPostgresUriClearly) {
     EXPECT_EQ(pg_backup.code, 2);
     EXPECT_NE(pg_backup.err.find("works on a SQLite file"), std::string::npos) << pg_backup.err;
     EXPECT_NE(cli({"keys", "list", "--db", "sqlite:"}).code, 0);
+}
+
+TEST(StoreLocation, APostgresPasswordIsNeverPrinted) {
+    EXPECT_EQ(printable_store_location("postgres://lf:s3cret@db:5432/leadflow"),
+              "postgres://lf:***@db:5432/leadflow");
+    EXPECT_EQ(printable_store_location("postgresql://lf:p%40ss@db/leadflow?sslmode=require"),
+              "postgresql://lf:***@db/leadflow?sslmode=require");
+    EXPECT_EQ(printable_store_location("postgresql:///leadflow?user=lf&password=s3cret&host=/run"),
+              "postgresql:///leadflow?user=lf&password=***&host=/run");
+    EXPECT_EQ(printable_store_location("postgres://lf@db/leadflow"), "postgres://lf@db/leadflow");
+    EXPECT_EQ(printable_store_location("data/lf:x@y.db"), "data/lf:x@y.db") << "a file path";
 }
 
 }  // namespace
