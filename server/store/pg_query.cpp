@@ -45,6 +45,18 @@ bool Connection::healthy() const {
     return conn && PQstatus(conn) == CONNECTION_OK;
 }
 
+Status under_savepoint(Connection& c, const std::function<Status()>& fn) {
+    if (Status st = c.exec("SAVEPOINT leadflow_statement"); !st) return st;
+    Status result = fn();
+    if (Status st = c.exec(result ? "RELEASE SAVEPOINT leadflow_statement"
+                                  : "ROLLBACK TO SAVEPOINT leadflow_statement;"
+                                    "RELEASE SAVEPOINT leadflow_statement");
+        !st && result) {
+        return st;
+    }
+    return result;
+}
+
 namespace {
 // Notices (e.g. "relation already exists, skipping") are not errors; the server keeps quiet.
 void ignore_notice(void*, const PGresult*) {}

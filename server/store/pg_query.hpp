@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,12 @@ struct Connection {
 // by the database (idle_in_transaction_session_timeout, unless the URI sets it). kUnavailable
 // naming the server's complaint when it cannot connect.
 Result<std::unique_ptr<Connection>> connect(const std::string& uri);
+
+// Runs `fn` (statements on `c`, inside a transaction) under a savepoint, so that when it fails
+// what it wrote is undone and the transaction goes on: PostgreSQL refuses every statement after
+// a failed one until the transaction ends, whereas the Store contract lets a caller carry on
+// after, e.g., a kConflict. Returns what `fn` returns (or the savepoint's own failure).
+Status under_savepoint(Connection& c, const std::function<Status()>& fn);
 
 // [SECTION] Query helper
 
