@@ -1,63 +1,324 @@
-// server/store/pg_tx_leads.cpp — PgTx (pg_internal.hpp).
+// server/store/pg_tx_leads.cpp — PgTx (pg_internal.hpp): leads (insert, list, update, counts)
+// and their history.
+#include <algorithm>
+#include <set>
+
+#include "leadflow/wire.hpp"
 #include "store/pg_internal.hpp"
 
 namespace leadflow::server::pg_internal {
+namespace {
 
-Status PgTx::insert_leads(const std::vector<LeadRecord>& leads) {
-    return Status::internal("postgres: insert_leads is not written yet");
+// Leads written by one INSERT: an upload of thousands of leads takes a few round trips, and
+// each statement's parameters stay a few megabytes at most.
+constexpr std::size_t kLeadsPerInsert = 2000;
+
+std::optional<std::string> opt_number(const std::optional<std::int64_t>& v) {
+    if (!v) return std::nullopt;
+    return std::to_string(*v);
 }
 
+// One batch of leads: each column is bound as one array, the arrays unnested side by side.
+constexpr int kLeadInsertColumns = 15;
+constexpr const char* kLeadInsert =
+    "INSERT INTO leads(id, workflow_id, phone_number, variables, status, current_node_id, phase,"
+    " entered_at, release_at, call_id, steps, created_at, updated_at, completed_at, metadata)"
+    " SELECT id, workflow_id, phone_number, variables, status, current_node_id, phase,"
+    " entered_at, release_at, call_id, steps, created_at, updated_at, completed_at, metadata"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+    " $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::bigint[], $12::bigint[],"
+    " $13::bigint[], $14::bigint[], $15::text[]) WITH ORDINALITY"
+    " AS u(id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
+    " release_at, call_id, steps, created_at, updated_at, completed_at, metadata, ord)"
+    " ORDER BY ord";
+
+// insert_leads without its savepoint.
+Status insert_lead_rows(Connection& c, const std::vector<LeadRecord>& leads) {
+    // Enrolment order is the order of `seq`, given in the order of the rows inserted (ORDER BY
+    // ord), so one statement per batch keeps it.
+    std::set<std::pair<std::string, std::string>> keys;  // (workflow, variable name)
+    for (std::size_t begin = 0; begin < leads.size(); begin += kLeadsPerInsert) {
+        const std::size_t end = std::min(leads.size(), begin + kLeadsPerInsert);
+        std::vector<std::vector<std::optional<std::string>>> cols(kLeadInsertColumns);
+        for (auto& col : cols) col.reserve(end - begin);
+        for (std::size_t i = begin; i < end; ++i) {
+            const Lead& l = leads[i].lead;
+            const Execution& x = leads[i].execution;
+            Json vars = Json::object();
+            for (const auto& [name, value] : l.variables) {
+                vars[name] = value;
+                keys.emplace(l.workflow_id, name);
+            }
+            std::optional<std::string> metadata;
+            if (l.metadata.is_object()) metadata = l.metadata.dump();
+            const std::optional<std::string> row[kLeadInsertColumns] = {
+                l.id,
+                l.workflow_id,
+                l.phone_number,
+                vars.dump(),
+                std::string(to_string(l.status)),
+                l.current_node_id,
+                std::string(to_string(x.phase)),
+                opt_number(x.entered_at),
+                opt_number(x.release_at),
+                x.call_id,
+                std::to_string(x.steps),
+                std::to_string(l.created_at.value_or(0)),
+                std::to_string(l.updated_at.value_or(0)),
+                opt_number(l.completed_at),
+                metadata,
+            };
+            for (int k = 0; k < kLeadInsertColumns; ++k) cols[k].push_back(row[k]);
+        }
+        Query ins(c, kLeadInsert);
+        for (const auto& col : cols) ins.bind(nullable_text_array(col));
+        if (Status st = ins.exec(); !st) return st;
+    }
+    if (keys.empty()) return Status::ok();
+    std::vector<std::string> workflows, names;
+    workflows.reserve(keys.size());
+    names.reserve(keys.size());
+    for (const auto& [workflow_id, name] : keys) {
+        workflows.push_back(workflow_id);
+        names.push_back(name);
+    }
+    return Query(c,
+                 "INSERT INTO lead_variable_keys(workflow_id, key)"
+                 " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING")
+        .bind(text_array(workflows))
+        .bind(text_array(names))
+        .exec();
+}
+
+}  // namespace
+
+// ---- leads
+
+Status PgTx::insert_leads(const std::vector<LeadRecord>& leads) {
+    // A lead id that exists fails the whole call (kConflict) and leaves the transaction usable.
+    return under_savepoint(c_, [&] { return insert_lead_rows(c_, leads); });
+}
+
+namespace {
+
+constexpr const char* kLeadColumns =
+    "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
+    " release_at, call_id, steps, created_at, updated_at, completed_at, version, metadata";
+
+Result<LeadRecord> read_lead(const Row& s) {
+    LeadRecord r;
+    Lead& l = r.lead;
+    l.id = s.text(0);
+    l.workflow_id = s.text(1);
+    l.phone_number = s.text(2);
+    if (Status st = read_string_map(s.text(3), l.variables); !st) return st;
+    auto status = parse_lead_status(s.text(4));
+    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
+    l.status = *status;
+    l.current_node_id = s.opt_text(5);
+    auto phase = parse_phase(s.text(6));
+    if (!phase) return Status::internal("stored execution phase is unknown: " + s.text(6));
+    Execution& x = r.execution;
+    x.current_node_id = l.current_node_id;
+    x.phase = *phase;
+    x.entered_at = s.opt_i64(7);
+    x.release_at = s.opt_i64(8);
+    x.call_id = s.opt_text(9);
+    x.steps = s.i64(10);
+    l.created_at = s.i64(11);
+    l.updated_at = s.i64(12);
+    l.completed_at = s.opt_i64(13);
+    l.version = s.opt_i64(14);
+    if (auto metadata = s.opt_text(15)) {
+        auto m = parse_json(*metadata);
+        if (!m.ok() || !m->is_object()) return Status::internal("stored lead metadata is damaged");
+        l.metadata = std::move(m.value());
+    }
+    return r;
+}
+
+}  // namespace
+
 Result<PageOf<Lead>> PgTx::list_leads(const std::string& workflow_id, const LeadQuery& q) {
-    return Status::internal("postgres: list_leads is not written yet");
+    // Only the filters given are written into the statement, so that each variant gets a plan
+    // of its own (the ids by primary key, the others along the workflow's enrolment order).
+    std::string where = " WHERE workflow_id = $1";
+    int next = 2;
+    if (!q.statuses.empty()) where += " AND status = ANY($" + std::to_string(next++) + "::text[])";
+    if (!q.ids.empty()) where += " AND id = ANY($" + std::to_string(next++) + "::text[])";
+    auto bind_filters = [&](Query& s) {
+        s.bind(workflow_id);
+        if (!q.statuses.empty()) s.bind(status_array(q.statuses));
+        if (!q.ids.empty()) s.bind(text_array(q.ids));
+    };
+    PageOf<Lead> page;
+    {
+        // Without ids, the maintained counts answer "how many" without scanning the leads.
+        Query s = this->q(q.ids.empty() ? "SELECT coalesce(sum(n), 0) FROM lead_counts" + where
+                                        : "SELECT count(*) FROM leads" + where);
+        bind_filters(s);
+        auto total = s.single_i64();
+        if (!total.ok()) return total.status();
+        page.total = total.value();
+    }
+    const std::string limit = std::to_string(next), offset = std::to_string(next + 1);
+    Query s = this->q(std::string("SELECT ") + kLeadColumns + " FROM leads" + where +
+                      " ORDER BY seq LIMIT $" + limit + " OFFSET $" + offset);
+    bind_filters(s);
+    s.bind(q.limit).bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
+    auto items = s.rows([](const Row& r) -> Result<Lead> {
+        auto record = read_lead(r);
+        if (!record.ok()) return record.status();
+        return std::move(record.value().lead);
+    });
+    if (!items.ok()) return items.status();
+    page.items = std::move(items.value());
+    return page;
 }
 
 Result<LeadRecord> PgTx::get_lead(const std::string& workflow_id, const std::string& id) {
-    return Status::internal("postgres: get_lead is not written yet");
+    return q(std::string("SELECT ") + kLeadColumns +
+             " FROM leads WHERE workflow_id = $1 AND id = $2")
+        .bind(workflow_id)
+        .bind(id)
+        .one(read_lead, "Lead not found");
 }
 
 Status PgTx::update_lead(const LeadRecord& r) {
-    return Status::internal("postgres: update_lead is not written yet");
+    const Lead& l = r.lead;
+    const Execution& x = r.execution;
+    Json vars = Json::object();
+    for (const auto& [name, value] : l.variables) vars[name] = value;
+    Query s =
+        q("UPDATE leads SET phone_number = $1, variables = $2, status = $3, current_node_id = $4,"
+          " phase = $5, entered_at = $6, release_at = $7, call_id = $8, steps = $9,"
+          " updated_at = $10, completed_at = $11 WHERE id = $12 AND workflow_id = $13");
+    s.bind(l.phone_number).bind(vars.dump()).bind(to_string(l.status));
+    s.bind(x.current_node_id).bind(to_string(x.phase)).bind(x.entered_at).bind(x.release_at);
+    s.bind(x.call_id).bind(x.steps).bind(l.updated_at.value_or(0)).bind(l.completed_at);
+    s.bind(l.id).bind(l.workflow_id);
+    return s.exec_changing("Lead not found");
 }
 
 Result<std::vector<LeadRecord>> PgTx::leads_where(const std::string& workflow_id,
                                                   const std::vector<LeadStatus>& statuses,
                                                   const std::vector<std::string>& node_ids) {
-    return Status::internal("postgres: leads_where is not written yet");
+    std::string sql = std::string("SELECT ") + kLeadColumns +
+                      " FROM leads WHERE workflow_id = $1 AND status = ANY($2::text[])";
+    if (!node_ids.empty()) sql += " AND current_node_id = ANY($3::text[])";
+    Query s = q(sql + " ORDER BY seq");
+    s.bind(workflow_id).bind(status_array(statuses));
+    if (!node_ids.empty()) s.bind(text_array(node_ids));
+    return s.rows(read_lead);
 }
 
 Result<std::int64_t> PgTx::transition_leads(const std::string& workflow_id,
                                             const std::vector<LeadStatus>& from, LeadStatus to,
                                             std::optional<Phase> phase, TimeMs now) {
-    return Status::internal("postgres: transition_leads is not written yet");
+    std::optional<std::string> phase_name;
+    if (phase) phase_name = to_string(*phase);
+    return q("UPDATE leads SET status = $3, phase = coalesce($4, phase), updated_at = $5,"
+             " completed_at = CASE WHEN $6::boolean THEN $5 ELSE completed_at END"
+             " WHERE workflow_id = $1 AND status = ANY($2::text[])")
+        .bind(workflow_id)
+        .bind(status_array(from))
+        .bind(to_string(to))
+        .bind(phase_name)
+        .bind(now)
+        .bind(is_terminal(to))
+        .exec_count();
 }
 
 Result<std::int64_t> PgTx::count_leads_in_phases(const std::string& workflow_id,
                                                  const std::vector<Phase>& phases) {
-    return Status::internal("postgres: count_leads_in_phases is not written yet");
+    // One count per phase, the phase written into the SQL so that the partial index of
+    // in-call, in-action and stuck leads serves it.
+    std::int64_t total = 0;
+    for (Phase p : std::set<Phase>(phases.begin(), phases.end())) {
+        auto n = q(std::string("SELECT count(*) FROM leads WHERE workflow_id = $1 AND phase = '") +
+                   to_string(p) + "'")
+                     .bind(workflow_id)
+                     .single_i64();
+        if (!n.ok()) return n.status();
+        total += n.value();
+    }
+    return total;
 }
 
 Result<std::vector<std::string>> PgTx::variable_keys(const std::string& workflow_id) {
-    return Status::internal("postgres: variable_keys is not written yet");
+    // Sorted by their bytes, whatever the database's collation.
+    return q("SELECT key FROM lead_variable_keys WHERE workflow_id = $1 ORDER BY key COLLATE \"C\"")
+        .bind(workflow_id)
+        .rows([](const Row& r) -> Result<std::string> { return r.text(0); });
 }
 
+// ---- history (append order is the order of the rows' ids)
+
 Status PgTx::append_history(const std::string& lead_id, const HistoryEntry& h) {
-    return Status::internal("postgres: append_history is not written yet");
+    return live_append_history(lead_id, to_json(h).dump());
 }
 
 Result<std::vector<HistoryEntry>> PgTx::history(const std::string& lead_id) {
-    return Status::internal("postgres: history is not written yet");
+    return q("SELECT entry FROM history WHERE lead_id = $1 ORDER BY id")
+        .bind(lead_id)
+        .rows([](const Row& r) -> Result<HistoryEntry> {
+            auto j = parse_stored_json(r.text(0), "history entry");
+            if (!j.ok()) return j.status();
+            auto h = history_entry_from_json(j.value());
+            if (!h.ok()) return Status::internal("stored history: " + h.status().message());
+            return std::move(h.value());
+        });
 }
 
+// ---- counts
+
+namespace {
+
+// The totals of (status, n) rows: every status, 0 where no row names it; rows of an unknown
+// status are skipped.
+Result<std::map<LeadStatus, std::int64_t>> status_totals(Query& s) {
+    std::map<LeadStatus, std::int64_t> out;
+    for (LeadStatus st : all_lead_statuses()) out[st] = 0;
+    auto rows =
+        s.rows([](const Row& r) -> Result<std::pair<std::optional<LeadStatus>, std::int64_t>> {
+            return std::pair<std::optional<LeadStatus>, std::int64_t>{parse_lead_status(r.text(0)),
+                                                                      r.i64(1)};
+        });
+    if (!rows.ok()) return rows.status();
+    for (const auto& [status, n] : rows.value()) {
+        if (status) out[*status] = n;
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<std::map<LeadStatus, std::int64_t>> PgTx::lead_status_totals() {
-    return Status::internal("postgres: lead_status_totals is not written yet");
+    Query s = q("SELECT status, sum(n) FROM lead_counts GROUP BY status");
+    return status_totals(s);
 }
 
 Result<std::map<LeadStatus, std::int64_t>> PgTx::lead_status_totals_of(const std::string& org_id) {
-    return Status::internal("postgres: lead_status_totals_of is not written yet");
+    Query s =
+        q("SELECT c.status, sum(c.n) FROM lead_counts c JOIN workflows w ON w.id = c.workflow_id"
+          " WHERE w.organization_id = $1 GROUP BY c.status");
+    s.bind(org_id);
+    return status_totals(s);
 }
 
 Result<std::vector<NodeStatusCount>> PgTx::lead_counts_by_node(const std::string& workflow_id) {
-    return Status::internal("postgres: lead_counts_by_node is not written yet");
+    return q("SELECT current_node_id, status, count(*) FROM leads WHERE workflow_id = $1"
+             " GROUP BY current_node_id, status")
+        .bind(workflow_id)
+        .rows([](const Row& r) -> Result<NodeStatusCount> {
+            auto st = parse_lead_status(r.text(1));
+            if (!st) return Status::internal("stored lead status: " + r.text(1));
+            NodeStatusCount c;
+            c.node_id = r.opt_text(0);
+            c.status = *st;
+            c.count = r.i64(2);
+            return c;
+        });
 }
 
 }  // namespace leadflow::server::pg_internal
