@@ -120,9 +120,10 @@ CREATE TABLE leads (
 );
 CREATE INDEX leads_by_workflow ON leads(workflow_id, seq);
 CREATE INDEX leads_by_workflow_status ON leads(workflow_id, status);
-CREATE INDEX leads_due ON leads(workflow_id, due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX leads_due ON leads(workflow_id, due_at, seq) WHERE due_at IS NOT NULL;
 CREATE INDEX leads_frozen ON leads(workflow_id) WHERE frozen_ms IS NOT NULL;
-CREATE INDEX leads_to_start ON leads(workflow_id, seq) WHERE status = 'active' AND state IS NULL;
+CREATE INDEX leads_to_start ON leads(workflow_id, created_at, seq)
+    WHERE status = 'active' AND state IS NULL;
 CREATE INDEX leads_slot_wait ON leads(workflow_id, slot_wait_at, seq)
     WHERE slot_wait_at IS NOT NULL;
 CREATE INDEX leads_in_call ON leads(workflow_id, status) WHERE phase = 'in_call';

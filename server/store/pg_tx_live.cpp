@@ -1,101 +1,392 @@
-// server/store/pg_tx_live.cpp — PgTx (pg_internal.hpp).
+// server/store/pg_tx_live.cpp — PgTx (pg_internal.hpp): the live_* operations of the scheduler
+// (server/runtime): due leads, saving a lead's step, calls, history, the outbox and the
+// runtime's key/values.
+#include <array>
+
+#include "leadflow/wire.hpp"
 #include "store/pg_internal.hpp"
 
 namespace leadflow::server::pg_internal {
+namespace {
+
+constexpr const char* kLiveColumns =
+    "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
+    " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.version,"
+    " l.version_seen";
+
+Result<LiveLead> read_live(const Row& s) {
+    LiveLead l;
+    l.id = s.text(0);
+    l.workflow_id = s.text(1);
+    l.phone_number = s.text(2);
+    if (Status st = read_string_map(s.text(3), l.variables); !st) return st;
+    auto status = parse_lead_status(s.text(4));
+    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
+    l.status = *status;
+    l.state = s.opt_text(5);
+    l.call_id = s.opt_text(6);
+    l.due_at = s.opt_i64(7);
+    l.slot_wait_at = s.opt_i64(8);
+    for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis},
+                            {10, &l.last_response},
+                            {11, &l.pending_event}}) {
+        if (s.is_null(col)) continue;
+        auto j = parse_stored_json(s.text(col), "lead live column");
+        if (!j.ok()) return j.status();
+        *out = std::move(j.value());
+    }
+    l.version = s.opt_i64(12);
+    l.version_seen = s.opt_i64(13);
+    return l;
+}
+
+// The workflow and call rows the scheduler reads by id. These mirror kWorkflowColumns /
+// read_workflow and kCallColumns / read_call of pg_tx_workflows.cpp and pg_tx_org.cpp.
+constexpr const char* kLiveWorkflowColumns =
+    "id, organization_id, title, description, status, entry_node_id, settings, extra,"
+    " created_at, updated_at, activated_at, completed_at, published_version, problems";
+
+Result<Workflow> read_live_workflow(const Row& s) {
+    Workflow w;
+    w.id = s.text(0);
+    w.organization_id = s.text(1);
+    w.title = s.text(2);
+    w.description = s.text(3);
+    auto status = parse_workflow_status(s.text(4));
+    if (!status) return Status::internal("stored workflow status is unknown: " + s.text(4));
+    w.status = *status;
+    w.entry_node_id = s.opt_text(5);
+    auto settings_json = parse_stored_json(s.text(6), "settings");
+    if (!settings_json.ok()) return settings_json.status();
+    auto settings = settings_from_json(settings_json.value());
+    if (!settings.ok()) return Status::internal("stored settings: " + settings.status().message());
+    w.settings = std::move(settings.value());
+    auto extra = parse_stored_json(s.text(7), "workflow extra");
+    if (!extra.ok()) return extra.status();
+    w.extra = std::move(extra.value());
+    w.created_at = s.i64(8);
+    w.updated_at = s.i64(9);
+    w.activated_at = s.opt_i64(10);
+    w.completed_at = s.opt_i64(11);
+    w.published_version = s.opt_i64(12);
+    auto problems = parse_stored_json(s.text(13), "workflow problems");
+    if (!problems.ok()) return problems.status();
+    w.problems = problems->is_array() ? std::move(problems.value()) : Json::array();
+    return w;
+}
+
+constexpr const char* kLiveCallColumns =
+    "id, organization_id, workflow_id, lead_id, node_id, status, outcome, end_reason,"
+    " duration_s, analysis, created_at, ended_at";
+
+Result<CallRecord> read_live_call(const Row& s) {
+    CallRecord c;
+    c.id = s.text(0);
+    c.organization_id = s.text(1);
+    c.workflow_id = s.text(2);
+    c.lead_id = s.text(3);
+    c.node_id = s.text(4);
+    c.status = s.text(5);
+    c.outcome = s.opt_text(6);
+    c.end_reason = s.opt_text(7);
+    c.duration_s = s.opt_dbl(8);
+    auto analysis = parse_stored_json(s.text(9), "call analysis");
+    if (!analysis.ok()) return analysis.status();
+    c.analysis = std::move(analysis.value());
+    c.created_at = s.i64(10);
+    c.ended_at = s.opt_i64(11);
+    return c;
+}
+
+Result<OutboxRow> read_outbox(const Row& q) {
+    OutboxRow r;
+    r.id = q.i64(0);
+    r.idempotency_key = q.text(1);
+    r.kind = q.text(2);
+    r.workflow_id = q.text(3);
+    r.lead_id = q.text(4);
+    auto p = parse_stored_json(q.text(5), "outbox payload");
+    if (!p.ok()) return p.status();
+    r.payload = std::move(p.value());
+    r.attempts = static_cast<int>(q.i64(6));
+    r.next_attempt_at = q.i64(7);
+    r.done_at = q.opt_i64(8);
+    r.created_at = q.i64(9);
+    return r;
+}
+
+}  // namespace
+
+// ---- what is due
 
 Result<std::vector<RunnableWorkflow>> PgTx::live_runnable_workflows() {
-    return Status::internal("postgres: live_runnable_workflows is not written yet");
+    return q("SELECT id, status = 'cancelled', published_version FROM workflows w"
+             " WHERE status = 'active' OR (status = 'cancelled' AND EXISTS ("
+             " SELECT 1 FROM leads WHERE workflow_id = w.id AND due_at IS NOT NULL))"
+             " ORDER BY created_at, id COLLATE \"C\"")
+        .rows([](const Row& r) -> Result<RunnableWorkflow> {
+            return RunnableWorkflow{r.text(0), r.boolean(1), r.opt_i64(2)};
+        });
 }
 
 Result<std::vector<LiveLead>> PgTx::live_due_leads(const std::string& workflow_id, TimeMs now,
                                                    int limit) {
-    return Status::internal("postgres: live_due_leads is not written yet");
+    // Leads due at the same time in enrolment order (index leads_due).
+    return q(std::string("SELECT ") + kLiveColumns +
+             " FROM leads l WHERE l.workflow_id = $1 AND l.due_at IS NOT NULL"
+             " AND l.due_at <= $2 ORDER BY l.due_at, l.seq LIMIT $3")
+        .bind(workflow_id)
+        .bind(now)
+        .bind(limit)
+        .rows(read_live);
 }
 
 Result<std::vector<LiveLead>> PgTx::live_leads_to_start(const std::string& workflow_id, int limit) {
-    return Status::internal("postgres: live_leads_to_start is not written yet");
+    // Leads enrolled at the same time in enrolment order (index leads_to_start).
+    return q(std::string("SELECT ") + kLiveColumns +
+             " FROM leads l WHERE l.workflow_id = $1 AND l.status = 'active'"
+             " AND l.state IS NULL ORDER BY l.created_at, l.seq LIMIT $2")
+        .bind(workflow_id)
+        .bind(limit)
+        .rows(read_live);
 }
 
 Result<std::vector<LiveLead>> PgTx::live_slot_waiters(const std::string& workflow_id, int limit) {
-    return Status::internal("postgres: live_slot_waiters is not written yet");
+    return q(std::string("SELECT ") + kLiveColumns +
+             " FROM leads l WHERE l.workflow_id = $1 AND l.slot_wait_at IS NOT NULL"
+             " AND l.status = 'active' ORDER BY l.slot_wait_at, l.seq LIMIT $2")
+        .bind(workflow_id)
+        .bind(limit)
+        .rows(read_live);
 }
 
 Result<std::int64_t> PgTx::live_calls_in_flight(const std::string& workflow_id) {
-    return Status::internal("postgres: live_calls_in_flight is not written yet");
+    return q("SELECT count(*) FROM calls WHERE workflow_id = $1 AND status = 'in_progress'")
+        .bind(workflow_id)
+        .single_i64();
 }
 
 Result<LiveLead> PgTx::live_get_lead(const std::string& lead_id) {
-    return Status::internal("postgres: live_get_lead is not written yet");
+    return q(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = $1")
+        .bind(lead_id)
+        .one(read_live, "Lead not found");
 }
 
+// ---- a lead's step
+
 Status PgTx::live_save(const LiveLeadUpdate& u) {
-    return Status::internal("postgres: live_save is not written yet");
+    // Eight statement variants: a column that did not change is not written, so neither its
+    // index nor (for status) the lead-count trigger is touched. frozen_ms is never set on a
+    // lead the scheduler steps (a paused workflow's leads are not due).
+    static const std::array<std::string, 8> kSql = [] {
+        std::array<std::string, 8> a;
+        for (int v = 0; v < 8; ++v) {
+            int n = 0;
+            auto param = [&n] { return "$" + std::to_string(++n); };
+            std::string sql = "UPDATE leads SET ";
+            if (v & 1) {
+                sql += "status = " + param();
+                sql += ", completed_at = " + param() + ", ";
+            }
+            if (v & 2) sql += "phase = " + param() + ", ";
+            if (v & 4) sql += "slot_wait_at = " + param() + ", ";
+            for (const char* col : {"current_node_id", "entered_at", "release_at", "call_id",
+                                    "steps", "updated_at", "state", "due_at", "last_analysis",
+                                    "last_response", "pending_event", "version", "version_seen"}) {
+                sql += col;
+                sql += " = " + param() + ", ";
+            }
+            sql.resize(sql.size() - 2);
+            sql += " WHERE id = " + param();
+            a[static_cast<std::size_t>(v)] = std::move(sql);
+        }
+        return a;
+    }();
+    const LiveLead& l = u.lead;
+    const int v = (u.status_changed ? 1 : 0) | (u.phase_changed ? 2 : 0) | (u.slot_changed ? 4 : 0);
+    Query s = q(kSql[static_cast<std::size_t>(v)]);
+    if (u.status_changed) s.bind(to_string(l.status)).bind(u.completed_at);
+    if (u.phase_changed) s.bind(to_string(u.phase));
+    if (u.slot_changed) s.bind(l.slot_wait_at);
+    s.bind(u.current_node_id).bind(u.entered_at).bind(u.release_at).bind(l.call_id);
+    s.bind(u.steps).bind(u.updated_at).bind(l.state).bind(l.due_at);
+    s.bind(json_or_null(l.last_analysis)).bind(json_or_null(l.last_response));
+    s.bind(json_or_null(l.pending_event));
+    s.bind(l.version).bind(l.version_seen);
+    s.bind(l.id);
+    return s.exec_changing("Lead not found");
 }
 
 Status PgTx::live_set_event(const std::string& lead_id, const Json& event,
                             std::optional<TimeMs> due_at) {
-    return Status::internal("postgres: live_set_event is not written yet");
+    // No due time (the workflow is paused): frozen with nothing left to wait, so due as soon
+    // as the workflow resumes.
+    return q("UPDATE leads SET pending_event = $1, due_at = $2::bigint,"
+             " frozen_ms = CASE WHEN $2::bigint IS NULL THEN 0 ELSE NULL END WHERE id = $3")
+        .bind(event.dump())
+        .bind(due_at)
+        .bind(lead_id)
+        .exec();
 }
 
+// ---- pause, resume, cancel, publish
+
 Status PgTx::live_freeze(const std::string& workflow_id, TimeMs now) {
-    return Status::internal("postgres: live_freeze is not written yet");
+    return q("UPDATE leads SET frozen_ms = greatest(due_at - $2, 0), due_at = NULL"
+             " WHERE workflow_id = $1 AND due_at IS NOT NULL")
+        .bind(workflow_id)
+        .bind(now)
+        .exec();
 }
 
 Status PgTx::live_thaw(const std::string& workflow_id, TimeMs now) {
-    return Status::internal("postgres: live_thaw is not written yet");
+    return q("UPDATE leads SET due_at = $2 + frozen_ms, frozen_ms = NULL"
+             " WHERE workflow_id = $1 AND frozen_ms IS NOT NULL")
+        .bind(workflow_id)
+        .bind(now)
+        .exec();
 }
 
 Result<std::int64_t> PgTx::live_cancel(const std::string& workflow_id, TimeMs now) {
-    return Status::internal("postgres: live_cancel is not written yet");
+    // A frozen lead with a call in flight is due again now, to record the call's end.
+    if (Status st = q("UPDATE leads SET due_at = $2 + frozen_ms, frozen_ms = NULL,"
+                      " slot_wait_at = NULL WHERE workflow_id = $1 AND status = 'active'"
+                      " AND phase = 'in_call' AND frozen_ms IS NOT NULL")
+                        .bind(workflow_id)
+                        .bind(now)
+                        .exec();
+        !st) {
+        return st;
+    }
+    return q("UPDATE leads SET status = 'cancelled', phase = 'done', updated_at = $2,"
+             " completed_at = $2, due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL,"
+             " pending_event = NULL WHERE workflow_id = $1 AND status IN ('pending', 'active')"
+             " AND NOT (status = 'active' AND phase = 'in_call')")
+        .bind(workflow_id)
+        .bind(now)
+        .exec_count();
 }
 
 Status PgTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {
-    return Status::internal("postgres: live_wake_stuck is not written yet");
+    return q("UPDATE leads SET due_at = $2"
+             " WHERE workflow_id = $1 AND phase = 'stuck' AND status = 'active'")
+        .bind(workflow_id)
+        .bind(now)
+        .exec();
 }
 
 Result<std::vector<LiveLead>> PgTx::live_leads_behind(const std::string& workflow_id,
                                                       std::int64_t newest) {
-    return Status::internal("postgres: live_leads_behind is not written yet");
+    return q(std::string("SELECT ") + kLiveColumns +
+             " FROM leads l WHERE l.workflow_id = $1 AND l.status = 'active'"
+             " AND l.state IS NOT NULL AND l.version < $2"
+             " AND coalesce(l.version_seen, l.version) < $2 ORDER BY l.seq")
+        .bind(workflow_id)
+        .bind(newest)
+        .rows(read_live);
 }
 
 Status PgTx::live_place(const LiveLead& l, const std::string& node_id) {
-    return Status::internal("postgres: live_place is not written yet");
+    return q("UPDATE leads SET version = $1, version_seen = $2, state = $3, current_node_id = $4"
+             " WHERE id = $5")
+        .bind(l.version)
+        .bind(l.version_seen)
+        .bind(l.state)
+        .bind(node_id)
+        .bind(l.id)
+        .exec();
 }
 
+// ---- workflows, calls and history
+
 Result<Workflow> PgTx::live_get_workflow(const std::string& workflow_id) {
-    return Status::internal("postgres: live_get_workflow is not written yet");
+    return q(std::string("SELECT ") + kLiveWorkflowColumns + " FROM workflows WHERE id = $1")
+        .bind(workflow_id)
+        .one(read_live_workflow, "Workflow not found");
 }
 
 Result<CallRecord> PgTx::live_get_call(const std::string& call_id) {
-    return Status::internal("postgres: live_get_call is not written yet");
+    return q(std::string("SELECT ") + kLiveCallColumns + " FROM calls WHERE id = $1")
+        .bind(call_id)
+        .one(read_live_call, "Call not found");
 }
 
 Status PgTx::live_update_call(const CallRecord& c) {
-    return Status::internal("postgres: live_update_call is not written yet");
+    return q("UPDATE calls SET status = $1, outcome = $2, end_reason = $3, duration_s = $4,"
+             " analysis = $5, ended_at = $6 WHERE id = $7")
+        .bind(c.status)
+        .bind(c.outcome)
+        .bind(c.end_reason)
+        .bind(c.duration_s)
+        .bind(c.analysis.dump())
+        .bind(c.ended_at)
+        .bind(c.id)
+        .exec();
 }
 
 Status PgTx::live_append_history(const std::string& lead_id, const std::string& entry) {
-    return Status::internal("postgres: live_append_history is not written yet");
+    // Inserted through the lead's row, so that an unknown lead changes nothing (kNotFound);
+    // the bigserial id gives the append order.
+    return q("INSERT INTO history(lead_id, entry) SELECT id, $2 FROM leads WHERE id = $1")
+        .bind(lead_id)
+        .bind(entry)
+        .exec_changing("Lead not found");
 }
 
+// ---- outbox and runtime values
+
 Status PgTx::live_outbox_insert(const OutboxRow& r) {
-    return Status::internal("postgres: live_outbox_insert is not written yet");
+    return q("INSERT INTO outbox(idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
+             " next_attempt_at, done_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+             " ON CONFLICT (idempotency_key) DO NOTHING")
+        .bind(r.idempotency_key)
+        .bind(r.kind)
+        .bind(r.workflow_id)
+        .bind(r.lead_id)
+        .bind(r.payload.dump())
+        .bind(r.attempts)
+        .bind(r.next_attempt_at)
+        .bind(r.done_at)
+        .bind(r.created_at)
+        .exec();
 }
 
 Result<std::vector<OutboxRow>> PgTx::live_outbox_due(TimeMs now, int limit) {
-    return Status::internal("postgres: live_outbox_due is not written yet");
+    return q("SELECT id, idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
+             " next_attempt_at, done_at, created_at FROM outbox"
+             " WHERE done_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id"
+             " LIMIT $2")
+        .bind(now)
+        .bind(limit)
+        .rows(read_outbox);
 }
 
 Status PgTx::live_outbox_update(const OutboxRow& r) {
-    return Status::internal("postgres: live_outbox_update is not written yet");
+    return q("UPDATE outbox SET attempts = $1, next_attempt_at = $2, done_at = $3, payload = $4"
+             " WHERE id = $5")
+        .bind(r.attempts)
+        .bind(r.next_attempt_at)
+        .bind(r.done_at)
+        .bind(r.payload.dump())
+        .bind(r.id)
+        .exec();
 }
 
 Result<std::optional<std::string>> PgTx::live_meta_get(const std::string& key) {
-    return Status::internal("postgres: live_meta_get is not written yet");
+    auto v = q("SELECT value FROM runtime_meta WHERE key = $1")
+                 .bind(key)
+                 .one([](const Row& r) -> Result<std::string> { return r.text(0); }, "");
+    if (v.ok()) return std::optional<std::string>(std::move(v.value()));
+    if (v.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+    return v.status();
 }
 
 Status PgTx::live_meta_put(const std::string& key, const std::string& value) {
-    return Status::internal("postgres: live_meta_put is not written yet");
+    return q("INSERT INTO runtime_meta(key, value) VALUES ($1, $2)"
+             " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .exec();
 }
 
 }  // namespace leadflow::server::pg_internal
