@@ -51,6 +51,57 @@ TEST_P(StoreConformance, LeadsListInEnrolmentOrderWithFiltersAndPages) {
     });
 }
 
+TEST_P(StoreConformance, AnUploadOfThousandsOfLeadsKeepsItsOrderAndVariables) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "W", 1000, WorkflowStatus::kActive);
+    // One upload larger than a backend's batch, with ids that sort unlike their enrolment
+    // order and variable names whose byte order differs from a dictionary's.
+    constexpr int kLeads = 4500;
+    auto id_of = [](int i) { return "lead_" + std::to_string((i * 7919) % kLeads); };
+    std::vector<LeadRecord> leads;
+    std::vector<std::string> enrolled, active;
+    for (int i = 0; i < kLeads; ++i) {
+        LeadRecord r =
+            make_lead("wf_1", id_of(i), i % 2 ? LeadStatus::kPending : LeadStatus::kActive);
+        r.lead.variables = {{"k" + std::to_string(i % 5), "v" + std::to_string(i)}};
+        if (i == 0) r.lead.variables["Zeta"] = "z";
+        if (i == kLeads - 1) r.lead.variables["alpha"] = "a";
+        if (i == 4321) r.lead.metadata = Json{{"row", i}};
+        enrolled.push_back(r.lead.id);
+        if (i % 2 == 0) active.push_back(r.lead.id);
+        leads.push_back(std::move(r));
+    }
+    write([&](StoreTx& tx) { return tx.insert_leads(leads); });
+    read([&](StoreTx& tx) {
+        EXPECT_EQ(
+            ids_of(tx.leads_where("wf_1", {LeadStatus::kPending, LeadStatus::kActive}, {}).value()),
+            enrolled);
+        EXPECT_EQ(ids_of(tx.leads_where("wf_1", {LeadStatus::kActive}, {}).value()), active);
+        LeadQuery page;
+        page.limit = 100;
+        page.page = 21;  // leads 2000–2099
+        auto p21 = tx.list_leads("wf_1", page);
+        EXPECT_EQ(p21->total, kLeads);
+        EXPECT_EQ(ids_of(p21->items),
+                  std::vector<std::string>(enrolled.begin() + 2000, enrolled.begin() + 2100));
+        LeadQuery both;  // ids and statuses together, in enrolment order whatever the ids' order
+        both.statuses = {LeadStatus::kActive};
+        both.ids = {id_of(4000), id_of(1), id_of(2)};
+        auto some = tx.list_leads("wf_1", both);
+        EXPECT_EQ(some->total, 2);
+        EXPECT_EQ(ids_of(some->items), (std::vector<std::string>{id_of(2), id_of(4000)}));
+        EXPECT_EQ(tx.variable_keys("wf_1").value(),
+                  (std::vector<std::string>{"Zeta", "alpha", "k0", "k1", "k2", "k3", "k4"}));
+        auto one = tx.get_lead("wf_1", id_of(4321));
+        EXPECT_EQ(one->lead.metadata, (Json{{"row", 4321}}));
+        EXPECT_EQ(one->lead.variables, (std::map<std::string, std::string>{{"k1", "v4321"}}));
+        // Leads enrolled at the same time start in enrolment order.
+        EXPECT_EQ(ids_of(tx.live_leads_to_start("wf_1", 3).value()),
+                  (std::vector<std::string>{id_of(0), id_of(2), id_of(4)}));
+        return Status::ok();
+    });
+}
+
 TEST_P(StoreConformance, ALeadRoundTripsAndIsUpdatedAndRemoved) {
     add_org("org_1", "acme");
     add_workflow("org_1", "wf_1");

@@ -282,6 +282,75 @@ TEST_P(LiveConformance, EventsPauseResumeCancelAndWakingStuckLeads) {
     });
 }
 
+TEST_P(LiveConformance, AStepKeepsThePhaseSlotAndStatusItDidNotChange) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "A", 1000, WorkflowStatus::kActive);
+    add_leads("wf_1", {"l1"}, LeadStatus::kActive);
+    step("l1", std::nullopt, Phase::kQueued, 300);
+    live([](StoreTx& tx) {
+        auto l = tx.live_get_lead("l1");
+        if (!l.ok()) return l.status();
+        LiveLeadUpdate u;
+        u.lead = l.value();
+        u.lead.status = LeadStatus::kCompleted;
+        u.lead.slot_wait_at.reset();
+        u.lead.due_at = 7000;
+        u.current_node_id = "n2";
+        u.phase = Phase::kInCall;
+        u.steps = 2;
+        u.completed_at = 7000;
+        u.status_changed = false;
+        u.phase_changed = false;
+        u.slot_changed = false;
+        return tx.live_save(u);
+    });
+    read([](StoreTx& tx) {
+        auto l = tx.live_get_lead("l1");
+        EXPECT_EQ(l->status, LeadStatus::kActive);
+        EXPECT_EQ(l->slot_wait_at, std::optional<TimeMs>(300));
+        EXPECT_EQ(l->due_at, std::optional<TimeMs>(7000));  // always written
+        auto full = tx.get_lead("wf_1", "l1");
+        EXPECT_EQ(full->execution.phase, Phase::kQueued);
+        EXPECT_EQ(full->execution.current_node_id, std::optional<std::string>("n2"));
+        EXPECT_EQ(full->execution.steps, 2);
+        EXPECT_FALSE(full->lead.completed_at);  // written with the status only
+        EXPECT_EQ(ids_of(tx.live_slot_waiters("wf_1", 10).value()), std::vector<std::string>{"l1"});
+        EXPECT_EQ(tx.workflow_counts("wf_1")->lead_counts.at(LeadStatus::kActive), 1);
+        return Status::ok();
+    });
+}
+
+TEST_P(LiveConformance, CancellingAPausedWorkflowMakesItsCallInFlightDueAgain) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "A", 1000, WorkflowStatus::kActive);
+    add_leads("wf_1", {"l_wait", "l_call"}, LeadStatus::kActive);
+    step("l_wait", 5000, Phase::kWaiting);
+    step("l_call", 8000, Phase::kInCall);
+    write([](StoreTx& tx) { return tx.live_freeze("wf_1", 2000); });
+    write([](StoreTx& tx) {
+        EXPECT_EQ(tx.live_cancel("wf_1", 3000).value(), 1);
+        return Status::ok();
+    });
+    std::optional<TimeMs> due;
+    read([&](StoreTx& tx) {
+        auto call = tx.live_get_lead("l_call");
+        EXPECT_EQ(call->status, LeadStatus::kActive);
+        due = call->due_at;
+        EXPECT_TRUE(due && *due <= 3000 + 6000);  // at the latest when its time would be up
+        EXPECT_EQ(ids_of(tx.live_due_leads("wf_1", 9000, 10).value()),
+                  std::vector<std::string>{"l_call"});
+        EXPECT_EQ(tx.get_lead("wf_1", "l_wait")->lead.status, LeadStatus::kCancelled);
+        return Status::ok();
+    });
+    // No longer frozen: a later resume does not move it.
+    write([](StoreTx& tx) { return tx.live_thaw("wf_1", 50000); });
+    read([&](StoreTx& tx) {
+        EXPECT_EQ(tx.live_get_lead("l_call")->due_at, due);
+        EXPECT_FALSE(tx.live_get_lead("l_wait")->due_at);
+        return Status::ok();
+    });
+}
+
 TEST_P(LiveConformance, OutboxRowsAreDueOnceByKeyUntilDone) {
     add_org("org_1", "acme");
     add_workflow("org_1", "wf_1", "A", 1000, WorkflowStatus::kActive);
