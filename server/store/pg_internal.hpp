@@ -172,6 +172,13 @@ class PgTx final : public StoreTx {
     Connection& c_;
 };
 
+// pg_tx_leads.cpp: runs `update` (a statement on `c` that may change the status of many leads
+// of `workflow_id`) without the per-row lead-count trigger, then recounts the workflow's leads
+// by status in one statement (see the schema's lead_counts). Returns how many rows `update`
+// changed.
+Result<std::int64_t> update_leads_recounting(Connection& c, const std::string& workflow_id,
+                                             Query& update);
+
 // Rows more than one of the PgTx files reads: the columns to select (in this order) and the
 // reader of such a row.
 // pg_tx_workflows.cpp:

@@ -135,27 +135,42 @@ CREATE TABLE lead_counts (
     n bigint NOT NULL,
     PRIMARY KEY (workflow_id, status)
 );
-CREATE FUNCTION leadflow_count_lead_in() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION leadflow_count_leads_in() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    INSERT INTO lead_counts(workflow_id, status, n)
+    SELECT workflow_id, status, count(*) FROM new_leads GROUP BY workflow_id, status
+    ON CONFLICT (workflow_id, status) DO UPDATE SET n = lead_counts.n + excluded.n;
+    RETURN NULL;
+END $$;
+CREATE FUNCTION leadflow_count_leads_out() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE lead_counts c SET n = c.n - o.n
+    FROM (SELECT workflow_id, status, count(*) AS n FROM old_leads
+          GROUP BY workflow_id, status) o
+    WHERE c.workflow_id = o.workflow_id AND c.status = o.status;
+    RETURN NULL;
+END $$;
+CREATE FUNCTION leadflow_count_lead_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE workflow_id = OLD.workflow_id AND status = OLD.status;
     INSERT INTO lead_counts(workflow_id, status, n) VALUES (NEW.workflow_id, NEW.status, 1)
     ON CONFLICT (workflow_id, status) DO UPDATE SET n = lead_counts.n + 1;
     RETURN NULL;
 END $$;
-CREATE FUNCTION leadflow_count_lead_out() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE lead_counts SET n = n - 1 WHERE workflow_id = OLD.workflow_id AND status = OLD.status;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER leads_count_insert AFTER INSERT ON leads
-    FOR EACH ROW EXECUTE FUNCTION leadflow_count_lead_in();
-CREATE TRIGGER leads_count_update_out AFTER UPDATE OF status ON leads
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
-    EXECUTE FUNCTION leadflow_count_lead_out();
-CREATE TRIGGER leads_count_update_in AFTER UPDATE OF status ON leads
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
-    EXECUTE FUNCTION leadflow_count_lead_in();
-CREATE TRIGGER leads_count_delete AFTER DELETE ON leads
-    FOR EACH ROW EXECUTE FUNCTION leadflow_count_lead_out();
+-- Inserts and deletes are counted per statement: a row trigger updating the same count row
+-- once per lead makes a statement over n leads take time quadratic in n, each update walking
+-- the row versions the previous ones left in the transaction. A status change is counted per
+-- row, so that an UPDATE leaving the status alone (the scheduler's steps) fires nothing; a
+-- statement changing the status of many leads sets leadflow.recount_leads and recounts the
+-- workflow's leads afterwards instead (pg_tx_leads.cpp, update_leads_recounting).
+CREATE TRIGGER leads_count_insert AFTER INSERT ON leads REFERENCING NEW TABLE AS new_leads
+    FOR EACH STATEMENT EXECUTE FUNCTION leadflow_count_leads_in();
+CREATE TRIGGER leads_count_delete AFTER DELETE ON leads REFERENCING OLD TABLE AS old_leads
+    FOR EACH STATEMENT EXECUTE FUNCTION leadflow_count_leads_out();
+CREATE TRIGGER leads_count_update AFTER UPDATE OF status ON leads FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status
+          AND current_setting('leadflow.recount_leads', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION leadflow_count_lead_moved();
 CREATE TABLE lead_variable_keys (
     workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
     key text NOT NULL,

@@ -212,21 +212,43 @@ Result<std::vector<LeadRecord>> PgTx::leads_where(const std::string& workflow_id
     return s.rows(read_lead);
 }
 
+Result<std::int64_t> update_leads_recounting(Connection& c, const std::string& workflow_id,
+                                             Query& update) {
+    if (Status st = c.exec("SELECT set_config('leadflow.recount_leads', 'on', true)"); !st) {
+        return st;
+    }
+    auto changed = update.exec_count();
+    if (!changed.ok()) return changed;
+    if (Status st = c.exec("SELECT set_config('leadflow.recount_leads', '', true)"); !st) {
+        return st;
+    }
+    if (changed.value() == 0) return changed;
+    Status st = Query(c,
+                      "WITH counted AS (SELECT status, count(*) AS n FROM leads"
+                      " WHERE workflow_id = $1 GROUP BY status),"
+                      " emptied AS (UPDATE lead_counts SET n = 0 WHERE workflow_id = $1"
+                      " AND status NOT IN (SELECT status FROM counted))"
+                      " INSERT INTO lead_counts(workflow_id, status, n)"
+                      " SELECT $1, status, n FROM counted"
+                      " ON CONFLICT (workflow_id, status) DO UPDATE SET n = excluded.n")
+                    .bind(workflow_id)
+                    .exec();
+    if (!st) return st;
+    return changed;
+}
+
 Result<std::int64_t> PgTx::transition_leads(const std::string& workflow_id,
                                             const std::vector<LeadStatus>& from, LeadStatus to,
                                             std::optional<Phase> phase, TimeMs now) {
     std::optional<std::string> phase_name;
     if (phase) phase_name = to_string(*phase);
-    return q("UPDATE leads SET status = $3, phase = coalesce($4, phase), updated_at = $5,"
-             " completed_at = CASE WHEN $6::boolean THEN $5 ELSE completed_at END"
-             " WHERE workflow_id = $1 AND status = ANY($2::text[])")
-        .bind(workflow_id)
-        .bind(status_array(from))
-        .bind(to_string(to))
-        .bind(phase_name)
-        .bind(now)
-        .bind(is_terminal(to))
-        .exec_count();
+    Query s =
+        q("UPDATE leads SET status = $3, phase = coalesce($4, phase), updated_at = $5,"
+          " completed_at = CASE WHEN $6::boolean THEN $5 ELSE completed_at END"
+          " WHERE workflow_id = $1 AND status = ANY($2::text[])");
+    s.bind(workflow_id).bind(status_array(from)).bind(to_string(to)).bind(phase_name).bind(now);
+    s.bind(is_terminal(to));
+    return update_leads_recounting(c_, workflow_id, s);
 }
 
 Result<std::int64_t> PgTx::count_leads_in_phases(const std::string& workflow_id,

@@ -258,13 +258,13 @@ Result<std::int64_t> PgTx::live_cancel(const std::string& workflow_id, TimeMs no
         !st) {
         return st;
     }
-    return q("UPDATE leads SET status = 'cancelled', phase = 'done', updated_at = $2,"
-             " completed_at = $2, due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL,"
-             " pending_event = NULL WHERE workflow_id = $1 AND status IN ('pending', 'active')"
-             " AND NOT (status = 'active' AND phase = 'in_call')")
-        .bind(workflow_id)
-        .bind(now)
-        .exec_count();
+    Query s =
+        q("UPDATE leads SET status = 'cancelled', phase = 'done', updated_at = $2,"
+          " completed_at = $2, due_at = NULL, frozen_ms = NULL, slot_wait_at = NULL,"
+          " pending_event = NULL WHERE workflow_id = $1 AND status IN ('pending', 'active')"
+          " AND NOT (status = 'active' AND phase = 'in_call')");
+    s.bind(workflow_id).bind(now);
+    return update_leads_recounting(c_, workflow_id, s);
 }
 
 Status PgTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {

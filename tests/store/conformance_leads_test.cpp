@@ -98,6 +98,25 @@ TEST_P(StoreConformance, AnUploadOfThousandsOfLeadsKeepsItsOrderAndVariables) {
         // Leads enrolled at the same time start in enrolment order.
         EXPECT_EQ(ids_of(tx.live_leads_to_start("wf_1", 3).value()),
                   (std::vector<std::string>{id_of(0), id_of(2), id_of(4)}));
+        EXPECT_EQ(tx.lead_status_totals()->at(LeadStatus::kActive), kLeads / 2);
+        EXPECT_EQ(tx.lead_status_totals()->at(LeadStatus::kPending), kLeads / 2);
+        return Status::ok();
+    });
+    // Moving and cancelling them all keeps the counts.
+    write([&](StoreTx& tx) {
+        EXPECT_EQ(tx.transition_leads("wf_1", {LeadStatus::kPending}, LeadStatus::kActive,
+                                      std::nullopt, 2000)
+                      .value(),
+                  kLeads / 2);
+        EXPECT_EQ(tx.lead_status_totals()->at(LeadStatus::kActive), kLeads);
+        EXPECT_EQ(tx.live_cancel("wf_1", 3000).value(), kLeads);
+        return Status::ok();
+    });
+    read([&](StoreTx& tx) {
+        auto totals = tx.lead_status_totals();
+        EXPECT_EQ(totals->at(LeadStatus::kCancelled), kLeads);
+        EXPECT_EQ(totals->at(LeadStatus::kActive), 0);
+        EXPECT_EQ(totals->at(LeadStatus::kPending), 0);
         return Status::ok();
     });
 }
