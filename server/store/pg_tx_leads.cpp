@@ -95,6 +95,7 @@ Status insert_lead_rows(Connection& c, const std::vector<LeadRecord>& leads) {
 // ---- leads
 
 Status PgTx::insert_leads(const std::vector<LeadRecord>& leads) {
+    if (leads.empty()) return Status::ok();
     // A lead id that exists fails the whole call (kConflict) and leaves the transaction usable.
     return under_savepoint(c_, [&] { return insert_lead_rows(c_, leads); });
 }
