@@ -98,6 +98,12 @@ Result<CallRecord> read_live_call(const Row& s) {
     return c;
 }
 
+}  // namespace
+
+const char* const kOutboxColumns =
+    "id, idempotency_key, kind, workflow_id, lead_id, payload, attempts, next_attempt_at,"
+    " done_at, created_at";
+
 Result<OutboxRow> read_outbox(const Row& q) {
     OutboxRow r;
     r.id = q.i64(0);
@@ -114,8 +120,6 @@ Result<OutboxRow> read_outbox(const Row& q) {
     r.created_at = q.i64(9);
     return r;
 }
-
-}  // namespace
 
 // ---- what is due
 
@@ -352,10 +356,9 @@ Status PgTx::live_outbox_insert(const OutboxRow& r) {
 }
 
 Result<std::vector<OutboxRow>> PgTx::live_outbox_due(TimeMs now, int limit) {
-    return q("SELECT id, idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
-             " next_attempt_at, done_at, created_at FROM outbox"
-             " WHERE done_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id"
-             " LIMIT $2")
+    return q(std::string("SELECT ") + kOutboxColumns +
+             " FROM outbox WHERE done_at IS NULL AND next_attempt_at <= $1"
+             " ORDER BY next_attempt_at, id LIMIT $2")
         .bind(now)
         .bind(limit)
         .rows(read_outbox);
