@@ -189,8 +189,5 @@ Result<std::pair<std::optional<LeadStatus>, std::int64_t>> read_status_count(con
 // pg_tx_org.cpp:
 extern const char* const kCallColumns;
 Result<CallRecord> read_call(const Row& r);
-// pg_tx_live.cpp:
-extern const char* const kOutboxColumns;
-Result<OutboxRow> read_outbox(const Row& r);
 
 }  // namespace leadflow::server::pg_internal

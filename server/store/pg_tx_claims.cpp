@@ -1,4 +1,5 @@
 // server/store/pg_tx_claims.cpp — PgTx: work claimed by one of several servers.
+#include "store/lead_rows.hpp"
 #include "store/pg_internal.hpp"
 
 namespace leadflow::server::pg_internal {
@@ -17,7 +18,7 @@ Result<std::vector<OutboxRow>> PgTx::live_outbox_claim(TimeMs now, TimeMs lease_
         .bind(now)
         .bind(lease_until)
         .bind(limit)
-        .rows(read_outbox);
+        .rows(rows::read_outbox<Row>);
 }
 
 }  // namespace leadflow::server::pg_internal

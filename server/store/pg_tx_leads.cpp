@@ -4,6 +4,7 @@
 #include <set>
 
 #include "leadflow/wire.hpp"
+#include "store/lead_rows.hpp"
 #include "store/pg_internal.hpp"
 
 namespace leadflow::server::pg_internal {
@@ -100,45 +101,8 @@ Status PgTx::insert_leads(const std::vector<LeadRecord>& leads) {
     return under_savepoint(c_, [&] { return insert_lead_rows(c_, leads); });
 }
 
-namespace {
-
-constexpr const char* kLeadColumns =
-    "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
-    " release_at, call_id, steps, created_at, updated_at, completed_at, version, metadata";
-
-Result<LeadRecord> read_lead(const Row& s) {
-    LeadRecord r;
-    Lead& l = r.lead;
-    l.id = s.text(0);
-    l.workflow_id = s.text(1);
-    l.phone_number = s.text(2);
-    if (Status st = read_string_map(s.text(3), l.variables); !st) return st;
-    auto status = parse_lead_status(s.text(4));
-    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
-    l.status = *status;
-    l.current_node_id = s.opt_text(5);
-    auto phase = parse_phase(s.text(6));
-    if (!phase) return Status::internal("stored execution phase is unknown: " + s.text(6));
-    Execution& x = r.execution;
-    x.current_node_id = l.current_node_id;
-    x.phase = *phase;
-    x.entered_at = s.opt_i64(7);
-    x.release_at = s.opt_i64(8);
-    x.call_id = s.opt_text(9);
-    x.steps = s.i64(10);
-    l.created_at = s.i64(11);
-    l.updated_at = s.i64(12);
-    l.completed_at = s.opt_i64(13);
-    l.version = s.opt_i64(14);
-    if (auto metadata = s.opt_text(15)) {
-        auto m = parse_json(*metadata);
-        if (!m.ok() || !m->is_object()) return Status::internal("stored lead metadata is damaged");
-        l.metadata = std::move(m.value());
-    }
-    return r;
-}
-
-}  // namespace
+using rows::kLeadColumns;
+static constexpr auto read_lead = rows::read_lead<Row>;
 
 Result<PageOf<Lead>> PgTx::list_leads(const std::string& workflow_id, const LeadQuery& q) {
     // Only the filters given are written into the statement, so that each variant gets a plan

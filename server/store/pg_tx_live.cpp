@@ -4,41 +4,14 @@
 #include <array>
 
 #include "leadflow/wire.hpp"
+#include "store/lead_rows.hpp"
 #include "store/pg_internal.hpp"
 
 namespace leadflow::server::pg_internal {
 namespace {
 
-constexpr const char* kLiveColumns =
-    "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
-    " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.version,"
-    " l.version_seen";
-
-Result<LiveLead> read_live(const Row& s) {
-    LiveLead l;
-    l.id = s.text(0);
-    l.workflow_id = s.text(1);
-    l.phone_number = s.text(2);
-    if (Status st = read_string_map(s.text(3), l.variables); !st) return st;
-    auto status = parse_lead_status(s.text(4));
-    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
-    l.status = *status;
-    l.state = s.opt_text(5);
-    l.call_id = s.opt_text(6);
-    l.due_at = s.opt_i64(7);
-    l.slot_wait_at = s.opt_i64(8);
-    for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis},
-                            {10, &l.last_response},
-                            {11, &l.pending_event}}) {
-        if (s.is_null(col)) continue;
-        auto j = parse_stored_json(s.text(col), "lead live column");
-        if (!j.ok()) return j.status();
-        *out = std::move(j.value());
-    }
-    l.version = s.opt_i64(12);
-    l.version_seen = s.opt_i64(13);
-    return l;
-}
+using rows::kLiveLeadColumns;
+constexpr auto read_live = rows::read_live_lead<Row>;
 
 // The workflow and call rows the scheduler reads by id. These mirror kWorkflowColumns /
 // read_workflow and kCallColumns / read_call of pg_tx_workflows.cpp and pg_tx_org.cpp.
@@ -100,27 +73,6 @@ Result<CallRecord> read_live_call(const Row& s) {
 
 }  // namespace
 
-const char* const kOutboxColumns =
-    "id, idempotency_key, kind, workflow_id, lead_id, payload, attempts, next_attempt_at,"
-    " done_at, created_at";
-
-Result<OutboxRow> read_outbox(const Row& q) {
-    OutboxRow r;
-    r.id = q.i64(0);
-    r.idempotency_key = q.text(1);
-    r.kind = q.text(2);
-    r.workflow_id = q.text(3);
-    r.lead_id = q.text(4);
-    auto p = parse_stored_json(q.text(5), "outbox payload");
-    if (!p.ok()) return p.status();
-    r.payload = std::move(p.value());
-    r.attempts = static_cast<int>(q.i64(6));
-    r.next_attempt_at = q.i64(7);
-    r.done_at = q.opt_i64(8);
-    r.created_at = q.i64(9);
-    return r;
-}
-
 // ---- what is due
 
 Result<std::vector<RunnableWorkflow>> PgTx::live_runnable_workflows() {
@@ -136,7 +88,7 @@ Result<std::vector<RunnableWorkflow>> PgTx::live_runnable_workflows() {
 Result<std::vector<LiveLead>> PgTx::live_due_leads(const std::string& workflow_id, TimeMs now,
                                                    int limit) {
     // Leads due at the same time in enrolment order (index leads_due).
-    return q(std::string("SELECT ") + kLiveColumns +
+    return q(std::string("SELECT ") + kLiveLeadColumns +
              " FROM leads l WHERE l.workflow_id = $1 AND l.due_at IS NOT NULL"
              " AND l.due_at <= $2 ORDER BY l.due_at, l.seq LIMIT $3")
         .bind(workflow_id)
@@ -147,7 +99,7 @@ Result<std::vector<LiveLead>> PgTx::live_due_leads(const std::string& workflow_i
 
 Result<std::vector<LiveLead>> PgTx::live_leads_to_start(const std::string& workflow_id, int limit) {
     // Leads enrolled at the same time in enrolment order (index leads_to_start).
-    return q(std::string("SELECT ") + kLiveColumns +
+    return q(std::string("SELECT ") + kLiveLeadColumns +
              " FROM leads l WHERE l.workflow_id = $1 AND l.status = 'active'"
              " AND l.state IS NULL ORDER BY l.created_at, l.seq LIMIT $2")
         .bind(workflow_id)
@@ -156,7 +108,7 @@ Result<std::vector<LiveLead>> PgTx::live_leads_to_start(const std::string& workf
 }
 
 Result<std::vector<LiveLead>> PgTx::live_slot_waiters(const std::string& workflow_id, int limit) {
-    return q(std::string("SELECT ") + kLiveColumns +
+    return q(std::string("SELECT ") + kLiveLeadColumns +
              " FROM leads l WHERE l.workflow_id = $1 AND l.slot_wait_at IS NOT NULL"
              " AND l.status = 'active' ORDER BY l.slot_wait_at, l.seq LIMIT $2")
         .bind(workflow_id)
@@ -171,7 +123,7 @@ Result<std::int64_t> PgTx::live_calls_in_flight(const std::string& workflow_id) 
 }
 
 Result<LiveLead> PgTx::live_get_lead(const std::string& lead_id) {
-    return q(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = $1")
+    return q(std::string("SELECT ") + kLiveLeadColumns + " FROM leads l WHERE l.id = $1")
         .bind(lead_id)
         .one(read_live, "Lead not found");
 }
@@ -281,7 +233,7 @@ Status PgTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {
 
 Result<std::vector<LiveLead>> PgTx::live_leads_behind(const std::string& workflow_id,
                                                       std::int64_t newest) {
-    return q(std::string("SELECT ") + kLiveColumns +
+    return q(std::string("SELECT ") + kLiveLeadColumns +
              " FROM leads l WHERE l.workflow_id = $1 AND l.status = 'active'"
              " AND l.state IS NOT NULL AND l.version < $2"
              " AND coalesce(l.version_seen, l.version) < $2 ORDER BY l.seq")
@@ -356,12 +308,12 @@ Status PgTx::live_outbox_insert(const OutboxRow& r) {
 }
 
 Result<std::vector<OutboxRow>> PgTx::live_outbox_due(TimeMs now, int limit) {
-    return q(std::string("SELECT ") + kOutboxColumns +
+    return q(std::string("SELECT ") + rows::kOutboxColumns +
              " FROM outbox WHERE done_at IS NULL AND next_attempt_at <= $1"
              " ORDER BY next_attempt_at, id LIMIT $2")
         .bind(now)
         .bind(limit)
-        .rows(read_outbox);
+        .rows(rows::read_outbox<Row>);
 }
 
 Status PgTx::live_outbox_update(const OutboxRow& r) {

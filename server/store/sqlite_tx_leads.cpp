@@ -3,6 +3,7 @@
 #include <set>
 
 #include "leadflow/wire.hpp"
+#include "store/lead_rows.hpp"
 #include "store/sqlite_internal.hpp"
 
 namespace leadflow::server::sqlite_internal {
@@ -44,41 +45,8 @@ Status SqliteTx::insert_leads(const std::vector<LeadRecord>& leads) {
     return Status::ok();
 }
 
-static constexpr const char* kLeadColumns =
-    "id, workflow_id, phone_number, variables, status, current_node_id, phase, entered_at,"
-    " release_at, call_id, steps, created_at, updated_at, completed_at, version, metadata";
-
-static Result<LeadRecord> read_lead(const Stmt& s) {
-    LeadRecord r;
-    Lead& l = r.lead;
-    l.id = s.text(0);
-    l.workflow_id = s.text(1);
-    l.phone_number = s.text(2);
-    if (Status st = read_string_map(s.text(3), l.variables); !st) return st;
-    auto status = parse_lead_status(s.text(4));
-    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
-    l.status = *status;
-    l.current_node_id = s.opt_text(5);
-    auto phase = parse_phase(s.text(6));
-    if (!phase) return Status::internal("stored execution phase is unknown: " + s.text(6));
-    Execution& x = r.execution;
-    x.current_node_id = l.current_node_id;
-    x.phase = *phase;
-    x.entered_at = s.opt_i64(7);
-    x.release_at = s.opt_i64(8);
-    x.call_id = s.opt_text(9);
-    x.steps = s.i64(10);
-    l.created_at = s.i64(11);
-    l.updated_at = s.i64(12);
-    l.completed_at = s.opt_i64(13);
-    l.version = s.opt_i64(14);
-    if (auto metadata = s.opt_text(15)) {
-        auto m = parse_json(*metadata);
-        if (!m.ok() || !m->is_object()) return Status::internal("stored lead metadata is damaged");
-        l.metadata = std::move(m.value());
-    }
-    return r;
-}
+using rows::kLeadColumns;
+static constexpr auto read_lead = rows::read_lead<Stmt>;
 
 Result<PageOf<Lead>> SqliteTx::list_leads(const std::string& workflow_id, const LeadQuery& q) {
     const char* where =

@@ -3,58 +3,24 @@
 #include <array>
 
 #include "leadflow/wire.hpp"
+#include "store/lead_rows.hpp"
 #include "store/sqlite_internal.hpp"
 
 namespace leadflow::server::sqlite_internal {
 
 // ---- live progression (server/runtime)
 
-static constexpr const char* kLiveColumns =
-    "l.id, l.workflow_id, l.phone_number, l.variables, l.status, l.state, l.call_id,"
-    " l.due_at, l.slot_wait_at, l.last_analysis, l.last_response, l.pending_event, l.rowid,"
-    " l.history_last, l.version, l.version_seen";
-
-// A live lead row (kLiveColumns); its rowid and newest history row go to `rowid` and
-// `history_last`.
-static Result<LiveLead> read_live(const Stmt& s, std::int64_t& rowid,
-                                  std::optional<std::int64_t>& history_last) {
-    LiveLead l;
-    l.id = s.text(0);
-    l.workflow_id = s.text(1);
-    l.phone_number = s.text(2);
-    auto vars = parse_stored_json(s.text(3), "lead variables");
-    if (!vars.ok()) return vars.status();
-    for (auto it = vars->begin(); it != vars->end(); ++it) {
-        if (it->is_string()) l.variables[it.key()] = it->get<std::string>();
-    }
-    auto status = parse_lead_status(s.text(4));
-    if (!status) return Status::internal("stored lead status is unknown: " + s.text(4));
-    l.status = *status;
-    l.state = s.opt_text(5);
-    l.call_id = s.opt_text(6);
-    l.due_at = s.opt_i64(7);
-    l.slot_wait_at = s.opt_i64(8);
-    for (auto [col, out] : {std::pair<int, Json*>{9, &l.last_analysis},
-                            {10, &l.last_response},
-                            {11, &l.pending_event}}) {
-        if (s.is_null(col)) continue;
-        auto j = parse_stored_json(s.text(col), "lead live column");
-        if (!j.ok()) return j.status();
-        *out = std::move(j.value());
-    }
-    rowid = s.i64(12);
-    history_last = s.opt_i64(13);
-    l.version = s.opt_i64(14);
-    l.version_seen = s.opt_i64(15);
-    return l;
-}
+// The shared live columns (lead_rows.hpp), then the lead's rowid and newest history row.
+static const std::string kLiveColumns =
+    std::string(rows::kLiveLeadColumns) + ", l.rowid, l.history_last";
 
 Result<std::vector<LiveLead>> SqliteTx::read_live_rows(Stmt& s) {
     return s.rows([this](const Stmt& r) -> Result<LiveLead> {
-        std::int64_t rowid = 0;
-        std::optional<std::int64_t> history_last;
-        auto l = read_live(r, rowid, history_last);
-        if (l.ok()) remember_lead(l->id, rowid, history_last);
+        auto l = rows::read_live_lead(r);
+        if (l.ok()) {
+            remember_lead(l->id, r.i64(rows::kLiveLeadColumnCount),
+                          r.opt_i64(rows::kLiveLeadColumnCount + 1));
+        }
         return l;
     });
 }
@@ -101,7 +67,7 @@ Result<std::vector<RunnableWorkflow>> SqliteTx::live_runnable_workflows() {
 
 Result<std::vector<LiveLead>> SqliteTx::live_due_leads(const std::string& workflow_id, TimeMs now,
                                                        int limit) {
-    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+    Stmt s = prep("SELECT " + kLiveColumns +
                   " FROM leads l INDEXED BY leads_due"
                   " WHERE l.workflow_seq = (SELECT seq FROM workflows WHERE id = ?)"
                   " AND l.due_at IS NOT NULL AND l.due_at <= ? ORDER BY l.due_at LIMIT ?");
@@ -111,7 +77,7 @@ Result<std::vector<LiveLead>> SqliteTx::live_due_leads(const std::string& workfl
 
 Result<std::vector<LiveLead>> SqliteTx::live_leads_to_start(const std::string& workflow_id,
                                                             int limit) {
-    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+    Stmt s = prep("SELECT " + kLiveColumns +
                   " FROM leads l INDEXED BY leads_to_start WHERE l.workflow_id = ?"
                   " AND l.status = 'active' AND l.state IS NULL ORDER BY l.created_at"
                   " LIMIT ?");
@@ -121,7 +87,7 @@ Result<std::vector<LiveLead>> SqliteTx::live_leads_to_start(const std::string& w
 
 Result<std::vector<LiveLead>> SqliteTx::live_slot_waiters(const std::string& workflow_id,
                                                           int limit) {
-    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+    Stmt s = prep("SELECT " + kLiveColumns +
                   " FROM leads l WHERE l.workflow_id = ? AND l.slot_wait_at IS NOT NULL"
                   " AND l.status = 'active' ORDER BY l.slot_wait_at, l.rowid LIMIT ?");
     s.bind(workflow_id).bind(limit);
@@ -137,7 +103,7 @@ Result<std::int64_t> SqliteTx::live_calls_in_flight(const std::string& workflow_
 }
 
 Result<LiveLead> SqliteTx::live_get_lead(const std::string& lead_id) {
-    Stmt s = prep(std::string("SELECT ") + kLiveColumns + " FROM leads l WHERE l.id = ?");
+    Stmt s = prep("SELECT " + kLiveColumns + " FROM leads l WHERE l.id = ?");
     s.bind(lead_id);
     auto rows = read_live_rows(s);
     if (!rows.ok()) return rows.status();
@@ -244,7 +210,7 @@ Status SqliteTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {
 
 Result<std::vector<LiveLead>> SqliteTx::live_leads_behind(const std::string& workflow_id,
                                                           std::int64_t newest) {
-    Stmt s = prep(std::string("SELECT ") + kLiveColumns +
+    Stmt s = prep("SELECT " + kLiveColumns +
                   " FROM leads l INDEXED BY leads_by_workflow_status WHERE l.workflow_id = ?1"
                   " AND l.status = 'active' AND l.state IS NOT NULL AND l.version < ?2"
                   " AND coalesce(l.version_seen, l.version) < ?2");
@@ -315,28 +281,12 @@ Status SqliteTx::live_outbox_insert(const OutboxRow& r) {
 }
 
 Result<std::vector<OutboxRow>> SqliteTx::live_outbox_due(TimeMs now, int limit) {
-    Stmt s = prep(
-        "SELECT id, idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
-        " next_attempt_at, done_at, created_at FROM outbox INDEXED BY outbox_pending"
-        " WHERE done_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
-        " LIMIT ?");
+    Stmt s = prep(std::string("SELECT ") + rows::kOutboxColumns +
+                  " FROM outbox INDEXED BY outbox_pending"
+                  " WHERE done_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
+                  " LIMIT ?");
     s.bind(now).bind(limit);
-    return s.rows([](const Stmt& q) -> Result<OutboxRow> {
-        OutboxRow r;
-        r.id = q.i64(0);
-        r.idempotency_key = q.text(1);
-        r.kind = q.text(2);
-        r.workflow_id = q.text(3);
-        r.lead_id = q.text(4);
-        auto p = parse_stored_json(q.text(5), "outbox payload");
-        if (!p.ok()) return p.status();
-        r.payload = std::move(p.value());
-        r.attempts = static_cast<int>(q.i64(6));
-        r.next_attempt_at = q.i64(7);
-        r.done_at = q.opt_i64(8);
-        r.created_at = q.i64(9);
-        return r;
-    });
+    return s.rows(rows::read_outbox<Stmt>);
 }
 
 // One writer at a time: the due rows are this transaction's alone.
