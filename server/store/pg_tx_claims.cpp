@@ -1,6 +1,6 @@
 // server/store/pg_tx_claims.cpp — PgTx: work claimed by one of several servers.
-#include "store/lead_rows.hpp"
 #include "store/pg_internal.hpp"
+#include "store/row_readers.hpp"
 
 namespace leadflow::server::pg_internal {
 

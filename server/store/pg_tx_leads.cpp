@@ -4,8 +4,8 @@
 #include <set>
 
 #include "leadflow/wire.hpp"
-#include "store/lead_rows.hpp"
 #include "store/pg_internal.hpp"
+#include "store/row_readers.hpp"
 
 namespace leadflow::server::pg_internal {
 namespace {
@@ -266,11 +266,7 @@ namespace {
 Result<std::map<LeadStatus, std::int64_t>> status_totals(Query& s) {
     std::map<LeadStatus, std::int64_t> out;
     for (LeadStatus st : all_lead_statuses()) out[st] = 0;
-    auto rows =
-        s.rows([](const Row& r) -> Result<std::pair<std::optional<LeadStatus>, std::int64_t>> {
-            return std::pair<std::optional<LeadStatus>, std::int64_t>{parse_lead_status(r.text(0)),
-                                                                      r.i64(1)};
-        });
+    auto rows = s.rows(read_status_count);
     if (!rows.ok()) return rows.status();
     for (const auto& [status, n] : rows.value()) {
         if (status) out[*status] = n;

@@ -4,72 +4,14 @@
 #include <array>
 
 #include "leadflow/wire.hpp"
-#include "store/lead_rows.hpp"
 #include "store/pg_internal.hpp"
+#include "store/row_readers.hpp"
 
 namespace leadflow::server::pg_internal {
 namespace {
 
 using rows::kLiveLeadColumns;
 constexpr auto read_live = rows::read_live_lead<Row>;
-
-// The workflow and call rows the scheduler reads by id. These mirror kWorkflowColumns /
-// read_workflow and kCallColumns / read_call of pg_tx_workflows.cpp and pg_tx_org.cpp.
-constexpr const char* kLiveWorkflowColumns =
-    "id, organization_id, title, description, status, entry_node_id, settings, extra,"
-    " created_at, updated_at, activated_at, completed_at, published_version, problems";
-
-Result<Workflow> read_live_workflow(const Row& s) {
-    Workflow w;
-    w.id = s.text(0);
-    w.organization_id = s.text(1);
-    w.title = s.text(2);
-    w.description = s.text(3);
-    auto status = parse_workflow_status(s.text(4));
-    if (!status) return Status::internal("stored workflow status is unknown: " + s.text(4));
-    w.status = *status;
-    w.entry_node_id = s.opt_text(5);
-    auto settings_json = parse_stored_json(s.text(6), "settings");
-    if (!settings_json.ok()) return settings_json.status();
-    auto settings = settings_from_json(settings_json.value());
-    if (!settings.ok()) return Status::internal("stored settings: " + settings.status().message());
-    w.settings = std::move(settings.value());
-    auto extra = parse_stored_json(s.text(7), "workflow extra");
-    if (!extra.ok()) return extra.status();
-    w.extra = std::move(extra.value());
-    w.created_at = s.i64(8);
-    w.updated_at = s.i64(9);
-    w.activated_at = s.opt_i64(10);
-    w.completed_at = s.opt_i64(11);
-    w.published_version = s.opt_i64(12);
-    auto problems = parse_stored_json(s.text(13), "workflow problems");
-    if (!problems.ok()) return problems.status();
-    w.problems = problems->is_array() ? std::move(problems.value()) : Json::array();
-    return w;
-}
-
-constexpr const char* kLiveCallColumns =
-    "id, organization_id, workflow_id, lead_id, node_id, status, outcome, end_reason,"
-    " duration_s, analysis, created_at, ended_at";
-
-Result<CallRecord> read_live_call(const Row& s) {
-    CallRecord c;
-    c.id = s.text(0);
-    c.organization_id = s.text(1);
-    c.workflow_id = s.text(2);
-    c.lead_id = s.text(3);
-    c.node_id = s.text(4);
-    c.status = s.text(5);
-    c.outcome = s.opt_text(6);
-    c.end_reason = s.opt_text(7);
-    c.duration_s = s.opt_dbl(8);
-    auto analysis = parse_stored_json(s.text(9), "call analysis");
-    if (!analysis.ok()) return analysis.status();
-    c.analysis = std::move(analysis.value());
-    c.created_at = s.i64(10);
-    c.ended_at = s.opt_i64(11);
-    return c;
-}
 
 }  // namespace
 
@@ -256,15 +198,15 @@ Status PgTx::live_place(const LiveLead& l, const std::string& node_id) {
 // ---- workflows, calls and history
 
 Result<Workflow> PgTx::live_get_workflow(const std::string& workflow_id) {
-    return q(std::string("SELECT ") + kLiveWorkflowColumns + " FROM workflows WHERE id = $1")
+    return q(std::string("SELECT ") + kWorkflowColumns + " FROM workflows WHERE id = $1")
         .bind(workflow_id)
-        .one(read_live_workflow, "Workflow not found");
+        .one(read_workflow, "Workflow not found");
 }
 
 Result<CallRecord> PgTx::live_get_call(const std::string& call_id) {
-    return q(std::string("SELECT ") + kLiveCallColumns + " FROM calls WHERE id = $1")
+    return q(std::string("SELECT ") + kCallColumns + " FROM calls WHERE id = $1")
         .bind(call_id)
-        .one(read_live_call, "Call not found");
+        .one(read_call, "Call not found");
 }
 
 Status PgTx::live_update_call(const CallRecord& c) {

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "leadflow/wire.hpp"
-#include "store/lead_rows.hpp"
+#include "store/row_readers.hpp"
 #include "store/sqlite_internal.hpp"
 
 namespace leadflow::server::sqlite_internal {
