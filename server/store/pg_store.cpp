@@ -63,8 +63,7 @@ class PgStore final : public Store {
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
         api_waiting_.fetch_add(1);
         std::unique_lock<std::mutex> lock(write_mu_);
-        api_waiting_.fetch_sub(1);
-        return run_write(writer_, fn, true);
+        return run_write(writer_, fn, true, &api_waiting_);
     }
 
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
@@ -113,13 +112,24 @@ class PgStore final : public Store {
         return Status::ok();
     }
 
-    // `announce`: notify the other servers' listeners at commit.
+    // `announce`: notify the other servers' listeners at commit. `waiting` (an API write's
+    // count, api_waiting_) goes down once the write lock is held or could not be taken: the
+    // write is waiting until then, also while the scheduler's transaction holds the lock.
     Status run_write(std::unique_ptr<Connection>& c, const std::function<Status(StoreTx&)>& fn,
-                     bool announce) {
+                     bool announce, std::atomic<int>* waiting = nullptr) {
+        struct Arrival {
+            std::atomic<int>* waiting;
+            void done() {
+                if (waiting) waiting->fetch_sub(1);
+                waiting = nullptr;
+            }
+            ~Arrival() { done(); }
+        } arrival{waiting};
         if (Status st = ensure(c); !st) return st;
         TxGuard guard(*c);
         if (Status st = guard.begin("BEGIN"); !st) return st;
         if (Status st = c->exec(kWriteLock); !st) return st;
+        arrival.done();
         PgTx tx(*c);
         Status result = fn(tx);
         if (!result) return result;  // the guard rolls back
