@@ -53,6 +53,7 @@ void raw_sql(const std::string& db, const std::string& sql) {
 }
 
 TEST_F(CallingHours, NewWorkflowsRespectLocalTimeAndStoredOnesDoNot) {
+    if (on_postgres()) GTEST_SKIP() << "writes a legacy row into the SQLite file";
     Response r = post("/v1/workflows", Json{{"title", "New"}});
     ASSERT_EQ(r.status, 201) << r.body;
     const Json s = body_of(r)["settings"];

@@ -162,6 +162,7 @@ TEST_F(Versions, OneWorkflowsBacklogDoesNotDelayAnother) {
 // history row and a problem on the workflow, while another workflow keeps its timer lag; a
 // publish with `move` takes the parked leads to a version that runs.
 TEST_F(Versions, AVersionThatCannotRunParksItsLeadsUntilAPublishMovesThem) {
+    if (on_postgres()) GTEST_SKIP() << "breaks a stored version in the SQLite file";
     live_config_.batch = 8;
     restart_live();
     std::string broken = wait_workflow(1);
