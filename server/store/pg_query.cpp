@@ -17,8 +17,10 @@ Status pg_failure(const PGresult* r, PGconn* c) {
     std::string msg = "postgres: ";
     const char* text = r ? PQresultErrorMessage(r) : nullptr;
     if (!text || !*text) text = c ? PQerrorMessage(c) : "no connection";
-    msg += text;
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    // libpq's messages may run over several lines (a hint, a detail): the first says what
+    // happened, and a log line stays one line.
+    msg += std::string(text).substr(0, std::string(text).find('\n'));
+    while (!msg.empty() && msg.back() == ' ') msg.pop_back();
     if (c && PQstatus(c) != CONNECTION_OK) return Status::unavailable(std::move(msg));
     if (!state) return Status::internal(std::move(msg));
     const std::string code = state;

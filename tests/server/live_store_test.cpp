@@ -82,7 +82,9 @@ TEST_F(LiveStore, ApiWritesWaitOnlyMillisecondsWhileTheSchedulerRunsFlatOut) {
 #else
     constexpr bool kTimed = true;
 #endif
-    if (kTimed) {
+    // On PostgreSQL a write also waits for another process (the database server), which a
+    // loaded machine schedules as it likes: the run there checks the overlap only.
+    if (kTimed && !on_postgres()) {
         EXPECT_LT(median, 40.0);
         EXPECT_LT(worst, 150.0);
     }
