@@ -198,7 +198,6 @@ struct LiveLead {
     Json last_analysis = Json::object();  // post-call analysis of the most recent call
     Json last_response = Json::object();  // response of the most recent application step
     Json pending_event;                   // a call/action result waiting to be applied, or null
-    bool workflow_cancelled = false;      // live_due_leads: the workflow was cancelled
 };
 
 // Everything one engine step changes on a lead row (written in the step's transaction).
@@ -415,8 +414,9 @@ class StoreTx {
     virtual Status live_thaw(const std::string& workflow_id, TimeMs now) = 0;
     // Cancel (docs/api.md#lifecycle): every pending or active lead of the workflow without a call
     // in flight becomes `cancelled` (phase done) and is no longer scheduled; a lead with a call in
-    // flight stays active and due (a paused workflow's frozen call is due again at `now`) so that
-    // the scheduler records the call's end and then cancels it. Returns how many ended.
+    // flight stays active and due (a paused workflow's frozen call is due again after the time it
+    // had left, counted from `now`) so that the scheduler records the call's end and then cancels
+    // it. Returns how many ended.
     virtual Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) = 0;
     // Stuck active leads of the workflow become due at `now` (re-evaluated after a publish).
     virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
