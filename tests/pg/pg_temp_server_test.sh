@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/pg/pg_temp_server_test.sh — tests/pg/pg-temp-server starts a PostgreSQL server that
 # answers `select 1` over its Unix socket only, and leaves neither a process nor its folder behind,
-# both when its command ends and when it is stopped with SIGTERM. Exits 77 (skipped) when
+# both when its command ends and when it is stopped with SIGTERM; settings in
+# LEADFLOW_PG_TEMP_OPTIONS override its own. Exits 77 (skipped) when
 # PostgreSQL is not installed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,12 +24,13 @@ gone() {
 # 1. With a command: the URI comes first, the command sees the server, then it is removed.
 set +e
 # shellcheck disable=SC2016  # expanded by the inner shell
-"$server" bash -c '
+LEADFLOW_PG_TEMP_OPTIONS="-c fsync=on" "$server" bash -c '
     psql "$LEADFLOW_TEST_PG" -Atc "select 1" >"$0/answer" || exit 3
     head -n 1 "$LEADFLOW_TEST_PG_DIR/data/postmaster.pid" >"$0/pid"
     echo "$LEADFLOW_TEST_PG_DIR" >"$0/dir"
     # No TCP listener: the server was told to listen on none.
     psql "$LEADFLOW_TEST_PG" -Atc "show listen_addresses" >"$0/listen"
+    psql "$LEADFLOW_TEST_PG" -Atc "show fsync" >"$0/fsync"
     exit 5' "$out" >"$out/stdout"
 rc=$?
 set -e
@@ -36,6 +38,7 @@ set -e
 [ "$rc" = 5 ] || fail "the command's status 5 was not passed on (got $rc)"
 [ "$(cat "$out/answer")" = 1 ] || fail "select 1 answered '$(cat "$out/answer")'"
 [ -z "$(cat "$out/listen")" ] || fail "listen_addresses is '$(cat "$out/listen")'"
+[ "$(cat "$out/fsync")" = on ] || fail "LEADFLOW_PG_TEMP_OPTIONS not applied: fsync is '$(cat "$out/fsync")'"
 uri=$(head -n 1 "$out/stdout")
 case "$uri" in postgresql:///postgres\?host=*) ;; *) fail "first line is not a URI: $uri" ;; esac
 gone "$(cat "$out/pid")" || fail "the server process $(cat "$out/pid") is still running"
