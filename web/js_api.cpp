@@ -264,6 +264,18 @@ LEADFLOW_JS_EXPORT const char* leadflow_ui_probe() {
     Json sel_e = Json::array();
     for (const std::string& id : ed.selected_edges()) sel_e.push_back(id);
     out["selected_edges"] = sel_e;
+    // Notes on screen: {id: {rect, text, color}}, and the note whose text is being edited.
+    out["notes"] = Json::object();
+    for (const leadflow::Note& n : ed.notes()) {
+        const Rect w = note_rect(n);
+        Rect s{cam.world_to_screen(w.min), cam.world_to_screen(w.max)};
+        if (!s.overlaps(app.canvas_screen)) continue;
+        out["notes"][n.id] = Json{{"rect", rect_json(s)}, {"text", n.text}, {"color", n.color}};
+    }
+    Json sel_n = Json::array();
+    for (const std::string& id : ed.selected_notes()) sel_n.push_back(id);
+    out["selected_notes"] = sel_n;
+    out["note_edit"] = Json{{"id", app.note_edit.id}, {"input_active", app.note_edit.input_active}};
     out["zoom"] = cam.zoom;
     out["can_undo"] = ed.history().can_undo();
     out["status"] = app.status;

@@ -17,6 +17,7 @@
 #include "http/limits.hpp"
 #include "http/publish.hpp"
 #include "leadflow/node_config.hpp"
+#include "leadflow/notes.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/simulate.hpp"
 #include "leadflow/wire.hpp"
@@ -241,6 +242,18 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         }
     }
 
+    // The editor's notes (leadflow/notes.hpp) travel with the graph as workflow.notes: given,
+    // they replace the stored ones (null or [] removes them); absent, the stored ones stay.
+    std::optional<Json> notes;
+    if (wj && wj->contains(kNotesKey)) {
+        const Json& v = (*wj)[kNotesKey];
+        if (!v.is_null()) {
+            if (Status s = check_notes(v); !s)
+                return error_response(400, "workflow." + s.message());
+        }
+        notes = v.is_null() ? Json::array() : v;
+    }
+
     Response out;
     Status st = ctx.store.transact([&](StoreTx& tx) {
         auto found = find_workflow(tx, ctx, req.path_param("id"));
@@ -249,6 +262,14 @@ Response put_graph(const Request& req, RequestContext& ctx) {
         if (is_terminal_workflow(w.status)) {
             return Status::conflict(std::string("The workflow is ") + to_string(w.status) +
                                     "; its graph can no longer change");
+        }
+        if (notes) {
+            if (!w.extra.is_object()) w.extra = Json::object();
+            if (notes->empty()) {
+                w.extra.erase(kNotesKey);
+            } else {
+                w.extra[kNotesKey] = *notes;
+            }
         }
         auto old = load_graph(tx, w);
         if (!old.ok()) return old.status();

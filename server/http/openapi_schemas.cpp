@@ -283,10 +283,18 @@ void add_graph(Json& s) {
                            {"position", integer()}},
                           {"from_node_id", "to_node_id"});
     s["EdgePatch"] = open({{"label", nullable(str())}, {"position", integer()}});
+    // The editor's sticky notes (leadflow/notes.hpp; docs/workflows.md#notes).
+    s["Note"] = object({{"id", str()},
+                        {"text", str()},
+                        {"x", number()},
+                        {"y", number()},
+                        {"color", enum_of({"yellow", "green", "blue", "pink", "purple"})}},
+                       {"color"});
     s["GraphInput"] = open({{"nodes", array_of(ref("NodeInput"))},
                             {"edges", array_of(ref("EdgeInput"))},
                             {"entry_node_id", nullable(str())},
-                            {"workflow", open({{"entry_node_id", nullable(str())}})}},
+                            {"workflow", open({{"entry_node_id", nullable(str())},
+                                               {"notes", nullable(array_of(ref("Note")))}})}},
                            {"nodes", "edges"});
 }
 

@@ -147,6 +147,21 @@ export async function until(page, predicate, what, { timeout = 30000, read = ser
   }
 }
 
+// A point of the canvas (CSS pixels, from probe(page)) at least `margin` away from every card
+// and from the rectangles in `avoid`, clear of the canvas border and the minimap corner.
+export function emptyCanvasSpot(p, { margin = 150, avoid = [] } = {}) {
+  const [cx, cy, cw, ch] = p.canvas;
+  const rects = [...Object.values(p.nodes).map((n) => n.rect), ...avoid];
+  for (let y = cy + 60; y < cy + ch - 170; y += 20) {
+    for (let x = cx + 40; x < cx + cw - 240; x += 20) {
+      const clear = rects.every(([rx, ry, rw, rh]) =>
+        x < rx - margin || x > rx + rw + margin || y < ry - margin || y > ry + rh + margin);
+      if (clear) return [x, y];
+    }
+  }
+  assert.fail('no empty spot on the canvas');
+}
+
 // The probe rectangle of widget `name` in the right panel's tab `tab` ("server", "simulation"),
 // scrolling the tab with the mouse wheel until the widget shows whole below the tab bar.
 export async function probeInTab(page, tab, name) {

@@ -26,7 +26,8 @@ test('Help → Keyboard shortcuts lists Ctrl+F and the other shortcuts, each onc
 
   const rows = Object.keys(p.items).filter((k) => k.startsWith('shortcuts/') && k !== 'shortcuts/window')
     .map((k) => k.slice('shortcuts/'.length));
-  for (const keys of ['Ctrl+F', 'Ctrl+Z', 'Ctrl+Shift+Z', 'Ctrl+C', 'Ctrl+V', 'Del', 'F', 'L', 'M', '0', '1', '6']) {
+  for (const keys of ['Ctrl+F', 'Ctrl+Z', 'Ctrl+Shift+Z', 'Ctrl+C', 'Ctrl+V', 'Del', 'F', 'L', 'M', '0', '1', '6',
+    'N', 'Enter', 'Shift+Left', 'Shift+X', 'Shift+H', 'Shift+V']) {
     assert.ok(rows.includes(keys), `${keys} listed (rows: ${rows.join(', ')})`);
   }
   // Rows are drawn top to bottom, one per chord.

@@ -165,6 +165,63 @@ TEST_F(ApiTest, GraphReadAndAtomicReplace) {
     EXPECT_EQ(w["problems"][0]["source"], "draft");
 }
 
+// The editor's sticky notes travel with the graph as workflow.notes (leadflow/notes.hpp): kept
+// exactly, left alone by a replace that does not name them, refused past their limits.
+TEST_F(ApiTest, GraphReplaceKeepsTheWorkflowNotes) {
+    std::string wf = make_workflow();
+    make_valid_graph(wf);
+    const std::string path = "/v1/workflows/" + wf + "/graph";
+    Json g = body_of(get(path));
+    EXPECT_FALSE(g["workflow"].contains("notes"));
+    const Json notes =
+        Json::array({Json{{"id", "note_1"},
+                          {"text", "Call back Fridays\nnot Mondays"},
+                          {"x", 12.5},
+                          {"y", -40},
+                          {"color", "blue"}},
+                     Json{{"id", "note_2"}, {"text", "\u00e9t\u00e9"}, {"x", 0}, {"y", 0}}});
+    Json doc = {{"workflow", {{"notes", notes}}}, {"nodes", g["nodes"]}, {"edges", g["edges"]}};
+    Response r = put(path, doc);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_of(r)["workflow"]["notes"], notes);
+    EXPECT_EQ(body_of(get(path))["workflow"]["notes"], notes);
+    EXPECT_EQ(body_of(get("/v1/workflows/" + wf))["notes"], notes);
+
+    // A replace without notes keeps them; moving a card does not drop them either.
+    Json plain = {{"nodes", g["nodes"]}, {"edges", g["edges"]}};
+    plain["nodes"][0]["position_x"] = 777;
+    ASSERT_EQ(put(path, plain).status, 200);
+    EXPECT_EQ(body_of(get(path))["workflow"]["notes"], notes);
+
+    // Past the limits: 400 naming the note, and nothing changes.
+    Json too_long = doc;
+    too_long["workflow"]["notes"][1]["text"] = std::string(4001, 'x');
+    r = put(path, too_long);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body.find("workflow.notes[1].text: at most 4000 bytes (got 4001)"),
+              std::string::npos)
+        << r.body;
+    Json too_many = doc;
+    too_many["workflow"]["notes"] = Json::array();
+    for (int i = 0; i < 501; ++i) {
+        too_many["workflow"]["notes"].push_back(
+            Json{{"id", "n" + std::to_string(i)}, {"text", ""}, {"x", 0}, {"y", 0}});
+    }
+    r = put(path, too_many);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body.find("at most 500 notes (got 501)"), std::string::npos) << r.body;
+    Json not_a_list = doc;
+    not_a_list["workflow"]["notes"] = "hello";
+    EXPECT_EQ(put(path, not_a_list).status, 400);
+    EXPECT_EQ(body_of(get(path))["workflow"]["notes"], notes);
+    EXPECT_EQ(body_of(get(path))["nodes"][0]["position_x"], 777);
+
+    // An empty list (or null) removes them.
+    doc["workflow"]["notes"] = Json::array();
+    ASSERT_EQ(put(path, doc).status, 200);
+    EXPECT_FALSE(body_of(get(path))["workflow"].contains("notes"));
+}
+
 // Replacing the graph of a paused workflow edits the draft only: the lead keeps its place on
 // version 1 (no stuck row, as there was before versions), and resuming with a draft that cannot
 // run keeps the workflow running on version 1 with the draft's diagnostics as its problems.

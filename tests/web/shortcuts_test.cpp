@@ -63,7 +63,25 @@ TEST(Shortcuts, TextNamesModifiersAndKey) {
     EXPECT_EQ(shortcut_text(Action::kFindNode), "Ctrl+F");
     EXPECT_EQ(shortcut_text(Action::kRedo), "Ctrl+Shift+Z");  // the first of its chords
     EXPECT_EQ(shortcut_text(Action::kAddNode1), "1");
-    EXPECT_NE(shortcuts().back().description.find(node_kinds().back().title), std::string::npos);
+    std::string add6;
+    for (const Shortcut& s : shortcuts()) {
+        if (s.action == Action::kAddNode6) add6 = s.description;
+    }
+    EXPECT_NE(add6.find(node_kinds().back().title), std::string::npos);
+}
+
+TEST(Shortcuts, NotesAndAlignHaveTheirKeys) {
+    EXPECT_EQ(shortcut_action({Key::kN, false, false}, false), Action::kAddNote);
+    EXPECT_EQ(shortcut_action({Key::kEnter, false, false}, false), Action::kEditNote);
+    EXPECT_EQ(shortcut_action({Key::kLeft, false, true}, false), Action::kAlignLeft);
+    EXPECT_EQ(shortcut_action({Key::kDown, false, true}, false), Action::kAlignBottom);
+    EXPECT_EQ(shortcut_action({Key::kX, false, true}, false), Action::kAlignCenterX);
+    EXPECT_EQ(shortcut_action({Key::kH, false, true}, false), Action::kDistributeH);
+    EXPECT_EQ(shortcut_action({Key::kV, false, true}, false), Action::kDistributeV);
+    // Plain arrows and Ctrl+Shift+V (the browser's paste as plain text) stay free.
+    EXPECT_FALSE(shortcut_action({Key::kLeft, false, false}, false).has_value());
+    EXPECT_FALSE(shortcut_action({Key::kV, true, true}, false).has_value());
+    EXPECT_EQ(shortcut_text(Action::kAlignCenterY), "Shift+Y");
 }
 
 }  // namespace

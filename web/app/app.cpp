@@ -25,9 +25,12 @@ double FrameStats::average_ms() const {
     return sum / count;
 }
 
-void AppState::notify(const std::string& message, double seconds) {
+void AppState::notify(const std::string& message, double seconds, bool hold) {
+    const double now = platform::now_ms();
+    if (!hold && now < status_hold_until) return;
     status = message;
-    status_until = platform::now_ms() + seconds * 1000.0;
+    status_until = now + seconds * 1000.0;
+    status_hold_until = hold ? status_until : 0;
 }
 
 void AppState::probe(const std::string& name) {
@@ -61,6 +64,24 @@ bool action_item(AppState& app, const char* label, Action a, bool enabled = true
     return true;
 }
 
+}  // namespace
+
+void draw_align_menu_items(AppState& app) {
+    const std::size_t n = app.editor.selected_nodes().size();
+    action_item(app, "Align left edges", Action::kAlignLeft, n >= 2);
+    app.probe("menu/edit/align_left");
+    action_item(app, "Align right edges", Action::kAlignRight, n >= 2);
+    action_item(app, "Align top edges", Action::kAlignTop, n >= 2);
+    action_item(app, "Align bottom edges", Action::kAlignBottom, n >= 2);
+    action_item(app, "Align centres (vertical line)", Action::kAlignCenterX, n >= 2);
+    action_item(app, "Align centres (horizontal line)", Action::kAlignCenterY, n >= 2);
+    action_item(app, "Distribute horizontally", Action::kDistributeH, n >= 3);
+    app.probe("menu/edit/distribute_h");
+    action_item(app, "Distribute vertically", Action::kDistributeV, n >= 3);
+}
+
+namespace {
+
 void draw_menus(AppState& app) {
     Editor& ed = app.editor;
     if (!ImGui::BeginMainMenuBar()) return;
@@ -79,6 +100,7 @@ void draw_menus(AppState& app) {
         app.probe("menu/file");
     }
     if (ImGui::BeginMenu("Edit")) {
+        app.probe("menu/edit");
         const std::string undo = "Undo " + ed.history().undo_label();
         const std::string redo = "Redo " + ed.history().redo_label();
         action_item(app, undo.c_str(), Action::kUndo, ed.history().can_undo());
@@ -88,11 +110,23 @@ void draw_menus(AppState& app) {
         action_item(app, "Cut", Action::kCut, has_nodes);
         action_item(app, "Copy", Action::kCopy, has_nodes);
         action_item(app, "Paste", Action::kPaste, !app.internal_clipboard.empty());
-        action_item(app, "Delete", Action::kDelete, has_nodes || !ed.selected_edges().empty());
+        action_item(app, "Delete", Action::kDelete,
+                    has_nodes || !ed.selected_edges().empty() || !ed.selected_notes().empty());
         action_item(app, "Select all", Action::kSelectAll);
         ImGui::Separator();
         action_item(app, "Find node…", Action::kFindNode);
+        ImGui::Separator();
+        action_item(app, "Add note", Action::kAddNote);
+        action_item(app, "Edit note", Action::kEditNote,
+                    ed.selected_notes().size() == 1 && !has_nodes);
+        if (ImGui::BeginMenu("Align", ed.selected_nodes().size() >= 2)) {
+            draw_align_menu_items(app);
+            ImGui::EndMenu();
+        }
+        app.probe("menu/edit/align");
         ImGui::EndMenu();
+    } else {
+        app.probe("menu/edit");
     }
     if (ImGui::BeginMenu("Add")) {
         for (std::size_t i = 0; i < node_kinds().size(); ++i) {
@@ -138,7 +172,11 @@ void draw_help(AppState& app) {
             "Select: click, Shift+click to toggle, Shift+drag on empty space for a box.\n"
             "Connect: drag from an output pin (right side) onto a node.\n"
             "Delete/Backspace deletes; Ctrl+C/X/V copy, cut, paste (system clipboard, JSON).\n"
-            "Ctrl+Z undo, Ctrl+Shift+Z redo. L auto-layout. M minimap. 1–6 add nodes.");
+            "Ctrl+Z undo, Ctrl+Shift+Z redo. L auto-layout. M minimap. 1–6 add nodes.\n"
+            "Notes: N (or right-click > Add note here) adds one; double-click or Enter edits "
+            "its text; drag to move; Del deletes.\n"
+            "Align (Edit > Align): Shift+arrows align edges, Shift+X / Shift+Y centres, "
+            "Shift+H / Shift+V distribute.");
         ImGui::SeparatorText("Comparing two versions of a workflow");
         ImGui::TextWrapped(
             "Simulate > Compare with: simulates the graph last opened (share link, imported "
@@ -198,6 +236,7 @@ void draw_app(AppState& app) {
 
     app.canvas_screen = {{left_w, top}, {width - right_w, top + height - bottom_h}};
     draw_canvas(app);
+    draw_note_editor(app);
     share_tick(app);
     draw_find(app);
     draw_help(app);

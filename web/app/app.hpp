@@ -50,6 +50,21 @@ struct FindUi {
 // How many matches the box lists at most (it counts them all).
 constexpr std::size_t kFindListed = 50;
 
+// A note's text being edited on the canvas (note_cards.cpp).
+struct NoteEditUi {
+    std::string id;  // "" when no note is being edited
+    std::string text;
+    bool focus_input = false;   // put the keyboard in the field on the next frame
+    bool input_active = false;  // the field has the keyboard (last frame)
+};
+
+// The canvas's right-click menu (note_cards.cpp).
+struct CanvasMenuUi {
+    bool open_requested = false;
+    Vec2 world;        // where it was opened, world units
+    std::string note;  // the note under the mouse then, "" when none
+};
+
 struct AppState {
     Editor editor{1};
     Fonts fonts;
@@ -83,11 +98,16 @@ struct AppState {
     bool show_help = false;
     bool show_shortcuts = false;  // Help → Keyboard shortcuts
     FindUi find;
+    NoteEditUi note_edit;
+    CanvasMenuUi canvas_menu;
 
-    // Status line (bottom of the canvas): message and when it expires (ms).
+    // Status line (bottom of the canvas): message and when it expires (ms). A message given
+    // with `hold` (something the user must read: what an opened document lost) stays until it
+    // expires; ordinary messages meanwhile are not shown.
     std::string status;
     double status_until = 0;
-    void notify(const std::string& message, double seconds = 4.0);
+    double status_hold_until = 0;
+    void notify(const std::string& message, double seconds = 4.0, bool hold = false);
 
     // Autosave bookkeeping.
     std::uint64_t saved_version = 0;
@@ -124,6 +144,24 @@ void draw_find(AppState& app);              // find_panel.cpp
 void open_find(AppState& app);
 // Runs validation if the graph's structure changed since the last run.
 void update_validation(AppState& app);
+
+// [SECTION] Notes on the canvas (note_cards.cpp; the data is leadflow/notes.hpp)
+// Draws the visible notes (under edges and cards).
+void draw_notes(AppState& app, ImDrawList* dl, bool simple);
+// Adds a note under the mouse (the view centre when the mouse is off the canvas) and opens its
+// text for editing.
+void add_note_at_mouse(AppState& app);
+void add_note_at(AppState& app, Vec2 world);
+// Opens the text of the one selected note for editing (nothing when not exactly one note).
+void edit_selected_note(AppState& app);
+void open_note_editor(AppState& app, const std::string& id);
+// The text field over the note being edited: Enter (or a click elsewhere) keeps the text as
+// one undo step, Ctrl+Enter starts a new line, Escape drops the change.
+void draw_note_editor(AppState& app);
+// Align and distribute items for the selected steps (Edit menu and the canvas menu; app.cpp).
+void draw_align_menu_items(AppState& app);
+// The right-click menu of the canvas: add a note there; on a note, edit, colour, delete.
+void draw_canvas_menu(AppState& app);
 
 // [SECTION] Keyboard shortcuts (shortcuts_panel.cpp; the table is shortcuts.hpp)
 // Does what `a` does (a shortcut, or the menu item showing it).

@@ -25,8 +25,12 @@ void Editor::bump(bool structural) {
     if (structural) ++structure_version_;
 }
 
-void Editor::load(Graph g, bool undoable, const std::string& label) {
+std::string Editor::load(Graph g, bool undoable, const std::string& label) {
     if (change_open_) end_change("Edit");
+    // Whatever came in, the editor holds notes within the limits: what was dropped or cut is
+    // said once, here, and the graph the editor keeps (and saves) is the one it shows.
+    NotesRead read = read_notes(g.workflow.extra);
+    if (!read.warning.empty()) write_notes(g, read.notes);
     if (undoable) {
         undo_.push(std::move(graph_), label);
     } else {
@@ -35,6 +39,7 @@ void Editor::load(Graph g, bool undoable, const std::string& label) {
     graph_ = std::move(g);
     clear_selection();
     bump(true);
+    return read.warning;
 }
 
 void Editor::apply(const std::string& label, const std::function<void(Graph&)>& fn,
@@ -98,10 +103,18 @@ Result<std::string> Editor::connect(const std::string& from_id, int pin, const s
 }
 
 bool Editor::delete_selection() {
-    if (selected_nodes_.empty() && selected_edges_.empty()) return false;
+    if (selected_nodes_.empty() && selected_edges_.empty() && selected_notes_.empty()) {
+        return false;
+    }
     const auto nodes = selected_nodes_;
     const auto edges = selected_edges_;
+    std::vector<Note> kept_notes = this->notes();
+    const bool notes_changed = !selected_notes_.empty();
+    kept_notes.erase(std::remove_if(kept_notes.begin(), kept_notes.end(),
+                                    [&](const Note& n) { return selected_notes_.count(n.id) > 0; }),
+                     kept_notes.end());
     apply("Delete", [&](Graph& g) {
+        if (notes_changed) write_notes(g, kept_notes);
         g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(),
                                      [&](const Node& n) { return nodes.count(n.id) > 0; }),
                       g.nodes.end());
@@ -133,6 +146,153 @@ void Editor::move_selection(Vec2 delta) {
             }
         },
         false);
+}
+
+std::vector<Box> Editor::selected_boxes(std::vector<std::string>* ids) {
+    const GraphIndex& idx = index();
+    std::vector<Box> boxes;
+    ids->clear();
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+        const Node& n = graph_.nodes[i];
+        if (!selected_nodes_.count(n.id)) continue;
+        const NodeShape& s = idx.shape(static_cast<int>(i));
+        boxes.push_back({n.position_x, n.position_y, s.width, s.height});
+        ids->push_back(n.id);
+    }
+    return boxes;
+}
+
+void Editor::place_nodes(const std::string& label, const std::vector<std::string>& ids,
+                         const std::vector<Point>& corners) {
+    apply(
+        label,
+        [&](Graph& g) {
+            std::size_t k = 0;
+            for (Node& n : g.nodes) {
+                if (k < ids.size() && n.id == ids[k]) {
+                    n.position_x = corners[k].x;
+                    n.position_y = corners[k].y;
+                    ++k;
+                }
+            }
+        },
+        false);
+}
+
+bool Editor::align_selection(AlignEdge edge) {
+    std::vector<std::string> ids;
+    const std::vector<Box> boxes = selected_boxes(&ids);
+    if (boxes.size() < 2) return false;
+    place_nodes("Align", ids, align_boxes(boxes, edge));
+    return true;
+}
+
+bool Editor::distribute_selection(bool horizontal) {
+    std::vector<std::string> ids;
+    const std::vector<Box> boxes = selected_boxes(&ids);
+    if (boxes.size() < 3) return false;
+    place_nodes("Distribute", ids, distribute_boxes(boxes, horizontal));
+    return true;
+}
+
+// [SECTION] Notes
+
+const std::vector<Note>& Editor::notes() {
+    if (notes_version_ != version_) {
+        notes_ = read_notes(graph_.workflow.extra).notes;
+        notes_version_ = version_;
+    }
+    return notes_;
+}
+
+void Editor::write_notes(Graph& g, const std::vector<Note>& notes) {
+    Json& extra = g.workflow.extra;
+    if (!extra.is_object()) extra = Json::object();
+    if (notes.empty()) {
+        extra.erase(kNotesKey);
+    } else {
+        extra[kNotesKey] = notes_to_json(notes);
+    }
+}
+
+std::string Editor::add_note(Vec2 at, const std::string& text, const std::string& color) {
+    std::vector<Note> all = notes();
+    if (all.size() >= kMaxNotes) return "";
+    Note n;
+    do {
+        n.id = ids_.next(graph_, "note_");
+    } while (std::any_of(all.begin(), all.end(), [&](const Note& o) { return o.id == n.id; }));
+    n.text = note_text_within_limit(text);
+    n.x = std::round(at.x);
+    n.y = std::round(at.y);
+    const auto& colors = note_colors();
+    n.color = std::find(colors.begin(), colors.end(), color) != colors.end() ? color : colors[0];
+    const std::string id = n.id;
+    all.push_back(std::move(n));
+    apply(
+        "Add note", [&](Graph& g) { write_notes(g, all); }, false);
+    clear_selection();
+    selected_notes_ = {id};
+    return id;
+}
+
+bool Editor::edit_note(const std::string& id, const std::string& label,
+                       const std::function<bool(Note&)>& change) {
+    std::vector<Note> all = notes();
+    for (Note& n : all) {
+        if (n.id != id) continue;
+        if (!change(n)) return false;
+        apply(
+            label, [&](Graph& g) { write_notes(g, all); }, false);
+        return true;
+    }
+    return false;
+}
+
+bool Editor::set_note_text(const std::string& id, const std::string& text) {
+    const std::string cut = note_text_within_limit(text);
+    return edit_note(id, "Edit note", [&](Note& n) {
+        if (n.text == cut) return false;
+        n.text = cut;
+        return true;
+    });
+}
+
+bool Editor::set_note_color(const std::string& id, const std::string& color) {
+    const auto& colors = note_colors();
+    if (std::find(colors.begin(), colors.end(), color) == colors.end()) return false;
+    return edit_note(id, "Note colour", [&](Note& n) {
+        if (n.color == color) return false;
+        n.color = color;
+        return true;
+    });
+}
+
+Rect note_rect(const Note& n) {
+    return {{static_cast<float>(n.x), static_cast<float>(n.y)},
+            {static_cast<float>(n.x + kNoteWidth), static_cast<float>(n.y + kNoteHeight)}};
+}
+
+int Editor::note_at(Vec2 world) {
+    const std::vector<Note>& all = notes();
+    for (int i = static_cast<int>(all.size()) - 1; i >= 0; --i) {
+        if (note_rect(all[static_cast<std::size_t>(i)]).contains(world)) return i;
+    }
+    return -1;
+}
+
+void Editor::move_notes_live(const std::vector<std::pair<std::string, Vec2>>& corners) {
+    if (corners.empty()) return;
+    std::vector<Note> all = notes();
+    for (Note& n : all) {
+        for (const auto& [id, c] : corners) {
+            if (n.id == id) {
+                n.x = c.x;
+                n.y = c.y;
+            }
+        }
+    }
+    write_notes(graph_, all);
 }
 
 std::vector<Vec2> Editor::card_sizes() {
@@ -200,12 +360,24 @@ bool Editor::redo() {
 void Editor::clear_selection() {
     selected_nodes_.clear();
     selected_edges_.clear();
+    selected_notes_.clear();
+}
+
+void Editor::select_note(const std::string& id, bool add) {
+    if (!add) {
+        const std::string keep = id;  // `id` may be an element of the selection cleared here
+        clear_selection();
+        selected_notes_.insert(keep);
+    } else if (!selected_notes_.erase(id)) {
+        selected_notes_.insert(id);
+    }
 }
 
 void Editor::select_node(const std::string& id, bool add) {
     if (!add) {
+        const std::string keep = id;  // `id` may be an element of the selection cleared here
         clear_selection();
-        selected_nodes_.insert(id);
+        selected_nodes_.insert(keep);
     } else if (!selected_nodes_.erase(id)) {
         selected_nodes_.insert(id);
     }
@@ -213,8 +385,9 @@ void Editor::select_node(const std::string& id, bool add) {
 
 void Editor::select_edge(const std::string& id, bool add) {
     if (!add) {
+        const std::string keep = id;  // `id` may be an element of the selection cleared here
         clear_selection();
-        selected_edges_.insert(id);
+        selected_edges_.insert(keep);
     } else if (!selected_edges_.erase(id)) {
         selected_edges_.insert(id);
     }
@@ -224,6 +397,9 @@ void Editor::select_in_rect(const Rect& world, bool add) {
     if (!add) clear_selection();
     for (int i : index().nodes_in_rect(graph_, world)) {
         selected_nodes_.insert(graph_.nodes[static_cast<std::size_t>(i)].id);
+    }
+    for (const Note& n : notes()) {
+        if (note_rect(n).overlaps(world)) selected_notes_.insert(n.id);
     }
 }
 
@@ -238,6 +414,12 @@ void Editor::drop_missing_selection() {
     }
     for (auto it = selected_edges_.begin(); it != selected_edges_.end();) {
         it = graph_.find_edge(*it) ? std::next(it) : selected_edges_.erase(it);
+    }
+    if (selected_notes_.empty()) return;
+    std::set<std::string> present;
+    for (const Note& n : notes()) present.insert(n.id);
+    for (auto it = selected_notes_.begin(); it != selected_notes_.end();) {
+        it = present.count(*it) ? std::next(it) : selected_notes_.erase(it);
     }
 }
 
@@ -257,7 +439,17 @@ Result<std::size_t> Editor::paste(std::string_view text, Vec2 at) {
 }
 
 void Editor::fit_view(const Rect& screen) {
-    camera.fit(index().bounds(graph_), screen, 40.0f * camera.pixel_ratio);
+    Rect b = index().bounds(graph_);
+    bool any = !graph_.nodes.empty();
+    // Notes are part of what the workflow shows: the fitted view takes them in too.
+    for (const Note& n : notes()) {
+        const Rect r = note_rect(n);
+        if (!any) b = r;
+        b.include(r.min);
+        b.include(r.max);
+        any = true;
+    }
+    camera.fit(b, screen, 40.0f * camera.pixel_ratio);
 }
 
 }  // namespace leadflow::web

@@ -12,14 +12,19 @@
 #include <string>
 #include <vector>
 
+#include "align.hpp"
 #include "clipboard.hpp"
 #include "geometry.hpp"
 #include "graph_index.hpp"
 #include "leadflow/model.hpp"
+#include "leadflow/notes.hpp"
 #include "leadflow/status.hpp"
 #include "undo.hpp"
 
 namespace leadflow::web {
+
+// A note's card on the canvas, world units.
+Rect note_rect(const Note& n);
 
 class Editor {
   public:
@@ -35,8 +40,10 @@ class Editor {
     const GraphIndex& index();
 
     // Replaces the whole graph (import, template, automation). With `undoable`, the previous
-    // graph is one undo step; otherwise the history is cleared. Clears the selection.
-    void load(Graph g, bool undoable, const std::string& label = "Load graph");
+    // graph is one undo step; otherwise the history is cleared. Clears the selection. Notes
+    // beyond the limits (leadflow/notes.hpp) are dropped or cut; returns the sentence saying so
+    // ("" when the graph came whole).
+    std::string load(Graph g, bool undoable, const std::string& label = "Load graph");
 
     // [SECTION] Edits (each is one undo step)
     // Adds a node of type `t` with its default config and a label taken from the type, its
@@ -47,8 +54,9 @@ class Editor {
     // kNotFound for an unknown node or pin, kInvalidArgument for an edge out of a terminal node,
     // kConflict when the same from/to/label edge exists. Returns the new edge id.
     Result<std::string> connect(const std::string& from_id, int pin, const std::string& to_id);
-    // Deletes the selected nodes (and every edge touching them) and the selected edges; clears
-    // the entry node when it is deleted. Returns false (no undo step) when nothing is selected.
+    // Deletes the selected nodes (and every edge touching them), the selected edges and the
+    // selected notes; clears the entry node when it is deleted. Returns false (no undo step)
+    // when nothing is selected.
     bool delete_selection();
     // Moves the selected nodes by `delta` world units as one undo step.
     void move_selection(Vec2 delta);
@@ -59,10 +67,33 @@ class Editor {
     // cards do not overlap keeps its positions exactly and gets no undo step. Returns whether it
     // laid the graph out.
     bool arrange_if_overlapping();
+    // Aligns the selected nodes (align.hpp) as one undo step. Returns false (no undo step) when
+    // fewer than 2 nodes are selected.
+    bool align_selection(AlignEdge edge);
+    // Spaces the selected nodes with equal gaps along one axis (align.hpp) as one undo step.
+    // Returns false (no undo step) when fewer than 3 nodes are selected.
+    bool distribute_selection(bool horizontal);
     // Applies `fn` to the graph as one undo step named `label`. `structural` = false when `fn`
     // only moves nodes.
     void apply(const std::string& label, const std::function<void(Graph&)>& fn,
                bool structural = true);
+
+    // [SECTION] Notes (leadflow/notes.hpp: kept in the workflow object, ignored by the engine)
+    // The graph's notes, in drawing order (the last is on top).
+    const std::vector<Note>& notes();
+    // Adds a note (default colour unless `color` names one) with its top-left corner at `at`;
+    // selects it alone; one undo step. Returns its id, or "" when the graph already holds
+    // kMaxNotes notes.
+    std::string add_note(Vec2 at, const std::string& text = "", const std::string& color = "");
+    // Sets a note's text (cut to kMaxNoteTextBytes at a character boundary) or colour (a name
+    // of note_colors()) as one undo step. False (no step) for an unknown id, an unknown colour,
+    // or no change.
+    bool set_note_text(const std::string& id, const std::string& text);
+    bool set_note_color(const std::string& id, const std::string& color);
+    // The topmost note whose card contains the world point, or -1.
+    int note_at(Vec2 world);
+    // During a change (begin_change): moves the notes to the given top-left corners.
+    void move_notes_live(const std::vector<std::pair<std::string, Vec2>>& corners);
 
     // [SECTION] Continuous edits
     // Snapshots the graph once (nested calls are ignored until end_change).
@@ -86,11 +117,15 @@ class Editor {
     // Selects one node; with `add`, toggles it within the current selection (shift-click).
     void select_node(const std::string& id, bool add);
     void select_edge(const std::string& id, bool add);
-    // Selects the nodes overlapping a world rectangle (box selection); `add` keeps the current.
+    void select_note(const std::string& id, bool add);
+    // Selects the nodes and notes overlapping a world rectangle (box selection); `add` keeps the
+    // current.
     void select_in_rect(const Rect& world, bool add);
     void select_all();
     bool is_selected_node(const std::string& id) const { return selected_nodes_.count(id) > 0; }
     bool is_selected_edge(const std::string& id) const { return selected_edges_.count(id) > 0; }
+    const std::set<std::string>& selected_notes() const { return selected_notes_; }
+    bool is_selected_note(const std::string& id) const { return selected_notes_.count(id) > 0; }
 
     // [SECTION] Clipboard
     // The selection as clipboard text (clipboard.hpp).
@@ -111,6 +146,16 @@ class Editor {
     // Card sizes (world units) in node order, for the layout functions.
     std::vector<Vec2> card_sizes();
     void drop_missing_selection();
+    // Writes `notes` into the workflow object of `g` (no "notes" key when there are none).
+    static void write_notes(Graph& g, const std::vector<Note>& notes);
+    // Applies `change` to note `id` as one undo step named `label`; false (no step) for an
+    // unknown id or when `change` says it changed nothing.
+    bool edit_note(const std::string& id, const std::string& label,
+                   const std::function<bool(Note&)>& change);
+    // Moves the selected nodes to `corners` (same order as `ids`) as one undo step.
+    void place_nodes(const std::string& label, const std::vector<std::string>& ids,
+                     const std::vector<Point>& corners);
+    std::vector<Box> selected_boxes(std::vector<std::string>* ids);
 
     Graph graph_;
     std::uint64_t version_ = 1;
@@ -121,6 +166,9 @@ class Editor {
     IdGenerator ids_;
     std::set<std::string> selected_nodes_;
     std::set<std::string> selected_edges_;
+    std::set<std::string> selected_notes_;
+    std::vector<Note> notes_;
+    std::uint64_t notes_version_ = 0;
     bool change_open_ = false;
     bool change_touched_ = false;
     bool change_structural_ = false;

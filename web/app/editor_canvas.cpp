@@ -35,6 +35,7 @@ struct CanvasState {
     int connect_node = -1;
     int connect_pin = -1;
     std::vector<std::pair<std::string, Vec2>> move_origins;
+    std::vector<std::pair<std::string, Vec2>> note_origins;
     std::uint64_t entry_version = 0;
     std::optional<std::string> entry_node;
 };
@@ -161,9 +162,27 @@ void begin_press(AppState& app, Vec2 mouse) {
             ed.select_edge(ed.graph().edges[static_cast<std::size_t>(hit.edge)].id, io.KeyShift);
             g_canvas.drag = Drag::kNone;
             break;
-        case Hit::kNone:
+        case Hit::kNone: {
+            // Notes lie under cards and edges: they take the press only where nothing else is.
+            const int note = ed.note_at(world);
+            if (note >= 0) {
+                const std::string id = ed.notes()[static_cast<std::size_t>(note)].id;
+                g_canvas.drag = Drag::kNone;
+                if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+                    open_note_editor(app, id);
+                    break;
+                }
+                if (io.KeyShift) {
+                    ed.select_note(id, true);
+                } else if (!ed.is_selected_note(id)) {
+                    ed.select_note(id, false);
+                }
+                if (ed.is_selected_note(id)) g_canvas.drag = Drag::kMove;
+                break;
+            }
             g_canvas.drag = io.KeyShift ? Drag::kBox : Drag::kPan;
             break;
+        }
     }
 }
 
@@ -184,6 +203,13 @@ void update_drag(AppState& app, Vec2 mouse) {
                          {static_cast<float>(n.position_x), static_cast<float>(n.position_y)}});
                 }
             }
+            g_canvas.note_origins.clear();
+            for (const Note& n : ed.notes()) {
+                if (ed.is_selected_note(n.id)) {
+                    g_canvas.note_origins.push_back(
+                        {n.id, {static_cast<float>(n.x), static_cast<float>(n.y)}});
+                }
+            }
         }
     }
     if (!g_canvas.moved) return;
@@ -201,6 +227,11 @@ void update_drag(AppState& app, Vec2 mouse) {
                 g.nodes[static_cast<std::size_t>(i)].position_x = std::round(origin.x + d.x);
                 g.nodes[static_cast<std::size_t>(i)].position_y = std::round(origin.y + d.y);
             }
+            std::vector<std::pair<std::string, Vec2>> corners;
+            for (const auto& [id, origin] : g_canvas.note_origins) {
+                corners.push_back({id, {std::round(origin.x + d.x), std::round(origin.y + d.y)}});
+            }
+            ed.move_notes_live(corners);
             ed.touch(false);
             break;
         }
@@ -561,6 +592,7 @@ void draw_canvas(AppState& app) {
                   text_px < kMinReadableText * app.pixel_ratio};
     app.stats.simple_lod = c.simple;
     const Rect visible = ed.camera.visible_world(cs);
+    draw_notes(app, dl, c.simple);
     draw_diff_ghosts(app);
     draw_edges(app, c, visible);
     draw_nodes(app, c, visible);
@@ -598,6 +630,22 @@ void draw_canvas(AppState& app) {
             ed.camera.pan = ed.camera.pan + vec(ImGui::GetIO().MouseDelta);
         }
     }
+
+    // A right click that did not pan opens the canvas menu (on a note: that note's items).
+    const float click_slop = 4.0f * app.pixel_ratio;
+    if (hovered && !minimap_took && ImGui::IsMouseReleased(ImGuiMouseButton_Right) &&
+        ImGui::GetIO().MouseDragMaxDistanceSqr[ImGuiMouseButton_Right] < click_slop * click_slop) {
+        const Vec2 world = ed.camera.screen_to_world(mouse);
+        const int note = ed.note_at(world);
+        app.canvas_menu.open_requested = true;
+        app.canvas_menu.world = world;
+        app.canvas_menu.note =
+            note >= 0 ? ed.notes()[static_cast<std::size_t>(note)].id : std::string();
+        if (note >= 0 && !ed.is_selected_note(app.canvas_menu.note)) {
+            ed.select_note(app.canvas_menu.note, false);
+        }
+    }
+    draw_canvas_menu(app);
 
     // Status line.
     char info[160];

@@ -14,7 +14,8 @@ Status load_graph_text(AppState& app, const std::string& text, bool undoable,
                        const std::string& label) {
     Result<Graph> g = parse_graph(text);
     if (!g.ok()) return g.status();
-    app.editor.load(std::move(*g), undoable, label);
+    const std::string notes_warning = app.editor.load(std::move(*g), undoable, label);
+    if (!notes_warning.empty()) app.notify(notes_warning, 12.0, true);
     return Status::ok();
 }
 

@@ -58,9 +58,15 @@ Json workflow_patch(const Graph& g) {
     return out;
 }
 
+// The graph as PUT …/graph takes it. The notes go along as the workflow's "notes" (an empty
+// list when there are none, so that deleting the last note reaches the server too).
 Json graph_body(const Graph& g) {
     const Json j = to_json(g);
-    return Json{{"nodes", j["nodes"]}, {"edges", j["edges"]}};
+    const Json& w = j["workflow"];
+    Json notes = w.contains(kNotesKey) ? w[kNotesKey] : Json::array();
+    return Json{{"workflow", Json{{kNotesKey, std::move(notes)}}},
+                {"nodes", j["nodes"]},
+                {"edges", j["edges"]}};
 }
 
 void refresh_workflow(AppState& app);

@@ -44,7 +44,7 @@ Status open_share_link(AppState& app, const std::string& fragment) {
         app.notify("Link not opened: " + link.status().message(), 10.0);
         return link.status();
     }
-    app.editor.load(std::move(link->graph), true, "Open link");
+    const std::string notes_warning = app.editor.load(std::move(link->graph), true, "Open link");
     // A link's view frames the positions it carries: laid out anew, the graph is fitted instead.
     const bool arranged = arrange_opened_graph(app);
     compare_remember_opened(app, "share link");
@@ -57,6 +57,8 @@ Status open_share_link(AppState& app, const std::string& fragment) {
     app.notify(run.is_ok() ? "Opened shared workflow; simulating..."
                            : "Opened shared workflow; " + run.message(),
                6.0);
+    // Held over the simulation's messages, so it can be read.
+    if (!notes_warning.empty()) app.notify(notes_warning, 12.0, true);
     return Status::ok();
 }
 

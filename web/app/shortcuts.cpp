@@ -46,6 +46,20 @@ const char* key_name(Key k) {
             return "5";
         case Key::k6:
             return "6";
+        case Key::kH:
+            return "H";
+        case Key::kN:
+            return "N";
+        case Key::kEnter:
+            return "Enter";
+        case Key::kLeft:
+            return "Left";
+        case Key::kRight:
+            return "Right";
+        case Key::kUp:
+            return "Up";
+        case Key::kDown:
+            return "Down";
         case Key::kDelete:
             return "Del";
         case Key::kBackspace:
@@ -81,6 +95,27 @@ std::vector<Shortcut> build() {
                        {digits[i], false, false},
                        std::string("Add a step at the view centre: ") + k.title});
     }
+    const std::vector<Shortcut> notes_and_align = {
+        {Action::kAddNote, {Key::kN, false, false}, "Add a note under the mouse"},
+        {Action::kEditNote, {Key::kEnter, false, false}, "Edit the selected note's text"},
+        {Action::kAlignLeft, {Key::kLeft, false, true}, "Align the selected steps' left edges"},
+        {Action::kAlignRight, {Key::kRight, false, true}, "Align the selected steps' right edges"},
+        {Action::kAlignTop, {Key::kUp, false, true}, "Align the selected steps' top edges"},
+        {Action::kAlignBottom, {Key::kDown, false, true}, "Align the selected steps' bottom edges"},
+        {Action::kAlignCenterX,
+         {Key::kX, false, true},
+         "Align the selected steps' centres on a vertical line"},
+        {Action::kAlignCenterY,
+         {Key::kY, false, true},
+         "Align the selected steps' centres on a horizontal line"},
+        {Action::kDistributeH,
+         {Key::kH, false, true},
+         "Distribute the selected steps horizontally (equal gaps)"},
+        {Action::kDistributeV,
+         {Key::kV, false, true},
+         "Distribute the selected steps vertically (equal gaps)"},
+    };
+    out.insert(out.end(), notes_and_align.begin(), notes_and_align.end());
     return out;
 }
 

@@ -32,6 +32,16 @@ enum class Action {
     kAddNode4,
     kAddNode5,
     kAddNode6,
+    kAddNote,   // a sticky note under the mouse (the view centre when the mouse is elsewhere)
+    kEditNote,  // edit the text of the one selected note
+    kAlignLeft,
+    kAlignRight,
+    kAlignTop,
+    kAlignBottom,
+    kAlignCenterX,  // centres on one vertical line
+    kAlignCenterY,  // centres on one horizontal line
+    kDistributeH,
+    kDistributeV,
     kCount,
 };
 constexpr int kActionCount = static_cast<int>(Action::kCount);
@@ -56,6 +66,13 @@ enum class Key {
     k4,
     k5,
     k6,
+    kH,
+    kN,
+    kEnter,
+    kLeft,
+    kRight,
+    kUp,
+    kDown,
     kDelete,
     kBackspace
 };

@@ -47,6 +47,20 @@ ImGuiKey imgui_key(Key k) {
             return ImGuiKey_5;
         case Key::k6:
             return ImGuiKey_6;
+        case Key::kH:
+            return ImGuiKey_H;
+        case Key::kN:
+            return ImGuiKey_N;
+        case Key::kEnter:
+            return ImGuiKey_Enter;
+        case Key::kLeft:
+            return ImGuiKey_LeftArrow;
+        case Key::kRight:
+            return ImGuiKey_RightArrow;
+        case Key::kUp:
+            return ImGuiKey_UpArrow;
+        case Key::kDown:
+            return ImGuiKey_DownArrow;
         case Key::kDelete:
             return ImGuiKey_Delete;
         case Key::kBackspace:
@@ -63,6 +77,10 @@ void zoom_100(AppState& app) {
 void add_node(AppState& app, Action a) {
     const int i = static_cast<int>(a) - static_cast<int>(Action::kAddNode1);
     add_node_at_view_center(app, node_kinds()[static_cast<std::size_t>(i)].type);
+}
+
+void align(AppState& app, AlignEdge edge) {
+    if (!app.editor.align_selection(edge)) app.notify("Select 2 or more steps to align them");
 }
 
 }  // namespace
@@ -122,6 +140,36 @@ void run_action(AppState& app, Action a) {
         case Action::kAddNode5:
         case Action::kAddNode6:
             add_node(app, a);
+            break;
+        case Action::kAddNote:
+            add_note_at_mouse(app);
+            break;
+        case Action::kEditNote:
+            edit_selected_note(app);
+            break;
+        case Action::kAlignLeft:
+            align(app, AlignEdge::kLeft);
+            break;
+        case Action::kAlignRight:
+            align(app, AlignEdge::kRight);
+            break;
+        case Action::kAlignTop:
+            align(app, AlignEdge::kTop);
+            break;
+        case Action::kAlignBottom:
+            align(app, AlignEdge::kBottom);
+            break;
+        case Action::kAlignCenterX:
+            align(app, AlignEdge::kCenterX);
+            break;
+        case Action::kAlignCenterY:
+            align(app, AlignEdge::kCenterY);
+            break;
+        case Action::kDistributeH:
+        case Action::kDistributeV:
+            if (!ed.distribute_selection(a == Action::kDistributeH)) {
+                app.notify("Select 3 or more steps to distribute them");
+            }
             break;
         case Action::kCount:
             break;
