@@ -19,8 +19,8 @@ namespace leadflow::server {
 // (Store::read) run on a pool of further connections (query_only, same busy timeout), each read
 // in one read transaction: it sees one consistent snapshot and neither waits for writers nor
 // blocks them (WAL). The pool grows to the number of concurrent readers. A ":memory:" database
-// has a single connection shared by reads and writes. PostgreSQL is the path for several server
-// processes.
+// has a single connection shared by reads and writes. The file is for one server process;
+// several share a PostgreSQL database (pg_store.hpp).
 //
 // `migrate_to` (tests of migrations): stop at that schema version instead of the latest; the
 // store's own statements expect the latest schema, so such a store serves only to write data
