@@ -203,5 +203,6 @@ using stored::escape_like;
 using stored::json_or_null;
 using stored::parse_stored_json;
 using stored::read_string_map;
+using stored::string_map_text;
 
 }  // namespace leadflow::server::pg_internal

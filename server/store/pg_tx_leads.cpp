@@ -45,18 +45,14 @@ Status insert_lead_rows(Connection& c, const std::vector<LeadRecord>& leads) {
         for (std::size_t i = begin; i < end; ++i) {
             const Lead& l = leads[i].lead;
             const Execution& x = leads[i].execution;
-            Json vars = Json::object();
-            for (const auto& [name, value] : l.variables) {
-                vars[name] = value;
-                keys.emplace(l.workflow_id, name);
-            }
+            for (const auto& [name, value] : l.variables) keys.emplace(l.workflow_id, name);
             std::optional<std::string> metadata;
             if (l.metadata.is_object()) metadata = l.metadata.dump();
             const std::optional<std::string> row[kLeadInsertColumns] = {
                 l.id,
                 l.workflow_id,
                 l.phone_number,
-                vars.dump(),
+                string_map_text(l.variables),
                 std::string(to_string(l.status)),
                 l.current_node_id,
                 std::string(to_string(x.phase)),
@@ -152,13 +148,11 @@ Result<LeadRecord> PgTx::get_lead(const std::string& workflow_id, const std::str
 Status PgTx::update_lead(const LeadRecord& r) {
     const Lead& l = r.lead;
     const Execution& x = r.execution;
-    Json vars = Json::object();
-    for (const auto& [name, value] : l.variables) vars[name] = value;
     Query s =
         q("UPDATE leads SET phone_number = $1, variables = $2, status = $3, current_node_id = $4,"
           " phase = $5, entered_at = $6, release_at = $7, call_id = $8, steps = $9,"
           " updated_at = $10, completed_at = $11 WHERE id = $12 AND workflow_id = $13");
-    s.bind(l.phone_number).bind(vars.dump()).bind(to_string(l.status));
+    s.bind(l.phone_number).bind(string_map_text(l.variables)).bind(to_string(l.status));
     s.bind(x.current_node_id).bind(to_string(x.phase)).bind(x.entered_at).bind(x.release_at);
     s.bind(x.call_id).bind(x.steps).bind(l.updated_at.value_or(0)).bind(l.completed_at);
     s.bind(l.id).bind(l.workflow_id);

@@ -164,5 +164,6 @@ using stored::parse_stored_json;
 using stored::read_string_map;
 using stored::status_list_json;
 using stored::string_list_json;
+using stored::string_map_text;
 
 }  // namespace leadflow::server::sqlite_internal

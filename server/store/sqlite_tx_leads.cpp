@@ -15,17 +15,13 @@ Status SqliteTx::insert_leads(const std::vector<LeadRecord>& leads) {
     for (const LeadRecord& r : leads) {
         const Lead& l = r.lead;
         const Execution& x = r.execution;
-        Json vars = Json::object();
-        for (const auto& [name, value] : l.variables) {
-            vars[name] = value;
-            keys[l.workflow_id].insert(name);
-        }
+        for (const auto& [name, value] : l.variables) keys[l.workflow_id].insert(name);
         Stmt s = prep(
             "INSERT INTO leads(id, workflow_id, phone_number, variables, status,"
             " current_node_id, phase, entered_at, release_at, call_id, steps, created_at,"
             " updated_at, completed_at, metadata, workflow_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?, ?, ?, ?, ?, ?, (SELECT seq FROM workflows WHERE id = ?2))");
-        s.bind(l.id).bind(l.workflow_id).bind(l.phone_number).bind(vars.dump());
+        s.bind(l.id).bind(l.workflow_id).bind(l.phone_number).bind(string_map_text(l.variables));
         s.bind(to_string(l.status)).bind(l.current_node_id).bind(to_string(x.phase));
         s.bind(x.entered_at).bind(x.release_at).bind(x.call_id).bind(x.steps);
         s.bind(l.created_at.value_or(0)).bind(l.updated_at.value_or(0)).bind(l.completed_at);
@@ -97,13 +93,11 @@ Result<LeadRecord> SqliteTx::get_lead(const std::string& workflow_id, const std:
 Status SqliteTx::update_lead(const LeadRecord& r) {
     const Lead& l = r.lead;
     const Execution& x = r.execution;
-    Json vars = Json::object();
-    for (const auto& [name, value] : l.variables) vars[name] = value;
     Stmt s = prep(
         "UPDATE leads SET phone_number = ?, variables = ?, status = ?, current_node_id = ?,"
         " phase = ?, entered_at = ?, release_at = ?, call_id = ?, steps = ?, updated_at = ?,"
         " completed_at = ? WHERE id = ? AND workflow_id = ?");
-    s.bind(l.phone_number).bind(vars.dump()).bind(to_string(l.status));
+    s.bind(l.phone_number).bind(string_map_text(l.variables)).bind(to_string(l.status));
     s.bind(x.current_node_id).bind(to_string(x.phase)).bind(x.entered_at).bind(x.release_at);
     s.bind(x.call_id).bind(x.steps).bind(l.updated_at.value_or(0)).bind(l.completed_at);
     s.bind(l.id).bind(l.workflow_id);

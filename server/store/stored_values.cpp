@@ -68,6 +68,12 @@ Status read_string_map(const std::string& text, std::map<std::string, std::strin
     return Status::ok();
 }
 
+std::string string_map_text(const std::map<std::string, std::string>& vars) {
+    Json j = Json::object();
+    for (const auto& [name, value] : vars) j[name] = value;
+    return j.dump();
+}
+
 Json string_list_json(const std::vector<std::string>& v) {
     Json a = Json::array();
     for (const auto& s : v) a.push_back(s);

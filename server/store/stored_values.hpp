@@ -24,6 +24,10 @@ Result<Json> parse_stored_json(const std::string& text, const char* what);
 // anything else is parsed (parse_stored_json's failure when it is not JSON).
 Status read_string_map(const std::string& text, std::map<std::string, std::string>& out);
 
+// Lead variables as they are stored: the JSON object of `vars` (its members in name order),
+// which read_string_map reads back.
+std::string string_map_text(const std::map<std::string, std::string>& vars);
+
 // A JSON array of the strings / of the statuses' names (one parameter holding a list).
 Json string_list_json(const std::vector<std::string>& v);
 Json status_list_json(const std::vector<LeadStatus>& v);
