@@ -6,6 +6,7 @@
 //   pg_tx_workflows.cpp  PgTx: workflows, versions, nodes and edges
 //   pg_tx_leads.cpp      PgTx: leads and their history
 //   pg_tx_live.cpp       PgTx: the scheduler's live_* operations
+//   pg_live_batch.cpp    the scheduler's held-back writes (pg_live_batch.hpp)
 //   pg_store.cpp         PgStore (connections, transactions, the write lock) and open_pg_store
 //
 // Index
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/pg_live_batch.hpp"
 #include "store/pg_query.hpp"
 #include "store/store.hpp"
 
@@ -44,7 +46,14 @@ Status migrate_schema(Connection& c, int& version);
 // from a sequence, which is the tie-breaker wherever the contract asks for creation order.
 class PgTx final : public StoreTx {
   public:
-    explicit PgTx(Connection& c) : c_(c) {}
+    // `batch`: the scheduler's transaction holds its lead, history, call and outbox writes
+    // there (pg_live_batch.hpp) and sends them before its next other statement; finish()
+    // sends what is left. Without a batch every method runs its statement at once.
+    explicit PgTx(Connection& c, LiveBatch* batch = nullptr) : c_(c), batch_(batch) {}
+
+    // Sends the held-back writes; ok, or the failure of any flush of this transaction (which
+    // must then not commit).
+    Status finish() { return flush(); }
 
     // ---- organizations and keys (pg_tx_org.cpp)
     Result<Organization> ensure_organization(const std::string& name, const std::string& new_id,
@@ -166,10 +175,18 @@ class PgTx final : public StoreTx {
     Status live_meta_put(const std::string& key, const std::string& value) override;
 
   private:
-    // A statement on this transaction's connection.
-    Query q(std::string sql) { return Query(c_, std::move(sql)); }
+    // A statement on this transaction's connection, run after the held-back writes.
+    Query q(std::string sql) { return Query(c_, std::move(sql), flush()); }
+    // Sends the held-back writes (none without a batch). A failure stays: every later
+    // statement and finish() fail with it.
+    Status flush();
+    // After a write was held back: flushes a batch grown large, so that a statement's
+    // parameters stay a few megabytes; the held failure, if any.
+    Status held();
 
     Connection& c_;
+    LiveBatch* batch_;
+    Status failure_;
 };
 
 // pg_tx_leads.cpp: runs `update` (a statement on `c` that may change the status of many leads

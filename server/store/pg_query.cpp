@@ -108,6 +108,7 @@ Query& Query::bind(double v) {
 }
 
 Result<Query::ResultPtr> Query::run() {
+    if (!failure_) return failure_;
     if (!c_.healthy()) return Status::unavailable("postgres: the connection is lost");
     auto it = c_.prepared.find(sql_);
     if (it == c_.prepared.end()) {

@@ -113,6 +113,10 @@ class Row {
 class Query {
   public:
     Query(Connection& c, std::string sql) : c_(c), sql_(std::move(sql)) {}
+    // A statement that, when `failure` is not ok, fails with it instead of reaching the server
+    // (PgTx: a failure of the transaction's held-back writes fails every later statement).
+    Query(Connection& c, std::string sql, Status failure)
+        : c_(c), sql_(std::move(sql)), failure_(std::move(failure)) {}
     Query(const Query&) = delete;
     Query& operator=(const Query&) = delete;
 
@@ -186,6 +190,7 @@ class Query {
     Connection& c_;
     std::string sql_;
     std::vector<std::optional<std::string>> values_;
+    Status failure_;
 };
 
 // [SECTION] Stored values (and store/stored_values.hpp, shared with every backend)

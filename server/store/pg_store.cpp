@@ -63,12 +63,12 @@ class PgStore final : public Store {
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
         api_waiting_.fetch_add(1);
         std::unique_lock<std::mutex> lock(write_mu_);
-        return run_write(writer_, fn, true, &api_waiting_);
+        return run_write(writer_, fn, Writer::kApi, &api_waiting_);
     }
 
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
         std::lock_guard<std::mutex> lock(live_mu_);
-        return run_write(live_, fn, false);
+        return run_write(live_, fn, Writer::kScheduler);
     }
 
     bool api_write_waiting() const override { return api_waiting_.load() > 0; }
@@ -112,11 +112,14 @@ class PgStore final : public Store {
         return Status::ok();
     }
 
-    // `announce`: notify the other servers' listeners at commit. `waiting` (an API write's
-    // count, api_waiting_) goes down once the write lock is held or could not be taken: the
-    // write is waiting until then, also while the scheduler's transaction holds the lock.
+    // kApi: the write notifies the other servers' listeners at commit. kScheduler: the
+    // transaction's lead, history, call and outbox writes are held back and sent together
+    // (pg_live_batch.hpp). `waiting` (an API write's count, api_waiting_) goes down once the
+    // write lock is held or could not be taken: the write is waiting until then, also while
+    // the scheduler's transaction holds the lock.
+    enum class Writer { kApi, kScheduler };
     Status run_write(std::unique_ptr<Connection>& c, const std::function<Status(StoreTx&)>& fn,
-                     bool announce, std::atomic<int>* waiting = nullptr) {
+                     Writer writer, std::atomic<int>* waiting = nullptr) {
         struct Arrival {
             std::atomic<int>* waiting;
             void done() {
@@ -130,16 +133,18 @@ class PgStore final : public Store {
         if (Status st = guard.begin("BEGIN"); !st) return st;
         if (Status st = c->exec(kWriteLock); !st) return st;
         arrival.done();
-        PgTx tx(*c);
+        pg_internal::LiveBatch batch;
+        PgTx tx(*c, writer == Writer::kScheduler ? &batch : nullptr);
         Status result = fn(tx);
         if (!result) return result;  // the guard rolls back
+        if (Status st = tx.finish(); !st) return st;
         // After a failed statement PostgreSQL answers COMMIT with a rollback and no error: the
         // body went on past a failure it did not return, and none of its writes can be kept.
         if (PQtransactionStatus(c->conn) == PQTRANS_INERROR) {
             return Status::internal(
                 "postgres: a statement of the transaction failed, so it was rolled back");
         }
-        if (announce) {
+        if (writer == Writer::kApi) {
             if (Status st = c->exec(std::string("NOTIFY ") + pg_internal::kWorkChannel); !st) {
                 return st;
             }

@@ -94,6 +94,7 @@ Status insert_lead_rows(Connection& c, const std::vector<LeadRecord>& leads) {
 Status PgTx::insert_leads(const std::vector<LeadRecord>& leads) {
     if (leads.empty()) return Status::ok();
     // A lead id that exists fails the whole call (kConflict) and leaves the transaction usable.
+    if (Status st = flush(); !st) return st;
     return under_savepoint(c_, [&] { return insert_lead_rows(c_, leads); });
 }
 

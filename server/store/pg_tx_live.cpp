@@ -13,7 +13,23 @@ namespace {
 using rows::kLiveLeadColumns;
 constexpr auto read_live = rows::read_live_lead<Row>;
 
+// A batch holding this many rows is sent before it takes more.
+constexpr std::size_t kBatchRows = 4096;
+
 }  // namespace
+
+// ---- held-back writes (pg_live_batch.hpp)
+
+Status PgTx::flush() {
+    if (!failure_.is_ok() || !batch_ || batch_->empty()) return failure_;
+    failure_ = batch_->flush(c_);
+    return failure_;
+}
+
+Status PgTx::held() {
+    if (failure_.is_ok() && batch_->rows() >= kBatchRows) return flush();
+    return failure_;
+}
 
 // ---- what is due
 
@@ -73,6 +89,11 @@ Result<LiveLead> PgTx::live_get_lead(const std::string& lead_id) {
 // ---- a lead's step
 
 Status PgTx::live_save(const LiveLeadUpdate& u) {
+    if (batch_) {
+        if (!failure_.is_ok()) return failure_;
+        batch_->save(u);
+        return held();
+    }
     // Eight statement variants: a column that did not change is not written, so neither its
     // index nor (for status) the lead-count trigger is touched. frozen_ms is never set on a
     // lead the scheduler steps (a paused workflow's leads are not due).
@@ -210,6 +231,11 @@ Result<CallRecord> PgTx::live_get_call(const std::string& call_id) {
 }
 
 Status PgTx::live_update_call(const CallRecord& c) {
+    if (batch_) {
+        if (!failure_.is_ok()) return failure_;
+        batch_->update_call(c);
+        return held();
+    }
     return q("UPDATE calls SET status = $1, outcome = $2, end_reason = $3, duration_s = $4,"
              " analysis = $5, ended_at = $6 WHERE id = $7")
         .bind(c.status)
@@ -223,6 +249,11 @@ Status PgTx::live_update_call(const CallRecord& c) {
 }
 
 Status PgTx::live_append_history(const std::string& lead_id, const std::string& entry) {
+    if (batch_) {
+        if (!failure_.is_ok()) return failure_;
+        batch_->append_history(lead_id, entry);
+        return held();
+    }
     // Inserted through the lead's row, so that an unknown lead changes nothing (kNotFound);
     // the bigserial id gives the append order.
     return q("INSERT INTO history(lead_id, entry) SELECT id, $2 FROM leads WHERE id = $1")
@@ -234,6 +265,11 @@ Status PgTx::live_append_history(const std::string& lead_id, const std::string& 
 // ---- outbox and runtime values
 
 Status PgTx::live_outbox_insert(const OutboxRow& r) {
+    if (batch_) {
+        if (!failure_.is_ok()) return failure_;
+        batch_->insert_outbox(r);
+        return held();
+    }
     return q("INSERT INTO outbox(idempotency_key, kind, workflow_id, lead_id, payload, attempts,"
              " next_attempt_at, done_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
              " ON CONFLICT (idempotency_key) DO NOTHING")

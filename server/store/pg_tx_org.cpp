@@ -83,6 +83,11 @@ Status PgTx::set_api_key_expiry(const std::string& key_id, TimeMs expires_at) {
 // ---- calls
 
 Status PgTx::insert_call(const CallRecord& c) {
+    if (batch_) {
+        if (!failure_.is_ok()) return failure_;
+        batch_->insert_call(c);
+        return held();
+    }
     return q("INSERT INTO calls(id, organization_id, workflow_id, lead_id, node_id, status,"
              " outcome, end_reason, duration_s, analysis, created_at, ended_at)"
              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING")

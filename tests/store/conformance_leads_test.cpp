@@ -11,12 +11,6 @@
 namespace leadflow::server::conformance {
 namespace {
 
-std::vector<std::string> labels_of(const std::vector<HistoryEntry>& v) {
-    std::vector<std::string> out;
-    for (const auto& h : v) out.push_back(h.label);
-    return out;
-}
-
 TEST_P(StoreConformance, LeadsListInEnrolmentOrderWithFiltersAndPages) {
     add_org("org_1", "acme");
     add_workflow("org_1", "wf_1");

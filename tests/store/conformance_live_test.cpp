@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "leadflow/wire.hpp"
 #include "store_conformance.hpp"
 
 namespace leadflow::server::conformance {
@@ -316,6 +317,146 @@ TEST_P(LiveConformance, AStepKeepsThePhaseSlotAndStatusItDidNotChange) {
         EXPECT_FALSE(full->lead.completed_at);  // written with the status only
         EXPECT_EQ(ids_of(tx.live_slot_waiters("wf_1", 10).value()), std::vector<std::string>{"l1"});
         EXPECT_EQ(tx.workflow_counts("wf_1")->lead_counts.at(LeadStatus::kActive), 1);
+        return Status::ok();
+    });
+}
+
+// The scheduler's transaction may hold its writes back and send them together
+// (pg_live_batch.hpp): whatever it reads sees every write made before, and what commits is what
+// one write at a time would have committed — lead rows, lead counts, history order, calls and
+// outbox rows.
+TEST_P(LiveConformance, ABatchOfStepsReadsItsOwnWritesAndCommitsThemAll) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1", "A", 1000, WorkflowStatus::kActive);
+    add_workflow("org_1", "wf_2", "B", 1001, WorkflowStatus::kActive);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 12; ++i) ids.push_back("l" + std::to_string(i));
+    add_leads("wf_1", ids, LeadStatus::kActive);
+    add_leads("wf_2", {"m0", "m1"}, LeadStatus::kActive);
+    auto ended = [](const LiveLead& l, LeadStatus status, TimeMs at) {
+        LiveLeadUpdate u;
+        u.lead = l;
+        u.lead.status = status;
+        u.lead.state = "{}";
+        u.lead.due_at.reset();
+        u.current_node_id = "n_end";
+        u.phase = Phase::kDone;
+        u.steps = 3;
+        u.updated_at = u.completed_at.emplace(at);
+        return u;
+    };
+    auto call = [](const std::string& id, const std::string& lead) {
+        CallRecord c;
+        c.id = id;
+        c.organization_id = "org_1";
+        c.workflow_id = "wf_1";
+        c.lead_id = lead;
+        c.node_id = "n_call";
+        c.status = "in_progress";
+        c.created_at = 100;
+        return c;
+    };
+    auto history_entry = [](const std::string& label) { return to_json(entry(label)).dump(); };
+    live([&](StoreTx& tx) {
+        for (int i = 0; i < 6; ++i) {
+            auto l = tx.live_get_lead(ids[i]);
+            if (!l.ok()) return l.status();
+            const LeadStatus to = i % 2 ? LeadStatus::kDropped : LeadStatus::kCompleted;
+            if (Status s = tx.live_save(ended(l.value(), to, 2000 + i)); !s) return s;
+            if (Status s = tx.live_append_history(ids[i], history_entry("end " + ids[i])); !s) {
+                return s;
+            }
+        }
+        for (int i = 0; i < 3; ++i) {
+            if (Status s = tx.insert_call(call("call_" + std::to_string(i), ids[i])); !s) return s;
+        }
+        CallRecord done = call("call_0", ids[0]);
+        done.status = "completed";
+        done.outcome = "COMPLETED";
+        done.duration_s = 42.5;
+        done.ended_at = 2100;
+        if (Status s = tx.live_update_call(done); !s) return s;
+        // Reads in the same transaction see all of the above.
+        auto counts = tx.workflow_counts("wf_1");
+        if (!counts.ok()) return counts.status();
+        EXPECT_EQ(counts->lead_counts.at(LeadStatus::kCompleted), 3);
+        EXPECT_EQ(counts->lead_counts.at(LeadStatus::kDropped), 3);
+        EXPECT_EQ(counts->lead_counts.at(LeadStatus::kActive), 6);
+        EXPECT_EQ(tx.live_get_lead("l3")->status, LeadStatus::kDropped);
+        EXPECT_EQ(tx.live_get_call("call_0")->status, "completed");
+        EXPECT_EQ(tx.live_get_call("call_1")->status, "in_progress");
+        // A lead saved twice between two reads keeps what the first save wrote and the
+        // second left alone.
+        auto l6 = tx.live_get_lead("l6");
+        if (!l6.ok()) return l6.status();
+        LiveLeadUpdate first = ended(l6.value(), LeadStatus::kCompleted, 3000);
+        first.lead.slot_wait_at.reset();
+        if (Status s = tx.live_save(first); !s) return s;
+        if (Status s = tx.live_append_history("l6", history_entry("first")); !s) return s;
+        LiveLeadUpdate second = first;
+        second.lead.status = LeadStatus::kActive;  // not written: status_changed is false
+        second.phase = Phase::kWaiting;            // nor this
+        second.completed_at.reset();
+        second.lead.due_at = 8000;
+        second.steps = 5;
+        second.status_changed = second.phase_changed = second.slot_changed = false;
+        if (Status s = tx.live_save(second); !s) return s;
+        if (Status s = tx.live_append_history("l6", history_entry("second")); !s) return s;
+        auto m0 = tx.live_get_lead("m0");
+        if (!m0.ok()) return m0.status();
+        if (Status s = tx.live_save(ended(m0.value(), LeadStatus::kFailed, 3100)); !s) return s;
+        OutboxRow o;
+        o.idempotency_key = "k1";
+        o.kind = "user_webhook";
+        o.workflow_id = "wf_1";
+        o.lead_id = "l6";
+        o.payload = Json{{"n", 1}};
+        o.next_attempt_at = 10;
+        if (Status s = tx.live_outbox_insert(o); !s) return s;
+        o.payload = Json{{"n", 2}};  // the same key: the first row stays
+        return tx.live_outbox_insert(o);
+    });
+    read([&](StoreTx& tx) {
+        auto c1 = tx.workflow_counts("wf_1");
+        EXPECT_EQ(c1->lead_counts.at(LeadStatus::kCompleted), 4);
+        EXPECT_EQ(c1->lead_counts.at(LeadStatus::kDropped), 3);
+        EXPECT_EQ(c1->lead_counts.at(LeadStatus::kActive), 5);
+        auto c2 = tx.workflow_counts("wf_2");
+        EXPECT_EQ(c2->lead_counts.at(LeadStatus::kFailed), 1);
+        EXPECT_EQ(c2->lead_counts.at(LeadStatus::kActive), 1);
+        auto l6 = tx.get_lead("wf_1", "l6");
+        EXPECT_EQ(l6->lead.status, LeadStatus::kCompleted);
+        EXPECT_EQ(l6->lead.completed_at, std::optional<TimeMs>(3000));
+        EXPECT_EQ(l6->execution.phase, Phase::kDone);
+        EXPECT_EQ(l6->execution.steps, 5);
+        EXPECT_EQ(tx.live_get_lead("l6")->due_at, std::optional<TimeMs>(8000));
+        EXPECT_EQ(labels_of(tx.history("l6").value()),
+                  (std::vector<std::string>{"first", "second"}));
+        EXPECT_EQ(labels_of(tx.history("l1").value()), std::vector<std::string>{"end l1"});
+        auto done = tx.live_get_call("call_0");
+        EXPECT_EQ(done->status, "completed");
+        EXPECT_EQ(done->duration_s, std::optional<double>(42.5));
+        EXPECT_EQ(done->ended_at, std::optional<TimeMs>(2100));
+        EXPECT_EQ(tx.live_get_call("call_2")->lead_id, "l2");
+        auto due = tx.live_outbox_due(100, 10);
+        EXPECT_EQ(due->size(), 1u);
+        EXPECT_EQ(due->at(0).payload, (Json{{"n", 1}}));
+        return Status::ok();
+    });
+    // A call id placed twice fails the transaction, and none of its writes stay.
+    Status st = store_->live_transact([&](StoreTx& tx) {
+        auto l7 = tx.live_get_lead("l7");
+        if (!l7.ok()) return l7.status();
+        if (Status s = tx.live_save(ended(l7.value(), LeadStatus::kCompleted, 4000)); !s) return s;
+        if (Status s = tx.insert_call(call("call_1", "l7")); !s) return s;
+        return tx.live_meta_put("after", "1");
+    });
+    EXPECT_EQ(st.code(), StatusCode::kConflict) << st.message();
+    read([](StoreTx& tx) {
+        EXPECT_EQ(tx.live_get_lead("l7")->status, LeadStatus::kActive);
+        EXPECT_EQ(tx.live_get_call("call_1")->lead_id, "l1");
+        EXPECT_FALSE(tx.live_meta_get("after").value());
+        EXPECT_EQ(tx.workflow_counts("wf_1")->lead_counts.at(LeadStatus::kActive), 5);
         return Status::ok();
     });
 }

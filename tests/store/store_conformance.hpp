@@ -77,6 +77,12 @@ Workflow make_workflow(const std::string& org_id, const std::string& id, const s
 LeadRecord make_lead(const std::string& wf, const std::string& id, LeadStatus status);
 // A history entry whose label is `label`.
 HistoryEntry entry(const std::string& label);
+// The labels of the history entries `v`, in order.
+inline std::vector<std::string> labels_of(const std::vector<HistoryEntry>& v) {
+    std::vector<std::string> out;
+    for (const auto& h : v) out.push_back(h.label);
+    return out;
+}
 
 // The ids of the records of `v`, in order.
 template <typename T>
