@@ -13,6 +13,11 @@
 #      leads, in chains of 4 (about a lead-nurture lead's steps), each job one transaction that
 #      updates its lead row, appends a history row and adds the next job
 #      (bench/scale_graphile.mjs).
+#   3. timer lag on PostgreSQL (configuration pglag, once, after the runs): LEADFLOW_BENCH_SCALE_WAITING
+#      leads (default 1,000,000; 20,000 with --quick) inserted with psql as an upload stores them,
+#      started by one server into a 30-day TIME hold (the time that takes is reported too), then
+#      2,000 more leads on a 1-minute hold at time scale 1; lag = wall time between a timer's due
+#      time and the commit of its step (p50/p99 of leadflow_timer_lag_seconds).
 # Each configuration runs LEADFLOW_BENCH_SCALE_RUNS times (default 3), interleaved, on a fresh
 # database; the table gives medians. Everything runs on one throwaway PostgreSQL server on a Unix
 # socket (tests/pg/pg-temp-server), set to fsync=on, synchronous_commit=off: commits survive a
@@ -22,7 +27,9 @@
 #
 # Usage: bench/scale.sh [--quick] [NATIVE_BUILD_DIR] (default build/native). --quick: 2,000 leads,
 # one run of each, about a minute; prints the table without touching BENCHMARKS.md.
-# LEADFLOW_BENCH_SCALE_CONFIGS picks configurations (default "sqlite1 pg1 pg3 gw1 gw3").
+# LEADFLOW_BENCH_SCALE_CONFIGS picks configurations (default "sqlite1 pg1 pg3 gw1 gw3 pglag").
+# LEADFLOW_BENCH_SCALE_PROFILE=1: PostgreSQL loads pg_stat_statements, and after each Leadflow run on
+# PostgreSQL the statements that took most of its time are printed (to stderr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -38,7 +45,10 @@ if [ -z "${LEADFLOW_BENCH_SCALE_PG:-}" ]; then
     load_start=$(cut -d' ' -f1-3 /proc/loadavg)
     set +e
     # Durable commits without an fsync each (see the header).
-    LEADFLOW_PG_TEMP_OPTIONS="-c fsync=on -c synchronous_commit=off" \
+    options="-c fsync=on -c synchronous_commit=off"
+    [ "${LEADFLOW_BENCH_SCALE_PROFILE:-0}" = 1 ] &&
+        options+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+    LEADFLOW_PG_TEMP_OPTIONS=$options \
         LEADFLOW_BENCH_SCALE_PG=1 LEADFLOW_BENCH_SCALE_LOAD=$load_start LEADFLOW_BENCH_QUICK=$quick \
         tests/pg/pg-temp-server bash "$PWD/bench/scale.sh" "$dir" 3>&1 >/dev/null
     rc=$?
@@ -111,15 +121,15 @@ json.dump({"leads": [{"phone_number": "+1415%07d" % (2000000 + i)} for i in rang
           open(tmp + "/leads.json", "w"))
 PY
 
-# start_servers DB N: N servers over DB ($pids, and the metrics listener of each in $metrics);
-# $base and $key for api(), on the first.
+# start_servers DB N [TIME_SCALE]: N servers over DB ($pids, and the metrics listener of each in
+# $metrics) at TIME_SCALE (default 1e6); $base and $key for api(), on the first.
 start_servers() {
-    local db=$1 n=$2 i out port mport
+    local db=$1 n=$2 scale=${3:-1000000} i out port mport
     key=$("$bin" keys create --db "$db" --org bench | tail -n 1)
     pids=() metrics=() base=
     for ((i = 0; i < n; i++)); do
         out=$tmp/out$i
-        "$bin" serve --db "$db" --port 0 --rate-limit 0 --time-scale 1000000 \
+        "$bin" serve --db "$db" --port 0 --rate-limit 0 --time-scale "$scale" \
             --metrics-listen 127.0.0.1:0 >"$out" 2>"$tmp/err$i" &
         pids+=($!)
         for _ in $(seq 300); do
@@ -159,6 +169,10 @@ leadflow_run() {
     api PUT "/v1/workflows/$wf/graph" "@$tmp/graph.json" >/dev/null
     api PUT "/v1/workflows/$wf/scenario" "@tests/fixtures/lead_nurture.scenario.json" >/dev/null
     api POST "/v1/workflows/$wf/leads" "@$tmp/leads.json" >/dev/null
+    if [ -n "$on_pg" ] && [ "${LEADFLOW_BENCH_SCALE_PROFILE:-0}" = 1 ]; then
+        psql "$db" -qAt -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+            -c "SELECT pg_stat_statements_reset()" >/dev/null
+    fi
     if [ -n "$on_pg" ]; then
         node bench/pg_lock_sampler.mjs "$node_dir" "$db" >"$tmp/locks" &
         sampler=$!
@@ -189,6 +203,14 @@ leadflow_run() {
         locks="$(field held_pct) $(field waiting_pct)"
     fi
     sleep 0.5  # the counters are raised just after the last batch commits
+    if [ -n "$on_pg" ] && [ "${LEADFLOW_BENCH_SCALE_PROFILE:-0}" = 1 ]; then
+        echo "== $name: the statements that took most of PostgreSQL's time" >&2
+        psql "$db" -q -P pager=off -c "SELECT round(total_exec_time::numeric, 1) AS total_ms,
+            calls, round(mean_exec_time::numeric * 1000, 1) AS mean_us, rows,
+            left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+            FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database
+            WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 15" >&2
+    fi
     for m in "${metrics[@]}"; do
         shares+=("$(curl -sf "$m/metrics" | awk '$1 == "leadflow_transitions_total" {print $2}')")
         total=$((total + shares[-1]))
@@ -208,6 +230,43 @@ leadflow_run() {
         tee -a "$tmp/results" >&2
 }
 
+# lag_run DB WAITING: the timer lag on one server over DB with WAITING leads waiting (header,
+# part 3); writes "WAITING start-secs start-steps/s p50-s p99-s" to $tmp/lag.
+lag_run() {
+    local db=$1 n=$2 big small t0 t1 p50 p99 deadline
+    start_servers "$db" 1 1
+    insert_pg_leads() {  # WORKFLOW COUNT PREFIX
+        psql "$db" -qAt -v ON_ERROR_STOP=1 -c "INSERT INTO leads(id, workflow_id, phone_number,
+            variables, status, phase, steps, created_at, updated_at) SELECT '$3' || i, '$1',
+            '+1415' || lpad((2000000 + i)::text, 7, '0'), '{}', 'pending', 'entering', 0, i, i
+            FROM generate_series(0, $2 - 1) AS i" -c "ANALYZE leads"
+    }
+    big=$(api POST /v1/workflows '{"title":"Bench waiting"}' | id_of)
+    wait_graph "$big" 720
+    insert_pg_leads "$big" "$n" wlead_w
+    t0=$(now)
+    deadline=$((SECONDS + 3600))
+    api POST "/v1/workflows/$big/activate" >/dev/null
+    while [ "$(curl -sf "${metrics[0]}/metrics" | awk '$1 == "leadflow_transitions_total" {print $2}')" -lt "$n" ]; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "bench scale: pglag: not started after an hour" >&2; return 1; }
+        sleep 0.5
+    done
+    t1=$(now)
+    small=$(api POST /v1/workflows '{"title":"Bench timers"}' | id_of)
+    wait_graph "$small" 0.016666666666666666
+    insert_pg_leads "$small" 2000 wlead_s
+    api POST "/v1/workflows/$small/activate" >/dev/null
+    while [ "$(status_of "$small")" != completed ]; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "bench scale: pglag: timers not done" >&2; return 1; }
+        sleep 1
+    done
+    p50=$(curl -sf "${metrics[0]}/metrics" | sed -n 's/^leadflow_timer_lag_seconds{quantile="0.5"} //p')
+    p99=$(curl -sf "${metrics[0]}/metrics" | sed -n 's/^leadflow_timer_lag_seconds{quantile="0.99"} //p')
+    stop_servers
+    echo "$n $(python3 -c "print(f'{$t1 - $t0:.1f}', int($n / ($t1 - $t0)))") $p50 $p99" |
+        tee "$tmp/lag" >&2
+}
+
 gw_run() {  # NAME DB WORKERS; appends "NAME jobs/s secs jobs - worker-cpu-s pg-cpu-s - -"
     out=$(LEADFLOW_BENCH_PG_PID=$pg_pid node bench/scale_graphile.mjs "$node_dir" "$2" "$gw_chains" \
         "$gw_steps" "$3" "$gw_concurrency")
@@ -217,7 +276,8 @@ gw_run() {  # NAME DB WORKERS; appends "NAME jobs/s secs jobs - worker-cpu-s pg-
 field() { sed -n "s/.*\b$1=\([^[:space:]]*\).*/\1/p" <<<"$out" | head -n 1; }
 
 : >"$tmp/results"
-configs=${LEADFLOW_BENCH_SCALE_CONFIGS:-sqlite1 pg1 pg3 gw1 gw3}
+: >"$tmp/lag"
+configs=${LEADFLOW_BENCH_SCALE_CONFIGS:-sqlite1 pg1 pg3 gw1 gw3 pglag}
 for ((r = 1; r <= runs; r++)); do
     echo "== scale: run $r of $runs, $leads leads / $((gw_chains * gw_steps)) jobs" >&2
     for c in $configs; do
@@ -228,18 +288,24 @@ for ((r = 1; r <= runs; r++)); do
             ;;
         pg1 | pg3) leadflow_run "$c" "$(fresh_db "scale_$c")" "${c#pg}" ;;
         gw1 | gw3) gw_run "$c" "$(fresh_db "scale_$c")" "${c#gw}" ;;
-        *) echo "bench scale: unknown configuration '$c' (sqlite1 pg1 pg3 gw1 gw3)" >&2; exit 2 ;;
+        pglag) ;;
+        *) echo "bench scale: unknown configuration '$c' (sqlite1 pg1 pg3 gw1 gw3 pglag)" >&2; exit 2 ;;
         esac
     done
 done
+if [[ " $configs " == *" pglag "* ]]; then
+    if [ "$quick" = 1 ]; then waiting=${LEADFLOW_BENCH_SCALE_WAITING:-20000}; else waiting=${LEADFLOW_BENCH_SCALE_WAITING:-1000000}; fi
+    echo "== scale: timer lag with $waiting leads waiting on PostgreSQL" >&2
+    lag_run "$(fresh_db scale_lag)" "$waiting"
+fi
 
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores (nproc), $(uname -sr)"
 md=$(python3 - "$tmp/results" "$leads" "$runs" "$gw_chains" "$gw_steps" "$gw_concurrency" "$gw_version" \
     "$machine" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" "$pg_version" "$pg_settings" \
-    "$(git rev-parse --short HEAD)" "$LEADFLOW_BENCH_GRAPHILE_OPTIONS" <<'PY'
+    "$(git rev-parse --short HEAD)" "$LEADFLOW_BENCH_GRAPHILE_OPTIONS" "$tmp/lag" <<'PY'
 import datetime, statistics, sys
 (results, leads, runs, chains, steps, conc, gw_version, machine, load0, load1, pg_version,
- pg_settings, commit, gw_options) = sys.argv[1:]
+ pg_settings, commit, gw_options, lag) = sys.argv[1:]
 leads, runs, chains, steps = int(leads), int(runs), int(chains), int(steps)
 by = {}
 for line in open(results):
@@ -307,6 +373,16 @@ locks = ["%s: held %s%% of the time, a server waiting for it %s%%" % (
 if locks:
     out.append("")
     out.append("The write lock, sampled every 20 ms while the clock ran (medians): %s." % "; ".join(locks))
+lag = open(lag).read().split()
+if lag:
+    waiting, start_secs, start_rate, p50, p99 = lag
+    out.append("")
+    out.append("Timer lag on PostgreSQL, one server: %s leads inserted as an upload stores them "
+               "(then ANALYZE, as autovacuum does soon after a large insert) and started into a "
+               "30-day TIME hold in %s s (**%s steps/s**); then 2,000 leads on a 1-minute hold at "
+               "time scale 1: timer lag p50 **%.3f s**, p99 **%.3f s** (from each timer's due "
+               "time to the commit of its step; goal: p99 < 1 s)." % (
+                   f(int(waiting)), start_secs, f(int(start_rate)), float(p50), float(p99)))
 out.append("")
 out.append("CPU per step or job: the CPU time the Leadflow servers (or the graphile-worker "
            "processes) and the whole PostgreSQL server (every backend, the WAL writer, "
