@@ -28,6 +28,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -144,6 +145,8 @@ class Scheduler final : public LiveRuntime {
     // Problems found while loading versions, written to their workflows by the next batch.
     std::vector<std::pair<std::string, Json>> unrunnable_;
     int batch_size_ = 0;  // adaptive, <= config_.batch (see RuntimeConfig::batch_ms)
+    // Monotonic ms of the last commit that stored the virtual clock (see run_batch).
+    TimeMs clock_saved_mono_ = std::numeric_limits<TimeMs>::min() / 2;
 
     std::thread thread_;
     std::mutex wake_mu_;

@@ -162,6 +162,23 @@ TEST_F(Live, LeadsEnrolledWhileActiveStartAtTheNextTick) {
     EXPECT_EQ(lead(wf, late[1])["status"], "dropped");
 }
 
+TEST_F(Live, AnIdleSchedulerCommitsOnlyToKeepItsClock) {
+    // With nothing to serve, a tick takes no write transaction (on PostgreSQL, no turn of the
+    // lock all servers share); the virtual clock is stored about once a second.
+    if (!store_->commit_counter()) GTEST_SKIP() << "the backend has no commit counter";
+    std::string wf = wait_workflow(1);  // a draft: nothing runs
+    enrol(wf, 3);
+    advance(20);  // the first idle tick stores the clock
+    const auto before = store_->commit_counter();
+    for (int i = 0; i < 40; ++i) EXPECT_EQ(advance(20), 0);  // 800 ms of ticks
+    EXPECT_EQ(store_->commit_counter(), before);
+    advance(300);  // more than a second since the clock was stored
+    EXPECT_NE(store_->commit_counter(), before);
+    // Work still starts at the next tick.
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    EXPECT_EQ(advance(20), 3);
+}
+
 TEST_F(Live, PauseFreezesTimeHoldsAndResumeKeepsTheRemainingTime) {
     std::string wf = wait_workflow(1);
     auto ids = enrol(wf, 1);

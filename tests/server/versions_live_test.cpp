@@ -51,8 +51,8 @@ class InterleavedStore final : public Store {
     std::function<void()> hook_;
 };
 
-// A tick begins with a transaction that reads which workflows run and their newest versions,
-// then steps leads in one or more batch transactions; API writes go between them. A publish
+// A tick begins by reading which workflows run (outside any write transaction), then steps
+// leads in one or more batch transactions; API writes go between them. A publish
 // that lands there must already apply to the leads the batches step.
 class PublishMidTick : public VersionsTest {
   protected:
@@ -72,7 +72,7 @@ class PublishMidTick : public VersionsTest {
     }
     // Runs `fn` after the next tick has read the workflows, before its first batch.
     void before_next_batch(std::function<void()> fn) {
-        interleaved_->before_live_transaction(2, std::move(fn));
+        interleaved_->before_live_transaction(1, std::move(fn));
     }
 
     std::unique_ptr<InterleavedStore> interleaved_;
