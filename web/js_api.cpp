@@ -318,6 +318,33 @@ LEADFLOW_JS_EXPORT const char* leadflow_ui_settings() {
     return hold(out.dump());
 }
 
+// window.leadflow.workspace(): the panel sizes (as kept in localStorage), the chart value under
+// the mouse, the results tables' column widths against their texts, and PNG exports written.
+LEADFLOW_JS_EXPORT const char* leadflow_workspace() {
+    const AppState& app = *g_app;
+    Json out = Json::object();
+    const PanelSizes& p = app.panels.sizes;
+    out["panels"] = Json{{"left", p.left},
+                         {"right", p.right},
+                         {"bottom", p.bottom},
+                         {"results_maximized", p.results_maximized},
+                         {"dragging", app.panels.dragging}};
+    out["chart_hover"] = app.chart_hover.chart.empty() ? Json(nullptr)
+                                                       : Json{{"chart", app.chart_hover.chart},
+                                                              {"index", app.chart_hover.index},
+                                                              {"text", app.chart_hover.text}};
+    Json fits = Json::array();
+    for (const TableColumnFit& f : app.table_fits) {
+        fits.push_back(Json{{"table", f.table},
+                            {"header", f.header},
+                            {"width", f.width},
+                            {"text_width", f.text_width}});
+    }
+    out["table_columns"] = std::move(fits);
+    out["png_exports"] = app.png_exports;
+    return hold(out.dump());
+}
+
 // window.leadflow.setUiSettings(json): as the View menu sets them (kept in localStorage);
 // read as stored settings are read (ui_settings.hpp: parse_ui_settings).
 LEADFLOW_JS_EXPORT const char* leadflow_set_ui_settings(const char* text) {

@@ -125,6 +125,14 @@ void frame() {
     glClearColor(clear[0], clear[1], clear[2], clear[3]);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());  // with the grid (draw_canvas_grid)
+    // File → Export canvas as PNG: the pixels just drawn, read before the browser presents them
+    // (the drawing buffer is not preserved past this frame).
+    if (g_app->png_export_frame != 0 && g_app->stats.frames >= g_app->png_export_frame) {
+        export_canvas_png(*g_app, fb_h, [](int x, int y, int w, int h, unsigned char* rgba) {
+            glPixelStorei(GL_PACK_ALIGNMENT, 1);
+            glReadPixels(x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+        });
+    }
     if (!g_ready) {
         mark("presented");
         g_ready = true;
@@ -185,6 +193,7 @@ int main() {
     g_app->canvas_background = draw_canvas_grid;
     js_api_attach(*g_app);
     load_ui_settings(*g_app);
+    load_panel_sizes(*g_app);
     g_app->editor.ids() = IdGenerator(static_cast<std::uint64_t>(emscripten_get_now() * 1000.0) ^
                                       static_cast<std::uint64_t>(emscripten_random() * 1e12));
     mark("app");

@@ -16,6 +16,8 @@ void set_clipboard_text(const std::string& text);
 // Offers `text` as a file download named `filename`, of content type `type`.
 void download_text(const std::string& filename, const std::string& text,
                    const char* type = "application/json");
+// Offers the binary `bytes` as a file download named `filename`, of content type `type`.
+void download_bytes(const std::string& filename, const std::string& bytes, const char* type);
 // Opens the browser's file picker for a .json file; its content arrives later through the
 // exported leadflow_import_text().
 void request_file_upload();

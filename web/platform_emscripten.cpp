@@ -22,6 +22,15 @@ EM_JS(void, lf_js_download, (const char* name, const char* text, const char* typ
     a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
 });
+EM_JS(void, lf_js_download_bytes, (const char* name, const char* data, int size, const char* type), {
+    const blob = new Blob([HEAPU8.slice(data, data + size)], {type: UTF8ToString(type)});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = UTF8ToString(name);
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+});
 EM_JS(void, lf_js_request_upload, (), {
     if (window.leadflowGlue) window.leadflowGlue.openFilePicker();
 });
@@ -114,6 +123,10 @@ void set_clipboard_text(const std::string& text) {
 
 void download_text(const std::string& filename, const std::string& text, const char* type) {
     lf_js_download(filename.c_str(), text.c_str(), type);
+}
+
+void download_bytes(const std::string& filename, const std::string& bytes, const char* type) {
+    lf_js_download_bytes(filename.c_str(), bytes.data(), static_cast<int>(bytes.size()), type);
 }
 
 void request_file_upload() {

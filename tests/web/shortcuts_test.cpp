@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "node_kinds.hpp"
 
@@ -82,6 +84,41 @@ TEST(Shortcuts, NotesAndAlignHaveTheirKeys) {
     EXPECT_FALSE(shortcut_action({Key::kLeft, false, false}, false).has_value());
     EXPECT_FALSE(shortcut_action({Key::kV, true, true}, false).has_value());
     EXPECT_EQ(shortcut_text(Action::kAlignCenterY), "Shift+Y");
+}
+
+TEST(Shortcuts, ExportPngAndResultsHaveTheirKeys) {
+    EXPECT_EQ(shortcut_action({Key::kE, true, true}, false), Action::kExportPng);
+    EXPECT_EQ(shortcut_action({Key::kR, false, false}, false), Action::kToggleResults);
+    EXPECT_EQ(shortcut_text(Action::kExportPng), "Ctrl+Shift+E");
+}
+
+TEST(Shortcuts, MarkdownHasOneRowPerAction) {
+    const std::string md = shortcuts_markdown();
+    EXPECT_EQ(md.rfind("| Keys | Action |\n|---|---|\n| Ctrl+Z | Undo |\n", 0), 0u) << md;
+    EXPECT_NE(md.find("| Ctrl+Shift+Z, Ctrl+Y | Redo |\n"), std::string::npos);
+    EXPECT_NE(md.find("| Del, Backspace | Delete the selection |\n"), std::string::npos);
+    std::size_t rows = 0;
+    for (char c : md) rows += c == '\n';
+    EXPECT_EQ(rows, 2u + static_cast<std::size_t>(kActionCount));
+}
+
+// docs/editor.md's shortcut table is the code's table: the text between its markers must be
+// exactly shortcuts_markdown() (on failure, paste the printed table there).
+TEST(Shortcuts, DocumentedTableMatchesTheCode) {
+    std::ifstream in(std::string(LEADFLOW_SOURCE_DIR) + "/docs/editor.md", std::ios::binary);
+    ASSERT_TRUE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string doc = ss.str();
+    const std::string begin = "<!-- shortcuts table: generated from web/app/shortcuts.cpp -->\n";
+    const std::string end = "<!-- end of shortcuts table -->";
+    const std::size_t a = doc.find(begin);
+    ASSERT_NE(a, std::string::npos) << "marker missing: " << begin;
+    const std::size_t b = doc.find(end, a);
+    ASSERT_NE(b, std::string::npos) << "marker missing: " << end;
+    EXPECT_EQ(doc.substr(a + begin.size(), b - a - begin.size()), shortcuts_markdown())
+        << "docs/editor.md's shortcut table differs from the code; it should read:\n"
+        << shortcuts_markdown();
 }
 
 }  // namespace

@@ -95,6 +95,8 @@ void draw_menus(AppState& app) {
         action_item(app, "Import JSON…", Action::kImport);
         action_item(app, "Export JSON", Action::kExport);
         app.probe("menu/file/export");
+        action_item(app, "Export canvas as PNG", Action::kExportPng);
+        app.probe("menu/file/export_png");
         ImGui::EndMenu();
     } else {
         app.probe("menu/file");
@@ -143,6 +145,15 @@ void draw_menus(AppState& app) {
         action_item(app, "Auto-layout", Action::kAutoLayout);
         const std::string minimap = shortcut_text(Action::kToggleMinimap);
         ImGui::MenuItem("Minimap", minimap.c_str(), &app.show_minimap);
+        const std::string results = shortcut_text(Action::kToggleResults);
+        if (ImGui::MenuItem("Maximize results", results.c_str(),
+                            app.panels.sizes.results_maximized)) {
+            toggle_results_maximized(app);
+        }
+        app.probe("menu/view/maximize_results");
+        if (ImGui::MenuItem("Reset panel sizes")) {
+            set_panel_sizes(app, PanelSizes{});
+        }
         ImGui::Separator();
         draw_settings_menu_items(app);
         ImGui::EndMenu();
@@ -208,33 +219,9 @@ void draw_app(AppState& app) {
     compare_tick(app);
     server_tick(app);
 
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const float r = app.ui_ratio();
-    const float top = vp->WorkPos.y;
-    const float height = vp->WorkSize.y;
-    const float width = vp->WorkSize.x;
-    const float left_w = std::min(190.0f * r, width * 0.25f);
-    const float right_w = std::min(340.0f * r, width * 0.35f);
-    const float bottom_h = std::min(180.0f * r, height * 0.3f);
-    const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
-
-    ImGui::SetNextWindowPos({0, top});
-    ImGui::SetNextWindowSize({left_w, height});
-    if (ImGui::Begin("Palette", nullptr, fixed)) draw_palette(app);
-    ImGui::End();
-
-    ImGui::SetNextWindowPos({width - right_w, top});
-    ImGui::SetNextWindowSize({right_w, height});
-    if (ImGui::Begin("Inspector", nullptr, fixed)) draw_right_panel(app);
-    ImGui::End();
-
-    ImGui::SetNextWindowPos({left_w, top + height - bottom_h});
-    ImGui::SetNextWindowSize({width - left_w - right_w, bottom_h});
-    if (ImGui::Begin("Validation", nullptr, fixed)) draw_bottom_panel(app);
-    ImGui::End();
-
-    app.canvas_screen = {{left_w, top}, {width - right_w, top + height - bottom_h}};
+    app.chart_hover = {};
+    app.table_fits.clear();
+    layout_panels(app);
     draw_canvas(app);
     draw_note_editor(app);
     share_tick(app);

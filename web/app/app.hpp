@@ -15,6 +15,7 @@
 #include "fonts.hpp"
 #include "grid_renderer.hpp"
 #include "leadflow/validate.hpp"
+#include "panel_layout.hpp"
 #include "server_client.hpp"
 #include "shortcuts.hpp"
 #include "sim_ui.hpp"
@@ -63,6 +64,28 @@ struct CanvasMenuUi {
     bool open_requested = false;
     Vec2 world;        // where it was opened, world units
     std::string note;  // the note under the mouse then, "" when none
+};
+
+// What the results charts and tables showed last frame, for the automation API (tests read the
+// hovered value and check that no column cuts its header).
+struct ChartHover {
+    std::string chart;  // "" when the mouse is over no bar or point; else "terminal", "histogram",
+                        // "progress"
+    int index = -1;
+    std::string text;  // the tooltip's text
+};
+struct TableColumnFit {
+    std::string table, header;
+    float width = 0;       // the column's content width (CSS pixels)
+    float text_width = 0;  // the widest text drawn in it, header included (CSS pixels)
+};
+
+// Panel splitters (app.cpp): the sizes, kept in localStorage, and the one being dragged.
+struct PanelUi {
+    PanelSizes sizes;
+    int dragging = 0;     // 0 none, 1 palette|canvas, 2 canvas|inspector, 3 canvas/results
+    float drag_from = 0;  // the size at the press (units of PanelSizes)
+    float press_at = 0;   // the mouse coordinate at the press (device pixels)
 };
 
 struct AppState {
@@ -127,6 +150,15 @@ struct AppState {
     VersionsUi versions;
     // Comparing two graphs by simulation (compare_ui.hpp).
     CompareUi compare;
+
+    // The results workspace: panel sizes, chart hover, table column fit (results_workspace.cpp).
+    PanelUi panels;
+    ChartHover chart_hover;
+    std::vector<TableColumnFit> table_fits;
+    // Canvas PNG export: the frame on which main.cpp reads the canvas back (0: none asked). Taken
+    // two frames after the request so the menu that asked is gone from the picture.
+    std::uint64_t png_export_frame = 0;
+    int png_exports = 0;  // how many were written (automation API)
 };
 
 // [SECTION] Frame
@@ -185,6 +217,28 @@ void load_ui_settings(AppState& app);
 void set_ui_settings(AppState& app, const UiSettings& s);
 // The View menu's Theme and UI scale submenus.
 void draw_settings_menu_items(AppState& app);
+
+// [SECTION] Results workspace (results_workspace.cpp; sizes are panel_layout.hpp)
+// Reads the panel sizes kept in localStorage (defaults when there are none).
+void load_panel_sizes(AppState& app);
+// Changes them (each at least its minimum) and keeps them in localStorage.
+void set_panel_sizes(AppState& app, const PanelSizes& s);
+// Lays out palette, inspector, results panel and canvas, handles the splitters between them
+// (drag to resize, cursor feedback) and sets app.canvas_screen.
+void layout_panels(AppState& app);
+// Maximizes the results panel, or restores it (View menu, R, the panel's button).
+void toggle_results_maximized(AppState& app);
+// Records a table's column widths against its texts (after EndTable is not possible: call
+// between the last row and EndTable) for the automation API.
+void record_table_fit(AppState& app, const char* table, const std::vector<float>& text_widths,
+                      const std::vector<const char*>& headers);
+// Asks for a PNG of the canvas (with its overlay) as a download, taken two frames later.
+void request_canvas_png(AppState& app);
+// Called by main.cpp after rendering when app.png_export_frame is due: reads the canvas's pixels
+// from the framebuffer (`read` gives RGBA rows bottom to top of the rectangle x, y, w, h in
+// framebuffer pixels), encodes and downloads leadflow-canvas.png.
+void export_canvas_png(AppState& app, int framebuffer_height,
+                       void (*read)(int x, int y, int w, int h, unsigned char* rgba));
 
 // [SECTION] Templates (templates.cpp): the three reference workflows of tests/fixtures/.
 struct Template {

@@ -11,8 +11,10 @@
 //   [SECTION] Automation API
 #include <imgui.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <vector>
 
 #include "app.hpp"
 #include "leadflow/wire.hpp"
@@ -122,14 +124,23 @@ void compare_tick(AppState& app) {
 
 namespace {
 
-void metric_row(const char* name, const CompareMetric& m, MetricUnit unit) {
+// Records the width of the item just drawn in column `col` (for record_table_fit).
+void fit(std::vector<float>& widths, int col) {
+    widths[static_cast<std::size_t>(col)] =
+        std::max(widths[static_cast<std::size_t>(col)], ImGui::GetItemRectSize().x);
+}
+
+void metric_row(const char* name, const CompareMetric& m, MetricUnit unit, std::vector<float>& w) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(name);
+    fit(w, 0);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(format_value(m.before, unit).c_str());
+    fit(w, 1);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(format_value(m.after, unit).c_str());
+    fit(w, 2);
     ImGui::TableNextColumn();
     // A difference whose interval excludes zero is coloured (green up / red down for
     // conversion; the reverse for calls and time, which cost).
@@ -142,8 +153,10 @@ void metric_row(const char* name, const CompareMetric& m, MetricUnit unit) {
     } else {
         ImGui::TextUnformatted(d.c_str());
     }
+    fit(w, 3);
     ImGui::TableNextColumn();
     ImGui::TextDisabled("%s", format_interval(m, unit).c_str());
+    fit(w, 4);
 }
 
 void choices(AppState& app) {
@@ -202,18 +215,24 @@ void draw_compare_panel(AppState& app) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Export comparison as CSV")) export_comparison_csv(app);
     app.probe("compare/export_csv");
-    const ImGuiTableFlags flags =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("compare_table", 5, flags)) {
-        ImGui::TableSetupColumn("", 0, 1.3f);
-        ImGui::TableSetupColumn("Before", 0, 1.0f);
-        ImGui::TableSetupColumn("After", 0, 1.0f);
-        ImGui::TableSetupColumn("Difference", 0, 1.0f);
-        ImGui::TableSetupColumn("95% interval", 0, 1.6f);
+    // Columns as wide as their content (headers included); a panel narrower than the table
+    // scrolls it sideways instead of cutting the headers.
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                  ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float height = 4 * (ImGui::GetTextLineHeight() + st.CellPadding.y * 2) +
+                         st.ScrollbarSize + st.CellPadding.y * 2;
+    if (ImGui::BeginTable("compare_table", 5, flags, {0, height})) {
+        const std::vector<const char*> headers = {"Outcome", "Before", "After", "Difference",
+                                                  "95% interval"};
+        for (const char* h : headers) ImGui::TableSetupColumn(h);
+        ImGui::TableSetupScrollFreeze(1, 0);
         ImGui::TableHeadersRow();
-        metric_row("Conversion", v.conversion, MetricUnit::kShare);
-        metric_row("Calls per lead", v.calls_per_lead, MetricUnit::kCalls);
-        metric_row("Time to terminal", v.time_to_terminal, MetricUnit::kHours);
+        std::vector<float> w(headers.size(), 0.0f);
+        metric_row("Conversion", v.conversion, MetricUnit::kShare, w);
+        metric_row("Calls per lead", v.calls_per_lead, MetricUnit::kCalls, w);
+        metric_row("Time to terminal", v.time_to_terminal, MetricUnit::kHours, w);
+        record_table_fit(app, "compare_table", w, headers);
         ImGui::EndTable();
     }
     app.probe("compare/table");

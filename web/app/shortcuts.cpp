@@ -64,6 +64,10 @@ const char* key_name(Key k) {
             return "Del";
         case Key::kBackspace:
             return "Backspace";
+        case Key::kE:
+            return "E";
+        case Key::kR:
+            return "R";
     }
     return "?";
 }
@@ -114,6 +118,10 @@ std::vector<Shortcut> build() {
         {Action::kDistributeV,
          {Key::kV, false, true},
          "Distribute the selected steps vertically (equal gaps)"},
+        {Action::kExportPng,
+         {Key::kE, true, true},
+         "Export the canvas, with the simulation overlay, as a PNG image"},
+        {Action::kToggleResults, {Key::kR, false, false}, "Maximize or restore the results panel"},
     };
     out.insert(out.end(), notes_and_align.begin(), notes_and_align.end());
     return out;
@@ -146,6 +154,24 @@ std::string shortcut_text(Action a) {
         if (s.action == a) return chord_text(s.chord);
     }
     return "";
+}
+
+std::string shortcuts_markdown() {
+    std::string out = "| Keys | Action |\n|---|---|\n";
+    std::vector<bool> done(static_cast<std::size_t>(kActionCount), false);
+    for (const Shortcut& s : shortcuts()) {
+        const auto a = static_cast<std::size_t>(s.action);
+        if (done[a]) continue;
+        done[a] = true;
+        std::string keys;
+        for (const Shortcut& t : shortcuts()) {
+            if (t.action != s.action) continue;
+            if (!keys.empty()) keys += ", ";
+            keys += chord_text(t.chord);
+        }
+        out += "| " + keys + " | " + s.description + " |\n";
+    }
+    return out;
 }
 
 }  // namespace leadflow::web

@@ -42,6 +42,8 @@ enum class Action {
     kAlignCenterY,  // centres on one horizontal line
     kDistributeH,
     kDistributeV,
+    kExportPng,      // the canvas, with the simulation overlay, as a PNG download
+    kToggleResults,  // maximize the results panel, or restore it
     kCount,
 };
 constexpr int kActionCount = static_cast<int>(Action::kCount);
@@ -74,7 +76,9 @@ enum class Key {
     kUp,
     kDown,
     kDelete,
-    kBackspace
+    kBackspace,
+    kE,
+    kR
 };
 
 // A key with the modifiers held. `ctrl` is Ctrl, or Cmd on a Mac.
@@ -105,5 +109,10 @@ std::optional<Action> shortcut_action(const Chord& pressed, bool alt);
 std::string chord_text(const Chord& c);
 // The first chord of `a` as chord_text writes it ("" when it has none), for menu hints.
 std::string shortcut_text(Action a);
+
+// The table as docs/editor.md shows it (Markdown): a header row, then one row per action in
+// table order, its chords joined by ", " and its first description. tests/web checks that the
+// document's table is exactly this text, so the document cannot drift from the code.
+std::string shortcuts_markdown();
 
 }  // namespace leadflow::web

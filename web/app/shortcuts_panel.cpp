@@ -65,6 +65,10 @@ ImGuiKey imgui_key(Key k) {
             return ImGuiKey_Delete;
         case Key::kBackspace:
             return ImGuiKey_Backspace;
+        case Key::kE:
+            return ImGuiKey_E;
+        case Key::kR:
+            return ImGuiKey_R;
     }
     return ImGuiKey_None;
 }
@@ -170,6 +174,12 @@ void run_action(AppState& app, Action a) {
             if (!ed.distribute_selection(a == Action::kDistributeH)) {
                 app.notify("Select 3 or more steps to distribute them");
             }
+            break;
+        case Action::kExportPng:
+            request_canvas_png(app);
+            break;
+        case Action::kToggleResults:
+            toggle_results_maximized(app);
             break;
         case Action::kCount:
             break;

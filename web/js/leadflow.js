@@ -60,6 +60,14 @@
       const text = typeof settings === 'string' ? settings : JSON.stringify(settings);
       return parse(callWithText('leadflow_set_ui_settings', 'string', text));
     },
+    // [Workspace] Panel sizes {left, right, bottom, results_maximized, dragging} (CSS pixels at
+    // 100% UI scale, kept per browser), chart_hover ({chart, index, text}: the tooltip of the
+    // bar or point under the mouse, or null), table_columns ([{table, header, width,
+    // text_width}] in CSS pixels, for the results tables on screen) and png_exports (how many
+    // canvas PNGs were downloaded).
+    workspace() {
+      return parse(call('leadflow_workspace', 'string', [], []));
+    },
     // [Simulation] The scenario (docs/simulation.md#the-scenario). setScenario takes JSON text or
     // an object and returns {ok, error}; an invalid scenario is refused and the current one kept.
     setScenario(json) {
