@@ -84,7 +84,8 @@ test('workflow list: duplicate opens a copy with the same graph and settings; de
   const editorGraph = await page.evaluate(() => window.leadflow.getGraph());
   assert.deepEqual(shape(editorGraph).edges, shape(g1.json).edges);
 
-  // Duplicating the open workflow with an unsaved edit saves the edit as its draft first.
+  // Duplicating the open workflow with an unsaved edit: the copy's draft gets the edit, the
+  // original's draft stays as it was stored.
   await click(page, `server/workflow/${source}`);
   await idle(page, (x) => x.workflow_id === source, 'the source opened');
   const edited = await page.evaluate(() => window.leadflow.getGraph());
@@ -94,10 +95,13 @@ test('workflow list: duplicate opens a copy with the same graph and settings; de
   await click(page, `server/duplicate/${source}`);
   s = await idle(page, (x) => x.workflow_id !== source && x.list.total === 5, 'the second copy opened');
   const copy2 = s.workflow_id;
-  for (const id of [source, copy2]) {
-    const g = await api('GET', `/v1/workflows/${id}/graph`);
-    assert.ok(g.json.nodes.some((n) => n.label === 'Edited before the copy'), id);
-  }
+  const copied = await api('GET', `/v1/workflows/${copy2}/graph`);
+  assert.ok(copied.json.nodes.some((n) => n.label === 'Edited before the copy'), 'the copy has the edit');
+  const original = await api('GET', `/v1/workflows/${source}/graph`);
+  assert.ok(!original.json.nodes.some((n) => n.label === 'Edited before the copy'), 'the original is unchanged');
+  assert.match((await api('GET', `/v1/workflows/${copy2}`)).json.title, / \(copy\)$/);
+  assert.ok((await page.evaluate(() => window.leadflow.getGraph())).nodes.some((n) => n.label === 'Edited before the copy'),
+    'the editor shows the copy with the edit');
 
   // Delete asks first, naming the workflow; Cancel keeps it.
   await click(page, `server/delete/${scratch}`);

@@ -23,6 +23,7 @@
 #include "versions_ui.hpp"
 
 struct ImDrawList;
+struct ImVec4;
 struct ImDrawCmd;
 
 namespace leadflow::web {
@@ -205,9 +206,20 @@ void draw_shortcuts_window(AppState& app);
 
 // [SECTION] Theme and UI scale (settings_menu.cpp; the stored form is ui_settings.hpp)
 struct ThemeColors {
-    float clear[4];   // behind everything (glClearColor)
-    GridColors grid;  // the canvas background
+    float clear[4];           // behind everything (glClearColor)
+    GridColors grid;          // the canvas background
+    unsigned minimap_fill;    // the minimap's box (ImU32, RGBA)
+    unsigned minimap_border;  // and its outline
 };
+// Colours of status text (valid / error / warning) readable on the theme's panels.
+enum class StatusTone { kGood, kBad, kWarn };
+// The colour of `tone` for the current theme (app.ui_settings.theme), as ImGui RGBA floats.
+struct ToneColor {
+    float r, g, b, a;
+};
+ToneColor tone_color(const AppState& app, StatusTone tone);
+// The same as ImGui's colour type (for TextColored).
+ImVec4 tone(const AppState& app, StatusTone t);
 const ThemeColors& theme_colors(Theme t);
 // Sets ImGui's style: the theme's colours, sizes scaled by `scale` (device pixels per CSS pixel).
 void apply_editor_style(Theme theme, float scale);

@@ -130,7 +130,8 @@ void fit(std::vector<float>& widths, int col) {
         std::max(widths[static_cast<std::size_t>(col)], ImGui::GetItemRectSize().x);
 }
 
-void metric_row(const char* name, const CompareMetric& m, MetricUnit unit, std::vector<float>& w) {
+void metric_row(const AppState& app, const char* name, const CompareMetric& m, MetricUnit unit,
+                std::vector<float>& w) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(name);
@@ -148,8 +149,8 @@ void metric_row(const char* name, const CompareMetric& m, MetricUnit unit, std::
     const bool good = unit == MetricUnit::kShare ? m.delta > 0 : m.delta < 0;
     const std::string d = format_delta(m.delta, unit);
     if (clear) {
-        ImGui::TextColored(good ? ImVec4{0.45f, 0.85f, 0.55f, 1} : ImVec4{0.95f, 0.5f, 0.4f, 1},
-                           "%s", d.c_str());
+        ImGui::TextColored(good ? tone(app, StatusTone::kGood) : tone(app, StatusTone::kBad), "%s",
+                           d.c_str());
     } else {
         ImGui::TextUnformatted(d.c_str());
     }
@@ -197,7 +198,7 @@ void draw_compare_panel(AppState& app) {
     }
     if (!c.error.empty()) {
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", c.error.c_str());
+        ImGui::TextColored(tone(app, StatusTone::kBad), "%s", c.error.c_str());
         ImGui::PopTextWrapPos();
     }
     if (!c.view) {
@@ -229,9 +230,9 @@ void draw_compare_panel(AppState& app) {
         ImGui::TableSetupScrollFreeze(1, 0);
         ImGui::TableHeadersRow();
         std::vector<float> w(headers.size(), 0.0f);
-        metric_row("Conversion", v.conversion, MetricUnit::kShare, w);
-        metric_row("Calls per lead", v.calls_per_lead, MetricUnit::kCalls, w);
-        metric_row("Time to terminal", v.time_to_terminal, MetricUnit::kHours, w);
+        metric_row(app, "Conversion", v.conversion, MetricUnit::kShare, w);
+        metric_row(app, "Calls per lead", v.calls_per_lead, MetricUnit::kCalls, w);
+        metric_row(app, "Time to terminal", v.time_to_terminal, MetricUnit::kHours, w);
         record_table_fit(app, "compare_table", w, headers);
         ImGui::EndTable();
     }

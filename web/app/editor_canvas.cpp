@@ -456,7 +456,8 @@ bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed)
     const Vec2 off{box.min.x + (box.width() - world.width() * k) / 2,
                    box.min.y + (box.height() - world.height() * k) / 2};
     auto to_map = [&](Vec2 w) { return off + (w - world.min) * k; };
-    dl->AddRectFilled(im(box.min), im(box.max), IM_COL32(22, 23, 27, 225), 4.0f);
+    dl->AddRectFilled(im(box.min), im(box.max), theme_colors(app.ui_settings.theme).minimap_fill,
+                      4.0f);
     // At most ~1,500 dots keep the minimap cheap on huge graphs; written as raw quads.
     const std::size_t stride = std::max<std::size_t>(1, g.nodes.size() / 1500);
     const int dots = static_cast<int>((g.nodes.size() + stride - 1) / stride);
@@ -469,7 +470,7 @@ bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed)
         dl->PrimRect(im(a), im(b), kind_of(g.nodes[i].type).color);
     }
     dl->AddRect(im(to_map(view.min)), im(to_map(view.max)), kSelectColor, 0.0f, 0, 1.5f);
-    dl->AddRect(im(box.min), im(box.max), IM_COL32(80, 84, 96, 255), 4.0f);
+    dl->AddRect(im(box.min), im(box.max), theme_colors(app.ui_settings.theme).minimap_border, 4.0f);
     const bool over = box.contains(mouse);
     if ((over && mouse_pressed) || g_canvas.drag == Drag::kMinimap) {
         if (mouse_pressed) g_canvas.drag = Drag::kMinimap;

@@ -238,7 +238,7 @@ void node_inspector(AppState& app, const Node& original) {
     app.probe("inspector/label");
     const bool is_entry = ed.graph().workflow.entry_node_id == n.id;
     if (is_entry) {
-        ImGui::TextColored({0.4f, 0.85f, 0.5f, 1}, "Entry node");
+        ImGui::TextColored(tone(app, StatusTone::kGood), "Entry node");
         ImGui::SameLine();
         if (ImGui::SmallButton("Unset")) {
             ed.apply("Unset entry node", [](Graph& g) { g.workflow.entry_node_id.reset(); });

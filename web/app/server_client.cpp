@@ -44,6 +44,8 @@ void fail(AppState& app, const std::string& what, const HttpAnswer& a) {
     app.notify(app.server.error, 8.0);
 }
 
+}  // namespace
+
 // The workflow object fields the editor owns (PATCH body).
 Json workflow_patch(const Graph& g) {
     const Json w = to_json(g.workflow);
@@ -68,6 +70,8 @@ Json graph_body(const Graph& g) {
                 {"nodes", j["nodes"]},
                 {"edges", j["edges"]}};
 }
+
+namespace {
 
 void refresh_workflow(AppState& app);
 

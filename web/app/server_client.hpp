@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "leadflow/json.hpp"
+#include "leadflow/model.hpp"
 #include "server_data.hpp"
 #include "workflow_list.hpp"
 
@@ -120,6 +121,10 @@ void server_create(AppState& app, const std::string& title);
 // workflow keeps running on its published version). `then` runs with true once both the graph
 // and the workflow fields are saved, with false when either failed (the error is shown).
 void server_save(AppState& app, std::function<void(AppState&, bool)> then = {});
+// The bodies a save sends: the workflow fields the editor owns (PATCH /v1/workflows/{id}) and
+// the graph with its notes (PUT /v1/workflows/{id}/graph).
+Json workflow_patch(const Graph& g);
+Json graph_body(const Graph& g);
 void server_validate(AppState& app);
 // verb: "activate", "pause", "resume" or "cancel".
 void server_lifecycle(AppState& app, const std::string& verb);

@@ -17,13 +17,33 @@ namespace {
 constexpr ThemeColors kDarkColors = {
     {0.08f, 0.085f, 0.095f, 1.0f},
     {{0.105f, 0.11f, 0.125f, 1.0f}, {0.2f, 0.21f, 0.24f, 1.0f}, {0.28f, 0.3f, 0.34f, 1.0f}},
+    IM_COL32(22, 23, 27, 225),
+    IM_COL32(80, 84, 96, 255),
 };
 constexpr ThemeColors kLightColors = {
     {0.86f, 0.87f, 0.89f, 1.0f},
     {{0.93f, 0.935f, 0.945f, 1.0f}, {0.84f, 0.85f, 0.87f, 1.0f}, {0.74f, 0.76f, 0.79f, 1.0f}},
+    IM_COL32(250, 250, 252, 230),
+    IM_COL32(150, 155, 165, 255),
 };
 
+// Status text: the dark theme's light tones; darker ones on the light theme's pale panels.
+constexpr ToneColor kDarkTones[] = {
+    {0.4f, 0.85f, 0.5f, 1}, {0.95f, 0.4f, 0.4f, 1}, {0.95f, 0.6f, 0.3f, 1}};
+constexpr ToneColor kLightTones[] = {
+    {0.1f, 0.5f, 0.2f, 1}, {0.75f, 0.12f, 0.12f, 1}, {0.7f, 0.38f, 0.0f, 1}};
+
 }  // namespace
+
+ToneColor tone_color(const AppState& app, StatusTone tone) {
+    const ToneColor* tones = app.ui_settings.theme == Theme::kLight ? kLightTones : kDarkTones;
+    return tones[static_cast<int>(tone)];
+}
+
+ImVec4 tone(const AppState& app, StatusTone t) {
+    const ToneColor c = tone_color(app, t);
+    return {c.r, c.g, c.b, c.a};
+}
 
 const ThemeColors& theme_colors(Theme t) {
     return t == Theme::kLight ? kLightColors : kDarkColors;

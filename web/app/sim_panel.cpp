@@ -260,7 +260,7 @@ void phone_numbers_form(AppState& app, Json& sc) {
     const std::string& error = app.sim.scenario_error;
     if (error.rfind("scenario.phone_numbers", 0) == 0) {
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", error.c_str());
+        ImGui::TextColored(tone(app, StatusTone::kBad), "%s", error.c_str());
         ImGui::PopTextWrapPos();
         app.probe("sim/phone/error");
     }
@@ -394,7 +394,7 @@ void variables_form(AppState& app, Json& sc) {
             }
         }
         if (!errors[name].empty()) {
-            ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", errors[name].c_str());
+            ImGui::TextColored(tone(app, StatusTone::kBad), "%s", errors[name].c_str());
         }
         ImGui::PopID();
     }
@@ -447,10 +447,11 @@ void run_controls(AppState& app) {
                             sim.session.results()["leads"].get<std::int64_t>(),
                             sim.last_run_ms / 1000.0);
         if (sim.results_graph_version != app.editor.structure_version()) {
-            ImGui::TextColored({0.95f, 0.67f, 0.25f, 1}, "The graph changed since: run again.");
+            ImGui::TextColored(tone(app, StatusTone::kWarn), "The graph changed since: run again.");
         }
     }
-    if (!sim.error.empty()) ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", sim.error.c_str());
+    if (!sim.error.empty())
+        ImGui::TextColored(tone(app, StatusTone::kBad), "%s", sim.error.c_str());
 }
 
 }  // namespace
@@ -463,7 +464,7 @@ void draw_sim_panel(AppState& app) {
     run_controls(app);
     if (!sim.scenario_error.empty()) {
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "Scenario: %s", sim.scenario_error.c_str());
+        ImGui::TextColored(tone(app, StatusTone::kBad), "Scenario: %s", sim.scenario_error.c_str());
         ImGui::PopTextWrapPos();
     }
     ImGui::Checkbox("Show results on the canvas", &sim.show_overlay);

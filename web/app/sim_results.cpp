@@ -71,13 +71,16 @@ void terminal_chart(AppState& app, const Json& r, ImVec2 size) {
     // Share axis: gridlines and tick labels under the bars.
     const AxisTicks xt = nice_ticks(0, 1, tick_count(x1 - x0, fs * 4));
     auto X = [&](double v) { return x0 + (x1 - x0) * static_cast<float>(v / xt.hi); };
+    float label_end = -1e30f;  // labels that would overlap the previous one are left out
     for (double t : xt.ticks) {
         const float x = X(t);
         dl->AddLine({x, a.y}, {x, axis_y}, grid_color());
         const std::string label = tick_label(t, xt.step, true);
         const float w = ImGui::CalcTextSize(label.c_str()).x;
-        dl->AddText({std::clamp(x - w / 2, x0 - w / 2, b.x - w), axis_y + 2}, axis_color(),
-                    label.c_str());
+        const float lx = std::min(x - w / 2, b.x - w);
+        if (lx < label_end) continue;
+        dl->AddText({lx, axis_y + 2}, axis_color(), label.c_str());
+        label_end = lx + w + fs / 2;
     }
     dl->AddLine({x0, axis_y}, {x1, axis_y}, axis_color());
     const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -147,13 +150,17 @@ void series_chart(AppState& app, const char* id, const char* title,
         const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
         dl->AddText({p0.x - 4 - ts.x, y - ts.y / 2}, axis_color(), label.c_str());
     }
+    float label_end = -1e30f;  // labels that would overlap the previous one are left out
     for (double t : xt.ticks) {
         const float x = X(t);
         dl->AddLine({x, p0.y}, {x, p1.y}, grid_color());
         std::string label = tick_label(t, xt.step);
         if (t == xt.ticks.back()) label += std::string(" ") + x_unit;
         const float w = ImGui::CalcTextSize(label.c_str()).x;
-        dl->AddText({std::min(x - w / 2, b.x - w), p1.y + 2}, axis_color(), label.c_str());
+        const float lx = std::min(x - w / 2, b.x - w);
+        if (lx < label_end) continue;
+        dl->AddText({lx, p1.y + 2}, axis_color(), label.c_str());
+        label_end = lx + w + fs / 2;
     }
     dl->AddLine({p0.x, p1.y}, {p1.x, p1.y}, axis_color());
     dl->AddLine({p0.x, p0.y}, {p0.x, p1.y}, axis_color());
@@ -261,9 +268,9 @@ void exact_table(AppState& app, const Json& r) {
             if (!finished) {
                 ImGui::TextDisabled("horizon cut");
             } else if (inside) {
-                ImGui::TextColored({0.4f, 0.85f, 0.5f, 1}, "inside");
+                ImGui::TextColored(tone(app, StatusTone::kGood), "inside");
             } else {
-                ImGui::TextColored({0.95f, 0.6f, 0.3f, 1}, "outside");
+                ImGui::TextColored(tone(app, StatusTone::kWarn), "outside");
             }
             fit(w, 5);
         } else {

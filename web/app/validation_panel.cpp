@@ -16,9 +16,9 @@ void draw_validation_panel(AppState& app) {
         (d.severity == Severity::kError ? errors : warnings)++;
     }
     if (errors == 0) {
-        ImGui::TextColored({0.4f, 0.85f, 0.5f, 1.0f}, "Valid: can be activated");
+        ImGui::TextColored(tone(app, StatusTone::kGood), "Valid: can be activated");
     } else {
-        ImGui::TextColored({0.95f, 0.35f, 0.35f, 1.0f}, "%zu error(s) block activation", errors);
+        ImGui::TextColored(tone(app, StatusTone::kBad), "%zu error(s) block activation", errors);
     }
     ImGui::SameLine();
     ImGui::TextDisabled("· %zu warning(s)", warnings);

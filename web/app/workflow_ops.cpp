@@ -1,6 +1,9 @@
 // web/app/workflow_ops.cpp — server mode's workflow list: the requests behind the Server tab's
 // list (a page of workflows with a title search the server filters on, sent once typing
 // pauses) and its row actions, Delete (after a confirmation) and Duplicate.
+#include <optional>
+#include <utility>
+
 #include "app.hpp"
 #include "json_fields.hpp"
 #include "platform.hpp"
@@ -125,29 +128,48 @@ void server_duplicate(AppState& app, const std::string& workflow_id) {
     if (workflow_id.empty()) return;
     app.server.error.clear();
     const WorkflowRow row = row_of(app, workflow_id);
-    auto duplicate = [row](AppState& a) {
-        server_request(
-            a, "POST", "/v1/workflows/" + row.id + "/duplicate", Json::object(),
-            [row](AppState& b, const HttpAnswer& r) {
-                if (!r.ok()) return fail(b, "Cannot duplicate " + quoted_title(row), r);
-                const std::string id = json_str(r.body, "id");
-                if (id.empty()) {
-                    b.server.error = "The duplicate answer has no workflow id";
-                    return;
-                }
-                b.notify("Duplicated as " + quoted_title({id, json_str(r.body, "title"), ""}));
-                server_open(b, id);
-                // The copy is the most recently changed workflow: page 1 shows it.
-                request_list(b, 1, b.server.list_search);
-            });
-    };
+    // The open workflow with unsaved edits: the server copies the stored draft, then the copy's
+    // draft gets the editor's graph and fields. The original's draft stays as it was stored (the
+    // edits belong to the copy the user goes on with). The bodies are taken now, so edits made
+    // while the requests run do not leak into the copy either.
+    std::optional<std::pair<Json, Json>> edits;
     if (workflow_id == app.server.workflow_id && versions_unsaved(app)) {
-        server_save(app, [duplicate](AppState& a, bool saved) {
-            if (saved) duplicate(a);
-        });
-        return;
+        edits.emplace(graph_body(app.editor.graph()), workflow_patch(app.editor.graph()));
     }
-    duplicate(app);
+    server_request(app, "POST", "/v1/workflows/" + row.id + "/duplicate", Json::object(),
+                   [row, edits](AppState& b, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(b, "Cannot duplicate " + quoted_title(row), r);
+                       const std::string id = json_str(r.body, "id");
+                       if (id.empty()) {
+                           b.server.error = "The duplicate answer has no workflow id";
+                           return;
+                       }
+                       // The copy keeps the server's title ("… (copy)"), not the original's.
+                       const std::string title = json_str(r.body, "title");
+                       auto opened = [id, title](AppState& c) {
+                           c.notify("Duplicated as " + quoted_title({id, title, ""}));
+                           server_open(c, id);
+                           // The copy is the most recently changed workflow: page 1 shows it.
+                           request_list(c, 1, c.server.list_search);
+                       };
+                       if (!edits) return opened(b);
+                       Json patch = edits->second;
+                       if (!title.empty()) patch["title"] = title;
+                       const std::string path = "/v1/workflows/" + id;
+                       server_request(b, "PUT", path + "/graph?publish=false", edits->first,
+                                      [path, patch, opened](AppState& c, const HttpAnswer& g) {
+                                          if (!g.ok())
+                                              return fail(c, "Saving the copy's graph failed", g);
+                                          server_request(
+                                              c, "PATCH", path + "?publish=false", patch,
+                                              [opened](AppState& d, const HttpAnswer& p) {
+                                                  if (!p.ok()) {
+                                                      return fail(d, "Saving the copy failed", p);
+                                                  }
+                                                  opened(d);
+                                              });
+                                      });
+                   });
 }
 
 Json workflow_list_status_json(const AppState& app) {
