@@ -13,15 +13,6 @@ EM_JS(void, lf_js_set_clipboard, (const char* text), {
         navigator.clipboard.writeText(s).catch(() => {});
     }
 });
-EM_JS(void, lf_js_download, (const char* name, const char* text, const char* type), {
-    const blob = new Blob([UTF8ToString(text)], {type: UTF8ToString(type)});
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = UTF8ToString(name);
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 0);
-});
 EM_JS(void, lf_js_download_bytes, (const char* name, const char* data, int size, const char* type), {
     const blob = new Blob([HEAPU8.slice(data, data + size)], {type: UTF8ToString(type)});
     const a = document.createElement('a');
@@ -121,12 +112,12 @@ void set_clipboard_text(const std::string& text) {
     lf_js_set_clipboard(text.c_str());
 }
 
-void download_text(const std::string& filename, const std::string& text, const char* type) {
-    lf_js_download(filename.c_str(), text.c_str(), type);
-}
-
 void download_bytes(const std::string& filename, const std::string& bytes, const char* type) {
     lf_js_download_bytes(filename.c_str(), bytes.data(), static_cast<int>(bytes.size()), type);
+}
+
+void download_text(const std::string& filename, const std::string& text, const char* type) {
+    download_bytes(filename, text, type);  // the text is UTF-8 already
 }
 
 void request_file_upload() {

@@ -244,6 +244,8 @@ void toggle_results_maximized(AppState& app);
 // between the last row and EndTable) for the automation API.
 void record_table_fit(AppState& app, const char* table, const std::vector<float>& text_widths,
                       const std::vector<const char*>& headers);
+// Widens text_widths[col] to the item just drawn (a cell's text), for record_table_fit.
+void fit_column(std::vector<float>& text_widths, int col);
 // Asks for a PNG of the canvas (with its overlay) as a download, taken two frames later.
 void request_canvas_png(AppState& app);
 // Called by main.cpp after rendering when app.png_export_frame is due: reads the canvas's pixels

@@ -124,24 +124,18 @@ void compare_tick(AppState& app) {
 
 namespace {
 
-// Records the width of the item just drawn in column `col` (for record_table_fit).
-void fit(std::vector<float>& widths, int col) {
-    widths[static_cast<std::size_t>(col)] =
-        std::max(widths[static_cast<std::size_t>(col)], ImGui::GetItemRectSize().x);
-}
-
 void metric_row(const AppState& app, const char* name, const CompareMetric& m, MetricUnit unit,
                 std::vector<float>& w) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(name);
-    fit(w, 0);
+    fit_column(w, 0);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(format_value(m.before, unit).c_str());
-    fit(w, 1);
+    fit_column(w, 1);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(format_value(m.after, unit).c_str());
-    fit(w, 2);
+    fit_column(w, 2);
     ImGui::TableNextColumn();
     // A difference whose interval excludes zero is coloured (green up / red down for
     // conversion; the reverse for calls and time, which cost).
@@ -154,10 +148,10 @@ void metric_row(const AppState& app, const char* name, const CompareMetric& m, M
     } else {
         ImGui::TextUnformatted(d.c_str());
     }
-    fit(w, 3);
+    fit_column(w, 3);
     ImGui::TableNextColumn();
     ImGui::TextDisabled("%s", format_interval(m, unit).c_str());
-    fit(w, 4);
+    fit_column(w, 4);
 }
 
 void choices(AppState& app) {

@@ -168,6 +168,11 @@ void layout_panels(AppState& app) {
 
 // [SECTION] Table fit
 
+void fit_column(std::vector<float>& text_widths, int col) {
+    float& w = text_widths[static_cast<std::size_t>(col)];
+    w = std::max(w, ImGui::GetItemRectSize().x);
+}
+
 void record_table_fit(AppState& app, const char* table, const std::vector<float>& text_widths,
                       const std::vector<const char*>& headers) {
     // Called on the table's last row: each column's content width is what a cell has from its

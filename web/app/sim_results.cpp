@@ -209,12 +209,6 @@ void series_chart(AppState& app, const char* id, const char* title,
     }
 }
 
-// Records the width of the item just drawn in column `col` (for record_table_fit).
-void fit(std::vector<float>& widths, int col) {
-    widths[static_cast<std::size_t>(col)] =
-        std::max(widths[static_cast<std::size_t>(col)], ImGui::GetItemRectSize().x);
-}
-
 void exact_table(AppState& app, const Json& r) {
     const Json& ex = r["exact"];
     const bool exact =
@@ -245,21 +239,21 @@ void exact_table(AppState& app, const Json& r) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kTerminalColors[i]), "%s", kTerminals[i]);
-        fit(w, 0);
+        fit_column(w, 0);
         ImGui::TableNextColumn();
         ImGui::Text("%" PRId64, t["count"].get<std::int64_t>());
-        fit(w, 1);
+        fit_column(w, 1);
         ImGui::TableNextColumn();
         ImGui::Text("%.2f%%", num(t["share"]) * 100);
-        fit(w, 2);
+        fit_column(w, 2);
         ImGui::TableNextColumn();
         ImGui::Text("%.2f-%.2f%%", num(t["ci95"][0]) * 100, num(t["ci95"][1]) * 100);
-        fit(w, 3);
+        fit_column(w, 3);
         ImGui::TableNextColumn();
         if (exact && ex["terminal"].contains(kTerminals[i])) {
             const double e = num(ex["terminal"][kTerminals[i]]);
             ImGui::Text("%.2f%%", e * 100);
-            fit(w, 4);
+            fit_column(w, 4);
             ImGui::TableNextColumn();
             // With a long enough horizon, Monte-Carlo shares fall inside their intervals around the
             // exact values about 95% of the time (the exact solution ignores time).
@@ -272,31 +266,31 @@ void exact_table(AppState& app, const Json& r) {
             } else {
                 ImGui::TextColored(tone(app, StatusTone::kWarn), "outside");
             }
-            fit(w, 5);
+            fit_column(w, 5);
         } else {
             ImGui::TextDisabled("—");
-            fit(w, 4);
+            fit_column(w, 4);
             ImGui::TableNextColumn();
         }
     }
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted("calls / lead");
-    fit(w, 0);
+    fit_column(w, 0);
     ImGui::TableNextColumn();
     ImGui::Text("%" PRId64, r["calls"]["placed"].get<std::int64_t>());
-    fit(w, 1);
+    fit_column(w, 1);
     ImGui::TableNextColumn();
     ImGui::Text("%.3f", num(r["calls"]["per_lead"]));
-    fit(w, 2);
+    fit_column(w, 2);
     ImGui::TableNextColumn();
     ImGui::TextDisabled("%.0f min · cost %.2f", num(r["calls"]["minutes"]),
                         num(r["calls"]["cost"]));
-    fit(w, 3);
+    fit_column(w, 3);
     ImGui::TableNextColumn();
     if (exact) {
         ImGui::Text("%.3f", num(ex["expected_calls"]));
-        fit(w, 4);
+        fit_column(w, 4);
     }
     record_table_fit(app, "exact_table", w, headers);
     ImGui::EndTable();
