@@ -1,7 +1,7 @@
 // tests/e2e/theme_scale.test.mjs — View → Theme and View → UI scale with the real mouse: the
 // light theme and 125% apply at once, are kept per browser (localStorage) and come back after a
 // reload, seen through the automation API (uiSettings()) and in the pixels of screenshots
-// (build/test-logs/theme-*.png).
+// (build/test-logs/theme-*.png), the minimap's box included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -36,6 +36,16 @@ function backgroundPoints(p) {
 
 const brightness = ([r, g, b]) => (r + g + b) / 3;
 
+// Nine points inside the minimap's box (the minimap draws the theme's fill with node dots and
+// the view outline on it, so most of them show the fill).
+function minimapPoints(p) {
+  const [x, y, w, h] = p.items['canvas/minimap'];
+  const out = [];
+  for (const fx of [0.2, 0.5, 0.8]) for (const fy of [0.2, 0.5, 0.8]) out.push([x + w * fx, y + h * fy]);
+  return out;
+}
+const mostly = (pixels, test) => pixels.filter(test).length >= 6;
+
 // Opens the View menu's submenu `sub` by hovering it, then clicks its item `item`.
 async function chooseFromView(page, sub, item) {
   let p = await probe(page);
@@ -52,8 +62,9 @@ test('light theme and 125% UI scale apply, and persist across a reload', async (
   assert.deepEqual(await settings(page), { theme: 'dark', ui_scale: 100, applied_scale: 100 });
   let p = await probe(page);
   const paletteWidth = p.items['palette/VOICE_CALL'][2];
-  const dark = await screenshotPixels(page, 'theme-dark-100', backgroundPoints(p));
-  for (const px of dark) assert.ok(brightness(px) < 60, `dark background ${px}`);
+  const dark = await screenshotPixels(page, 'theme-dark-100', [...backgroundPoints(p), ...minimapPoints(p)]);
+  for (const px of dark.slice(0, 2)) assert.ok(brightness(px) < 60, `dark background ${px}`);
+  assert.ok(mostly(dark.slice(2), (px) => brightness(px) < 60), `dark minimap ${JSON.stringify(dark.slice(2))}`);
 
   await chooseFromView(page, 'theme', 'light');
   await until(page, (s) => s.theme === 'light', 'light theme chosen', { read: settings, every: 1 });
@@ -64,8 +75,10 @@ test('light theme and 125% UI scale apply, and persist across a reload', async (
   // Panels and their widgets grow with the scale (the palette is 190 CSS px wide at 100%).
   assert.ok(Math.abs(p.items['palette/VOICE_CALL'][2] - paletteWidth * 1.25) < 3,
     `palette button ${p.items['palette/VOICE_CALL'][2]} ≈ 1.25 × ${paletteWidth}`);
-  const light = await screenshotPixels(page, 'theme-light-125', backgroundPoints(p));
-  for (const px of light) assert.ok(brightness(px) > 200, `light background ${px}`);
+  const light = await screenshotPixels(page, 'theme-light-125', [...backgroundPoints(p), ...minimapPoints(p)]);
+  for (const px of light.slice(0, 2)) assert.ok(brightness(px) > 200, `light background ${px}`);
+  // The minimap's box follows the theme too.
+  assert.ok(mostly(light.slice(2), (px) => brightness(px) > 200), `light minimap ${JSON.stringify(light.slice(2))}`);
   const stored = await page.evaluate(() => localStorage.getItem('leadflow.editor.settings.v1'));
   assert.deepEqual(JSON.parse(stored), { theme: 'light', ui_scale: 125 });
 

@@ -471,6 +471,7 @@ bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed)
     }
     dl->AddRect(im(to_map(view.min)), im(to_map(view.max)), kSelectColor, 0.0f, 0, 1.5f);
     dl->AddRect(im(box.min), im(box.max), theme_colors(app.ui_settings.theme).minimap_border, 4.0f);
+    app.probes["canvas/minimap"] = box;
     const bool over = box.contains(mouse);
     if ((over && mouse_pressed) || g_canvas.drag == Drag::kMinimap) {
         if (mouse_pressed) g_canvas.drag = Drag::kMinimap;
