@@ -2,12 +2,12 @@
 # bench/scale.sh — Leadflow on PostgreSQL with one and with several servers, against SQLite and
 # against a peer job queue on the same PostgreSQL server (graphile-worker):
 #   1. LEADFLOW_BENCH_SCALE_LEADS leads (default 10,000) through the lead-nurture fixture at time
-#      scale 1e6 (sandbox provider), on 1 server over SQLite, on 1 server over PostgreSQL and on
-#      3 servers sharing one PostgreSQL database; persisted transitions per second (engine steps
+#      scale 1e6 (sandbox provider), on 1 server over SQLite, and on 1, 2 and 4 servers sharing
+#      one PostgreSQL database; persisted transitions per second (engine steps
 #      committed: the sum of the leads' step counts in the database) and the wall time from
 #      activation until the workflow completes.
 #   2. graphile-worker (installed from npm into build/bench-node/, version
-#      LEADFLOW_BENCH_GRAPHILE_VERSION, default 0.18.0) with 1 and 3 worker processes of
+#      LEADFLOW_BENCH_GRAPHILE_VERSION, default 0.18.0) with 1, 2 and 4 worker processes of
 #      LEADFLOW_BENCH_GRAPHILE_CONCURRENCY jobs each (default 10) and the worker options
 #      LEADFLOW_BENCH_GRAPHILE_OPTIONS (JSON; default: its batching, below): as many jobs as
 #      leads, in chains of 4 (about a lead-nurture lead's steps), each job one transaction that
@@ -27,7 +27,8 @@
 #
 # Usage: bench/scale.sh [--quick] [NATIVE_BUILD_DIR] (default build/native). --quick: 2,000 leads,
 # one run of each, about a minute; prints the table without touching BENCHMARKS.md.
-# LEADFLOW_BENCH_SCALE_CONFIGS picks configurations (default "sqlite1 pg1 pg3 gw1 gw3 pglag").
+# LEADFLOW_BENCH_SCALE_CONFIGS picks configurations (default "sqlite1 pg1 pg2 pg4 gw1 gw2 gw4 pglag";
+# pgN: N Leadflow servers on one PostgreSQL database, gwN: N graphile-worker processes).
 # LEADFLOW_BENCH_SCALE_PROFILE=1: PostgreSQL loads pg_stat_statements, and after each Leadflow run on
 # PostgreSQL the statements that took most of its time are printed (to stderr).
 set -euo pipefail
@@ -132,7 +133,7 @@ start_servers() {
         "$bin" serve --db "$db" --port 0 --rate-limit 0 --time-scale "$scale" \
             --metrics-listen 127.0.0.1:0 >"$out" 2>"$tmp/err$i" &
         pids+=($!)
-        for _ in $(seq 300); do
+        for _ in $(seq 1200); do  # two minutes: the machine may be loaded
             grep -q '^metrics on' "$out" && break
             kill -0 "${pids[-1]}" 2>/dev/null || break
             sleep 0.1
@@ -277,7 +278,7 @@ field() { sed -n "s/.*\b$1=\([^[:space:]]*\).*/\1/p" <<<"$out" | head -n 1; }
 
 : >"$tmp/results"
 : >"$tmp/lag"
-configs=${LEADFLOW_BENCH_SCALE_CONFIGS:-sqlite1 pg1 pg3 gw1 gw3 pglag}
+configs=${LEADFLOW_BENCH_SCALE_CONFIGS:-sqlite1 pg1 pg2 pg4 gw1 gw2 gw4 pglag}
 for ((r = 1; r <= runs; r++)); do
     echo "== scale: run $r of $runs, $leads leads / $((gw_chains * gw_steps)) jobs" >&2
     for c in $configs; do
@@ -286,10 +287,10 @@ for ((r = 1; r <= runs; r++)); do
             leadflow_run sqlite1 "$tmp/s$r.db" 1
             rm -f "$tmp/s$r.db"*
             ;;
-        pg1 | pg3) leadflow_run "$c" "$(fresh_db "scale_$c")" "${c#pg}" ;;
-        gw1 | gw3) gw_run "$c" "$(fresh_db "scale_$c")" "${c#gw}" ;;
+        pg[1-9]) leadflow_run "$c" "$(fresh_db "scale_$c")" "${c#pg}" ;;
+        gw[1-9]) gw_run "$c" "$(fresh_db "scale_$c")" "${c#gw}" ;;
         pglag) ;;
-        *) echo "bench scale: unknown configuration '$c' (sqlite1 pg1 pg3 gw1 gw3 pglag)" >&2; exit 2 ;;
+        *) echo "bench scale: unknown configuration '$c' (sqlite1, pg1…pg9, gw1…gw9, pglag)" >&2; exit 2 ;;
         esac
     done
 done
@@ -324,13 +325,15 @@ def spread(name):
     v = sorted(r[0] for r in by[name])
     return "%s–%s" % (format(v[0], ","), format(v[-1], ",")) if len(v) > 1 else "one run"
 f = lambda x: format(int(round(x)), ",")
-rows = [
-    ("sqlite1", "Leadflow, SQLite, 1 server", "transitions", leads),
-    ("pg1", "Leadflow, PostgreSQL, 1 server", "transitions", leads),
-    ("pg3", "Leadflow, PostgreSQL, 3 servers on one database", "transitions", leads),
-    ("gw1", "graphile-worker %s, 1 process × %s jobs at once" % (gw_version, conc), "jobs", chains),
-    ("gw3", "graphile-worker %s, 3 processes × %s jobs at once" % (gw_version, conc), "jobs", chains),
-]
+def servers(n):
+    return "%d server%s" % (n, "s on one database" if n > 1 else "")
+def processes(n):
+    return "%d process%s" % (n, "es" if n > 1 else "")
+rows = [("sqlite1", "Leadflow, SQLite, 1 server", "transitions", leads)]
+rows += [("pg%d" % n, "Leadflow, PostgreSQL, %s" % servers(n), "transitions", leads)
+         for n in range(1, 10)]
+rows += [("gw%d" % n, "graphile-worker %s, %s × %s jobs at once" % (gw_version, processes(n), conc),
+          "jobs", chains) for n in range(1, 10)]
 out = ["## Scale: several servers on PostgreSQL, and a peer (bench/scale.sh)\n"]
 out.append("Machine: %s; load average at the start: %s, at the end: %s (the machine is shared). "
            "Commit %s, %s UTC. PostgreSQL %s on a Unix socket, one throwaway server for every run "
@@ -358,18 +361,23 @@ for key, label, unit, units in rows:
 out.append("")
 def ratio(a, b):
     return "%.2f×" % (med(a, 0) / med(b, 0)) if a in by and b in by else "n/a"
-out.append("Ratios of the medians: PostgreSQL to SQLite, 1 server: **%s**; 3 servers to 1 on "
-           "PostgreSQL: **%s**; graphile-worker 3 processes to 1: **%s**; Leadflow steps to "
-           "graphile-worker jobs per second, PostgreSQL, 1 process: **%s**, 3 processes: **%s**." % (
-               ratio("pg1", "sqlite1"), ratio("pg3", "pg1"), ratio("gw3", "gw1"),
-               ratio("pg1", "gw1"), ratio("pg3", "gw3")))
-if "pg3" in by:
-    shares = sorted(by["pg3"], key=lambda r: r[0])[len(by["pg3"]) // 2][3]
-    out.append("")
-    out.append("Steps committed by each of the 3 servers in the median run: %s." % shares.replace("/", ", "))
+pgs = sorted(int(k[2:]) for k in by if k.startswith("pg"))
+gws = sorted(int(k[2:]) for k in by if k.startswith("gw"))
+parts = ["PostgreSQL to SQLite, 1 server: **%s**" % ratio("pg1", "sqlite1")]
+parts += ["%d servers to 1 on PostgreSQL: **%s**" % (n, ratio("pg%d" % n, "pg1")) for n in pgs if n > 1]
+parts += ["graphile-worker %s to 1: **%s**" % (processes(n), ratio("gw%d" % n, "gw1")) for n in gws if n > 1]
+parts += ["Leadflow steps to graphile-worker jobs per second with %s each: **%s**" % (
+    processes(n), ratio("pg%d" % n, "gw%d" % n)) for n in pgs if n in gws]
+out.append("Ratios of the medians: %s." % "; ".join(parts))
+for n in pgs:
+    if n > 1:
+        shares = sorted(by["pg%d" % n], key=lambda r: r[0])[len(by["pg%d" % n]) // 2][3]
+        out.append("")
+        out.append("Steps committed by each of the %d servers in the median run: %s." % (
+            n, shares.replace("/", ", ")))
 locks = ["%s: held %s%% of the time, a server waiting for it %s%%" % (
-             {"pg1": "1 server", "pg3": "3 servers"}[k], f(med(k, 6)), f(med(k, 7)))
-         for k in ("pg1", "pg3") if k in by]
+             "%d server%s" % (n, "s" if n > 1 else ""), f(med("pg%d" % n, 6)), f(med("pg%d" % n, 7)))
+         for n in pgs]
 if locks:
     out.append("")
     out.append("The write lock, sampled every 20 ms while the clock ran (medians): %s." % "; ".join(locks))
@@ -392,9 +400,10 @@ out.append("")
 out.append("What this shows and what it does not:\n")
 out.append("- Every Leadflow write transaction, on any server, first takes one PostgreSQL advisory "
            "lock, so the servers' scheduler batches commit one after the other (the lock samples "
-           "above). A second or third server adds API capacity and availability (any server "
-           "carries on when one dies), not scheduler throughput; the 3-server row measures what "
-           "sharing the lock costs, not a speed-up.")
+           "above). More servers add API capacity and availability (any server carries on when "
+           "one dies), not scheduler throughput; the rows with several servers measure what "
+           "sharing the lock costs, not a speed-up. A batch sends its writes as one statement "
+           "per kind (lead rows, history, calls, outbox), so the statements per step are few.")
 out.append("- A graphile-worker job is independent of every other job, so its processes run jobs "
            "in parallel; whether that helps depends on spare CPU. The leads of a Leadflow "
            "workflow are independent too, but a scheduler batch commits up to 2,000 steps in one "
@@ -408,7 +417,7 @@ out.append("- The jobs do about what a step does to the database (a row updated,
 out.append("- Everything shares the machine's cores with PostgreSQL and with whatever else runs on "
            "it: where PostgreSQL's CPU per step or job already fills the cores, more processes "
            "cannot add throughput. A separate database machine, or more cores, would change the "
-           "absolute figures and may change the 1-against-3 ratios; it would not lift the "
+           "absolute figures and may change the ratios between process counts; it would not lift the "
            "single write lock.")
 print("\n".join(out))
 PY
