@@ -278,6 +278,10 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
     std::set<std::string> finished, completed;
     StepContext sc{now, &config_, &in_flight, &finished, {}, {}, {}};
     const TimeMs wall_mono = monotonic_ms_();
+    // When this batch's transaction began, i.e. got the write lock: the time budget counts from
+    // there, not from before a wait for the lock (other servers' batches on PostgreSQL, API
+    // writes on either backend), which would leave a batch little of its budget.
+    TimeMs locked_mono = wall_mono;
     const int batch_limit = batch_size_;
     // Each workflow gets an equal share of the batch (at least kMinQuota leads), so that one
     // workflow's backlog — thousands of overdue timers, leads on a version that cannot run —
@@ -290,6 +294,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
                        batch_limit / static_cast<int>(std::min<std::size_t>(n_workflows, 1 << 20)));
     bool out_of_time = false, yielded = false, full = false;
     Status st = store_.live_transact([&](StoreTx& tx) {
+        locked_mono = monotonic_ms_();
         steps = 0;
         in_flight.clear();
         finished.clear();
@@ -325,7 +330,7 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
                 yielded = true;
                 return true;
             }
-            if (monotonic_ms_() - wall_mono < config_.batch_ms) return false;
+            if (monotonic_ms_() - locked_mono < config_.batch_ms) return false;
             out_of_time = true;
             return true;
         };
@@ -466,10 +471,11 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
     if (n_workflows > 0) first_served_ = (first_served_ + 1) % n_workflows;
     metrics_.transitions.fetch_add(steps);
     const double wall_spent = static_cast<double>(monotonic_ms_() - wall_mono);
+    const double held = static_cast<double>(monotonic_ms_() - locked_mono);
     // Next batch size: what fitted in the time budget, or twice as much when it went fast.
     if (out_of_time) {
         batch_size_ = std::max<int>(16, static_cast<int>(steps));
-    } else if (full && wall_spent * 2 < config_.batch_ms) {
+    } else if (full && held * 2 < config_.batch_ms) {
         batch_size_ = std::min(std::max(1, config_.batch), batch_size_ * 2);
     }
     {

@@ -121,6 +121,46 @@ Status append_rows(StoreTx& tx, const std::string& lead_id,
     return save_lead(tx, lead.value());
 }
 
+// The store, with every scheduler transaction first waiting `wait_ms` of the fake monotonic
+// clock, as a batch waits for the write lock while other servers' batches (PostgreSQL) or API
+// writes hold it.
+class LockWaitStore final : public Store {
+  public:
+    LockWaitStore(Store& store, TimeMs* mono, TimeMs wait_ms)
+        : store_(store), mono_(mono), wait_ms_(wait_ms) {}
+    Status transact(const std::function<Status(StoreTx&)>& fn) override {
+        return store_.transact(fn);
+    }
+    Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
+        *mono_ += wait_ms_;
+        return store_.live_transact(fn);
+    }
+    bool api_write_waiting() const override { return store_.api_write_waiting(); }
+    Status read(const std::function<Status(StoreTx&)>& fn) override { return store_.read(fn); }
+    int schema_version() const override { return store_.schema_version(); }
+    std::optional<std::int64_t> commit_counter() override { return store_.commit_counter(); }
+
+  private:
+    Store& store_;
+    TimeMs* mono_;
+    TimeMs wait_ms_;
+};
+
+TEST_F(LiveStore, ABatchThatWaitedForTheLockStillHasItsTimeBudget) {
+    // The budget (batch_ms) counts from when the batch holds the lock: a batch that waited
+    // longer than the budget for it must still step its leads, not commit empty.
+    std::string wf = wait_workflow(1);
+    auto ids = enrol(wf, 40);
+    LockWaitStore slow(*store_, &mono_, live_config_.batch_ms + 50);
+    scheduler_ = std::make_unique<Scheduler>(
+        slow, live_config_, [this] { return now_; }, [this] { return mono_; });
+    ASSERT_TRUE(scheduler_->init().is_ok());
+    app_->set_live(scheduler_.get());
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/activate", Json()).status, 200);
+    EXPECT_EQ(advance(10), 40);
+    EXPECT_EQ(lead(wf, ids.back())["execution"]["phase"], "waiting");
+}
+
 TEST_F(LiveStore, SchedulerWritesAreSeenByLaterReadsAndAFailedOneRollsBackItsTransaction) {
     // The scheduler's connection runs its writes on a second thread (write-behind): a read
     // in the same transaction still sees every write before it, and a write that fails after
