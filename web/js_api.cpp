@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "app/app.hpp"
+#include "app/json_fields.hpp"
 #include "leadflow/validate.hpp"
 #include "leadflow/wire.hpp"
 
@@ -112,6 +113,31 @@ constexpr ServerAction kServerActions[] = {
     {"short_link", [](AppState& app, Arg) { server_short_link(app); }},
     {"live", [](AppState& app, Arg on) { server_set_live(app, on != "off"); }},
     {"history", [](AppState& app, Arg lead) { server_load_history(app, lead); }},
+    {"leads_page",
+     [](AppState& app, Arg page) { server_leads_page(app, std::atoll(page.c_str())); }},
+    {"leads_status", [](AppState& app, Arg status) { server_leads_status(app, status); }},
+    {"leads_phone", [](AppState& app, Arg text) { server_leads_phone(app, text); }},
+    {"leads_refresh", [](AppState& app, Arg) { server_leads_refresh(app); }},
+    {"lead_open", [](AppState& app, Arg id) { server_lead_open(app, id); }},
+    {"lead_close", [](AppState& app, Arg) { server_lead_close(app); }},
+    {"lead_remove", [](AppState& app, Arg id) { server_lead_remove_ask(app, id); }},
+    {"lead_remove_confirm", [](AppState& app, Arg) { server_lead_remove_confirm(app); }},
+    {"lead_remove_cancel", [](AppState& app, Arg) { server_lead_remove_cancel(app); }},
+    {"calls_open", [](AppState& app, Arg on) { server_calls_open(app, on != "off"); }},
+    {"calls_page",
+     [](AppState& app, Arg page) { server_calls_page(app, std::atoll(page.c_str())); }},
+    {"calls_filter",
+     [](AppState& app, Arg spec) {
+         // {"workflow_id", "lead_id", "status"}: each optional, "" = any.
+         leadflow::Result<Json> j = leadflow::parse_json(spec);
+         CallFilter f;
+         if (j.ok() && j->is_object()) {
+             f.workflow_id = json_str(*j, "workflow_id");
+             f.lead_id = json_str(*j, "lead_id");
+             f.status = json_str(*j, "status");
+         }
+         server_calls_filter(app, f);
+     }},
     {"versions",
      [](AppState& app, Arg page) {
          const std::int64_t n = version_number(page);

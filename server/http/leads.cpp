@@ -23,6 +23,7 @@
 #include "leadflow/text.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/lead_commands.hpp"
+#include "store/stored_values.hpp"
 #include "util/crypto.hpp"
 #include "util/csv.hpp"
 #include "util/phone.hpp"
@@ -416,6 +417,37 @@ Response upload_leads(const Request& req, RequestContext& ctx) {
 
 // [SECTION] Reading leads
 
+// The LIKE pattern of the lead list's `phone` search. Spaces, dashes, dots and parentheses are
+// dropped ("(415) 555" is "415555"); what is left must be digits, with an optional leading '+'.
+// Digits match anywhere in the stored E.164 number; a leading '+' anchors them at its start
+// ("+4420" finds the numbers starting with +44 20, "4420" also "+1 212 4420…").
+Result<std::string> phone_search_pattern(const std::string& text) {
+    if (text.size() > limits::kMaxPhoneSearchBytes) {
+        return Status::invalid("phone may be at most " +
+                               std::to_string(limits::kMaxPhoneSearchBytes) + " characters");
+    }
+    std::string digits;
+    bool plus = false;
+    for (char c : text) {
+        if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') continue;
+        if (c == '+' && digits.empty() && !plus) {
+            plus = true;
+        } else if (c >= '0' && c <= '9') {
+            digits.push_back(c);
+        } else {
+            return Status::invalid(
+                "phone must be digits, with an optional leading + (spaces, dashes, dots and "
+                "parentheses are ignored)");
+        }
+    }
+    if (digits.empty()) return Status::invalid("phone must contain at least one digit");
+    if (digits.size() > limits::kMaxPhoneSearchDigits) {
+        return Status::invalid("phone may hold at most " +
+                               std::to_string(limits::kMaxPhoneSearchDigits) + " digits");
+    }
+    return (plus ? std::string("+") : std::string("%")) + stored::escape_like(digits) + "%";
+}
+
 Result<LeadQuery> read_lead_query(const Request& req) {
     LeadQuery q;
     auto page = read_page(req);
@@ -441,6 +473,11 @@ Result<LeadQuery> read_lead_query(const Request& req) {
             i = j + 1;
         }
         if (q.ids.size() > 1000) return Status::invalid("leadIds may list at most 1000 ids");
+    }
+    if (auto s = req.param("phone"); s && !trim(*s).empty()) {
+        auto pattern = phone_search_pattern(trim(*s));
+        if (!pattern.ok()) return pattern.status();
+        q.phone_like = std::move(pattern.value());
     }
     return q;
 }
@@ -701,7 +738,7 @@ void register_lead_routes(Router& r) {
               .lead_upload_body("LeadInput"));
     r.add("GET", "/v1/workflows/{id}/leads", Access::kApiKey, list_leads,
           RouteDoc("Leads",
-                   "List leads (status, leadIds); the envelope without page and limit lists "
+                   "List leads (status, leadIds, phone); the envelope without page and limit lists "
                    "every matching lead")
               .reply("LeadPage")
               .envelope_reply("EnvelopeLeadList")

@@ -65,6 +65,10 @@ inline constexpr std::size_t kMaxXlsxEntries = 10'000;
 inline constexpr std::size_t kMaxLeadMetadataBytes = 16 * 1024;
 // Leads in one JSON upload ({"leads": [...]}).
 inline constexpr std::size_t kMaxLeadsPerRequest = 100'000;
+// The lead list's `phone` search: its text as sent, and the digits it may hold (E.164 numbers
+// have at most 15).
+inline constexpr std::size_t kMaxPhoneSearchBytes = 64;
+inline constexpr std::size_t kMaxPhoneSearchDigits = 15;
 // A 400 listing rejected rows lists at most this many rows per reason, plus each reason's count.
 inline constexpr std::size_t kMaxErrorRowsPerReason = 100;
 

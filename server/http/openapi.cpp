@@ -64,9 +64,15 @@ Json parameters(const Route& route) {
     } else if (q == QueryKind::kLeadList) {
         params.push_back(query_param("status", "string", "Lead status; in_progress = active"));
         params.push_back(query_param("leadIds", "string", "Comma-separated lead ids"));
+        params.push_back(query_param(
+            "phone", "string",
+            "Phone number search: digits anywhere in the E.164 number, or from its start after a "
+            "leading + (spaces, dashes, dots, parentheses ignored; at most 15 digits)"));
     } else if (q == QueryKind::kCallList) {
         params.push_back(query_param("workflow_id", "string", "Only this workflow's calls"));
         params.push_back(query_param("lead_id", "string", "Only this lead's calls"));
+        params.push_back(query_param(
+            "status", "string", "in_progress, completed, no_answer, busy, voicemail or failed"));
     } else if (q == QueryKind::kHistory) {
         params.push_back(query_param("events", "boolean",
                                      "true: the stored event rows instead of one entry per visit"));

@@ -48,6 +48,14 @@ Response list_calls(const Request& req, RequestContext& ctx) {
     q.limit = page->limit;
     q.workflow_id = req.param("workflow_id").value_or("");
     q.lead_id = req.param("lead_id").value_or("");
+    q.status = req.param("status").value_or("");
+    static constexpr std::string_view kCallStatuses[] = {"in_progress", "completed", "no_answer",
+                                                         "busy",        "voicemail", "failed"};
+    if (!q.status.empty() && std::find(std::begin(kCallStatuses), std::end(kCallStatuses),
+                                       q.status) == std::end(kCallStatuses)) {
+        return status_response(Status::invalid(
+            "status must be one of in_progress, completed, no_answer, busy, voicemail, failed"));
+    }
     Response out;
     Status st = ctx.store.read([&](StoreTx& tx) {
         auto calls = tx.list_calls(ctx.organization_id, q);
@@ -403,7 +411,7 @@ const RouteDoc kMetricsDoc =
 
 void register_ops_routes(Router& r) {
     r.add("GET", "/v1/calls", Access::kApiKey, list_calls,
-          RouteDoc("Calls", "Call log (workflow_id, lead_id)")
+          RouteDoc("Calls", "Call log (workflow_id, lead_id, status)")
               .reply("CallPage")
               .params(QueryKind::kCallList));
     r.add("POST", "/v1/user-webhooks", Access::kApiKey, create_webhook,

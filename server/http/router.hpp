@@ -32,8 +32,8 @@ enum class QueryKind {
     kNone,
     kPaged,         // page, limit
     kWorkflowList,  // page, limit, status, search, sortBy, sortOrder
-    kLeadList,      // page, limit, status, leadIds
-    kCallList,      // page, limit, workflow_id, lead_id
+    kLeadList,      // page, limit, status, leadIds, phone
+    kCallList,      // page, limit, workflow_id, lead_id, status
     kHistory,       // events
     kGraphPut,      // publish
 };

@@ -108,16 +108,24 @@ Result<PageOf<Lead>> PgTx::list_leads(const std::string& workflow_id, const Lead
     int next = 2;
     if (!q.statuses.empty()) where += " AND status = ANY($" + std::to_string(next++) + "::text[])";
     if (!q.ids.empty()) where += " AND id = ANY($" + std::to_string(next++) + "::text[])";
+    // lead_counts has no phone numbers: the count filters by phone in its own clause.
+    const std::string phone =
+        q.phone_like.empty() ? std::string()
+                             : " AND phone_number LIKE $" + std::to_string(next++) + " ESCAPE '\\'";
     auto bind_filters = [&](Query& s) {
         s.bind(workflow_id);
         if (!q.statuses.empty()) s.bind(status_array(q.statuses));
         if (!q.ids.empty()) s.bind(text_array(q.ids));
+        if (!q.phone_like.empty()) s.bind(q.phone_like);
     };
+    where += phone;
     PageOf<Lead> page;
     {
-        // Without ids, the maintained counts answer "how many" without scanning the leads.
-        Query s = this->q(q.ids.empty() ? "SELECT coalesce(sum(n), 0) FROM lead_counts" + where
-                                        : "SELECT count(*) FROM leads" + where);
+        // Without ids or a phone, the maintained counts answer "how many" without scanning the
+        // leads.
+        const bool counted = q.ids.empty() && q.phone_like.empty();
+        Query s = this->q(counted ? "SELECT coalesce(sum(n), 0) FROM lead_counts" + where
+                                  : "SELECT count(*) FROM leads" + where);
         bind_filters(s);
         auto total = s.single_i64();
         if (!total.ok()) return total.status();

@@ -115,20 +115,22 @@ Result<CallRecord> read_call(const Row& r) {
 Result<PageOf<CallRecord>> PgTx::list_calls(const std::string& org_id, const CallQuery& cq) {
     const char* where =
         " FROM calls WHERE organization_id = $1 AND ($2 = '' OR workflow_id = $2)"
-        " AND ($3 = '' OR lead_id = $3)";
+        " AND ($3 = '' OR lead_id = $3) AND ($4 = '' OR status = $4)";
     PageOf<CallRecord> page;
     auto total = q(std::string("SELECT count(*)") + where)
                      .bind(org_id)
                      .bind(cq.workflow_id)
                      .bind(cq.lead_id)
+                     .bind(cq.status)
                      .single_i64();
     if (!total.ok()) return total.status();
     page.total = total.value();
     auto items = q(std::string("SELECT ") + kCallColumns + where +
-                   " ORDER BY created_at DESC, seq DESC LIMIT $4 OFFSET $5")
+                   " ORDER BY created_at DESC, seq DESC LIMIT $5 OFFSET $6")
                      .bind(org_id)
                      .bind(cq.workflow_id)
                      .bind(cq.lead_id)
+                     .bind(cq.status)
                      .bind(cq.limit)
                      .bind(static_cast<std::int64_t>(cq.page - 1) * cq.limit)
                      .rows(read_call);

@@ -48,12 +48,13 @@ Result<PageOf<Lead>> SqliteTx::list_leads(const std::string& workflow_id, const 
     const char* where =
         " FROM leads WHERE workflow_id = ?1"
         " AND (?2 IS NULL OR status IN (SELECT value FROM json_each(?2)))"
-        " AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))";
+        " AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))"
+        " AND (?4 = '' OR phone_number LIKE ?4 ESCAPE '\\')";
     std::optional<std::string> statuses, ids;
     if (!q.statuses.empty()) statuses = status_list_json(q.statuses).dump();
     if (!q.ids.empty()) ids = string_list_json(q.ids).dump();
     PageOf<Lead> page;
-    if (!ids) {
+    if (!ids && q.phone_like.empty()) {
         // The maintained counts answer "how many" without scanning the leads.
         Stmt s = prep(
             "SELECT coalesce(sum(n), 0) FROM lead_counts WHERE workflow_id = ?1"
@@ -64,14 +65,14 @@ Result<PageOf<Lead>> SqliteTx::list_leads(const std::string& workflow_id, const 
         page.total = total.value();
     } else {
         Stmt s = prep(std::string("SELECT count(*)") + where);
-        s.bind(workflow_id).bind(statuses).bind(ids);
+        s.bind(workflow_id).bind(statuses).bind(ids).bind(q.phone_like);
         auto total = s.single_i64();
         if (!total.ok()) return total.status();
         page.total = total.value();
     }
     Stmt s =
-        prep(std::string("SELECT ") + kLeadColumns + where + " ORDER BY rowid LIMIT ?4 OFFSET ?5");
-    s.bind(workflow_id).bind(statuses).bind(ids).bind(q.limit);
+        prep(std::string("SELECT ") + kLeadColumns + where + " ORDER BY rowid LIMIT ?5 OFFSET ?6");
+    s.bind(workflow_id).bind(statuses).bind(ids).bind(q.phone_like).bind(q.limit);
     s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
     auto items = s.rows([](const Stmt& r) -> Result<Lead> {
         auto record = read_lead(r);

@@ -93,18 +93,18 @@ Result<CallRecord> read_call(const Stmt& s) {
 Result<PageOf<CallRecord>> SqliteTx::list_calls(const std::string& org_id, const CallQuery& q) {
     const char* where =
         " FROM calls WHERE organization_id = ?1 AND (?2 = '' OR workflow_id = ?2)"
-        " AND (?3 = '' OR lead_id = ?3)";
+        " AND (?3 = '' OR lead_id = ?3) AND (?4 = '' OR status = ?4)";
     PageOf<CallRecord> page;
     {
         Stmt s = prep(std::string("SELECT count(*)") + where);
-        s.bind(org_id).bind(q.workflow_id).bind(q.lead_id);
+        s.bind(org_id).bind(q.workflow_id).bind(q.lead_id).bind(q.status);
         auto total = s.single_i64();
         if (!total.ok()) return total.status();
         page.total = total.value();
     }
     Stmt s = prep(std::string("SELECT ") + kCallColumns + where +
-                  " ORDER BY created_at DESC, rowid DESC LIMIT ?4 OFFSET ?5");
-    s.bind(org_id).bind(q.workflow_id).bind(q.lead_id).bind(q.limit);
+                  " ORDER BY created_at DESC, rowid DESC LIMIT ?5 OFFSET ?6");
+    s.bind(org_id).bind(q.workflow_id).bind(q.lead_id).bind(q.status).bind(q.limit);
     s.bind(static_cast<std::int64_t>(q.page - 1) * q.limit);
     auto items = s.rows(read_call);
     if (!items.ok()) return items.status();

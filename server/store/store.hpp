@@ -96,6 +96,9 @@ struct LeadQuery {
     std::vector<std::string> ids;      // empty = any
     int page = 1;
     int limit = 20;
+    // A LIKE pattern (backslash escapes) the stored E.164 phone number must match; empty = any.
+    // read_lead_query (server/http/leads.cpp) makes it from the `phone` parameter.
+    std::string phone_like;
 };
 
 template <typename T>
@@ -131,6 +134,7 @@ struct CallQuery {
     std::string lead_id;      // empty = any
     int page = 1;
     int limit = 20;
+    std::string status;  // one CallRecord::status; empty = any
 };
 
 struct UserWebhook {

@@ -174,6 +174,59 @@ TEST_F(LeadsTest, ListFiltersByStatusAndIdsWithPages) {
     EXPECT_EQ(get(base + "?limit=101").status, 400);
 }
 
+TEST_F(LeadsTest, ListSearchesByPhoneNumberWithStatusAndPages) {
+    std::string wf = make_workflow();
+    make_valid_graph(wf);
+    // 30 US numbers +1415555 2600…2629, two UK numbers, one number with "1415" in its middle.
+    std::string csv = "phone_number\n";
+    for (int i = 0; i < 30; ++i) csv += "+1415555" + std::to_string(2600 + i) + "\n";
+    csv += "+442071838750\n+442079460958\n+12125551415\n";
+    ASSERT_EQ(body_of(upload_csv(wf, csv))["count"], 33);
+    const std::string base = "/v1/workflows/" + wf + "/leads";
+    auto phones = [&](const std::string& query) {
+        std::vector<std::string> out;
+        const Json body = body_of(get(base + query));
+        for (const Json& l : body["data"]) {
+            out.push_back(l["phone_number"].get<std::string>());
+        }
+        return out;
+    };
+    // Digits match anywhere; separators typed with them are ignored.
+    EXPECT_EQ(phones("?phone=2612"), (std::vector<std::string>{"+14155552612"}));
+    EXPECT_EQ(phones("?phone=(415) 555-2612"), (std::vector<std::string>{"+14155552612"}));
+    EXPECT_EQ(phones("?phone=7183"), (std::vector<std::string>{"+442071838750"}));
+    // Paged like the full list, with the matching total.
+    Json p1 = body_of(get(base + "?phone=1415&limit=20"));
+    EXPECT_EQ(p1["meta"], (Json{{"page", 1}, {"limit", 20}, {"total", 31}, {"totalPages", 2}}));
+    EXPECT_EQ(body_of(get(base + "?phone=1415&limit=20&page=2"))["data"].size(), 11u);
+    // A leading + anchors at the number's start: "+1415" leaves out +12125551415.
+    EXPECT_EQ(body_of(get(base + "?phone=+1415"))["meta"]["total"], 30);
+    EXPECT_EQ(phones("?phone=+44"), (std::vector<std::string>{"+442071838750", "+442079460958"}));
+    EXPECT_EQ(body_of(get(base + "?phone=+4415"))["meta"]["total"], 0);
+    // Combined with status.
+    const std::string removed =
+        body_of(get(base + "?phone=2605"))["data"][0]["id"].get<std::string>();
+    ASSERT_EQ(del(base + "/" + removed).status, 200);
+    EXPECT_EQ(phones("?phone=260&status=removed"), (std::vector<std::string>{"+14155552605"}));
+    EXPECT_EQ(body_of(get(base + "?phone=260&status=pending"))["meta"]["total"], 9);
+    // LIKE's wildcards are not digits: refused, never matched as patterns.
+    for (const char* bad : {"%", "_", "41a5", "++1", "1+1", "abc", "4\\1"}) {
+        Response r = get(base + "?phone=" + bad);
+        EXPECT_EQ(r.status, 400) << bad;
+        EXPECT_EQ(body_of(r)["message"],
+                  "phone must be digits, with an optional leading + (spaces, dashes, dots and "
+                  "parentheses are ignored)")
+            << bad;
+    }
+    EXPECT_EQ(body_of(get(base + "?phone=+"))["message"], "phone must contain at least one digit");
+    EXPECT_EQ(body_of(get(base + "?phone=1234567890123456"))["message"],
+              "phone may hold at most 15 digits");
+    EXPECT_EQ(body_of(get(base + "?phone=" + std::string(65, '1')))["message"],
+              "phone may be at most 64 characters");
+    // An empty search lists every lead.
+    EXPECT_EQ(body_of(get(base + "?phone= "))["meta"]["total"], 33);
+}
+
 TEST_F(LeadsTest, RemovingALeadKeepsItForHistory) {
     std::string wf = make_workflow();
     auto nodes = make_valid_graph(wf);

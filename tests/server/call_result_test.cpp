@@ -43,5 +43,26 @@ TEST_F(CallResult, BadFieldsAre400AndTheCallStillTakesItsResult) {
     EXPECT_EQ(lead(wf, ids[0])["status"], "completed");
 }
 
+TEST_F(CallResult, TheCallLogFiltersByStatus) {
+    std::string wf;
+    std::vector<std::string> ids;
+    start_webhook_calls(2, &wf, &ids);
+    const std::string base = "/v1/calls?workflow_id=" + wf;
+    EXPECT_EQ(body_of(get(base + "&status=in_progress"))["meta"]["total"], 2);
+    const std::string id =
+        body_of(get("/v1/calls?lead_id=" + ids[0]))["data"][0]["id"].get<std::string>();
+    ASSERT_EQ(post_call_result(id, R"({"status":"no_answer"})", "s3cret").status, 200);
+    advance(10);
+    Json no_answer = body_of(get(base + "&status=no_answer"));
+    ASSERT_EQ(no_answer["meta"]["total"], 1);
+    EXPECT_EQ(no_answer["data"][0]["lead_id"], ids[0]);
+    EXPECT_EQ(body_of(get(base + "&status=in_progress"))["data"][0]["lead_id"], ids[1]);
+    EXPECT_EQ(body_of(get(base + "&status=completed"))["meta"]["total"], 0);
+    Response bad = get(base + "&status=exploded");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(body_of(bad)["message"],
+              "status must be one of in_progress, completed, no_answer, busy, voicemail, failed");
+}
+
 }  // namespace
 }  // namespace leadflow::server::testing

@@ -83,6 +83,7 @@ void enrol_done(AppState& a, const HttpAnswer& r) {
         a.notify(a.server.enrol.summary);
         a.server.next_poll_ms = 0;  // the live view shows the new leads at once
         refresh_workflow(a);
+        server_leads_refresh(a);
     }
 }
 
@@ -177,6 +178,9 @@ void server_sign_out(AppState& app) {
     s.list_search.clear();
     s.search_due_ms = -1;
     s.confirm_delete = WorkflowRow{};
+    s.leads = LeadTableUi{};
+    s.calls = CallLogUi{};
+    s.history.clear();
     versions_reset(app, "");
     platform::session_remove(kKeyStorage);
 }
@@ -328,36 +332,38 @@ void server_set_live(AppState& app, bool on) {
     app.server.next_poll_ms = 0;
 }
 
-void server_load_history(AppState& app, const std::string& lead_id) {
-    app.server.error.clear();
+void server_load_history(AppState& app, const std::string& lead_id, bool refresh) {
+    if (!refresh) app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
-    server_request(
-        app, "GET", wf_path(app, "/leads/" + lead_id + "/history"), nullptr,
-        [lead_id](AppState& a, const HttpAnswer& r) {
-            if (!r.ok()) return fail(a, "Loading the lead's history failed", r);
-            a.server.history_lead = lead_id;
-            a.server.history.clear();
-            auto str = [](const Json& h, const char* k) {
-                return h.contains(k) && h[k].is_string() ? h[k].get<std::string>() : std::string();
-            };
-            for (const Json& h : r.body["history"]) {
-                a.server.history.push_back(
-                    {str(h, "node_id"), str(h, "edge_id"), str(h, "to_node_id"), str(h, "outcome"),
-                     str(h, "label"), str(h, "started_at"), str(h, "ended_at"), str(h, "reason")});
-            }
-        });
+    server_request(app, "GET", wf_path(app, "/leads/" + lead_id + "/history"), nullptr,
+                   [lead_id](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Loading the lead's history failed", r);
+                       a.server.history_lead = lead_id;
+                       a.server.history.clear();
+                       auto str = [](const Json& h, const char* k) {
+                           return h.contains(k) && h[k].is_string() ? h[k].get<std::string>()
+                                                                    : std::string();
+                       };
+                       for (const Json& h : r.body["history"]) {
+                           a.server.history.push_back(
+                               {str(h, "node_id"), str(h, "edge_id"), str(h, "to_node_id"),
+                                str(h, "outcome"), str(h, "label"), str(h, "started_at"),
+                                str(h, "ended_at"), str(h, "reason"), str(h, "status")});
+                       }
+                   });
 }
 
 void server_tick(AppState& app) {
     ServerUi& s = app.server;
     workflow_list_tick(app);
+    leads_tick(app);
     if (!s.live || !s.signed_in || s.workflow_id.empty() || s.pending > 0) return;
     const double now = platform::now_ms();
     if (now < s.next_poll_ms) return;
     s.next_poll_ms = now + kLivePollMs;
     refresh_workflow(app);
-    // Counts per node from one GROUP BY on the server, exact for any number of leads; the
-    // first page of leads only feeds the history picker.
+    // Counts per node from one GROUP BY on the server, exact for any number of leads; the lead
+    // table's page is asked for again so that its statuses move with the counts.
     server_request(
         app, "GET", wf_path(app, "/node-counts"), nullptr, [now](AppState& a, const HttpAnswer& r) {
             a.server.next_poll_ms =
@@ -374,11 +380,7 @@ void server_tick(AppState& app) {
             a.server.counted_leads = c->enrolled;
             ++a.server.polls;
         });
-    server_request(app, "GET", wf_path(app, "/leads?limit=100&page=1"), nullptr,
-                   [](AppState& a, const HttpAnswer& r) {
-                       if (!r.ok() || !r.body.contains("data")) return;
-                       a.server.leads.assign(r.body["data"].begin(), r.body["data"].end());
-                   });
+    server_leads_refresh(app);
 }
 
 void server_enrol_text(AppState& app, const std::string& text) {
@@ -435,14 +437,22 @@ Json server_status_json(const AppState& app) {
     out["live"] = s.live;
     out["short_link"] = s.short_link;
     Json leads = Json::array();
-    for (const Json& l : s.leads) leads.push_back(l["id"]);
+    for (const LeadRow& l : s.leads.page.rows) leads.push_back(l.id);
     out["lead_ids"] = leads;
     Json hist = Json::array();
     for (const HistoryStep& h : s.history) {
-        hist.push_back(
-            Json{{"node_id", h.node_id}, {"edge_id", h.edge_id}, {"outcome", h.outcome}});
+        hist.push_back(Json{{"node_id", h.node_id},
+                            {"edge_id", h.edge_id},
+                            {"outcome", h.outcome},
+                            {"status", h.status},
+                            {"label", h.label}});
     }
     out["history"] = hist;
+    out["history_lead"] = s.history_lead;
+    out["path_edges"] = s.path_edges;
+    out["path_nodes"] = s.path_nodes;
+    out["leads"] = leads_status_json(app);
+    out["calls"] = calls_status_json(app);
     out["versions"] = versions_status_json(app);
     return out;
 }

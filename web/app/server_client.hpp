@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lead_data.hpp"
 #include "leadflow/json.hpp"
 #include "leadflow/model.hpp"
 #include "server_data.hpp"
@@ -34,7 +35,38 @@ using HttpCallback = std::function<void(AppState&, const HttpAnswer&)>;
 
 // One step of a lead's history, drawn on the canvas as its path.
 struct HistoryStep {
-    std::string node_id, edge_id, to_node_id, outcome, label, started_at, ended_at, reason;
+    std::string node_id, edge_id, to_node_id, outcome, label, started_at, ended_at, reason, status;
+};
+
+// The lead table (lead_ops.cpp): one page of the open workflow's leads, filtered by status and
+// searched by phone number (the server filters; the search is sent once typing pauses), and the
+// lead open in the detail below it (its history is ServerUi::history, drawn as its path).
+struct LeadTableUi {
+    std::string workflow_id;  // the workflow the table shows; the open one once asked for
+    LeadPage page;
+    LeadFilter shown;  // the filter the page shown was asked with
+    LeadFilter asked;  // the filter of the newest request (a refresh asks for it again)
+    std::int64_t asked_page = 1;
+    LeadFilter filter;         // the status menu and the phone box
+    double phone_due_ms = -1;  // when the typed phone search is sent; -1 when nothing waits
+    std::uint64_t seq = 0;     // the newest list request: older answers are dropped
+    std::string error;         // the server's message for the last failed list or removal
+    LeadRow selected;          // the lead open in the detail; id empty when none
+    Json lead = nullptr;       // GET …/leads/{id} of the selected lead
+    CallPage calls;            // its calls, newest first
+    std::string detail_error;  // the server's message for the last failed detail request
+    LeadRow confirm_remove;    // the lead Remove asks about; id empty when none
+};
+
+// The call log (lead_ops.cpp): a page of the organization's calls with filters.
+struct CallLogUi {
+    bool open = false;  // the section is expanded (then it asks for its first page)
+    CallPage page;
+    CallFilter filter;          // the filter inputs
+    CallFilter shown;           // the filter the page shown was asked with
+    bool this_workflow = true;  // filter by the open workflow
+    std::uint64_t seq = 0;
+    std::string error;  // the server's message for the last failed request
 };
 
 struct ServerUi {
@@ -68,9 +100,12 @@ struct ServerUi {
     std::map<std::string, std::int64_t> node_active;  // of those, still active
     std::int64_t not_started = 0;                     // leads with no current node
     std::int64_t counted_leads = 0;                   // enrolled leads the counts cover
-    std::vector<Json> leads;                          // first page of leads, for picking one
     std::uint64_t polls = 0;
     int live_badges = 0;  // node-count badges the canvas drew last frame
+    int path_edges = 0;   // edges of the selected lead's path the canvas drew last frame
+    int path_nodes = 0;   // nodes of that path it outlined
+    LeadTableUi leads;
+    CallLogUi calls;
     // Enrolling leads: pasted numbers / CSV text, or a CSV or Excel file from the browser.
     std::string enrol_text;
     bool enrolling = false;
@@ -131,7 +166,9 @@ void server_lifecycle(AppState& app, const std::string& verb);
 void server_save_scenario(AppState& app);
 void server_short_link(AppState& app);
 void server_set_live(AppState& app, bool on);
-void server_load_history(AppState& app, const std::string& lead_id);
+// Loads one lead's history (ServerUi::history). A `refresh` (the same lead asked again) leaves
+// the error shown in place.
+void server_load_history(AppState& app, const std::string& lead_id, bool refresh = false);
 // Enrols the leads in `text` (phone numbers one per line, or CSV with a phone_number column;
 // enrolment_csv()) into the open workflow; the result lands in ServerUi::enrol.
 void server_enrol_text(AppState& app, const std::string& text);
@@ -139,6 +176,38 @@ void server_enrol_text(AppState& app, const std::string& text);
 // it is. The server's answer lands in ServerUi::enrol: the count, the rejected rows by reason, or
 // its message for a file it cannot read ("file is not a valid .xlsx workbook: …").
 void server_enrol_file(AppState& app);
+// The lead table (lead_ops.cpp). page shows page `page` with the filter asked last; status and
+// phone set the filter and show page 1 (phone at once or, when `typing`, once typing pauses);
+// refresh asks again for the page shown. The server's message of a refusal (an invalid phone
+// search) shows under the table as it words it.
+void server_leads_page(AppState& app, std::int64_t page);
+void server_leads_status(AppState& app, const std::string& status);
+void server_leads_phone(AppState& app, const std::string& text, bool typing = false);
+void server_leads_refresh(AppState& app);
+// Opens lead `lead_id` of the open workflow in the detail: the lead, its history (one entry per
+// node visit, drawn on the canvas as its path) and its calls (GET /v1/calls?lead_id=).
+void server_lead_open(AppState& app, const std::string& lead_id);
+void server_lead_close(AppState& app);
+// Remove: ask names the lead and waits for confirm or cancel; confirm sends DELETE …/leads/{id}
+// and then shows the table's page and the lead again (status "removed").
+void server_lead_remove_ask(AppState& app, const std::string& lead_id);
+void server_lead_remove_confirm(AppState& app);
+void server_lead_remove_cancel(AppState& app);
+// The call log: open/close the section, a page, and its filters (workflow_id, lead_id, status;
+// an empty value = any). Changing the filter shows page 1.
+void server_calls_open(AppState& app, bool open);
+void server_calls_page(AppState& app, std::int64_t page);
+void server_calls_filter(AppState& app, const CallFilter& filter);
+// Per-frame: the lead table follows the open workflow and sends a typed phone search once
+// typing paused.
+void leads_tick(AppState& app);
+// The automation API's views: {workflow_id, page, total, total_pages, range, status, phone,
+// phone_pending, ids, phones, statuses, error, confirm_remove, selected: {id, phone_number,
+// status, current_node_id, history: [{node_id, label, status, outcome}], calls: [{id, status,
+// outcome, duration_s, analysis}], calls_total, error}} and {open, page, total, total_pages,
+// range, filter, ids, lead_ids, statuses, error}.
+Json leads_status_json(const AppState& app);
+Json calls_status_json(const AppState& app);
 // Per-frame: live polling.
 void server_tick(AppState& app);
 // {available, signed_in, pending, error, info, workflow_id, workflow, validation, node_counts,

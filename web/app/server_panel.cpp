@@ -1,7 +1,7 @@
 // web/app/server_panel.cpp — the Server tab, shown when the page is served by leadflow-server:
 // sign in with an API key, list/open/create/save workflows, validate, activate/pause/resume/
-// cancel, store the scenario, make a short link, and the live view (lead counts per node,
-// refreshed; one lead's history drawn as its path with a timeline).
+// cancel, store the scenario, make a short link, the live view (lead counts per node,
+// refreshed), then the lead table, the selected lead and the call log (lead_panel.cpp).
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -114,38 +114,6 @@ void open_workflow(AppState& app) {
     ImGui::TextDisabled("Refreshed %" PRIu64 " times · %" PRId64 " leads counted · %" PRId64
                         " not started",
                         s.polls, s.counted_leads, s.not_started);
-    if (!s.leads.empty() && ImGui::BeginCombo("Lead history", s.history_lead.c_str())) {
-        for (const Json& l : s.leads) {
-            const std::string id = json_str(l, "id");
-            const std::string label = json_str(l, "phone_number") + "  " + json_str(l, "status");
-            ImGui::PushID(id.c_str());
-            if (ImGui::Selectable(label.c_str(), id == s.history_lead)) {
-                server_load_history(app, id);
-            }
-            ImGui::PopID();
-        }
-        ImGui::EndCombo();
-    }
-    if (s.history.empty()) return;
-    // The timeline: one row per step.
-    if (ImGui::BeginTable("history", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("Step");
-        ImGui::TableSetupColumn("Started");
-        ImGui::TableHeadersRow();
-        int i = 0;
-        for (const HistoryStep& h : s.history) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::Text("%d", ++i);
-            ImGui::TableNextColumn();
-            ImGui::Text("%s%s%s", h.label.empty() ? h.node_id.c_str() : h.label.c_str(),
-                        h.outcome.empty() ? "" : " -> ", h.outcome.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextDisabled("%s", h.started_at.c_str());
-        }
-        ImGui::EndTable();
-    }
 }
 
 }  // namespace
@@ -178,6 +146,7 @@ void draw_server_panel(AppState& app) {
     draw_workflow_list(app);
     ImGui::SeparatorText("Open workflow");
     open_workflow(app);
+    draw_lead_sections(app);
 }
 
 }  // namespace leadflow::web

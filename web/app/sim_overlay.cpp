@@ -53,12 +53,14 @@ void pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std
     draw_pill(dl, font, size, at, bg, kLabelColor, text);
 }
 
-// Server mode's live view: leads per node (a badge on the card's top edge) and one lead's
-// history as its path (edges taken, in order, with step numbers).
+// Server mode: the selected lead's history as its path (the nodes it visited outlined, the
+// edges taken drawn in order, with step numbers), and with the live view on, leads per node (a
+// badge on the card's top edge).
 void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, bool labels) {
     ServerUi& sv = app.server;
     sv.live_badges = 0;
-    if (!sv.live) return;
+    sv.path_edges = sv.path_nodes = 0;
+    if (!sv.live && sv.history.empty()) return;
     Editor& ed = app.editor;
     const Graph& g = ed.graph();
     const GraphIndex& idx = ed.index();
@@ -73,11 +75,19 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
         Curve c;
         if (e >= 0 && idx.edge_curve_world(g, e, &c)) {
             draw_world_curve(dl, cam, c, kPathColor, 4.0f * std::min(s, 2.0f), 24);
+            ++sv.path_edges;
         }
         const int n = idx.node_index(h.node_id);
         if (n < 0) continue;
         std::string& text = steps_at[n];
         text += (text.empty() ? "" : ", ") + std::to_string(step);
+    }
+    for (const auto& [n, text] : steps_at) {
+        const Rect wr = idx.node_rect(g, n);
+        const Vec2 a = cam.world_to_screen(wr.min), b = cam.world_to_screen(wr.max);
+        dl->AddRect({a.x - 3, a.y - 3}, {b.x + 3, b.y + 3}, kPathColor, 8.0f * std::min(s, 2.0f), 0,
+                    3.0f);
+        ++sv.path_nodes;
     }
     if (labels) {
         for (const auto& [n, text] : steps_at) {
@@ -86,7 +96,7 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
                  text);
         }
     }
-    if (!labels) return;
+    if (!labels || !sv.live) return;
     // Nodes without leads get no badge; "N here · M active" while some of them still move.
     for (const auto& [id, count] : sv.node_counts) {
         if (count == 0) continue;

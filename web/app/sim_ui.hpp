@@ -102,5 +102,7 @@ bool server_mode_available(const AppState& app);
 // The workflow list inside the Server tab: search, the page's rows, previous/next
 // (workflow_list_panel.cpp).
 void draw_workflow_list(AppState& app);
+// The open workflow's lead table and selected lead, and the call log (lead_panel.cpp).
+void draw_lead_sections(AppState& app);
 
 }  // namespace leadflow::web

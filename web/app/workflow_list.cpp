@@ -9,10 +9,6 @@
 
 namespace leadflow::web {
 
-namespace {
-
-// Percent-encodes everything but RFC 3986's unreserved characters, so the text reaches the
-// server's query parser byte for byte ('&', '+', '#', '%' and spaces included).
 std::string query_escape(const std::string& s) {
     static const char kHex[] = "0123456789ABCDEF";
     std::string out;
@@ -29,7 +25,6 @@ std::string query_escape(const std::string& s) {
     return out;
 }
 
-// `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
 std::string cut_utf8(std::string s, std::size_t max) {
     if (s.size() <= max) return s;
     std::size_t n = max;
@@ -37,6 +32,8 @@ std::string cut_utf8(std::string s, std::size_t max) {
     s.resize(n);
     return s;
 }
+
+namespace {
 
 std::string quoted(const std::string& s) {
     return "\xE2\x80\x9C" + s + "\xE2\x80\x9D";

@@ -33,6 +33,12 @@ struct WorkflowPage {
     std::int64_t total_pages = 1;  // at least 1
 };
 
+// Percent-encodes everything but RFC 3986's unreserved characters, so the text reaches the
+// server's query parser byte for byte ('&', '+', '#', '%' and spaces included).
+std::string query_escape(const std::string& s);
+// `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
+std::string cut_utf8(std::string s, std::size_t max);
+
 // The path of GET /v1/workflows for page `page` (1 when below 1) of kWorkflowPageSize
 // workflows, most recently changed first, whose title contains `search` (any case; the server
 // filters). `search` is trimmed, cut to kMaxWorkflowSearch bytes and percent-encoded; an empty

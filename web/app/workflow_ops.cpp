@@ -117,7 +117,7 @@ void server_delete_confirm(AppState& app) {
                            t.node_counts.clear();
                            t.node_active.clear();
                            t.history.clear();
-                           t.leads.clear();
+                           t.leads = LeadTableUi{};
                            versions_reset(a, "");
                        }
                        request_list(a, page, t.list_search);

@@ -138,7 +138,10 @@
     // [Server mode] When leadflow-server serves the page: server.status() and the Server tab's
     // actions (sign_in, sign_out, refresh, list_page, search, delete, delete_confirm,
     // delete_cancel, duplicate, create, open, save, validate, activate, pause, resume, cancel,
-    // save_scenario, short_link, live, history; versions: versions, select_version, publish,
+    // save_scenario, short_link, live, history; leads: leads_page, leads_status, leads_phone,
+    // leads_refresh, lead_open, lead_close, lead_remove, lead_remove_confirm, lead_remove_cancel;
+    // call log: calls_open, calls_page, calls_filter (a JSON {workflow_id, lead_id, status});
+    // versions: versions, select_version, publish,
     // publish_confirm, publish_cancel, restore, diff, diff_off, simulate_change). Actions answer asynchronously: poll status().
     server: {
       status() {
