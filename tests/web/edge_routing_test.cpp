@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -303,6 +304,110 @@ TEST(EdgeRouting, TwoThousandNodesRouteQuicklyAndCleanly) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("routed %zu edges of 2,000 nodes in %.1f ms\n", routes.size(), ms);
     EXPECT_EQ(crossings(ed.graph(), ed.index()), std::vector<std::string>{});
+}
+
+// [SECTION] Layout order
+
+// Crossings between edges of `g` whose ends lie in neighbouring columns (x positions), each edge
+// placed at its source pin and its target's input pin.
+int adjacent_crossings(const Graph& g, const GraphIndex& idx) {
+    std::vector<std::pair<Vec2, Vec2>> spans;
+    for (int e = 0; e < static_cast<int>(g.edges.size()); ++e) {
+        const GraphIndex::EdgeEnds& ends = idx.edge_ends(e);
+        if (ends.from < 0 || ends.to < 0) continue;
+        spans.push_back(
+            {idx.output_pin_world(g, ends.from, ends.pin), idx.input_pin_world(g, ends.to)});
+    }
+    int count = 0;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        for (std::size_t j = i + 1; j < spans.size(); ++j) {
+            const auto& [a0, a1] = spans[i];
+            const auto& [b0, b1] = spans[j];
+            if (a0.x != b0.x || a1.x != b1.x) continue;  // not the same pair of columns
+            if ((a0.y < b0.y && a1.y > b1.y) || (a0.y > b0.y && a1.y < b1.y)) ++count;
+        }
+    }
+    return count;
+}
+
+Graph laid_out(Graph g) {
+    Editor ed;
+    for (Node& n : g.nodes) n.position_x = n.position_y = 0;
+    ed.load(g, false);
+    ed.auto_layout();
+    return ed.graph();
+}
+
+TEST(LayoutOrder, ChildrenStackInTheOrderOfTheirPins) {
+    // A call whose edges are listed (and positioned) in reverse pin order: the layout still puts
+    // the COMPLETED child above the DNP child above the FAILED child.
+    Graph g;
+    g.nodes.push_back(make_node("call", NodeType::kVoiceCall));
+    g.nodes.push_back(make_node("failed", NodeType::kDropped));
+    g.nodes.push_back(make_node("dnp", NodeType::kTime));
+    g.nodes.push_back(make_node("done", NodeType::kConverted));
+    g.edges.push_back(make_edge("e0", "call", "failed", "FAILED", 0));
+    g.edges.push_back(make_edge("e1", "call", "dnp", "DNP", 1));
+    g.edges.push_back(make_edge("e2", "call", "done", "COMPLETED", 2));
+    const Graph out = laid_out(g);
+    const double y_done = out.find_node("done")->position_y;
+    const double y_dnp = out.find_node("dnp")->position_y;
+    const double y_failed = out.find_node("failed")->position_y;
+    EXPECT_LT(y_done, y_dnp);
+    EXPECT_LT(y_dnp, y_failed);
+    GraphIndex idx;
+    idx.build(out);
+    EXPECT_EQ(adjacent_crossings(out, idx), 0);
+}
+
+TEST(LayoutOrder, SamePinFollowsEdgePosition) {
+    // Two edges from the default pin of a condition: the one with the lower position on top.
+    Graph g;
+    g.nodes.push_back(make_node("wait", NodeType::kTime));
+    g.nodes.push_back(make_node("b", NodeType::kConverted));
+    g.nodes.push_back(make_node("a", NodeType::kDropped));
+    g.edges.push_back(make_edge("e0", "wait", "b", std::nullopt, 5));
+    g.edges.push_back(make_edge("e1", "wait", "a", std::nullopt, 1));
+    const Graph out = laid_out(g);
+    EXPECT_LT(out.find_node("a")->position_y, out.find_node("b")->position_y);
+}
+
+TEST(LayoutOrder, DoesNotDependOnTheOrderEdgesAreListedIn) {
+    for (const char* name : kFixtures) {
+        Graph g = fixture_graph(name);
+        Graph reversed = g;
+        std::reverse(reversed.edges.begin(), reversed.edges.end());
+        const Graph a = laid_out(g), b = laid_out(reversed);
+        for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+            EXPECT_EQ(a.nodes[i].position_x, b.nodes[i].position_x) << name << " " << a.nodes[i].id;
+            EXPECT_EQ(a.nodes[i].position_y, b.nodes[i].position_y) << name << " " << a.nodes[i].id;
+        }
+    }
+}
+
+TEST(LayoutOrder, ReferenceWorkflowsAndTreesLayOutWithoutCrossings) {
+    for (const char* name : kFixtures) {
+        const Graph out = laid_out(fixture_graph(name));
+        GraphIndex idx;
+        idx.build(out);
+        EXPECT_EQ(adjacent_crossings(out, idx), 0) << name;
+    }
+    // A seeded random tree of calls (each pin to a new node), edges listed shuffled.
+    std::mt19937 rng(9);
+    Graph tree;
+    tree.nodes.push_back(make_node("n0", NodeType::kVoiceCall));
+    const char* const labels[] = {"COMPLETED", "DNP", "FAILED"};
+    for (int i = 1; i < 40; ++i) {
+        const int parent = static_cast<int>(rng() % static_cast<unsigned>(i));
+        tree.nodes.push_back(make_node("n" + std::to_string(i), NodeType::kVoiceCall));
+        tree.edges.push_back(make_edge("e" + std::to_string(i), "n" + std::to_string(parent),
+                                       "n" + std::to_string(i), std::string(labels[rng() % 3]), i));
+    }
+    std::shuffle(tree.edges.begin(), tree.edges.end(), rng);
+    const Graph out = laid_out(tree);
+    GraphIndex idx;
+    idx.build(out);
+    EXPECT_EQ(adjacent_crossings(out, idx), 0);
 }
 
 }  // namespace
