@@ -228,6 +228,7 @@ TEST(EdgeRouting, MovingACardReroutesOnlyWhatItTouches) {
     idx.routes(g);
     EdgeRoutes routes;
     auto inputs = [&](const Graph& graph) {
+        idx.build(graph);
         cards.clear();
         requests.clear();
         for (int i = 0; i < static_cast<int>(graph.nodes.size()); ++i)
@@ -251,6 +252,23 @@ TEST(EdgeRouting, MovingACardReroutesOnlyWhatItTouches) {
     const int rerouted = routes.update(cards, requests);
     EXPECT_GT(rerouted, 0);
     EXPECT_LT(rerouted, static_cast<int>(g.edges.size()) / 4);
+    EXPECT_EQ(crossings(g, idx, routes), std::vector<std::string>{});
+    // A new edge is the only one routed.
+    g.edges.push_back(make_edge("new", "n3", "n150", std::nullopt, 999));
+    inputs(g);
+    EXPECT_EQ(routes.update(cards, requests), 1);
+    EXPECT_EQ(crossings(g, idx, routes), std::vector<std::string>{});
+    // Deleting a node (its card and edges go, indices shift) reroutes only what went near it.
+    const std::string gone = g.nodes[40].id;
+    g.nodes.erase(g.nodes.begin() + 40);
+    g.edges.erase(std::remove_if(g.edges.begin(), g.edges.end(),
+                                 [&](const Edge& e) {
+                                     return e.from_node_id == gone || e.to_node_id == gone;
+                                 }),
+                  g.edges.end());
+    inputs(g);
+    const int after_delete = routes.update(cards, requests);
+    EXPECT_LT(after_delete, static_cast<int>(g.edges.size()) / 4);
     EXPECT_EQ(crossings(g, idx, routes), std::vector<std::string>{});
     // And the index, which caches the same way, avoids the moved card too.
     idx.routes(g);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <queue>
 
@@ -376,50 +377,104 @@ void EdgeRoutes::route_all(const std::vector<Rect>& cards, const std::vector<Rou
 }
 
 int EdgeRoutes::update(const std::vector<Rect>& cards, const std::vector<RouteRequest>& edges) {
-    if (cards.size() != cards_.size() || edges.size() != edges_.size() ||
-        routes_.size() != edges.size()) {
-        route_all(cards, edges);
-        return static_cast<int>(edges.size());
-    }
-    std::vector<int> moved;
-    for (std::size_t i = 0; i < cards.size(); ++i) {
-        if (!same(cards[i], cards_[i])) moved.push_back(static_cast<int>(i));
-    }
-    if (moved.size() > std::max<std::size_t>(16, cards.size() / 8)) {
-        route_all(cards, edges);
-        return static_cast<int>(edges.size());
-    }
-    // Where moved cards were and are, grown by what a route keeps from a card.
-    std::vector<Rect> touched;
-    std::vector<char> is_moved(cards.size(), 0);
+    // Where cards appeared, went or moved (old and new places), grown by what a route keeps from
+    // a card: a route that meets none of these is still free and still as good as before.
     const float reach = options_.clearance + options_.stub;
-    for (int i : moved) {
-        is_moved[static_cast<std::size_t>(i)] = 1;
-        touched.push_back(grown(cards_[static_cast<std::size_t>(i)], reach));
-        touched.push_back(grown(cards[static_cast<std::size_t>(i)], reach));
+    std::vector<Rect> touched;
+    if (cards.size() == cards_.size()) {
+        for (std::size_t i = 0; i < cards.size(); ++i) {
+            if (same(cards[i], cards_[i])) continue;
+            touched.push_back(grown(cards_[i], reach));
+            touched.push_back(grown(cards[i], reach));
+        }
+    } else {
+        // Cards were added or deleted (indices shift): compare the two sets of rectangles.
+        auto less = [](const Rect& a, const Rect& b) {
+            if (a.min.x != b.min.x) return a.min.x < b.min.x;
+            if (a.min.y != b.min.y) return a.min.y < b.min.y;
+            if (a.max.x != b.max.x) return a.max.x < b.max.x;
+            return a.max.y < b.max.y;
+        };
+        std::vector<Rect> before = cards_, after = cards;
+        std::sort(before.begin(), before.end(), less);
+        std::sort(after.begin(), after.end(), less);
+        std::size_t i = 0, j = 0;
+        while (i < before.size() || j < after.size()) {
+            if (j == after.size() || (i < before.size() && less(before[i], after[j]))) {
+                touched.push_back(grown(before[i++], reach));
+            } else if (i == before.size() || less(after[j], before[i])) {
+                touched.push_back(grown(after[j++], reach));
+            } else {
+                ++i;
+                ++j;
+            }
+        }
     }
-    if (!moved.empty()) {
+    if (touched.size() > 2 * std::max<std::size_t>(16, cards.size() / 8) ||
+        routes_.size() != edges_.size()) {
+        route_all(cards, edges);
+        return static_cast<int>(edges.size());
+    }
+    const bool same_edges = edges.size() == edges_.size();
+    if (touched.empty() && same_edges && std::equal(edges.begin(), edges.end(), edges_.begin())) {
+        return 0;
+    }
+    if (!touched.empty()) {
         cards_ = cards;
         rebuild_buckets();
     }
+    // A route depends on its ends' geometry only: when edges came or went (indices shift), the
+    // old routes are found again by it.
+    auto same_geometry = [](const RouteRequest& a, const RouteRequest& b) {
+        return (a.from < 0) == (b.from < 0) && (a.to < 0) == (b.to < 0) && same(a.start, b.start) &&
+               same(a.start_dir, b.start_dir) && same(a.end, b.end) && same(a.end_dir, b.end_dir);
+    };
+    auto geometry_key = [](const RouteRequest& r) {
+        std::uint64_t h = 1469598103934665603ull;
+        for (float v : {r.start.x, r.start.y, r.start_dir.x, r.start_dir.y, r.end.x, r.end.y,
+                        r.end_dir.x, r.end_dir.y}) {
+            std::uint32_t bits;
+            std::memcpy(&bits, &v, sizeof bits);
+            h = (h ^ bits) * 1099511628211ull;
+        }
+        return h;
+    };
+    std::unordered_map<std::uint64_t, std::size_t> old_by_geometry;
+    if (!same_edges) {
+        old_by_geometry.reserve(edges_.size());
+        for (std::size_t o = 0; o < edges_.size(); ++o) {
+            if (!routes_[o].empty()) old_by_geometry.emplace(geometry_key(edges_[o]), o);
+        }
+    }
+    std::vector<std::vector<Vec2>> old_routes = std::move(routes_);
+    std::vector<Rect> old_bounds = std::move(bounds_);
+    const std::vector<RouteRequest> old_edges = std::move(edges_);
+    edges_ = edges;
+    routes_.assign(edges.size(), {});
+    bounds_.assign(edges.size(), Rect{});
     int routed = 0;
     for (std::size_t e = 0; e < edges.size(); ++e) {
         const RouteRequest& r = edges[e];
-        bool dirty = !(r == edges_[e]) ||
-                     (r.from >= 0 && is_moved[static_cast<std::size_t>(r.from)]) ||
-                     (r.to >= 0 && is_moved[static_cast<std::size_t>(r.to)]);
-        if (!dirty && !routes_[e].empty()) {
-            for (const Rect& t : touched) {
-                if (t.overlaps(bounds_[e])) {
-                    dirty = true;
-                    break;
-                }
+        std::size_t o = old_edges.size();
+        if (same_edges) {
+            if (same_geometry(r, old_edges[e])) o = e;
+        } else {
+            auto it = old_by_geometry.find(geometry_key(r));
+            if (it != old_by_geometry.end() && same_geometry(r, old_edges[it->second])) {
+                o = it->second;
             }
         }
-        if (!dirty) continue;
-        edges_[e] = r;
-        store(e, route_one(r));
-        ++routed;
+        bool reuse = o < old_edges.size() && !old_routes[o].empty();
+        for (std::size_t t = 0; reuse && t < touched.size(); ++t) {
+            reuse = !touched[t].overlaps(old_bounds[o]);
+        }
+        if (reuse) {
+            routes_[e] = old_routes[o];
+            bounds_[e] = old_bounds[o];
+        } else {
+            store(e, route_one(r));
+            ++routed;
+        }
     }
     return routed;
 }

@@ -12,9 +12,10 @@
 // (the last one holds every card and a frame around them all, so a route around everything
 // exists). Cards are looked up in a uniform bucket grid.
 //
-// Routes are cached: update() reroutes only the edges whose ends moved or whose route or
-// surroundings a moved card touches, so dragging a few cards of a big graph stays cheap, and a
-// frame in which nothing moved costs one comparison per card and edge.
+// Routes are cached: update() reroutes only the edges whose ends moved or whose route a card
+// that appeared, went or moved comes near, so dragging a few cards of a big graph, connecting or
+// deleting stays cheap, and a frame in which nothing changed costs one comparison per card and
+// edge.
 //
 // Pure and ImGui-free, so it is unit-tested natively.
 #pragma once
@@ -65,10 +66,11 @@ class EdgeRoutes {
 
     // Routes every edge anew around `cards`.
     void route_all(const std::vector<Rect>& cards, const std::vector<RouteRequest>& edges);
-    // Brings the routes up to date for `cards` and `edges`. When the counts are unchanged, only
-    // edges whose request changed, that touch a moved card, or whose route (or its surroundings)
-    // meets a moved card's old or new place are routed again; otherwise (or when many cards
-    // moved) everything is. Returns the number of edges routed.
+    // Brings the routes up to date for `cards` and `edges`. An edge keeps its route when an
+    // edge with the same end geometry had one (by index, or, when edges were added or deleted,
+    // found by that geometry) and no card appeared, went or moved near that route; every other
+    // edge is routed again. When many cards changed, everything is. Returns the number of edges
+    // routed.
     int update(const std::vector<Rect>& cards, const std::vector<RouteRequest>& edges);
     // Forgets every route (the next update routes all).
     void clear();
