@@ -10,7 +10,9 @@ const size = (f) => statSync(join(webBuild, f)).size;
 const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
 
 // A synthetic workflow of `n` nodes: chains of calls and waits ending in converted/dropped.
-function syntheticGraph(n) {
+// With `crossLinks`, every call also has a FAILED edge to the last node of its row, which the
+// cards in between make the edge router detour around.
+function syntheticGraph(n, { crossLinks = false } = {}) {
   const nodes = [];
   const edges = [];
   const chain = 10;
@@ -28,6 +30,11 @@ function syntheticGraph(n) {
     if (!last) {
       edges.push({ id: `edge_${i}`, from_node_id: `node_${i}`, to_node_id: `node_${i + 1}`,
                    label: type === 'VOICE_CALL' ? 'COMPLETED' : null, position: i });
+    }
+    const rowEnd = Math.min(n - 1, row * chain + chain - 1);
+    if (crossLinks && type === 'VOICE_CALL' && rowEnd > i + 1) {
+      edges.push({ id: `edge_x${i}`, from_node_id: `node_${i}`, to_node_id: `node_${rowEnd}`,
+                   label: 'FAILED', position: n + i });
     }
   }
   void rows;
@@ -107,15 +114,17 @@ try {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(server.url + 'dist/?fresh');
   await page.waitForFunction(() => window.leadflow && window.leadflow.ready, null, { timeout: 60000 });
-  for (const n of [500, 2000, 10000]) {
-    const load = await page.evaluate((g) => window.leadflow.loadGraph(g), syntheticGraph(n));
+  const cases = [[500, false], [2000, false], [2000, true], [10000, false]];
+  for (const [n, crossLinks] of cases) {
+    const name = crossLinks ? `${n}+detours` : `${n}`;
+    const load = await page.evaluate((g) => window.leadflow.loadGraph(g), syntheticGraph(n, { crossLinks }));
     if (!load.ok) throw new Error(load.error);
     for (const view of ['fit', '100%']) {
       await page.evaluate((v) => (v === 'fit' ? window.leadflow.fitView() : window.leadflow.setZoom(1)), view);
       // 125 frames fill the 120-frame averaging window with this view only.
       await page.evaluate(() => window.leadflow.frames(125));
       const s = await page.evaluate(() => window.leadflow.frameStats());
-      result.build_ms[`${n}/${view}`] = { avg: s.avg_ms, nodes_drawn: s.nodes_drawn, edges_drawn: s.edges_drawn,
+      result.build_ms[`${name}/${view}`] = { avg: s.avg_ms, nodes_drawn: s.nodes_drawn, edges_drawn: s.edges_drawn,
                                           simple_lod: s.simple_lod, zoom: s.zoom };
     }
   }
@@ -143,7 +152,7 @@ for (const kind of Object.keys(result.startup_steps_ms)) {
 }
 console.log('frame build time (NewFrame → Render, mean of 120 frames):');
 for (const [k, v] of Object.entries(result.build_ms)) {
-  console.log(`  ${k.padEnd(12)} ${f(v.avg).padStart(7)} ms  drawn: ${v.nodes_drawn} nodes, ${v.edges_drawn} edges` +
+  console.log(`  ${k.padEnd(16)} ${f(v.avg).padStart(7)} ms  drawn: ${v.nodes_drawn} nodes, ${v.edges_drawn} edges` +
               `${v.simple_lod ? ', simple LOD' : ''}, zoom ${v.zoom >= 0.1 ? (v.zoom * 100).toFixed(0) : (v.zoom * 100).toPrecision(2)}%`);
 }
 console.log('editor-bench-json: ' + JSON.stringify(result));

@@ -232,6 +232,7 @@ LEADFLOW_JS_EXPORT const char* leadflow_frame_stats() {
     out["nodes_drawn"] = s.nodes_drawn;
     out["edges_drawn"] = s.edges_drawn;
     out["simple_lod"] = s.simple_lod;
+    out["canvas_text"] = s.canvas_text;
     out["zoom"] = g_app->editor.camera.zoom;
     out["nodes"] = g_app->editor.graph().nodes.size();
     out["canvas_font_sizes"] = g_app->fonts.canvas_sizes.size();
@@ -284,6 +285,23 @@ LEADFLOW_JS_EXPORT const char* leadflow_ui_probe() {
         n["pins"] = pins;
         out["nodes"][ed.graph().nodes[static_cast<std::size_t>(i)].id] = n;
     }
+    // Edges with a visible part: {id: {points: [[x, y], …]}}, their routed polylines on screen.
+    out["edges"] = Json::object();
+    const EdgeRoutes& routes = idx.routes(ed.graph());
+    const Rect visible = cam.visible_world(app.canvas_screen);
+    for (int e = 0; e < static_cast<int>(routes.size()) && e < 1000; ++e) {
+        const std::vector<leadflow::web::Vec2>& pts = routes.points(e);
+        if (pts.empty() || !routes.bounds(e).overlaps(visible)) continue;
+        Json points = Json::array();
+        for (const leadflow::web::Vec2& w : pts) {
+            const leadflow::web::Vec2 p = cam.world_to_screen(w);
+            points.push_back(Json::array({p.x * k, p.y * k}));
+        }
+        out["edges"][ed.graph().edges[static_cast<std::size_t>(e)].id] =
+            Json{{"points", std::move(points)}};
+    }
+    // Whether the last frame drew the canvas's text (false below a readable size).
+    out["canvas_text"] = app.stats.canvas_text;
     Json sel = Json::array();
     for (const std::string& id : ed.selected_nodes()) sel.push_back(id);
     out["selected_nodes"] = sel;

@@ -274,9 +274,10 @@ TEST(HitTest, PinsNodesAndEdges) {
     h = idx.hit_test(g, idx.input_pin_world(g, 1), 2.0f);
     EXPECT_EQ(h.kind, Hit::kInputPin);
     EXPECT_EQ(h.node, 1);
-    Curve c;
-    ASSERT_TRUE(idx.edge_curve_world(g, 0, &c));
-    h = idx.hit_test(g, c.at(0.5f), 2.0f);
+    // Edges are hit along their routed path (edge_routing.hpp).
+    const std::vector<Vec2>& route = idx.routes(g).points(0);
+    ASSERT_GE(route.size(), 2u);
+    h = idx.hit_test(g, polyline_midpoint(route), 2.0f);
     EXPECT_EQ(h.kind, Hit::kEdge);
     EXPECT_EQ(h.edge, 0);
     h = idx.hit_test(g, {-500, -500}, 2.0f);

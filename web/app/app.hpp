@@ -37,6 +37,7 @@ struct FrameStats {
     int nodes_drawn = 0;
     int edges_drawn = 0;
     bool simple_lod = false;
+    bool canvas_text = false;  // the canvas drew its text (cards, pins, edge labels) this frame
     void add(double ms);
     double average_ms() const;
 };

@@ -90,10 +90,12 @@ void draw_diff_marks(AppState& app) {
     const float s = cam.scale();
     for (const auto& [id, mark] : v.overlay.edges) {
         const int e = idx.edge_index(id);
-        Curve c;
-        if (e < 0 || !idx.edge_curve_world(g, e, &c) || !c.bounds().overlaps(visible)) continue;
-        draw_world_curve(dl, cam, c, (color_of(mark) & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 200),
-                         std::max(2.0f, 3.5f * std::min(s, 2.0f)), 20);
+        if (e < 0) continue;
+        const EdgeRoutes& routes = idx.routes(g);
+        if (routes.points(e).size() < 2 || !routes.bounds(e).overlaps(visible)) continue;
+        draw_world_route(dl, cam, routes.points(e),
+                         (color_of(mark) & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 200),
+                         std::max(2.0f, 3.5f * std::min(s, 2.0f)));
         ++v.marks_drawn;
     }
     const float px = overlay_text_px(cam, app.pixel_ratio);

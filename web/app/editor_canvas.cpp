@@ -9,8 +9,16 @@
 //   [SECTION] Minimap
 //   [SECTION] Entry point
 //
-// Large graphs: nodes and edges outside the view are culled; below a readable text size the
-// cards are drawn as plain coloured boxes and edges as lines (level of detail).
+// Edges follow their routes around the cards (edge_routing.hpp, cached in GraphIndex): lines,
+// arrowheads, labels and clicks all use the routed polyline.
+//
+// Legible text: canvas text scales with the zoom but never below kMinReadableCanvasText CSS
+// pixels; a line of text that would not fit its row of the card at that size (the title its
+// header, the summary its row, a pin label its pin row) is not drawn, and edge labels go with
+// the titles. Cards keep their shapes, colours and pins without text.
+//
+// Large graphs: nodes and edges outside the view are culled; further out, cards are drawn as
+// plain coloured boxes and edges as hairlines (level of detail).
 #include <imgui.h>
 
 #include <algorithm>
@@ -41,7 +49,9 @@ struct CanvasState {
 };
 CanvasState g_canvas;
 
-constexpr float kMinReadableText = 5.0f;  // device pixels; below this, no text (LOD)
+// Below this text size (device pixels, at the zoom's scale) cards become plain boxes and edges
+// hairlines.
+constexpr float kSimpleShapesText = 5.0f;
 constexpr ImU32 kBodyColor = IM_COL32(40, 42, 48, 245);
 constexpr ImU32 kTextColor = IM_COL32(235, 236, 240, 255);
 constexpr ImU32 kDimTextColor = IM_COL32(165, 170, 182, 255);
@@ -289,61 +299,85 @@ struct DrawContext {
     ImDrawList* dl;
     const Camera& cam;
     float scale;
-    float text_px;
+    float text_px;  // canvas text at the zoom's scale, device pixels
+    float min_px;   // the smallest readable text, device pixels
     ImFont* font;
-    float font_size;
-    bool simple;
+    float font_size;  // max(text_px, min_px)
+    bool simple;      // plain boxes and hairlines
+    bool text;        // titles and edge labels are drawn
 };
 
+// The size of canvas text drawn `factor` times the normal size, never below readable.
+float text_size(const DrawContext& c, float factor) {
+    return std::max(c.text_px * factor, c.min_px);
+}
+
+// Whether text of `size` pixels fits a card row `row_world` world units tall.
+bool fits_row(const DrawContext& c, float row_world, float size) {
+    return !c.simple && row_world * c.scale >= size;
+}
+
+// `text` at `pos` (top-left), cut at `max_width`; nothing when `size` does not fit a row of
+// `row_world` world units.
 void draw_text_clipped(const DrawContext& c, Vec2 pos, ImU32 col, const std::string& text,
-                       float max_width, float size_factor = 1.0f) {
-    if (text.empty() || c.simple) return;
-    const ImVec4 clip{pos.x, pos.y - c.font_size, pos.x + max_width, pos.y + c.font_size * 2};
-    c.dl->AddText(c.font, c.font_size * size_factor, im(pos), col, text.data(),
-                  text.data() + text.size(), 0.0f, &clip);
+                       float max_width, float size, float row_world) {
+    if (text.empty() || !fits_row(c, row_world, size)) return;
+    const ImVec4 clip{pos.x, pos.y - size, pos.x + max_width, pos.y + size * 2};
+    c.dl->AddText(c.font, size, im(pos), col, text.data(), text.data() + text.size(), 0.0f, &clip);
+}
+
+// A hairline from a to b as one raw quad (no anti-aliased path: thousands of edges at fit
+// view). Returns false when it is shorter than a pixel (the dots of its cards cover it).
+bool hairline(const DrawContext& c, Vec2 a, Vec2 b, ImU32 col) {
+    const Vec2 d = b - a;
+    const float len = std::hypot(d.x, d.y);
+    if (len < 1.0f) return false;
+    const Vec2 n = Vec2{-d.y, d.x} * (0.5f / len);
+    const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
+    c.dl->PrimReserve(6, 4);
+    c.dl->PrimQuadUV(im(a + n), im(b + n), im(b - n), im(a - n), uv, uv, uv, uv, col);
+    return true;
 }
 
 void draw_edges(AppState& app, const DrawContext& c, const Rect& visible) {
     Editor& ed = app.editor;
     const Graph& g = ed.graph();
-    const GraphIndex& idx = ed.index();
+    const EdgeRoutes& routes = ed.index().routes(g);
+    static std::vector<ImVec2> screen;  // the route on screen, reused across frames
     int drawn = 0;
-    for (int e = 0; e < static_cast<int>(g.edges.size()); ++e) {
-        Curve curve;
-        if (!idx.edge_curve_world(g, e, &curve)) continue;
-        if (!curve.bounds().overlaps(visible)) continue;
-        ++drawn;
+    for (int e = 0; e < static_cast<int>(routes.size()); ++e) {
+        const std::vector<Vec2>& pts = routes.points(e);
+        if (pts.size() < 2 || !routes.bounds(e).overlaps(visible)) continue;
         const Edge& edge = g.edges[static_cast<std::size_t>(e)];
         const bool selected = ed.is_selected_edge(edge.id);
         ImU32 col = mark_color(app.edge_marks, edge.id, kEdgeColor);
         if (selected) col = kSelectColor;
-        const Vec2 p0 = c.cam.world_to_screen(curve.p0), p3 = c.cam.world_to_screen(curve.p3);
-        const float thickness = std::max(1.0f, (selected ? 3.0f : 1.8f) * std::min(c.scale, 2.0f));
         if (c.simple) {
-            // A hairline as one raw quad (no anti-aliased path: thousands of edges at fit view).
-            // Shorter than a pixel, the dots of its cards cover it.
-            const Vec2 d = p3 - p0;
-            const float len = std::hypot(d.x, d.y);
-            if (len < 1.0f) {
-                --drawn;
-                continue;
+            bool any = false;
+            for (std::size_t k = 1; k < pts.size(); ++k) {
+                any |= hairline(c, c.cam.world_to_screen(pts[k - 1]), c.cam.world_to_screen(pts[k]),
+                                col);
             }
-            const Vec2 n = Vec2{-d.y, d.x} * (0.5f / len);
-            const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
-            c.dl->PrimReserve(6, 4);
-            c.dl->PrimQuadUV(im(p0 + n), im(p3 + n), im(p3 - n), im(p0 - n), uv, uv, uv, uv, col);
+            drawn += any ? 1 : 0;
             continue;
         }
-        const Vec2 p1 = c.cam.world_to_screen(curve.p1), p2 = c.cam.world_to_screen(curve.p2);
-        c.dl->AddBezierCubic(im(p0), im(p1), im(p2), im(p3), col, thickness, 20);
-        // Arrow head at the target.
+        ++drawn;
+        screen.resize(pts.size());
+        for (std::size_t k = 0; k < pts.size(); ++k) screen[k] = im(c.cam.world_to_screen(pts[k]));
+        const float thickness = std::max(1.0f, (selected ? 3.0f : 1.8f) * std::min(c.scale, 2.0f));
+        c.dl->AddPolyline(screen.data(), static_cast<int>(screen.size()), col, 0, thickness);
+        // Arrow head at the target, along the last segment.
+        const Vec2 tip = vec(screen.back()), before = vec(screen[screen.size() - 2]);
+        const Vec2 d = tip - before;
+        const float len = std::max(1e-3f, std::hypot(d.x, d.y));
+        const Vec2 u = d * (1.0f / len), n{-u.y, u.x};
         const float a = 6.0f * c.scale;
-        c.dl->AddTriangleFilled({p3.x - a, p3.y - a * 0.6f}, {p3.x - a, p3.y + a * 0.6f}, im(p3),
-                                col);
-        if (!is_unlabelled(edge)) {
-            const Vec2 mid = c.cam.world_to_screen(curve.at(0.5f));
+        const Vec2 base = tip - u * a;
+        c.dl->AddTriangleFilled(im(base + n * (a * 0.6f)), im(base - n * (a * 0.6f)), im(tip), col);
+        if (c.text && !is_unlabelled(edge)) {
+            const Vec2 mid = c.cam.world_to_screen(polyline_midpoint(pts));
             const std::string& label = *edge.label;
-            const float size = c.font_size * 0.85f;
+            const float size = text_size(c, 0.85f);
             const ImVec2 ts = c.font->CalcTextSizeA(size, 1e9f, 0.0f, label.c_str());
             const ImVec2 tl{mid.x - ts.x / 2 - 3, mid.y - ts.y / 2 - 1};
             c.dl->AddRectFilled(tl, {tl.x + ts.x + 6, tl.y + ts.y + 2}, IM_COL32(28, 29, 33, 230),
@@ -399,19 +433,21 @@ void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
                                 IM_COL32(90, 220, 120, 255));
         }
         const float pad = 8.0f * s;
-        const float line = c.font_size;
-        draw_text_clipped(c, {a.x + pad, a.y + (kHeaderHeight * s - line) / 2}, kTextColor,
+        const float title = text_size(c, 1.0f), summary = text_size(c, 0.9f);
+        draw_text_clipped(c, {a.x + pad, a.y + (kHeaderHeight * s - title) / 2}, kTextColor,
                           n.label.empty() ? std::string(kind.title) : n.label,
-                          (b.x - a.x) - 2 * pad);
+                          (b.x - a.x) - 2 * pad, title, kHeaderHeight);
         const NodeShape& shape = idx.shape(i);
-        draw_text_clipped(c, {a.x + pad, a.y + kHeaderHeight * s + (kSummaryHeight * s - line) / 2},
-                          kDimTextColor, shape.summary, (b.x - a.x) - 2 * pad, 0.9f);
+        draw_text_clipped(
+            c, {a.x + pad, a.y + kHeaderHeight * s + (kSummaryHeight * s - summary) / 2},
+            kDimTextColor, shape.summary, (b.x - a.x) - 2 * pad, summary, kSummaryHeight);
         // Output pins with their labels (right-aligned next to the pin).
         for (int p = 0; p < static_cast<int>(shape.pins.size()); ++p) {
             const Vec2 pc = c.cam.world_to_screen(idx.output_pin_world(g, i, p));
             c.dl->AddCircleFilled(im(pc), kPinRadius * s, kPinColor, 10);
+            const float size = text_size(c, 0.85f);
+            if (!fits_row(c, kPinRowHeight, size)) continue;
             const std::string& label = shape.pins[static_cast<std::size_t>(p)].label;
-            const float size = c.font_size * 0.85f;
             const float w = c.font->CalcTextSizeA(size, 1e9f, 0.0f, label.c_str()).x;
             c.dl->AddText(c.font, size, {pc.x - kPinRadius * s - 4 * s - w, pc.y - size / 2},
                           kDimTextColor, label.c_str());
@@ -422,9 +458,10 @@ void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
             c.dl->AddRect(im(a), im(b), mark, rounding, 0, 2.0f * std::min(s, 1.5f));
             const Vec2 badge{b.x - 9 * s, a.y + kHeaderHeight * s / 2};
             c.dl->AddCircleFilled(im(badge), 7 * s, mark, 12);
-            c.dl->AddText(c.font, c.font_size,
-                          {badge.x - c.font_size * 0.14f, badge.y - c.font_size / 2},
-                          IM_COL32(20, 20, 20, 255), "!");
+            if (c.text)
+                c.dl->AddText(c.font, c.font_size,
+                              {badge.x - c.font_size * 0.14f, badge.y - c.font_size / 2},
+                              IM_COL32(20, 20, 20, 255), "!");
         }
         if (selected) {
             c.dl->AddRect({a.x - 2, a.y - 2}, {b.x + 2, b.y + 2}, kSelectColor, rounding, 0,
@@ -531,8 +568,9 @@ void serve_focus_requests(AppState& app) {
     }
     if (app.focus_edge) {
         const int e = idx.edge_index(*app.focus_edge);
-        Curve c;
-        if (e >= 0 && idx.edge_curve_world(ed.graph(), e, &c)) focus_point(c.at(0.5f));
+        if (e >= 0 && idx.routes(ed.graph()).points(e).size() >= 2) {
+            focus_point(polyline_midpoint(idx.routes(ed.graph()).points(e)));
+        }
         if (e >= 0) ed.select_edge(*app.focus_edge, false);
         app.focus_edge.reset();
     }
@@ -585,14 +623,14 @@ void draw_canvas(AppState& app) {
     accept_palette_drop(app, dl, mouse);
 
     const float text_px = kCanvasTextSize * ed.camera.scale();
-    DrawContext c{dl,
-                  ed.camera,
-                  ed.camera.scale(),
-                  text_px,
-                  app.fonts.for_size(text_px),
-                  text_px,
-                  text_px < kMinReadableText * app.pixel_ratio};
+    const float min_px = kMinReadableCanvasText * app.pixel_ratio;
+    const float font_size = std::max(text_px, min_px);
+    const bool simple = text_px < kSimpleShapesText * app.pixel_ratio;
+    DrawContext c{dl,        ed.camera, ed.camera.scale(),
+                  text_px,   min_px,    app.fonts.for_size(font_size),
+                  font_size, simple,    !simple && kHeaderHeight * ed.camera.scale() >= font_size};
     app.stats.simple_lod = c.simple;
+    app.stats.canvas_text = c.text;
     const Rect visible = ed.camera.visible_world(cs);
     draw_notes(app, dl, c.simple);
     draw_diff_ghosts(app);

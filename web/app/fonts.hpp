@@ -11,6 +11,9 @@ namespace leadflow::web {
 
 // Height of canvas text (card labels) in world units: at 100% zoom it is this many CSS pixels.
 constexpr float kCanvasTextSize = 13.0f;
+// The smallest canvas text, in CSS pixels: zoomed out, text keeps this size while its row of
+// the card holds it and is not drawn after that, rather than shrinking until it cannot be read.
+constexpr float kMinReadableCanvasText = 9.0f;
 
 struct Fonts {
     // Which canvas sizes build() bakes.

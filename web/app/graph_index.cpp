@@ -87,6 +87,28 @@ bool GraphIndex::edge_curve_world(const Graph& g, int edge, Curve* out) const {
     return true;
 }
 
+const EdgeRoutes& GraphIndex::routes(const Graph& g) const {
+    const int n = static_cast<int>(shapes_.size());
+    route_cards_.resize(shapes_.size());
+    for (int i = 0; i < n; ++i) route_cards_[static_cast<std::size_t>(i)] = node_rect(g, i);
+    route_requests_.resize(ends_.size());
+    for (int e = 0; e < static_cast<int>(ends_.size()); ++e) {
+        const EdgeEnds& ends = edge_ends(e);
+        RouteRequest& r = route_requests_[static_cast<std::size_t>(e)];
+        r = RouteRequest{};
+        if (ends.from < 0 || ends.to < 0) continue;
+        r.from = ends.from;
+        r.to = ends.to;
+        r.start = output_pin_world(g, ends.from, ends.pin);
+        // Edges whose label matches no pin leave from the card's bottom.
+        r.start_dir = ends.pin >= 0 ? Vec2{1.0f, 0.0f} : Vec2{0.0f, 1.0f};
+        r.end = input_pin_world(g, ends.to);
+        r.end_dir = {1.0f, 0.0f};
+    }
+    routes_.update(route_cards_, route_requests_);
+    return routes_;
+}
+
 Hit GraphIndex::hit_test(const Graph& g, Vec2 p, float tolerance) const {
     Hit hit;
     const float pin_reach = kPinRadius + tolerance;
@@ -109,13 +131,14 @@ Hit GraphIndex::hit_test(const Graph& g, Vec2 p, float tolerance) const {
         if (r.contains(p)) return {Hit::kNode, i, -1, -1};
     }
     float best = tolerance + 3.0f;
-    for (int e = 0; e < static_cast<int>(ends_.size()); ++e) {
-        Curve c;
-        if (!edge_curve_world(g, e, &c)) continue;
-        Rect b = c.bounds();
+    const EdgeRoutes& paths = routes(g);
+    for (int e = 0; e < static_cast<int>(paths.size()); ++e) {
+        const std::vector<Vec2>& pts = paths.points(e);
+        if (pts.empty()) continue;
+        const Rect& b = paths.bounds(e);
         Rect grown{{b.min.x - best, b.min.y - best}, {b.max.x + best, b.max.y + best}};
         if (!grown.contains(p)) continue;
-        const float d = distance_to_curve(c, p);
+        const float d = distance_to_polyline(pts, p);
         if (d <= best) {
             best = d;
             hit = {Hit::kEdge, -1, -1, e};

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "edge_routing.hpp"
 #include "geometry.hpp"
 #include "leadflow/model.hpp"
 #include "node_kinds.hpp"
@@ -70,6 +71,10 @@ class GraphIndex {
     Vec2 input_pin_world(const Graph& g, int node) const;
     // The curve of an edge; false when an end is dangling.
     bool edge_curve_world(const Graph& g, int edge, Curve* out) const;
+    // Every edge routed around the cards at their current positions in `g` (edge_routing.hpp):
+    // the canvas draws, labels and hit-tests these polylines. Brought up to date on each call;
+    // a call after which nothing moved costs one comparison per card and edge.
+    const EdgeRoutes& routes(const Graph& g) const;
 
     // Hit test at world point `p`; `tolerance` (world units) widens pins and edges.
     Hit hit_test(const Graph& g, Vec2 p, float tolerance) const;
@@ -83,6 +88,10 @@ class GraphIndex {
     std::unordered_map<std::string, int> edge_ids_;
     std::vector<NodeShape> shapes_;
     std::vector<EdgeEnds> ends_;
+    // The route cache and the inputs it was last compared with (kept to reuse their memory).
+    mutable EdgeRoutes routes_;
+    mutable std::vector<Rect> route_cards_;
+    mutable std::vector<RouteRequest> route_requests_;
 };
 
 }  // namespace leadflow::web

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "node_kinds.hpp"
+
 namespace leadflow::web {
 
 void auto_layout(Graph& g, const std::function<Vec2(std::size_t)>& node_size,
@@ -18,13 +20,41 @@ void auto_layout(Graph& g, const std::function<Vec2(std::size_t)>& node_size,
     std::unordered_map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < n; ++i) index.emplace(g.nodes[i].id, i);
 
-    std::vector<std::vector<std::size_t>> out(n);
+    // Each node's outgoing edges in port order: by the output pin they leave from (top to
+    // bottom on the card; edges matching no pin after the pins), then by edge position, then by
+    // their place in the list. The DFS below follows this order and the ordering inside layers
+    // keys on it, so children stack in the order of the pins they hang from.
+    struct Out {
+        std::size_t to;
+        int pin;
+        std::int64_t position;
+        std::size_t order;
+    };
+    std::vector<std::vector<Out>> out_edges(n);
     std::vector<int> indegree(n, 0);
-    for (const Edge& e : g.edges) {
+    std::vector<int> pin_count(n, 0);
+    std::vector<std::vector<Pin>> pins(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        pins[i] = output_pins(g.nodes[i]);
+        pin_count[i] = static_cast<int>(pins[i].size());
+    }
+    for (std::size_t k = 0; k < g.edges.size(); ++k) {
+        const Edge& e = g.edges[k];
         auto a = index.find(e.from_node_id), b = index.find(e.to_node_id);
         if (a == index.end() || b == index.end()) continue;
-        out[a->second].push_back(b->second);
+        int pin = pin_for_edge(pins[a->second], e);
+        if (pin < 0) pin = pin_count[a->second];
+        out_edges[a->second].push_back({b->second, pin, e.position, k});
         ++indegree[b->second];
+    }
+    std::vector<std::vector<std::size_t>> out(n);
+    for (std::size_t v = 0; v < n; ++v) {
+        std::stable_sort(out_edges[v].begin(), out_edges[v].end(), [](const Out& x, const Out& y) {
+            if (x.pin != y.pin) return x.pin < y.pin;
+            if (x.position != y.position) return x.position < y.position;
+            return x.order < y.order;
+        });
+        for (const Out& o : out_edges[v]) out[v].push_back(o.to);
     }
 
     // DFS roots: the entry node, then nodes without incoming edges, then everything else. Edges
@@ -86,36 +116,91 @@ void auto_layout(Graph& g, const std::function<Vec2(std::size_t)>& node_size,
     std::vector<std::vector<std::size_t>> layers(static_cast<std::size_t>(layer_count));
     for (std::size_t v : discovery) layers[static_cast<std::size_t>(layer[v])].push_back(v);
 
-    // Barycentre sweeps: order each layer by the mean rank of its predecessors.
-    std::vector<std::vector<std::size_t>> preds(n);
-    for (std::size_t v = 0; v < n; ++v)
-        for (std::size_t w : forward[v]) preds[w].push_back(v);
+    // Barycentre sweeps, alternately down (left to right, keyed on predecessors) and up (keyed
+    // on successors). An edge's place on its source is the source's rank plus the edge's port
+    // slot (k + 1) / (out-degree + 1), so children of one node keep the order of its ports. The
+    // ordering with the fewest crossings between neighbouring layers wins.
+    struct Link {
+        std::size_t node;
+        double slot;  // fraction of a rank: where on the source card the edge leaves
+    };
+    std::vector<std::vector<Link>> preds(n), succs(n);
+    for (std::size_t v = 0; v < n; ++v) {
+        const double degree = static_cast<double>(forward[v].size());
+        for (std::size_t k = 0; k < forward[v].size(); ++k) {
+            const std::size_t w = forward[v][k];
+            const double slot = static_cast<double>(k + 1) / (degree + 1.0);
+            preds[w].push_back({v, slot});
+            succs[v].push_back({w, slot});
+        }
+    }
     std::vector<double> rank(n, 0.0);
     auto assign_ranks = [&](const std::vector<std::size_t>& l) {
         for (std::size_t k = 0; k < l.size(); ++k) rank[l[k]] = static_cast<double>(k);
     };
     for (auto& l : layers) assign_ranks(l);
-    for (int sweep = 0; sweep < 4; ++sweep) {
-        for (std::size_t li = 1; li < layers.size(); ++li) {
-            auto& l = layers[li];
-            std::vector<std::pair<double, std::size_t>> keyed;
-            keyed.reserve(l.size());
-            for (std::size_t k = 0; k < l.size(); ++k) {
-                const std::size_t v = l[k];
-                double key = rank[v];
-                if (!preds[v].empty()) {
-                    double sum = 0;
-                    for (std::size_t p : preds[v]) sum += rank[p];
-                    key = sum / static_cast<double>(preds[v].size());
+    // Crossings between edges joining neighbouring layers, with edges ordered by their port.
+    auto crossings = [&]() {
+        std::int64_t total = 0;
+        std::vector<std::pair<double, double>> spans;
+        for (std::size_t li = 0; li + 1 < layers.size(); ++li) {
+            spans.clear();
+            for (std::size_t v : layers[li]) {
+                for (const Link& s : succs[v]) {
+                    if (layer[s.node] == static_cast<int>(li) + 1) {
+                        spans.push_back({rank[v] + s.slot, rank[s.node]});
+                    }
                 }
-                keyed.push_back({key, v});
             }
-            std::stable_sort(keyed.begin(), keyed.end(),
-                             [](const auto& a, const auto& b) { return a.first < b.first; });
-            for (std::size_t k = 0; k < l.size(); ++k) l[k] = keyed[k].second;
-            assign_ranks(l);
+            std::sort(spans.begin(), spans.end());
+            for (std::size_t i = 0; i < spans.size(); ++i) {
+                for (std::size_t j = i + 1; j < spans.size(); ++j) {
+                    if (spans[j].second < spans[i].second) ++total;
+                }
+            }
+        }
+        return total;
+    };
+    auto reorder = [&](std::vector<std::size_t>& l, bool down) {
+        std::vector<std::pair<double, std::size_t>> keyed;
+        keyed.reserve(l.size());
+        for (std::size_t v : l) {
+            const std::vector<Link>& links = down ? preds[v] : succs[v];
+            double key = rank[v];
+            if (!links.empty()) {
+                double sum = 0;
+                for (const Link& x : links) sum += rank[x.node] + (down ? x.slot : -x.slot);
+                key = sum / static_cast<double>(links.size());
+            }
+            keyed.push_back({key, v});
+        }
+        std::stable_sort(keyed.begin(), keyed.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t k = 0; k < l.size(); ++k) l[k] = keyed[k].second;
+        assign_ranks(l);
+    };
+    // Counting crossings is quadratic in a layer's edges: only graphs of modest layers keep the
+    // best ordering; larger ones take the last sweep's.
+    std::size_t widest = 0;
+    for (const auto& l : layers) widest = std::max(widest, l.size());
+    const bool count = widest <= 200;
+    std::vector<std::vector<std::size_t>> best_layers = layers;
+    std::int64_t best = count ? crossings() : 0;
+    for (int sweep = 0; sweep < 8; ++sweep) {
+        const bool down = sweep % 2 == 0;
+        if (down) {
+            for (std::size_t li = 1; li < layers.size(); ++li) reorder(layers[li], true);
+        } else {
+            for (std::size_t li = layers.size(); li-- > 1;) reorder(layers[li - 1], false);
+        }
+        if (!count) continue;
+        const std::int64_t c = crossings();
+        if (c < best) {
+            best = c;
+            best_layers = layers;
         }
     }
+    if (count) layers = best_layers;
 
     // Coordinates: layers side by side, cards stacked and centred vertically on the origin row.
     std::vector<Vec2> sizes(n);

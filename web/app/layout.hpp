@@ -1,6 +1,12 @@
 // web/app/layout.hpp — automatic layered layout, left to right (a simple Sugiyama scheme):
 // cycles are broken by ignoring DFS back edges, layers come from longest paths, the order inside
-// a layer from barycentre sweeps, and cards are stacked so that none overlap.
+// a layer from barycentre sweeps (down and up, the ordering with the fewest crossings between
+// neighbouring layers kept), and cards are stacked so that none overlap.
+//
+// Edge-position order: a node's outgoing edges are taken in the order of the output pins they
+// leave from (node_kinds.hpp: top to bottom on the card), then by edge position, so the children
+// of a node stack in the order of its pins (COMPLETED above DNP above FAILED) whatever order the
+// edges are listed in.
 #pragma once
 
 #include <functional>

@@ -25,6 +25,14 @@ void draw_corner_pill(ImDrawList* dl, ImFont* font, float size, Vec2 top_right, 
               text);
 }
 
+void draw_world_route(ImDrawList* dl, const Camera& cam, const std::vector<Vec2>& points, ImU32 col,
+                      float thickness) {
+    if (points.size() < 2) return;
+    std::vector<ImVec2> screen(points.size());
+    for (std::size_t k = 0; k < points.size(); ++k) screen[k] = im(cam.world_to_screen(points[k]));
+    dl->AddPolyline(screen.data(), static_cast<int>(screen.size()), col, 0, thickness);
+}
+
 void draw_world_curve(ImDrawList* dl, const Camera& cam, const Curve& c, ImU32 col, float thickness,
                       int segments) {
     dl->AddBezierCubic(im(cam.world_to_screen(c.p0)), im(cam.world_to_screen(c.p1)),

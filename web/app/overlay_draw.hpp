@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 #include "geometry.hpp"
 
@@ -28,6 +29,10 @@ void draw_pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, ImU3
 // left of it and the pill's top is 1.9 × size above it.
 void draw_corner_pill(ImDrawList* dl, ImFont* font, float size, Vec2 top_right, ImU32 bg, ImU32 fg,
                       const std::string& text);
+
+// The routed edge `points` (world space, edge_routing.hpp) on screen through `cam`.
+void draw_world_route(ImDrawList* dl, const Camera& cam, const std::vector<Vec2>& points, ImU32 col,
+                      float thickness);
 
 // The world-space curve `c` on screen through `cam`: a cubic Bézier of `segments` segments.
 void draw_world_curve(ImDrawList* dl, const Camera& cam, const Curve& c, ImU32 col, float thickness,

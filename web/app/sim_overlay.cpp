@@ -72,9 +72,9 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
     for (const HistoryStep& h : sv.history) {
         ++step;
         const int e = h.edge_id.empty() ? -1 : idx.edge_index(h.edge_id);
-        Curve c;
-        if (e >= 0 && idx.edge_curve_world(g, e, &c)) {
-            draw_world_curve(dl, cam, c, kPathColor, 4.0f * std::min(s, 2.0f), 24);
+        if (e >= 0) {
+            draw_world_route(dl, cam, idx.routes(g).points(e), kPathColor,
+                             4.0f * std::min(s, 2.0f));
             ++sv.path_edges;
         }
         const int n = idx.node_index(h.node_id);
@@ -143,15 +143,15 @@ void draw_sim_overlay(AppState& app) {
         const Edge& edge = g.edges[static_cast<std::size_t>(e)];
         auto it = d.edge_traversals.find(edge.id);
         if (it == d.edge_traversals.end() || it->second == 0 || d.max_traversals == 0) continue;
-        Curve c;
-        if (!idx.edge_curve_world(g, e, &c) || !c.bounds().overlaps(visible)) continue;
+        const EdgeRoutes& routes = idx.routes(g);
+        if (routes.points(e).size() < 2 || !routes.bounds(e).overlaps(visible)) continue;
         const double frac = static_cast<double>(it->second) / static_cast<double>(d.max_traversals);
         const float thickness =
             (2.0f + 10.0f * static_cast<float>(std::sqrt(frac))) * std::min(s, 2.0f);
-        draw_world_curve(dl, cam, c, kFlowColor, thickness, 24);
+        draw_world_route(dl, cam, routes.points(e), kFlowColor, thickness);
         ++sim.overlay_edges;
         if (labels) {
-            const Vec2 at = cam.world_to_screen(c.at(0.3f));
+            const Vec2 at = cam.world_to_screen(polyline_midpoint(routes.points(e)));
             pill(dl, font, text_px, {at.x - text_px, at.y - text_px * 1.6f}, kBadgeColor,
                  with_commas(it->second));
         }
