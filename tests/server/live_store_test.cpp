@@ -124,24 +124,16 @@ Status append_rows(StoreTx& tx, const std::string& lead_id,
 // The store, with every scheduler transaction first waiting `wait_ms` of the fake monotonic
 // clock, as a batch waits for the write lock while other servers' batches (PostgreSQL) or API
 // writes hold it.
-class LockWaitStore final : public Store {
+class LockWaitStore final : public ForwardingStore {
   public:
     LockWaitStore(Store& store, TimeMs* mono, TimeMs wait_ms)
-        : store_(store), mono_(mono), wait_ms_(wait_ms) {}
-    Status transact(const std::function<Status(StoreTx&)>& fn) override {
-        return store_.transact(fn);
-    }
+        : ForwardingStore(store), mono_(mono), wait_ms_(wait_ms) {}
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
         *mono_ += wait_ms_;
-        return store_.live_transact(fn);
+        return ForwardingStore::live_transact(fn);
     }
-    bool api_write_waiting() const override { return store_.api_write_waiting(); }
-    Status read(const std::function<Status(StoreTx&)>& fn) override { return store_.read(fn); }
-    int schema_version() const override { return store_.schema_version(); }
-    std::optional<std::int64_t> commit_counter() override { return store_.commit_counter(); }
 
   private:
-    Store& store_;
     TimeMs* mono_;
     TimeMs wait_ms_;
 };

@@ -2,7 +2,9 @@
 // helpers to import the reference fixtures, enrol leads and run ticks.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,26 @@
 #include "server_test_util.hpp"
 
 namespace leadflow::server::testing {
+
+// A store that hands every call to `inner`: tests derive from it to watch or delay one kind of
+// transaction (e.g. the scheduler's) and leave the rest as they are.
+class ForwardingStore : public Store {
+  public:
+    explicit ForwardingStore(Store& inner) : inner_(inner) {}
+    Status transact(const std::function<Status(StoreTx&)>& fn) override {
+        return inner_.transact(fn);
+    }
+    Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
+        return inner_.live_transact(fn);
+    }
+    bool api_write_waiting() const override { return inner_.api_write_waiting(); }
+    Status read(const std::function<Status(StoreTx&)>& fn) override { return inner_.read(fn); }
+    int schema_version() const override { return inner_.schema_version(); }
+    std::optional<std::int64_t> commit_counter() override { return inner_.commit_counter(); }
+
+  private:
+    Store& inner_;
+};
 
 class LiveTest : public ApiTest {
   protected:

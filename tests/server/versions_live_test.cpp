@@ -19,9 +19,9 @@ namespace {
 // The store, with a hook that runs before one of the scheduler's transactions: the API request
 // that gets the write lock between two of them (the SQLite store lets waiting API writes go
 // before the scheduler's next transaction).
-class InterleavedStore final : public Store {
+class InterleavedStore final : public ForwardingStore {
   public:
-    explicit InterleavedStore(Store& store) : store_(store) {}
+    explicit InterleavedStore(Store& store) : ForwardingStore(store) {}
 
     // Runs `fn` before the `nth` scheduler transaction from now (1 = the next one).
     void before_live_transaction(int nth, std::function<void()> fn) {
@@ -29,24 +29,16 @@ class InterleavedStore final : public Store {
         hook_ = std::move(fn);
     }
 
-    Status transact(const std::function<Status(StoreTx&)>& fn) override {
-        return store_.transact(fn);
-    }
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
         if (++live_ == hook_at_ && hook_) {
             auto hook = std::move(hook_);
             hook_ = nullptr;
             hook();
         }
-        return store_.live_transact(fn);
+        return ForwardingStore::live_transact(fn);
     }
-    bool api_write_waiting() const override { return store_.api_write_waiting(); }
-    Status read(const std::function<Status(StoreTx&)>& fn) override { return store_.read(fn); }
-    int schema_version() const override { return store_.schema_version(); }
-    std::optional<std::int64_t> commit_counter() override { return store_.commit_counter(); }
 
   private:
-    Store& store_;
     std::int64_t live_ = 0, hook_at_ = 0;
     std::function<void()> hook_;
 };
