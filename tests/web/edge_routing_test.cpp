@@ -23,8 +23,7 @@ using testing::fixture_graph;
 using testing::make_edge;
 using testing::make_node;
 
-const char* const kFixtures[] = {"lead_nurture.json", "reengagement_drip.json",
-                                 "conditional_followup.json"};
+using testing::kReferenceFixtures;
 
 // Every routed segment of `g` (as the index routes it) that passes through a card other than
 // the edge's own two, as "edge/node" strings.
@@ -124,7 +123,7 @@ TEST(EdgeRouting, SegmentEntersRect) {
 }
 
 TEST(EdgeRouting, TemplatesAvoidEveryOtherCard) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         const Graph g = fixture_graph(name);
         GraphIndex idx;
         idx.build(g);
@@ -156,7 +155,7 @@ TEST(EdgeRouting, LeadNurtureFailedEdgesGoAroundTheCardsBetween) {
 }
 
 TEST(EdgeRouting, LaidOutTemplatesAvoidEveryOtherCard) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         Editor ed;
         Graph g = fixture_graph(name);
         for (Node& n : g.nodes) n.position_x = n.position_y = 0;
@@ -391,7 +390,7 @@ TEST(LayoutOrder, SamePinFollowsEdgePosition) {
 }
 
 TEST(LayoutOrder, DoesNotDependOnTheOrderEdgesAreListedIn) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         Graph g = fixture_graph(name);
         Graph reversed = g;
         std::reverse(reversed.edges.begin(), reversed.edges.end());
@@ -404,7 +403,7 @@ TEST(LayoutOrder, DoesNotDependOnTheOrderEdgesAreListedIn) {
 }
 
 TEST(LayoutOrder, ReferenceWorkflowsAndTreesLayOutWithoutCrossings) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         const Graph out = laid_out(fixture_graph(name));
         GraphIndex idx;
         idx.build(out);

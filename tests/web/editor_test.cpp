@@ -314,8 +314,7 @@ bool any_overlap(const Graph& g, const GraphIndex& idx) {
 }
 
 TEST(AutoLayout, ReferenceWorkflowsFlowLeftToRightWithoutOverlap) {
-    for (const char* name :
-         {"lead_nurture.json", "reengagement_drip.json", "conditional_followup.json"}) {
+    for (const char* name : testing::kReferenceFixtures) {
         Editor ed;
         Graph g = fixture_graph(name);
         for (Node& n : g.nodes) n.position_x = n.position_y = 0;  // everything stacked

@@ -18,8 +18,7 @@ using testing::fixture_graph;
 using testing::make_edge;
 using testing::make_node;
 
-const char* const kFixtures[] = {"lead_nurture.json", "reengagement_drip.json",
-                                 "conditional_followup.json"};
+using testing::kReferenceFixtures;
 
 // Card sizes as the editor draws them.
 std::function<Vec2(std::size_t)> card_sizes(const Graph& g, GraphIndex& idx) {
@@ -60,7 +59,7 @@ Graph without_positions(Graph g) {
 // [SECTION] The decision
 
 TEST(NeedsLayout, GraphsWithoutPositionsNeedIt) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         EXPECT_TRUE(needs_layout(without_positions(fixture_graph(name)))) << name;
     }
     // As a DialNexa client builds them through the API: two steps, no positions.
@@ -80,7 +79,8 @@ TEST(NeedsLayout, PartialOverlapNeedsIt) {
 }
 
 TEST(NeedsLayout, WellLaidOutGraphsDoNot) {
-    for (const char* name : kFixtures) EXPECT_FALSE(needs_layout(fixture_graph(name))) << name;
+    for (const char* name : kReferenceFixtures)
+        EXPECT_FALSE(needs_layout(fixture_graph(name))) << name;
     Graph g;
     EXPECT_FALSE(needs_layout(g)) << "empty";
     g.nodes.push_back(make_node("only", NodeType::kTime));
@@ -121,7 +121,7 @@ TEST(NeedsLayout, AgreesWithComparingEveryPair) {
 // [SECTION] Laying out on load
 
 TEST(ArrangeOnLoad, PositionlessGraphIsLaidOutAsOneUndoStep) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         const Graph loaded = without_positions(fixture_graph(name));
         Editor ed;
         ed.load(loaded, false, "Load graph");  // as loadGraph: no history before
@@ -159,7 +159,7 @@ TEST(ArrangeOnLoad, UndoableLoadKeepsItsOwnStep) {
 }
 
 TEST(ArrangeOnLoad, WellLaidOutGraphIsUntouched) {
-    for (const char* name : kFixtures) {
+    for (const char* name : kReferenceFixtures) {
         const Graph g = fixture_graph(name);
         Editor ed;
         ed.load(g, false);

@@ -17,6 +17,10 @@ inline std::string read_fixture(const std::string& name) {
     return ss.str();
 }
 
+// The reference workflows of tests/fixtures, for tests that check every one of them.
+inline constexpr const char* kReferenceFixtures[] = {"lead_nurture.json", "reengagement_drip.json",
+                                                     "conditional_followup.json"};
+
 // A fixture graph; aborts the test binary if it does not parse (fixtures are known good).
 inline Graph fixture_graph(const std::string& name) {
     Result<Graph> g = parse_graph(read_fixture(name));
