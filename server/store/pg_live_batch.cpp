@@ -11,16 +11,6 @@ namespace {
 
 using Column = std::vector<std::optional<std::string>>;
 
-std::optional<std::string> number(const std::optional<std::int64_t>& v) {
-    if (!v) return std::nullopt;
-    return std::to_string(*v);
-}
-
-std::optional<std::string> real(const std::optional<double>& v) {
-    if (!v) return std::nullopt;
-    return double_text(*v);
-}
-
 std::string flag(bool v) {
     return v ? "t" : "f";
 }
@@ -172,10 +162,10 @@ Status LiveBatch::flush_calls(Connection& c) {
                                                               r.status,
                                                               r.outcome,
                                                               r.end_reason,
-                                                              real(r.duration_s),
+                                                              opt_double(r.duration_s),
                                                               r.analysis.dump(),
                                                               std::to_string(r.created_at),
-                                                              number(r.ended_at)};
+                                                              opt_number(r.ended_at)};
         for (int k = 0; k < kCallColumns; ++k) cols[k].push_back(row[k]);
     }
     Query s(c, kInsertCalls);
@@ -193,9 +183,9 @@ Status LiveBatch::flush_call_ends(Connection& c) {
                                                                  r.status,
                                                                  r.outcome,
                                                                  r.end_reason,
-                                                                 real(r.duration_s),
+                                                                 opt_double(r.duration_s),
                                                                  r.analysis.dump(),
-                                                                 number(r.ended_at)};
+                                                                 opt_number(r.ended_at)};
         for (int k = 0; k < kCallEndColumns; ++k) cols[k].push_back(row[k]);
     }
     Query s(c, kEndCalls);
@@ -212,24 +202,24 @@ Status LiveBatch::flush_saves(Connection& c) {
             l.id,
             flag(u.status_changed),
             std::string(to_string(l.status)),
-            number(u.completed_at),
+            opt_number(u.completed_at),
             flag(u.phase_changed),
             std::string(to_string(u.phase)),
             flag(u.slot_changed),
-            number(l.slot_wait_at),
+            opt_number(l.slot_wait_at),
             u.current_node_id,
-            number(u.entered_at),
-            number(u.release_at),
+            opt_number(u.entered_at),
+            opt_number(u.release_at),
             l.call_id,
             std::to_string(u.steps),
             std::to_string(u.updated_at),
             l.state,
-            number(l.due_at),
+            opt_number(l.due_at),
             json_or_null(l.last_analysis),
             json_or_null(l.last_response),
             json_or_null(l.pending_event),
-            number(l.version),
-            number(l.version_seen),
+            opt_number(l.version),
+            opt_number(l.version_seen),
         };
         for (int k = 0; k < kSaveColumns; ++k) cols[k].push_back(row[k]);
     }
@@ -279,7 +269,7 @@ Status LiveBatch::flush_outbox(Connection& c) {
                                                                 r.payload.dump(),
                                                                 std::to_string(r.attempts),
                                                                 std::to_string(r.next_attempt_at),
-                                                                number(r.done_at),
+                                                                opt_number(r.done_at),
                                                                 std::to_string(r.created_at)};
         for (int k = 0; k < kOutboxColumns; ++k) cols[k].push_back(row[k]);
     }

@@ -201,6 +201,15 @@ std::string text_array(const std::vector<std::string>& v);
 std::string nullable_text_array(const std::vector<std::optional<std::string>>& v);
 // A text that reads back as the same double (Query::bind, float8[] elements).
 std::string double_text(double v);
+// Elements of a nullable_text_array column: the number as text, or nullopt (NULL).
+inline std::optional<std::string> opt_number(const std::optional<std::int64_t>& v) {
+    if (!v) return std::nullopt;
+    return std::to_string(*v);
+}
+inline std::optional<std::string> opt_double(const std::optional<double>& v) {
+    if (!v) return std::nullopt;
+    return double_text(*v);
+}
 // The statuses' names as a text array literal.
 std::string status_array(const std::vector<LeadStatus>& v);
 

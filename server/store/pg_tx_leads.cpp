@@ -14,11 +14,6 @@ namespace {
 // each statement's parameters stay a few megabytes at most.
 constexpr std::size_t kLeadsPerInsert = 2000;
 
-std::optional<std::string> opt_number(const std::optional<std::int64_t>& v) {
-    if (!v) return std::nullopt;
-    return std::to_string(*v);
-}
-
 // One batch of leads: each column is bound as one array, the arrays unnested side by side.
 constexpr int kLeadInsertColumns = 15;
 constexpr const char* kLeadInsert =
