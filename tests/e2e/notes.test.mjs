@@ -82,8 +82,18 @@ test('add, type, edit, move, delete notes with the mouse and keyboard; a share l
   const { x: dx, y: dy } = center(p.notes[second].rect);
   await page.mouse.move(dx, dy);
   await frames(page, 2);
-  await page.mouse.dblclick(dx, dy);
-  p = await until(page, (x) => x.note_edit.id === second && x.note_edit.input_active, 'double-click edits', byProbe);
+  // ImGui takes two clicks for a double-click only when its frame clock puts them within 0.3 s,
+  // which frames of a heavily loaded machine can stretch past: a person would click again.
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.dblclick(dx, dy);
+    const editing = (x) => x.note_edit.id === second && x.note_edit.input_active;
+    try {
+      p = await until(page, editing, 'double-click edits', { ...byProbe, timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   await page.keyboard.type('Ask legal');
   await page.keyboard.press('Control+Enter');
   await page.keyboard.type('before launch');
