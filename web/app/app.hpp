@@ -212,15 +212,15 @@ struct ThemeColors {
     unsigned minimap_fill;    // the minimap's box (ImU32, RGBA)
     unsigned minimap_border;  // and its outline
 };
-// Colours of status text (valid / error / warning) readable on the theme's panels.
-enum class StatusTone { kGood, kBad, kWarn };
-// The colour of `tone` for the current theme (app.ui_settings.theme), as ImGui RGBA floats.
-struct ToneColor {
-    float r, g, b, a;
-};
+// The colour of status text `tone` (ui_settings.hpp) in the current theme
+// (app.ui_settings.theme), as ImGui RGBA floats.
 ToneColor tone_color(const AppState& app, StatusTone tone);
 // The same as ImGui's colour type (for TextColored).
 ImVec4 tone(const AppState& app, StatusTone t);
+// Status text in `tone`, wrapped at the window's edge; nothing when `text` is empty.
+void tone_text_wrapped(const AppState& app, StatusTone tone, const std::string& text);
+// A button that deletes or removes something: red, with text readable on it in either theme.
+bool danger_button(const AppState& app, const char* label);
 const ThemeColors& theme_colors(Theme t);
 // Sets ImGui's style: the theme's colours, sizes scaled by `scale` (device pixels per CSS pixel).
 void apply_editor_style(Theme theme, float scale);
