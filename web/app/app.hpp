@@ -182,6 +182,8 @@ void update_validation(AppState& app);
 // [SECTION] Notes on the canvas (note_cards.cpp; the data is leadflow/notes.hpp)
 // Draws the visible notes (under edges and cards).
 void draw_notes(AppState& app, ImDrawList* dl, bool simple);
+// The fill of a note of colour `color` (a name of note_colors(); anything else: yellow), RGBA.
+unsigned note_fill(const std::string& color);
 // Adds a note under the mouse (the view centre when the mouse is off the canvas) and opens its
 // text for editing.
 void add_note_at_mouse(AppState& app);
