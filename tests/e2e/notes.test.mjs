@@ -3,7 +3,8 @@
 // keeps the text, Escape drops it, a double-click edits, dragging moves (one undo step), Del
 // deletes; notes come back from a share link; a hostile link (a million notes, a megabyte of
 // text) opens cut to the limits with a message; notes change no simulation byte; the minimap
-// shows notes in their colours. Saves screenshots to build/test-logs/notes-canvas.png and notes-minimap.png.
+// shows notes in their colours; copy and paste take the selected notes along with the steps.
+// Saves screenshots to build/test-logs/notes-canvas.png and notes-minimap.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -205,6 +206,47 @@ test('the minimap shows every note as a small rectangle in its colour', async ()
   assert.ok(near(pixels[0], [246, 176, 204]), `pink note on the minimap: ${pixels[0]}`);
   assert.ok(near(pixels[1], [168, 222, 150]), `green note on the minimap: ${pixels[1]}`);
 
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('copy and paste take the selected notes along with the steps', async () => {
+  const { page, errors } = await openEditor(editor.context, editor.url);
+  const g = await openWithTwoNotes(page);
+  const minX = Math.min(...g.nodes.map((n) => n.position_x));
+  const minY = Math.min(...g.nodes.map((n) => n.position_y));
+  let p = await probe(page);
+  // Select the top note and a step (Shift+click), copy, paste elsewhere: both come back, the
+  // note with a new id, its text and colour, selected with the new step.
+  await clickAt(page, p.notes.note_top.rect);
+  await page.keyboard.down('Shift');
+  await clickAt(page, p.nodes.node_call1.rect);
+  await page.keyboard.up('Shift');
+  p = await until(page, (x) => x.selected_notes.includes('note_top') && x.selected_nodes.includes('node_call1'),
+    'a note and a step selected', byProbe);
+  await page.keyboard.press('Control+c');
+  await frames(page, 2);
+  const [sx, sy] = emptyCanvasSpot(p, { margin: 60, avoid: Object.values(p.notes).map((n) => n.rect) });
+  await page.mouse.move(sx, sy);
+  await frames(page, 2);
+  await page.keyboard.press('Control+v');
+  p = await until(page, (x) => x.selected_notes.length === 1 && x.selected_notes[0] !== 'note_top',
+    'the pasted note selected', byProbe);
+  assert.equal(p.status, 'Pasted 1 node(s) and 1 note(s)');
+  const notes = await notesOf(page);
+  assert.equal(notes.length, 3);
+  const copy = notes.find((n) => n.id === p.selected_notes[0]);
+  assert.deepEqual([copy.text, copy.color], ['Copy me', 'green']);
+  const after = await page.evaluate(() => window.leadflow.getGraph());
+  assert.equal(after.nodes.length, g.nodes.length + 1);
+  // The pasted step keeps its offset from the pasted note.
+  const step = after.nodes.find((n) => n.id === p.selected_nodes[0]);
+  const call1 = g.nodes.find((n) => n.id === 'node_call1');
+  assert.equal(step.position_x - copy.x, call1.position_x - minX);
+  assert.equal(step.position_y - copy.y, call1.position_y - (minY - 400));
+  // The pasted note is drawn on the minimap too.
+  p = await probe(page);
+  assert.ok(p.items[`minimap/note/${copy.id}`], 'the pasted note on the minimap');
   assert.deepEqual(errors, []);
   await page.close();
 });

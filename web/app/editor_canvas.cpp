@@ -85,10 +85,14 @@ ImU32 mark_color(const std::unordered_map<std::string, Severity>& marks, const s
 // [SECTION] Clipboard and adding nodes
 
 void copy_selection(AppState& app) {
-    if (app.editor.selected_nodes().empty()) return;
+    const std::size_t nodes = app.editor.selected_nodes().size();
+    const std::size_t notes = app.editor.selected_notes().size();
+    if (nodes == 0 && notes == 0) return;
     app.internal_clipboard = app.editor.copy_selection();
     platform::set_clipboard_text(app.internal_clipboard);
-    app.notify("Copied " + std::to_string(app.editor.selected_nodes().size()) + " node(s)");
+    std::string what = "Copied " + std::to_string(nodes) + " node(s)";
+    if (notes > 0) what += " and " + std::to_string(notes) + " note(s)";
+    app.notify(what);
 }
 
 void paste_clipboard(AppState& app) {
@@ -103,7 +107,10 @@ void paste_clipboard(AppState& app) {
     if (!r.ok()) {
         app.notify("Paste failed: " + r.status().message(), 8.0);
     } else {
-        app.notify("Pasted " + std::to_string(*r) + " node(s)");
+        const std::size_t notes = app.editor.selected_notes().size();
+        std::string what = "Pasted " + std::to_string(*r - notes) + " node(s)";
+        if (notes > 0) what += " and " + std::to_string(notes) + " note(s)";
+        app.notify(what);
     }
 }
 
