@@ -28,6 +28,7 @@ void delete_confirmation(AppState& app) {
     ServerUi& s = app.server;
     if (s.confirm_delete.id.empty()) return;
     tone_text_wrapped(app, StatusTone::kWarn, delete_question(s.confirm_delete));
+    app.probe("server/delete_question");
     if (danger_button(app, "Delete workflow")) server_delete_confirm(app);
     app.probe("server/delete_confirm");
     ImGui::SameLine();
