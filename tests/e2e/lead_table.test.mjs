@@ -5,7 +5,8 @@
 // removed), the workflow activated and run to the end, the table filtered by status and searched
 // by phone number (a search the server refuses shows its message word for word), one lead opened
 // (its path outlined on the canvas, one history entry per visit, its calls with outcome, duration
-// and analysis as the API has them), and the call log filtered by status and paged. Saves
+// and analysis as the API has them), and the call log filtered by status and paged, then
+// started over when another workflow is opened. Saves
 // screenshots of the lead table and of the lead detail to build/test-logs/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -239,6 +240,23 @@ test('server mode: lead table paged, filtered and searched; a lead\'s path, hist
   c = await callsUntil(page, (x) => x.filter.lead_id === lead, 'the lead\'s calls');
   const leadUnanswered = calls.data.filter((x) => x.status === 'no_answer').map((x) => x.id);
   assert.deepEqual(c.ids, leadUnanswered);
+
+  // Another workflow opened: the call log starts over with its calls, the status and lead id
+  // chosen for the first one cleared (they would hide the other workflow's calls).
+  const other = (await api('POST', '/v1/workflows', { title: 'E2E call log reset' })).json;
+  assert.match(other.id, /^wf_/, JSON.stringify(other));
+  await action(page, 'open', other.id);
+  c = await callsUntil(page, (x) => x.filter.workflow_id === other.id, 'the call log of the other workflow');
+  assert.equal(c.open, true);
+  assert.deepEqual(c.filter, { workflow_id: other.id, lead_id: '', status: '' });
+  assert.deepEqual(c.inputs, { this_workflow: true, lead_id: '', status: '' });
+  assert.equal(c.page, 1);
+  assert.deepEqual(c.ids, []);  // the new workflow has placed no calls
+  // Back to the first workflow: all of its calls again, unfiltered.
+  await action(page, 'open', wf);
+  c = await callsUntil(page, (x) => x.filter.workflow_id === wf, 'the call log of the first workflow again');
+  assert.deepEqual(c.filter, { workflow_id: wf, lead_id: '', status: '' });
+  assert.equal(c.total, logged);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -2,8 +2,9 @@
 // headless Chromium: right-click → Add note here and N add a note and open it for typing, Enter
 // keeps the text, Escape drops it, a double-click edits, dragging moves (one undo step), Del
 // deletes; notes come back from a share link; a hostile link (a million notes, a megabyte of
-// text) opens cut to the limits with a message; notes change no simulation byte. Saves a
-// screenshot of a canvas with notes to build/test-logs/notes-canvas.png.
+// text) opens cut to the limits with a message; notes change no simulation byte; the minimap
+// shows notes in their colours; copy and paste take the selected notes along with the steps.
+// Saves screenshots to build/test-logs/notes-canvas.png and notes-minimap.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import {
   useStaticEditor, openEditor, frames, probe, clickAt, until, readFixture, repoRoot, center,
-  emptyCanvasSpot,
+  emptyCanvasSpot, decodeInPage,
 } from './harness.mjs';
 
 const editor = useStaticEditor();
@@ -167,6 +168,98 @@ test('add, type, edit, move, delete notes with the mouse and keyboard; a share l
 function fragmentOf(payload) {
   return 's=1.' + deflateRawSync(Buffer.from(JSON.stringify(payload))).toString('base64url');
 }
+
+// The lead-nurture template with two notes: a pink one far right of the steps, a green one
+// above them. Loaded and fitted into the view.
+async function openWithTwoNotes(page) {
+  const g = JSON.parse(readFixture('lead_nurture.json'));
+  const maxX = Math.max(...g.nodes.map((n) => n.position_x));
+  const minX = Math.min(...g.nodes.map((n) => n.position_x));
+  const minY = Math.min(...g.nodes.map((n) => n.position_y));
+  g.workflow.notes = [
+    { id: 'note_far', text: 'Far to the right', x: maxX + 1500, y: minY, color: 'pink' },
+    { id: 'note_top', text: 'Copy me', x: minX, y: minY - 400, color: 'green' },
+  ];
+  await page.evaluate((t) => window.leadflow.loadGraph(t), JSON.stringify(g));
+  await page.evaluate(() => window.leadflow.fitView());
+  await frames(page, 3);
+  return g;
+}
+
+test('the minimap shows every note as a small rectangle in its colour', async () => {
+  const { page, errors } = await openEditor(editor.context, editor.url);
+  await openWithTwoNotes(page);
+  let p = await probe(page);
+
+  // The minimap: both notes inside its box, where they lie relative to each other (the far one
+  // widens the map beyond the steps), each filled with its colour.
+  const box = p.items['canvas/minimap'];
+  const far = p.items['minimap/note/note_far'];
+  const top = p.items['minimap/note/note_top'];
+  assert.ok(box && far && top, JSON.stringify(Object.keys(p.items).filter((k) => k.startsWith('minimap'))));
+  for (const r of [far, top]) {
+    assert.ok(r[0] >= box[0] && r[1] >= box[1] && r[0] + r[2] <= box[0] + box[2] + 0.5 &&
+      r[1] + r[3] <= box[1] + box[3] + 0.5, `${r} inside the minimap ${box}`);
+  }
+  assert.ok(far[0] > top[0] + top[2], 'the far note lies right of the other');
+  assert.ok(top[1] < far[1], 'the top note lies above the other');
+  mkdirSync(logsDir, { recursive: true });
+  await decodeInPage(page, await page.screenshot({ path: join(logsDir, 'notes-minimap.png') }));
+  const pixels = await page.evaluate((pts) => {
+    const { width, data } = window.__shot;
+    return pts.map(([x, y]) => {
+      const at = (Math.floor(y) * width + Math.floor(x)) * 4;
+      return Array.from(data.slice(at, at + 3));
+    });
+  }, [far, top].map((r) => [r[0] + r[2] / 2, r[1] + r[3] / 2]));
+  const near = (px, want) => px.every((v, i) => Math.abs(v - want[i]) <= 12);
+  assert.ok(near(pixels[0], [246, 176, 204]), `pink note on the minimap: ${pixels[0]}`);
+  assert.ok(near(pixels[1], [168, 222, 150]), `green note on the minimap: ${pixels[1]}`);
+
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('copy and paste take the selected notes along with the steps', async () => {
+  const { page, errors } = await openEditor(editor.context, editor.url);
+  const g = await openWithTwoNotes(page);
+  const minX = Math.min(...g.nodes.map((n) => n.position_x));
+  const minY = Math.min(...g.nodes.map((n) => n.position_y));
+  let p = await probe(page);
+  // Select the top note and a step (Shift+click), copy, paste elsewhere: both come back, the
+  // note with a new id, its text and colour, selected with the new step.
+  await clickAt(page, p.notes.note_top.rect);
+  await page.keyboard.down('Shift');
+  await clickAt(page, p.nodes.node_call1.rect);
+  await page.keyboard.up('Shift');
+  p = await until(page, (x) => x.selected_notes.includes('note_top') && x.selected_nodes.includes('node_call1'),
+    'a note and a step selected', byProbe);
+  await page.keyboard.press('Control+c');
+  await frames(page, 2);
+  const [sx, sy] = emptyCanvasSpot(p, { margin: 60, avoid: Object.values(p.notes).map((n) => n.rect) });
+  await page.mouse.move(sx, sy);
+  await frames(page, 2);
+  await page.keyboard.press('Control+v');
+  p = await until(page, (x) => x.selected_notes.length === 1 && x.selected_notes[0] !== 'note_top',
+    'the pasted note selected', byProbe);
+  assert.equal(p.status, 'Pasted 1 node(s) and 1 note(s)');
+  const notes = await notesOf(page);
+  assert.equal(notes.length, 3);
+  const copy = notes.find((n) => n.id === p.selected_notes[0]);
+  assert.deepEqual([copy.text, copy.color], ['Copy me', 'green']);
+  const after = await page.evaluate(() => window.leadflow.getGraph());
+  assert.equal(after.nodes.length, g.nodes.length + 1);
+  // The pasted step keeps its offset from the pasted note.
+  const step = after.nodes.find((n) => n.id === p.selected_nodes[0]);
+  const call1 = g.nodes.find((n) => n.id === 'node_call1');
+  assert.equal(step.position_x - copy.x, call1.position_x - minX);
+  assert.equal(step.position_y - copy.y, call1.position_y - (minY - 400));
+  // The pasted note is drawn on the minimap too.
+  p = await probe(page);
+  assert.ok(p.items[`minimap/note/${copy.id}`], 'the pasted note on the minimap');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('a link with a million notes and a megabyte of text opens cut to the limits, with a message', async () => {
   const { page, errors } = await openEditor(editor.context, editor.url);

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useServerEditor, openServerPage, serverAction as action, readFixture, clickAt, until, probeInTab,
-  probe,
+  probe, decodeInPage,
 } from './harness.mjs';
 
 const env = useServerEditor({ timeScale: 1, tmpPrefix: 'leadflow-ops-e2e-' });
@@ -107,6 +107,26 @@ test('workflow list: duplicate opens a copy with the same graph and settings; de
   await click(page, `server/delete/${scratch}`);
   s = await idle(page, (x) => x.list.confirm_delete !== '', 'the question');
   assert.equal(s.list.confirm_delete, 'Delete “Scratch”? Its graph, versions, leads and history are deleted too.');
+  // On the light theme the question is drawn in a dark amber, readable on the pale panel (the
+  // dark theme's light amber was not: its darkest pixels were as bright as 157 of 255).
+  await page.evaluate(() => window.leadflow.setUiSettings({ theme: 'light', ui_scale: 100 }));
+  await until(page, (u) => u.theme === 'light', 'the light theme', { read: (pg) => pg.evaluate(() => window.leadflow.uiSettings()) });
+  const question = await probeInTab(page, 'server', 'server/delete_question');
+  await decodeInPage(page, await page.screenshot());
+  const darkest = await page.evaluate(([x, y, w, h]) => {
+    const { width, data } = window.__shot;
+    let best = [255, 255, 255];
+    for (let py = Math.ceil(y); py < y + h; py++) {
+      for (let px = Math.ceil(x); px < x + w; px++) {
+        const at = (py * width + px) * 4;
+        if (data[at] + data[at + 1] + data[at + 2] < best[0] + best[1] + best[2]) best = [data[at], data[at + 1], data[at + 2]];
+      }
+    }
+    return best;
+  }, question);
+  assert.ok((darkest[0] + darkest[1] + darkest[2]) / 3 < 120, `question text on the light theme: ${darkest}`);
+  assert.ok(darkest[0] > darkest[2] + 60, `the question is amber, not black: ${darkest}`);
+  await page.evaluate(() => window.leadflow.setUiSettings({ theme: 'dark', ui_scale: 100 }));
   await click(page, 'server/delete_cancel');
   await idle(page, (x) => x.list.confirm_delete === '', 'the question withdrawn');
   assert.equal((await api('GET', `/v1/workflows/${scratch}`)).status, 200);

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "layout.hpp"
 #include "leadflow/validate.hpp"
 #include "leadflow/wire.hpp"
@@ -224,6 +227,109 @@ TEST(Clipboard, PasteMakesNewIdsAndRewiresEdges) {
     ed.undo();
     EXPECT_EQ(ed.graph().nodes.size(), nodes);
     EXPECT_EQ(ed.graph().edges.size(), edges);
+}
+
+// Notes take part in copy and paste like steps (docs/editor.md#notes): the selected ones go
+// into the fragment and come back with new ids, their place relative to the steps kept.
+TEST(Clipboard, SelectedNotesAreCopiedAndPastedWithTheSteps) {
+    Editor ed;
+    ed.load(fixture_graph("lead_nurture.json"), false);
+    const std::string note = ed.add_note({-300, -200}, "Call back on Fridays", "blue");
+    ed.add_note({5000, 5000}, "Not selected");
+    ed.select_node("node_call1", false);
+    ed.select_note(note, true);
+    const Json doc = Json::parse(ed.copy_selection());
+    ASSERT_EQ(doc["nodes"].size(), 1u);
+    ASSERT_EQ(doc["notes"].size(), 1u);
+    EXPECT_EQ(doc["notes"][0]["id"], note);
+    EXPECT_EQ(doc["notes"][0]["text"], "Call back on Fridays");
+    EXPECT_EQ(doc["notes"][0]["color"], "blue");
+
+    const Node before_node = *ed.graph().find_node("node_call1");
+    Result<std::size_t> pasted = ed.paste(doc.dump(), {2000, 2000});
+    ASSERT_TRUE(pasted.ok()) << pasted.status().message();
+    EXPECT_EQ(*pasted, 2u);  // one step, one note
+    ASSERT_EQ(ed.notes().size(), 3u);
+    const Note copy = ed.notes().back();
+    EXPECT_NE(copy.id, note);
+    EXPECT_EQ(copy.text, "Call back on Fridays");
+    EXPECT_EQ(copy.color, "blue");
+    EXPECT_EQ(ed.selected_notes(), std::set<std::string>{copy.id});
+    ASSERT_EQ(ed.selected_nodes().size(), 1u);
+    const Node& new_node = *ed.graph().find_node(*ed.selected_nodes().begin());
+    // The note was the top-left of the fragment: it lands on the paste point, the step keeps
+    // its offset from it.
+    EXPECT_EQ(copy.x, 2000);
+    EXPECT_EQ(copy.y, 2000);
+    EXPECT_EQ(new_node.position_x - copy.x, before_node.position_x - (-300));
+    EXPECT_EQ(new_node.position_y - copy.y, before_node.position_y - (-200));
+    // One undo step takes both back.
+    ed.undo();
+    EXPECT_EQ(ed.notes().size(), 2u);
+    EXPECT_EQ(ed.graph().nodes.size(), fixture_graph("lead_nurture.json").nodes.size());
+}
+
+TEST(Clipboard, NotesAloneAreCopiedAndPasted) {
+    Editor ed;
+    const std::string note = ed.add_note({10, 20}, "Alone");
+    ed.select_note(note, false);
+    const std::string text = ed.copy_selection();
+    EXPECT_EQ(Json::parse(text)["nodes"].size(), 0u);
+    Result<std::size_t> pasted = ed.paste(text, {100, 100});
+    ASSERT_TRUE(pasted.ok()) << pasted.status().message();
+    EXPECT_EQ(*pasted, 1u);
+    ASSERT_EQ(ed.notes().size(), 2u);
+    EXPECT_EQ(ed.notes()[1].text, "Alone");
+    EXPECT_EQ(ed.notes()[1].x, 100);
+    // Pasting twice makes two more notes, each with an id of its own.
+    ASSERT_TRUE(ed.paste(text, {300, 300}).ok());
+    ASSERT_EQ(ed.notes().size(), 3u);
+    EXPECT_NE(ed.notes()[1].id, ed.notes()[2].id);
+    EXPECT_NE(ed.notes()[0].id, ed.notes()[2].id);
+}
+
+TEST(Clipboard, PastedNotesStopAtTheLimitAndAreReadLeniently) {
+    Editor ed;
+    Graph g;
+    Json notes = Json::array();
+    for (std::size_t i = 0; i < kMaxNotes - 1; ++i) {
+        notes.push_back(Json{{"id", "n" + std::to_string(i)}, {"text", ""}, {"x", 0}, {"y", 0}});
+    }
+    g.workflow.extra = Json{{"notes", notes}};
+    ed.load(std::move(g), false);
+    ASSERT_EQ(ed.notes().size(), kMaxNotes - 1);
+    // Two notes, one of them with a colour nobody knows and a text too long: one fits.
+    const std::string big(kMaxNoteTextBytes + 10, 'x');
+    const Json fragment = {
+        {"leadflow_clipboard", 1},
+        {"nodes", Json::array()},
+        {"notes",
+         Json::array({Json{{"id", "a"}, {"text", big}, {"x", 0}, {"y", 0}, {"color", "plaid"}},
+                      Json{{"id", "b"}, {"text", "b"}, {"x", 9}, {"y", 9}}})}};
+    Result<std::size_t> pasted = ed.paste(fragment.dump(), {0, 0});
+    ASSERT_TRUE(pasted.ok()) << pasted.status().message();
+    EXPECT_EQ(*pasted, 1u);
+    ASSERT_EQ(ed.notes().size(), kMaxNotes);
+    EXPECT_EQ(ed.notes().back().text.size(), kMaxNoteTextBytes);
+    EXPECT_EQ(ed.notes().back().color, "yellow");
+    // Full: nothing more is pasted, and nothing changes.
+    const auto version = ed.version();
+    pasted = ed.paste(fragment.dump(), {0, 0});
+    ASSERT_TRUE(pasted.ok());
+    EXPECT_EQ(*pasted, 0u);
+    EXPECT_EQ(ed.version(), version);
+}
+
+// A whole graph document pasted brings its steps, not its notes (they belong to its workflow).
+TEST(Clipboard, AWholeGraphDocumentPastesNoNotes) {
+    Editor ed;
+    const std::string doc =
+        R"({"workflow": {"id": "w", "notes": [{"id": "n", "text": "t", "x": 0, "y": 0}]},
+        "nodes": [{"id": "x", "node_type": "TIME", "position_x": 0, "position_y": 0}], "edges": []})";
+    Result<std::size_t> pasted = ed.paste(doc, {0, 0});
+    ASSERT_TRUE(pasted.ok()) << pasted.status().message();
+    EXPECT_EQ(*pasted, 1u);
+    EXPECT_TRUE(ed.notes().empty());
 }
 
 TEST(Clipboard, BadTextIsAClearErrorAndChangesNothing) {

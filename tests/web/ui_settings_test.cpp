@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace leadflow::web {
@@ -54,6 +56,44 @@ TEST(UiSettings, ScaleIsClampedToItsRange) {
     EXPECT_EQ(clamp_ui_scale(74), 75);
     EXPECT_EQ(clamp_ui_scale(201), 200);
     EXPECT_EQ(ui_settings_text({Theme::kDark, 500}), R"({"theme":"dark","ui_scale":200})");
+}
+
+// WCAG 2 relative luminance and contrast ratio of two opaque colours.
+double luminance(const ToneColor& c) {
+    auto lin = [](double v) {
+        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
+}
+double contrast(const ToneColor& a, const ToneColor& b) {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// Status text (errors, warnings, the question before a delete) must be readable on both
+// themes' panels: WCAG AA for normal text is a contrast of 4.5.
+TEST(StatusColors, EveryToneIsReadableOnItsThemesPanels) {
+    for (Theme t : {Theme::kDark, Theme::kLight}) {
+        for (StatusTone tone : {StatusTone::kGood, StatusTone::kBad, StatusTone::kWarn}) {
+            const ToneColor c = status_tone_color(t, tone);
+            EXPECT_GE(contrast(c, panel_background(t)), 4.5)
+                << theme_name(t) << " tone " << static_cast<int>(tone);
+            EXPECT_EQ(c.a, 1.0f);
+        }
+        EXPECT_GE(contrast(danger_button_text(t), danger_button_color(t)), 4.5) << theme_name(t);
+    }
+}
+
+// The regression: the dark theme's tones were drawn on the light theme's pale panels, where
+// they are unreadable (contrast 1.5 to 2.7), so each theme must have tones of its own.
+TEST(StatusColors, TheThemesHaveTheirOwnTones) {
+    for (StatusTone tone : {StatusTone::kGood, StatusTone::kBad, StatusTone::kWarn}) {
+        const ToneColor dark = status_tone_color(Theme::kDark, tone);
+        EXPECT_LT(contrast(dark, panel_background(Theme::kLight)), 3.0) << static_cast<int>(tone);
+        EXPECT_LT(luminance(status_tone_color(Theme::kLight, tone)), luminance(dark));
+    }
+    EXPECT_LT(luminance(panel_background(Theme::kDark)),
+              luminance(panel_background(Theme::kLight)));
 }
 
 }  // namespace

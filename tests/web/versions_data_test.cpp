@@ -284,14 +284,20 @@ TEST(DiffOverlay, MarksTheDraftsElementsAndPutsGhostsWhereTheVersionHadThem) {
     EXPECT_EQ(call3.world.max.x, want.max.x);
     EXPECT_EQ(call3.world.max.y, want.max.y);
     EXPECT_EQ(call3.world.min.x, 1120.0f);  // the version's position
-    // Every removed edge has both ends in the version: one ghost curve each, as the version
-    // drew it.
+    // Every removed edge has both ends in the version: one ghost each, with the version's edge
+    // and its pins there (ghost_routes.hpp routes it on the canvas).
     ASSERT_EQ(o.ghost_edges.size(), 4u);
     for (const GhostEdge& g : o.ghost_edges) {
+        const int e = idx.edge_index(g.id);
+        ASSERT_GE(e, 0) << g.id;
+        EXPECT_EQ(g.edge.from_node_id, v1.edges[static_cast<std::size_t>(e)].from_node_id);
+        EXPECT_EQ(g.edge.to_node_id, v1.edges[static_cast<std::size_t>(e)].to_node_id);
         Curve c;
-        ASSERT_TRUE(idx.edge_curve_world(v1, idx.edge_index(g.id), &c)) << g.id;
-        EXPECT_EQ(g.world.p0.x, c.p0.x) << g.id;
-        EXPECT_EQ(g.world.p3.y, c.p3.y) << g.id;
+        ASSERT_TRUE(idx.edge_curve_world(v1, e, &c)) << g.id;
+        EXPECT_EQ(g.start.x, c.p0.x) << g.id;
+        EXPECT_EQ(g.start.y, c.p0.y) << g.id;
+        EXPECT_EQ(g.end.x, c.p3.x) << g.id;
+        EXPECT_EQ(g.end.y, c.p3.y) << g.id;
     }
 }
 
@@ -305,7 +311,7 @@ TEST(DiffOverlay, WithoutTheVersionGraphGhostsComeFromTheDiffsCopies) {
     EXPECT_EQ(o.ghost_nodes[1].world.min.x, 840.0f);
     EXPECT_EQ(o.ghost_nodes[1].world.min.y, 120.0f);
     EXPECT_GT(o.ghost_nodes[1].world.width(), 0.0f);
-    // No curves without the version's nodes.
+    // No ghost edges without the version's nodes.
     EXPECT_TRUE(o.ghost_edges.empty());
 }
 

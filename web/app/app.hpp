@@ -182,6 +182,8 @@ void update_validation(AppState& app);
 // [SECTION] Notes on the canvas (note_cards.cpp; the data is leadflow/notes.hpp)
 // Draws the visible notes (under edges and cards).
 void draw_notes(AppState& app, ImDrawList* dl, bool simple);
+// The fill of a note of colour `color` (a name of note_colors(); anything else: yellow), RGBA.
+unsigned note_fill(const std::string& color);
 // Adds a note under the mouse (the view centre when the mouse is off the canvas) and opens its
 // text for editing.
 void add_note_at_mouse(AppState& app);
@@ -212,15 +214,15 @@ struct ThemeColors {
     unsigned minimap_fill;    // the minimap's box (ImU32, RGBA)
     unsigned minimap_border;  // and its outline
 };
-// Colours of status text (valid / error / warning) readable on the theme's panels.
-enum class StatusTone { kGood, kBad, kWarn };
-// The colour of `tone` for the current theme (app.ui_settings.theme), as ImGui RGBA floats.
-struct ToneColor {
-    float r, g, b, a;
-};
+// The colour of status text `tone` (ui_settings.hpp) in the current theme
+// (app.ui_settings.theme), as ImGui RGBA floats.
 ToneColor tone_color(const AppState& app, StatusTone tone);
 // The same as ImGui's colour type (for TextColored).
 ImVec4 tone(const AppState& app, StatusTone t);
+// Status text in `tone`, wrapped at the window's edge; nothing when `text` is empty.
+void tone_text_wrapped(const AppState& app, StatusTone tone, const std::string& text);
+// A button that deletes or removes something: red, with text readable on it in either theme.
+bool danger_button(const AppState& app, const char* label);
 const ThemeColors& theme_colors(Theme t);
 // Sets ImGui's style: the theme's colours, sizes scaled by `scale` (device pixels per CSS pixel).
 void apply_editor_style(Theme theme, float scale);

@@ -2,6 +2,7 @@
 #include "clipboard.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "leadflow/wire.hpp"
@@ -25,7 +26,8 @@ std::string IdGenerator::next(const Graph& g, const std::string& prefix) {
     }
 }
 
-std::string copy_nodes(const Graph& g, const std::set<std::string>& node_ids) {
+std::string copy_nodes(const Graph& g, const std::set<std::string>& node_ids,
+                       const std::vector<Note>& notes, const std::set<std::string>& note_ids) {
     Json doc = Json::object();
     doc["leadflow_clipboard"] = 1;
     doc["nodes"] = Json::array();
@@ -38,11 +40,16 @@ std::string copy_nodes(const Graph& g, const std::set<std::string>& node_ids) {
             doc["edges"].push_back(to_json(e));
         }
     }
+    Json copied = Json::array();
+    for (const Note& n : notes) {
+        if (note_ids.count(n.id)) copied.push_back(to_json(n));
+    }
+    if (!copied.empty()) doc[kNotesKey] = std::move(copied);
     return doc.dump();
 }
 
 Result<std::vector<std::string>> paste_nodes(Graph& g, std::string_view text, Vec2 at,
-                                             IdGenerator& ids) {
+                                             IdGenerator& ids, std::vector<std::string>* note_ids) {
     Result<Json> parsed = parse_json(text);
     if (!parsed.ok()) return Status::invalid("clipboard: " + parsed.status().message());
     const Json& doc = *parsed;
@@ -65,12 +72,23 @@ Result<std::vector<std::string>> paste_nodes(Graph& g, std::string_view text, Ve
             edges.push_back(std::move(*e));
         }
     }
-    if (nodes.empty()) return std::vector<std::string>{};
+    // Notes come only with a clipboard fragment: a whole graph document keeps its notes in
+    // its workflow object, which a paste does not take.
+    std::vector<Note> notes;
+    if (doc.contains("leadflow_clipboard") && doc.contains(kNotesKey)) {
+        notes = read_notes(doc).notes;
+    }
+    if (note_ids) note_ids->clear();
+    if (nodes.empty() && notes.empty()) return std::vector<std::string>{};
 
-    double min_x = nodes[0].position_x, min_y = nodes[0].position_y;
+    double min_x = std::numeric_limits<double>::infinity(), min_y = min_x;
     for (const Node& n : nodes) {
         min_x = std::min(min_x, n.position_x);
         min_y = std::min(min_y, n.position_y);
+    }
+    for (const Note& n : notes) {
+        min_x = std::min(min_x, n.x);
+        min_y = std::min(min_y, n.y);
     }
     std::map<std::string, std::string> renamed;
     std::vector<std::string> new_ids;
@@ -96,6 +114,24 @@ Result<std::vector<std::string>> paste_nodes(Graph& g, std::string_view text, Ve
         e.to_node_id = to->second;
         e.position = next_position++;
         staged.edges.push_back(std::move(e));
+    }
+    if (!notes.empty()) {
+        std::vector<Note> all = read_notes(staged.workflow.extra).notes;
+        std::set<std::string> taken;
+        for (const Note& n : all) taken.insert(n.id);
+        for (Note& n : notes) {
+            if (all.size() >= kMaxNotes) break;
+            do {
+                n.id = ids.next(staged, "note_");
+            } while (taken.count(n.id));
+            taken.insert(n.id);
+            n.x = n.x - min_x + at.x;
+            n.y = n.y - min_y + at.y;
+            if (note_ids) note_ids->push_back(n.id);
+            all.push_back(std::move(n));
+        }
+        if (!staged.workflow.extra.is_object()) staged.workflow.extra = Json::object();
+        staged.workflow.extra[kNotesKey] = notes_to_json(all);
     }
     g = std::move(staged);
     return new_ids;

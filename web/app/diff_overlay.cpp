@@ -1,7 +1,7 @@
 // web/app/diff_overlay.cpp — a version → draft diff on the canvas: nodes and edges the draft
 // added are outlined green, changed ones amber (nodes only moved: blue), with a badge naming the
-// change; nodes and edges the draft removed are drawn as red ghosts where they were in the
-// version, under the graph.
+// change; nodes the draft removed are drawn as red ghosts where they were in the version, under
+// the graph, and removed edges as red routes around the cards (ghost_routes.hpp).
 #include <imgui.h>
 
 #include <algorithm>
@@ -49,10 +49,13 @@ void draw_diff_ghosts(AppState& app) {
     const Rect visible = cam.visible_world(app.canvas_screen);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float s = cam.scale();
-    for (const GhostEdge& g : v.overlay.ghost_edges) {
-        if (!g.world.bounds().overlaps(visible)) continue;
-        draw_world_curve(dl, cam, g.world, kRemovedColor, std::max(1.5f, 2.5f * std::min(s, 2.0f)),
-                         20);
+    // Routed like the live edges, around the editor's cards and the ghost cards; cached, so a
+    // frame in which nothing moved routes nothing.
+    v.ghost_reroutes = v.ghost_routes.update(app.editor.graph(), app.editor.index(), v.overlay);
+    for (std::size_t e = 0; e < v.overlay.ghost_edges.size(); ++e) {
+        const std::vector<Vec2>& pts = v.ghost_routes.points(e);
+        if (pts.size() < 2 || !v.ghost_routes.bounds(e).overlaps(visible)) continue;
+        draw_world_route(dl, cam, pts, kRemovedColor, std::max(1.5f, 2.5f * std::min(s, 2.0f)));
         ++v.ghost_edges_drawn;
     }
     const float px = overlay_text_px(cam, app.pixel_ratio);

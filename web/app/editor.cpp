@@ -424,18 +424,21 @@ void Editor::drop_missing_selection() {
 }
 
 std::string Editor::copy_selection() const {
-    return copy_nodes(graph_, selected_nodes_);
+    return copy_nodes(graph_, selected_nodes_, read_notes(graph_.workflow.extra).notes,
+                      selected_notes_);
 }
 
 Result<std::size_t> Editor::paste(std::string_view text, Vec2 at) {
     Graph staged = graph_;
-    Result<std::vector<std::string>> pasted = paste_nodes(staged, text, at, ids_);
+    std::vector<std::string> notes;
+    Result<std::vector<std::string>> pasted = paste_nodes(staged, text, at, ids_, &notes);
     if (!pasted.ok()) return pasted.status();
-    if (pasted->empty()) return std::size_t{0};
+    if (pasted->empty() && notes.empty()) return std::size_t{0};
     apply("Paste", [&](Graph& g) { g = std::move(staged); });
     clear_selection();
     for (const std::string& id : *pasted) selected_nodes_.insert(id);
-    return pasted->size();
+    for (const std::string& id : notes) selected_notes_.insert(id);
+    return pasted->size() + notes.size();
 }
 
 void Editor::fit_view(const Rect& screen) {

@@ -128,10 +128,10 @@ class Editor {
     bool is_selected_note(const std::string& id) const { return selected_notes_.count(id) > 0; }
 
     // [SECTION] Clipboard
-    // The selection as clipboard text (clipboard.hpp).
+    // The selection (steps, the edges between them, notes) as clipboard text (clipboard.hpp).
     std::string copy_selection() const;
-    // Pastes text with its top-left at `at`; selects the new nodes. One undo step; failure leaves
-    // everything unchanged. Returns the number of nodes pasted.
+    // Pastes text with its top-left at `at`; selects the new nodes and notes. One undo step;
+    // failure leaves everything unchanged. Returns the number of nodes and notes pasted.
     Result<std::size_t> paste(std::string_view text, Vec2 at);
 
     // [SECTION] View

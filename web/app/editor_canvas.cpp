@@ -85,10 +85,14 @@ ImU32 mark_color(const std::unordered_map<std::string, Severity>& marks, const s
 // [SECTION] Clipboard and adding nodes
 
 void copy_selection(AppState& app) {
-    if (app.editor.selected_nodes().empty()) return;
+    const std::size_t nodes = app.editor.selected_nodes().size();
+    const std::size_t notes = app.editor.selected_notes().size();
+    if (nodes == 0 && notes == 0) return;
     app.internal_clipboard = app.editor.copy_selection();
     platform::set_clipboard_text(app.internal_clipboard);
-    app.notify("Copied " + std::to_string(app.editor.selected_nodes().size()) + " node(s)");
+    std::string what = "Copied " + std::to_string(nodes) + " node(s)";
+    if (notes > 0) what += " and " + std::to_string(notes) + " note(s)";
+    app.notify(what);
 }
 
 void paste_clipboard(AppState& app) {
@@ -103,7 +107,10 @@ void paste_clipboard(AppState& app) {
     if (!r.ok()) {
         app.notify("Paste failed: " + r.status().message(), 8.0);
     } else {
-        app.notify("Pasted " + std::to_string(*r) + " node(s)");
+        const std::size_t notes = app.editor.selected_notes().size();
+        std::string what = "Pasted " + std::to_string(*r - notes) + " node(s)";
+        if (notes > 0) what += " and " + std::to_string(notes) + " note(s)";
+        app.notify(what);
     }
 }
 
@@ -477,14 +484,20 @@ void draw_nodes(AppState& app, const DrawContext& c, const Rect& visible) {
 bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed) {
     Editor& ed = app.editor;
     const Graph& g = ed.graph();
-    if (!app.show_minimap || g.nodes.empty()) return false;
+    const std::vector<Note>& notes = ed.notes();
+    if (!app.show_minimap || (g.nodes.empty() && notes.empty())) return false;
     const float r = app.pixel_ratio;
     const Rect& cs = app.canvas_screen;
     const Rect box{{cs.max.x - 210 * r, cs.max.y - 150 * r},
                    {cs.max.x - 10 * r, cs.max.y - 10 * r}};
     if (box.min.x < cs.min.x + 50 * r || box.min.y < cs.min.y + 50 * r) return false;
     const GraphIndex& idx = ed.index();
-    Rect world = idx.bounds(g);
+    Rect world = g.nodes.empty() ? note_rect(notes[0]) : idx.bounds(g);
+    for (const Note& n : notes) {
+        const Rect nr = note_rect(n);
+        world.include(nr.min);
+        world.include(nr.max);
+    }
     const Rect view = ed.camera.visible_world(cs);
     world.include(view.min);
     world.include(view.max);
@@ -495,6 +508,16 @@ bool draw_minimap(AppState& app, ImDrawList* dl, Vec2 mouse, bool mouse_pressed)
     auto to_map = [&](Vec2 w) { return off + (w - world.min) * k; };
     dl->AddRectFilled(im(box.min), im(box.max), theme_colors(app.ui_settings.theme).minimap_fill,
                       4.0f);
+    // Notes in their colour, under the steps as on the canvas (at most kMaxNotes of them). The
+    // first 50 are probed as minimap/note/<id> for the tests.
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+        const Rect nr = note_rect(notes[i]);
+        Vec2 a = to_map(nr.min), b = to_map(nr.max);
+        b.x = std::max(b.x, a.x + 2.0f);
+        b.y = std::max(b.y, a.y + 2.0f);
+        dl->AddRectFilled(im(a), im(b), note_fill(notes[i].color) | IM_COL32_A_MASK);
+        if (i < 50) app.probes["minimap/note/" + notes[i].id] = Rect{a, b};
+    }
     // At most ~1,500 dots keep the minimap cheap on huge graphs; written as raw quads.
     const std::size_t stride = std::max<std::size_t>(1, g.nodes.size() / 1500);
     const int dots = static_cast<int>((g.nodes.size() + stride - 1) / stride);

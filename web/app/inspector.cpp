@@ -283,8 +283,8 @@ void node_inspector(AppState& app, const Node& original) {
     // Diagnostics for this node.
     for (const Diagnostic& d : app.diagnostics) {
         if (d.node_id != n.id) continue;
-        const ImVec4 col = d.severity == Severity::kError ? ImVec4(0.95f, 0.4f, 0.4f, 1)
-                                                          : ImVec4(0.95f, 0.67f, 0.25f, 1);
+        const ImVec4 col =
+            tone(app, d.severity == Severity::kError ? StatusTone::kBad : StatusTone::kWarn);
         ImGui::PushStyleColor(ImGuiCol_Text, col);
         ImGui::TextWrapped("%s: %s", d.code.c_str(), d.message.c_str());
         ImGui::PopStyleColor();

@@ -221,10 +221,30 @@ void server_calls_filter(AppState& app, const CallFilter& filter) {
     request_calls(app, 1, filter);
 }
 
+namespace {
+
+// The call log's filters belong to the workflow they were set on: a status or lead id chosen
+// for one workflow would hide another's calls, so the log starts over for each one.
+void reset_call_log(AppState& app) {
+    ServerUi& s = app.server;
+    CallLogUi& c = s.calls;
+    const bool open = c.open;
+    const std::uint64_t seq = c.seq;  // answers to the old filters must still be dropped
+    c = CallLogUi{};
+    c.seq = seq;
+    c.open = open;
+    c.workflow_id = s.workflow_id;
+    c.filter.workflow_id = s.workflow_id;
+    if (open) request_calls(app, 1, c.filter);
+}
+
+}  // namespace
+
 void leads_tick(AppState& app) {
     ServerUi& s = app.server;
     LeadTableUi& t = s.leads;
     if (!s.signed_in) return;
+    if (s.calls.workflow_id != s.workflow_id) reset_call_log(app);
     if (t.workflow_id != s.workflow_id) {
         // Another workflow is open (or none): its table starts over on page 1, unfiltered.
         t = LeadTableUi{};
@@ -312,6 +332,9 @@ Json calls_status_json(const AppState& app) {
                 {"filter", Json{{"workflow_id", c.shown.workflow_id},
                                 {"lead_id", c.shown.lead_id},
                                 {"status", c.shown.status}}},
+                {"inputs", Json{{"this_workflow", c.this_workflow},
+                                {"lead_id", c.filter.lead_id},
+                                {"status", c.filter.status}}},
                 {"ids", ids},
                 {"lead_ids", leads},
                 {"statuses", statuses},

@@ -12,16 +12,6 @@ namespace leadflow::web {
 
 namespace {
 
-const ImVec4 kErrorColor{0.95f, 0.4f, 0.4f, 1};
-const ImVec4 kWarnColor{0.95f, 0.6f, 0.3f, 1};
-
-void error_text(const std::string& text) {
-    if (text.empty()) return;
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kErrorColor, "%s", text.c_str());
-    ImGui::PopTextWrapPos();
-}
-
 // A status menu over `choices` ("" shown as "any status"); true when one was picked. Each
 // item is probed as `<probe>/<status>` ("any" for "").
 bool status_menu(AppState& app, const char* label, const std::string& probe,
@@ -87,7 +77,7 @@ void lead_table(AppState& app) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Refresh##leads")) server_leads_refresh(app);
     app.probe("leads/refresh");
-    error_text(t.error);
+    tone_text_wrapped(app, StatusTone::kBad, t.error);
     if (ImGui::BeginTable("server_leads", 3,
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableSetupColumn("Phone", ImGuiTableColumnFlags_WidthStretch);
@@ -118,12 +108,8 @@ void lead_table(AppState& app) {
 void remove_confirmation(AppState& app) {
     LeadTableUi& t = app.server.leads;
     if (t.confirm_remove.id.empty()) return;
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kWarnColor, "%s", remove_lead_question(t.confirm_remove).c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4{0.65f, 0.2f, 0.2f, 1});
-    if (ImGui::Button("Remove lead")) server_lead_remove_confirm(app);
-    ImGui::PopStyleColor();
+    tone_text_wrapped(app, StatusTone::kWarn, remove_lead_question(t.confirm_remove));
+    if (danger_button(app, "Remove lead")) server_lead_remove_confirm(app);
     app.probe("lead/remove_confirm");
     ImGui::SameLine();
     if (ImGui::Button("Cancel##remove")) server_lead_remove_cancel(app);
@@ -188,7 +174,7 @@ void lead_detail(AppState& app) {
     if (ImGui::SmallButton("Remove...")) server_lead_remove_ask(app, t.selected.id);
     app.probe("lead/remove");
     remove_confirmation(app);
-    error_text(t.detail_error);
+    tone_text_wrapped(app, StatusTone::kBad, t.detail_error);
     ImGui::TextDisabled("History (its path is drawn on the canvas)");
     if (s.history_lead == t.selected.id && !s.history.empty() &&
         ImGui::BeginTable("lead_history", 4,
@@ -253,7 +239,7 @@ void call_log(AppState& app) {
     }
     app.probe("calls/selected_lead");
     if (changed) server_calls_filter(app, f);
-    error_text(c.error);
+    tone_text_wrapped(app, StatusTone::kBad, c.error);
     calls_table("call_log", c.page.rows, true);
     pager(app, "calls", c.page, "No calls", [&](std::int64_t p) { server_calls_page(app, p); });
 }

@@ -15,14 +15,6 @@ namespace {
 constexpr ImU32 kNoteText = IM_COL32(36, 34, 30, 255);
 constexpr ImU32 kNoteSelect = IM_COL32(90, 190, 255, 255);
 
-ImU32 note_fill(const std::string& color) {
-    if (color == "green") return IM_COL32(168, 222, 150, 240);
-    if (color == "blue") return IM_COL32(156, 204, 246, 240);
-    if (color == "pink") return IM_COL32(246, 176, 204, 240);
-    if (color == "purple") return IM_COL32(204, 182, 242, 240);
-    return IM_COL32(250, 226, 124, 240);  // yellow, the default
-}
-
 ImVec2 im(Vec2 v) {
     return {v.x, v.y};
 }
@@ -44,6 +36,14 @@ void close_editor(AppState& app) {
 }
 
 }  // namespace
+
+ImU32 note_fill(const std::string& color) {
+    if (color == "green") return IM_COL32(168, 222, 150, 240);
+    if (color == "blue") return IM_COL32(156, 204, 246, 240);
+    if (color == "pink") return IM_COL32(246, 176, 204, 240);
+    if (color == "purple") return IM_COL32(204, 182, 242, 240);
+    return IM_COL32(250, 226, 124, 240);  // yellow, the default
+}
 
 void draw_notes(AppState& app, ImDrawList* dl, bool simple) {
     Editor& ed = app.editor;

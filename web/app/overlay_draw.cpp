@@ -33,11 +33,4 @@ void draw_world_route(ImDrawList* dl, const Camera& cam, const std::vector<Vec2>
     dl->AddPolyline(screen.data(), static_cast<int>(screen.size()), col, 0, thickness);
 }
 
-void draw_world_curve(ImDrawList* dl, const Camera& cam, const Curve& c, ImU32 col, float thickness,
-                      int segments) {
-    dl->AddBezierCubic(im(cam.world_to_screen(c.p0)), im(cam.world_to_screen(c.p1)),
-                       im(cam.world_to_screen(c.p2)), im(cam.world_to_screen(c.p3)), col, thickness,
-                       segments);
-}
-
 }  // namespace leadflow::web

@@ -34,8 +34,4 @@ void draw_corner_pill(ImDrawList* dl, ImFont* font, float size, Vec2 top_right, 
 void draw_world_route(ImDrawList* dl, const Camera& cam, const std::vector<Vec2>& points, ImU32 col,
                       float thickness);
 
-// The world-space curve `c` on screen through `cam`: a cubic Bézier of `segments` segments.
-void draw_world_curve(ImDrawList* dl, const Camera& cam, const Curve& c, ImU32 col, float thickness,
-                      int segments);
-
 }  // namespace leadflow::web

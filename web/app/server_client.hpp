@@ -60,7 +60,8 @@ struct LeadTableUi {
 
 // The call log (lead_ops.cpp): a page of the organization's calls with filters.
 struct CallLogUi {
-    bool open = false;  // the section is expanded (then it asks for its first page)
+    std::string workflow_id;  // the open workflow the filters were set for (leads_tick)
+    bool open = false;        // the section is expanded (then it asks for its first page)
     CallPage page;
     CallFilter filter;          // the filter inputs
     CallFilter shown;           // the filter the page shown was asked with
@@ -200,6 +201,8 @@ void server_calls_page(AppState& app, std::int64_t page);
 void server_calls_filter(AppState& app, const CallFilter& filter);
 // Per-frame: the lead table follows the open workflow and sends a typed phone search once
 // typing paused.
+// When another workflow is open (or none), also starts the call log over: its filters cleared,
+// "This workflow only" on, page 1 asked for again if the section is open.
 void leads_tick(AppState& app);
 // The automation API's views: {workflow_id, page, total, total_pages, range, status, phone,
 // phone_pending, ids, phones, statuses, error, confirm_remove, selected: {id, phone_number,

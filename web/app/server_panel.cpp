@@ -47,14 +47,12 @@ void enrol_leads(AppState& app) {
         ImGui::TextDisabled("Enrolling...");
     }
     if (s.enrol.summary.empty()) return;
-    ImGui::PushTextWrapPos(0);
-    if (s.enrol.ok) {
-        ImGui::TextColored({0.45f, 0.85f, 0.55f, 1}, "%s", s.enrol.summary.c_str());
-    } else {
-        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", s.enrol.summary.c_str());
+    tone_text_wrapped(app, s.enrol.ok ? StatusTone::kGood : StatusTone::kBad, s.enrol.summary);
+    if (!s.enrol.ok) {
+        ImGui::PushTextWrapPos(0);
         for (const std::string& line : s.enrol.lines) ImGui::BulletText("%s", line.c_str());
+        ImGui::PopTextWrapPos();
     }
-    ImGui::PopTextWrapPos();
 }
 
 void open_workflow(AppState& app) {
@@ -129,11 +127,7 @@ void draw_server_panel(AppState& app) {
         return;
     }
     if (s.pending > 0) ImGui::TextDisabled("Talking to the server...");
-    if (!s.error.empty()) {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextColored({0.95f, 0.4f, 0.4f, 1}, "%s", s.error.c_str());
-        ImGui::PopTextWrapPos();
-    }
+    tone_text_wrapped(app, StatusTone::kBad, s.error);
     if (!s.signed_in) {
         sign_in_form(app);
         return;

@@ -27,22 +27,32 @@ constexpr ThemeColors kLightColors = {
     IM_COL32(150, 155, 165, 255),
 };
 
-// Status text: the dark theme's light tones; darker ones on the light theme's pale panels.
-constexpr ToneColor kDarkTones[] = {
-    {0.4f, 0.85f, 0.5f, 1}, {0.95f, 0.4f, 0.4f, 1}, {0.95f, 0.6f, 0.3f, 1}};
-constexpr ToneColor kLightTones[] = {
-    {0.1f, 0.5f, 0.2f, 1}, {0.75f, 0.12f, 0.12f, 1}, {0.7f, 0.38f, 0.0f, 1}};
-
 }  // namespace
 
 ToneColor tone_color(const AppState& app, StatusTone tone) {
-    const ToneColor* tones = app.ui_settings.theme == Theme::kLight ? kLightTones : kDarkTones;
-    return tones[static_cast<int>(tone)];
+    return status_tone_color(app.ui_settings.theme, tone);
 }
 
 ImVec4 tone(const AppState& app, StatusTone t) {
     const ToneColor c = tone_color(app, t);
     return {c.r, c.g, c.b, c.a};
+}
+
+void tone_text_wrapped(const AppState& app, StatusTone t, const std::string& text) {
+    if (text.empty()) return;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(tone(app, t), "%s", text.c_str());
+    ImGui::PopTextWrapPos();
+}
+
+bool danger_button(const AppState& app, const char* label) {
+    const ToneColor fill = danger_button_color(app.ui_settings.theme);
+    const ToneColor text = danger_button_text(app.ui_settings.theme);
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4{fill.r, fill.g, fill.b, fill.a});
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{text.r, text.g, text.b, text.a});
+    const bool pressed = ImGui::Button(label);
+    ImGui::PopStyleColor(2);
+    return pressed;
 }
 
 const ThemeColors& theme_colors(Theme t) {

@@ -44,4 +44,23 @@ int clamp_ui_scale(int percent);
 
 const char* theme_name(Theme t);  // "dark", "light"
 
+// [SECTION] Status colours
+// Colours of status text (valid / error / warning, the server's messages, questions before a
+// delete) on the theme's panels. Every panel takes them from here, never from literals, so that
+// text stays readable in both themes.
+enum class StatusTone { kGood, kBad, kWarn };
+struct ToneColor {
+    float r, g, b, a;  // RGBA in 0..1, as ImGui's ImVec4
+};
+// The colour of `tone` in theme `t`: light tones on the dark theme, dark ones on the light
+// theme; each has a WCAG contrast ratio of at least 4.5 against panel_background(t).
+ToneColor status_tone_color(Theme t, StatusTone tone);
+// The background status text is read on: ImGui's window colour in the theme
+// (StyleColorsDark / StyleColorsLight), opaque.
+ToneColor panel_background(Theme t);
+// The fill of a button that deletes or removes something, and the text drawn on it (readable on
+// that fill in both themes).
+ToneColor danger_button_color(Theme t);
+ToneColor danger_button_text(Theme t);
+
 }  // namespace leadflow::web

@@ -41,8 +41,7 @@ void draw_validation_panel(AppState& app) {
             ImGui::TableNextColumn();
             const bool error = d.severity == Severity::kError;
             ImGui::PushID(row);
-            const ImVec4 col =
-                error ? ImVec4(0.95f, 0.35f, 0.35f, 1) : ImVec4(0.95f, 0.67f, 0.25f, 1);
+            const ImVec4 col = tone(app, error ? StatusTone::kBad : StatusTone::kWarn);
             ImGui::PushStyleColor(ImGuiCol_Text, col);
             if (ImGui::Selectable(error ? "error" : "warning", false,
                                   ImGuiSelectableFlags_SpanAllColumns)) {

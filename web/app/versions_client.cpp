@@ -45,7 +45,10 @@ std::optional<std::int64_t> published_version(const Json& workflow) {
 
 void load_diff_overlay(AppState& app) {
     VersionsUi& v = app.versions;
-    if (v.diff && v.diff_graph) v.overlay = diff_overlay(*v.diff, *v.diff_graph);
+    if (v.diff && v.diff_graph) {
+        v.overlay = diff_overlay(*v.diff, *v.diff_graph);
+        v.ghost_routes.clear();
+    }
 }
 
 // The draft against the newest version: the workflow (for published_version), then the diff.
@@ -256,6 +259,7 @@ void versions_show_diff(AppState& app, std::int64_t n) {
     v.diff.reset();
     v.diff_graph.reset();
     v.overlay = DiffOverlay{};
+    v.ghost_routes.clear();
     v.diff_requests = 2;
     app.sim.open_tab = "diff";
     const std::string id = app.server.workflow_id;
@@ -298,6 +302,7 @@ void versions_hide_diff(AppState& app) {
     v.diff.reset();
     v.diff_graph.reset();
     v.overlay = DiffOverlay{};
+    v.ghost_routes.clear();
 }
 
 // [SECTION] Simulate the change
@@ -453,6 +458,7 @@ Json versions_status_json(const AppState& app) {
     out["diff"] = diff;
     out["marks_drawn"] = v.marks_drawn;
     out["ghost_nodes_drawn"] = v.ghost_nodes_drawn;
+    out["ghost_reroutes"] = v.ghost_reroutes;
     out["ghost_edges_drawn"] = v.ghost_edges_drawn;
     out["restores"] = v.restores;
     return out;

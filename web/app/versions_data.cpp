@@ -268,10 +268,16 @@ DiffOverlay diff_overlay(const DiffView& diff, const Graph& version_graph) {
     }
     for (const DiffElement& removed : diff.edges_removed) {
         const int e = version_index.edge_index(removed.id);
+        if (e < 0) continue;
+        const GraphIndex::EdgeEnds& ends = version_index.edge_ends(e);
+        if (ends.from < 0 || ends.to < 0) continue;
         GhostEdge ghost;
-        if (e < 0 || !version_index.edge_curve_world(version_graph, e, &ghost.world)) continue;
         ghost.id = removed.id;
         ghost.label = removed.label;
+        ghost.edge = version_graph.edges[static_cast<std::size_t>(e)];
+        ghost.start = version_index.output_pin_world(version_graph, ends.from, ends.pin);
+        ghost.start_dir = ends.pin >= 0 ? Vec2{1.0f, 0.0f} : Vec2{0.0f, 1.0f};
+        ghost.end = version_index.input_pin_world(version_graph, ends.to);
         out.ghost_edges.push_back(std::move(ghost));
     }
     return out;

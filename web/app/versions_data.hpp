@@ -131,11 +131,17 @@ struct GhostNode {
     NodeType type = NodeType::kUnknown;
     Rect world;  // its card, world units
 };
-// An edge of the version that the draft no longer has, along its curve in the version.
+// An edge of the version that the draft no longer has. It is drawn routed around the cards on
+// the canvas (ghost_routes.hpp); an end whose node the draft no longer has stays where the
+// version had it.
 struct GhostEdge {
     std::string id;
     std::string label;
-    Curve world;
+    Edge edge;   // as the version had it (its ends and label pick the pins)
+    Vec2 start;  // its source pin in the version (world units)
+    Vec2 start_dir{1.0f,
+                   0.0f};  // the way it left: {1, 0} from a pin, {0, 1} from the card's bottom
+    Vec2 end;              // its target's input pin in the version
 };
 
 struct DiffOverlay {
@@ -152,8 +158,8 @@ struct DiffOverlay {
 // Lays a diff (version → draft) out for the canvas. Ghost nodes take their card rectangle from
 // `version_graph` (the graph of GET …/versions/{n}: the cards' sizes follow their type and
 // config as in the editor) and fall back to the diff's own copy of the removed node. Ghost
-// edges follow their curve in the version graph; a removed edge whose ends are not both in the
-// version graph gets no ghost.
+// edges carry their ends' pins in the version graph; a removed edge whose ends are not both in
+// the version graph gets no ghost.
 DiffOverlay diff_overlay(const DiffView& diff, const Graph& version_graph);
 
 }  // namespace leadflow::web

@@ -13,22 +13,12 @@ namespace leadflow::web {
 
 namespace {
 
-const ImVec4 kRed{0.95f, 0.4f, 0.4f, 1};
-const ImVec4 kAmber{0.95f, 0.67f, 0.25f, 1};
-const ImVec4 kGreen{0.45f, 0.85f, 0.55f, 1};
-
-void wrapped(const ImVec4& color, const std::string& text) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(color, "%s", text.c_str());
-    ImGui::PopTextWrapPos();
-}
-
 void draft_state(AppState& app) {
     VersionsUi& v = app.versions;
     const bool differs = v.draft_diff && !v.draft_diff->empty();
     const std::string line = v.draft_line.empty() ? "Loading versions..." : v.draft_line;
     if (differs) {
-        ImGui::TextColored(kAmber, "%s", line.c_str());
+        ImGui::TextColored(tone(app, StatusTone::kWarn), "%s", line.c_str());
     } else {
         ImGui::TextUnformatted(line.c_str());
     }
@@ -36,9 +26,10 @@ void draft_state(AppState& app) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Refresh##versions")) versions_refresh(app);
     if (versions_unsaved(app)) {
-        wrapped(kAmber,
-                "The editor has changes the server's draft does not have: Save graph (saves the "
-                "draft, publishes nothing), or Publish (saves them first).");
+        tone_text_wrapped(
+            app, StatusTone::kWarn,
+            "The editor has changes the server's draft does not have: Save graph (saves the "
+            "draft, publishes nothing), or Publish (saves them first).");
     }
 }
 
@@ -47,10 +38,12 @@ void preview_box(AppState& app, const PublishPreview& p) {
     ImGui::BeginChild("publish_preview", {0, 0},
                       ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
     if (p.valid) {
-        ImGui::TextColored(kGreen, "Valid: publishing makes version %" PRId64 " (%s)", p.version,
+        ImGui::TextColored(tone(app, StatusTone::kGood),
+                           "Valid: publishing makes version %" PRId64 " (%s)", p.version,
                            p.migrate.c_str());
     } else {
-        ImGui::TextColored(kRed, "Not valid: version %" PRId64 " cannot be published", p.version);
+        ImGui::TextColored(tone(app, StatusTone::kBad),
+                           "Not valid: version %" PRId64 " cannot be published", p.version);
     }
     ImGui::PushTextWrapPos(0);
     ImGui::Text("Running leads: %" PRId64 " move  ·  %" PRId64 " stay on their version  ·  %" PRId64
@@ -59,12 +52,12 @@ void preview_box(AppState& app, const PublishPreview& p) {
     ImGui::PopTextWrapPos();
     app.probe("versions/preview");
     for (const std::string& s : p.stay_lines) ImGui::BulletText("%s", s.c_str());
-    for (const std::string& e : p.errors) wrapped(kRed, e);
-    for (const std::string& w : p.warnings) wrapped(kAmber, w);
+    for (const std::string& e : p.errors) tone_text_wrapped(app, StatusTone::kBad, e);
+    for (const std::string& w : p.warnings) tone_text_wrapped(app, StatusTone::kWarn, w);
     if (versions_unsaved(app)) {
-        wrapped(kAmber,
-                "The editor changed since this check: Cancel and Publish again to "
-                "include the changes.");
+        tone_text_wrapped(app, StatusTone::kWarn,
+                          "The editor changed since this check: Cancel and Publish again to "
+                          "include the changes.");
     }
     ImGui::BeginDisabled(!p.valid);
     if (ImGui::Button("Confirm publish", {140 * r, 0})) versions_publish_confirm(app);
@@ -115,7 +108,7 @@ void publish_form(AppState& app) {
     if (v.step == PublishStep::kIdle && v.published_result) {
         const PublishPreview& p = *v.published_result;
         ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(kGreen,
+        ImGui::TextColored(tone(app, StatusTone::kGood),
                            "Published version %" PRId64 ": %" PRId64 " leads moved, %" PRId64
                            " stayed, %" PRId64 " not started",
                            p.version, p.move, p.stay, p.not_started);
@@ -281,7 +274,7 @@ void draw_versions_section(AppState& app) {
     ImGui::Spacing();
     version_list(app);
     version_actions(app);
-    if (!v.error.empty()) wrapped(kRed, v.error);
+    if (!v.error.empty()) tone_text_wrapped(app, StatusTone::kBad, v.error);
 }
 
 void draw_diff_list(AppState& app) {
@@ -308,7 +301,8 @@ void draw_diff_list(AppState& app) {
     }
     if (versions_unsaved(app)) {
         ImGui::SameLine();
-        ImGui::TextColored(kAmber, "(of the saved draft; the editor has unsaved changes)");
+        ImGui::TextColored(tone(app, StatusTone::kWarn),
+                           "(of the saved draft; the editor has unsaved changes)");
     }
     if (d.empty()) {
         ImGui::TextDisabled("Nothing changed.");

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "ghost_routes.hpp"
 #include "leadflow/json.hpp"
 #include "leadflow/model.hpp"
 #include "versions_data.hpp"
@@ -51,7 +52,9 @@ struct VersionsUi {
     std::optional<DiffView> diff;
     std::optional<Graph> diff_graph;  // the version's graph (ghost positions)
     DiffOverlay overlay;
-    int diff_requests = 0;  // answers still awaited for the diff
+    GhostRoutes ghost_routes;  // the overlay's ghost edges routed around the cards (cached)
+    int ghost_reroutes = 0;    // ghost edges routed in the last frame that drew them (tests)
+    int diff_requests = 0;     // answers still awaited for the diff
     // What the canvas drew last frame (tests): nodes and edges marked, ghosts.
     int marks_drawn = 0, ghost_nodes_drawn = 0, ghost_edges_drawn = 0;
     std::uint64_t restores = 0;
@@ -86,7 +89,7 @@ void versions_simulate_change(AppState& app);
 void versions_set_publish_options(AppState& app, const std::string& options);
 // The automation API's view: {loaded, page, total, rows, selected, published, draft_line,
 // draft_runs_differently, unsaved, step, preview, published_result, error, diff, marks_drawn,
-// ghost_nodes_drawn, ghost_edges_drawn, restores}.
+// ghost_nodes_drawn, ghost_edges_drawn, ghost_reroutes, restores}.
 Json versions_status_json(const AppState& app);
 
 // [SECTION] Drawing

@@ -27,12 +27,9 @@ void create_row(AppState& app) {
 void delete_confirmation(AppState& app) {
     ServerUi& s = app.server;
     if (s.confirm_delete.id.empty()) return;
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored({0.95f, 0.6f, 0.3f, 1}, "%s", delete_question(s.confirm_delete).c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4{0.65f, 0.2f, 0.2f, 1});
-    if (ImGui::Button("Delete workflow")) server_delete_confirm(app);
-    ImGui::PopStyleColor();
+    tone_text_wrapped(app, StatusTone::kWarn, delete_question(s.confirm_delete));
+    app.probe("server/delete_question");
+    if (danger_button(app, "Delete workflow")) server_delete_confirm(app);
     app.probe("server/delete_confirm");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) server_delete_cancel(app);
