@@ -287,7 +287,7 @@ LEADFLOW_JS_EXPORT const char* leadflow_ui_probe() {
     }
     // Edges with a visible part: {id: {points: [[x, y], …]}}, their routed polylines on screen.
     out["edges"] = Json::object();
-    const EdgeRoutes& routes = idx.routes(ed.graph());
+    const EdgeRoutes& routes = ed.routes();
     const Rect visible = cam.visible_world(app.canvas_screen);
     for (int e = 0; e < static_cast<int>(routes.size()) && e < 1000; ++e) {
         const std::vector<leadflow::web::Vec2>& pts = routes.points(e);

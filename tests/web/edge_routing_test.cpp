@@ -217,6 +217,41 @@ TEST(EdgeRouting, IsDeterministic) {
     }
 }
 
+TEST(EdgeRouting, AVersionedCallReusesTheRoutesUntilTheVersionChanges) {
+    Graph g = random_graph(40, 5);
+    GraphIndex idx;
+    idx.build(g);
+    const std::vector<Vec2> before = idx.routes(g, 7).points(0);
+    ASSERT_GE(before.size(), 2u);
+    const int from = idx.edge_ends(0).from;
+    g.nodes[static_cast<std::size_t>(from)].position_y += 500;
+    // Same version: the routes as they were, g not looked at.
+    EXPECT_EQ(idx.routes(g, 7).points(0).front().y, before.front().y);
+    // A new version, or none, compares with the cards again.
+    EXPECT_EQ(idx.routes(g, 8).points(0).front().y, before.front().y + 500);
+    g.nodes[static_cast<std::size_t>(from)].position_y -= 500;
+    EXPECT_EQ(idx.routes(g, 0).points(0).front().y, before.front().y);
+    // Rebuilding the index forgets the version.
+    idx.build(g);
+    g.nodes[static_cast<std::size_t>(from)].position_y += 100;
+    EXPECT_EQ(idx.routes(g, 8).points(0).front().y, before.front().y + 100);
+}
+
+TEST(EdgeRouting, TheEditorsRoutesFollowEveryEditIncludingMoves) {
+    Editor ed;
+    ed.load(random_graph(40, 5), false);
+    const std::vector<Vec2> before = ed.routes().points(0);
+    ASSERT_GE(before.size(), 2u);
+    ed.select_node(ed.graph().nodes[static_cast<std::size_t>(ed.index().edge_ends(0).from)].id,
+                   false);
+    ed.move_selection({0.0f, 300.0f});
+    EXPECT_EQ(ed.routes().points(0).front().y, before.front().y + 300);
+    ed.undo();
+    EXPECT_EQ(ed.routes().points(0).front().y, before.front().y);
+    const Vec2 mid = polyline_midpoint(ed.routes().points(0));
+    EXPECT_EQ(ed.hit_test(mid, 2.0f).kind, Hit::kEdge);
+}
+
 TEST(EdgeRouting, MovingACardReroutesOnlyWhatItTouches) {
     Graph g = random_graph(200, 11);
     GraphIndex idx;

@@ -38,6 +38,11 @@ class Editor {
     std::uint64_t structure_version() const { return structure_version_; }
     // The lookups for the current graph (rebuilt lazily after structural changes).
     const GraphIndex& index();
+    // The current graph's edge routes (GraphIndex::routes), compared with the cards at most once
+    // per version(): every caller of a frame after the first gets them as they are.
+    const EdgeRoutes& routes() { return index().routes(graph_, version_); }
+    // GraphIndex::hit_test on the current graph, with routes() as they are.
+    Hit hit_test(Vec2 p, float tolerance) { return index().hit_test(graph_, p, tolerance, version_); }
 
     // Replaces the whole graph (import, template, automation). With `undoable`, the previous
     // graph is one undo step; otherwise the history is cleared. Clears the selection. Notes

@@ -155,7 +155,7 @@ void begin_press(AppState& app, Vec2 mouse) {
     const GraphIndex& idx = ed.index();
     const ImGuiIO& io = ImGui::GetIO();
     const Vec2 world = ed.camera.screen_to_world(mouse);
-    const Hit hit = idx.hit_test(ed.graph(), world, 4.0f * app.pixel_ratio / ed.camera.scale());
+    const Hit hit = ed.hit_test(world, 4.0f * app.pixel_ratio / ed.camera.scale());
     g_canvas.press_screen = mouse;
     g_canvas.moved = false;
     switch (hit.kind) {
@@ -275,9 +275,8 @@ void end_press(AppState& app, Vec2 mouse) {
             }
             break;
         case Drag::kConnect: {
-            const GraphIndex& idx = ed.index();
-            const Hit hit = idx.hit_test(ed.graph(), ed.camera.screen_to_world(mouse),
-                                         4.0f * app.pixel_ratio / ed.camera.scale());
+            const Hit hit = ed.hit_test(ed.camera.screen_to_world(mouse),
+                                        4.0f * app.pixel_ratio / ed.camera.scale());
             if (hit.node >= 0 && hit.node != g_canvas.connect_node &&
                 (hit.kind == Hit::kNode || hit.kind == Hit::kInputPin)) {
                 const std::string from =
@@ -335,6 +334,9 @@ void draw_text_clipped(const DrawContext& c, Vec2 pos, ImU32 col, const std::str
 
 // A hairline from a to b as one raw quad (no anti-aliased path: thousands of edges at fit
 // view). Returns false when it is shorter than a pixel (the dots of its cards cover it).
+// Routes smaller than this on screen (CSS pixels × pixel ratio) are drawn as one hairline.
+constexpr float kOneLineRoutePx = 4.0f;
+
 bool hairline(const DrawContext& c, Vec2 a, Vec2 b, ImU32 col) {
     const Vec2 d = b - a;
     const float len = std::hypot(d.x, d.y);
@@ -349,7 +351,7 @@ bool hairline(const DrawContext& c, Vec2 a, Vec2 b, ImU32 col) {
 void draw_edges(AppState& app, const DrawContext& c, const Rect& visible) {
     Editor& ed = app.editor;
     const Graph& g = ed.graph();
-    const EdgeRoutes& routes = ed.index().routes(g);
+    const EdgeRoutes& routes = ed.routes();
     static std::vector<ImVec2> screen;  // the route on screen, reused across frames
     int drawn = 0;
     for (int e = 0; e < static_cast<int>(routes.size()); ++e) {
@@ -360,6 +362,17 @@ void draw_edges(AppState& app, const DrawContext& c, const Rect& visible) {
         ImU32 col = mark_color(app.edge_marks, edge.id, kEdgeColor);
         if (selected) col = kSelectColor;
         if (c.simple) {
+            // A route a few pixels across on screen shows as one line between its ends: its
+            // bends would not be seen, and a big graph at fit view has thousands of them.
+            const Rect& b = routes.bounds(e);
+            const float span = std::max(b.max.x - b.min.x, b.max.y - b.min.y) * c.cam.scale();
+            if (span < kOneLineRoutePx) {
+                drawn += hairline(c, c.cam.world_to_screen(pts.front()),
+                                  c.cam.world_to_screen(pts.back()), col)
+                             ? 1
+                             : 0;
+                continue;
+            }
             bool any = false;
             for (std::size_t k = 1; k < pts.size(); ++k) {
                 any |= hairline(c, c.cam.world_to_screen(pts[k - 1]), c.cam.world_to_screen(pts[k]),
@@ -591,8 +604,8 @@ void serve_focus_requests(AppState& app) {
     }
     if (app.focus_edge) {
         const int e = idx.edge_index(*app.focus_edge);
-        if (e >= 0 && idx.routes(ed.graph()).points(e).size() >= 2) {
-            focus_point(polyline_midpoint(idx.routes(ed.graph()).points(e)));
+        if (e >= 0 && ed.routes().points(e).size() >= 2) {
+            focus_point(polyline_midpoint(ed.routes().points(e)));
         }
         if (e >= 0) ed.select_edge(*app.focus_edge, false);
         app.focus_edge.reset();

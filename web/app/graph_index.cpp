@@ -29,6 +29,7 @@ Vec2 other_anchor_offset(const NodeShape& s) {
 }
 
 void GraphIndex::build(const Graph& g) {
+    routed_version_ = 0;
     node_ids_.clear();
     edge_ids_.clear();
     shapes_.clear();
@@ -87,7 +88,9 @@ bool GraphIndex::edge_curve_world(const Graph& g, int edge, Curve* out) const {
     return true;
 }
 
-const EdgeRoutes& GraphIndex::routes(const Graph& g) const {
+const EdgeRoutes& GraphIndex::routes(const Graph& g, std::uint64_t version) const {
+    if (version != 0 && version == routed_version_) return routes_;
+    routed_version_ = version;
     const int n = static_cast<int>(shapes_.size());
     route_cards_.resize(shapes_.size());
     for (int i = 0; i < n; ++i) route_cards_[static_cast<std::size_t>(i)] = node_rect(g, i);
@@ -109,7 +112,7 @@ const EdgeRoutes& GraphIndex::routes(const Graph& g) const {
     return routes_;
 }
 
-Hit GraphIndex::hit_test(const Graph& g, Vec2 p, float tolerance) const {
+Hit GraphIndex::hit_test(const Graph& g, Vec2 p, float tolerance, std::uint64_t version) const {
     Hit hit;
     const float pin_reach = kPinRadius + tolerance;
     // Later nodes are drawn on top, so test them first.
@@ -131,7 +134,7 @@ Hit GraphIndex::hit_test(const Graph& g, Vec2 p, float tolerance) const {
         if (r.contains(p)) return {Hit::kNode, i, -1, -1};
     }
     float best = tolerance + 3.0f;
-    const EdgeRoutes& paths = routes(g);
+    const EdgeRoutes& paths = routes(g, version);
     for (int e = 0; e < static_cast<int>(paths.size()); ++e) {
         const std::vector<Vec2>& pts = paths.points(e);
         if (pts.empty()) continue;

@@ -4,6 +4,7 @@
 // dragging needs no rebuild.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,11 +74,15 @@ class GraphIndex {
     bool edge_curve_world(const Graph& g, int edge, Curve* out) const;
     // Every edge routed around the cards at their current positions in `g` (edge_routing.hpp):
     // the canvas draws, labels and hit-tests these polylines. Brought up to date on each call;
-    // a call after which nothing moved costs one comparison per card and edge.
-    const EdgeRoutes& routes(const Graph& g) const;
+    // a call after which nothing moved costs one comparison per card and edge. A non-zero
+    // `version` names the state of `g` (Editor::version(), which changes with every edit,
+    // positions included): a call with the same version as the previous one returns the routes
+    // without looking at `g`, so drawing code may ask once per edge. 0 always compares.
+    const EdgeRoutes& routes(const Graph& g, std::uint64_t version = 0) const;
 
-    // Hit test at world point `p`; `tolerance` (world units) widens pins and edges.
-    Hit hit_test(const Graph& g, Vec2 p, float tolerance) const;
+    // Hit test at world point `p`; `tolerance` (world units) widens pins and edges. `version`
+    // as for routes().
+    Hit hit_test(const Graph& g, Vec2 p, float tolerance, std::uint64_t version = 0) const;
     // Indices of the nodes whose card overlaps `world`.
     std::vector<int> nodes_in_rect(const Graph& g, const Rect& world) const;
     // The bounding box of every card; a zero rectangle at the origin for an empty graph.
@@ -92,6 +97,7 @@ class GraphIndex {
     mutable EdgeRoutes routes_;
     mutable std::vector<Rect> route_cards_;
     mutable std::vector<RouteRequest> route_requests_;
+    mutable std::uint64_t routed_version_ = 0;  // version of the last routes() call; 0: none
 };
 
 }  // namespace leadflow::web

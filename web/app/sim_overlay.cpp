@@ -73,7 +73,7 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
         ++step;
         const int e = h.edge_id.empty() ? -1 : idx.edge_index(h.edge_id);
         if (e >= 0) {
-            draw_world_route(dl, cam, idx.routes(g).points(e), kPathColor,
+            draw_world_route(dl, cam, ed.routes().points(e), kPathColor,
                              4.0f * std::min(s, 2.0f));
             ++sv.path_edges;
         }
@@ -143,7 +143,7 @@ void draw_sim_overlay(AppState& app) {
         const Edge& edge = g.edges[static_cast<std::size_t>(e)];
         auto it = d.edge_traversals.find(edge.id);
         if (it == d.edge_traversals.end() || it->second == 0 || d.max_traversals == 0) continue;
-        const EdgeRoutes& routes = idx.routes(g);
+        const EdgeRoutes& routes = ed.routes();
         if (routes.points(e).size() < 2 || !routes.bounds(e).overlaps(visible)) continue;
         const double frac = static_cast<double>(it->second) / static_cast<double>(d.max_traversals);
         const float thickness =
