@@ -91,10 +91,10 @@ void draw_diff_marks(AppState& app) {
     const Rect visible = cam.visible_world(app.canvas_screen);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float s = cam.scale();
+    const EdgeRoutes& routes = ed.routes();
     for (const auto& [id, mark] : v.overlay.edges) {
         const int e = idx.edge_index(id);
         if (e < 0) continue;
-        const EdgeRoutes& routes = idx.routes(g);
         if (routes.points(e).size() < 2 || !routes.bounds(e).overlaps(visible)) continue;
         draw_world_route(dl, cam, routes.points(e),
                          (color_of(mark) & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 200),
