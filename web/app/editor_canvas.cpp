@@ -152,7 +152,6 @@ void handle_wheel(AppState& app, Vec2 mouse) {
 
 void begin_press(AppState& app, Vec2 mouse) {
     Editor& ed = app.editor;
-    const GraphIndex& idx = ed.index();
     const ImGuiIO& io = ImGui::GetIO();
     const Vec2 world = ed.camera.screen_to_world(mouse);
     const Hit hit = ed.hit_test(world, 4.0f * app.pixel_ratio / ed.camera.scale());
