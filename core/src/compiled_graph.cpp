@@ -1,6 +1,7 @@
 // Graph compilation: dense indices, parsed configs and the edge choice routes per node.
 #include "leadflow/compiled_graph.hpp"
 
+#include <cmath>
 #include <map>
 
 namespace leadflow {
@@ -168,6 +169,28 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                 }
                 break;
             }
+            case NodeType::kSplit: {
+                auto cfg = parse_split_config(n.config);
+                if (!cfg.ok()) {
+                    return Status::invalid(node_path(n) + " " + cfg.status().message());
+                }
+                if (cfg->branches.empty()) {
+                    return Status::invalid(node_path(n) +
+                                           " config.branches: a SPLIT needs at "
+                                           "least one branch");
+                }
+                for (std::size_t b = 0; b < cfg->branches.size(); ++b) {
+                    const SplitBranch& branch = cfg->branches[b];
+                    if (!(branch.weight > 0) || !std::isfinite(branch.weight)) {
+                        return Status::invalid(node_path(n) + " config.branches[" +
+                                               std::to_string(b) +
+                                               "].weight: must be a positive number");
+                    }
+                    cn.split_weights.push_back(branch.weight);
+                    cn.split_labels.push_back(branch.label);
+                }
+                break;
+            }
             case NodeType::kVoiceCall:
                 if (auto v = parse_voice_call_config(n.config); v.ok()) cn.call = std::move(*v);
                 break;
@@ -176,6 +199,11 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                 break;
             default:
                 break;
+        }
+        if (n.type == NodeType::kSplit) {
+            for (const std::string& label : cn.split_labels) {
+                cn.split_edges.push_back(c.route_dynamic(static_cast<std::int32_t>(i), label));
+            }
         }
         // Field references, read the one way validate reads them too (config_field_refs).
         const std::vector<ConfigFieldRef> refs = config_field_refs(n);

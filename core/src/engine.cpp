@@ -7,6 +7,7 @@
 
 #include "leadflow/civil_time.hpp"
 #include "leadflow/release_time.hpp"
+#include "leadflow/split.hpp"
 
 namespace leadflow {
 
@@ -202,6 +203,28 @@ class Mover {
                     r.ended_at = ctx_.now;
                     const std::int32_t edge =
                         node.route[static_cast<std::size_t>(RouteLabel::kNone)];
+                    if (edge < 0) {
+                        stuck(Reason::kNoMatchingEdge);
+                        return;
+                    }
+                    r.edge = edge;
+                    r.to_node = g_.edges()[static_cast<std::size_t>(edge)].to;
+                    n = r.to_node;
+                    continue;
+                }
+                case NodeType::kSplit: {
+                    StepRecord& r = record(RecordStatus::kCompleted);
+                    r.ended_at = ctx_.now;
+                    std::size_t b =
+                        ctx_.split_chooser != nullptr
+                            ? ctx_.split_chooser->choose(n)
+                            : split_branch(ctx_.lead_id, g_.node_id(n), node.split_weights);
+                    std::int32_t edge = -1;
+                    if (b < node.split_edges.size()) {
+                        r.dynamic_outcome = true;
+                        r.outcome_text.assign(node.split_labels[b]);
+                        edge = node.split_edges[b];
+                    }
                     if (edge < 0) {
                         stuck(Reason::kNoMatchingEdge);
                         return;

@@ -56,6 +56,16 @@ class ChainFields : public FieldSource {
     const std::vector<const std::string*>& vars_;
 };
 
+// A lead's SPLIT branches: fixed per lead and node (split.hpp), so they are part of the
+// mixture component, like lead variables.
+class FixedSplits : public SplitChooser {
+  public:
+    std::vector<std::size_t> branch_of_node;  // by node index
+    std::size_t choose(std::int32_t node) override {
+        return branch_of_node[static_cast<std::size_t>(node)];
+    }
+};
+
 // The key of a transient state: the engine state fields that matter plus the tracked info.
 std::vector<int> state_key(const ChainState& s, bool track_call, bool track_app) {
     std::vector<int> k{s.lead.node, static_cast<int>(s.lead.phase),
@@ -184,6 +194,20 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
                                std::to_string(kMaxExactMixture) + ")");
         }
     }
+    // A lead takes the same branch each time it passes a SPLIT (the branch is a function of
+    // its id and the node's id), so the branches of every SPLIT extend the mixture: a lead
+    // that loops back to a SPLIT does not draw again.
+    std::vector<std::size_t> split_nodes;
+    for (std::size_t i = 0; i < n_nodes; ++i) {
+        if (g.nodes()[i].type != NodeType::kSplit) continue;
+        split_nodes.push_back(i);
+        combos *= g.nodes()[i].split_weights.size();
+        if (combos > static_cast<std::size_t>(kMaxExactMixture)) {
+            return unavailable(
+                "too many combinations of lead-variable values and SPLIT branches (more than " +
+                std::to_string(kMaxExactMixture) + ")");
+        }
+    }
 
     ExactResult result;
     result.available = true;
@@ -203,10 +227,22 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
             values[v] = &d.values[i];
             weight *= d.probabilities[i];
         }
+        FixedSplits splits;
+        splits.branch_of_node.assign(n_nodes, 0);
+        for (std::size_t node : split_nodes) {
+            const std::vector<double>& w = g.nodes()[node].split_weights;
+            const std::size_t i = rest % w.size();
+            rest /= w.size();
+            double total = 0;
+            for (double x : w) total += x;
+            splits.branch_of_node[node] = i;
+            weight *= w[i] / total;
+        }
         if (weight == 0) continue;
         ChainFields fields(tables, values);
         Context ctx;
         ctx.fields = &fields;
+        ctx.split_chooser = &splits;
         ctx.ignore_calling_window = true;
         ctx.call_slot_available = true;
         Step step;

@@ -23,6 +23,8 @@ const char* to_string(NodeType t) {
             return "CONVERTED";
         case NodeType::kDropped:
             return "DROPPED";
+        case NodeType::kSplit:
+            return "SPLIT";
         case NodeType::kUnknown:
             break;
     }
@@ -30,8 +32,9 @@ const char* to_string(NodeType t) {
 }
 
 NodeType parse_node_type(const std::string& s) {
-    for (NodeType t : {NodeType::kVoiceCall, NodeType::kTime, NodeType::kConditional,
-                       NodeType::kApplication, NodeType::kConverted, NodeType::kDropped}) {
+    for (NodeType t :
+         {NodeType::kVoiceCall, NodeType::kTime, NodeType::kConditional, NodeType::kApplication,
+          NodeType::kConverted, NodeType::kDropped, NodeType::kSplit}) {
         if (s == to_string(t)) return t;
     }
     return NodeType::kUnknown;

@@ -241,6 +241,33 @@ Result<ConditionalConfig> parse_conditional_config(const Json& c) {
     return cfg;
 }
 
+Result<SplitConfig> parse_split_config(const Json& c) {
+    SplitConfig cfg;
+    if (!c.is_object() || !c.contains("branches") || c["branches"].is_null()) return cfg;
+    const Json& b = c["branches"];
+    if (!b.is_array()) {
+        return Status::invalid("config.branches: expected an array, got " + type_name(b));
+    }
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        const std::string path = "config.branches[" + std::to_string(i) + "]";
+        const Json& item = b[i];
+        if (!item.is_object()) {
+            return Status::invalid(path + ": expected an object {label, weight}, got " +
+                                   type_name(item));
+        }
+        SplitBranch branch;
+        if (Status s = read_string(item, "label", branch.label); !s) {
+            return Status::invalid(path + ".label: expected a string, got " +
+                                   type_name(item["label"]));
+        }
+        branch.label = trim(branch.label);
+        auto w = read_number(item, "weight");
+        branch.weight = w.ok() && *w ? **w : std::nan("");
+        cfg.branches.push_back(std::move(branch));
+    }
+    return cfg;
+}
+
 Result<ApplicationConfig> parse_application_config(const Json& c) {
     ApplicationConfig a;
     if (Status s = read_string(c, "provider_key", a.provider_key); !s) return s;

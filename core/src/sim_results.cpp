@@ -9,6 +9,7 @@
 #include "leadflow/civil_time.hpp"
 #include "leadflow/exact.hpp"
 #include "leadflow/simulate.hpp"
+#include "leadflow/split.hpp"
 #include "sim_run.hpp"
 
 namespace leadflow {
@@ -73,6 +74,41 @@ std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
     if (lo < 0 || k == 0) lo = 0;
     if (hi > 1 || k == n) hi = 1;
     return {lo, hi};
+}
+
+Json SimulationRun::State::splits_json() const {
+    // A lead's branch at a SPLIT is a function of its id and the node's id, so it is recomputed
+    // here for every lead that entered the node rather than stored per lead during the run.
+    Json out = Json::object();
+    const std::int64_t n = b.scenario.leads;
+    for (std::size_t i = 0; i < n_nodes; ++i) {
+        const CompiledNode& node = g.nodes()[i];
+        if (node.type != NodeType::kSplit) continue;
+        const std::string& id = g.node_id(static_cast<std::int32_t>(i));
+        std::vector<std::int64_t> leads(node.split_weights.size(), 0);
+        std::vector<std::int64_t> completed(node.split_weights.size(), 0);
+        const std::size_t word = i / 64;
+        const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+        for (std::size_t lead = 0; lead < n_leads; ++lead) {
+            const std::uint64_t w =
+                word == 0 ? state[lead].visited : visited_more[lead * (mask_words - 1) + word - 1];
+            if ((w & bit) == 0) continue;
+            const std::size_t branch =
+                split_branch(simulated_lead_id(b.scenario.seed, lead), id, node.split_weights);
+            ++leads[branch];
+            if (state[lead].end() == LeadEnd::kCompleted) ++completed[branch];
+        }
+        Json branches = Json::object();
+        for (std::size_t k = 0; k < leads.size(); ++k) {
+            Json bj = Json::object();
+            bj["leads"] = leads[k];
+            bj["share"] = n > 0 ? static_cast<double>(leads[k]) / static_cast<double>(n) : 0.0;
+            bj["completed"] = terminal_json(completed[k], leads[k]);
+            branches[node.split_labels[k]] = bj;
+        }
+        out[id] = branches;
+    }
+    return out;
 }
 
 Json SimulationRun::State::results_json(SimulationStats* stats) const {
@@ -183,6 +219,7 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     out["horizon_days"] = sc.horizon_days;
     out["events"] = events;
     out["warnings"] = b.warnings;
+    if (has_split) out["splits"] = splits_json();
 
     if (stats != nullptr) {
         stats->events = events;

@@ -142,6 +142,11 @@ struct SimulationRun::State {
     Step step;
     Context ctx;
     Event ev;
+    // SPLIT nodes choose by lead id: the current lead's simulated_lead_id is written here
+    // (its "sim:<seed>:" prefix once, the index per event) when the graph has a SPLIT.
+    bool has_split = false;
+    std::size_t lead_id_prefix = 0;
+    char lead_id_buf[64] = {};
 
     State(const CompiledGraph& graph, const BoundScenario& bound, const SimulateOptions& o)
         : g(graph), b(bound), opt(o), rng(bound.scenario.seed) {}
@@ -173,6 +178,9 @@ struct SimulationRun::State {
 
     // The results JSON of SimulationRun::results() (sim_results.cpp); fills *stats when given.
     Json results_json(SimulationStats* stats) const;
+    // The results' "splits" key (graphs with SPLIT nodes only): per SPLIT node id, per branch
+    // label, the leads that entered the node on that branch and how many of them completed.
+    Json splits_json() const;
 };
 
 }  // namespace leadflow

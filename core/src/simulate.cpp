@@ -6,13 +6,16 @@
 #include "leadflow/simulate.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
 
 #include "leadflow/sampling.hpp"
+#include "leadflow/split.hpp"
 #include "leadflow/time_zone.hpp"
 #include "sim_run.hpp"
 
@@ -85,6 +88,12 @@ inline void SimulationRun::State::run(std::uint32_t lead, TimeMs now, bool slot_
         ctx.zone = &zones[0];
     }
     ctx.call_slot_available = limit < 0 || slot_granted || (in_flight < limit && fifo_size == 0);
+    if (has_split) {
+        char* const end = lead_id_buf + sizeof lead_id_buf;
+        const auto written = std::to_chars(lead_id_buf + lead_id_prefix, end, lead);
+        ctx.lead_id =
+            std::string_view(lead_id_buf, static_cast<std::size_t>(written.ptr - lead_id_buf));
+    }
     fields.vars = n_vars ? &var_values[lead * n_vars] : nullptr;
     fields.analysis = n_attrs ? &analysis_values[lead * n_attrs] : nullptr;
     fields.analysis_node = n_attrs ? analysis_node[lead] : -1;
@@ -365,6 +374,12 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     s.limit = g.max_concurrent_calls();
     s.step.records.reserve(64);
     s.ctx.fields = &s.fields;
+    for (const CompiledNode& node : g.nodes()) s.has_split |= node.type == NodeType::kSplit;
+    if (s.has_split) {
+        const std::string prefix = simulated_lead_id(sc.seed, 0);  // "sim:<seed>:0"
+        s.lead_id_prefix = prefix.size() - 1;
+        std::memcpy(s.lead_id_buf, prefix.data(), s.lead_id_prefix);
+    }
 
     s.schedule_arrival(0);
     return SimulationRun(std::move(st));

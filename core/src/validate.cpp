@@ -6,6 +6,7 @@
 #include "leadflow/validate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -35,7 +36,12 @@ const std::vector<std::string>& all_error_codes() {
                                                    "APPLICATION_MISSING_ACTION",
                                                    "ZERO_TIME_CYCLE",
                                                    "UNKNOWN_NODE_TYPE",
-                                                   "INVALID_CONDITION_FIELD"};
+                                                   "INVALID_CONDITION_FIELD",
+                                                   "SPLIT_NO_BRANCHES",
+                                                   "SPLIT_INVALID_BRANCH",
+                                                   "SPLIT_INVALID_WEIGHT",
+                                                   "SPLIT_BRANCH_WITHOUT_EDGE",
+                                                   "SPLIT_EDGE_UNKNOWN_BRANCH"};
     return codes;
 }
 
@@ -258,6 +264,10 @@ class Validator {
             error("MISSING_OUTGOING_EDGE",
                   name + " has no outgoing edge; leads reaching it would be stuck.", n.id);
         }
+        if (n.type == NodeType::kSplit) {
+            check_split(i, name);
+            return;
+        }
         std::optional<ConditionalConfig> cond;
         switch (n.type) {
             case NodeType::kVoiceCall:
@@ -354,6 +364,71 @@ class Validator {
             }
         }
         return std::move(cfg).value();
+    }
+
+    // SPLIT (a Leadflow extension): at least one branch, each with a unique non-empty label, a
+    // positive weight and an edge carrying its label; every outgoing edge names a branch (an
+    // unlabelled edge would never be taken by design, so it is refused too).
+    void check_split(std::size_t i, const std::string& name) {
+        const Node& n = g_.nodes[i];
+        auto cfg = parse_split_config(n.config);
+        if (!cfg.ok()) {
+            error("SPLIT_INVALID_BRANCH", name + ": " + cfg.status().message(), n.id);
+            return;
+        }
+        if (cfg->branches.empty()) {
+            error("SPLIT_NO_BRANCHES",
+                  name +
+                      " has no branches; list them in config.branches as "
+                      "{\"label\", \"weight\"}.",
+                  n.id);
+            return;
+        }
+        std::set<std::string> labels;
+        for (std::size_t b = 0; b < cfg->branches.size(); ++b) {
+            const SplitBranch& branch = cfg->branches[b];
+            const std::string where = name + ": branch " + std::to_string(b + 1);
+            const std::string label = normalize_label(branch.label);
+            if (label.empty()) {
+                error("SPLIT_INVALID_BRANCH", where + " has no label.", n.id);
+            } else if (!labels.insert(label).second) {
+                error("SPLIT_INVALID_BRANCH",
+                      where + " repeats the label '" + branch.label +
+                          "' (labels are compared trimmed and case-insensitively).",
+                      n.id);
+            }
+            if (std::isnan(branch.weight)) {
+                error("SPLIT_INVALID_WEIGHT", where + " needs a weight that is a number.", n.id);
+            } else if (!(branch.weight > 0) || !std::isfinite(branch.weight)) {
+                error("SPLIT_INVALID_WEIGHT", where + " needs a weight greater than 0.", n.id);
+            }
+        }
+        const auto& out = out_[i];
+        if (out.empty()) return;  // MISSING_OUTGOING_EDGE says it
+        std::set<std::string> with_edge;
+        for (std::size_t e : out) {
+            const Edge& edge = g_.edges[e];
+            const std::string l = is_unlabelled(edge) ? "" : normalize_label(*edge.label);
+            if (l.empty() || !labels.count(l)) {
+                error("SPLIT_EDGE_UNKNOWN_BRANCH",
+                      describe(edge) + ": " + name +
+                          (l.empty() ? " has no default edge: label the edge with a branch."
+                                     : " has no branch '" + *edge.label + "'."),
+                      n.id, edge.id);
+            } else {
+                with_edge.insert(l);
+            }
+        }
+        for (const SplitBranch& branch : cfg->branches) {
+            const std::string l = normalize_label(branch.label);
+            if (!l.empty() && !with_edge.count(l)) {
+                error("SPLIT_BRANCH_WITHOUT_EDGE",
+                      name + ": branch '" + branch.label +
+                          "' has no edge labelled with it; its leads would be stuck.",
+                      n.id);
+                with_edge.insert(l);  // once per label
+            }
+        }
     }
 
     void check_application(const Node& n, const std::string& name) {

@@ -72,7 +72,7 @@ Result<EditOutcome> settle_edit(StoreTx& tx, RequestContext& ctx, const Request&
 }
 
 std::string known_types_text() {
-    return "VOICE_CALL, TIME, CONDITIONAL, APPLICATION, CONVERTED, DROPPED";
+    return "VOICE_CALL, TIME, CONDITIONAL, APPLICATION, CONVERTED, DROPPED, SPLIT";
 }
 
 bool same_label(const std::optional<std::string>& a, const std::optional<std::string>& b) {

@@ -235,7 +235,8 @@ void add_workflows(Json& s) {
 void add_graph(Json& s) {
     const Json node_type =
         described(str(),
-                  "VOICE_CALL, TIME, CONDITIONAL, SWITCH, APPLICATION, CONVERTED, DROPPED, END "
+                  "VOICE_CALL, TIME, CONDITIONAL, SWITCH, APPLICATION, CONVERTED, DROPPED, END, "
+                  "SPLIT (a Leadflow extension) "
                   "(docs/workflows.md)");
     const Json config = described(Json{{"type", "object"}},
                                   "The node type's settings (docs/workflows.md lists each)");

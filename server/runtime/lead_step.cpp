@@ -272,6 +272,7 @@ Status apply_step(StoreTx& tx, CompiledVersion& c, LiveLead l, const Event& even
     ctx.now = sc.now;
     ctx.fields = &fields.source;
     set_zones(ctx, zones_of(c, l));
+    ctx.lead_id = l.id;  // SPLIT nodes choose by lead id
     const int limit = g.max_concurrent_calls();
     std::int64_t* flight = nullptr;
     if (limit >= 0) {
@@ -397,6 +398,7 @@ Status end_without_moving(StoreTx& tx, CompiledVersion* c, LiveLead l, StepConte
         ctx.now = sc.now;
         ctx.fields = &fields.source;
         set_zones(ctx, zones_of(*c, l));
+        ctx.lead_id = l.id;
         LeadState moved = state;
         Step step;
         if (advance(*g, moved, ev, ctx, step) && !step.records.empty() &&

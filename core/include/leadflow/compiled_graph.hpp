@@ -54,6 +54,12 @@ struct CompiledNode {
     bool logic_or = false;
     std::vector<CompiledCondition> conditions;
     FieldRef switch_field;
+    // SPLIT: the branches' weights and labels in config order, and the edge each branch takes
+    // (the edge choice rule applied to its label: the first edge with that label, else the
+    // default edge, else -1 = stuck).
+    std::vector<double> split_weights;
+    std::vector<std::string> split_labels;
+    std::vector<std::int32_t> split_edges;
     // VOICE_CALL and APPLICATION: the typed configs the shells act on when they place the call
     // or run the action (the engine does not read them). Defaults when a config does not parse:
     // validation reports that, and activation refuses it.
@@ -123,7 +129,8 @@ std::vector<ConfigFieldRef> config_field_refs(const Node& n);
 // resolved (none, several, or entry_node_id naming no node; see resolve_entry_node) and with
 // kInvalidArgument, naming the node, for configs the engine cannot run: a TIME without a positive
 // duration, a CONDITIONAL with an unknown operator or an invalid field, an invalid calling window,
-// invalid local calling hours or hours that never meet the window (compile_call_hours),
+// a SPLIT without branches or with a weight that is not a positive number, invalid local
+// calling hours or hours that never meet the window (compile_call_hours),
 // max_steps_per_lead < 1. Edges whose ends name no node are ignored (validation reports them).
 // Unknown node types compile; a lead reaching one is stuck. Missing VOICE_CALL agents/phones do not
 // block compiling (drafts can be simulated).

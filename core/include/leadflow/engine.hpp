@@ -9,10 +9,10 @@
 // records of every step taken. The simulator feeds it sampled events; the server feeds it real
 // ones and persists LeadState between events. Nothing else chooses edges.
 //
-// Rules implemented here (docs/workflows.md): the edge choice rule, node configs, conditions, TIME
-// with post-call-analysis release, and the settings (entry node, calling window and local calling
-// hours → phase queued, concurrency limit → phase queued, loop guard → failed with
-// max_steps_exceeded).
+// Rules implemented here (docs/workflows.md): the edge choice rule, node configs, conditions,
+// SPLIT branches (split.hpp), TIME with post-call-analysis release, and the settings (entry
+// node, calling window and local calling hours → phase queued, concurrency limit → phase
+// queued, loop guard → failed with max_steps_exceeded).
 #pragma once
 
 #include <cstddef>
@@ -87,6 +87,17 @@ struct Event {
     bool action_ok = false;                      // kActionDone
 };
 
+// Chooses SPLIT branches instead of the lead-id hash: the exact analysis (exact.hpp) fixes each
+// SPLIT's branch per mixture component with one. Shells that move real or simulated leads leave
+// Context::split_chooser null.
+class SplitChooser {
+  public:
+    virtual ~SplitChooser() = default;
+    // The branch (index into CompiledNode::split_weights, < its size) a lead takes at SPLIT
+    // node `node`.
+    virtual std::size_t choose(std::int32_t node) = 0;
+};
+
 // What the engine needs from the shell besides the event. Everything is borrowed.
 struct Context {
     TimeMs now = 0;
@@ -104,6 +115,12 @@ struct Context {
     // True to place calls regardless of the calling window and the local calling hours (the
     // exact analysis ignores time).
     bool ignore_calling_window = false;
+    // The lead's id: at a SPLIT node the lead takes branch split_branch(lead_id, node id,
+    // weights) (split.hpp), the same on every run. The server passes the lead's id, the
+    // simulator simulated_lead_id(seed, lead index).
+    std::string_view lead_id;
+    // When set, chooses SPLIT branches instead (see SplitChooser).
+    SplitChooser* split_chooser = nullptr;
 };
 
 // [SECTION] Effects and history
@@ -149,12 +166,13 @@ struct StepRecord {
     std::int32_t to_node = -1;  // completed: the next node
     RecordStatus status = RecordStatus::kCompleted;
     RouteLabel outcome = RouteLabel::kNone;  // fixed outcome (kNone: none, or see outcome_text)
-    bool dynamic_outcome = false;            // switch mode: the outcome is outcome_text
+    bool dynamic_outcome = false;            // switch mode and SPLIT: the outcome is outcome_text
     Reason reason = Reason::kNone;
     TimeMs started_at = kNoTime;
     TimeMs ended_at = kNoTime;
     TimeMs ends_at = kNoTime;
-    std::string outcome_text;  // switch mode value (short values stay in the string's buffer)
+    std::string outcome_text;  // switch mode value, or the SPLIT branch's label (short values
+                               // stay in the string's buffer)
 };
 
 struct Step {

@@ -6,17 +6,19 @@
 // when leads finish, not where), so the chain's states are the engine's wait points (a lead in
 // a call, a TIME wait or an action) expanded with what conditions read: the last call's
 // outcome, the analysis attributes conditions read, and the last application result. Lead
-// variables that conditions read give a mixture over their value combinations. Transitions
-// run the engine itself (engine.hpp), so the chain obeys the same edge rule as everything else.
+// variables that conditions read give a mixture over their value combinations, and so do the
+// branches of SPLIT nodes (a lead takes the same branch at a SPLIT every time it passes it:
+// split.hpp), weighted by the branches' weights. Transitions run the engine itself
+// (engine.hpp), so the chain obeys the same edge rule as everything else.
 // The linear system (I − Q)ᵀ x = π₀ over the transient states is solved by Gaussian
 // elimination with partial pivoting (+ − × ÷ only: identical natively and in WebAssembly).
 //
 // Not representable (available = false with a reason): conditions on call.duration_s or on
 // application.response.*; more than kMaxExactStates reachable states or kMaxExactMixture
-// variable combinations; states from which no terminal or stuck outcome is reachable (the loop
-// guard decides those leads); a graph that does not compile.
-// The loop guard (max_steps_per_lead) is ignored: `failed` is 0 unless a lead can reach a step
-// count no path allows, which the chain cannot see.
+// combinations of variable values and SPLIT branches; states from which no terminal or stuck
+// outcome is reachable (the loop guard decides those leads); a graph that does not compile. The
+// loop guard (max_steps_per_lead) is ignored: `failed` is 0 unless a lead can reach a step count no
+// path allows, which the chain cannot see.
 #pragma once
 
 #include <string>

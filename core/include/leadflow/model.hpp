@@ -27,6 +27,7 @@ enum class NodeType {
     kApplication,
     kConverted,
     kDropped,
+    kSplit,  // a Leadflow extension: weighted A/B branches (docs/workflows.md#split)
     kUnknown
 };
 // Wire name ("VOICE_CALL", …); kUnknown has none (use Node::node_type_raw).

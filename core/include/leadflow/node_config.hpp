@@ -56,6 +56,23 @@ struct ConditionalConfig {
 // Switch mode when `condition_field` is present (or `mode` is "switch").
 Result<ConditionalConfig> parse_conditional_config(const Json& config);
 
+// SPLIT (a Leadflow extension, docs/workflows.md#split): weighted branches, each named by the
+// label of its outgoing edge.
+struct SplitBranch {
+    std::string label;  // trimmed; empty when absent (validation: SPLIT_INVALID_BRANCH)
+    // A number or numeric string; NaN when absent or not a number (validation:
+    // SPLIT_INVALID_WEIGHT, as for weights <= 0).
+    double weight = 0;
+};
+struct SplitConfig {
+    std::vector<SplitBranch> branches;  // in config order
+};
+// `branches`: an array of {"label": string, "weight": number}. Lenient about what validation
+// reports (no branches, empty or repeated labels, missing, non-numeric or non-positive weights);
+// fails with kInvalidArgument naming the key when `branches` is not an array, an item is not an
+// object, or a label is not a string.
+Result<SplitConfig> parse_split_config(const Json& config);
+
 struct ApplicationConfig {
     std::string provider_key;  // "webhook" is built in
     std::string action_key;

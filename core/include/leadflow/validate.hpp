@@ -21,10 +21,14 @@ struct Diagnostic {
 };
 
 // Every diagnostic code, in the order docs/workflows.md#validation-codes lists them (errors first).
-// The last two errors are UNKNOWN_NODE_TYPE (a node type this build cannot run) and
+// After ZERO_TIME_CYCLE come UNKNOWN_NODE_TYPE (a node type this build cannot run),
 // INVALID_CONDITION_FIELD (a field reference the engine cannot read, e.g. "call.foo" or "lead." in
 // a CONDITIONAL's conditions or condition_field, or in a TIME node's pca_field; one diagnostic per
-// reference, naming the node and the field, with node_id set).
+// reference, naming the node and the field, with node_id set) and the SPLIT codes (node_id set;
+// SPLIT_EDGE_UNKNOWN_BRANCH also edge_id): SPLIT_NO_BRANCHES, SPLIT_INVALID_BRANCH (config that
+// does not parse, empty or repeated label), SPLIT_INVALID_WEIGHT (missing, non-numeric or <= 0),
+// SPLIT_BRANCH_WITHOUT_EDGE, SPLIT_EDGE_UNKNOWN_BRANCH (an edge whose label, or lack of one,
+// names no branch).
 const std::vector<std::string>& all_error_codes();
 const std::vector<std::string>& all_warning_codes();
 
