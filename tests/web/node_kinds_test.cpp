@@ -39,6 +39,17 @@ TEST(OutputPins, SwitchModeHasOnePinPerBranch) {
     EXPECT_EQ(labels(output_pins(n)), (std::vector<std::string>{"Mumbai", "Delhi", "default"}));
 }
 
+TEST(OutputPins, ASplitHasOnePinPerBranchAndNoDefault) {
+    Node n = make_node("s", NodeType::kSplit);
+    n.config = Json{{"branches", Json::array({Json{{"label", "A"}, {"weight", 30}},
+                                              Json{{"label", "B"}, {"weight", "70"}}})}};
+    EXPECT_EQ(labels(output_pins(n)), (std::vector<std::string>{"A", "B"}));
+    EXPECT_EQ(pin_for_edge(output_pins(n), make_edge("e", "s", "t", "b")), 1);
+    EXPECT_EQ(pin_for_edge(output_pins(n), make_edge("e", "s", "t", std::nullopt)), -1);
+    EXPECT_EQ(std::string(kind_of(NodeType::kSplit).wire), "SPLIT");
+    EXPECT_EQ(config_summary(n), "A 30 · B 70");
+}
+
 TEST(PinForEdge, MatchesLabelsCaseInsensitivelyAndDefaultsUnlabelled) {
     const auto pins = output_pins(make_node("a", NodeType::kVoiceCall));
     EXPECT_EQ(pin_for_edge(pins, make_edge("e", "a", "b", " dnp ")), 1);

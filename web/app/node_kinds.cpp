@@ -55,6 +55,9 @@ const std::vector<NodeKind>& node_kinds() {
 
 const NodeKind& kind_of(NodeType t) {
     static const NodeKind unknown{NodeType::kUnknown, "UNKNOWN", "Unknown", 0xFF707070u, ""};
+    // Shown and edited like the others, not offered by the palette (docs/editor.md).
+    static const NodeKind split{NodeType::kSplit, "SPLIT", "A/B split", 0xFF9A6B3Cu, ""};
+    if (t == NodeType::kSplit) return split;
     for (const NodeKind& k : node_kinds()) {
         if (k.type == t) return k;
     }
@@ -86,6 +89,18 @@ std::vector<Pin> output_pins(const Node& n) {
                 return pins;
             }
             return {{"true"}, {"false"}, {"default", true}};
+        }
+        case NodeType::kSplit: {
+            // One pin per branch label; a SPLIT has no default way out.
+            std::vector<Pin> pins;
+            auto it = n.config.find("branches");
+            if (it != n.config.end() && it->is_array()) {
+                for (const Json& b : *it) {
+                    const std::string label = string_field(b, "label");
+                    if (!label.empty()) pins.push_back({label});
+                }
+            }
+            return pins;
         }
         case NodeType::kApplication:
             return {{"success"}, {"failure"}, {"default", true}};
@@ -178,6 +193,17 @@ std::string config_summary(const Node& n) {
             std::string provider = string_field(c, "provider_key");
             std::string action = string_field(c, "action_key");
             return (provider.empty() ? "?" : provider) + " · " + (action.empty() ? "?" : action);
+        }
+        case NodeType::kSplit: {
+            // "A 50 · B 50"
+            std::string out;
+            auto it = c.find("branches");
+            if (it == c.end() || !it->is_array()) return {};
+            for (const Json& b : *it) {
+                if (!out.empty()) out += " · ";
+                out += string_field(b, "label") + " " + string_field(b, "weight");
+            }
+            return out;
         }
         default:
             return {};
