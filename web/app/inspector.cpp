@@ -274,6 +274,12 @@ void node_inspector(AppState& app, const Node& original) {
         case NodeType::kDropped:
             ImGui::TextDisabled("Terminal step: no config.");
             break;
+        case NodeType::kSplit:
+            ImGui::TextWrapped(
+                "A/B split: \"branches\" lists each branch's label and weight; label each "
+                "outgoing edge with its branch.");
+            changed |= raw_config_form(n.config, raw_buffer, raw_error);
+            break;
         case NodeType::kUnknown:
             ImGui::TextWrapped("Unknown node type %s: kept unchanged; edit its config as JSON.",
                                n.node_type_raw.c_str());
