@@ -78,6 +78,37 @@ test('simulate() in the page prints exactly the bytes of the native leadflow-sim
   await page.close();
 });
 
+test('a SPLIT step (a Leadflow extension) simulates to the same bytes in the page and in leadflow-sim', async () => {
+  const { page, errors } = await openEditor(browser.context, server.url);
+  // The lead-nurture fixture behind a 30/70 split: branch A runs it, branch B drops at once.
+  const graph = JSON.parse(readFixture('lead_nurture.json'));
+  const first = graph.nodes[0].id;
+  graph.workflow.entry_node_id = 'node_split';
+  graph.nodes.push({ id: 'node_split', node_type: 'SPLIT', label: 'A/B', position_x: -300, position_y: 0,
+                     config: { branches: [{ label: 'A', weight: 30 }, { label: 'B', weight: 70 }] } });
+  graph.nodes.push({ id: 'node_skip', node_type: 'DROPPED', label: 'Not called', position_x: 0,
+                     position_y: 600, config: {} });
+  graph.edges.push({ id: 'edge_split_a', from_node_id: 'node_split', to_node_id: first, label: 'A', position: 100 });
+  graph.edges.push({ id: 'edge_split_b', from_node_id: 'node_split', to_node_id: 'node_skip', label: 'B', position: 101 });
+  const scenario = readFixture('lead_nurture.scenario.json');
+  assert.deepEqual(await page.evaluate((t) => window.leadflow.loadGraph(t), JSON.stringify(graph)), { ok: true });
+  assert.deepEqual(await page.evaluate((t) => window.leadflow.setScenario(t), scenario), { ok: true });
+  const text = await page.evaluate(() => window.leadflow.simulate());
+  assert.equal(text + '\n', cli(graph, scenario, 'split'), 'page vs leadflow-sim');
+  const results = JSON.parse(text);
+  const branches = results.splits.node_split;
+  const leads = JSON.parse(scenario).leads;
+  assert.equal(branches.A.leads + branches.B.leads, leads);
+  // Each share within 4σ of its weight (seeded: the same numbers on every run).
+  for (const [label, p] of [['A', 0.3], ['B', 0.7]]) {
+    const sigma = Math.sqrt((p * (1 - p)) / leads);
+    assert.ok(Math.abs(branches[label].share - p) < 4 * sigma, `${label}: ${branches[label].share}`);
+  }
+  assert.equal(branches.B.completed.count, 0, 'branch B only drops');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('setScenario refuses an invalid scenario with the parser message and keeps the current one', async () => {
   const { page } = await openEditor(browser.context, server.url);
   await loadWorkflow(page, 'lead_nurture');
