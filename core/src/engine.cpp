@@ -122,13 +122,18 @@ class Mover {
     }
 
     void follow(StepRecord& r, std::int32_t edge) {
+        if (take(r, edge)) enter(r.to_node);
+    }
+
+    // Records `edge` as the way out of the step of `r`; false (the lead stuck) without one.
+    bool take(StepRecord& r, std::int32_t edge) {
         if (edge < 0) {
             stuck(Reason::kNoMatchingEdge);
-            return;
+            return false;
         }
         r.edge = edge;
         r.to_node = g_.edges()[static_cast<std::size_t>(edge)].to;
-        enter(r.to_node);
+        return true;
     }
 
     void stuck(Reason reason) {
@@ -203,12 +208,7 @@ class Mover {
                     r.ended_at = ctx_.now;
                     const std::int32_t edge =
                         node.route[static_cast<std::size_t>(RouteLabel::kNone)];
-                    if (edge < 0) {
-                        stuck(Reason::kNoMatchingEdge);
-                        return;
-                    }
-                    r.edge = edge;
-                    r.to_node = g_.edges()[static_cast<std::size_t>(edge)].to;
+                    if (!take(r, edge)) return;
                     n = r.to_node;
                     continue;
                 }
@@ -225,12 +225,7 @@ class Mover {
                         r.outcome_text.assign(node.split_labels[b]);
                         edge = node.split_edges[b];
                     }
-                    if (edge < 0) {
-                        stuck(Reason::kNoMatchingEdge);
-                        return;
-                    }
-                    r.edge = edge;
-                    r.to_node = g_.edges()[static_cast<std::size_t>(edge)].to;
+                    if (!take(r, edge)) return;
                     n = r.to_node;
                     continue;
                 }
@@ -252,12 +247,7 @@ class Mover {
                         r.outcome = value ? RouteLabel::kTrue : RouteLabel::kFalse;
                         edge = node.route[static_cast<std::size_t>(r.outcome)];
                     }
-                    if (edge < 0) {
-                        stuck(Reason::kNoMatchingEdge);
-                        return;
-                    }
-                    r.edge = edge;
-                    r.to_node = g_.edges()[static_cast<std::size_t>(edge)].to;
+                    if (!take(r, edge)) return;
                     n = r.to_node;
                     continue;
                 }
