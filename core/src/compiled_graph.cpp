@@ -188,6 +188,8 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                     }
                     cn.split_weights.push_back(branch.weight);
                     cn.split_labels.push_back(branch.label);
+                    cn.split_edges.push_back(
+                        c.route_dynamic(static_cast<std::int32_t>(i), branch.label));
                 }
                 break;
             }
@@ -199,11 +201,6 @@ Result<CompiledGraph> compile_graph(const Graph& g) {
                 break;
             default:
                 break;
-        }
-        if (n.type == NodeType::kSplit) {
-            for (const std::string& label : cn.split_labels) {
-                cn.split_edges.push_back(c.route_dynamic(static_cast<std::int32_t>(i), label));
-            }
         }
         // Field references, read the one way validate reads them too (config_field_refs).
         const std::vector<ConfigFieldRef> refs = config_field_refs(n);
