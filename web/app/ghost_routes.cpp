@@ -30,8 +30,7 @@ int GhostRoutes::update(const Graph& g, const GraphIndex& idx, const DiffOverlay
             const int pin = pin_for_edge(idx.shape(from).pins, ghost.edge);
             r.from = from;
             r.start = idx.output_pin_world(g, from, pin);
-            // Edges whose label matches no pin leave from the card's bottom.
-            r.start_dir = pin >= 0 ? Vec2{1.0f, 0.0f} : Vec2{0.0f, 1.0f};
+            r.start_dir = GraphIndex::output_direction(pin);
         } else {
             r.from = ghost_card(ghost.edge.from_node_id);
             r.start = ghost.start;

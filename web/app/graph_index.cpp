@@ -103,8 +103,7 @@ const EdgeRoutes& GraphIndex::routes(const Graph& g, std::uint64_t version) cons
         r.from = ends.from;
         r.to = ends.to;
         r.start = output_pin_world(g, ends.from, ends.pin);
-        // Edges whose label matches no pin leave from the card's bottom.
-        r.start_dir = ends.pin >= 0 ? Vec2{1.0f, 0.0f} : Vec2{0.0f, 1.0f};
+        r.start_dir = output_direction(ends.pin);
         r.end = input_pin_world(g, ends.to);
         r.end_dir = {1.0f, 0.0f};
     }

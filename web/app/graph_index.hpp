@@ -69,6 +69,9 @@ class GraphIndex {
     // World-space geometry, using the node's current position from `g`.
     Rect node_rect(const Graph& g, int node) const;
     Vec2 output_pin_world(const Graph& g, int node, int pin) const;
+    // The direction an edge leaves from output pin `pin`: rightwards out of a pin, downwards out
+    // of the card's bottom for an edge whose label matches no pin (pin -1).
+    static Vec2 output_direction(int pin) { return pin >= 0 ? Vec2{1.0f, 0.0f} : Vec2{0.0f, 1.0f}; }
     Vec2 input_pin_world(const Graph& g, int node) const;
     // The curve of an edge; false when an end is dangling.
     bool edge_curve_world(const Graph& g, int edge, Curve* out) const;

@@ -276,7 +276,7 @@ DiffOverlay diff_overlay(const DiffView& diff, const Graph& version_graph) {
         ghost.label = removed.label;
         ghost.edge = version_graph.edges[static_cast<std::size_t>(e)];
         ghost.start = version_index.output_pin_world(version_graph, ends.from, ends.pin);
-        ghost.start_dir = ends.pin >= 0 ? Vec2{1.0f, 0.0f} : Vec2{0.0f, 1.0f};
+        ghost.start_dir = GraphIndex::output_direction(ends.pin);
         ghost.end = version_index.input_pin_world(version_graph, ends.to);
         out.ghost_edges.push_back(std::move(ghost));
     }
