@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,8 @@
 #include "http/auth.hpp"
 #include "http/httplib_adapter.hpp"
 #include "http/openapi.hpp"
+#include "leadflow/scenario.hpp"
+#include "leadflow/wire.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/scheduler.hpp"
 #include "store/open_store.hpp"
@@ -64,6 +67,10 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --time-scale X        virtual clock speed of live progression, X > 0 (default 1):
                         TIME holds, sandbox call durations, calling windows and
                         history timestamps run X times faster than the wall clock
+  --sandbox-scenario FILE
+                        the sandbox draws every workflow's calls and actions from
+                        this scenario (SPEC JSON) instead of each version's own: a
+                        "reality" apart from the plan, for demos and drift drills
   --compat dialnexa     answer in the DialNexa v1 response envelope by default
                         (per request: header X-Response-Envelope: dialnexa)
   --rate-limit N        requests per second per API key, bursts up to N; 0 = unlimited
@@ -336,7 +343,7 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                         "max-connections", "max-connections-per-peer", "header-timeout-ms",
                         "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms",
                         "metrics-listen", "first-key-org", "outbound-breaker-cooldown-ms",
-                        "outbox-lease-seconds"},
+                        "outbox-lease-seconds", "sandbox-scenario"},
                        // clang-format on
                        &o, err)) {
         return 2;
@@ -400,6 +407,26 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
         err << "leadflow-server: --deny-loopback takes only true (loopback is refused by "
                "default; allow a host with --allow-outbound 127.0.0.1:PORT)\n";
         return 2;
+    }
+    // What the sandbox draws calls from, when not each version's own scenario.
+    Json sandbox_scenario;
+    if (o.count("sandbox-scenario")) {
+        std::ifstream in(o["sandbox-scenario"], std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in && !in.eof()) {
+            err << "leadflow-server: --sandbox-scenario: cannot read " << o["sandbox-scenario"]
+                << "\n";
+            return 2;
+        }
+        auto parsed = parse_json(text);
+        if (!parsed.ok() || !parse_scenario(parsed.value()).ok()) {
+            err << "leadflow-server: --sandbox-scenario " << o["sandbox-scenario"] << ": "
+                << (parsed.ok() ? parse_scenario(parsed.value()).status().message()
+                                : parsed.status().message())
+                << "\n";
+            return 2;
+        }
+        sandbox_scenario = std::move(parsed.value());
     }
     // The call webhook secret: a file or the environment keep it out of ps; the flag stays.
     std::string call_secret;
@@ -589,6 +616,7 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     }
     live_config.provider = config.provider;
     live_config.time_scale = config.time_scale;
+    live_config.sandbox_scenario = sandbox_scenario;
     live_config.call_webhook_url = o.count("call-webhook-url") ? o["call-webhook-url"] : "";
     live_config.call_webhook_secret = call_secret;
     live_config.public_url = o.count("public-url")

@@ -117,6 +117,7 @@ class App {
 void register_api_routes(Router& r);
 void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, validate, duplicate
 void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
+void register_calibration_routes(Router& r);  // calibration.cpp: calibration, drift
 void register_version_routes(Router& r);   // versions.cpp: publish, versions, diff, restore
 void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
 void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI

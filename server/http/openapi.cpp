@@ -76,6 +76,20 @@ Json parameters(const Route& route) {
     } else if (q == QueryKind::kHistory) {
         params.push_back(query_param("events", "boolean",
                                      "true: the stored event rows instead of one entry per visit"));
+    } else if (q == QueryKind::kCalibration) {
+        params.push_back(query_param(
+            "since", "string",
+            "Only what happened from the start of the hour holding this time (ISO 8601 or "
+            "milliseconds since 1970; default: everything)"));
+        params.push_back(query_param(
+            "version", "string",
+            "Only the calls of leads on this version (a number or latest; default: every "
+            "version's calls, on the published version's graph)"));
+        params.push_back(query_param("prior_weight", "number",
+                                     "The current scenario's weight, in calls (default 20)"));
+        params.push_back(
+            query_param("min_calls", "integer",
+                        "Nodes with fewer observations keep their current model (default 30)"));
     } else if (q == QueryKind::kGraphPut) {
         params.push_back(query_param(
             "publish", "boolean",

@@ -596,6 +596,57 @@ void add_operations(Json& s) {
     s["StaticFile"] = described(str(), "A file of the web app");
 }
 
+void add_calibration(Json& s) {
+    const Json interval = array_of(number());
+    const Json share = object(
+        {{"count", integer()}, {"share", number()}, {"ci95", interval}, {"prior", number()}});
+    const auto moments = [](const char* count) {
+        return object(
+            {{count, integer()}, {"mean", nullable(number())}, {"sd", nullable(number())}});
+    };
+    const Json call_node =
+        object({{"type", enum_of({"VOICE_CALL"})},
+                {"calls", integer()},
+                {"fitted", boolean()},
+                {"note", nullable(str())},
+                {"outcomes", map_of(share)},
+                {"call_duration_s", moments("calls")},
+                {"analysis", map_of(object({{"calls", integer()}, {"values", map_of(share)}}))}});
+    const Json action_node = object({{"type", enum_of({"APPLICATION"})},
+                                     {"actions", integer()},
+                                     {"fitted", boolean()},
+                                     {"note", nullable(str())},
+                                     {"success_rate", share},
+                                     {"latency_s", moments("actions")}});
+    s["Calibration"] =
+        object({{"workflow_id", str()},
+                {"version", nullable(integer())},
+                {"since", nullable(time())},
+                {"scenario", ref("Scenario")},
+                {"current", ref("Scenario")},
+                {"prior_weight", number()},
+                {"min_calls", integer()},
+                {"arrivals", object({{"leads", integer()},
+                                     {"per_day", number()},
+                                     {"from", nullable(time())},
+                                     {"to", nullable(time())}})},
+                {"nodes", map_of(Json{{"oneOf", Json::array({call_node, action_node})}})}});
+    const Json outcome = object({{"observed", nullable(number())},
+                                 {"plan", number()},
+                                 {"low", number()},
+                                 {"high", number()},
+                                 {"drifted", boolean()}});
+    s["Drift"] = object({{"workflow_id", str()},
+                         {"version", nullable(integer())},
+                         {"since", nullable(time())},
+                         {"flagged", array_of(str())},
+                         {"nodes", map_of(object({{"name", str()},
+                                                  {"calls", integer()},
+                                                  {"flagged", boolean()},
+                                                  {"message", nullable(str())},
+                                                  {"outcomes", map_of(outcome)}}))}});
+}
+
 }  // namespace
 
 Json openapi_schemas() {
@@ -605,6 +656,7 @@ Json openapi_schemas() {
     add_graph(s);
     add_versions(s);
     add_simulation(s);
+    add_calibration(s);
     add_leads(s);
     add_operations(s);
     return s;

@@ -16,6 +16,7 @@
 #include "http/app.hpp"
 #include "http/handler_util.hpp"
 #include "http/openapi.hpp"
+#include "runtime/observations.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/crypto.hpp"
 #include "util/log_text.hpp"
@@ -269,6 +270,9 @@ bool process_wide_live_line(const std::string& line) {
     return false;
 }
 
+// The most active workflows whose drift one scrape of /metrics reports.
+constexpr std::size_t kDriftMetricWorkflows = 200;
+
 // GET /metrics. With an API key (the API listener): the key's organization's leads and the
 // process-wide counters that reveal nothing of other tenants (SQLite WAL, scheduler pace).
 // Without one (only the --metrics-listen listener routes here): everything, every organization.
@@ -278,7 +282,22 @@ Response metrics(const Request&, RequestContext& ctx) {
     std::map<LeadStatus, std::int64_t> leads;
     std::map<std::string, std::int64_t> problems;  // by code
     std::int64_t workflows_with_problems = 0;
+    std::vector<std::pair<std::string, Json>> drifts;  // (workflow id, drift nodes)
     Status st = ctx.store.read([&](StoreTx& tx) {
+        // Drift of the active workflows' published versions (a bounded number per scrape).
+        auto runnable = tx.live_runnable_workflows();
+        if (!runnable.ok()) return runnable.status();
+        for (const RunnableWorkflow& r : runnable.value()) {
+            if (r.cancelled || !r.published_version || drifts.size() >= kDriftMetricWorkflows) {
+                continue;
+            }
+            auto w = tx.live_get_workflow(r.id);
+            if (!w.ok()) return w.status();
+            if (one_org && w->organization_id != ctx.organization_id) continue;
+            auto d = published_drift(tx, w.value());
+            if (!d.ok()) continue;  // a version that cannot compile has no drift to show
+            drifts.emplace_back(r.id, std::move(d.value()["nodes"]));
+        }
         auto t = one_org ? tx.lead_status_totals_of(ctx.organization_id) : tx.lead_status_totals();
         if (!t.ok()) return t.status();
         leads = t.value();
@@ -309,6 +328,18 @@ Response metrics(const Request&, RequestContext& ctx) {
     o << "# HELP leadflow_workflows_with_problems Workflows whose problems list is not empty.\n"
       << "# TYPE leadflow_workflows_with_problems gauge\n"
       << "leadflow_workflows_with_problems " << workflows_with_problems << "\n";
+    o << "# HELP leadflow_node_drift 1 when a call node of an active workflow's published "
+         "version has an outcome share outside the plan's 99% interval, else 0 (nodes with "
+         "calls only).\n"
+      << "# TYPE leadflow_node_drift gauge\n";
+    for (const auto& [wf, nodes] : drifts) {
+        for (auto it = nodes.begin(); it != nodes.end(); ++it) {
+            if (it.value()["calls"].get<std::int64_t>() == 0) continue;
+            o << "leadflow_node_drift{workflow_id=\"" << escape_label(wf) << "\",node_id=\""
+              << escape_label(it.key()) << "\"} " << (it.value()["flagged"].get<bool>() ? 1 : 0)
+              << "\n";
+        }
+    }
     if (source.live()) {
         if (!one_org) {
             o << source.live()->metrics_text();

@@ -36,6 +36,7 @@ enum class QueryKind {
     kCallList,      // page, limit, workflow_id, lead_id, status
     kHistory,       // events
     kGraphPut,      // publish
+    kCalibration,   // since, version, prior_weight, min_calls
 };
 
 // How a route is described in the OpenAPI document (server/http/openapi.cpp). Schema names refer

@@ -291,6 +291,9 @@ Status apply_step(StoreTx& tx, CompiledVersion& c, LiveLead l, const Event& even
         bool waiters = *flight >= (1LL << 40);
         ctx.call_slot_available = calls < limit && (slot_retry || !waiters);
     }
+    // The APPLICATION an action result belongs to, and when the lead entered it.
+    const std::int32_t node_before = state.node;
+    const TimeMs entered_before = state.entered_at;
     Step step;
     Status st = advance(g, state, event, ctx, step);
     if (!st) {
@@ -317,6 +320,17 @@ Status apply_step(StoreTx& tx, CompiledVersion& c, LiveLead l, const Event& even
         ended_call = l.call_id;
         if (Status s = record_call_end(tx, l, event, result, sc); !s) return s;
         if (flight && *flight % (1LL << 40) > 0) --*flight;
+    }
+    if (event.type == EventType::kActionDone && phase_before == Phase::kInAction &&
+        node_before >= 0 && entered_before != kNoTime) {
+        ActionSample a;
+        a.workflow_id = l.workflow_id;
+        a.version = l.version.value_or(0);
+        a.node_id = g.node_id(node_before);
+        a.at = sc.now;
+        a.ok = event.action_ok;
+        a.latency_s = static_cast<double>(std::max<TimeMs>(0, sc.now - entered_before)) / 1000.0;
+        if (Status s = tx.live_record_action(a); !s) return s;
     }
     l.pending_event = nullptr;
     l.due_at.reset();

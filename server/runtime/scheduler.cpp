@@ -142,8 +142,10 @@ Result<CompiledVersion*> Scheduler::version(StoreTx& tx, const std::string& work
     if (compiled.ok()) {
         c->graph = std::move(compiled.value());
         Scenario sc = default_scenario();
-        if (!v->scenario.is_null()) {
-            auto parsed = parse_scenario(v->scenario);
+        const Json& drawn =
+            config_.sandbox_scenario.is_null() ? v->scenario : config_.sandbox_scenario;
+        if (!drawn.is_null()) {
+            auto parsed = parse_scenario(drawn);
             if (parsed.ok()) sc = std::move(parsed.value());
         }
         c->scenario = bind_scenario(*c->graph, sc);

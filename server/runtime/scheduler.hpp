@@ -55,6 +55,10 @@ struct RuntimeConfig {
     // (Store::api_write_waiting), so API writes wait for a step and a commit, not a batch.
     int batch_ms = 200;
     int idle_sleep_ms = 20;  // wall time between ticks when nothing is due
+    // The sandbox provider draws calls and actions from this scenario (SPEC §3.1 JSON, node ids
+    // of any workflow) instead of each version's own; null = each version's own. A "reality"
+    // that differs from the plan, for demonstrations and drift drills (docs/calibration.md).
+    Json sandbox_scenario;
     // Webhook provider.
     std::string call_webhook_url;        // dispatch URL
     std::string call_webhook_secret;     // Standard Webhooks key for dispatches and results

@@ -232,6 +232,104 @@ CREATE TABLE runtime_meta (
     value text NOT NULL
 );
 )sql",
+    // 2: per-node aggregates for calibration and drift, as SQLite's migration 10 (see there).
+    // Calls and leads are counted per statement (the scheduler writes them in batches), each
+    // statement's rows grouped before the upsert so that a count row is written once per
+    // statement; the rows are upserted in key order, so two writers lock them in one order.
+    R"sql(
+CREATE TABLE node_stats (
+    workflow_id text NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    version bigint NOT NULL,
+    node_id text NOT NULL,
+    hour bigint NOT NULL,
+    metric text NOT NULL,
+    attr text NOT NULL,
+    value text NOT NULL,
+    n bigint NOT NULL,
+    total double precision NOT NULL,
+    total_sq double precision NOT NULL,
+    PRIMARY KEY (workflow_id, node_id, metric, attr, value, version, hour)
+);
+-- A call's analysis as an object; text that is not a JSON object counts as none.
+CREATE FUNCTION leadflow_analysis_object(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE j jsonb;
+BEGIN
+    j := t::jsonb;
+    IF jsonb_typeof(j) = 'object' THEN RETURN j; END IF;
+    RETURN '{}'::jsonb;
+EXCEPTION WHEN others THEN
+    RETURN '{}'::jsonb;
+END $$;
+CREATE FUNCTION leadflow_add_call_stats(ended calls[]) RETURNS void LANGUAGE sql AS $$
+INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                       total_sq)
+SELECT c.workflow_id, coalesce(l.version, 0), c.node_id,
+       coalesce(c.ended_at, c.created_at) / 3600000, 'outcome', '', c.outcome, count(*),
+       sum(coalesce(c.duration_s, 0)), sum(coalesce(c.duration_s, 0) * coalesce(c.duration_s, 0))
+FROM unnest(ended) c LEFT JOIN leads l ON l.id = c.lead_id
+GROUP BY 1, 2, 3, 4, 7
+ORDER BY 1, 3, 7, 2, 4
+ON CONFLICT (workflow_id, node_id, metric, attr, value, version, hour) DO UPDATE
+SET n = node_stats.n + excluded.n, total = node_stats.total + excluded.total,
+    total_sq = node_stats.total_sq + excluded.total_sq;
+INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                       total_sq)
+SELECT c.workflow_id, coalesce(l.version, 0), c.node_id,
+       coalesce(c.ended_at, c.created_at) / 3600000, 'analysis', a.key,
+       CASE jsonb_typeof(a.value) WHEN 'string' THEN a.value #>> '{}' ELSE a.value::text END,
+       count(*), 0, 0
+FROM unnest(ended) c LEFT JOIN leads l ON l.id = c.lead_id
+CROSS JOIN LATERAL jsonb_each(leadflow_analysis_object(c.analysis)) a
+WHERE c.outcome = 'COMPLETED' AND c.analysis <> '{}'
+  AND jsonb_typeof(a.value) NOT IN ('object', 'array', 'null')
+GROUP BY 1, 2, 3, 4, 6, 7
+ORDER BY 1, 3, 6, 7, 2, 4
+ON CONFLICT (workflow_id, node_id, metric, attr, value, version, hour) DO UPDATE
+SET n = node_stats.n + excluded.n;
+$$;
+CREATE FUNCTION leadflow_calls_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM leadflow_add_call_stats(ARRAY(SELECT n::calls FROM new_calls n
+                                          WHERE n.outcome IS NOT NULL));
+    RETURN NULL;
+END $$;
+CREATE FUNCTION leadflow_calls_ended() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM leadflow_add_call_stats(ARRAY(SELECT n::calls FROM new_calls n
+                                          JOIN old_calls o ON o.id = n.id
+                                          WHERE o.outcome IS NULL AND n.outcome IS NOT NULL));
+    RETURN NULL;
+END $$;
+CREATE FUNCTION leadflow_leads_arrived() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                           total_sq)
+    SELECT workflow_id, 0, '', created_at / 3600000, 'arrival', '', '', count(*), 0, 0
+    FROM new_leads GROUP BY 1, 4 ORDER BY 1, 4
+    ON CONFLICT (workflow_id, node_id, metric, attr, value, version, hour) DO UPDATE
+    SET n = node_stats.n + excluded.n;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER calls_stats_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS new_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION leadflow_calls_inserted();
+CREATE TRIGGER calls_stats_end AFTER UPDATE ON calls
+    REFERENCING OLD TABLE AS old_calls NEW TABLE AS new_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION leadflow_calls_ended();
+CREATE TRIGGER leads_stats_arrival AFTER INSERT ON leads REFERENCING NEW TABLE AS new_leads
+    FOR EACH STATEMENT EXECUTE FUNCTION leadflow_leads_arrived();
+DO $$
+DECLARE w text;
+BEGIN
+    FOR w IN SELECT id FROM workflows LOOP
+        PERFORM leadflow_add_call_stats(ARRAY(SELECT c FROM calls c
+                                              WHERE c.workflow_id = w AND c.outcome IS NOT NULL));
+    END LOOP;
+END $$;
+INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                       total_sq)
+SELECT workflow_id, 0, '', created_at / 3600000, 'arrival', '', '', count(*), 0, 0
+FROM leads GROUP BY 1, 4;
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

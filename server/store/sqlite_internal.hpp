@@ -322,6 +322,7 @@ class SqliteTx final : public StoreTx {
     // ---- calls (sqlite_tx_org.cpp)
     Status insert_call(const CallRecord& c) override;
     Result<PageOf<CallRecord>> list_calls(const std::string& org_id, const CallQuery& q) override;
+    Result<std::vector<NodeStat>> node_stats(const NodeStatQuery& q) override;
 
     // ---- user webhooks (sqlite_tx_org.cpp)
     Status insert_webhook(const UserWebhook& w) override;
@@ -358,6 +359,7 @@ class SqliteTx final : public StoreTx {
     Result<Workflow> live_get_workflow(const std::string& workflow_id) override;
     Result<CallRecord> live_get_call(const std::string& call_id) override;
     Status live_update_call(const CallRecord& c) override;
+    Status live_record_action(const ActionSample& a) override;
     Status live_append_history(const std::string& lead_id, const std::string& entry) override;
     Status live_outbox_insert(const OutboxRow& r) override;
     Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) override;

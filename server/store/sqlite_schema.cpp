@@ -315,6 +315,95 @@ CREATE INDEX leads_due ON leads(workflow_seq, due_at) WHERE due_at IS NOT NULL;
     R"sql(
 ALTER TABLE leads ADD COLUMN metadata TEXT;
 )sql",
+    // 10: per-node aggregates for calibration and drift (docs/calibration.md): counts, sums
+    // and sums of squares per workflow, version, node, hour and observed value, kept by
+    // triggers as calls end and leads arrive (and by the scheduler for actions), so that
+    // reading them never scans the call log. `version` is the version the call's lead ran
+    // when the call ended (0: unknown, and for arrivals). Analysis values are those of
+    // COMPLETED calls (the simulator draws analysis only for them); true and false are kept as
+    // the words, other scalars as their text. Filled from the calls and leads already stored.
+    R"sql(
+CREATE TABLE node_stats (
+    workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    node_id TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    attr TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    total REAL NOT NULL,
+    total_sq REAL NOT NULL,
+    PRIMARY KEY (workflow_id, node_id, metric, attr, value, version, hour)
+) WITHOUT ROWID;
+CREATE TRIGGER calls_stats_end AFTER UPDATE OF outcome ON calls
+WHEN old.outcome IS NULL AND new.outcome IS NOT NULL BEGIN
+    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                           total_sq)
+    VALUES (new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
+            new.node_id, coalesce(new.ended_at, new.created_at) / 3600000, 'outcome', '',
+            new.outcome, 1, coalesce(new.duration_s, 0),
+            coalesce(new.duration_s, 0) * coalesce(new.duration_s, 0))
+    ON CONFLICT DO UPDATE SET n = n + 1, total = total + excluded.total,
+        total_sq = total_sq + excluded.total_sq;
+    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                           total_sq)
+    SELECT new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
+           new.node_id, coalesce(new.ended_at, new.created_at) / 3600000, 'analysis', j.key,
+           CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+                ELSE CAST(j.value AS TEXT) END, 1, 0, 0
+    FROM json_each(CASE WHEN json_valid(new.analysis) THEN new.analysis ELSE '{}' END) AS j
+    WHERE new.outcome = 'COMPLETED' AND j.type NOT IN ('object', 'array', 'null')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER calls_stats_insert AFTER INSERT ON calls WHEN new.outcome IS NOT NULL BEGIN
+    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                           total_sq)
+    VALUES (new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
+            new.node_id, coalesce(new.ended_at, new.created_at) / 3600000, 'outcome', '',
+            new.outcome, 1, coalesce(new.duration_s, 0),
+            coalesce(new.duration_s, 0) * coalesce(new.duration_s, 0))
+    ON CONFLICT DO UPDATE SET n = n + 1, total = total + excluded.total,
+        total_sq = total_sq + excluded.total_sq;
+    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                           total_sq)
+    SELECT new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
+           new.node_id, coalesce(new.ended_at, new.created_at) / 3600000, 'analysis', j.key,
+           CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+                ELSE CAST(j.value AS TEXT) END, 1, 0, 0
+    FROM json_each(CASE WHEN json_valid(new.analysis) THEN new.analysis ELSE '{}' END) AS j
+    WHERE new.outcome = 'COMPLETED' AND j.type NOT IN ('object', 'array', 'null')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER leads_stats_arrival AFTER INSERT ON leads BEGIN
+    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                           total_sq)
+    VALUES (new.workflow_id, 0, '', new.created_at / 3600000, 'arrival', '', '', 1, 0, 0)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                       total_sq)
+SELECT c.workflow_id, coalesce(l.version, 0), c.node_id,
+       coalesce(c.ended_at, c.created_at) / 3600000, 'outcome', '', c.outcome, count(*),
+       sum(coalesce(c.duration_s, 0)), sum(coalesce(c.duration_s, 0) * coalesce(c.duration_s, 0))
+FROM calls c LEFT JOIN leads l ON l.id = c.lead_id
+WHERE c.outcome IS NOT NULL
+GROUP BY 1, 2, 3, 4, 7;
+INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                       total_sq)
+SELECT c.workflow_id, coalesce(l.version, 0), c.node_id,
+       coalesce(c.ended_at, c.created_at) / 3600000, 'analysis', j.key,
+       CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+            ELSE CAST(j.value AS TEXT) END, count(*), 0, 0
+FROM calls c LEFT JOIN leads l ON l.id = c.lead_id,
+     json_each(CASE WHEN json_valid(c.analysis) THEN c.analysis ELSE '{}' END) AS j
+WHERE c.outcome = 'COMPLETED' AND j.type NOT IN ('object', 'array', 'null')
+GROUP BY 1, 2, 3, 4, 6, 7;
+INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
+                       total_sq)
+SELECT workflow_id, 0, '', created_at / 3600000, 'arrival', '', '', count(*), 0, 0
+FROM leads GROUP BY 1, 4;
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 // The migration that introduced workflow versions; it ends with a step in C++

@@ -129,6 +129,38 @@ struct CallRecord {
     std::optional<TimeMs> ended_at;
 };
 
+// A workflow's per-node aggregates (docs/calibration.md#where-the-numbers-come-from), summed over
+// the hours read. `metric`: "outcome" (value: the outcome label; total, total_sq: the calls'
+// durations in seconds), "analysis" (attr: the attribute; value: its value; COMPLETED calls
+// only), "action" (value: "ok" or "failed"; total, total_sq: latencies in seconds) or "arrival"
+// (node_id, attr and value empty: leads enrolled).
+struct NodeStat {
+    std::string node_id;
+    std::string metric;
+    std::string attr;
+    std::string value;
+    std::int64_t n = 0;
+    double total = 0, total_sq = 0;
+    TimeMs first_hour = 0, last_hour = 0;  // the first and last hour counted (ms, hour start)
+};
+
+struct NodeStatQuery {
+    std::string workflow_id;
+    TimeMs since = 0;  // from the start of the hour holding `since`
+    // Only what leads of this version did (arrivals are counted whatever the version).
+    std::optional<std::int64_t> version;
+};
+
+// One APPLICATION result for the aggregates (live_record_action).
+struct ActionSample {
+    std::string workflow_id;
+    std::int64_t version = 0;
+    std::string node_id;
+    TimeMs at = 0;
+    bool ok = false;
+    double latency_s = 0;
+};
+
 struct CallQuery {
     std::string workflow_id;  // empty = any
     std::string lead_id;      // empty = any
@@ -365,6 +397,12 @@ class StoreTx {
     virtual Result<std::vector<NodeStatusCount>> lead_counts_by_node(
         const std::string& workflow_id) = 0;
 
+    // Per-node aggregates of the workflow's calls, actions and arrivals, one row per (node,
+    // metric, attr, value) in no particular order. The store keeps them as calls end (in
+    // insert_call and live_update_call, however the call is written), as leads are inserted, and
+    // as live_record_action reports actions; reading them never scans the call log.
+    virtual Result<std::vector<NodeStat>> node_stats(const NodeStatQuery& q) = 0;
+
     // Calls.
     virtual Status insert_call(const CallRecord& c) = 0;
     virtual Result<PageOf<CallRecord>> list_calls(const std::string& org_id,
@@ -436,6 +474,8 @@ class StoreTx {
     virtual Result<CallRecord> live_get_call(const std::string& call_id) = 0;
     // Overwrites status, outcome, end_reason, duration_s, analysis and ended_at of a call.
     virtual Status live_update_call(const CallRecord& c) = 0;
+    // Counts an APPLICATION's result in the workflow's aggregates (node_stats).
+    virtual Status live_record_action(const ActionSample& a) = 0;
     // append_history with the entry already serialized (the text of to_json(h).dump()): the
     // scheduler's cheaper form, for a lead it read in this transaction. kNotFound for an
     // unknown lead.

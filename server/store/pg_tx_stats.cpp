@@ -1,0 +1,51 @@
+// server/store/pg_tx_stats.cpp — PgTx: the per-node aggregates behind calibration and drift
+// (schema migration 2; docs/calibration.md). Calls and arrivals are counted by statement
+// triggers; actions are counted here.
+#include "store/pg_internal.hpp"
+
+namespace leadflow::server::pg_internal {
+
+namespace {
+constexpr TimeMs kHourMs = 3'600'000;
+}  // namespace
+
+Result<std::vector<NodeStat>> PgTx::node_stats(const NodeStatQuery& nq) {
+    return q("SELECT node_id, metric, attr, value, sum(n), sum(total), sum(total_sq), min(hour),"
+             " max(hour) FROM node_stats WHERE workflow_id = $1 AND hour >= $2"
+             " AND ($3::bigint IS NULL OR version = $3::bigint OR metric = 'arrival')"
+             " GROUP BY node_id, metric, attr, value")
+        .bind(nq.workflow_id)
+        .bind(nq.since / kHourMs)
+        .bind(nq.version)
+        .rows([](const Row& r) -> Result<NodeStat> {
+            NodeStat st;
+            st.node_id = r.text(0);
+            st.metric = r.text(1);
+            st.attr = r.text(2);
+            st.value = r.text(3);
+            st.n = r.i64(4);
+            st.total = r.dbl(5);
+            st.total_sq = r.dbl(6);
+            st.first_hour = r.i64(7) * kHourMs;
+            st.last_hour = r.i64(8) * kHourMs;
+            return st;
+        });
+}
+
+Status PgTx::live_record_action(const ActionSample& a) {
+    return q("INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n,"
+             " total, total_sq) VALUES ($1, $2, $3, $4, 'action', '', $5, 1, $6, $7)"
+             " ON CONFLICT (workflow_id, node_id, metric, attr, value, version, hour) DO UPDATE"
+             " SET n = node_stats.n + 1, total = node_stats.total + excluded.total,"
+             " total_sq = node_stats.total_sq + excluded.total_sq")
+        .bind(a.workflow_id)
+        .bind(a.version)
+        .bind(a.node_id)
+        .bind(a.at / kHourMs)
+        .bind(a.ok ? "ok" : "failed")
+        .bind(a.latency_s)
+        .bind(a.latency_s * a.latency_s)
+        .exec();
+}
+
+}  // namespace leadflow::server::pg_internal
