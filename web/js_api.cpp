@@ -112,6 +112,8 @@ constexpr ServerAction kServerActions[] = {
     {"save_scenario", [](AppState& app, Arg) { server_save_scenario(app); }},
     {"short_link", [](AppState& app, Arg) { server_short_link(app); }},
     {"live", [](AppState& app, Arg on) { server_set_live(app, on != "off"); }},
+    {"calibrate", [](AppState& app, Arg) { server_calibrate(app); }},
+    {"apply_calibration", [](AppState& app, Arg) { server_apply_calibration(app); }},
     {"history", [](AppState& app, Arg lead) { server_load_history(app, lead); }},
     {"leads_page",
      [](AppState& app, Arg page) { server_leads_page(app, std::atoll(page.c_str())); }},

@@ -204,6 +204,7 @@ void server_open(AppState& app, const std::string& workflow_id) {
                        a.server.not_started = a.server.counted_leads = 0;
                        a.server.enrol = EnrolOutcome{};
                        a.server.history.clear();
+                       calibration_reset(a.server);
                        a.server.info = "Opened " + workflow_id;
                        a.saved_version = 0;  // autosave the opened graph
                        compare_remember_opened(a, "workflow " + workflow_id + " (server draft)");
@@ -332,6 +333,43 @@ void server_set_live(AppState& app, bool on) {
     app.server.next_poll_ms = 0;
 }
 
+void calibration_reset(ServerUi& s) {
+    s.calibrated = false;
+    s.calibration = CalibrationView{};
+    s.drift.clear();
+}
+
+void server_calibrate(AppState& app) {
+    app.server.error.clear();
+    if (app.server.workflow_id.empty()) return;
+    const std::string wf = app.server.workflow_id;
+    server_request(app, "GET", wf_path(app, "/calibration"), nullptr,
+                   [wf](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Calibration failed", r);
+                       if (a.server.workflow_id != wf) return;  // another workflow is open
+                       Result<CalibrationView> v = read_calibration(r.body);
+                       if (!v.ok()) {
+                           a.server.error = v.status().message();
+                           return;
+                       }
+                       a.server.calibration = std::move(v.value());
+                       a.server.calibrated = true;
+                       a.server.info = "Calibrated from live data";
+                   });
+}
+
+void server_apply_calibration(AppState& app) {
+    ServerUi& s = app.server;
+    if (!s.calibrated) return;
+    Status st = set_scenario(app, s.calibration.scenario);
+    if (!st.is_ok()) {
+        s.error = "The fitted scenario cannot be used: " + st.message();
+        return;
+    }
+    s.info = "The fitted scenario is the editor's now; Save scenario stores it on the server";
+    app.notify(s.info, 6.0);
+}
+
 void server_load_history(AppState& app, const std::string& lead_id, bool refresh) {
     if (!refresh) app.server.error.clear();
     if (app.server.workflow_id.empty()) return;
@@ -380,6 +418,15 @@ void server_tick(AppState& app) {
             a.server.counted_leads = c->enrolled;
             ++a.server.polls;
         });
+    // Drift of the published version, for the canvas's badges.
+    const std::string wf = s.workflow_id;
+    server_request(app, "GET", wf_path(app, "/drift"), nullptr,
+                   [wf](AppState& a, const HttpAnswer& r) {
+                       if (!r.ok()) return fail(a, "Drift failed", r);
+                       if (a.server.workflow_id != wf) return;
+                       Result<std::vector<DriftBadge>> d = read_drift(r.body);
+                       if (d.ok()) a.server.drift = std::move(d.value());
+                   });
     server_leads_refresh(app);
 }
 
@@ -436,6 +483,35 @@ Json server_status_json(const AppState& app) {
     out["polls"] = s.polls;
     out["live"] = s.live;
     out["short_link"] = s.short_link;
+    if (s.calibrated) {
+        Json nodes = Json::array();
+        for (const CalibratedNode& n : s.calibration.nodes) {
+            Json shares = Json::array();
+            for (const CalibratedShare& sh : n.shares) {
+                shares.push_back(Json{{"label", sh.label},
+                                      {"current", sh.current},
+                                      {"fitted", sh.fitted},
+                                      {"low", sh.low},
+                                      {"high", sh.high},
+                                      {"count", sh.count}});
+            }
+            nodes.push_back(Json{{"node_id", n.node_id},
+                                 {"type", n.type},
+                                 {"observed", n.observed},
+                                 {"fitted", n.fitted},
+                                 {"note", n.note},
+                                 {"shares", shares}});
+        }
+        out["calibration"] = Json{{"nodes", nodes}, {"arrivals", s.calibration.arrivals}};
+    } else {
+        out["calibration"] = nullptr;
+    }
+    Json drift = Json::array();
+    for (const DriftBadge& b : s.drift) {
+        drift.push_back(Json{{"node_id", b.node_id}, {"message", b.message}});
+    }
+    out["drift"] = drift;
+    out["drift_badges"] = s.drift_badges;
     Json leads = Json::array();
     for (const LeadRow& l : s.leads.page.rows) leads.push_back(l.id);
     out["lead_ids"] = leads;

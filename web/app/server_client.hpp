@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "calibration_data.hpp"
 #include "lead_data.hpp"
 #include "leadflow/json.hpp"
 #include "leadflow/model.hpp"
@@ -114,6 +115,12 @@ struct ServerUi {
     // One lead's history.
     std::string history_lead;
     std::vector<HistoryStep> history;
+    // Calibration (GET …/calibration, on request) and drift (GET …/drift, polled with the live
+    // view) of the open workflow (docs/calibration.md).
+    bool calibrated = false;  // `calibration` holds an answer for the open workflow
+    CalibrationView calibration;
+    std::vector<DriftBadge> drift;
+    int drift_badges = 0;  // drift badges the canvas drew last frame
 };
 
 // Sends `method path` with an optional JSON body and the API key; `done` runs when the answer
@@ -167,6 +174,12 @@ void server_lifecycle(AppState& app, const std::string& verb);
 void server_save_scenario(AppState& app);
 void server_short_link(AppState& app);
 void server_set_live(AppState& app, bool on);
+// Calibrate from live data: asks for a scenario fitted from the open workflow's calls.
+void server_calibrate(AppState& app);
+// Makes the fitted scenario the editor's scenario (Save scenario then stores it on the server).
+void server_apply_calibration(AppState& app);
+// Forgets the open workflow's calibration and drift (another workflow is open, or none).
+void calibration_reset(ServerUi& s);
 // Loads one lead's history (ServerUi::history). A `refresh` (the same lead asked again) leaves
 // the error shown in place.
 void server_load_history(AppState& app, const std::string& lead_id, bool refresh = false);
@@ -214,7 +227,9 @@ Json calls_status_json(const AppState& app);
 // Per-frame: live polling.
 void server_tick(AppState& app);
 // {available, signed_in, pending, error, info, workflow_id, workflow, validation, node_counts,
-//  node_active, not_started, counted_leads, live_badges, polls, short_link, history, enrol}:
+//  node_active, not_started, counted_leads, live_badges, polls, short_link, history, enrol,
+//  calibration: null | {nodes: [{node_id, type, observed, fitted, note, shares: [{label,
+//  current, fitted, low, high, count}]}], arrivals}, drift: [{node_id, message}], drift_badges}:
 // the automation API's view of server mode.
 Json server_status_json(const AppState& app);
 

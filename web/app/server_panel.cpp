@@ -55,6 +55,57 @@ void enrol_leads(AppState& app) {
     }
 }
 
+// Calibrate from live data: the fitted shares beside the current ones, node by node, and Apply.
+void calibration_section(AppState& app) {
+    ServerUi& s = app.server;
+    if (ImGui::Button("Calibrate from live data")) server_calibrate(app);
+    app.probe("server/calibrate");
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Fits the scenario to this workflow's own calls, actions and arrivals "
+            "(docs/calibration.md)");
+    }
+    if (!s.calibrated) return;
+    ImGui::SameLine();
+    if (ImGui::Button("Apply fitted scenario")) server_apply_calibration(app);
+    app.probe("server/apply_calibration");
+    ImGui::TextDisabled("%lld leads arrived (%.1f a day)",
+                        static_cast<long long>(s.calibration.arrivals), s.calibration.per_day);
+    const Graph& g = app.editor.graph();
+    for (const CalibratedNode& n : s.calibration.nodes) {
+        std::string name = n.node_id;
+        for (const Node& node : g.nodes) {
+            if (node.id == n.node_id && !node.label.empty()) name = node.label;
+        }
+        ImGui::Text("%s  ·  %lld %s", name.c_str(), static_cast<long long>(n.observed),
+                    n.type == "APPLICATION" ? "actions" : "calls");
+        if (!n.fitted) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(keeps its model)");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", n.note.c_str());
+        }
+        const std::string table = "##cal_" + n.node_id;
+        if (!ImGui::BeginTable(table.c_str(), 3,
+                               ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+            continue;
+        }
+        ImGui::TableSetupColumn("");
+        ImGui::TableSetupColumn("current");
+        ImGui::TableSetupColumn("fitted (95%)");
+        ImGui::TableHeadersRow();
+        for (const CalibratedShare& sh : n.shares) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(sh.label.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%.1f%%", sh.current * 100);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(share_with_interval(sh).c_str());
+        }
+        ImGui::EndTable();
+    }
+}
+
 void open_workflow(AppState& app) {
     ServerUi& s = app.server;
     if (s.workflow_id.empty()) {
@@ -100,6 +151,8 @@ void open_workflow(AppState& app) {
     }
     ImGui::SeparatorText("Versions");
     draw_versions_section(app);
+    ImGui::SeparatorText("Calibration");
+    calibration_section(app);
     ImGui::SeparatorText("Enrol leads");
     enrol_leads(app);
     ImGui::SeparatorText("Live view");
@@ -112,6 +165,9 @@ void open_workflow(AppState& app) {
     ImGui::TextDisabled("Refreshed %" PRIu64 " times · %" PRId64 " leads counted · %" PRId64
                         " not started",
                         s.polls, s.counted_leads, s.not_started);
+    for (const DriftBadge& b : s.drift) {
+        tone_text_wrapped(app, StatusTone::kWarn, "Drift: " + b.message);
+    }
 }
 
 }  // namespace

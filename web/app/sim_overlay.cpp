@@ -22,6 +22,7 @@ constexpr ImU32 kStuckColor = IM_COL32(215, 60, 60, 240);
 constexpr ImU32 kLabelColor = IM_COL32(235, 245, 240, 255);
 constexpr ImU32 kPathColor = IM_COL32(240, 150, 40, 230);
 constexpr ImU32 kLiveColor = IM_COL32(60, 110, 200, 240);
+constexpr ImU32 kDriftColor = IM_COL32(200, 60, 50, 240);
 
 void rebuild(SimUi& sim) {
     SimOverlayData& d = sim.overlay;
@@ -59,6 +60,7 @@ void pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std
 void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, bool labels) {
     ServerUi& sv = app.server;
     sv.live_badges = 0;
+    sv.drift_badges = 0;
     sv.path_edges = sv.path_nodes = 0;
     if (!sv.live && sv.history.empty()) return;
     Editor& ed = app.editor;
@@ -73,8 +75,7 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
         ++step;
         const int e = h.edge_id.empty() ? -1 : idx.edge_index(h.edge_id);
         if (e >= 0) {
-            draw_world_route(dl, cam, ed.routes().points(e), kPathColor,
-                             4.0f * std::min(s, 2.0f));
+            draw_world_route(dl, cam, ed.routes().points(e), kPathColor, 4.0f * std::min(s, 2.0f));
             ++sv.path_edges;
         }
         const int n = idx.node_index(h.node_id);
@@ -112,6 +113,15 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
         pill(dl, font, text_px, {tl.x + (wr.width() * s) * 0.45f, tl.y - text_px * 1.9f},
              kLiveColor, text);
         ++sv.live_badges;
+    }
+    // Call nodes whose outcome shares left the plan: the drift's message under the card.
+    for (const DriftBadge& b : sv.drift) {
+        const int n = idx.node_index(b.node_id);
+        if (n < 0) continue;
+        const Rect wr = idx.node_rect(g, n);
+        const Vec2 bl = cam.world_to_screen({wr.min.x, wr.max.y});
+        pill(dl, font, text_px, {bl.x, bl.y + text_px * 0.5f}, kDriftColor, "Drift: " + b.message);
+        ++sv.drift_badges;
     }
 }
 
