@@ -20,15 +20,21 @@ void draw_split_results(AppState& app, const Json& results) {
         ImGui::Spacing();
         const Node* node = app.editor.graph().find_node(t.node_id);
         const std::string title = node != nullptr && !node->label.empty() ? node->label : t.node_id;
-        ImGui::Text("A/B split \"%s\": branches compared", title.c_str());
+        ImGui::Text("Branches of \"%s\"", title.c_str());
         const std::string id = "split_table/" + t.node_id;
         const float height = static_cast<float>(t.rows.size() + 1) *
                                  (ImGui::GetTextLineHeight() + st.CellPadding.y * 2) +
                              st.ScrollbarSize + st.CellPadding.y * 2;
         if (!ImGui::BeginTable(id.c_str(), 7, flags, {0, height})) continue;
-        const std::vector<const char*> headers = {"Branch", "Leads",       "Conversion (95%)",
-                                                  "Exact",  "Cost / lead", "Hours to end",
-                                                  "P(best)"};
+        // P(best) next to the conversions it is about: the answer stays in view when the panel
+        // is narrow and the table scrolls sideways.
+        const std::vector<const char*> headers = {"Branch",
+                                                  "Leads",
+                                                  "Conversion (95%)",
+                                                  "Exact",
+                                                  "P(best)",
+                                                  "Cost / lead (95%)",
+                                                  "Hours to end (95%)"};
         for (const char* h : headers) ImGui::TableSetupColumn(h);
         ImGui::TableSetupScrollFreeze(1, 0);
         ImGui::TableHeadersRow();
@@ -54,23 +60,23 @@ void draw_split_results(AppState& app, const Json& results) {
             }
             fit_column(w, 3);
             ImGui::TableNextColumn();
-            ImGui::Text("%.2f (%.2f-%.2f) · %.2f calls", r.cost, r.cost_lo, r.cost_hi,
-                        r.calls_per_lead);
-            fit_column(w, 4);
-            ImGui::TableNextColumn();
-            if (r.hours) {
-                ImGui::Text("%.1f h (%.1f-%.1f)", *r.hours, r.hours_lo, r.hours_hi);
-            } else {
-                ImGui::TextDisabled("none ended");
-            }
-            fit_column(w, 5);
-            ImGui::TableNextColumn();
             const char* verdict = r.best ? best_verdict(r.p_best) : "";
             if (*verdict != '\0') {
                 ImGui::TextColored(tone(app, StatusTone::kGood), "%.1f%% %s", r.p_best * 100,
                                    verdict);
             } else {
                 ImGui::Text("%.1f%%", r.p_best * 100);
+            }
+            fit_column(w, 4);
+            ImGui::TableNextColumn();
+            ImGui::Text("%.2f (%.2f-%.2f) · %.2f calls", r.cost, r.cost_lo, r.cost_hi,
+                        r.calls_per_lead);
+            fit_column(w, 5);
+            ImGui::TableNextColumn();
+            if (r.hours) {
+                ImGui::Text("%.1f h (%.1f-%.1f)", *r.hours, r.hours_lo, r.hours_hi);
+            } else {
+                ImGui::TextDisabled("none ended");
             }
             fit_column(w, 6);
         }
