@@ -1,9 +1,11 @@
 // The Monte-Carlo results of SPLIT nodes (docs/simulation.md#results, key "splits"): per branch,
 // how its leads ended, what their calls cost, how long they took, and the probability that the
 // branch converts best. Built after the run from the per-lead arrays (sim_run.hpp).
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <string>
+#include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "leadflow/split.hpp"
@@ -14,17 +16,22 @@ namespace leadflow {
 
 namespace {
 
-constexpr std::uint32_t kNoBranch = 0xFFFFFFFFu;
-
-// Per-branch sums of one SPLIT node: first pass counts and totals, second pass the squared
-// deviations (two passes in a fixed order, as time_to_terminal's statistics: identical natively
-// and in WebAssembly, and no cancellation from sums of squares).
+// Per-branch totals of one SPLIT node, in one pass over the leads in index order. Means come
+// from exact integer sums; the sums of squared deviations from Welford's updates (+ − × ÷ in a
+// fixed order: identical natively and in WebAssembly, and no cancellation from sums of squares),
+// so no per-lead array is needed after the run.
 struct BranchSums {
     std::int64_t leads = 0, completed = 0, dropped = 0, calls = 0;
     std::int64_t billed_ms = 0;
     std::int64_t finished = 0, finished_s = 0;  // leads that completed, dropped or failed
-    double billed_ss = 0, finished_ss = 0;
-    double billed_mean = 0, finished_mean = 0;
+    double billed_run_mean = 0, billed_ss = 0;
+    double finished_run_mean = 0, finished_ss = 0;
+
+    static void welford(double x, std::int64_t n, double& mean, double& ss) {
+        const double d = x - mean;
+        mean += d / static_cast<double>(n);
+        ss += d * (x - mean);
+    }
 };
 
 Json interval_json(double mean, std::pair<double, double> ci) {
@@ -38,16 +45,20 @@ Json interval_json(double mean, std::pair<double, double> ci) {
 
 Json SimulationRun::State::splits_json() const {
     // A lead's branch at a SPLIT is a function of its id and the node's id, so it is recomputed
-    // here for every lead that entered the node rather than stored per lead during the run.
+    // here for every lead that entered the node rather than stored per lead during the run. The
+    // id is written as run() writes it for the engine: "sim:<seed>:" then the index.
     std::vector<std::size_t> split_nodes;
     for (std::size_t i = 0; i < n_nodes; ++i) {
         if (g.nodes()[i].type == NodeType::kSplit) split_nodes.push_back(i);
     }
-    // branch[s * n_leads + lead]: the branch the lead took at split_nodes[s], or kNoBranch when
-    // it never entered that node.
-    std::vector<std::uint32_t> branch(split_nodes.size() * n_leads, kNoBranch);
+    std::vector<std::vector<BranchSums>> sums(split_nodes.size());
+    for (std::size_t s = 0; s < split_nodes.size(); ++s) {
+        sums[s].resize(g.nodes()[split_nodes[s]].split_weights.size());
+    }
+    char id_buf[sizeof lead_id_buf];
+    std::memcpy(id_buf, lead_id_buf, lead_id_prefix);
     for (std::size_t lead = 0; lead < n_leads; ++lead) {
-        std::string id;
+        std::string_view id;
         for (std::size_t s = 0; s < split_nodes.size(); ++s) {
             const std::size_t i = split_nodes[s];
             const std::size_t word = i / 64;
@@ -55,9 +66,29 @@ Json SimulationRun::State::splits_json() const {
             const std::uint64_t w =
                 word == 0 ? state[lead].visited : visited_more[lead * (mask_words - 1) + word - 1];
             if ((w & bit) == 0) continue;
-            if (id.empty()) id = simulated_lead_id(b.scenario.seed, lead);
-            branch[s * n_leads + lead] = static_cast<std::uint32_t>(split_branch(
-                id, g.node_id(static_cast<std::int32_t>(i)), g.nodes()[i].split_weights));
+            if (id.empty()) {
+                const auto written =
+                    std::to_chars(id_buf + lead_id_prefix, id_buf + sizeof id_buf, lead);
+                id = std::string_view(id_buf, static_cast<std::size_t>(written.ptr - id_buf));
+            }
+            const std::size_t branch = split_branch(id, g.node_id(static_cast<std::int32_t>(i)),
+                                                    g.nodes()[i].split_weights);
+            BranchSums& k = sums[s][branch];
+            ++k.leads;
+            const LeadEnd end = state[lead].end();
+            k.completed += end == LeadEnd::kCompleted;
+            k.dropped += end == LeadEnd::kDropped;
+            k.calls += calls_of[lead];
+            k.billed_ms += static_cast<std::int64_t>(billed_of[lead]);
+            BranchSums::welford(static_cast<double>(billed_of[lead]), k.leads, k.billed_run_mean,
+                                k.billed_ss);
+            if (end != LeadEnd::kNone) {
+                const std::uint32_t t = end_s[lead] - arrival_s[lead];
+                ++k.finished;
+                k.finished_s += t;
+                BranchSums::welford(static_cast<double>(t), k.finished, k.finished_run_mean,
+                                    k.finished_ss);
+            }
         }
     }
 
@@ -66,68 +97,38 @@ Json SimulationRun::State::splits_json() const {
     const double cost_per_ms = b.scenario.cost_per_minute / 60000.0;
     for (std::size_t s = 0; s < split_nodes.size(); ++s) {
         const CompiledNode& node = g.nodes()[split_nodes[s]];
-        const std::uint32_t* of = &branch[s * n_leads];
-        std::vector<BranchSums> sums(node.split_weights.size());
-        for (std::size_t lead = 0; lead < n_leads; ++lead) {
-            if (of[lead] == kNoBranch) continue;
-            BranchSums& k = sums[of[lead]];
-            ++k.leads;
-            const LeadEnd end = state[lead].end();
-            k.completed += end == LeadEnd::kCompleted;
-            k.dropped += end == LeadEnd::kDropped;
-            k.calls += calls_of[lead];
-            k.billed_ms += static_cast<std::int64_t>(billed_of[lead]);
-            if (end != LeadEnd::kNone) {
-                ++k.finished;
-                k.finished_s += end_s[lead] - arrival_s[lead];
-            }
-        }
-        for (BranchSums& k : sums) {
-            if (k.leads > 0) {
-                k.billed_mean = static_cast<double>(k.billed_ms) / static_cast<double>(k.leads);
-            }
-            if (k.finished > 0) {
-                k.finished_mean =
-                    static_cast<double>(k.finished_s) / static_cast<double>(k.finished);
-            }
-        }
-        for (std::size_t lead = 0; lead < n_leads; ++lead) {
-            if (of[lead] == kNoBranch) continue;
-            BranchSums& k = sums[of[lead]];
-            const double d = static_cast<double>(billed_of[lead]) - k.billed_mean;
-            k.billed_ss += d * d;
-            if (state[lead].end() != LeadEnd::kNone) {
-                const double t =
-                    static_cast<double>(end_s[lead] - arrival_s[lead]) - k.finished_mean;
-                k.finished_ss += t * t;
-            }
-        }
+        const std::vector<BranchSums>& branch_sums = sums[s];
         std::vector<std::int64_t> successes, trials;
-        for (const BranchSums& k : sums) {
+        for (const BranchSums& k : branch_sums) {
             successes.push_back(k.completed);
             trials.push_back(k.leads);
         }
         const std::vector<double> best = probability_best(successes, trials);
 
         Json branches = Json::object();
-        for (std::size_t i = 0; i < sums.size(); ++i) {
-            const BranchSums& k = sums[i];
-            const double per = k.leads > 0 ? 1.0 / static_cast<double>(k.leads) : 0.0;
+        for (std::size_t i = 0; i < branch_sums.size(); ++i) {
+            const BranchSums& k = branch_sums[i];
+            const double billed_mean =
+                k.leads > 0 ? static_cast<double>(k.billed_ms) / static_cast<double>(k.leads) : 0.0;
+            const double finished_mean =
+                k.finished > 0 ? static_cast<double>(k.finished_s) / static_cast<double>(k.finished)
+                               : 0.0;
             Json bj = Json::object();
             bj["leads"] = k.leads;
             bj["share"] = n > 0 ? static_cast<double>(k.leads) / static_cast<double>(n) : 0.0;
             bj["completed"] = sim::proportion_json(k.completed, k.leads);
             bj["dropped"] = sim::proportion_json(k.dropped, k.leads);
-            bj["calls_per_lead"] = static_cast<double>(k.calls) * per;
-            bj["minutes_per_lead"] = k.billed_mean / 60000.0;
-            const auto cost_ms = mean_interval(k.billed_mean, k.billed_ss, k.leads, 0.0);
-            bj["cost"] = interval_json(k.billed_mean * cost_per_ms,
+            bj["calls_per_lead"] =
+                k.leads > 0 ? static_cast<double>(k.calls) / static_cast<double>(k.leads) : 0.0;
+            bj["minutes_per_lead"] = billed_mean / 60000.0;
+            const auto cost_ms = mean_interval(billed_mean, k.billed_ss, k.leads, 0.0);
+            bj["cost"] = interval_json(billed_mean * cost_per_ms,
                                        {cost_ms.first * cost_per_ms, cost_ms.second * cost_per_ms});
-            const auto t_s = mean_interval(k.finished_mean, k.finished_ss, k.finished, 0.0);
+            const auto t_s = mean_interval(finished_mean, k.finished_ss, k.finished, 0.0);
             Json tj = Json::object();
             tj["leads"] = k.finished;
             tj.update(
-                interval_json(k.finished_mean / 3600.0, {t_s.first / 3600.0, t_s.second / 3600.0}));
+                interval_json(finished_mean / 3600.0, {t_s.first / 3600.0, t_s.second / 3600.0}));
             bj["hours_to_terminal"] = tj;
             bj["p_best"] = best[i];
             branches[node.split_labels[i]] = bj;
