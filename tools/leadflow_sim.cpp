@@ -106,6 +106,39 @@ void print_summary(const Json& r, const leadflow::Graph& g) {
     const Json& t = r["time_to_terminal_hours"];
     std::printf("Time to terminal (hours): p50 %.1f   p90 %.1f   p99 %.1f\n",
                 t["p50"].get<double>(), t["p90"].get<double>(), t["p99"].get<double>());
+    if (r.contains("splits")) {
+        // Per-branch results of each SPLIT node
+        // (docs/simulation.md#per-branch-results-of-split-nodes).
+        for (auto node = r["splits"].begin(); node != r["splits"].end(); ++node) {
+            const Json* exact_node = nullptr;
+            if (exact && ex.contains("splits") && ex["splits"].is_object() &&
+                ex["splits"].contains(node.key())) {
+                exact_node = &ex["splits"][node.key()];
+            }
+            std::printf(
+                "\nA/B split %s\nBranch          leads   converted  95%% interval        "
+                "exact     cost/lead  hours  P(best)\n",
+                node.key().c_str());
+            for (auto b = node->begin(); b != node->end(); ++b) {
+                const Json& bj = *b;
+                const Json& c = bj["completed"];
+                std::string exact_text;
+                if (exact_node != nullptr && exact_node->contains(b.key()) &&
+                    (*exact_node)[b.key()]["completed"].is_number()) {
+                    exact_text = pct((*exact_node)[b.key()]["completed"].get<double>());
+                }
+                std::string label = b.key();
+                if (label.size() > 12) label = label.substr(0, 11) + "~";
+                std::printf(
+                    "%-12s %8" PRId64 "  %s  [%s, %s]  %-8s  %9.4f  %5.1f  %s\n", label.c_str(),
+                    bj["leads"].get<std::int64_t>(), pct(c["share"].get<double>()).c_str(),
+                    pct(c["ci95"][0].get<double>()).c_str(),
+                    pct(c["ci95"][1].get<double>()).c_str(), exact_text.c_str(),
+                    bj["cost"]["mean"].get<double>(), bj["hours_to_terminal"]["mean"].get<double>(),
+                    pct(bj["p_best"].get<double>()).c_str());
+            }
+        }
+    }
     for (const auto& w : r["warnings"]) std::printf("warning: %s\n", w.get<std::string>().c_str());
 }
 

@@ -19,6 +19,8 @@ struct ChainState {
     LeadState lead;
     std::int32_t analysis_node = -1;
     std::vector<std::uint8_t> analysis;
+    // Bit j: the lead has entered the j-th SPLIT node (per-branch results condition on it).
+    std::uint64_t splits_seen = 0;
 };
 
 struct Tables {
@@ -67,11 +69,16 @@ class FixedSplits : public SplitChooser {
 };
 
 // The key of a transient state: the engine state fields that matter plus the tracked info.
-std::vector<int> state_key(const ChainState& s, bool track_call, bool track_app) {
+std::vector<int> state_key(const ChainState& s, bool track_call, bool track_app,
+                           bool track_splits) {
     std::vector<int> k{s.lead.node, static_cast<int>(s.lead.phase),
                        track_call ? s.lead.last_call : -1, track_app ? s.lead.last_app : -1,
                        s.analysis.empty() ? -1 : s.analysis_node};
     for (std::uint8_t v : s.analysis) k.push_back(v);
+    if (track_splits) {
+        k.push_back(static_cast<int>(s.splits_seen & 0xFFFFFFFFu));
+        k.push_back(static_cast<int>(s.splits_seen >> 32));
+    }
     return k;
 }
 
@@ -209,6 +216,23 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
         }
     }
 
+    // Per-branch results: which SPLIT nodes a lead has entered is part of its state, so the
+    // chain can tell the mass that ends after entering each one. Up to 64 SPLIT nodes (one bit
+    // each); more leave the per-branch results out (to_json writes null).
+    const bool track_splits = !split_nodes.empty() && split_nodes.size() <= 64;
+    const std::size_t n_splits = track_splits ? split_nodes.size() : 0;
+    std::vector<int> split_bit(n_nodes, -1);
+    for (std::size_t j = 0; j < n_splits; ++j) split_bit[split_nodes[j]] = static_cast<int>(j);
+    // [j][branch]: P(entered on the branch), P(… and completed), P(… and dropped).
+    std::vector<std::vector<double>> split_enter(n_splits), split_completed(n_splits),
+        split_dropped(n_splits);
+    for (std::size_t j = 0; j < n_splits; ++j) {
+        const std::size_t k = g.nodes()[split_nodes[j]].split_weights.size();
+        split_enter[j].assign(k, 0.0);
+        split_completed[j].assign(k, 0.0);
+        split_dropped[j].assign(k, 0.0);
+    }
+
     ExactResult result;
     result.available = true;
     result.expected_visits.assign(n_nodes, 0.0);
@@ -253,31 +277,46 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
         std::vector<std::vector<std::pair<int, double>>> q;
         std::vector<std::array<double, kAbsCount>> r;
         std::vector<std::vector<double>> visits;
+        // Per row, [j * kAbsCount + k]: absorbed in k having entered the j-th SPLIT.
+        std::vector<std::vector<double>> split_r;
 
         // Applies one event to a copy of `from`; returns the transient index, or -1 after
-        // adding `p` to `abs_out`, and adds the visits to `vis` scaled by p.
+        // adding `p` to `abs_out` (and to `split_out` for each SPLIT entered), and adds the
+        // visits to `vis` scaled by p.
         auto transition = [&](ChainState next, const Event& ev, double p,
-                              std::array<double, kAbsCount>& abs_out,
-                              std::vector<double>& vis) -> int {
+                              std::array<double, kAbsCount>& abs_out, std::vector<double>& vis,
+                              std::vector<double>& split_out) -> int {
             next.lead.steps = 0;
             fields.state = &next;
             if (!advance(g, next.lead, ev, ctx, step)) return -2;
-            if (ev.type == EventType::kStart) vis[static_cast<std::size_t>(g.entry())] += p;
+            auto entered = [&](std::int32_t node) {
+                vis[static_cast<std::size_t>(node)] += p;
+                const int bit = split_bit[static_cast<std::size_t>(node)];
+                if (bit >= 0) next.splits_seen |= std::uint64_t{1} << bit;
+            };
+            if (ev.type == EventType::kStart) entered(g.entry());
             for (const StepRecord& rec : step.records) {
-                if (rec.edge >= 0) vis[static_cast<std::size_t>(rec.to_node)] += p;
+                if (rec.edge >= 0) entered(rec.to_node);
             }
             const Effect& e = step.effect;
+            int absorbed_in = -1;
             if (e.type == EffectType::kFinish) {
-                abs_out[e.end == LeadEnd::kCompleted ? kAbsCompleted
-                        : e.end == LeadEnd::kDropped ? kAbsDropped
-                                                     : kAbsFailed] += p;
+                absorbed_in = e.end == LeadEnd::kCompleted ? kAbsCompleted
+                              : e.end == LeadEnd::kDropped ? kAbsDropped
+                                                           : kAbsFailed;
+            } else if (e.type == EffectType::kStuck) {
+                absorbed_in = kAbsStuck;
+            }
+            if (absorbed_in >= 0) {
+                abs_out[static_cast<std::size_t>(absorbed_in)] += p;
+                for (std::size_t j = 0; j < n_splits; ++j) {
+                    if ((next.splits_seen >> j) & 1u) {
+                        split_out[j * kAbsCount + static_cast<std::size_t>(absorbed_in)] += p;
+                    }
+                }
                 return -1;
             }
-            if (e.type == EffectType::kStuck) {
-                abs_out[kAbsStuck] += p;
-                return -1;
-            }
-            const std::vector<int> key = state_key(next, track_call, track_app);
+            const std::vector<int> key = state_key(next, track_call, track_app, track_splits);
             auto it = index.find(key);
             if (it != index.end()) return it->second;
             const int id = static_cast<int>(states.size());
@@ -290,9 +329,10 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
         init.analysis.assign(n_attrs, 0);
         std::array<double, kAbsCount> start_abs{0, 0, 0, 0};
         std::vector<double> start_visits(n_nodes, 0.0);
+        std::vector<double> start_split(n_splits * kAbsCount, 0.0);
         Event start_ev;
         start_ev.type = EventType::kStart;
-        const int first = transition(init, start_ev, 1.0, start_abs, start_visits);
+        const int first = transition(init, start_ev, 1.0, start_abs, start_visits, start_split);
         if (first == -2) return unavailable("the engine rejected the start event");
 
         // Breadth-first expansion of the reachable transient states.
@@ -305,11 +345,12 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
             std::vector<std::pair<int, double>> row;
             std::array<double, kAbsCount> abs{0, 0, 0, 0};
             std::vector<double> vis(n_nodes, 0.0);
+            std::vector<double> split_abs(n_splits * kAbsCount, 0.0);
             const std::size_t node = static_cast<std::size_t>(s.lead.node);
             const BoundNodeModel& m = b.nodes[node];
             auto add = [&](const ChainState& next, const Event& ev, double p) {
                 if (p <= 0) return true;
-                const int to = transition(next, ev, p, abs, vis);
+                const int to = transition(next, ev, p, abs, vis, split_abs);
                 if (to == -2) return false;
                 if (to >= 0) row.emplace_back(to, p);
                 return true;
@@ -375,6 +416,7 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
             q.push_back(std::move(row));
             r.push_back(abs);
             visits.push_back(std::move(vis));
+            split_r.push_back(std::move(split_abs));
         }
 
         const std::size_t n = states.size();
@@ -426,11 +468,38 @@ ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& b) {
             for (std::size_t i = 0; i < n; ++i) v += x[i] * visits[i][node];
             result.expected_visits[node] += weight * v;
         }
+        for (std::size_t j = 0; j < n_splits; ++j) {
+            double ended[kAbsCount];
+            for (std::size_t k = 0; k < kAbsCount; ++k) {
+                double p = start_split[j * kAbsCount + k];
+                for (std::size_t i = 0; i < n; ++i) p += x[i] * split_r[i][j * kAbsCount + k];
+                ended[k] = p;
+            }
+            const std::size_t branch = splits.branch_of_node[split_nodes[j]];
+            split_enter[j][branch] += weight * (ended[kAbsCompleted] + ended[kAbsDropped] +
+                                                ended[kAbsFailed] + ended[kAbsStuck]);
+            split_completed[j][branch] += weight * ended[kAbsCompleted];
+            split_dropped[j][branch] += weight * ended[kAbsDropped];
+        }
     }
     result.completed = absorbed[kAbsCompleted];
     result.dropped = absorbed[kAbsDropped];
     result.failed = absorbed[kAbsFailed];
     result.stuck = absorbed[kAbsStuck];
+    for (std::size_t j = 0; j < n_splits; ++j) {
+        ExactSplit sp;
+        sp.node = static_cast<std::int32_t>(split_nodes[j]);
+        for (std::size_t k = 0; k < split_enter[j].size(); ++k) {
+            ExactSplitBranch br;
+            br.leads = split_enter[j][k];
+            if (br.leads > 0) {
+                br.completed = split_completed[j][k] / br.leads;
+                br.dropped = split_dropped[j][k] / br.leads;
+            }
+            sp.branches.push_back(br);
+        }
+        result.splits.push_back(std::move(sp));
+    }
     for (std::size_t node = 0; node < n_nodes; ++node) {
         if (g.nodes()[node].type == NodeType::kVoiceCall) {
             result.expected_calls += result.expected_visits[node];
@@ -443,10 +512,13 @@ Json to_json(const ExactResult& r, const CompiledGraph& g) {
     Json j = Json::object();
     j["available"] = r.available;
     j["reason"] = r.available ? Json(nullptr) : Json(r.reason);
+    bool has_split = false;
+    for (const CompiledNode& n : g.nodes()) has_split |= n.type == NodeType::kSplit;
     if (!r.available) {
         j["terminal"] = nullptr;
         j["expected_visits"] = nullptr;
         j["expected_calls"] = nullptr;
+        if (has_split) j["splits"] = nullptr;
         return j;
     }
     j["terminal"] = Json{{"completed", r.completed},
@@ -460,6 +532,27 @@ Json to_json(const ExactResult& r, const CompiledGraph& g) {
     j["expected_visits"] = v;
     j["expected_calls"] = r.expected_calls;
     j["states"] = r.states;
+    if (has_split) {
+        if (r.splits.empty()) {
+            j["splits"] = nullptr;
+        } else {
+            Json splits = Json::object();
+            for (const ExactSplit& sp : r.splits) {
+                const CompiledNode& node = g.nodes()[static_cast<std::size_t>(sp.node)];
+                Json branches = Json::object();
+                for (std::size_t k = 0; k < sp.branches.size(); ++k) {
+                    const ExactSplitBranch& br = sp.branches[k];
+                    Json bj = Json::object();
+                    bj["leads"] = br.leads;
+                    bj["completed"] = br.leads > 0 ? Json(br.completed) : Json(nullptr);
+                    bj["dropped"] = br.leads > 0 ? Json(br.dropped) : Json(nullptr);
+                    branches[node.split_labels[k]] = bj;
+                }
+                splits[g.node_id(sp.node)] = branches;
+            }
+            j["splits"] = splits;
+        }
+    }
     return j;
 }
 

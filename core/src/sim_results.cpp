@@ -9,7 +9,6 @@
 #include "leadflow/civil_time.hpp"
 #include "leadflow/exact.hpp"
 #include "leadflow/simulate.hpp"
-#include "leadflow/split.hpp"
 #include "sim_run.hpp"
 
 namespace leadflow {
@@ -50,7 +49,9 @@ void sort_seconds(std::vector<std::uint32_t>& v) {
     }
 }
 
-Json terminal_json(std::int64_t count, std::int64_t n) {
+}  // namespace
+
+Json sim::proportion_json(std::int64_t count, std::int64_t n) {
     Json j = Json::object();
     j["count"] = count;
     j["share"] = n > 0 ? static_cast<double>(count) / static_cast<double>(n) : 0.0;
@@ -58,8 +59,6 @@ Json terminal_json(std::int64_t count, std::int64_t n) {
     j["ci95"] = Json::array({ci.first, ci.second});
     return j;
 }
-
-}  // namespace
 
 std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
     if (n <= 0) return {0.0, 0.0};
@@ -76,41 +75,6 @@ std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
     return {lo, hi};
 }
 
-Json SimulationRun::State::splits_json() const {
-    // A lead's branch at a SPLIT is a function of its id and the node's id, so it is recomputed
-    // here for every lead that entered the node rather than stored per lead during the run.
-    Json out = Json::object();
-    const std::int64_t n = b.scenario.leads;
-    for (std::size_t i = 0; i < n_nodes; ++i) {
-        const CompiledNode& node = g.nodes()[i];
-        if (node.type != NodeType::kSplit) continue;
-        const std::string& id = g.node_id(static_cast<std::int32_t>(i));
-        std::vector<std::int64_t> leads(node.split_weights.size(), 0);
-        std::vector<std::int64_t> completed(node.split_weights.size(), 0);
-        const std::size_t word = i / 64;
-        const std::uint64_t bit = std::uint64_t{1} << (i % 64);
-        for (std::size_t lead = 0; lead < n_leads; ++lead) {
-            const std::uint64_t w =
-                word == 0 ? state[lead].visited : visited_more[lead * (mask_words - 1) + word - 1];
-            if ((w & bit) == 0) continue;
-            const std::size_t branch =
-                split_branch(simulated_lead_id(b.scenario.seed, lead), id, node.split_weights);
-            ++leads[branch];
-            if (state[lead].end() == LeadEnd::kCompleted) ++completed[branch];
-        }
-        Json branches = Json::object();
-        for (std::size_t k = 0; k < leads.size(); ++k) {
-            Json bj = Json::object();
-            bj["leads"] = leads[k];
-            bj["share"] = n > 0 ? static_cast<double>(leads[k]) / static_cast<double>(n) : 0.0;
-            bj["completed"] = terminal_json(completed[k], leads[k]);
-            branches[node.split_labels[k]] = bj;
-        }
-        out[id] = branches;
-    }
-    return out;
-}
-
 Json SimulationRun::State::results_json(SimulationStats* stats) const {
     const Scenario& sc = b.scenario;
     const std::int64_t n = sc.leads;
@@ -119,11 +83,11 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     out["leads"] = n;
     out["seed"] = sc.seed;
     Json term = Json::object();
-    term["completed"] = terminal_json(counts[0], n);
-    term["dropped"] = terminal_json(counts[1], n);
-    term["failed"] = terminal_json(counts[2], n);
-    term["stuck"] = terminal_json(counts[3], n);
-    term["unfinished"] = terminal_json(unfinished, n);
+    term["completed"] = sim::proportion_json(counts[0], n);
+    term["dropped"] = sim::proportion_json(counts[1], n);
+    term["failed"] = sim::proportion_json(counts[2], n);
+    term["stuck"] = sim::proportion_json(counts[3], n);
+    term["unfinished"] = sim::proportion_json(unfinished, n);
     out["terminal"] = term;
     Json nodes = Json::object();
     for (std::size_t i = 0; i < n_nodes; ++i) {
@@ -226,7 +190,8 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
         stats->peak_queue = static_cast<std::int64_t>(peak_queue);
         const std::size_t bytes =
             n_leads * (sizeof(sim::SimLead) + (mask_words - 1) * 8 + 8 + n_vars + n_attrs +
-                       (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4) + (calls_of.empty() ? 0 : 4)) +
+                       (n_attrs ? 4 : 0) + (fifo.empty() ? 0 : 4) + (calls_of.empty() ? 0 : 4) +
+                       (billed_of.empty() ? 0 : 8)) +
             peak_queue * sizeof(std::uint64_t);
         stats->bytes_per_lead = n_leads ? bytes / n_leads : 0;
         // Two passes (mean, then squared deviations) in a fixed order: the same bytes natively

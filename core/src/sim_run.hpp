@@ -86,6 +86,10 @@ struct SimLead {
 };
 static_assert(sizeof(SimLead) == 32, "one lead, one half cache line");
 
+// {count, share, ci95} of `count` out of `n` (share 0 and a Wilson interval of {0, 0} when n is
+// 0): the terminal breakdown's and the SPLIT branches' proportions.
+Json proportion_json(std::int64_t count, std::int64_t n);
+
 }  // namespace sim
 
 // Everything one run holds. The bodies of schedule/enter_node/run/process are the simulator's
@@ -118,7 +122,11 @@ struct SimulationRun::State {
     std::vector<std::uint8_t> var_values;
     std::vector<std::uint8_t> analysis_values;
     std::vector<std::int32_t> analysis_node;
-    std::vector<std::uint32_t> calls_of;  // calls placed per lead (SimulateOptions::lead_calls)
+    // Calls placed per lead (SimulateOptions::lead_calls, and graphs with a SPLIT: per-branch
+    // results need them).
+    std::vector<std::uint32_t> calls_of;
+    // Billed call milliseconds per lead (graphs with a SPLIT only; empty otherwise).
+    std::vector<std::uint64_t> billed_of;
     std::vector<std::uint32_t> fifo;
     std::size_t fifo_head = 0, fifo_size = 0;
     sim::EventQueue queue;
@@ -178,8 +186,9 @@ struct SimulationRun::State {
 
     // The results JSON of SimulationRun::results() (sim_results.cpp); fills *stats when given.
     Json results_json(SimulationStats* stats) const;
-    // The results' "splits" key (graphs with SPLIT nodes only): per SPLIT node id, per branch
-    // label, the leads that entered the node on that branch and how many of them completed.
+    // The results' "splits" key (graphs with SPLIT nodes only; sim_splits.cpp): per SPLIT node
+    // id, per branch label, the leads that entered the node on that branch, how they ended,
+    // their cost and time to terminal, and the probability that the branch converts best.
     Json splits_json() const;
 };
 

@@ -93,6 +93,13 @@ inline void SimulationRun::State::run(std::uint32_t lead, TimeMs now, bool slot_
         const auto written = std::to_chars(lead_id_buf + lead_id_prefix, end, lead);
         ctx.lead_id =
             std::string_view(lead_id_buf, static_cast<std::size_t>(written.ptr - lead_id_buf));
+        // The SPLIT's per-branch cost: billed milliseconds per lead, added as each billed call
+        // ends. Inside this block, whose test every event makes anyway, so that a graph without
+        // a SPLIT runs exactly the instructions it ran before.
+        if (ev.type == EventType::kCallEnded &&
+            (ev.outcome == CallOutcome::kCompleted || ev.outcome == CallOutcome::kVoicemail)) {
+            billed_of[lead] += static_cast<std::uint64_t>(ev.call_duration_ms);
+        }
     }
     fields.vars = n_vars ? &var_values[lead * n_vars] : nullptr;
     fields.analysis = n_attrs ? &analysis_values[lead * n_attrs] : nullptr;
@@ -335,7 +342,9 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     s.analysis_values.assign(n_leads * s.n_attrs, 0);
     s.analysis_node.assign(s.n_attrs > 0 ? n_leads : 0, -1);
     s.fifo.assign(g.max_concurrent_calls() > 0 ? n_leads : 0, 0);
-    s.calls_of.assign(opt.lead_calls ? n_leads : 0, 0);
+    for (const CompiledNode& node : g.nodes()) s.has_split |= node.type == NodeType::kSplit;
+    s.calls_of.assign(opt.lead_calls || s.has_split ? n_leads : 0, 0);
+    s.billed_of.assign(s.has_split ? n_leads : 0, 0);
 
     s.start = sc.start_time;
     s.horizon_end = s.start + round_ms(sc.horizon_days * 86400.0);
@@ -374,7 +383,6 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     s.limit = g.max_concurrent_calls();
     s.step.records.reserve(64);
     s.ctx.fields = &s.fields;
-    for (const CompiledNode& node : g.nodes()) s.has_split |= node.type == NodeType::kSplit;
     if (s.has_split) {
         const std::string prefix = simulated_lead_id(sc.seed, 0);  // "sim:<seed>:0"
         s.lead_id_prefix = prefix.size() - 1;

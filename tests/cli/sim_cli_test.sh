@@ -74,6 +74,32 @@ else
     fail "--leads and --seed override the scenario"
 fi
 
+# A SPLIT in front of the lead-nurture workflow (branch A runs it, B drops at once): the summary
+# compares the branches, and the JSON has their results with p_best summing to 1.
+node -e 'const fs = require("fs");
+         const g = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+         const first = g.nodes[0].id;
+         g.workflow.entry_node_id = "node_split";
+         g.nodes.push({id: "node_split", node_type: "SPLIT", label: "A/B", config:
+                       {branches: [{label: "A", weight: 30}, {label: "B", weight: 70}]}});
+         g.nodes.push({id: "node_skip", node_type: "DROPPED", label: "Not called", config: {}});
+         g.edges.push({id: "edge_split_a", from_node_id: "node_split", to_node_id: first, label: "A"});
+         g.edges.push({id: "edge_split_b", from_node_id: "node_split", to_node_id: "node_skip", label: "B"});
+         fs.writeFileSync(process.argv[2], JSON.stringify(g));' \
+    "$fixtures/lead_nurture.json" "$tmp/split.json"
+expect_exit 0 "SPLIT graph: the summary compares the branches" "A/B split node_split" "$tmp/split.json" \
+    --leads 2000
+if sim "$tmp/split.json" --leads 2000 --json >"$tmp/split_results.json" 2>/dev/null &&
+    node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+             const b = r.splits.node_split, e = r.exact.splits.node_split;
+             if (Math.abs(b.A.p_best + b.B.p_best - 1) > 1e-12 || !(b.A.p_best > 0.999)) process.exit(1);
+             if (b.B.completed.count !== 0 || e.B.completed !== 0 || Math.abs(e.A.leads - 0.3) > 1e-9) process.exit(1);' \
+        "$tmp/split_results.json"; then
+    pass "SPLIT graph: --json has per-branch results, exact ones and p_best"
+else
+    fail "SPLIT graph: --json per-branch results"
+fi
+
 if [ "$mode" = wasm ]; then
     if [ ! -x "$native" ]; then
         fail "native leadflow-sim not found at '$native' (build the native tree first)"
@@ -92,6 +118,13 @@ if [ "$mode" = wasm ]; then
                 fi
             done
         done
+        "$native" "$tmp/split.json" --leads 5000 --seed 3 --json >"$tmp/native.json" 2>/dev/null
+        sim "$tmp/split.json" --leads 5000 --seed 3 --json >"$tmp/wasm.json" 2>/dev/null
+        if [ -s "$tmp/native.json" ] && cmp -s "$tmp/native.json" "$tmp/wasm.json"; then
+            pass "SPLIT graph: WebAssembly results JSON (p_best included) byte-identical to native"
+        else
+            fail "SPLIT graph: WebAssembly and native results differ"
+        fi
     fi
 fi
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "leadflow/node_config.hpp"
 #include "web_test_util.hpp"
 
 namespace leadflow::web {
@@ -48,6 +49,22 @@ TEST(OutputPins, ASplitHasOnePinPerBranchAndNoDefault) {
     EXPECT_EQ(pin_for_edge(output_pins(n), make_edge("e", "s", "t", std::nullopt)), -1);
     EXPECT_EQ(std::string(kind_of(NodeType::kSplit).wire), "SPLIT");
     EXPECT_EQ(config_summary(n), "A 30 · B 70");
+}
+
+TEST(DefaultConfig, ANewSplitIsValidWithTwoEvenBranches) {
+    Node n = make_node("s", NodeType::kSplit);
+    n.config = default_config(NodeType::kSplit);
+    const auto cfg = parse_split_config(n.config);
+    ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+    ASSERT_EQ(cfg->branches.size(), 2u);
+    EXPECT_EQ(cfg->branches[0].label, "A");
+    EXPECT_EQ(cfg->branches[1].label, "B");
+    EXPECT_EQ(cfg->branches[0].weight, 50);
+    EXPECT_EQ(cfg->branches[1].weight, 50);
+    EXPECT_EQ(labels(output_pins(n)), (std::vector<std::string>{"A", "B"}));
+    EXPECT_EQ(config_summary(n), "A 50 · B 50");
+    EXPECT_EQ(kind_of(NodeType::kSplit).type, NodeType::kSplit);
+    EXPECT_STREQ(kind_of(NodeType::kSplit).title, "A/B split");
 }
 
 TEST(PinForEdge, MatchesLabelsCaseInsensitivelyAndDefaultsUnlabelled) {

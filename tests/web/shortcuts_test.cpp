@@ -45,7 +45,7 @@ TEST(Shortcuts, EveryActionHasAShortcut) {
     for (int i = 0; i < kActionCount; ++i) {
         EXPECT_FALSE(shortcut_text(static_cast<Action>(i)).empty()) << "action " << i;
     }
-    EXPECT_EQ(node_kinds().size(), 6u);  // kAddNode1 … kAddNode6
+    EXPECT_EQ(node_kinds().size(), 7u);  // kAddNode1 … kAddNode7
 }
 
 TEST(Shortcuts, ModifiersMustMatchExactly) {
@@ -65,11 +65,28 @@ TEST(Shortcuts, TextNamesModifiersAndKey) {
     EXPECT_EQ(shortcut_text(Action::kFindNode), "Ctrl+F");
     EXPECT_EQ(shortcut_text(Action::kRedo), "Ctrl+Shift+Z");  // the first of its chords
     EXPECT_EQ(shortcut_text(Action::kAddNode1), "1");
-    std::string add6;
+    std::string add6, add7;
     for (const Shortcut& s : shortcuts()) {
         if (s.action == Action::kAddNode6) add6 = s.description;
+        if (s.action == Action::kAddNode7) add7 = s.description;
     }
-    EXPECT_NE(add6.find(node_kinds().back().title), std::string::npos);
+    EXPECT_NE(add6.find(node_kinds()[5].title), std::string::npos);
+    EXPECT_NE(add7.find(node_kinds().back().title), std::string::npos);
+}
+
+TEST(Shortcuts, SevenAddsASplit) {
+    EXPECT_EQ(shortcut_action({Key::k7, false, false}, false), Action::kAddNode7);
+    EXPECT_EQ(shortcut_text(Action::kAddNode7), "7");
+    const NodeKind& k = node_kinds()[6];
+    EXPECT_EQ(k.type, NodeType::kSplit);
+    EXPECT_STREQ(k.shortcut, "7");
+    // Every palette entry's shortcut is the key of its add action.
+    for (std::size_t i = 0; i < node_kinds().size(); ++i) {
+        EXPECT_EQ(shortcut_text(static_cast<Action>(static_cast<int>(Action::kAddNode1) +
+                                                    static_cast<int>(i))),
+                  node_kinds()[i].shortcut)
+            << i;
+    }
 }
 
 TEST(Shortcuts, NotesAndAlignHaveTheirKeys) {

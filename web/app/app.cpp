@@ -183,7 +183,7 @@ void draw_help(AppState& app) {
             "Select: click, Shift+click to toggle, Shift+drag on empty space for a box.\n"
             "Connect: drag from an output pin (right side) onto a node.\n"
             "Delete/Backspace deletes; Ctrl+C/X/V copy, cut, paste (system clipboard, JSON).\n"
-            "Ctrl+Z undo, Ctrl+Shift+Z redo. L auto-layout. M minimap. 1–6 add nodes.\n"
+            "Ctrl+Z undo, Ctrl+Shift+Z redo. L auto-layout. M minimap. 1–7 add nodes.\n"
             "Notes: N (or right-click > Add note here) adds one; double-click or Enter edits "
             "its text; drag to move; Del deletes.\n"
             "Align (Edit > Align): Shift+arrows align edges, Shift+X / Shift+Y centres, "

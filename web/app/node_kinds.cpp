@@ -49,15 +49,13 @@ const std::vector<NodeKind>& node_kinds() {
         {NodeType::kApplication, "APPLICATION", "Action", 0xFF8C8C2Au, "4"},
         {NodeType::kConverted, "CONVERTED", "Converted", 0xFF4FA043u, "5"},
         {NodeType::kDropped, "DROPPED", "Dropped", 0xFF4A4AC4u, "6"},
+        {NodeType::kSplit, "SPLIT", "A/B split", 0xFF9A6B3Cu, "7"},
     };
     return kinds;
 }
 
 const NodeKind& kind_of(NodeType t) {
     static const NodeKind unknown{NodeType::kUnknown, "UNKNOWN", "Unknown", 0xFF707070u, ""};
-    // Shown and edited like the others, not offered by the palette (docs/editor.md).
-    static const NodeKind split{NodeType::kSplit, "SPLIT", "A/B split", 0xFF9A6B3Cu, ""};
-    if (t == NodeType::kSplit) return split;
     for (const NodeKind& k : node_kinds()) {
         if (k.type == t) return k;
     }
@@ -146,6 +144,10 @@ Json default_config(NodeType t) {
                 {"provider_key", "webhook"},
                 {"action_key", ""},
                 {"action_config", Json{{"url", ""}, {"method", "POST"}, {"body_template", ""}}}};
+        case NodeType::kSplit:
+            // Valid as it stands (two even branches); each branch still needs its edge.
+            return Json{{"branches", Json::array({Json{{"label", "A"}, {"weight", 50}},
+                                                  Json{{"label", "B"}, {"weight", 50}}})}};
         default:
             return Json::object();
     }

@@ -18,10 +18,10 @@ struct NodeKind {
     const char* wire;      // "VOICE_CALL", …
     const char* title;     // "Voice call", …
     std::uint32_t color;   // card header colour, 0xAABBGGRR (ImGui's ImU32 layout)
-    const char* shortcut;  // palette shortcut shown in menus ("1" … "6")
+    const char* shortcut;  // palette shortcut shown in menus ("1" … "7")
 };
 
-// The six creatable node types, in palette order.
+// The seven creatable node types, in palette order (SPLIT, the Leadflow extension, last).
 const std::vector<NodeKind>& node_kinds();
 // The kind of a node type; a grey "Unknown" kind for kUnknown.
 const NodeKind& kind_of(NodeType t);

@@ -46,6 +46,8 @@ const char* key_name(Key k) {
             return "5";
         case Key::k6:
             return "6";
+        case Key::k7:
+            return "7";
         case Key::kH:
             return "H";
         case Key::kN:
@@ -94,8 +96,10 @@ std::vector<Shortcut> build() {
         {Action::kAutoLayout, {Key::kL, false, false}, "Auto-layout"},
         {Action::kToggleMinimap, {Key::kM, false, false}, "Show or hide the minimap"},
     };
-    const Key digits[] = {Key::k1, Key::k2, Key::k3, Key::k4, Key::k5, Key::k6};
-    for (int i = 0; i < 6; ++i) {
+    const Key digits[] = {Key::k1, Key::k2, Key::k3, Key::k4, Key::k5, Key::k6, Key::k7};
+    static_assert(sizeof digits / sizeof digits[0] ==
+                  static_cast<int>(Action::kAddNode7) - static_cast<int>(Action::kAddNode1) + 1);
+    for (int i = 0; i < 7; ++i) {
         const NodeKind& k = node_kinds()[static_cast<std::size_t>(i)];
         out.push_back({static_cast<Action>(static_cast<int>(Action::kAddNode1) + i),
                        {digits[i], false, false},

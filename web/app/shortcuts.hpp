@@ -26,12 +26,13 @@ enum class Action {
     kZoom100,
     kAutoLayout,
     kToggleMinimap,
-    kAddNode1,  // node_kinds()[0] … [5], in palette order
+    kAddNode1,  // node_kinds()[0] … [6], in palette order
     kAddNode2,
     kAddNode3,
     kAddNode4,
     kAddNode5,
     kAddNode6,
+    kAddNode7,
     kAddNote,   // a sticky note under the mouse (the view centre when the mouse is elsewhere)
     kEditNote,  // edit the text of the one selected note
     kAlignLeft,
@@ -68,6 +69,7 @@ enum class Key {
     k4,
     k5,
     k6,
+    k7,
     kH,
     kN,
     kEnter,

@@ -47,6 +47,8 @@ ImGuiKey imgui_key(Key k) {
             return ImGuiKey_5;
         case Key::k6:
             return ImGuiKey_6;
+        case Key::k7:
+            return ImGuiKey_7;
         case Key::kH:
             return ImGuiKey_H;
         case Key::kN:
@@ -143,6 +145,7 @@ void run_action(AppState& app, Action a) {
         case Action::kAddNode4:
         case Action::kAddNode5:
         case Action::kAddNode6:
+        case Action::kAddNode7:
             add_node(app, a);
             break;
         case Action::kAddNote:

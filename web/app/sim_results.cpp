@@ -361,6 +361,7 @@ void draw_sim_results(AppState& app) {
     ImGui::TableNextColumn();
     ImGui::BeginChild("exact_scroll", {0, h + ImGui::GetFontSize()});
     exact_table(app, r);
+    draw_split_results(app, r);
     ImGui::EndChild();
     ImGui::EndTable();
 }

@@ -2,6 +2,7 @@
 // (held by AppState::sim) and the draw functions the frame calls. One file per feature:
 //   sim_panel.cpp     the scenario editor, Run, progress (the right panel's Simulation tab)
 //   sim_results.cpp   charts and the Monte-Carlo vs exact table (the bottom panel's Results tab)
+//   split_results.cpp the A/B comparison of SPLIT branches under that table
 //   sim_overlay.cpp   results drawn on the canvas (edge thickness and counts, node badges)
 //   share.cpp         share links: copy, open, the bad-link message
 // Model logic lives in scenario_edit, sim_session and share_link (tested natively).
@@ -77,8 +78,10 @@ void draw_sim_panel(AppState& app);
 // The "Simulate" main menu.
 void draw_sim_menu(AppState& app);
 
-// [SECTION] Results (sim_results.cpp, sim_overlay.cpp)
+// [SECTION] Results (sim_results.cpp, split_results.cpp, sim_overlay.cpp)
 void draw_sim_results(AppState& app);
+// The per-branch tables of the SPLIT nodes in `results` (nothing for a graph without one).
+void draw_split_results(AppState& app, const Json& results);
 // Downloads the last finished run's results as leadflow-results.json: the bytes
 // `leadflow-sim GRAPH --scenario S --json` prints (final newline included). Nothing without one.
 void export_results_json(AppState& app);

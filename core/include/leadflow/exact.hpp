@@ -21,6 +21,7 @@
 // path allows, which the chain cannot see.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,22 @@ namespace leadflow {
 constexpr int kMaxExactStates = 2000;
 constexpr int kMaxExactMixture = 256;
 
+// One branch of a SPLIT node in the exact solution. A lead "takes" the branch when it enters
+// the SPLIT at least once and its branch there is this one (a lead takes the same branch on
+// every pass); `completed` and `dropped` are conditioned on that, like the Monte-Carlo
+// `splits` results, whose shares of finished leads they are.
+struct ExactSplitBranch {
+    double leads = 0;      // P(a lead enters the SPLIT and takes this branch)
+    double completed = 0;  // P(converted | took this branch); 0 when leads is 0
+    double dropped = 0;    // P(dropped | took this branch); 0 when leads is 0
+};
+
+// The branches of one SPLIT node, in the order of its config.
+struct ExactSplit {
+    std::int32_t node = -1;  // node index
+    std::vector<ExactSplitBranch> branches;
+};
+
 struct ExactResult {
     bool available = false;
     std::string reason;  // why not available; empty when available
@@ -40,6 +57,9 @@ struct ExactResult {
     std::vector<double> expected_visits;  // by node index
     double expected_calls = 0;
     int states = 0;  // transient states of the chain (all mixture components)
+    // Every SPLIT node of the graph, in node order (empty for graphs without one). The chain
+    // then also tracks which SPLIT nodes a lead has entered, which may add states.
+    std::vector<ExactSplit> splits;
 };
 
 // Solves the chain for one lead of `s` on `g`. Never fails: what it cannot represent comes back
@@ -47,8 +67,11 @@ struct ExactResult {
 ExactResult solve_exact(const CompiledGraph& g, const BoundScenario& s);
 
 // {"available", "reason", "terminal": {completed, dropped, failed, stuck}, "expected_visits":
-// {node_id: v}, "expected_calls"} — the results' "exact" key (docs/simulation.md#results). When not
-// available: terminal/expected values are null.
+// {node_id: v}, "expected_calls", "states"} — the results' "exact" key
+// (docs/simulation.md#results) — and, for graphs with a SPLIT node only, "splits": {node_id:
+// {label: {"leads", "completed", "dropped"}}} (ExactSplitBranch; the conditional values are null
+// for a branch no lead takes). When not available: terminal/expected values (and "splits") are
+// null.
 Json to_json(const ExactResult& r, const CompiledGraph& g);
 
 }  // namespace leadflow

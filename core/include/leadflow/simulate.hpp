@@ -105,7 +105,9 @@ class SimulationRun {
 // Runs the Monte-Carlo simulation and returns the results JSON (docs/simulation.md#results; keys in
 // exactly that order: leads, seed, terminal, nodes, edges, calls, time_to_terminal_hours,
 // in_progress, exact), followed by our extra keys: "start_time", "horizon_days", "events",
-// "warnings" (the binding warnings: unknown node ids in the scenario…). Fails with kInvalidArgument
+// "warnings" (the binding warnings: unknown node ids in the scenario…) and, for graphs with a
+// SPLIT node only, "splits" (per-branch results; graphs with a SPLIT keep 12 more bytes per lead
+// for them: calls and billed milliseconds). Fails with kInvalidArgument
 // for an unknown time zone (settings.timezone or a value of the scenario variable `timezone`),
 // kResourceExhausted past options.max_events and kCancelled when options.should_stop says so. A run
 // that finishes gives the same bytes with or without a budget or a hook (they only slice the run;
