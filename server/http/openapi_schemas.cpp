@@ -400,13 +400,30 @@ void add_simulation(Json& s) {
                                         {"dropped", number()},
                                         {"failed", number()},
                                         {"stuck", number()}});
-    s["ExactResults"] = object({{"available", boolean()},
-                                {"reason", nullable(str())},
-                                {"terminal", nullable(exact_terminal)},
-                                {"expected_visits", nullable(map_of(number()))},
-                                {"expected_calls", nullable(number())},
-                                {"states", integer()}},
-                               {"states"});
+    const Json interval = array_of(number());
+    // One branch of a SPLIT node (docs/simulation.md#per-branch-results-of-split-nodes).
+    const Json branch =
+        object({{"leads", integer()},
+                {"share", number()},
+                {"completed", share},
+                {"dropped", share},
+                {"calls_per_lead", number()},
+                {"minutes_per_lead", number()},
+                {"cost", object({{"mean", number()}, {"ci95", interval}})},
+                {"hours_to_terminal",
+                 object({{"leads", integer()}, {"mean", number()}, {"ci95", interval}})},
+                {"p_best", number()}});
+    s["ExactResults"] =
+        object({{"available", boolean()},
+                {"reason", nullable(str())},
+                {"terminal", nullable(exact_terminal)},
+                {"expected_visits", nullable(map_of(number()))},
+                {"expected_calls", nullable(number())},
+                {"states", integer()},
+                {"splits", nullable(map_of(map_of(object({{"leads", number()},
+                                                          {"completed", nullable(number())},
+                                                          {"dropped", nullable(number())}}))))}},
+               {"states", "splits"});
     s["SimulationResults"] = object(
         {{"leads", integer()},
          {"seed", integer()},
@@ -431,10 +448,12 @@ void add_simulation(Json& s) {
                 array_of(object({{"from", number()}, {"to", number()}, {"count", integer()}}))}})},
          {"in_progress", array_of(object({{"t_hours", number()}, {"count", integer()}}))},
          {"exact", ref("ExactResults")},
+         {"splits", map_of(map_of(branch))},
          {"start_time", time()},
          {"horizon_days", number()},
          {"events", integer()},
-         {"warnings", array_of(str())}});
+         {"warnings", array_of(str())}},
+        {"splits"});
     s["SimulateRequest"] = open({{"scenario", ref("Scenario")},
                                  {"leads", integer()},
                                  {"seed", integer()},

@@ -83,6 +83,22 @@ TEST_F(SplitLive, LeadsTakeTheirHashedBranchAndCountsFollowTheWeights) {
     EXPECT_NEAR(a, n * 0.3, 4 * sigma);
 }
 
+TEST_F(SplitLive, SimulatingThroughTheApiGivesPerBranchResults) {
+    std::string wf = split_workflow();
+    Response r = post("/v1/workflows/" + wf + "/simulate", Json{{"leads", 2000}, {"seed", 7}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    const Json res = body_of(r);
+    const Json& branches = res["splits"][nodes_[0]];
+    ASSERT_TRUE(branches.is_object()) << res.dump();
+    EXPECT_EQ(branches["A"]["leads"].get<int>() + branches["B"]["leads"].get<int>(), 2000);
+    // A always converts and B never does, so A is the better branch beyond doubt.
+    EXPECT_DOUBLE_EQ(branches["A"]["completed"]["share"].get<double>(), 1.0);
+    EXPECT_GT(branches["A"]["p_best"].get<double>(), 0.999);
+    EXPECT_NEAR(branches["A"]["p_best"].get<double>() + branches["B"]["p_best"].get<double>(), 1,
+                1e-9);
+    EXPECT_NEAR(res["exact"]["splits"][nodes_[0]]["A"]["leads"].get<double>(), 0.3, 1e-12);
+}
+
 TEST_F(SplitLive, ChangingTheWeightsPublishesAVersionThatNewLeadsFollow) {
     std::string wf = split_workflow();
     Response act = post("/v1/workflows/" + wf + "/activate", Json());
