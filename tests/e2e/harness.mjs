@@ -250,12 +250,13 @@ export function useServerEditor(options) {
 // Starts `leadflow-server serve` for a test file: a new temporary folder (name starting with
 // `tmpPrefix`) holding a database with an API key of the organization "e2e", served on
 // 127.0.0.1 at an ephemeral port with the built web app as its web root, the sandbox call
-// provider at `timeScale` and no rate limit. Fails when the web app or the server is not built,
-// or when the server has not said where it listens within 20 s (then nothing is left behind).
+// provider at `timeScale`, no rate limit, and `extraArgs` after those flags. Fails when the web
+// app or the server is not built, or when the server has not said where it listens within 20 s
+// (then nothing is left behind).
 // Resolves to {base (the URL, ending in '/'), key, tmp (the folder, for the test's own files),
 // api(method, path, body) (the REST API with the key, redirects not followed; resolves to
 // {status, json (null when not JSON), headers}), stop() (ends the server, removes the folder)}.
-export async function startServer({ timeScale, tmpPrefix }) {
+export async function startServer({ timeScale, tmpPrefix, extraArgs = [] }) {
   assert.ok(distExists(), `built web app not found in ${distDir} (run scripts/build wasm)`);
   assert.ok(existsSync(serverBin), `leadflow-server not found at ${serverBin} (run scripts/build native)`);
   const tmp = mkdtempSync(join(tmpdir(), tmpPrefix));
@@ -274,7 +275,8 @@ export async function startServer({ timeScale, tmpPrefix }) {
     assert.match(key, /^key_.+:.+/);
     const base = await new Promise((done, fail) => {
       proc = spawn(serverBin, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1',
-        '--web-root', distDir, '--provider', 'sandbox', '--time-scale', String(timeScale), '--rate-limit', '0'],
+        '--web-root', distDir, '--provider', 'sandbox', '--time-scale', String(timeScale), '--rate-limit', '0',
+        ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] });
       let log = '';
       const timer = setTimeout(() => fail(new Error(`server did not start: ${log}`)), 20000);
