@@ -2,12 +2,9 @@
 // (schema migration 2; docs/calibration.md). Calls and arrivals are counted by statement
 // triggers; actions are counted here.
 #include "store/pg_internal.hpp"
+#include "store/row_readers.hpp"
 
 namespace leadflow::server::pg_internal {
-
-namespace {
-constexpr TimeMs kHourMs = 3'600'000;
-}  // namespace
 
 Result<std::vector<NodeStat>> PgTx::node_stats(const NodeStatQuery& nq) {
     return q("SELECT node_id, metric, attr, value, sum(n), sum(total), sum(total_sq), min(hour),"
@@ -15,21 +12,9 @@ Result<std::vector<NodeStat>> PgTx::node_stats(const NodeStatQuery& nq) {
              " AND ($3::bigint IS NULL OR version = $3::bigint OR metric = 'arrival')"
              " GROUP BY node_id, metric, attr, value")
         .bind(nq.workflow_id)
-        .bind(nq.since / kHourMs)
+        .bind(nq.since / rows::kStatsHourMs)
         .bind(nq.version)
-        .rows([](const Row& r) -> Result<NodeStat> {
-            NodeStat st;
-            st.node_id = r.text(0);
-            st.metric = r.text(1);
-            st.attr = r.text(2);
-            st.value = r.text(3);
-            st.n = r.i64(4);
-            st.total = r.dbl(5);
-            st.total_sq = r.dbl(6);
-            st.first_hour = r.i64(7) * kHourMs;
-            st.last_hour = r.i64(8) * kHourMs;
-            return st;
-        });
+        .rows(rows::read_node_stat<Row>);
 }
 
 Status PgTx::live_record_action(const ActionSample& a) {
@@ -41,7 +26,7 @@ Status PgTx::live_record_action(const ActionSample& a) {
         .bind(a.workflow_id)
         .bind(a.version)
         .bind(a.node_id)
-        .bind(a.at / kHourMs)
+        .bind(a.at / rows::kStatsHourMs)
         .bind(a.ok ? "ok" : "failed")
         .bind(a.latency_s)
         .bind(a.latency_s * a.latency_s)

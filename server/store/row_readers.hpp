@@ -297,4 +297,24 @@ Result<OutboxRow> read_outbox(const R& q) {
     return r;
 }
 
+// A workflow's per-node aggregates summed over the hours read (StoreTx::node_stats), selected as
+// node_id, metric, attr, value, sum(n), sum(total), sum(total_sq), min(hour), max(hour); hours
+// are counted in kStatsHourMs since the epoch.
+inline constexpr TimeMs kStatsHourMs = 3'600'000;
+
+template <typename R>
+Result<NodeStat> read_node_stat(const R& r) {
+    NodeStat st;
+    st.node_id = r.text(0);
+    st.metric = r.text(1);
+    st.attr = r.text(2);
+    st.value = r.text(3);
+    st.n = r.i64(4);
+    st.total = r.dbl(5);
+    st.total_sq = r.dbl(6);
+    st.first_hour = r.i64(7) * kStatsHourMs;
+    st.last_hour = r.i64(8) * kStatsHourMs;
+    return st;
+}
+
 }  // namespace leadflow::server::rows

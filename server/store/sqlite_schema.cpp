@@ -336,8 +336,12 @@ CREATE TABLE node_stats (
     total_sq REAL NOT NULL,
     PRIMARY KEY (workflow_id, node_id, metric, attr, value, version, hour)
 ) WITHOUT ROWID;
-CREATE TRIGGER calls_stats_end AFTER UPDATE OF outcome ON calls
-WHEN old.outcome IS NULL AND new.outcome IS NOT NULL BEGIN
+-- A call that ended, as both triggers below hand it over: the view holds no rows; inserting
+-- into it counts the call.
+CREATE VIEW calls_ended AS
+    SELECT workflow_id, lead_id, node_id, outcome, duration_s, analysis, created_at, ended_at
+    FROM calls WHERE 0;
+CREATE TRIGGER calls_ended_count INSTEAD OF INSERT ON calls_ended BEGIN
     INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
                            total_sq)
     VALUES (new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
@@ -356,24 +360,14 @@ WHEN old.outcome IS NULL AND new.outcome IS NOT NULL BEGIN
     WHERE new.outcome = 'COMPLETED' AND j.type NOT IN ('object', 'array', 'null')
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
+CREATE TRIGGER calls_stats_end AFTER UPDATE OF outcome ON calls
+WHEN old.outcome IS NULL AND new.outcome IS NOT NULL BEGIN
+    INSERT INTO calls_ended VALUES (new.workflow_id, new.lead_id, new.node_id, new.outcome,
+                                    new.duration_s, new.analysis, new.created_at, new.ended_at);
+END;
 CREATE TRIGGER calls_stats_insert AFTER INSERT ON calls WHEN new.outcome IS NOT NULL BEGIN
-    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
-                           total_sq)
-    VALUES (new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
-            new.node_id, coalesce(new.ended_at, new.created_at) / 3600000, 'outcome', '',
-            new.outcome, 1, coalesce(new.duration_s, 0),
-            coalesce(new.duration_s, 0) * coalesce(new.duration_s, 0))
-    ON CONFLICT DO UPDATE SET n = n + 1, total = total + excluded.total,
-        total_sq = total_sq + excluded.total_sq;
-    INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
-                           total_sq)
-    SELECT new.workflow_id, coalesce((SELECT version FROM leads WHERE id = new.lead_id), 0),
-           new.node_id, coalesce(new.ended_at, new.created_at) / 3600000, 'analysis', j.key,
-           CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-                ELSE CAST(j.value AS TEXT) END, 1, 0, 0
-    FROM json_each(CASE WHEN json_valid(new.analysis) THEN new.analysis ELSE '{}' END) AS j
-    WHERE new.outcome = 'COMPLETED' AND j.type NOT IN ('object', 'array', 'null')
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO calls_ended VALUES (new.workflow_id, new.lead_id, new.node_id, new.outcome,
+                                    new.duration_s, new.analysis, new.created_at, new.ended_at);
 END;
 CREATE TRIGGER leads_stats_arrival AFTER INSERT ON leads BEGIN
     INSERT INTO node_stats(workflow_id, version, node_id, hour, metric, attr, value, n, total,
