@@ -189,7 +189,7 @@ out = ["## Calibration and drift on PostgreSQL (bench/calibration_pg.sh)\n"]
 out.append(f"Machine: {machine}; load average at the start: {load_start}, at the end: {load_end} "
            f"(the machine is shared). Commit {commit}, {now} UTC. PostgreSQL {pg_version} on a "
            f"Unix socket ({pg_settings}); the server API only (`--live false`).\n")
-out.append(f"The same workflow and call log as the SQLite section ({fmt(calls)} calls of "
+out.append(f"The same workflow as the SQLite section and a call log of the same shape, drawn in SQL ({fmt(calls)} calls of "
            f"{fmt(leads)} leads), loaded with `INSERT … SELECT` over `generate_series`, 100,000 "
            "leads per transaction, so that the statement triggers fill `node_stats`; then "
            "`ANALYZE`. Reads: one warm-up, then 7 requests over HTTP.\n")
