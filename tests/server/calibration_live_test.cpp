@@ -198,10 +198,15 @@ TEST_F(CalibrationLive, SampleSizesEqualTheCallLogAndSharesLieNearTheTruth) {
 
 TEST_F(CalibrationLive, DriftFlagsTheNodeWhoseRealityLeftThePlan) {
     std::string wf = make_graph();
-    // The plan says the second call answers 25%; the sandbox's reality answers 5%.
+    // The plan says the second call answers 25%; the sandbox's reality answers 5%, the other
+    // 20 points spread over the other outcomes so that the answer rate stays the outcome
+    // furthest out (about 11 interval-widths of its own against at most 4 for the others at
+    // ~560 calls), whatever the draws, and names the message.
     ASSERT_EQ(put("/v1/workflows/" + wf + "/scenario", scenario(0.25)).status, 200);
     live_config_.time_scale = 1000;
-    live_config_.sandbox_scenario = scenario(0.05);
+    Json reality = scenario(0.25);
+    reality["nodes"][nodes_[1]]["outcomes"] = outcomes({0.05, 0.53, 0.14, 0.21, 0.07});
+    live_config_.sandbox_scenario = reality;
     restart_live();
     EXPECT_EQ(body_of(get("/v1/workflows/" + wf + "/drift"))["version"], nullptr);
     run(wf, 800);
