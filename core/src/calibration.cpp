@@ -185,18 +185,28 @@ Json fit_attribute(const AnalysisModel* prior, const std::map<std::string, std::
     return out;
 }
 
-Json fit_call_node(const ObservedNode* o, const BoundNodeModel& prior, const NodeModel* given,
+// The head of a node's report: its type, its observations under `count_key` ("calls" or
+// "actions"), whether there were enough to fit, and the note when not.
+Json node_report(const char* type, const char* count_key, std::int64_t n,
+                 const CalibrationOptions& opt) {
+    Json j = Json::object();
+    j["type"] = type;
+    j[count_key] = n;
+    const bool fit = n >= opt.min_calls && n > 0;
+    j["fitted"] = fit;
+    j["note"] = fit ? Json(nullptr) : Json(too_few(n, opt.min_calls, count_key));
+    return j;
+}
+
+// `fitted` starts as the node's current model; only what was fitted is replaced.
+Json fit_call_node(const ObservedNode* o, const BoundNodeModel& prior,
                    const CalibrationOptions& opt, NodeModel& fitted) {
     const ObservedNode none;
     const ObservedNode& obs = o ? *o : none;
     const double w = opt.prior_weight;
     const std::int64_t n = obs.calls();
-    Json j = Json::object();
-    j["type"] = "VOICE_CALL";
-    j["calls"] = n;
-    const bool fit = n >= opt.min_calls && n > 0;
-    j["fitted"] = fit;
-    j["note"] = fit ? Json(nullptr) : Json(too_few(n, opt.min_calls, "calls"));
+    Json j = node_report("VOICE_CALL", "calls", n, opt);
+    const bool fit = j["fitted"].get<bool>();
     Json outcomes = Json::object();
     std::array<double, kCallOutcomeCount> shares{};
     for (int i = 0; i < kCallOutcomeCount; ++i) {
@@ -229,9 +239,6 @@ Json fit_call_node(const ObservedNode* o, const BoundNodeModel& prior, const Nod
     if (obs.billed_calls >= 2) {
         fitted.duration_mean_s = j["call_duration_s"]["mean"].get<double>();
         fitted.duration_sd_s = j["call_duration_s"]["sd"].get<double>();
-    } else if (given) {
-        fitted.duration_mean_s = given->duration_mean_s;
-        fitted.duration_sd_s = given->duration_sd_s;
     }
     fitted.analysis = std::move(fitted_analysis);
     return j;
@@ -242,12 +249,8 @@ Json fit_action_node(const ObservedNode* o, const BoundNodeModel& prior,
     const ObservedNode none;
     const ObservedNode& obs = o ? *o : none;
     const std::int64_t n = obs.actions_ok + obs.actions_failed;
-    Json j = Json::object();
-    j["type"] = "APPLICATION";
-    j["actions"] = n;
-    const bool fit = n >= opt.min_calls && n > 0;
-    j["fitted"] = fit;
-    j["note"] = fit ? Json(nullptr) : Json(too_few(n, opt.min_calls, "actions"));
+    Json j = node_report("APPLICATION", "actions", n, opt);
+    const bool fit = j["fitted"].get<bool>();
     j["success_rate"] = share_json(prior.success_rate, opt.prior_weight, obs.actions_ok, n);
     j["latency_s"] = moments_json("actions", n, obs.latency_s, obs.latency_s2);
     if (fit) {
@@ -282,10 +285,9 @@ Json calibrate(const CompiledGraph& g, const Scenario& prior, const Observations
         }
         NodeModel candidate = given ? *given : NodeModel{};
         candidate.node_id = id;
-        Json report =
-            type == NodeType::kVoiceCall
-                ? fit_call_node(observed(obs, id), bound.nodes[i], given, options, candidate)
-                : fit_action_node(observed(obs, id), bound.nodes[i], options, candidate);
+        Json report = type == NodeType::kVoiceCall
+                          ? fit_call_node(observed(obs, id), bound.nodes[i], options, candidate)
+                          : fit_action_node(observed(obs, id), bound.nodes[i], options, candidate);
         if (report["fitted"].get<bool>()) model_for(fitted, id) = std::move(candidate);
         nodes[id] = std::move(report);
     }
