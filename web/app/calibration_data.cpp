@@ -2,32 +2,27 @@
 #include "calibration_data.hpp"
 
 #include <cstdio>
+#include <tuple>
+
+#include "json_fields.hpp"
 
 namespace leadflow::web {
 
 namespace {
 
-double number(const Json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
-}
-
 std::int64_t integer(const Json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_number_integer()
-               ? j[key].get<std::int64_t>()
-               : 0;
+    std::int64_t v = 0;
+    json_int(j, key, &v);
+    return v;
 }
 
 CalibratedShare share_of(const std::string& label, const Json& j) {
     CalibratedShare s;
     s.label = label;
-    s.current = number(j, "prior");
-    s.fitted = number(j, "share");
+    s.current = json_num(j, "prior");
+    s.fitted = json_num(j, "share");
     s.count = integer(j, "count");
-    if (j.is_object() && j.contains("ci95") && j["ci95"].is_array() && j["ci95"].size() == 2 &&
-        j["ci95"][0].is_number() && j["ci95"][1].is_number()) {
-        s.low = j["ci95"][0].get<double>();
-        s.high = j["ci95"][1].get<double>();
-    }
+    std::tie(s.low, s.high) = json_interval(j, "ci95");
     return s;
 }
 
@@ -42,7 +37,7 @@ Result<CalibrationView> read_calibration(const Json& body) {
     v.scenario = body["scenario"];
     if (body.contains("arrivals")) {
         v.arrivals = integer(body["arrivals"], "leads");
-        v.per_day = number(body["arrivals"], "per_day");
+        v.per_day = json_num(body["arrivals"], "per_day");
     }
     for (auto it = body["nodes"].begin(); it != body["nodes"].end(); ++it) {
         const Json& n = it.value();
