@@ -270,7 +270,8 @@ bool process_wide_live_line(const std::string& line) {
     return false;
 }
 
-// The most active workflows whose drift one scrape of /metrics reports.
+// At most this many active workflows have their drift in one scrape of /metrics (the first
+// ones the store lists), so that a scrape stays cheap however many workflows run.
 constexpr std::size_t kDriftMetricWorkflows = 200;
 
 // GET /metrics. With an API key (the API listener): the key's organization's leads and the
