@@ -39,6 +39,13 @@ class RadixHeap {
         ++size_;
         if (key < min_) min_ = key;
     }
+    // Calls f(key) for every key, in no particular order.
+    template <class F>
+    void for_each(F&& f) const {
+        for (const std::vector<std::uint64_t>& b : buckets_) {
+            for (const std::uint64_t k : b) f(k);
+        }
+    }
     // Removes min(); the heap must not be empty.
     void pop() {
         if (buckets_[0].empty()) {
@@ -89,6 +96,11 @@ class Lane {
     void pop() {
         head_ = (head_ + 1) & (buf_.size() - 1);
         --size_;
+    }
+    // Calls f(key) for every key, oldest first.
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::size_t i = 0; i < size_; ++i) f(buf_[(head_ + i) & (buf_.size() - 1)]);
     }
 
   private:
@@ -141,6 +153,20 @@ class EventQueue {
             }
         }
         heap_.push(key);
+    }
+    // The smallest key without removing it; the queue must not be empty.
+    std::uint64_t peek() const {
+        std::uint64_t best = heap_.min();
+        for (int i = 0; i < n_lanes_; ++i) {
+            if (!lanes_[i].empty() && lanes_[i].front() < best) best = lanes_[i].front();
+        }
+        return best;
+    }
+    // Calls f(key) for every pending key, in no particular order.
+    template <class F>
+    void for_each(F&& f) const {
+        for (int i = 0; i < n_lanes_; ++i) lanes_[i].for_each(f);
+        heap_.for_each(f);
     }
     // Removes and returns the smallest key; the queue must not be empty.
     std::uint64_t pop() {

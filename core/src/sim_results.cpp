@@ -77,7 +77,9 @@ std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
 
 Json SimulationRun::State::results_json(SimulationStats* stats) const {
     const Scenario& sc = b.scenario;
-    const std::int64_t n = sc.leads;
+    // Every lead of the run: the scenario's, and a forecast's running leads before them.
+    const auto n = static_cast<std::int64_t>(n_leads);
+    const double n_div = n > 0 ? static_cast<double>(n) : 1.0;  // a forecast may have no leads
     const std::int64_t unfinished = n - counts[0] - counts[1] - counts[2] - counts[3];
     Json out = Json::object();
     out["leads"] = n;
@@ -94,7 +96,7 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
         Json nj = Json::object();
         nj["entries"] = entries[i];
         nj["leads"] = unique[i];
-        nj["share"] = static_cast<double>(unique[i]) / static_cast<double>(n);
+        nj["share"] = static_cast<double>(unique[i]) / n_div;
         nodes[g.node_id(static_cast<std::int32_t>(i))] = nj;
     }
     out["nodes"] = nodes;
@@ -106,7 +108,7 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     Json calls = Json::object();
     const double minutes = static_cast<double>(billed_ms) / 60000.0;
     calls["placed"] = calls_placed;
-    calls["per_lead"] = static_cast<double>(calls_placed) / static_cast<double>(n);
+    calls["per_lead"] = static_cast<double>(calls_placed) / n_div;
     calls["minutes"] = minutes;
     calls["cost"] = minutes * sc.cost_per_minute;
     out["calls"] = calls;

@@ -86,6 +86,12 @@ struct SimLead {
 };
 static_assert(sizeof(SimLead) == 32, "one lead, one half cache line");
 
+// The kinds of pending events. Payloads (SimLead::pending) pack the kind (2 bits), a call
+// outcome (3 bits) or the action result (bit 2), and the call duration in ms (27 bits, capped
+// at ~37 h).
+enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2, kEvArrival = 3 };
+constexpr std::uint32_t kMaxPackedDurationMs = (1u << 27) - 1;
+
 // {count, share, ci95} of `count` out of `n` (share 0 and a Wilson interval of {0, 0} when n is
 // 0): the terminal breakdown's and the SPLIT branches' proportions.
 Json proportion_json(std::int64_t count, std::int64_t n);
@@ -99,6 +105,8 @@ struct SimulationRun::State {
     const BoundScenario& b;
     SimulateOptions opt;
     std::size_t n_leads = 0, n_nodes = 0, n_edges = 0;
+    // A forecast's running leads (SimulateOptions::running) are leads 0 .. n_running − 1.
+    std::size_t n_running = 0;
     static constexpr std::uint32_t kNotEnded = 0xFFFFFFFFu;
 
     std::vector<TimeZone> zones;
@@ -183,6 +191,9 @@ struct SimulationRun::State {
     inline double progress_estimate() const;
     // Pops and processes one event; the queue must not be empty.
     inline void process();
+    // Puts the forecast's running leads where they are, after every draw a plain run makes
+    // (simulate.cpp): their first events, the calls in progress, the slot queue.
+    Status place_running();
 
     // The results JSON of SimulationRun::results() (sim_results.cpp); fills *stats when given.
     Json results_json(SimulationStats* stats) const;
@@ -191,5 +202,9 @@ struct SimulationRun::State {
     // their cost and time to terminal, and the probability that the branch converts best.
     Json splits_json() const;
 };
+
+// Runs `run` to its end under the budget and stop hook of `opt` (simulate()'s loop):
+// kResourceExhausted past opt.max_events, kCancelled when opt.should_stop says so.
+Status finish_run(SimulationRun& run, const SimulateOptions& opt);
 
 }  // namespace leadflow

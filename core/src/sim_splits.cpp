@@ -93,7 +93,7 @@ Json SimulationRun::State::splits_json() const {
     }
 
     Json out = Json::object();
-    const std::int64_t n = b.scenario.leads;
+    const auto n = static_cast<std::int64_t>(n_leads);
     const double cost_per_ms = b.scenario.cost_per_minute / 60000.0;
     for (std::size_t s = 0; s < split_nodes.size(); ++s) {
         const CompiledNode& node = g.nodes()[split_nodes[s]];

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "leadflow/forecast.hpp"
 #include "leadflow/sampling.hpp"
 #include "leadflow/split.hpp"
 #include "leadflow/time_zone.hpp"
@@ -28,14 +29,35 @@ using sim::kLeadBits;
 using sim::kLeadMask;
 using sim::SimFields;
 
-enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2, kEvArrival = 3 };
-
-// Payloads pack the kind (2 bits), a call outcome (3 bits) or the action result, and the call
-// duration in ms (27 bits, capped at ~37 h).
-constexpr std::uint32_t kMaxPackedDurationMs = (1u << 27) - 1;
+using sim::kEvAction;
+using sim::kEvArrival;
+using sim::kEvCallEnd;
+using sim::kEvTimer;
+using sim::kMaxPackedDurationMs;
 
 TimeMs round_ms(double seconds) {
     return static_cast<TimeMs>(std::floor(seconds * 1000 + 0.5));
+}
+
+// A call's outcome (CallOutcome) and duration drawn from the node's model, and the queue lane
+// its end goes to (fixed delays: a ring, a busy or failed line; kNoLane for talk times).
+inline std::uint32_t draw_call(Rng& rng, const BoundNodeModel& m, TimeMs& dur, std::int64_t& lane) {
+    const std::size_t o = sample_categorical(rng, m.outcome_cumulative.data(), 5);
+    lane = EventQueue::kNoLane;
+    if (o == static_cast<std::size_t>(CallOutcome::kCompleted) ||
+        o == static_cast<std::size_t>(CallOutcome::kVoicemail)) {
+        dur = round_ms(sample_truncated_normal(rng, m.duration_mean_s, m.duration_sd_s, 5.0));
+        if (dur < 1) dur = 1;
+        if (dur > kMaxPackedDurationMs) dur = kMaxPackedDurationMs;
+    } else if (o == static_cast<std::size_t>(CallOutcome::kNoAnswer)) {
+        // At least 1 ms: every event lies strictly after the one that caused it.
+        dur = std::clamp<TimeMs>(round_ms(m.ring_s), 1, kMaxPackedDurationMs);
+        lane = dur;
+    } else {
+        dur = 5000;
+        lane = dur;
+    }
+    return static_cast<std::uint32_t>(o);
 }
 
 }  // namespace
@@ -89,10 +111,14 @@ inline void SimulationRun::State::run(std::uint32_t lead, TimeMs now, bool slot_
     }
     ctx.call_slot_available = limit < 0 || slot_granted || (in_flight < limit && fifo_size == 0);
     if (has_split) {
-        char* const end = lead_id_buf + sizeof lead_id_buf;
-        const auto written = std::to_chars(lead_id_buf + lead_id_prefix, end, lead);
-        ctx.lead_id =
-            std::string_view(lead_id_buf, static_cast<std::size_t>(written.ptr - lead_id_buf));
+        if (lead < n_running) {
+            ctx.lead_id = (*opt.running)[lead].id;
+        } else {
+            char* const end = lead_id_buf + sizeof lead_id_buf;
+            const auto written = std::to_chars(lead_id_buf + lead_id_prefix, end, lead);
+            ctx.lead_id =
+                std::string_view(lead_id_buf, static_cast<std::size_t>(written.ptr - lead_id_buf));
+        }
         // The SPLIT's per-branch cost: billed milliseconds per lead, added as each billed call
         // ends. Inside this block, whose test every event makes anyway, so that a graph without
         // a SPLIT runs exactly the instructions it ran before.
@@ -119,29 +145,16 @@ inline void SimulationRun::State::run(std::uint32_t lead, TimeMs now, bool slot_
             ++calls_placed;
             if (!calls_of.empty()) ++calls_of[lead];
             ++in_flight;
-            const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(e.node)];
-            const std::size_t o = sample_categorical(rng, m.outcome_cumulative.data(), 5);
             TimeMs dur;
-            std::int64_t lane = EventQueue::kNoLane;
-            if (o == static_cast<std::size_t>(CallOutcome::kCompleted) ||
-                o == static_cast<std::size_t>(CallOutcome::kVoicemail)) {
-                dur =
-                    round_ms(sample_truncated_normal(rng, m.duration_mean_s, m.duration_sd_s, 5.0));
-                if (dur < 1) dur = 1;
-                if (dur > kMaxPackedDurationMs) dur = kMaxPackedDurationMs;
+            std::int64_t lane;
+            const std::uint32_t o =
+                draw_call(rng, b.nodes[static_cast<std::size_t>(e.node)], dur, lane);
+            if (o == static_cast<std::uint32_t>(CallOutcome::kCompleted) ||
+                o == static_cast<std::uint32_t>(CallOutcome::kVoicemail)) {
                 billed_ms += dur;
-            } else if (o == static_cast<std::size_t>(CallOutcome::kNoAnswer)) {
-                // At least 1 ms: every event lies strictly after the one that caused it.
-                dur = std::clamp<TimeMs>(round_ms(m.ring_s), 1, kMaxPackedDurationMs);
-                lane = dur;
-            } else {
-                dur = 5000;
-                lane = dur;
             }
             schedule(now + dur, lead,
-                     kEvCallEnd | (static_cast<std::uint32_t>(o) << 2) |
-                         (static_cast<std::uint32_t>(dur) << 5),
-                     lane);
+                     kEvCallEnd | (o << 2) | (static_cast<std::uint32_t>(dur) << 5), lane);
             break;
         }
         case EffectType::kHoldUntil:
@@ -257,6 +270,130 @@ inline void SimulationRun::State::process() {
     }
 }
 
+Status SimulationRun::State::place_running() {
+    const std::vector<RunningLead>& running = *opt.running;
+    const Scenario& sc = b.scenario;
+    started = static_cast<std::int64_t>(n_running);
+    for (std::size_t i = 0; i < n_running; ++i) {
+        const RunningLead& r = running[i];
+        const LeadState& st = r.state;
+        const std::string who = "running lead " + (r.id.empty() ? std::to_string(i) : r.id);
+        if (st.phase == Phase::kDone || st.end != LeadEnd::kNone) {
+            return Status::invalid(who + ": it has ended");
+        }
+        if (st.node >= static_cast<std::int32_t>(n_nodes) ||
+            (st.node < 0 && st.phase != Phase::kEntering && st.phase != Phase::kStuck)) {
+            return Status::invalid(who + ": node index " + std::to_string(st.node) +
+                                   " is not in the graph");
+        }
+        if (st.node >= 0 && st.phase == Phase::kEntering) {
+            return Status::invalid(who + ": a lead entering a node cannot be resumed");
+        }
+        state[i].keep(st);
+        // Its own variable values where the scenario lists them; a draw otherwise.
+        for (std::size_t v = 0; v < n_vars; ++v) {
+            const ValueDistribution& d = sc.variables[v].dist;
+            int value = -1;
+            for (const auto& [name, text] : r.variables) {
+                if (name != sc.variables[v].name) continue;
+                const auto it = std::find(d.values.begin(), d.values.end(), text);
+                if (it != d.values.end()) value = static_cast<int>(it - d.values.begin());
+            }
+            if (value < 0) {
+                value = static_cast<int>(
+                    sample_categorical(rng, d.cumulative.data(), d.cumulative.size()));
+            }
+            var_values[i * n_vars + v] = static_cast<std::uint8_t>(value);
+        }
+        if (!phone_cumulative.empty()) {
+            phone_of[i] = static_cast<std::uint8_t>(
+                sample_categorical(rng, phone_cumulative.data(), phone_cumulative.size()));
+        }
+    }
+
+    // First events, in lead order; leads queued for a call slot keep their order behind the
+    // calls in progress, and leads not yet at their first node start last.
+    std::vector<std::uint32_t> slot_queue, entering;
+    for (std::size_t i = 0; i < n_running; ++i) {
+        const LeadState& st = running[i].state;
+        const auto lead = static_cast<std::uint32_t>(i);
+        const TimeMs elapsed =
+            st.entered_at != kNoTime ? std::max<TimeMs>(start - st.entered_at, 0) : 0;
+        switch (st.phase) {
+            case Phase::kWaiting:  // a wait without a stored release is due now
+                schedule(std::max(st.release_at, start), lead, kEvTimer, EventQueue::kNoLane);
+                break;
+            case Phase::kQueued:
+                if (st.release_at != kNoTime) {
+                    schedule(std::max(st.release_at, start), lead, kEvTimer, EventQueue::kNoLane);
+                } else {
+                    slot_queue.push_back(lead);
+                }
+                break;
+            case Phase::kInCall: {
+                // The call has lasted `elapsed`: its outcome and length are drawn given that
+                // (a draw that would have ended already is drawn again).
+                const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(st.node)];
+                TimeMs dur = 1;
+                std::int64_t lane;
+                std::uint32_t o = 0;
+                for (int attempt = 0; attempt < 64; ++attempt) {
+                    o = draw_call(rng, m, dur, lane);
+                    if (dur > elapsed) break;
+                }
+                if (o == static_cast<std::uint32_t>(CallOutcome::kCompleted) ||
+                    o == static_cast<std::uint32_t>(CallOutcome::kVoicemail)) {
+                    billed_ms += dur;
+                }
+                ++in_flight;
+                schedule(start + std::max<TimeMs>(dur - elapsed, 1), lead,
+                         kEvCallEnd | (o << 2) | (static_cast<std::uint32_t>(dur) << 5),
+                         EventQueue::kNoLane);
+                break;
+            }
+            case Phase::kInAction: {
+                const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(st.node)];
+                const bool ok = sample_bernoulli(rng, m.success_rate);
+                const TimeMs latency = std::max<TimeMs>(round_ms(m.latency_s), 1);
+                schedule(start + std::max<TimeMs>(latency - elapsed, 1), lead,
+                         kEvAction | (ok ? 4u : 0u), EventQueue::kNoLane);
+                break;
+            }
+            case Phase::kStuck:
+                ++counts[3];
+                if (st.node >= 0) ++stuck_at[static_cast<std::size_t>(st.node)];
+                ended(lead, start);
+                break;
+            case Phase::kEntering:
+                entering.push_back(lead);
+                break;
+            case Phase::kDone:
+                break;
+        }
+    }
+    for (const std::uint32_t lead : slot_queue) {
+        if (limit > 0) {
+            fifo[(fifo_head + fifo_size) % n_leads] = lead;
+            ++fifo_size;
+        } else {
+            ev.type = EventType::kTimerFired;
+            run(lead, start, true);
+        }
+    }
+    while (limit > 0 && fifo_size > 0 && in_flight < limit) {
+        const std::uint32_t waiting = fifo[fifo_head];
+        fifo_head = (fifo_head + 1) % n_leads;
+        --fifo_size;
+        ev.type = EventType::kTimerFired;
+        run(waiting, start, true);
+    }
+    for (const std::uint32_t lead : entering) {
+        ev.type = EventType::kStart;
+        run(lead, start, false);
+    }
+    return Status::ok();
+}
+
 // [SECTION] SimulationRun and simulate()
 
 Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundScenario& b,
@@ -264,7 +401,13 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     auto st = std::make_unique<State>(g, b, opt);
     State& s = *st;
     const Scenario& sc = b.scenario;
-    s.n_leads = static_cast<std::size_t>(sc.leads);
+    s.n_running = opt.running != nullptr ? opt.running->size() : 0;
+    const std::size_t n_running = s.n_running;
+    s.n_leads = n_running + static_cast<std::size_t>(sc.leads);
+    if (s.n_leads > static_cast<std::size_t>(kMaxScenarioLeads)) {
+        return Status::invalid("a run holds at most " + std::to_string(kMaxScenarioLeads) +
+                               " leads, running and arriving");
+    }
     s.n_nodes = g.nodes().size();
     s.n_edges = g.edges().size();
     const std::size_t n_leads = s.n_leads, n_nodes = s.n_nodes;
@@ -350,15 +493,16 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     s.horizon_end = s.start + round_ms(sc.horizon_days * 86400.0);
     s.last_time = s.start;
 
-    // Arrivals (sorted; lead i arrives i-th), then lead variables, in lead order.
+    // Arrivals (sorted; lead i arrives i-th), then lead variables, in lead order. Running
+    // leads are there from the start; their variables are set by place_running().
     if (sc.arrivals == ArrivalMode::kUniform) {
         const double over_s = sc.arrivals_over_days * 86400.0;
-        for (std::size_t i = 0; i < n_leads; ++i) {
+        for (std::size_t i = n_running; i < n_leads; ++i) {
             s.arrival_s[i] = static_cast<std::uint32_t>(std::floor(s.rng.uniform() * over_s));
         }
-        std::sort(s.arrival_s.begin(), s.arrival_s.end());
+        std::sort(s.arrival_s.begin() + static_cast<std::ptrdiff_t>(n_running), s.arrival_s.end());
     }
-    for (std::size_t i = 0; i < n_leads; ++i) {
+    for (std::size_t i = n_running; i < n_leads; ++i) {
         for (std::size_t v = 0; v < n_vars; ++v) {
             const ValueDistribution& d = sc.variables[v].dist;
             s.var_values[i * n_vars + v] = static_cast<std::uint8_t>(
@@ -370,7 +514,7 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
     // draws nothing here, so its results do not change).
     if (!s.phone_cumulative.empty()) {
         s.phone_of.resize(n_leads);
-        for (std::size_t i = 0; i < n_leads; ++i) {
+        for (std::size_t i = n_running; i < n_leads; ++i) {
             s.phone_of[i] = static_cast<std::uint8_t>(
                 sample_categorical(s.rng, s.phone_cumulative.data(), s.phone_cumulative.size()));
         }
@@ -389,7 +533,11 @@ Result<SimulationRun> SimulationRun::create(const CompiledGraph& g, const BoundS
         std::memcpy(s.lead_id_buf, prefix.data(), s.lead_id_prefix);
     }
 
-    s.schedule_arrival(0);
+    s.schedule_arrival(n_running);
+    if (n_running > 0) {
+        Status placed = s.place_running();
+        if (!placed.is_ok()) return placed;
+    }
     return SimulationRun(std::move(st));
 }
 
@@ -418,6 +566,15 @@ double SimulationRun::progress() const {
     return std::min(s.progress_floor, 0.999999);
 }
 
+bool SimulationRun::step_until(TimeMs t) {
+    State& s = *state_;
+    while (!s.queue.empty() && s.start + static_cast<TimeMs>(s.queue.peek() >> kLeadBits) <= t) {
+        s.process();
+    }
+    s.progress_floor = std::max(s.progress_floor, s.progress_estimate());
+    return s.queue.empty();
+}
+
 std::int64_t SimulationRun::events() const {
     return state_->events;
 }
@@ -441,26 +598,33 @@ Status over_budget(std::int64_t max_events) {
 
 }  // namespace
 
+Status finish_run(SimulationRun& run, const SimulateOptions& opt) {
+    if (opt.max_events > 0 || opt.should_stop) {
+        while (!run.done()) {
+            if (opt.should_stop && opt.should_stop()) {
+                return Status::cancelled("the simulation was cancelled after " +
+                                         std::to_string(run.events()) + " events");
+            }
+            std::int64_t slice = kSimulationCheckEvents;
+            if (opt.max_events > 0) {
+                const std::int64_t left = opt.max_events - run.events();
+                if (left <= 0) return over_budget(opt.max_events);
+                slice = std::min(slice, left);
+            }
+            run.step(slice);  // pops `slice` events; a pop that frees call slots runs more
+        }
+    }
+    if (opt.max_events > 0 && run.events() > opt.max_events) return over_budget(opt.max_events);
+    run.step(std::numeric_limits<std::int64_t>::max());
+    return Status::ok();
+}
+
 Result<Json> simulate(const CompiledGraph& g, const BoundScenario& b, const SimulateOptions& opt,
                       SimulationStats* stats) {
     auto run = SimulationRun::create(g, b, opt);
     if (!run.ok()) return run.status();
-    if (opt.max_events > 0 || opt.should_stop) {
-        while (!run->done()) {
-            if (opt.should_stop && opt.should_stop()) {
-                return Status::cancelled("the simulation was cancelled after " +
-                                         std::to_string(run->events()) + " events");
-            }
-            std::int64_t slice = kSimulationCheckEvents;
-            if (opt.max_events > 0) {
-                const std::int64_t left = opt.max_events - run->events();
-                if (left <= 0) return over_budget(opt.max_events);
-                slice = std::min(slice, left);
-            }
-            run->step(slice);  // pops `slice` events; a pop that frees call slots runs more
-        }
-    }
-    if (opt.max_events > 0 && run->events() > opt.max_events) return over_budget(opt.max_events);
+    Status finished = finish_run(*run, opt);
+    if (!finished.is_ok()) return finished;
     return run->results(stats);
 }
 

@@ -17,14 +17,18 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "leadflow/compiled_graph.hpp"
+#include "leadflow/engine.hpp"
 #include "leadflow/json.hpp"
 #include "leadflow/scenario.hpp"
 #include "leadflow/status.hpp"
 
 namespace leadflow {
+
+struct RunningLead;  // forecast.hpp
 
 // How often a budgeted run (below) looks at its budget and its stop hook, in events.
 constexpr std::int64_t kSimulationCheckEvents = 1 << 16;
@@ -42,6 +46,10 @@ struct SimulateOptions {
     // Count the calls of each lead, so that SimulationStats::calls_per_lead_sd can be reported
     // (4 more bytes per lead). The results JSON is the same either way.
     bool lead_calls = false;
+    // A forecast's running leads (forecast.hpp), borrowed for the run's life: leads 0 .. R − 1
+    // start where they are at the scenario's start_time, the scenario's leads arrive after
+    // them as leads R … Null: a plain simulation.
+    const std::vector<RunningLead>* running = nullptr;
 };
 
 // Counters of one run that are not part of the results JSON (benchmarks, tests).
@@ -92,6 +100,17 @@ class SimulationRun {
     std::int64_t events() const;
     // Leads that got stuck on each node so far, by node index (not part of the results JSON).
     const std::vector<std::int64_t>& stuck_by_node() const;
+    // Processes every event due at or before `t` (virtual time); returns done().
+    bool step_until(TimeMs t);
+    // How lead `i` (running leads first, see SimulateOptions::running) has ended so far
+    // (LeadEnd::kNone: not yet, or stuck) and, when it has ended or got stuck, when: seconds
+    // after the start; -1 otherwise.
+    std::pair<LeadEnd, std::int64_t> lead_end(std::size_t i) const;
+    // The leads that have arrived and not ended (stuck ones included) as a forecast takes them
+    // at virtual time `now` (the time of the last event processed, or later): their states
+    // with entered_at / release_at, ids and variables, in index order except that the leads
+    // queued for a call slot come last, first come first served.
+    std::vector<RunningLead> snapshot() const;
     // The results JSON of simulate() (same bytes). Finishes the run first if needed; may be
     // called more than once.
     Json results(SimulationStats* stats = nullptr);
