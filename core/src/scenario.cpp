@@ -233,6 +233,12 @@ Scenario default_scenario() {
     return s;
 }
 
+Scenario scenario_or_default(const Json& stored) {
+    if (stored.is_null() || stored.empty()) return default_scenario();
+    auto parsed = parse_scenario(stored);
+    return parsed.ok() ? std::move(parsed.value()) : default_scenario();
+}
+
 Result<Scenario> parse_scenario(const Json& j) {
     if (Status st = expect_object(j, "scenario"); !st) return st;
     Scenario s = default_scenario();

@@ -55,6 +55,7 @@ void register_api_routes(Router& r) {
     register_graph_routes(r);
     register_version_routes(r);
     register_calibration_routes(r);
+    register_forecast_routes(r);
     register_lead_routes(r);
     register_ops_routes(r);
     register_live_routes(r);

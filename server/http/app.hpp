@@ -115,12 +115,13 @@ class App {
 // Every route of the API listener, in the order App matches them (all of those below but the
 // metrics listener's).
 void register_api_routes(Router& r);
-void register_workflow_routes(Router& r);  // workflows.cpp: CRUD, lifecycle, validate, duplicate
-void register_graph_routes(Router& r);     // graph.cpp: graph, nodes, edges, scenario
+void register_workflow_routes(Router& r);     // workflows.cpp: CRUD, lifecycle, validate, duplicate
+void register_graph_routes(Router& r);        // graph.cpp: graph, nodes, edges, scenario
 void register_calibration_routes(Router& r);  // calibration.cpp: calibration, drift
-void register_version_routes(Router& r);   // versions.cpp: publish, versions, diff, restore
-void register_lead_routes(Router& r);      // leads.cpp: upload, list, detail, history, delete
-void register_ops_routes(Router& r);       // ops.cpp: calls, webhooks, health, metrics, OpenAPI
+void register_forecast_routes(Router& r);     // forecast.cpp: forecast
+void register_version_routes(Router& r);      // versions.cpp: publish, versions, diff, restore
+void register_lead_routes(Router& r);         // leads.cpp: upload, list, detail, history, delete
+void register_ops_routes(Router& r);          // ops.cpp: calls, webhooks, health, metrics, OpenAPI
 void register_metrics_listener_routes(Router& r);  // ops.cpp: public GET /metrics, every org
 void register_static_routes(Router& r);            // ops.cpp: the web app at "/"
 void register_share_link_routes(Router& r);        // share_links.cpp: short links (/s/<id>)

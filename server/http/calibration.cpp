@@ -99,13 +99,9 @@ Response get_calibration(const Request& req, RequestContext& ctx) {
         if (!g.ok()) {
             return Status::precondition("the graph cannot be calibrated: " + g.status().message());
         }
-        Scenario prior = default_scenario();
         auto stored = tx.get_scenario(w->id);
         if (!stored.ok()) return stored.status();
-        if (!stored->is_null() && !stored->empty()) {
-            auto parsed = parse_scenario(stored.value());
-            if (parsed.ok()) prior = std::move(parsed.value());
-        }
+        const Scenario prior = scenario_or_default(stored.value());
         NodeStatQuery q;
         q.workflow_id = w->id;
         q.since = since.value();

@@ -19,6 +19,7 @@
 #include "http/json_text.hpp"
 #include "http/limits.hpp"
 #include "http/publish.hpp"
+#include "leadflow/civil_time.hpp"
 #include "leadflow/history.hpp"
 #include "leadflow/text.hpp"
 #include "leadflow/wire.hpp"
@@ -664,6 +665,9 @@ Response lead_history(const Request& req, RequestContext& ctx) {
 // query, so the count is exact for any number of leads. Nodes of the graph come first in graph
 // order (zero counts included); a current node no longer in the graph follows, sorted by id.
 Response node_counts(const Request& req, RequestContext& ctx) {
+    // The server's clock (the scheduler's, which `serve --time-scale` speeds up): the time of
+    // the counts, so that a client can set them against a forecast.
+    const TimeMs live_now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
     Response out;
     Status st = ctx.store.read([&](StoreTx& tx) {
         auto w = find_workflow(tx, ctx, req.path_param("id"));
@@ -717,7 +721,8 @@ Response node_counts(const Request& req, RequestContext& ctx) {
         out = json_response(200, Json{{"data", std::move(data)},
                                       {"not_started", not_started},
                                       {"lead_counts", std::move(lead_counts)},
-                                      {"enrolled_leads", enrolled}});
+                                      {"enrolled_leads", enrolled},
+                                      {"now", format_timestamp(live_now)}});
         return Status::ok();
     });
     return finish(st, out);

@@ -150,7 +150,7 @@ Json error_responses(const Route& route) {
         add("413", "Body over 10 MB (declared, chunked, or once gzip/deflate is inflated)");
         add("415", "Wrong Content-Type, or a Content-Encoding other than gzip or deflate");
     }
-    if (path == "/v1/workflows/{id}/simulate") {
+    if (path == "/v1/workflows/{id}/simulate" || path == "/v1/workflows/{id}/forecast") {
         add("422", "The run needs more simulated events than a request may use (docs/limits.md)");
         add("499", "The client disconnected; the run was stopped");
     }

@@ -549,7 +549,8 @@ void add_leads(Json& s) {
                                                         {"by_status", map_of(integer())}}))},
                               {"not_started", integer()},
                               {"lead_counts", lead_counts()},
-                              {"enrolled_leads", integer()}});
+                              {"enrolled_leads", integer()},
+                              {"now", time()}});
 }
 
 void add_operations(Json& s) {
@@ -664,6 +665,34 @@ void add_calibration(Json& s) {
                                                   {"flagged", boolean()},
                                                   {"message", nullable(str())},
                                                   {"outcomes", map_of(outcome)}}))}});
+    const Json band = object({{"expected", number()}, {"low", number()}, {"high", number()}});
+    s["ForecastRequest"] = open({{"scenario", enum_of({"calibrated", "stored"})},
+                                 {"seed", integer()},
+                                 {"horizon_days", number()},
+                                 {"arrival_days", number()}});
+    s["Forecast"] = object(
+        {{"workflow_id", str()},
+         {"version", integer()},
+         {"scenario_source", enum_of({"calibrated", "stored"})},
+         {"scenario", ref("Scenario")},
+         {"ended_before",
+          object({{"completed", integer()}, {"dropped", integer()}, {"failed", integer()}})},
+         {"pending", integer()},
+         {"now", time()},
+         {"running", integer()},
+         {"arrivals", integer()},
+         {"leads", integer()},
+         {"final",
+          object({{"completed", band}, {"dropped", band}, {"failed", band}, {"unfinished", band}})},
+         {"by_day", array_of(open({{"day", integer()},
+                                   {"at", time()},
+                                   {"completed", band},
+                                   {"dropped", band},
+                                   {"failed", band}},
+                                  {"day", "at", "completed", "dropped", "failed"}))},
+         {"last_finish", nullable(time())},
+         {"last_finish_days", nullable(number())},
+         {"simulation", ref("SimulationResults")}});
 }
 
 }  // namespace

@@ -55,11 +55,7 @@ Result<Json> published_drift(StoreTx& tx, const Workflow& w) {
     if (!v.ok()) return v.status();
     auto g = compile_graph(v->graph);
     if (!g.ok()) return g.status();
-    Scenario plan = default_scenario();
-    if (!v->scenario.is_null()) {
-        auto parsed = parse_scenario(v->scenario);
-        if (parsed.ok()) plan = std::move(parsed.value());
-    }
+    const Scenario plan = scenario_or_default(v->scenario);
     NodeStatQuery q;
     q.workflow_id = w.id;
     q.since = v->created_at;

@@ -141,14 +141,9 @@ Result<CompiledVersion*> Scheduler::version(StoreTx& tx, const std::string& work
     auto compiled = compile_graph(v->graph);
     if (compiled.ok()) {
         c->graph = std::move(compiled.value());
-        Scenario sc = default_scenario();
         const Json& drawn =
             config_.sandbox_scenario.is_null() ? v->scenario : config_.sandbox_scenario;
-        if (!drawn.is_null()) {
-            auto parsed = parse_scenario(drawn);
-            if (parsed.ok()) sc = std::move(parsed.value());
-        }
-        c->scenario = bind_scenario(*c->graph, sc);
+        c->scenario = bind_scenario(*c->graph, scenario_or_default(drawn));
     } else {
         c->error = compiled.status().message();
         c->problem =

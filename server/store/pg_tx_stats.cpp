@@ -1,6 +1,6 @@
 // server/store/pg_tx_stats.cpp — PgTx: the per-node aggregates behind calibration and drift
 // (schema migration 2; docs/calibration.md). Calls and arrivals are counted by statement
-// triggers; actions are counted here.
+// triggers; actions are counted here. The active leads a forecast reads are here too.
 #include "store/pg_internal.hpp"
 #include "store/row_readers.hpp"
 
@@ -15,6 +15,20 @@ Result<std::vector<NodeStat>> PgTx::node_stats(const NodeStatQuery& nq) {
         .bind(nq.since / rows::kStatsHourMs)
         .bind(nq.version)
         .rows(rows::read_node_stat<Row>);
+}
+
+Status PgTx::forecast_leads(const std::string& workflow_id,
+                            const std::function<Status(const ForecastLeadRow&)>& each) {
+    ForecastLeadRow row;
+    auto read = q("SELECT id, state, variables, slot_wait_at FROM leads"
+                  " WHERE workflow_id = $1 AND status IN ('pending', 'active')")
+                    .bind(workflow_id)
+                    .rows([&](const Row& r) -> Result<bool> {
+                        if (Status st = rows::read_forecast_lead(r, row); !st) return st;
+                        if (Status st = each(row); !st) return st;
+                        return true;
+                    });
+    return read.ok() ? Status::ok() : read.status();
 }
 
 Status PgTx::live_record_action(const ActionSample& a) {

@@ -317,4 +317,16 @@ Result<NodeStat> read_node_stat(const R& r) {
     return st;
 }
 
+// An active lead for a forecast (StoreTx::forecast_leads), selected as id, state, variables,
+// slot_wait_at; read into `out` so that its strings keep their capacity from row to row.
+template <typename R>
+Status read_forecast_lead(const R& r, ForecastLeadRow& out) {
+    out.id = r.text(0);
+    out.state = r.opt_text(1);
+    out.variables.clear();
+    if (Status st = stored::read_string_map(r.text(2), out.variables); !st) return st;
+    out.slot_wait_at = r.opt_i64(3);
+    return Status::ok();
+}
+
 }  // namespace leadflow::server::rows

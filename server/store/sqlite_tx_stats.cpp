@@ -1,6 +1,6 @@
 // server/store/sqlite_tx_stats.cpp — SqliteTx: the per-node aggregates behind calibration and
 // drift (schema migration 10; docs/calibration.md). Calls and arrivals are counted by triggers;
-// actions are counted here.
+// actions are counted here. The active leads a forecast reads are here too.
 
 #include "store/row_readers.hpp"
 #include "store/sqlite_internal.hpp"
@@ -15,6 +15,21 @@ Result<std::vector<NodeStat>> SqliteTx::node_stats(const NodeStatQuery& q) {
         " GROUP BY node_id, metric, attr, value");
     s.bind(q.workflow_id).bind(q.since / rows::kStatsHourMs).bind(q.version);
     return s.rows(rows::read_node_stat<Stmt>);
+}
+
+Status SqliteTx::forecast_leads(const std::string& workflow_id,
+                                const std::function<Status(const ForecastLeadRow&)>& each) {
+    Stmt s = prep(
+        "SELECT id, state, variables, slot_wait_at FROM leads INDEXED BY leads_by_workflow_status"
+        " WHERE workflow_id = ?1 AND status IN ('pending', 'active')");
+    s.bind(workflow_id);
+    ForecastLeadRow row;
+    auto read = s.rows([&](const Stmt& r) -> Result<bool> {
+        if (Status st = rows::read_forecast_lead(r, row); !st) return st;
+        if (Status st = each(row); !st) return st;
+        return true;
+    });
+    return read.ok() ? Status::ok() : read.status();
 }
 
 Status SqliteTx::live_record_action(const ActionSample& a) {

@@ -151,6 +151,15 @@ struct NodeStatQuery {
     std::optional<std::int64_t> version;
 };
 
+// An active lead as a forecast reads it (forecast.hpp): its stored engine state text (nullopt:
+// not started yet), its variables, and since when it waits for a call slot.
+struct ForecastLeadRow {
+    std::string id;
+    std::optional<std::string> state;
+    std::map<std::string, std::string> variables;
+    std::optional<TimeMs> slot_wait_at;
+};
+
 // One APPLICATION result for the aggregates (live_record_action).
 struct ActionSample {
     std::string workflow_id;
@@ -402,6 +411,11 @@ class StoreTx {
     // insert_call and live_update_call, however the call is written), as leads are inserted, and
     // as live_record_action reports actions; reading them never scans the call log.
     virtual Result<std::vector<NodeStat>> node_stats(const NodeStatQuery& q) = 0;
+    // The workflow's pending and active leads, passed to `each` one at a time in no particular
+    // order (a forecast reads every one and keeps only what it simulates). A failed `each` stops
+    // the read with its status.
+    virtual Status forecast_leads(const std::string& workflow_id,
+                                  const std::function<Status(const ForecastLeadRow&)>& each) = 0;
 
     // Calls.
     virtual Status insert_call(const CallRecord& c) = 0;

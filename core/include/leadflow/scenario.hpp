@@ -115,6 +115,10 @@ Result<Scenario> parse_scenario(const Json& j);
 // parse_json + parse_scenario.
 Result<Scenario> parse_scenario_text(std::string_view text);
 
+// A stored scenario as a run uses it: the parsed scenario, or default_scenario() when `stored`
+// is null, empty or not a valid scenario (a workflow saved without one runs on the defaults).
+Scenario scenario_or_default(const Json& stored);
+
 // The scenario as JSON (canonical keys, every value explicit).
 Json to_json(const Scenario& s);
 
