@@ -47,23 +47,22 @@ std::vector<RunningLead> SimulationRun::snapshot() const {
                                 : due[i] != kNoTime ? due[i]
                                                     : s.horizon_end + 1;
                 break;
-            case Phase::kInCall:
-                st.entered_at = due[i] - static_cast<TimeMs>(payload >> 5);
-                break;
-            case Phase::kInAction:
+            case Phase::kInCall:  // one that ends past the horizon was never queued: now
                 st.entered_at =
-                    due[i] -
-                    std::max<TimeMs>(
-                        static_cast<TimeMs>(std::floor(
-                            s.b.nodes[static_cast<std::size_t>(st.node)].latency_s * 1000 + 0.5)),
-                        1);
+                    due[i] == kNoTime ? s.last_time : due[i] - static_cast<TimeMs>(payload >> 5);
                 break;
+            case Phase::kInAction: {
+                const double latency_s = s.b.nodes[static_cast<std::size_t>(st.node)].latency_s;
+                const TimeMs latency =
+                    std::max<TimeMs>(static_cast<TimeMs>(std::floor(latency_s * 1000 + 0.5)), 1);
+                st.entered_at = due[i] == kNoTime ? s.last_time : due[i] - latency;
+                break;
+            }
             default:
                 break;
         }
         r.state = st;
-        r.id = i < s.n_running ? (*s.opt.running)[i].id
-                               : simulated_lead_id(s.b.scenario.seed, i - s.n_running);
+        r.id = i < s.n_running ? (*s.opt.running)[i].id : simulated_lead_id(s.b.scenario.seed, i);
         for (std::size_t v = 0; v < s.n_vars; ++v) {
             const VariableModel& m = s.b.scenario.variables[v];
             r.variables.emplace_back(m.name, m.dist.values[s.var_values[i * s.n_vars + v]]);

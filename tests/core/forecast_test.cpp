@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "leadflow/simulate.hpp"
+#include "leadflow/split.hpp"
 #include "sim_test_util.hpp"
 
 namespace leadflow {
@@ -118,6 +119,44 @@ TEST(Forecast, ACallInProgressEndsAsCallsThatLastedThatLong) {
     EXPECT_EQ((*f)["final"]["completed"]["expected"].get<double>(), 4000);
     const double voicemail = sim["nodes"]["wait"]["entries"].get<double>() / 4000;
     EXPECT_NEAR(voicemail, 0.4, 0.031);
+}
+
+TEST(Forecast, ASplitAheadChoosesTheBranchTheServerWill) {
+    // wait → SPLIT(A 1, B 1): A converts, B drops. Each running lead takes the branch its own
+    // id hashes to, as on the server.
+    Json split_config{{"branches", Json::array({Json{{"label", "A"}, {"weight", 1}},
+                                                Json{{"label", "B"}, {"weight", 1}}})}};
+    const CompiledGraph g =
+        GraphBuilder()
+            .node("wait", "TIME", Json{{"duration_value", 1}, {"duration_unit", "hours"}})
+            .node("split", "SPLIT", split_config)
+            .node("conv", "CONVERTED")
+            .node("drop", "DROPPED")
+            .edge("wait", "split")
+            .edge("split", "conv", "A")
+            .edge("split", "drop", "B")
+            .entry("wait")
+            .compile();
+    Scenario sc = testing::scenario_text(R"({"version": 1, "leads": 1})");
+    sc.leads = 0;
+    const BoundScenario b = bind_scenario(g, sc);
+    std::vector<RunningLead> running(300);
+    std::int64_t branch_a = 0;
+    for (std::size_t i = 0; i < running.size(); ++i) {
+        running[i].id = "lead_" + std::to_string(i * 7919);
+        running[i].state.node = g.node_index("wait");
+        running[i].state.phase = Phase::kWaiting;
+        running[i].state.steps = 1;
+        running[i].state.release_at = sc.start_time + 60000;
+        branch_a += split_branch(running[i].id, "split", {1, 1}) == 0;
+    }
+    auto f = forecast(g, b, running, no_exact());
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    EXPECT_EQ((*f)["final"]["completed"]["expected"].get<double>(), branch_a);
+    EXPECT_EQ((*f)["final"]["dropped"]["expected"].get<double>(), 300 - branch_a);
+    // The ids fix each end, but the band sees one group with both ends: it errs wide.
+    EXPECT_LT((*f)["final"]["completed"]["low"].get<double>(), branch_a);
+    EXPECT_GT((*f)["final"]["completed"]["high"].get<double>(), branch_a);
 }
 
 TEST(Forecast, RejectsALeadThatCannotRun) {
