@@ -255,7 +255,7 @@ test('a missing WebAssembly module is reported on the page', async () => {
     const page = await editor.context.newPage();
     await page.goto(broken.url);
     await page.waitForFunction(() => /stopped/.test(document.getElementById('status').textContent), null,
-                               { timeout: 30000 });
+                               { timeout: 60000 });
     const text = await page.evaluate(() => document.getElementById('status').textContent);
     assert.match(text, /could not load the WebAssembly module \(leadflow-web\.wasm: HTTP 404\)/);
     assert.equal(await page.evaluate(() => window.leadflow.ready), false);

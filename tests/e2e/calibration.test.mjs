@@ -34,7 +34,7 @@ const env = useServerEditor({
 test('calibrate from live data, apply the fitted scenario, and see the drift on the canvas', async () => {
   const { backend } = env;
   const { page, errors } = await openServerPage(env.context, backend.base + '?fresh');
-  await until(page, (x) => x.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (x) => x.available, 'server mode detected', { timeout: 60000 });
   let s = await action(page, 'sign_in', backend.key);
   assert.equal(s.signed_in, true, s.error);
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('lead_nurture.json'));

@@ -66,6 +66,9 @@ export async function launchBrowser() {
       '--no-first-run',
     ],
   });
+  // A loaded CI machine renders SwiftShader frames slowly: waits give up only after a minute
+  // (a passing test never waits that long).
+  context.setDefaultTimeout(60000);
   return {
     context,
     async close() {
@@ -131,13 +134,13 @@ export function serverStatus(page) {
 export async function serverAction(page, name, arg = '') {
   const r = await page.evaluate(([n, a]) => window.leadflow.server.action(n, a), [name, arg]);
   assert.deepEqual(r, { ok: true }, name);
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 60000 });
   return serverStatus(page);
 }
 
 // Polls `read(page)` (by default serverStatus) every `every` frames until `predicate` holds on
 // what it read, and resolves to that; fails after `timeout` ms naming `what` and the last read.
-export async function until(page, predicate, what, { timeout = 30000, read = serverStatus, every = 3 } = {}) {
+export async function until(page, predicate, what, { timeout = 60000, read = serverStatus, every = 3 } = {}) {
   const start = Date.now();
   for (;;) {
     const s = await read(page);

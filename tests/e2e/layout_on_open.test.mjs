@@ -63,7 +63,7 @@ async function createPositionless() {
 test('a position-less workflow from the server opens laid out; Ctrl+Z restores its positions', async () => {
   const { wf, graph } = await createPositionless();
   const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
-  await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (s) => s.available, 'server mode detected', { timeout: 60000 });
 
   // Sign in and open the workflow with the real mouse and keyboard.
   let p = await probe(page);
@@ -72,9 +72,9 @@ test('a position-less workflow from the server opens laid out; Ctrl+Z restores i
   await page.keyboard.type(env.backend.key);
   await frames(page, 2);
   await clickAt(page, await probeInTab(page, 'server', 'server/sign_in'));
-  await until(page, (s) => s.signed_in && s.pending === 0, 'signed in', { timeout: 20000 });
+  await until(page, (s) => s.signed_in && s.pending === 0, 'signed in', { timeout: 60000 });
   await clickAt(page, await probeInTab(page, 'server', `server/workflow/${wf}`));
-  let s = await until(page, (x) => x.workflow_id === wf && x.pending === 0, 'workflow opened', { timeout: 20000 });
+  let s = await until(page, (x) => x.workflow_id === wf && x.pending === 0, 'workflow opened', { timeout: 60000 });
   assert.equal(s.error, '');
 
   // Laid out: same graph, every card on the canvas, none overlapping, one undo step.

@@ -26,7 +26,7 @@ const env = useServerEditor({ timeScale: 200000, tmpPrefix: 'leadflow-leads-e2e-
 const api = (method, path, body) => env.backend.api(method, path, body);
 const phone = (i) => `+1415555${2600 + i}`;
 const click = async (page, name) => clickAt(page, await probeInTab(page, 'server', name));
-const leadsUntil = async (page, predicate, what, timeout = 30000) =>
+const leadsUntil = async (page, predicate, what, timeout = 60000) =>
   (await until(page, (s) => s.pending === 0 && predicate(s.leads), what, { timeout })).leads;
 const callsUntil = async (page, predicate, what) =>
   (await until(page, (s) => s.pending === 0 && predicate(s.calls), what)).calls;
@@ -77,7 +77,7 @@ async function shot(page, name) {
 
 test('server mode: lead table paged, filtered and searched; a lead\'s path, history and calls; remove; call log', async () => {
   const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
-  await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (s) => s.available, 'server mode detected', { timeout: 60000 });
   let s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('lead_nurture.json'));

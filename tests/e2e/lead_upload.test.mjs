@@ -49,15 +49,15 @@ async function recordUploads(page) {
 // and the file the page uploaded ({name, type, bytes}) once the server has answered.
 async function uploadThroughPicker(page, file) {
   const count = await page.evaluate(() => window.uploads.length);
-  const chooser = page.waitForEvent('filechooser', { timeout: 10000 });
+  const chooser = page.waitForEvent('filechooser', { timeout: 60000 });
   const answered = page.waitForResponse((r) => r.request().method() === 'POST' &&
-    /\/leads$/.test(new URL(r.url()).pathname), { timeout: 20000 });
+    /\/leads$/.test(new URL(r.url()).pathname), { timeout: 60000 });
   await clickAt(page, await probeItem(page, 'server/enrol_file'));
   const picker = await chooser;
   const accept = await picker.element().getAttribute('accept');
   await picker.setFiles(file);
   await (await answered).finished();
-  await page.waitForFunction((n) => window.uploads.length > n && window.uploads[n].done, count, { timeout: 10000 });
+  await page.waitForFunction((n) => window.uploads.length > n && window.uploads[n].done, count, { timeout: 60000 });
   const sent = await page.evaluate((n) => window.uploads[n], count);
   return { accept, sent: { name: sent.name, type: sent.type, bytes: Buffer.from(sent.base64, 'base64') } };
 }
@@ -78,7 +78,7 @@ async function apiRefusal(wf, bytes, name) {
 
 test('server mode: an .xlsx lead file uploads byte for byte; an unreadable one shows the server\'s message', async () => {
   const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
-  await until(page, (x) => x.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (x) => x.available, 'server mode detected', { timeout: 60000 });
   let s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('lead_nurture.json'));

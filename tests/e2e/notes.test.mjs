@@ -89,7 +89,7 @@ test('add, type, edit, move, delete notes with the mouse and keyboard; a share l
     await page.mouse.dblclick(dx, dy);
     const editing = (x) => x.note_edit.id === second && x.note_edit.input_active;
     try {
-      p = await until(page, editing, 'double-click edits', { ...byProbe, timeout: 10000 });
+      p = await until(page, editing, 'double-click edits', { ...byProbe, timeout: 60000 });
       break;
     } catch (e) {
       if (attempt === 3) throw e;
@@ -154,7 +154,7 @@ test('add, type, edit, move, delete notes with the mouse and keyboard; a share l
   const other = await editor.context.newPage();
   await other.goto(url);
   await other.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
-  await other.waitForFunction(() => window.leadflow.lastLinkResult !== undefined, null, { timeout: 10000 });
+  await other.waitForFunction(() => window.leadflow.lastLinkResult !== undefined, null, { timeout: 60000 });
   assert.deepEqual(await other.evaluate(() => window.leadflow.lastLinkResult), { ok: true });
   assert.deepEqual(await notesOf(other), kept);
   const op = await until(other, (x) => x.notes[first] && x.notes[second], 'the notes are drawn', byProbe);

@@ -15,7 +15,7 @@ const byProbe = { read: probe, every: 1 };
 
 async function signedInPage(workflowId) {
   const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
-  await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (s) => s.available, 'server mode detected', { timeout: 60000 });
   const s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await action(page, 'open', workflowId);

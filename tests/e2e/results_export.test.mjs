@@ -21,7 +21,7 @@ before(() => {
 // Clicks the probed widget `name` and resolves to the bytes of the download it starts.
 async function downloadBy(page, name) {
   const p = await until(page, (x) => x.items[name], `${name} on screen`, { read: probe, every: 1 });
-  const downloading = page.waitForEvent('download', { timeout: 20000 });
+  const downloading = page.waitForEvent('download', { timeout: 60000 });
   await clickAt(page, p.items[name]);
   const d = await downloading;
   return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };

@@ -160,7 +160,7 @@ test('Ctrl+Shift+E downloads the canvas with its overlay as a PNG', async () => 
   const p = await probe(page);
   await page.mouse.move(p.canvas[0] + 20, p.canvas[1] + 20);
   await frames(page, 2);
-  const downloading = page.waitForEvent('download', { timeout: 20000 });
+  const downloading = page.waitForEvent('download', { timeout: 60000 });
   await page.keyboard.press('Control+Shift+E');
   const d = await downloading;
   assert.equal(d.suggestedFilename(), 'leadflow-canvas.png');

@@ -72,7 +72,7 @@ test('server mode: sign in, create, save, reload, open, validate, activate and w
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('lead_nurture.json'));
   await page.evaluate((t) => window.leadflow.setScenario(t), readFixture('lead_nurture.scenario.json'));
   s = await action(page, 'create', 'E2E nurture');
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 60000 });
   s = await status(page);
   assert.match(s.workflow_id, /^wf_/, s.error);
   const wf = s.workflow_id;
@@ -101,7 +101,7 @@ test('server mode: sign in, create, save, reload, open, validate, activate and w
   s = await until(page, (x) => x.signed_in, 'signed in again after reload', 20000);
   await page.evaluate(() => window.leadflow.loadGraph({ nodes: [], edges: [] }));
   s = await action(page, 'open', wf);
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 60000 });
   const opened = await page.evaluate(() => window.leadflow.getGraph());
   assert.equal(opened.nodes.length, fixture.nodes.length);
   assert.equal(opened.nodes.find((n) => n.id === 'node_call1').label, 'First call (edited)');
@@ -207,7 +207,7 @@ test('server mode: pause, resume, cancel, scenario and a short link that opens i
   await page.evaluate((t) => window.leadflow.loadGraph(t), readFixture('conditional_followup.json'));
   await page.evaluate((t) => window.leadflow.setScenario(t), readFixture('conditional_followup.scenario.json'));
   await action(page, 'create', 'E2E lifecycle');
-  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.leadflow.server.status().pending === 0, null, { timeout: 60000 });
   s = await status(page);
   const wf = s.workflow_id;
   assert.match(wf, /^wf_/);

@@ -193,7 +193,7 @@ test('a garbage link shows a clear message and keeps the current work', async ()
   const other = await browser.context.newPage();
   await other.goto(server.url + '#s=1.this-is-definitely-not-a-leadflow-link');
   await other.waitForFunction(() => window.leadflow && window.leadflow.ready === true, null, { timeout: 60000 });
-  await other.waitForFunction(() => window.leadflow.lastLinkResult !== undefined, null, { timeout: 10000 });
+  await other.waitForFunction(() => window.leadflow.lastLinkResult !== undefined, null, { timeout: 60000 });
   const result = await other.evaluate(() => window.leadflow.lastLinkResult);
   assert.equal(result.ok, false);
   assert.match(result.error, /incomplete or damaged/);

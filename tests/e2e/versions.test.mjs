@@ -93,7 +93,7 @@ const ids = (list) => list.map((x) => x.id).sort();
 
 test('versions: publish after a dry run, save the draft of an active workflow, diff, simulate the change, restore', async () => {
   const { page, errors } = await openPage(base + '?fresh');
-  await until(page, (x) => x.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (x) => x.available, 'server mode detected', { timeout: 60000 });
   let s = await action(page, 'sign_in', key);
   assert.equal(s.signed_in, true, s.error);
 

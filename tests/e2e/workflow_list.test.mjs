@@ -39,7 +39,7 @@ test('workflow list: 130 workflows paged by 20, previous/next, search by title, 
     created.push(r.json.id);
   }
   const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
-  await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (s) => s.available, 'server mode detected', { timeout: 60000 });
   const s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await clickAt(page, (await probe(page)).items['tab/server']);

@@ -49,7 +49,7 @@ test('workflow list: duplicate opens a copy with the same graph and settings; de
   const scratch = (await api('POST', '/v1/workflows', { title: 'Scratch' })).json.id;
 
   const { page, errors } = await openServerPage(env.context, env.backend.base + '?fresh');
-  await until(page, (s) => s.available, 'server mode detected', { timeout: 20000 });
+  await until(page, (s) => s.available, 'server mode detected', { timeout: 60000 });
   let s = await action(page, 'sign_in', env.backend.key);
   assert.equal(s.signed_in, true, s.error);
   await clickAt(page, (await probe(page)).items['tab/server']);
