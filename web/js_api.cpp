@@ -114,6 +114,8 @@ constexpr ServerAction kServerActions[] = {
     {"live", [](AppState& app, Arg on) { server_set_live(app, on != "off"); }},
     {"calibrate", [](AppState& app, Arg) { server_calibrate(app); }},
     {"apply_calibration", [](AppState& app, Arg) { server_apply_calibration(app); }},
+    // "calibrated" or "stored" sets the scenario source; "" keeps the panel's choice.
+    {"forecast", [](AppState& app, Arg source) { server_forecast(app, source); }},
     {"history", [](AppState& app, Arg lead) { server_load_history(app, lead); }},
     {"leads_page",
      [](AppState& app, Arg page) { server_leads_page(app, std::atoll(page.c_str())); }},

@@ -176,10 +176,10 @@ TEST(ForecastData, PointsCountTheLeadsCompletedSinceNow) {
     const ForecastView f = two_days();
     const TimeMs day = 86400000;
     std::vector<ForecastObservation> obs = {
-        {120, f.now_ms},            // at "now": none since
-        {170, f.now_ms + day / 2},  // 50 since, half a day on: inside 40–60
-        {300, f.now_ms + day},      // 180 since at day 1: above 120
-        {210, f.now_ms + 3 * day},  // 90 since after the last day: below 130
+        {120, 1, f.now_ms},            // at "now": none since
+        {170, 2, f.now_ms + day / 2},  // 50 since, half a day on: inside 40–60
+        {300, 3, f.now_ms + day},      // 180 since at day 1: above 120
+        {210, 4, f.now_ms + 3 * day},  // 90 since after the last day: below 130
     };
     auto p = forecast_points(f, obs);
     ASSERT_EQ(p.size(), 4u);
@@ -196,13 +196,35 @@ TEST(ForecastData, PointsCountTheLeadsCompletedSinceNow) {
     EXPECT_FALSE(p[3].inside);
 
     // Without the server's clock: x is the poll's number since the forecast, never inside.
-    p = forecast_points(f, {{130, std::nullopt}, {150, std::nullopt}});
+    p = forecast_points(f, {{130, 1, std::nullopt}, {150, 3, std::nullopt}});
     ASSERT_EQ(p.size(), 2u);
     EXPECT_FALSE(p[0].timed);
     EXPECT_DOUBLE_EQ(p[0].x, 1);
-    EXPECT_DOUBLE_EQ(p[1].x, 2);
+    EXPECT_DOUBLE_EQ(p[1].x, 3);
     EXPECT_DOUBLE_EQ(p[1].y, 30);
     EXPECT_FALSE(p[1].inside);
+}
+
+TEST(ForecastData, ThinningKeepsTheSpan) {
+    std::vector<ForecastObservation> obs;
+    for (std::int64_t i = 1; i <= 10; ++i) obs.push_back({i * 10, i, std::nullopt});
+    thin_observations(obs, 20);
+    EXPECT_EQ(obs.size(), 10u);  // under the limit: unchanged
+    thin_observations(obs, 6);
+    std::vector<std::int64_t> polls;
+    for (const auto& o : obs) polls.push_back(o.poll);
+    EXPECT_EQ(polls, (std::vector<std::int64_t>{1, 3, 5, 7, 9, 10}));
+    thin_observations(obs, 3);
+    polls.clear();
+    for (const auto& o : obs) polls.push_back(o.poll);
+    EXPECT_EQ(polls, (std::vector<std::int64_t>{1, 9, 10}));
+    EXPECT_EQ(obs.back().completed, 100);
+}
+
+TEST(ForecastData, NodeBadgeText) {
+    EXPECT_EQ(node_forecast_text(12, 340), "now 12 \xC2\xB7 +340 forecast");
+    EXPECT_EQ(node_forecast_text(1234567, 0), "now 1,234,567 \xC2\xB7 +0 forecast");
+    EXPECT_EQ(node_forecast_text(std::nullopt, 12000), "+12,000 forecast");
 }
 
 TEST(ForecastData, RequestBodyAndCompletedCount) {

@@ -205,8 +205,7 @@ std::vector<ForecastPoint> forecast_points(const ForecastView& f,
                                            const std::vector<ForecastObservation>& observations) {
     std::vector<ForecastPoint> out;
     out.reserve(observations.size());
-    for (std::size_t i = 0; i < observations.size(); ++i) {
-        const ForecastObservation& o = observations[i];
+    for (const ForecastObservation& o : observations) {
         ForecastPoint p;
         p.y = static_cast<double>(o.completed) - static_cast<double>(f.ended_completed);
         if (o.server_time) {
@@ -214,7 +213,7 @@ std::vector<ForecastPoint> forecast_points(const ForecastView& f,
             p.x = static_cast<double>(*o.server_time - f.now_ms) / kDayMs;
             p.inside = inside_band(f, p.x, p.y);
         } else {
-            p.x = static_cast<double>(i + 1);
+            p.x = static_cast<double>(o.poll);
         }
         out.push_back(p);
     }
@@ -233,6 +232,37 @@ std::string band_text(const ForecastBand& b) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "%.0f (%.0f\xE2\x80\x93%.0f)", b.expected, b.low, b.high);
     return buf;
+}
+
+namespace {
+
+std::string with_commas(std::int64_t v) {
+    std::string s = std::to_string(v < 0 ? -v : v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) {
+        s.insert(static_cast<std::size_t>(i), ",");
+    }
+    return v < 0 ? "-" + s : s;
+}
+
+}  // namespace
+
+std::string node_forecast_text(std::optional<std::int64_t> now, std::int64_t entries) {
+    const std::string forecast = "+" + with_commas(entries) + " forecast";
+    if (!now) return forecast;
+    return "now " + with_commas(*now) + " \xC2\xB7 " + forecast;
+}
+
+void thin_observations(std::vector<ForecastObservation>& observations, std::size_t max) {
+    max = std::max<std::size_t>(max, 2);
+    while (observations.size() > max) {
+        const ForecastObservation newest = observations.back();
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < observations.size(); i += 2) {
+            observations[kept++] = observations[i];
+        }
+        observations.resize(kept);
+        if (observations.back().poll != newest.poll) observations.push_back(newest);
+    }
 }
 
 }  // namespace leadflow::web

@@ -82,17 +82,18 @@ ForecastBand completed_band_at(const ForecastView& f, double days);
 // (low <= value <= high). False for a value or time that is not finite.
 bool inside_band(const ForecastView& f, double days, double completed_since);
 
-// One poll of the workflow: its lead_counts.completed, and when the server's clock is known,
-// the time of the poll on it.
+// One poll of the workflow: its lead_counts.completed, its number since the forecast (1, 2, …),
+// and when the server's clock is known, the time of the poll on it.
 struct ForecastObservation {
     std::int64_t completed = 0;
+    std::int64_t poll = 0;
     std::optional<TimeMs> server_time;
 };
 
 // A point of the chart: y = leads completed since "now" (completed − the forecast's
 // ended_completed); when the observation has a server time, x = days since "now" and `inside`
-// says whether y lies inside the band at x; otherwise x = the observation's number (1, 2, …
-// polls since the forecast) and `inside` is false.
+// says whether y lies inside the band at x; otherwise x = the observation's poll number and
+// `inside` is false.
 struct ForecastPoint {
     double x = 0;
     double y = 0;
@@ -108,5 +109,14 @@ std::optional<std::int64_t> completed_count(const Json& workflow);
 
 // "300 (280–320)": a band's expected value and its range, rounded to whole leads.
 std::string band_text(const ForecastBand& b);
+
+// A node's badge on the canvas while a forecast is shown: "now 12 · +340 forecast" with the
+// live view's count of leads on the node, "+340 forecast" without one (live view off).
+// Thousands are separated by commas.
+std::string node_forecast_text(std::optional<std::int64_t> now, std::int64_t entries);
+
+// Keeps at most `max` observations (max >= 2): when there are more, every second one is dropped
+// (the first and the newest stay), so a long live view keeps its whole span at a coarser step.
+void thin_observations(std::vector<ForecastObservation>& observations, std::size_t max);
 
 }  // namespace leadflow::web

@@ -89,8 +89,11 @@ void enrol_done(AppState& a, const HttpAnswer& r) {
 
 void refresh_workflow(AppState& app) {
     if (app.server.workflow_id.empty()) return;
-    server_request(app, "GET", wf_path(app), nullptr, [](AppState& a, const HttpAnswer& r) {
-        if (r.ok()) a.server.workflow = r.body;
+    const std::string wf = app.server.workflow_id;
+    server_request(app, "GET", wf_path(app), nullptr, [wf](AppState& a, const HttpAnswer& r) {
+        if (!r.ok() || a.server.workflow_id != wf) return;
+        a.server.workflow = r.body;
+        forecast_observe(a, wf, r.body);
     });
 }
 
@@ -181,6 +184,8 @@ void server_sign_out(AppState& app) {
     s.leads = LeadTableUi{};
     s.calls = CallLogUi{};
     s.history.clear();
+    calibration_reset(s);
+    forecast_reset(s);
     versions_reset(app, "");
     platform::session_remove(kKeyStorage);
 }
@@ -205,6 +210,7 @@ void server_open(AppState& app, const std::string& workflow_id) {
                        a.server.enrol = EnrolOutcome{};
                        a.server.history.clear();
                        calibration_reset(a.server);
+                       forecast_reset(a.server);
                        a.server.info = "Opened " + workflow_id;
                        a.saved_version = 0;  // autosave the opened graph
                        compare_remember_opened(a, "workflow " + workflow_id + " (server draft)");
@@ -512,6 +518,7 @@ Json server_status_json(const AppState& app) {
     }
     out["drift"] = drift;
     out["drift_badges"] = s.drift_badges;
+    out["forecast"] = forecast_status_json(app);
     Json leads = Json::array();
     for (const LeadRow& l : s.leads.page.rows) leads.push_back(l.id);
     out["lead_ids"] = leads;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "calibration_data.hpp"
+#include "forecast_data.hpp"
 #include "lead_data.hpp"
 #include "leadflow/json.hpp"
 #include "leadflow/model.hpp"
@@ -71,6 +72,23 @@ struct CallLogUi {
     std::string error;  // the server's message for the last failed request
 };
 
+// The forecast of the open workflow (forecast_panel.cpp): POST …/forecast on request, then the
+// workflow's completed count at each live poll, placed against the forecast's band.
+struct ForecastUi {
+    std::string source = "calibrated";  // the scenario to forecast with: "calibrated" or "stored"
+    double arrival_days = 0;            // days of future arrivals; 0: the server's default
+    bool busy = false;                  // a request is in flight
+    bool shown = false;                 // `view` holds an answer for the open workflow
+    ForecastView view;
+    // The workflow's polls since the forecast arrived (at most kMaxForecastObservations: a
+    // longer live view keeps every second one) and their chart points.
+    std::vector<ForecastObservation> observations;
+    std::int64_t polls = 0;
+    std::vector<ForecastPoint> points;
+    int node_badges = 0;  // forecast badges the canvas drew last frame
+};
+constexpr std::size_t kMaxForecastObservations = 4096;
+
 struct ServerUi {
     bool probed = false;     // the same-origin probe was answered
     bool available = false;  // the page is served by leadflow-server
@@ -121,6 +139,7 @@ struct ServerUi {
     CalibrationView calibration;
     std::vector<DriftBadge> drift;
     int drift_badges = 0;  // drift badges the canvas drew last frame
+    ForecastUi forecast;
 };
 
 // Sends `method path` with an optional JSON body and the API key; `done` runs when the answer
@@ -180,6 +199,24 @@ void server_calibrate(AppState& app);
 void server_apply_calibration(AppState& app);
 // Forgets the open workflow's calibration and drift (another workflow is open, or none).
 void calibration_reset(ServerUi& s);
+// The forecast (forecast_panel.cpp): POST /v1/workflows/{id}/forecast for the open workflow with
+// `source` ("calibrated" or "stored"; "" = the panel's selector) and the panel's arrival days.
+// The answer replaces the forecast shown (its actual points start over); a reply that is not a
+// forecast shows the reader's message and keeps the one shown.
+void server_forecast(AppState& app, const std::string& source = "");
+// Forgets the forecast (another workflow is open, or none).
+void forecast_reset(ServerUi& s);
+// A live poll's workflow reply (GET /v1/workflows/{id}) of workflow `workflow_id`: with a
+// forecast of that workflow shown, its lead_counts.completed becomes the chart's next actual
+// point. The reply carries no server time, so points are numbered by poll
+// (ForecastObservation::server_time stays empty).
+void forecast_observe(AppState& app, const std::string& workflow_id, const Json& workflow);
+// null, or {workflow_id, version, source, now, running, arrivals, leads, pending, ended_before:
+// {completed, dropped, failed}, final: {completed|dropped|failed|unfinished: {expected, low,
+// high}}, by_day (the number of days), last_finish (ISO or null), last_finish_days (or null),
+// points (actual points plotted), timed (whether their x is days, not poll numbers), inside
+// (of those, inside the completed band), actual: [{x, y, timed, inside}], node_badges}.
+Json forecast_status_json(const AppState& app);
 // Loads one lead's history (ServerUi::history). A `refresh` (the same lead asked again) leaves
 // the error shown in place.
 void server_load_history(AppState& app, const std::string& lead_id, bool refresh = false);
@@ -229,8 +266,8 @@ void server_tick(AppState& app);
 // {available, signed_in, pending, error, info, workflow_id, workflow, validation, node_counts,
 //  node_active, not_started, counted_leads, live_badges, polls, short_link, history, enrol,
 //  calibration: null | {nodes: [{node_id, type, observed, fitted, note, shares: [{label,
-//  current, fitted, low, high, count}]}], arrivals}, drift: [{node_id, message}], drift_badges}:
-// the automation API's view of server mode.
+//  current, fitted, low, high, count}]}], arrivals}, drift: [{node_id, message}], drift_badges,
+//  forecast: forecast_status_json()}: the automation API's view of server mode.
 Json server_status_json(const AppState& app);
 
 }  // namespace leadflow::web

@@ -1,7 +1,8 @@
 // web/app/server_panel.cpp — the Server tab, shown when the page is served by leadflow-server:
 // sign in with an API key, list/open/create/save workflows, validate, activate/pause/resume/
-// cancel, store the scenario, make a short link, the live view (lead counts per node,
-// refreshed), then the lead table, the selected lead and the call log (lead_panel.cpp).
+// cancel, store the scenario, make a short link, calibration and the forecast, the live view
+// (lead counts per node, refreshed), then the lead table, the selected lead and the call log
+// (lead_panel.cpp).
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -55,7 +56,8 @@ void enrol_leads(AppState& app) {
     }
 }
 
-// Calibrate from live data: the fitted shares beside the current ones, node by node, and Apply.
+// Calibrate from live data: the fitted shares beside the current ones, node by node, and Apply;
+// beside it the Forecast button, its options and its chart (forecast_panel.cpp).
 void calibration_section(AppState& app) {
     ServerUi& s = app.server;
     if (ImGui::Button("Calibrate from live data")) server_calibrate(app);
@@ -65,6 +67,8 @@ void calibration_section(AppState& app) {
             "Fits the scenario to this workflow's own calls, actions and arrivals "
             "(docs/calibration.md)");
     }
+    ImGui::SameLine();
+    draw_forecast_button(app);
     if (!s.calibrated) return;
     ImGui::SameLine();
     if (ImGui::Button("Apply fitted scenario")) server_apply_calibration(app);
@@ -151,8 +155,9 @@ void open_workflow(AppState& app) {
     }
     ImGui::SeparatorText("Versions");
     draw_versions_section(app);
-    ImGui::SeparatorText("Calibration");
+    ImGui::SeparatorText("Calibration and forecast");
     calibration_section(app);
+    draw_forecast_section(app);
     ImGui::SeparatorText("Enrol leads");
     enrol_leads(app);
     ImGui::SeparatorText("Live view");

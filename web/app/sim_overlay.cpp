@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "app.hpp"
 #include "overlay_draw.hpp"
@@ -54,15 +55,46 @@ void pill(ImDrawList* dl, ImFont* font, float size, Vec2 at, ImU32 bg, const std
     draw_pill(dl, font, size, at, bg, kLabelColor, text);
 }
 
+// While a forecast is shown, each node's badge (where the live count goes) gives the leads on
+// it now beside the forecast's expected future entries: "now 12 · +340 forecast" (the live
+// view's count; "+340 forecast" alone while the live view is off). Nodes with neither get none.
+void draw_forecast_badges(AppState& app, ImDrawList* dl, ImFont* font, float text_px) {
+    ServerUi& sv = app.server;
+    Editor& ed = app.editor;
+    const Graph& g = ed.graph();
+    const GraphIndex& idx = ed.index();
+    const Camera& cam = ed.camera;
+    for (int n = 0; n < static_cast<int>(g.nodes.size()); ++n) {
+        const std::string& id = g.nodes[static_cast<std::size_t>(n)].id;
+        auto entries = sv.forecast.view.node_entries.find(id);
+        const std::int64_t future =
+            entries == sv.forecast.view.node_entries.end() ? 0 : entries->second;
+        std::optional<std::int64_t> now;
+        if (sv.live) {
+            auto c = sv.node_counts.find(id);
+            now = c == sv.node_counts.end() ? 0 : c->second;
+        }
+        if (future == 0 && now.value_or(0) == 0) continue;
+        const Rect wr = idx.node_rect(g, n);
+        const Vec2 tl = cam.world_to_screen(wr.min);
+        pill(dl, font, text_px, {tl.x + (wr.width() * cam.scale()) * 0.45f, tl.y - text_px * 1.9f},
+             kLiveColor, node_forecast_text(now, future));
+        ++sv.forecast.node_badges;
+        if (now.value_or(0) > 0) ++sv.live_badges;
+    }
+}
+
 // Server mode: the selected lead's history as its path (the nodes it visited outlined, the
 // edges taken drawn in order, with step numbers), and with the live view on, leads per node (a
-// badge on the card's top edge).
+// badge on the card's top edge; with a forecast shown, the forecast's badge in its place).
 void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, bool labels) {
     ServerUi& sv = app.server;
     sv.live_badges = 0;
     sv.drift_badges = 0;
+    sv.forecast.node_badges = 0;
     sv.path_edges = sv.path_nodes = 0;
-    if (!sv.live && sv.history.empty()) return;
+    const bool forecast = sv.forecast.shown;
+    if (!sv.live && sv.history.empty() && !forecast) return;
     Editor& ed = app.editor;
     const Graph& g = ed.graph();
     const GraphIndex& idx = ed.index();
@@ -97,10 +129,12 @@ void draw_live_view(AppState& app, ImDrawList* dl, ImFont* font, float text_px, 
                  text);
         }
     }
-    if (!labels || !sv.live) return;
+    if (!labels) return;
+    if (forecast) draw_forecast_badges(app, dl, font, text_px);
+    if (!sv.live) return;
     // Nodes without leads get no badge; "N here · M active" while some of them still move.
     for (const auto& [id, count] : sv.node_counts) {
-        if (count == 0) continue;
+        if (count == 0 || forecast) continue;
         const int n = idx.node_index(id);
         if (n < 0) continue;
         const Rect wr = idx.node_rect(g, n);

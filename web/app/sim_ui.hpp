@@ -107,5 +107,10 @@ bool server_mode_available(const AppState& app);
 void draw_workflow_list(AppState& app);
 // The open workflow's lead table and selected lead, and the call log (lead_panel.cpp).
 void draw_lead_sections(AppState& app);
+// The forecast (forecast_panel.cpp): the Forecast button (drawn beside Calibrate) with its
+// options on the line below; the section: final bands, last finish, and the chart of the
+// completed band with the actual points.
+void draw_forecast_button(AppState& app);
+void draw_forecast_section(AppState& app);
 
 }  // namespace leadflow::web

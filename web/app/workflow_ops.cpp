@@ -118,6 +118,7 @@ void server_delete_confirm(AppState& app) {
                            t.node_active.clear();
                            t.history.clear();
                            calibration_reset(t);
+                           forecast_reset(t);
                            t.leads = LeadTableUi{};
                            versions_reset(a, "");
                        }
