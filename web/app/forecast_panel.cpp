@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 
 #include "app.hpp"
@@ -196,6 +197,19 @@ void poll_chart(AppState& app, const ForecastUi& fc, ImVec2 size) {
     chart_tooltip(app, i, text);
 }
 
+// printf-style text wrapped at the panel's edge, in the disabled colour when `dim`.
+void wrapped(bool dim, const char* format, ...) IM_FMTARGS(2);
+void wrapped(bool dim, const char* format, ...) {
+    char buf[512];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(buf, sizeof buf, format, args);
+    va_end(args);
+    if (dim) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", buf);
+    if (dim) ImGui::PopStyleColor();
+}
+
 void recompute_points(ForecastUi& fc) {
     fc.points = forecast_points(fc.view, fc.observations);
 }
@@ -266,23 +280,22 @@ void draw_forecast_button(AppState& app) {
             "Simulates the running leads from where each one is, plus future arrivals: how many "
             "will complete or drop, by day, with 95%% bands");
     }
-    // Its options, on the next line.
+    // Its options, on the lines below.
     ForecastUi& fc = s.forecast;
-    ImGui::TextUnformatted("Forecast with");
+    ImGui::TextUnformatted("Forecast scenario:");
     for (const char* src : {"calibrated", "stored"}) {
         ImGui::SameLine();
         if (ImGui::RadioButton(src, fc.source == src)) fc.source = src;
         app.probe(std::string("server/forecast_source/") + src);
     }
-    ImGui::SameLine();
-    ImGui::TextUnformatted("scenario, arrivals over");
+    ImGui::TextUnformatted("New leads arrive over");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
     if (ImGui::InputDouble("days##forecast_arrival_days", &fc.arrival_days, 0, 0, "%.1f")) {
         if (!std::isfinite(fc.arrival_days) || fc.arrival_days < 0) fc.arrival_days = 0;
     }
     app.probe("server/forecast_arrival_days");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("0: the server's default");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("0: as the server decides");
 }
 
 void draw_forecast_section(AppState& app) {
@@ -293,42 +306,45 @@ void draw_forecast_section(AppState& app) {
     if (!fc.shown) return;
     ImGui::SeparatorText("Forecast");
     const ForecastView& f = fc.view;
-    ImGui::Text("Version %" PRId64 ", %s scenario, at %s: %" PRId64 " running + %" PRId64
-                " arriving (%" PRId64 " not started yet)",
-                f.version, f.scenario_source.c_str(), f.now.c_str(), f.running, f.arrivals,
-                f.pending);
-    ImGui::Text("Will complete %s  ·  drop %s  ·  fail %s  ·  unfinished %s",
-                band_text(f.completed).c_str(), band_text(f.dropped).c_str(),
-                band_text(f.failed).c_str(), band_text(f.unfinished).c_str());
+    wrapped(false,
+            "Version %" PRId64 ", %s scenario, at %s: %" PRId64 " leads running, %" PRId64
+            " arriving; %" PRId64 " enrolled leads had not started",
+            f.version, f.scenario_source.c_str(), f.now.c_str(), f.running, f.arrivals, f.pending);
+    wrapped(false, "Will complete %s \xC2\xB7 drop %s \xC2\xB7 fail %s \xC2\xB7 unfinished %s",
+            band_text(f.completed).c_str(), band_text(f.dropped).c_str(),
+            band_text(f.failed).c_str(), band_text(f.unfinished).c_str());
     app.probe("server/forecast/final");
     if (f.last_finish_days) {
-        ImGui::Text("Last lead finishes %s (%.1f days after the forecast)", f.last_finish.c_str(),
-                    *f.last_finish_days);
+        wrapped(false, "The last lead finishes %s (%.1f days after the forecast)",
+                f.last_finish.c_str(), *f.last_finish_days);
     } else {
-        ImGui::TextDisabled("Some leads are still running at the scenario's horizon");
+        wrapped(true, "Some leads are still running at the scenario's horizon");
     }
-    ImGui::TextDisabled("Already ended before the forecast: %" PRId64 " completed, %" PRId64
-                        " dropped, %" PRId64 " failed",
-                        f.ended_completed, f.ended_dropped, f.ended_failed);
+    wrapped(true,
+            "Already ended before the forecast: %" PRId64 " completed, %" PRId64
+            " dropped, %" PRId64 " failed",
+            f.ended_completed, f.ended_dropped, f.ended_failed);
     const float w = ImGui::GetContentRegionAvail().x;
     band_chart(app, fc, {w, fs * 12});
     if (!s.live) {
-        ImGui::TextDisabled("Turn the live view on to plot the actual completed leads.");
+        wrapped(true, "Turn the live view on to plot the actual completed leads.");
         return;
     }
     if (fc.points.empty()) {
-        ImGui::TextDisabled("Waiting for the first live poll...");
+        wrapped(true, "Waiting for the first live poll...");
         return;
     }
     const ForecastPoint& last = fc.points.back();
     if (last.timed) {
         const auto inside = std::count_if(fc.points.begin(), fc.points.end(),
                                           [](const ForecastPoint& p) { return p.inside; });
-        ImGui::Text("Actual: %.0f completed since the forecast; %td of %zu points inside the band",
-                    last.y, inside, fc.points.size());
+        wrapped(false,
+                "Actual: %.0f completed since the forecast; %td of %zu points inside the band",
+                last.y, inside, fc.points.size());
         return;
     }
-    ImGui::Text("Actual: %.0f completed since the forecast (%zu polls)", last.y, fc.points.size());
+    wrapped(false, "Actual: %.0f completed since the forecast (%zu polls)", last.y,
+            fc.points.size());
     poll_chart(app, fc, {w, fs * 8});
 }
 
