@@ -290,6 +290,8 @@ TEST(ForecastData, RefusesHostileReplies) {
     expect_refused(with("/final/unfinished", 3), "final.unfinished");
     expect_refused(with("/final/completed/low", 1e9), "final.completed is not a band");
     expect_refused(with("/final/completed/low", -1), "final.completed is not a band");
+    expect_refused(with("/by_day/0/dropped/high", 1e300), "by_day[0].dropped is not a band");
+    expect_refused(with("/leads", 3), "final.completed is not a band");
     expect_refused(with("/by_day", Json::object()), "by_day");
     expect_refused(with("/by_day/0", "day one"), "by_day[0]");
     expect_refused(with("/by_day/1/day", 7), "by_day[1].day is not 2");

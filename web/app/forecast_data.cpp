@@ -49,17 +49,20 @@ Status finite(const Json& j, const char* key, const std::string& path, double* o
     return Status::ok();
 }
 
-// {"expected", "low", "high"} with 0 <= low <= expected <= high.
-Status band(const Json& j, const char* key, const std::string& path, ForecastBand* out) {
+// {"expected", "low", "high"} with 0 <= low <= expected <= high <= leads (the forecast's
+// bands are clamped to its leads).
+Status band(const Json& j, const char* key, const std::string& path, std::int64_t leads,
+            ForecastBand* out) {
     const Json* b = member(j, key);
     if (!b || !b->is_object()) return bad(path, "a band {expected, low, high}");
     Status s = finite(*b, "expected", path + ".expected", &out->expected);
     if (s.is_ok()) s = finite(*b, "low", path + ".low", &out->low);
     if (s.is_ok()) s = finite(*b, "high", path + ".high", &out->high);
     if (!s.is_ok()) return s;
-    if (!(0 <= out->low && out->low <= out->expected && out->expected <= out->high)) {
+    if (!(0 <= out->low && out->low <= out->expected && out->expected <= out->high &&
+          out->high <= static_cast<double>(leads))) {
         return Status::invalid("the server's forecast: " + path +
-                               " is not a band (0 <= low <= expected <= high)");
+                               " is not a band (0 <= low <= expected <= high <= leads)");
     }
     return Status::ok();
 }
@@ -83,9 +86,9 @@ Status read_days(const Json& body, ForecastView* v) {
                                 std::to_string(i + 1));
         }
         if (s.is_ok()) s = text(d, "at", path + ".at", &day.at);
-        if (s.is_ok()) s = band(d, "completed", path + ".completed", &day.completed);
-        if (s.is_ok()) s = band(d, "dropped", path + ".dropped", &day.dropped);
-        if (s.is_ok()) s = band(d, "failed", path + ".failed", &day.failed);
+        if (s.is_ok()) s = band(d, "completed", path + ".completed", v->leads, &day.completed);
+        if (s.is_ok()) s = band(d, "dropped", path + ".dropped", v->leads, &day.dropped);
+        if (s.is_ok()) s = band(d, "failed", path + ".failed", v->leads, &day.failed);
         if (!s.is_ok()) return s;
         v->by_day.push_back(std::move(day));
     }
@@ -143,10 +146,10 @@ Result<ForecastView> read_forecast(const Json& body) {
     if (!s.is_ok()) return s;
     const Json* fin = member(body, "final");
     if (!fin || !fin->is_object()) return bad("final", "an object");
-    s = band(*fin, "completed", "final.completed", &v.completed);
-    if (s.is_ok()) s = band(*fin, "dropped", "final.dropped", &v.dropped);
-    if (s.is_ok()) s = band(*fin, "failed", "final.failed", &v.failed);
-    if (s.is_ok()) s = band(*fin, "unfinished", "final.unfinished", &v.unfinished);
+    s = band(*fin, "completed", "final.completed", v.leads, &v.completed);
+    if (s.is_ok()) s = band(*fin, "dropped", "final.dropped", v.leads, &v.dropped);
+    if (s.is_ok()) s = band(*fin, "failed", "final.failed", v.leads, &v.failed);
+    if (s.is_ok()) s = band(*fin, "unfinished", "final.unfinished", v.leads, &v.unfinished);
     if (s.is_ok()) s = read_days(body, &v);
     if (!s.is_ok()) return s;
     // last_finish and last_finish_days: both set or both null.

@@ -4,9 +4,9 @@
 // (tests/web/forecast_data_test.cpp).
 //
 // Every byte of the reply is the server's and is checked here: a missing key, a value of the
-// wrong type, a number that is not finite, a band whose low > expected or expected > high, or
-// a list longer than the limits below fails with kInvalidArgument naming the field; nothing
-// of such a reply is kept.
+// wrong type, a number that is not finite, a band out of order (see ForecastBand), or a list
+// longer than the limits below fails with kInvalidArgument naming the field; nothing of such a
+// reply is kept.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +27,7 @@ namespace leadflow::web {
 constexpr std::size_t kMaxForecastDays = 3650;
 constexpr std::size_t kMaxForecastNodes = 10000;
 
-// A count with its 95% band: 0 <= low <= expected <= high, all finite.
+// A count with its 95% band: 0 <= low <= expected <= high <= the forecast's leads.
 struct ForecastBand {
     double expected = 0;
     double low = 0;
