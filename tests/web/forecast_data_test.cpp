@@ -227,7 +227,7 @@ TEST(ForecastData, NodeBadgeText) {
     EXPECT_EQ(node_forecast_text(std::nullopt, 12000), "+12,000 forecast");
 }
 
-TEST(ForecastData, RequestBodyAndCompletedCount) {
+TEST(ForecastData, RequestBodyAndLivePolls) {
     EXPECT_EQ(forecast_request("stored", 0).dump(), R"({"scenario":"stored"})");
     EXPECT_EQ(forecast_request("calibrated", 2.5).dump(),
               R"({"scenario":"calibrated","arrival_days":2.5})");
@@ -241,6 +241,34 @@ TEST(ForecastData, RequestBodyAndCompletedCount) {
     EXPECT_FALSE(completed_count(Json::parse(R"({"lead_counts": 7})")));
     EXPECT_FALSE(completed_count(Json::parse(R"({"status": "active"})")));
     EXPECT_FALSE(completed_count(Json(nullptr)));
+
+    // A live poll's node-counts reply: the count, and the server's clock when it counted.
+    auto o = read_observation(Json::parse(R"({"data": [], "not_started": 0,
+        "lead_counts": {"active": 3, "completed": 42}, "enrolled_leads": 45,
+        "now": "2026-03-02T21:00:00.000Z"})"),
+                              7);
+    ASSERT_TRUE(o.has_value());
+    EXPECT_EQ(o->completed, 42);
+    EXPECT_EQ(o->poll, 7);
+    ASSERT_TRUE(o->server_time.has_value());
+    EXPECT_EQ(*o->server_time, parse_timestamp("2026-03-02T21:00:00.000Z").value());
+    // Set against a forecast made at 09:00 with 30 completed before: half a day, 12 since.
+    ForecastView f = two_days();
+    f.ended_completed = 30;
+    auto p = forecast_points(f, {*o});
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_TRUE(p[0].timed);
+    EXPECT_DOUBLE_EQ(p[0].x, 0.5);
+    EXPECT_DOUBLE_EQ(p[0].y, 12);
+    EXPECT_FALSE(p[0].inside);  // the band is 40–60 then
+    // Without a usable time (an older server, or a hostile one), the poll number stands.
+    for (const char* now : {R"("now": "tomorrow")", R"("now": 5)", R"("then": "x")"}) {
+        o = read_observation(
+            Json::parse(std::string(R"({"lead_counts": {"completed": 1}, )") + now + "}"), 2);
+        ASSERT_TRUE(o.has_value()) << now;
+        EXPECT_FALSE(o->server_time.has_value()) << now;
+    }
+    EXPECT_FALSE(read_observation(Json::parse(R"({"now": "2026-03-02T21:00:00.000Z"})"), 1));
 
     EXPECT_EQ(band_text({300, 280.5, 319.5}),
               "300 (280\xE2\x80\x93"

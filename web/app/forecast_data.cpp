@@ -223,12 +223,26 @@ std::vector<ForecastPoint> forecast_points(const ForecastView& f,
     return out;
 }
 
-std::optional<std::int64_t> completed_count(const Json& workflow) {
-    const Json* counts = member(workflow, "lead_counts");
+std::optional<std::int64_t> completed_count(const Json& reply) {
+    const Json* counts = member(reply, "lead_counts");
     if (!counts) return std::nullopt;
     const Json* c = member(*counts, "completed");
     if (!c || !c->is_number_integer() || c->get<std::int64_t>() < 0) return std::nullopt;
     return c->get<std::int64_t>();
+}
+
+std::optional<ForecastObservation> read_observation(const Json& node_counts, std::int64_t poll) {
+    const std::optional<std::int64_t> completed = completed_count(node_counts);
+    if (!completed) return std::nullopt;
+    ForecastObservation o;
+    o.completed = *completed;
+    o.poll = poll;
+    const Json* now = member(node_counts, "now");
+    if (now && now->is_string()) {
+        Result<TimeMs> t = parse_timestamp(now->get<std::string>());
+        if (t.ok()) o.server_time = *t;
+    }
+    return o;
 }
 
 std::string band_text(const ForecastBand& b) {

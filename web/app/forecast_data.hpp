@@ -103,9 +103,16 @@ struct ForecastPoint {
 std::vector<ForecastPoint> forecast_points(const ForecastView& f,
                                            const std::vector<ForecastObservation>& observations);
 
-// lead_counts.completed of a workflow reply (GET /v1/workflows/{id}); nullopt when it has none
-// or it is not a non-negative integer.
-std::optional<std::int64_t> completed_count(const Json& workflow);
+// lead_counts.completed of a reply that carries the workflow's lead counts (the live view's
+// GET /v1/workflows/{id}/node-counts, or GET /v1/workflows/{id}); nullopt when it has none or
+// it is not a non-negative integer.
+std::optional<std::int64_t> completed_count(const Json& reply);
+
+// The observation of one live poll numbered `poll`: the node-counts reply's
+// lead_counts.completed, and its "now" (the server's clock when it counted, the clock of the
+// forecast's "now") as the server time when it is an ISO-8601 time (else none: the point is
+// numbered by poll). nullopt when the reply has no completed count.
+std::optional<ForecastObservation> read_observation(const Json& node_counts, std::int64_t poll);
 
 // "300 (280–320)": a band's expected value and its range, rounded to whole leads.
 std::string band_text(const ForecastBand& b);

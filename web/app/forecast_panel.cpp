@@ -5,11 +5,11 @@
 // forecast_data.cpp (tested natively); the canvas's forecast badges are sim_overlay.cpp.
 //
 // The server's clock: the forecast's "now" is the server's (virtual) time, which runs faster
-// than the wall clock in a sandbox with a time scale. No reply the live view polls carries the
-// server's time and no route reports the time scale, so the actual points cannot be placed in
-// days after "now": they are drawn by poll number beside the band chart, against the final
-// completed band, and none counts as inside or outside (ForecastObservation::server_time is
-// where a server time would go).
+// than the wall clock under `serve --time-scale`. The live view's node-counts reply says when
+// (on that clock) it counted, so each poll's completed count is placed in days after "now"
+// over the band, blue inside it and red outside. A reply without that time (an older server)
+// leaves the points numbered by poll: they are drawn beside the band chart against the final
+// completed band, and none counts as inside or outside.
 #include <imgui.h>
 
 #include <algorithm>
@@ -259,12 +259,13 @@ void server_forecast(AppState& app, const std::string& source) {
                    });
 }
 
-void forecast_observe(AppState& app, const std::string& workflow_id, const Json& workflow) {
+void forecast_observe(AppState& app, const std::string& workflow_id, const Json& node_counts) {
     ForecastUi& fc = app.server.forecast;
     if (!fc.shown || !app.server.live || workflow_id != app.server.workflow_id) return;
-    const std::optional<std::int64_t> completed = completed_count(workflow);
-    if (!completed) return;
-    fc.observations.push_back({*completed, ++fc.polls, std::nullopt});
+    std::optional<ForecastObservation> o = read_observation(node_counts, fc.polls + 1);
+    if (!o) return;
+    ++fc.polls;
+    fc.observations.push_back(*o);
     thin_observations(fc.observations, kMaxForecastObservations);
     recompute_points(fc);
 }
@@ -288,14 +289,18 @@ void draw_forecast_button(AppState& app) {
         if (ImGui::RadioButton(src, fc.source == src)) fc.source = src;
         app.probe(std::string("server/forecast_source/") + src);
     }
-    ImGui::TextUnformatted("New leads arrive over");
+    ImGui::TextUnformatted("Future arrivals over");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
     if (ImGui::InputDouble("days##forecast_arrival_days", &fc.arrival_days, 0, 0, "%.1f")) {
         if (!std::isfinite(fc.arrival_days) || fc.arrival_days < 0) fc.arrival_days = 0;
     }
     app.probe("server/forecast_arrival_days");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("0: as the server decides");
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "New leads expected over that many days, at the calibrated (or the scenario's) "
+            "rate;\n0: none, only the enrolled leads that have not started");
+    }
 }
 
 void draw_forecast_section(AppState& app) {
@@ -308,7 +313,7 @@ void draw_forecast_section(AppState& app) {
     const ForecastView& f = fc.view;
     wrapped(false,
             "Version %" PRId64 ", %s scenario, at %s: %" PRId64 " leads running, %" PRId64
-            " arriving; %" PRId64 " enrolled leads had not started",
+            " to start (%" PRId64 " enrolled, the rest expected arrivals)",
             f.version, f.scenario_source.c_str(), f.now.c_str(), f.running, f.arrivals, f.pending);
     wrapped(false, "Will complete %s \xC2\xB7 drop %s \xC2\xB7 fail %s \xC2\xB7 unfinished %s",
             band_text(f.completed).c_str(), band_text(f.dropped).c_str(),

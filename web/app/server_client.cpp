@@ -93,7 +93,6 @@ void refresh_workflow(AppState& app) {
     server_request(app, "GET", wf_path(app), nullptr, [wf](AppState& a, const HttpAnswer& r) {
         if (!r.ok() || a.server.workflow_id != wf) return;
         a.server.workflow = r.body;
-        forecast_observe(a, wf, r.body);
     });
 }
 
@@ -408,24 +407,27 @@ void server_tick(AppState& app) {
     refresh_workflow(app);
     // Counts per node from one GROUP BY on the server, exact for any number of leads; the lead
     // table's page is asked for again so that its statuses move with the counts.
-    server_request(
-        app, "GET", wf_path(app, "/node-counts"), nullptr, [now](AppState& a, const HttpAnswer& r) {
-            a.server.next_poll_ms =
-                std::max(a.server.next_poll_ms, next_live_poll_ms(now, platform::now_ms()));
-            if (!r.ok()) return fail(a, "Live counts failed", r);
-            Result<LiveCounts> c = read_node_counts(r.body);
-            if (!c.ok()) {
-                a.server.error = c.status().message();
-                return;
-            }
-            a.server.node_counts = std::move(c->total);
-            a.server.node_active = std::move(c->active);
-            a.server.not_started = c->not_started;
-            a.server.counted_leads = c->enrolled;
-            ++a.server.polls;
-        });
-    // Drift of the published version, for the canvas's badges.
     const std::string wf = s.workflow_id;
+    server_request(app, "GET", wf_path(app, "/node-counts"), nullptr,
+                   [now, wf](AppState& a, const HttpAnswer& r) {
+                       a.server.next_poll_ms = std::max(a.server.next_poll_ms,
+                                                        next_live_poll_ms(now, platform::now_ms()));
+                       if (!r.ok()) return fail(a, "Live counts failed", r);
+                       Result<LiveCounts> c = read_node_counts(r.body);
+                       if (!c.ok()) {
+                           a.server.error = c.status().message();
+                           return;
+                       }
+                       a.server.node_counts = std::move(c->total);
+                       a.server.node_active = std::move(c->active);
+                       a.server.not_started = c->not_started;
+                       a.server.counted_leads = c->enrolled;
+                       ++a.server.polls;
+                       // The same reply's completed count and server time: the forecast's next
+                       // point.
+                       forecast_observe(a, wf, r.body);
+                   });
+    // Drift of the published version, for the canvas's badges.
     server_request(app, "GET", wf_path(app, "/drift"), nullptr,
                    [wf](AppState& a, const HttpAnswer& r) {
                        if (!r.ok()) return fail(a, "Drift failed", r);

@@ -206,11 +206,11 @@ void calibration_reset(ServerUi& s);
 void server_forecast(AppState& app, const std::string& source = "");
 // Forgets the forecast (another workflow is open, or none).
 void forecast_reset(ServerUi& s);
-// A live poll's workflow reply (GET /v1/workflows/{id}) of workflow `workflow_id`: with a
-// forecast of that workflow shown, its lead_counts.completed becomes the chart's next actual
-// point. The reply carries no server time, so points are numbered by poll
-// (ForecastObservation::server_time stays empty).
-void forecast_observe(AppState& app, const std::string& workflow_id, const Json& workflow);
+// A live poll's node-counts reply (GET /v1/workflows/{id}/node-counts) of workflow
+// `workflow_id`: with a forecast of that workflow shown, its lead_counts.completed at its "now"
+// (the server's clock) becomes the chart's next actual point (read_observation; numbered by
+// poll when the reply has no time).
+void forecast_observe(AppState& app, const std::string& workflow_id, const Json& node_counts);
 // null, or {workflow_id, version, source, now, running, arrivals, leads, pending, ended_before:
 // {completed, dropped, failed}, final: {completed|dropped|failed|unfinished: {expected, low,
 // high}}, by_day (the number of days), last_finish (ISO or null), last_finish_days (or null),
