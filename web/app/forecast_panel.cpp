@@ -104,8 +104,11 @@ Plot plot_area(AppState& app, const char* probe, ImVec2 size, double x_lo, doubl
     return p;
 }
 
-void chart_tooltip(AppState& app, int index, const std::string& text) {
-    app.chart_hover = {"forecast", index, text};
+// The tooltip, and what it shows for the automation API's workspace().chart_hover: chart
+// "forecast" (index: the day end, 0 = now), "forecast/actual" (the actual point) or
+// "forecast/polls" (the poll-numbered point).
+void chart_tooltip(AppState& app, const char* chart, int index, const std::string& text) {
+    app.chart_hover = {chart, index, text};
     ImGui::SetTooltip("%s", text.c_str());
 }
 
@@ -123,19 +126,28 @@ void draw_points(ImDrawList* dl, const Plot& p, const std::vector<ForecastPoint>
 }
 
 // The completed band by day: low–high shaded, the expected count as a line, from day 0 (0 at
-// "now") to the last day; the actual points placed in days when the server's time is known.
+// "now") to the last day, and flat after it as far as the points go; the actual points placed
+// in days when the server's time is known. The tooltip gives the day end or the point nearest
+// the mouse.
 void band_chart(AppState& app, const ForecastUi& fc, ImVec2 size) {
     const ForecastView& f = fc.view;
     ImGui::TextUnformatted("Completed after the forecast, by day (95% band)");
-    double x_end = std::max<double>(1, static_cast<double>(f.by_day.size()));
+    const double last_day = static_cast<double>(f.by_day.size());
+    double x_lo = 0, x_end = std::max(1.0, last_day);
     double y_max = f.by_day.empty() ? 0 : f.by_day.back().completed.high;
-    for (const ForecastPoint& pt : fc.points) {
+    std::vector<double> point_xs;
+    std::vector<std::size_t> point_of;  // index into fc.points of each timed point
+    for (std::size_t i = 0; i < fc.points.size(); ++i) {
+        const ForecastPoint& pt = fc.points[i];
         if (!pt.timed) continue;
+        x_lo = std::min(x_lo, pt.x);
         x_end = std::max(x_end, pt.x);
         y_max = std::max(y_max, pt.y);
+        point_xs.push_back(pt.x);
+        point_of.push_back(i);
     }
     const Plot p =
-        plot_area(app, "server/forecast/chart", size, 0, x_end, std::max(y_max, 1.0), "days");
+        plot_area(app, "server/forecast/chart", size, x_lo, x_end, std::max(y_max, 1.0), "days");
     ImDrawList* dl = ImGui::GetWindowDrawList();
     std::vector<double> xs{0};
     ForecastBand prev;  // day 0: nothing ended since "now"
@@ -148,31 +160,55 @@ void band_chart(AppState& app, const ForecastUi& fc, ImVec2 size) {
         prev = b;
         xs.push_back(static_cast<double>(d + 1));
     }
+    if (!f.by_day.empty() && x_end > last_day) {
+        const float x0 = p.X(last_day), x1 = p.X(x_end);
+        dl->AddRectFilled({x0, p.Y(prev.high)}, {x1, p.Y(prev.low)}, kBandFill);
+        dl->AddLine({x0, p.Y(prev.expected)}, {x1, p.Y(prev.expected)}, kExpectedColor, 2.0f);
+    }
     draw_points(dl, p, fc.points, true);
     if (!p.mouse_inside()) return;
-    const int day = nearest_point(xs, p.x_at(ImGui::GetIO().MousePos.x));
+    const float mouse_x = ImGui::GetIO().MousePos.x;
+    const double at = p.x_at(mouse_x);
+    const int day = nearest_point(xs, at);
+    const int point = nearest_point(point_xs, at);
+    char text[256];
+    if (point >= 0 &&
+        (day < 0 || std::fabs(p.X(point_xs[static_cast<std::size_t>(point)]) - mouse_x) <
+                        std::fabs(p.X(xs[static_cast<std::size_t>(day)]) - mouse_x))) {
+        const ForecastPoint& pt = fc.points[point_of[static_cast<std::size_t>(point)]];
+        const ForecastBand b = completed_band_at(f, pt.x);
+        std::snprintf(text, sizeof text,
+                      "%.2f days after the forecast: %.0f completed since, %s the band %.0f\xE2\x80"
+                      "\x93%.0f",
+                      pt.x, pt.y, pt.inside ? "inside" : "outside", b.low, b.high);
+        const float x = p.X(pt.x);
+        dl->AddLine({x, p.p0.y}, {x, p.p1.y}, axis_color());
+        dl->AddCircle({x, p.Y(pt.y)}, 5.0f, ImGui::GetColorU32(ImGuiCol_Text));
+        chart_tooltip(app, "forecast/actual", point, text);
+        return;
+    }
     if (day < 0) return;
     const float x = p.X(xs[static_cast<std::size_t>(day)]);
     dl->AddLine({x, p.p0.y}, {x, p.p1.y}, axis_color());
     const ForecastBand b = completed_band_at(f, xs[static_cast<std::size_t>(day)]);
-    std::string text = day == 0 ? "Now (" + f.now + "): 0 completed since"
-                                : "Day " + std::to_string(day) + " (" +
-                                      f.by_day[static_cast<std::size_t>(day - 1)].at +
-                                      "): " + band_text(b) + " completed";
-    chart_tooltip(app, day, text);
+    const std::string line = day == 0 ? "Now (" + f.now + "): 0 completed since"
+                                      : "Day " + std::to_string(day) + " (" +
+                                            f.by_day[static_cast<std::size_t>(day - 1)].at +
+                                            "): " + band_text(b) + " completed";
+    chart_tooltip(app, "forecast", day, line);
 }
 
-// Without the server's time: the actual completed leads since the forecast by poll number,
-// against the final completed band (where they must end up).
+// Without the server's time (a node-counts reply without "now"): the actual completed leads
+// since the forecast by poll number, against the final completed band (where they must end up).
 void poll_chart(AppState& app, const ForecastUi& fc, ImVec2 size) {
     ImGui::TextUnformatted("Actual completed since the forecast, by live poll");
     ImGui::SameLine();
     ImGui::TextDisabled("(?)");
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
-            "The server does not report its clock to the editor, so the points are numbered\n"
-            "by live poll (about one a second), not placed in days; the shaded strip is the\n"
-            "final completed band.");
+            "This server's live counts do not say when they were counted, so the points are\n"
+            "numbered by live poll (about one a second), not placed in days; the shaded strip\n"
+            "is the final completed band.");
     }
     double x_end = 1, y_max = fc.view.completed.high;
     for (const ForecastPoint& pt : fc.points) {
@@ -194,7 +230,7 @@ void poll_chart(AppState& app, const ForecastUi& fc, ImVec2 size) {
     const ForecastPoint& pt = fc.points[static_cast<std::size_t>(i)];
     char text[128];
     std::snprintf(text, sizeof text, "Poll %.0f: %.0f completed since the forecast", pt.x, pt.y);
-    chart_tooltip(app, i, text);
+    chart_tooltip(app, "forecast/polls", i, text);
 }
 
 // printf-style text wrapped at the panel's edge, in the disabled colour when `dim`.
