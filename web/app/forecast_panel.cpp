@@ -402,6 +402,9 @@ Json forecast_status_json(const AppState& app) {
         if (p.inside) ++inside;
         timed = timed && p.timed;
     }
+    // The completed band at each day end, so that a test can place the points itself.
+    Json completed_by_day = Json::array();
+    for (const ForecastDay& d : f.by_day) completed_by_day.push_back(band_json(d.completed));
     return Json{
         {"workflow_id", f.workflow_id},
         {"version", f.version},
@@ -421,6 +424,7 @@ Json forecast_status_json(const AppState& app) {
           {"failed", band_json(f.failed)},
           {"unfinished", band_json(f.unfinished)}}},
         {"by_day", f.by_day.size()},
+        {"completed_by_day", completed_by_day},
         {"last_finish", f.last_finish_days ? Json(f.last_finish) : Json(nullptr)},
         {"last_finish_days", f.last_finish_days ? Json(*f.last_finish_days) : Json(nullptr)},
         {"points", fc.points.size()},

@@ -213,7 +213,8 @@ void forecast_reset(ServerUi& s);
 void forecast_observe(AppState& app, const std::string& workflow_id, const Json& node_counts);
 // null, or {workflow_id, version, source, now, running, arrivals, leads, pending, ended_before:
 // {completed, dropped, failed}, final: {completed|dropped|failed|unfinished: {expected, low,
-// high}}, by_day (the number of days), last_finish (ISO or null), last_finish_days (or null),
+// high}}, by_day (the number of days), completed_by_day: [{expected, low, high}] (the completed
+// band at each day end), last_finish (ISO or null), last_finish_days (or null),
 // points (actual points plotted), timed (whether their x is days, not poll numbers), inside
 // (of those, inside the completed band), actual: [{x, y, timed, inside}], node_badges}.
 Json forecast_status_json(const AppState& app);
