@@ -128,6 +128,8 @@ class EventQueue {
   public:
     static constexpr std::int64_t kNoLane = -1;
     static constexpr std::int64_t kArrivalLane = -2;
+    // A forecast's running leads' first events, pushed at once in increasing key order.
+    static constexpr std::int64_t kPlacedLane = -3;
 
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }

@@ -314,6 +314,15 @@ Status SimulationRun::State::place_running() {
     // First events, in lead order; leads queued for a call slot keep their order behind the
     // calls in progress, and leads not yet at their first node start last.
     std::vector<std::uint32_t> slot_queue, entering;
+    // The first events are queued together, sorted, in a lane of their own: a million timers
+    // would otherwise all pass through the radix heap's buckets.
+    std::vector<std::uint64_t> placed;
+    placed.reserve(n_running);
+    auto place = [&](TimeMs t, std::uint32_t lead, std::uint32_t payload) {
+        if (t > horizon_end) return;
+        state[lead].pending = payload;
+        placed.push_back((static_cast<std::uint64_t>(t - start) << kLeadBits) | lead);
+    };
     for (std::size_t i = 0; i < n_running; ++i) {
         const LeadState& st = running[i].state;
         const auto lead = static_cast<std::uint32_t>(i);
@@ -321,11 +330,11 @@ Status SimulationRun::State::place_running() {
             st.entered_at != kNoTime ? std::max<TimeMs>(start - st.entered_at, 0) : 0;
         switch (st.phase) {
             case Phase::kWaiting:  // a wait without a stored release is due now
-                schedule(std::max(st.release_at, start), lead, kEvTimer, EventQueue::kNoLane);
+                place(std::max(st.release_at, start), lead, kEvTimer);
                 break;
             case Phase::kQueued:
                 if (st.release_at != kNoTime) {
-                    schedule(std::max(st.release_at, start), lead, kEvTimer, EventQueue::kNoLane);
+                    place(std::max(st.release_at, start), lead, kEvTimer);
                 } else {
                     slot_queue.push_back(lead);
                 }
@@ -346,17 +355,16 @@ Status SimulationRun::State::place_running() {
                     billed_ms += dur;
                 }
                 ++in_flight;
-                schedule(start + std::max<TimeMs>(dur - elapsed, 1), lead,
-                         kEvCallEnd | (o << 2) | (static_cast<std::uint32_t>(dur) << 5),
-                         EventQueue::kNoLane);
+                place(start + std::max<TimeMs>(dur - elapsed, 1), lead,
+                      kEvCallEnd | (o << 2) | (static_cast<std::uint32_t>(dur) << 5));
                 break;
             }
             case Phase::kInAction: {
                 const BoundNodeModel& m = b.nodes[static_cast<std::size_t>(st.node)];
                 const bool ok = sample_bernoulli(rng, m.success_rate);
                 const TimeMs latency = std::max<TimeMs>(round_ms(m.latency_s), 1);
-                schedule(start + std::max<TimeMs>(latency - elapsed, 1), lead,
-                         kEvAction | (ok ? 4u : 0u), EventQueue::kNoLane);
+                place(start + std::max<TimeMs>(latency - elapsed, 1), lead,
+                      kEvAction | (ok ? 4u : 0u));
                 break;
             }
             case Phase::kStuck:
@@ -371,6 +379,9 @@ Status SimulationRun::State::place_running() {
                 break;
         }
     }
+    std::sort(placed.begin(), placed.end());
+    for (const std::uint64_t key : placed) queue.push(key, EventQueue::kPlacedLane);
+    if (queue.size() > peak_queue) peak_queue = queue.size();
     for (const std::uint32_t lead : slot_queue) {
         if (limit > 0) {
             fifo[(fifo_head + fifo_size) % n_leads] = lead;

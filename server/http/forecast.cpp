@@ -20,6 +20,13 @@
 namespace leadflow::server {
 namespace {
 
+// FNV-1a: a fixed 64-bit hash of a lead id, to order leads cheaply.
+std::uint64_t id_hash(const std::string& id) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
 struct ForecastRequest {
     bool calibrated = true;
     std::optional<std::uint64_t> seed;
@@ -98,6 +105,7 @@ Status read_snapshot(StoreTx& tx, RequestContext& ctx, const Request& req,
     auto counts = tx.workflow_counts(wf.id);
     if (!counts.ok()) return counts.status();
     snap.lead_counts = std::move(counts->lead_counts);
+    snap.running.reserve(static_cast<std::size_t>(snap.lead_counts[LeadStatus::kActive]));
     auto stored = tx.get_scenario(wf.id);
     if (!stored.ok()) return stored.status();
     snap.scenario = scenario_or_default(stored.value());
@@ -121,7 +129,7 @@ Status read_snapshot(StoreTx& tx, RequestContext& ctx, const Request& req,
             snap.arrivals_per_day = arrivals["per_day"].get<double>();
         }
     }
-    return tx.forecast_leads(wf.id, [&](const ForecastLeadRow& row) {
+    return tx.forecast_leads(wf.id, [&](ForecastLeadRow& row) {
         if (!row.state) {
             ++snap.pending;
             return Status::ok();
@@ -133,7 +141,7 @@ Status read_snapshot(StoreTx& tx, RequestContext& ctx, const Request& req,
         if (st->phase == Phase::kDone) return Status::ok();  // ended in this very step
         RunningLead r;
         r.state = st.value();
-        r.id = row.id;
+        r.id = std::move(row.id);
         r.variables.assign(row.variables.begin(), row.variables.end());
         if (r.state.phase == Phase::kQueued && r.state.release_at == kNoTime) {
             snap.slot_queue.emplace_back(row.slot_wait_at.value_or(0), snap.running.size());
@@ -154,28 +162,28 @@ Response post_forecast(const Request& req, RequestContext& ctx) {
     if (!st) return status_response(st);
 
     // The same leads in the same order give the same forecast, whatever order the store read
-    // them in; leads waiting for a call slot go last, first come first served.
+    // them in: they are ordered by a hash of their ids (integers compare faster than a million
+    // ids; equal hashes by id). Leads waiting for a call slot go last, first come first served.
     std::vector<bool> queued(snap.running.size(), false);
     for (const auto& [since, i] : snap.slot_queue) queued[i] = true;
-    std::vector<std::size_t> order(snap.running.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (queued[a] != queued[b]) return !queued[a];
-        return snap.running[a].id < snap.running[b].id;
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    order.reserve(snap.running.size());
+    for (std::size_t i = 0; i < snap.running.size(); ++i) {
+        if (!queued[i]) order.emplace_back(id_hash(snap.running[i].id), i);
+    }
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return snap.running[a.second].id < snap.running[b.second].id;
     });
-    std::stable_sort(snap.slot_queue.begin(), snap.slot_queue.end(),
-                     [&](const auto& a, const auto& b) {
-                         if (a.first != b.first) return a.first < b.first;
-                         return snap.running[a.second].id < snap.running[b.second].id;
-                     });
+    std::sort(snap.slot_queue.begin(), snap.slot_queue.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return snap.running[a.second].id < snap.running[b.second].id;
+    });
     std::vector<RunningLead> running;
     running.reserve(snap.running.size());
-    for (const std::size_t i : order) {
-        if (!queued[i]) running.push_back(std::move(snap.running[i]));
-    }
+    for (const auto& [hash, i] : order) running.push_back(std::move(snap.running[i]));
     for (const auto& [since, i] : snap.slot_queue) running.push_back(std::move(snap.running[i]));
-    snap.running.clear();
-    snap.running.shrink_to_fit();
+    snap.running = std::vector<RunningLead>();
 
     // The scenario of the run: from now, the leads not started yet at once, then the
     // expected arrivals spread over arrival_days.

@@ -18,7 +18,7 @@ Result<std::vector<NodeStat>> PgTx::node_stats(const NodeStatQuery& nq) {
 }
 
 Status PgTx::forecast_leads(const std::string& workflow_id,
-                            const std::function<Status(const ForecastLeadRow&)>& each) {
+                            const std::function<Status(ForecastLeadRow&)>& each) {
     ForecastLeadRow row;
     auto read = q("SELECT id, state, variables, slot_wait_at FROM leads"
                   " WHERE workflow_id = $1 AND status IN ('pending', 'active')")

@@ -324,7 +324,7 @@ class SqliteTx final : public StoreTx {
     Result<PageOf<CallRecord>> list_calls(const std::string& org_id, const CallQuery& q) override;
     Result<std::vector<NodeStat>> node_stats(const NodeStatQuery& q) override;
     Status forecast_leads(const std::string& workflow_id,
-                          const std::function<Status(const ForecastLeadRow&)>& each) override;
+                          const std::function<Status(ForecastLeadRow&)>& each) override;
 
     // ---- user webhooks (sqlite_tx_org.cpp)
     Status insert_webhook(const UserWebhook& w) override;

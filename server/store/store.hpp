@@ -412,10 +412,10 @@ class StoreTx {
     // as live_record_action reports actions; reading them never scans the call log.
     virtual Result<std::vector<NodeStat>> node_stats(const NodeStatQuery& q) = 0;
     // The workflow's pending and active leads, passed to `each` one at a time in no particular
-    // order (a forecast reads every one and keeps only what it simulates). A failed `each` stops
-    // the read with its status.
+    // order (a forecast reads every one and keeps only what it simulates; `each` may take the
+    // row's strings). A failed `each` stops the read with its status.
     virtual Status forecast_leads(const std::string& workflow_id,
-                                  const std::function<Status(const ForecastLeadRow&)>& each) = 0;
+                                  const std::function<Status(ForecastLeadRow&)>& each) = 0;
 
     // Calls.
     virtual Status insert_call(const CallRecord& c) = 0;
