@@ -31,7 +31,8 @@ def main():
         m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+(\[.\])\s+(.*)", line)
         if not m:
             continue
-        share, dso, kind, symbol = float(m.group(1)), m.group(2), m.group(3), m.group(4).strip()
+        share, dso, kind, symbol = float(m.group(1)), m.group(2), m.group(3), m.group(4)
+        symbol = re.split(r"\s{2,}", symbol.strip())[0]  # perf pads it, then adds columns
         total += share
         key = f"{dso} {kind} {symbol}"
         part = next((p for p, rx in PARTS if re.search(rx, key)), "other")
