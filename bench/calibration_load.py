@@ -53,18 +53,24 @@ def hex_id(prefix, key):
     return prefix + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def connect(db):
+    """A connection for a bulk load: the server's settings (WAL, synchronous=NORMAL), with a
+    larger page cache; transactions are the caller's (BEGIN … COMMIT)."""
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA cache_size=-1000000")
+    con.execute("PRAGMA busy_timeout=60000")
+    return con
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     no_triggers = "--no-stats-triggers" in sys.argv
     db, workflow_id, calls_wanted = args[0], args[1], int(args[2])
     rng = random.Random(1)
 
-    con = sqlite3.connect(db, isolation_level=None)
-    # The server's settings (WAL, synchronous=NORMAL), with a larger page cache for the load.
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("PRAGMA cache_size=-1000000")
-    con.execute("PRAGMA busy_timeout=60000")
+    con = connect(db)
     org, seq = con.execute("SELECT organization_id, seq FROM workflows WHERE id = ?",
                            (workflow_id,)).fetchone()
     start = (int(time.time() * 1000) // HOUR - 30 * 24) * HOUR

@@ -63,7 +63,6 @@ if [ "$pg" = 1 ]; then
     store="PostgreSQL $(psql_db -c "SHOW server_version") on a Unix socket ($(psql_db -c "SELECT
         string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings
         WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers')"))"
-    pg_pid=$(head -n 1 "$LEADFLOW_TEST_PG_DIR"/*/postmaster.pid 2>/dev/null || true)
 else
     db=$tmp/forecast.db
     store="SQLite (WAL, synchronous=NORMAL), the database file in the OS page cache"
@@ -145,38 +144,16 @@ echo "== $name: fetch and JSON.parse in node" >&2
 browser=$(node bench/forecast_fetch.mjs "$base/v1/workflows/$wf/forecast" "$key" "$stored" "$runs")
 
 # 5. Where the time goes: the store's read alone, and one request under perf.
+# The same SELECT as the store's (server/store/*_tx_stats.cpp), every row fetched, best of 3.
+read_sql="SELECT id, state, variables, slot_wait_at FROM leads WHERE workflow_id = '$wf'
+    AND status IN ('pending', 'active')"
 if [ "$pg" = 1 ]; then
-    read_ms=$(python3 - "$db" "$wf" <<'PY'
-import subprocess, sys, time
-sql = ("SELECT id, state, variables, slot_wait_at FROM leads"
-       f" WHERE workflow_id = '{sys.argv[2]}' AND status IN ('pending', 'active')")
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    subprocess.run(["psql", sys.argv[1], "-qAt", "-c", sql], stdout=subprocess.DEVNULL, check=True)
-    d = (time.perf_counter() - t) * 1000
-    best = d if best is None else min(best, d)
-print(f"{best:.0f}")
-PY
-)
     read_how="psql, every row to /dev/null, best of 3"
 else
-    read_ms=$(python3 - "$db" "$wf" <<'PY'
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1])
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    con.execute("SELECT id, state, variables, slot_wait_at FROM leads INDEXED BY"
-                " leads_by_workflow_status WHERE workflow_id = ?1 AND status IN"
-                " ('pending', 'active')", (sys.argv[2],)).fetchall()
-    d = (time.perf_counter() - t) * 1000
-    best = d if best is None else min(best, d)
-print(f"{best:.0f}")
-PY
-)
+    read_sql=${read_sql/FROM leads/FROM leads INDEXED BY leads_by_workflow_status}
     read_how="python3 sqlite3, every row fetched, best of 3"
 fi
+read_ms=$(python3 bench/query_ms.py "$db" "$read_sql")
 profile=
 if command -v perf >/dev/null && perf record -q -o /dev/null true 2>/dev/null; then
     echo "== $name: one forecast under perf record" >&2
@@ -236,7 +213,7 @@ out.append(f"| Forecast, stored scenario (`{{\"scenario\":\"stored\",\"seed\":1}
 out.append(f"| Forecast, calibrated scenario (`{{\"seed\":1}}`, the default), median / max of {runs} "
            f"| **{ms(cal)} ms**; CPU per request {cpu(cal_cpu)} | < 3 s — {goal(cal)} |")
 out.append(f"| The same workflow with no lead (the fixed cost), median of {runs} | {med(empty):.1f} ms | |")
-out.append(f"| The store's read of the leads alone ({read_how}) | {fmt(int(read_ms))} ms | |")
+out.append(f"| The store's read of the leads alone ({read_how}) | {fmt(round(float(read_ms)))} ms | |")
 if profile:
     out.append(f"| Where a stored-scenario request's server CPU goes (`perf record`, self time) | {profile} | |")
 out.append(f"| Server memory: resident before the first forecast / peak after | {rss_start} MB / **{rss_peak} MB** | |")

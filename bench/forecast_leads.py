@@ -26,12 +26,12 @@ tsv: writes FOLDER/leads.tsv and FOLDER/calls.tsv for psql's \\copy (columns as 
 --columns), so that PostgreSQL's statement triggers do the same.
 
 Prints one line: leads=… running=… pending=… in_call=… insert_s=… (sqlite) or leads=… (tsv)."""
-import hashlib
 import os
 import random
-import sqlite3
 import sys
 import time
+
+from calibration_load import connect, hex_id
 
 SECOND = 1000
 DAY = 86_400 * SECOND
@@ -47,11 +47,6 @@ UNANSWERED = {
     "node_call2": [("NO_ANSWER", 0.50), ("BUSY", 0.10), ("VOICEMAIL", 0.10)],
 }
 MAX_CALL_MS = 300 * SECOND + 60 * SECOND  # max_call_seconds of the fixture + the call grace
-
-
-def hex_id(prefix, key):
-    # The server's ids are a prefix and 24 hex characters of a hash: random in index order.
-    return prefix + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def last_call(rng, node):
@@ -115,12 +110,7 @@ def summary(counts):
 
 
 def load_sqlite(db, workflow_id, n):
-    con = sqlite3.connect(db, isolation_level=None)
-    # The server's settings (WAL, synchronous=NORMAL), with a larger page cache for the load.
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("PRAGMA cache_size=-1000000")
-    con.execute("PRAGMA busy_timeout=60000")
+    con = connect(db)
     org, seq = con.execute("SELECT organization_id, seq FROM workflows WHERE id = ?",
                            (workflow_id,)).fetchone()
     # workflow_seq set here, as the server's own lead inserts do (else a trigger updates each).

@@ -91,16 +91,18 @@ time_requests() {
     done | awk '{printf "%.1f\n", $1 * 1000}'
 }
 # on_temp_pg NAME SCRIPT ARGS…: the first time (LEADFLOW_BENCH_PG unset), runs bash SCRIPT ARGS…
-# again under a throwaway PostgreSQL server (tests/pg/pg-temp-server; fsync=on,
-# synchronous_commit=off as in bench/scale.sh) and exits with its status; inside that run, returns
-# with $LEADFLOW_TEST_PG (the server's URI) and $load_start (the load average before the server
-# started). SCRIPT's stdout is the caller's, not pg-temp-server's (which prints the URI there).
+# again under a throwaway PostgreSQL server (tests/pg/pg-temp-server; fsync=on and
+# synchronous_commit=off: durable commits without an fsync each, as bench/scale.sh explains; then
+# $pg_options, more server settings) and exits with its status; inside that run, returns with
+# $LEADFLOW_TEST_PG (the server's URI), $pg_pid (its postmaster) and $load_start (the load
+# average before the server started). SCRIPT's stdout is the caller's, not pg-temp-server's
+# (which prints the URI there).
 on_temp_pg() {
     local name=$1 rc
     shift
     if [ -z "${LEADFLOW_BENCH_PG:-}" ]; then
         set +e
-        LEADFLOW_PG_TEMP_OPTIONS="-c fsync=on -c synchronous_commit=off -c max_wal_size=4GB" \
+        LEADFLOW_PG_TEMP_OPTIONS="-c fsync=on -c synchronous_commit=off ${pg_options:-}" \
             LEADFLOW_BENCH_PG=1 LEADFLOW_BENCH_PG_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" \
             tests/pg/pg-temp-server bash "$@" 3>&1 >/dev/null
         rc=$?
@@ -109,6 +111,7 @@ on_temp_pg() {
         exit "$rc"
     fi
     exec 1>&3 3>&-
+    pg_pid=$(head -n 1 "$LEADFLOW_TEST_PG_DIR/data/postmaster.pid")
     load_start=$LEADFLOW_BENCH_PG_LOAD
 }
 api() {  # METHOD PATH [JSON]; fails on an HTTP error (curl names it on stderr)
