@@ -20,6 +20,8 @@
 #      psql, every row fetched), and one stored-scenario request under `perf record` (when perf
 #      works here), its samples summed by part (store, state parsing, sorting, simulation, JSON).
 # Prints a table and rewrites the "forecast" (or "forecast-pg") section of BENCHMARKS.md.
+# LEADFLOW_BENCH_FORECAST_CALLGRAPH=1 also records one request with call stacks and writes the
+# time spent in each function and its callees to bench/results/forecast[-pg]-callgraph.txt.
 #
 # Usage: bench/forecast.sh [--quick] [--pg] [NATIVE_BUILD_DIR] (default build/native).
 # --quick: 50,000 leads, 3 timed requests; prints the table without touching BENCHMARKS.md.
@@ -167,6 +169,19 @@ if command -v perf >/dev/null && perf record -q -o /dev/null true 2>/dev/null; t
         grep -v '^#' | grep -v '^$' >"$tmp/perf.txt" || true
     profile=$(python3 bench/forecast_profile.py "$tmp/perf.txt")
     mkdir -p bench/results && cp "$tmp/perf.txt" "bench/results/$name-profile.txt"
+    if [ "${LEADFLOW_BENCH_FORECAST_CALLGRAPH:-0}" = 1 ]; then
+        # Inclusive time by function: call stacks unwound from DWARF (the Release build keeps
+        # no frame pointers), a lower rate to keep the stacks' size in hand.
+        echo "== $name: one forecast under perf record --call-graph dwarf" >&2
+        perf record -q -F 199 --call-graph dwarf,16384 -p "$pid" -o "$tmp/perf-cg.data" 2>/dev/null &
+        perf_pid=$!
+        sleep 1
+        api POST "/v1/workflows/$wf/forecast" "$stored" >/dev/null
+        kill -INT "$perf_pid"
+        wait "$perf_pid" 2>/dev/null || true
+        perf report -i "$tmp/perf-cg.data" --children --sort symbol --stdio -g none \
+            2>/dev/null | grep -v '^#' | grep -v '^$' >"bench/results/$name-callgraph.txt" || true
+    fi
 fi
 stop_server
 
