@@ -31,7 +31,7 @@ import random
 import sys
 import time
 
-from calibration_load import connect, hex_id
+from calibration_load import connect, hex_id, insert_chunk
 
 SECOND = 1000
 DAY = 86_400 * SECOND
@@ -123,12 +123,7 @@ def load_sqlite(db, workflow_id, n):
 
     def flush():
         nonlocal insert_s
-        t0 = time.perf_counter()
-        con.execute("BEGIN")
-        con.executemany(lead_sql, rows)
-        con.executemany(call_sql, calls)
-        con.execute("COMMIT")
-        insert_s += time.perf_counter() - t0
+        insert_s += insert_chunk(con, lead_sql, rows, call_sql, calls)
         rows.clear()
         calls.clear()
 
