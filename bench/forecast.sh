@@ -12,8 +12,8 @@
 #      scenario ({"scenario":"stored","seed":1}) and with the calibrated one ({"seed":1}): one
 #      unrecorded warm-up and LEADFLOW_BENCH_FORECAST_RUNS timed requests each (default 5;
 #      curl's time_total, a new connection each), the server's CPU time (and PostgreSQL's) over
-#      them, its resident memory before and its peak after; the replies must count every
-#      running lead and every lead not started, or the run fails;
+#      them, its resident memory before, its peak after one forecast and after all of them;
+#      the replies must count every running lead and every lead not started, or the run fails;
 #   4. what a browser pays on top: the reply's size, and node's fetch and JSON.parse of it
 #      (bench/forecast_fetch.mjs);
 #   5. where the time goes: the store's read alone (the same SELECT through python3's sqlite3 or
@@ -115,6 +115,11 @@ running=$(field running) pending=$(field pending) in_call=$(field in_call)
 # 3. The forecasts over HTTP.
 start_api "$db"
 rss_start=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+# One request's own peak, before the others: each request runs on a connection thread of its
+# own, and glibc's per-thread malloc arenas keep what a request freed, so the peak after many
+# requests is more than one request needs.
+api POST "/v1/workflows/$wf/forecast" "$stored" >/dev/null
+rss_one=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
 check_reply() {  # the reply counts every running lead and every lead not started
     python3 - "$tmp/reply.json" "$running" "$pending" <<'PY'
 import json, sys
@@ -189,7 +194,7 @@ stop_server
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(uname -sr)"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 md=$(python3 - "$name" "$n" "$running" "$pending" "$in_call" "$runs" "$empty_times" \
-    "$stored_times" "$stored_cpu" "$cal_times" "$cal_cpu" "$rss_start" "$rss_peak" "$browser" \
+    "$stored_times" "$stored_cpu" "$cal_times" "$cal_cpu" "$rss_start" "$rss_one" "$rss_peak" "$browser" \
     "$read_ms" "$read_how" "$profile" "$insert_s" "$load_s" "$db_mb" "$store" "$machine" \
     "$load_start" "$load_end" "$(git rev-parse --short HEAD)" <<'PY'
 import datetime, json, statistics, sys
@@ -197,8 +202,8 @@ a = sys.argv
 name, n, running, pending, in_call, runs = a[1], int(a[2]), int(a[3]), int(a[4]), int(a[5]), int(a[6])
 empty, stored, cal = ([float(x) for x in s.split()] for s in (a[7], a[8], a[10]))
 stored_cpu, cal_cpu = a[9].split(), a[11].split()
-rss_start, rss_peak, browser, read_ms, read_how, profile = a[12], a[13], json.loads(a[14]), a[15], a[16], a[17]
-insert_s, load_s, db_mb, store, machine, load_start, load_end, commit = a[18:26]
+rss_start, rss_one, rss_peak, browser, read_ms, read_how, profile = a[12], a[13], a[14], json.loads(a[15]), a[16], a[17], a[18]
+insert_s, load_s, db_mb, store, machine, load_start, load_end, commit = a[19:27]
 fmt = lambda v: format(v, ",")
 med = statistics.median
 ms = lambda v: "%s / %s" % (fmt(round(med(v))), fmt(round(max(v))))
@@ -231,7 +236,10 @@ out.append(f"| The same workflow with no lead (the fixed cost), median of {runs}
 out.append(f"| The store's read of the leads alone ({read_how}) | {fmt(round(float(read_ms)))} ms | |")
 if profile:
     out.append(f"| Where a stored-scenario request's server CPU goes (`perf record`, self time) | {profile} | |")
-out.append(f"| Server memory: resident before the first forecast / peak after | {rss_start} MB / **{rss_peak} MB** | |")
+cache = " (SQLite's page cache and its memory map of the database file included)" if not pg else ""
+out.append(f"| Server memory: resident before the first forecast / peak after one forecast / peak "
+           f"after all {1 + 2 * (runs + 1)} | {rss_start} MB / **{rss_one} MB** / "
+           f"{rss_peak} MB{cache} | |")
 out.append(f"| Reply | {fmt(browser['bytes'])} bytes of JSON | |")
 out.append(f"| In the browser on top of the server: node's `fetch` + `text()` of the reply, then "
            f"`JSON.parse`, median of {browser['runs']} | fetch {fmt(round(browser['fetch_ms']))} ms "
