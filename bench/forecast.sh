@@ -11,8 +11,8 @@
 #      so no lead moves while the forecasts read them), then the forecast with the stored
 #      scenario ({"scenario":"stored","seed":1}) and with the calibrated one ({"seed":1}): one
 #      unrecorded warm-up and LEADFLOW_BENCH_FORECAST_RUNS timed requests each (default 5;
-#      curl's time_total, a new connection each), the server's CPU time (and PostgreSQL's) over
-#      them, its resident memory before, its peak after one forecast and after all of them;
+#      curl's time_total, a new connection each), the server's CPU time (and PostgreSQL's) per
+#      request over the warm-up and the timed ones, its resident memory before, its peak after one forecast and after all of them;
 #      the replies must count every running lead and every lead not started, or the run fails;
 #   4. what a browser pays on top: the reply's size, and node's fetch and JSON.parse of it
 #      (bench/forecast_fetch.mjs);
@@ -129,7 +129,7 @@ if (r["running"], r["pending"]) != (int(sys.argv[2]), int(sys.argv[3])):
              f" expected {sys.argv[2]} and {sys.argv[3]}")
 PY
 }
-forecast_times() {  # BODY → the times (ms), then the CPU seconds of the timed requests
+forecast_times() {  # BODY → the times (ms), then the CPU seconds per request (warm-up included)
     local c0 c1 times
     c0=$(cpu_of)
     times=$(time_requests "$runs" POST "/v1/workflows/$wf/forecast" "$1")
@@ -137,7 +137,7 @@ forecast_times() {  # BODY → the times (ms), then the CPU seconds of the timed
     check_reply
     echo "$times" | paste -sd ' '
     python3 -c "import sys; a, b = sys.argv[1].split(), sys.argv[2].split();
-print(' '.join(f'{(float(y) - float(x)) / $runs:.2f}' for x, y in zip(a, b)))" "$c0" "$c1"
+print(' '.join(f'{(float(y) - float(x)) / ($runs + 1):.2f}' for x, y in zip(a, b)))" "$c0" "$c1"
 }
 echo "== $name: forecast, stored scenario, $n leads" >&2
 { read -r stored_times; read -r stored_cpu; } < <(forecast_times "$stored")
@@ -225,7 +225,7 @@ out.append(f"The lead-nurture fixture, activated over the API; then {fmt(n)} act
            f"2 days), {fmt(in_call)} in a call at node_call1..3 (the call in flight), "
            f"{fmt(pending)} not started. `POST /v1/workflows/{{id}}/forecast`: one warm-up, then "
            f"{runs} requests over HTTP, a new connection each (curl's time_total); CPU time per "
-           "request from /proc over the timed requests.\n")
+           "request from /proc over the warm-up and the timed requests.\n")
 out.append("| Measure | Result | Goal |")
 out.append("|---|---|---|")
 out.append(f"| Forecast, stored scenario (`{{\"scenario\":\"stored\",\"seed\":1}}`), median / max of {runs} "
