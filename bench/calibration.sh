@@ -10,7 +10,8 @@
 #   3. the triggers' cost: LEADFLOW_BENCH_CALIBRATION_TRIGGER_CALLS calls (default 1,000,000)
 #      loaded into two copies of the fresh database, one with the three node_stats triggers
 #      dropped, alternately, LEADFLOW_BENCH_CALIBRATION_TRIGGER_RUNS times each (default 3);
-#   4. the server restarted on the large database (API only, --live false), then
+#   4. the server restarted on the large database (API only, --live false: the bulk-loaded leads
+#      have ended, and nothing should run beside the reads), then
 #      GET /v1/workflows/{id}/calibration and GET /v1/workflows/{id}/drift over HTTP, one
 #      unrecorded warm-up and 7 timed requests each (curl's time_total, a new connection each);
 #      the replies' call counts must add up to the calls loaded, or the run fails.
@@ -42,30 +43,11 @@ data=${LEADFLOW_BENCH_CALIBRATION_DIR:-$tmp}
 mkdir -p "$data"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# The API alone: the bulk-loaded leads have ended, and nothing should run beside the reads.
-start_api() {  # DB
-    key=$("$bin" keys create --db "$1" --org bench | tail -n 1)
-    "$bin" serve --db "$1" --port 0 --rate-limit 0 --live false >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    for _ in $(seq 600); do grep -q '^listening on' "$tmp/out" && break; sleep 0.1; done
-    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/out")
-    [ -n "$port" ] || { echo "bench calibration: the server did not start:" >&2; cat "$tmp/err" >&2; return 1; }
-    base=http://127.0.0.1:$port
-}
-
 # 1. The workflow.
 echo "== calibration: workflow from the lead-nurture fixture" >&2
 rm -f "$data"/cal-*.db "$data"/cal-*.db-wal "$data"/cal-*.db-shm
 start_api "$data/cal-empty.db"
-wf=$(api POST /v1/workflows '{"title":"Bench calibration","settings":{"respect_lead_local_time":false}}' | id_of)
-python3 - >"$tmp/graph.json" <<'PY'
-import json
-g = json.load(open("tests/fixtures/lead_nurture.json"))
-print(json.dumps({"nodes": g["nodes"], "edges": g["edges"]}))
-PY
-api PUT "/v1/workflows/$wf/graph" "$(cat "$tmp/graph.json")" >/dev/null
-api PUT "/v1/workflows/$wf/scenario" "$(cat tests/fixtures/lead_nurture.scenario.json)" >/dev/null
-api POST "/v1/workflows/$wf/activate" >/dev/null
+wf=$(nurture_workflow "Bench calibration")
 stop_server
 
 # 2. The triggers' cost, on copies of the fresh database, alternately with and without them.
@@ -99,38 +81,20 @@ plan=$(sqlite3 "$data/cal-big.db" "EXPLAIN QUERY PLAN SELECT node_id, metric, at
     sum(total), sum(total_sq), min(hour), max(hour) FROM node_stats WHERE workflow_id = '$wf'
     AND hour >= 0 AND (NULL IS NULL OR version = NULL OR metric = 'arrival')
     GROUP BY node_id, metric, attr, value" | sed -n 's/^.*--//p' | paste -sd ';' | sed 's/;/; /g')
-# The store's query alone, through python3's sqlite3 (best of 3), for comparison with the HTTP time.
-query_ms=$(python3 - "$data/cal-big.db" "$wf" <<'PY'
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1])
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    con.execute("SELECT node_id, metric, attr, value, sum(n), sum(total), sum(total_sq), min(hour),"
-                " max(hour) FROM node_stats WHERE workflow_id = ?1 AND hour >= ?2"
-                " AND (?3 IS NULL OR version = ?3 OR metric = 'arrival')"
-                " GROUP BY node_id, metric, attr, value", (sys.argv[2], 0, None)).fetchall()
-    d = (time.perf_counter() - t) * 1000
-    best = d if best is None else min(best, d)
-print(f"{best:.1f}")
-PY
-)
+# The store's query alone (best of 3), for comparison with the HTTP time.
+query_ms=$(python3 bench/query_ms.py "$data/cal-big.db" "SELECT node_id, metric, attr, value,
+    sum(n), sum(total), sum(total_sq), min(hour), max(hour) FROM node_stats WHERE workflow_id = ?1
+    AND hour >= ?2 AND (?3 IS NULL OR version = ?3 OR metric = 'arrival')
+    GROUP BY node_id, metric, attr, value" "$wf" 0 NULL)
 [ "$call_rows" = "$calls" ] || { echo "bench calibration: $call_rows call rows, expected $calls" >&2; exit 1; }
 [ "$stat_calls" = "$calls" ] || { echo "bench calibration: node_stats counts $stat_calls calls, expected $calls" >&2; exit 1; }
 
 # 4. The reads over HTTP.
 echo "== calibration: GET calibration and drift, $calls calls" >&2
 start_api "$data/cal-big.db"
-time_get() {  # PATH → 7 times (ms), one per line, after one warm-up
-    local i
-    curl -sSf -o "$tmp/reply.json" "$base$1" -H "Authorization: Bearer $key"
-    for i in 1 2 3 4 5 6 7; do
-        curl -sSf -o "$tmp/reply.json" -w '%{time_total}\n' "$base$1" -H "Authorization: Bearer $key"
-    done | awk '{printf "%.1f\n", $1 * 1000}'
-}
-cal_times=$(time_get "/v1/workflows/$wf/calibration")
+cal_times=$(time_requests 7 GET "/v1/workflows/$wf/calibration")
 cp "$tmp/reply.json" "$tmp/calibration.json"
-drift_times=$(time_get "/v1/workflows/$wf/drift")
+drift_times=$(time_requests 7 GET "/v1/workflows/$wf/drift")
 cp "$tmp/reply.json" "$tmp/drift.json"
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
 stop_server

@@ -14,28 +14,17 @@
 # Usage: bench/calibration_pg.sh [--quick] [NATIVE_BUILD_DIR] (default build/native).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+args=("$@")
 quick=0
 [ "${1:-}" = --quick ] && { quick=1; shift; }
-[ "${LEADFLOW_BENCH_QUICK:-0}" = 1 ] && quick=1
 dir=${1:-${LEADFLOW_BENCH_NATIVE_DIR:-build/native}}
-if [ -z "${LEADFLOW_BENCH_CALPG:-}" ]; then
-    [ -x "$dir/server/leadflow-server" ] ||
-        { echo "bench calibration-pg: $dir/server/leadflow-server missing (scripts/build native)" >&2; exit 1; }
-    set +e
-    LEADFLOW_PG_TEMP_OPTIONS="-c fsync=on -c synchronous_commit=off -c max_wal_size=4GB" \
-        LEADFLOW_BENCH_CALPG=1 LEADFLOW_BENCH_CALPG_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" \
-        LEADFLOW_BENCH_QUICK=$quick tests/pg/pg-temp-server bash "$PWD/bench/calibration_pg.sh" "$dir" 3>&1 >/dev/null
-    rc=$?
-    set -e
-    [ "$rc" != 77 ] || echo "bench calibration-pg: PostgreSQL's server programs are missing (scripts/setup)" >&2
-    exit "$rc"
-fi
-exec 1>&3 3>&-
-pg_uri=$LEADFLOW_TEST_PG
-load_start=$LEADFLOW_BENCH_CALPG_LOAD
 # shellcheck source=bench/live_server.sh
 . bench/live_server.sh
 bin=$dir/server/leadflow-server
+[ -x "$bin" ] || { echo "bench calibration-pg: $bin missing (scripts/build native)" >&2; exit 1; }
+pg_options="-c max_wal_size=4GB"
+on_temp_pg calibration-pg "$PWD/bench/calibration_pg.sh" "${args[@]}"
+pg_uri=$LEADFLOW_TEST_PG
 live_bench_setup calibration-pg "$bin"
 if [ "$quick" = 1 ]; then calls=${LEADFLOW_BENCH_CALIBRATION_CALLS:-200000}; else calls=${LEADFLOW_BENCH_CALIBRATION_CALLS:-10000000}; fi
 psql_run() { psql "$pg_uri" -v ON_ERROR_STOP=1 -qAt -c "SET client_min_messages = warning" -c "$1"; }
@@ -45,27 +34,9 @@ pg_settings=$(psql_run "SELECT string_agg(name || '=' || setting || coalesce(uni
 psql_run "CREATE DATABASE calbench"
 db=${pg_uri/\/\/\/postgres\?/\/\/\/calbench?}
 
-start_api() {
-    key=$("$bin" keys create --db "$db" --org bench | tail -n 1)
-    "$bin" serve --db "$db" --port 0 --rate-limit 0 --live false >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    for _ in $(seq 600); do grep -q '^listening on' "$tmp/out" && break; sleep 0.1; done
-    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/out")
-    [ -n "$port" ] || { echo "bench calibration-pg: the server did not start:" >&2; cat "$tmp/err" >&2; return 1; }
-    base=http://127.0.0.1:$port
-}
-
 echo "== calibration-pg: workflow from the lead-nurture fixture" >&2
-start_api
-wf=$(api POST /v1/workflows '{"title":"Bench calibration","settings":{"respect_lead_local_time":false}}' | id_of)
-python3 - >"$tmp/graph.json" <<'PY'
-import json
-g = json.load(open("tests/fixtures/lead_nurture.json"))
-print(json.dumps({"nodes": g["nodes"], "edges": g["edges"]}))
-PY
-api PUT "/v1/workflows/$wf/graph" "$(cat "$tmp/graph.json")" >/dev/null
-api PUT "/v1/workflows/$wf/scenario" "$(cat tests/fixtures/lead_nurture.scenario.json)" >/dev/null
-api POST "/v1/workflows/$wf/activate" >/dev/null
+start_api "$db"
+wf=$(nurture_workflow "Bench calibration")
 stop_server
 
 echo "== calibration-pg: $calls calls" >&2
@@ -144,17 +115,10 @@ plan=$(psql_db -c "EXPLAIN SELECT node_id, metric, attr, value, sum(n), sum(tota
 [ "$stat_calls" = "$calls" ] || { echo "bench calibration-pg: node_stats counts $stat_calls calls, expected $calls" >&2; exit 1; }
 
 echo "== calibration-pg: GET calibration and drift" >&2
-start_api
-time_get() {
-    local i
-    curl -sSf -o "$tmp/reply.json" "$base$1" -H "Authorization: Bearer $key"
-    for i in 1 2 3 4 5 6 7; do
-        curl -sSf -o "$tmp/reply.json" -w '%{time_total}\n' "$base$1" -H "Authorization: Bearer $key"
-    done | awk '{printf "%.1f\n", $1 * 1000}'
-}
-cal_times=$(time_get "/v1/workflows/$wf/calibration")
+start_api "$db"
+cal_times=$(time_requests 7 GET "/v1/workflows/$wf/calibration")
 cp "$tmp/reply.json" "$tmp/calibration.json"
-drift_times=$(time_get "/v1/workflows/$wf/drift")
+drift_times=$(time_requests 7 GET "/v1/workflows/$wf/drift")
 cp "$tmp/reply.json" "$tmp/drift.json"
 stop_server
 read -r cal_calls drift_calls flagged < <(python3 - "$tmp/calibration.json" "$tmp/drift.json" <<'PY'

@@ -1,7 +1,8 @@
 # bench/live_server.sh — helpers for the benchmarks that drive a live leadflow-server over its
-# REST API (sourced by bench/live.sh and bench/publish.sh). The caller runs from the repository
-# root, calls live_bench_setup first and sets $bin (the server binary); start_server sets $pid,
-# $key, $base and $metrics_base.
+# REST API (sourced by bench/live.sh, bench/publish.sh, bench/calibration.sh,
+# bench/calibration_pg.sh and bench/forecast.sh). The caller runs from the repository root, calls
+# live_bench_setup first and sets $bin (the server binary); start_server and start_api set $pid,
+# $key and $base (start_server also $metrics_base).
 
 # live_bench_setup NAME BIN: exits unless BIN is an executable server binary (NAME names the
 # benchmark in the message); makes the scratch folder $tmp and, on exit, stops a server still
@@ -52,7 +53,67 @@ start_server() {  # DB SCALE
     # Every organization's counters: the operator's scrape listener.
     metrics_base=http://127.0.0.1:$(sed -n 's/^metrics on .*:\([0-9]*\)$/\1/p' "$tmp/out")
 }
+# start_api DB: the server's API alone on DB (a SQLite file or a PostgreSQL URI), with an API key
+# made for it: `--live false` runs neither the scheduler nor the outbox, so stored leads stay
+# where they are while a benchmark reads them.
+start_api() {
+    key=$("$bin" keys create --db "$1" --org bench | tail -n 1)
+    "$bin" serve --db "$1" --port 0 --rate-limit 0 --live false >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 600); do grep -q '^listening on' "$tmp/out" && break; sleep 0.1; done
+    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/out")
+    [ -n "$port" ] || { echo "bench: $bin serve --live false did not start:" >&2; cat "$tmp/err" >&2; return 1; }
+    base=http://127.0.0.1:$port
+}
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+# nurture_workflow TITLE: a workflow made over the API from the lead-nurture fixture (graph and
+# scenario), without local calling hours, activated (version 1); prints its id.
+nurture_workflow() {
+    local wf
+    wf=$(api POST /v1/workflows "{\"title\":\"$1\",\"settings\":{\"respect_lead_local_time\":false}}" | id_of)
+    python3 -c 'import json; g = json.load(open("tests/fixtures/lead_nurture.json"));
+print(json.dumps({"nodes": g["nodes"], "edges": g["edges"]}))' >"$tmp/graph.json"
+    api PUT "/v1/workflows/$wf/graph" "$(cat "$tmp/graph.json")" >/dev/null
+    api PUT "/v1/workflows/$wf/scenario" "$(cat tests/fixtures/lead_nurture.scenario.json)" >/dev/null
+    api POST "/v1/workflows/$wf/activate" >/dev/null
+    echo "$wf"
+}
+# time_requests N METHOD PATH [JSON]: one unrecorded warm-up, then N requests, a new connection
+# each; prints each one's wall time at the client (curl's time_total) in ms, one per line. The
+# last reply is left in $tmp/reply.json; an HTTP error fails.
+time_requests() {
+    local n=$1 i
+    shift
+    api "$@" >"$tmp/reply.json"
+    for i in $(seq "$n"); do
+        curl -sSf -X "$1" -o "$tmp/reply.json" -w '%{time_total}\n' "$base$2" \
+            -H "Authorization: Bearer $key" -H 'Content-Type: application/json' ${3:+-d "$3"}
+    done | awk '{printf "%.1f\n", $1 * 1000}'
+}
+# on_temp_pg NAME SCRIPT ARGS…: the first time (LEADFLOW_BENCH_PG unset), runs bash SCRIPT ARGS…
+# again under a throwaway PostgreSQL server (tests/pg/pg-temp-server; fsync=on and
+# synchronous_commit=off: durable commits without an fsync each, as bench/scale.sh explains; then
+# $pg_options, more server settings) and exits with its status; inside that run, returns with
+# $LEADFLOW_TEST_PG (the server's URI), $pg_pid (its postmaster) and $load_start (the load
+# average before the server started). SCRIPT's stdout is the caller's, not pg-temp-server's
+# (which prints the URI there).
+on_temp_pg() {
+    local name=$1 rc
+    shift
+    if [ -z "${LEADFLOW_BENCH_PG:-}" ]; then
+        set +e
+        LEADFLOW_PG_TEMP_OPTIONS="-c fsync=on -c synchronous_commit=off ${pg_options:-}" \
+            LEADFLOW_BENCH_PG=1 LEADFLOW_BENCH_PG_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)" \
+            tests/pg/pg-temp-server bash "$@" 3>&1 >/dev/null
+        rc=$?
+        set -e
+        [ "$rc" != 77 ] || echo "bench $name: PostgreSQL's server programs are missing (scripts/setup)" >&2
+        exit "$rc"
+    fi
+    exec 1>&3 3>&-
+    pg_pid=$(head -n 1 "$LEADFLOW_TEST_PG_DIR/data/postmaster.pid")
+    load_start=$LEADFLOW_BENCH_PG_LOAD
+}
 api() {  # METHOD PATH [JSON]; fails on an HTTP error (curl names it on stderr)
     curl -sSf -X "$1" "$base$2" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
         ${3:+-d "$3"}

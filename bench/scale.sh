@@ -33,6 +33,7 @@
 # PostgreSQL the statements that took most of its time are printed (to stderr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+args=("$@")
 quick=0
 [ "${1:-}" = --quick ] && { quick=1; shift; }
 [ "${LEADFLOW_BENCH_QUICK:-0}" = 1 ] && quick=1
@@ -40,31 +41,14 @@ dir=${1:-${LEADFLOW_BENCH_NATIVE_DIR:-build/native}}
 
 # The whole run happens inside one throwaway PostgreSQL server, which pg-temp-server stops and
 # removes when the run ends (or is interrupted).
-if [ -z "${LEADFLOW_BENCH_SCALE_PG:-}" ]; then
-    [ -x "$dir/server/leadflow-server" ] ||
-        { echo "bench scale: $dir/server/leadflow-server missing (scripts/build native)" >&2; exit 1; }
-    load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-    set +e
-    # Durable commits without an fsync each (see the header).
-    options="-c fsync=on -c synchronous_commit=off"
-    [ "${LEADFLOW_BENCH_SCALE_PROFILE:-0}" = 1 ] &&
-        options+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
-    LEADFLOW_PG_TEMP_OPTIONS=$options \
-        LEADFLOW_BENCH_SCALE_PG=1 LEADFLOW_BENCH_SCALE_LOAD=$load_start LEADFLOW_BENCH_QUICK=$quick \
-        tests/pg/pg-temp-server bash "$PWD/bench/scale.sh" "$dir" 3>&1 >/dev/null
-    rc=$?
-    set -e
-    [ "$rc" != 77 ] || echo "bench scale: PostgreSQL's server programs are missing (scripts/setup)" >&2
-    exit "$rc"
-fi
-# From here on, fd 3 is the caller's stdout (pg-temp-server's own first line, its URI, is not).
-exec 1>&3 3>&-
-pg_uri=$LEADFLOW_TEST_PG
-pg_pid=$(head -n 1 "$LEADFLOW_TEST_PG_DIR/data/postmaster.pid")
-load_start=$LEADFLOW_BENCH_SCALE_LOAD
-
 # shellcheck source=bench/live_server.sh
 . bench/live_server.sh
+[ -x "$dir/server/leadflow-server" ] ||
+    { echo "bench scale: $dir/server/leadflow-server missing (scripts/build native)" >&2; exit 1; }
+[ "${LEADFLOW_BENCH_SCALE_PROFILE:-0}" = 1 ] &&
+    pg_options="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+on_temp_pg scale "$PWD/bench/scale.sh" "${args[@]}"
+pg_uri=$LEADFLOW_TEST_PG
 bin=$dir/server/leadflow-server
 live_bench_setup scale "$bin"
 pids=()
