@@ -189,6 +189,8 @@ struct SimulationRun::State {
     // the arrivals are lower bounds that keep the bar moving in long stretches with no lead
     // ending.
     inline double progress_estimate() const;
+    // Gives free call slots to the leads waiting for one, longest-waiting first.
+    inline void grant_slots(TimeMs now);
     // Pops and processes one event; the queue must not be empty.
     inline void process();
     // Puts the forecast's running leads where they are, after every draw a plain run makes

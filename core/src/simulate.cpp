@@ -193,6 +193,16 @@ inline void SimulationRun::State::run(std::uint32_t lead, TimeMs now, bool slot_
     }
 }
 
+inline void SimulationRun::State::grant_slots(TimeMs now) {
+    while (limit > 0 && fifo_size > 0 && in_flight < limit) {
+        const std::uint32_t waiting = fifo[fifo_head];
+        fifo_head = (fifo_head + 1) % n_leads;
+        --fifo_size;
+        ev.type = EventType::kTimerFired;
+        run(waiting, now, true);
+    }
+}
+
 inline double SimulationRun::State::progress_estimate() const {
     const double n = static_cast<double>(n_leads);
     const double done = static_cast<double>(counts[0] + counts[1] + counts[2] + counts[3]);
@@ -248,14 +258,7 @@ inline void SimulationRun::State::process() {
                 }
             }
             run(lead, now, false);
-            // Freed slots go to the longest-waiting leads first.
-            while (limit > 0 && fifo_size > 0 && in_flight < limit) {
-                const std::uint32_t waiting = fifo[fifo_head];
-                fifo_head = (fifo_head + 1) % n_leads;
-                --fifo_size;
-                ev.type = EventType::kTimerFired;
-                run(waiting, now, true);
-            }
+            grant_slots(now);
             break;
         }
         case kEvAction:
@@ -391,13 +394,7 @@ Status SimulationRun::State::place_running() {
             run(lead, start, true);
         }
     }
-    while (limit > 0 && fifo_size > 0 && in_flight < limit) {
-        const std::uint32_t waiting = fifo[fifo_head];
-        fifo_head = (fifo_head + 1) % n_leads;
-        --fifo_size;
-        ev.type = EventType::kTimerFired;
-        run(waiting, start, true);
-    }
+    grant_slots(start);
     for (const std::uint32_t lead : entering) {
         ev.type = EventType::kStart;
         run(lead, start, false);
