@@ -179,7 +179,10 @@ Json SimulationRun::State::results_json(SimulationStats* stats) const {
     if (opt.exact) {
         out["exact"] = to_json(solve_exact(g, b), g);
     } else {
-        out["exact"] = Json{{"available", false}, {"reason", "not requested"}};
+        // The shape of an exact solution that is not available, with its reason.
+        ExactResult none;
+        none.reason = "not requested";
+        out["exact"] = to_json(none, g);
     }
     out["start_time"] = format_timestamp(start);
     out["horizon_days"] = sc.horizon_days;

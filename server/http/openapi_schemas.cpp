@@ -670,11 +670,15 @@ void add_calibration(Json& s) {
                                  {"seed", integer()},
                                  {"horizon_days", number()},
                                  {"arrival_days", number()}});
+    // The scenario a forecast ran: a Scenario whose `leads` (the leads still to arrive) may be 0.
+    Json forecast_scenario = s["Scenario"];
+    forecast_scenario["properties"]["leads"]["minimum"] = 0;
+    s["ForecastScenario"] = forecast_scenario;
     s["Forecast"] = object(
         {{"workflow_id", str()},
          {"version", integer()},
          {"scenario_source", enum_of({"calibrated", "stored"})},
-         {"scenario", ref("Scenario")},
+         {"scenario", ref("ForecastScenario")},
          {"ended_before",
           object({{"completed", integer()}, {"dropped", integer()}, {"failed", integer()}})},
          {"pending", integer()},
