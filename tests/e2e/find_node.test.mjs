@@ -68,7 +68,8 @@ test('matches by id, Down moves the highlight, a click jumps, Escape closes', as
   await until(page, (x) => x.find.input_active, 'find box has the keyboard', { read: probe, every: 1 });
   // "NODE_WAIT" is in the ids of both waits (their labels are the same "Wait 2 days").
   await page.keyboard.type('NODE_WAIT');
-  let p = await until(page, (x) => x.items['find/match/node_wait2'], 'both waits listed', { read: probe, every: 1 });
+  let p = await until(page, (x) => x.find.query === 'NODE_WAIT' && x.items['find/match/node_wait2'],
+    'both waits listed', { read: probe, every: 1 });
   assert.ok(p.items['find/match/node_wait1']);
   assert.ok(p.items['find/match/node_wait1'][1] < p.items['find/match/node_wait2'][1], 'in node order');
   await page.keyboard.press('ArrowDown');
@@ -84,7 +85,11 @@ test('matches by id, Down moves the highlight, a click jumps, Escape closes', as
   // The box keeps the last query: select it all and type over it.
   await page.keyboard.press('Control+a');
   await page.keyboard.type('failed');
-  p = await until(page, (x) => x.items['find/match/node_failed'], 'node_failed listed', { read: probe, every: 1 });
+  // Wait for the whole query: while it is still being typed ("f", "fa") other nodes match too and
+  // the row of node_failed is lower down; a click at that stale row would miss.
+  p = await until(page, (x) => x.find.query === 'failed' && x.items['find/match/node_failed'],
+    'node_failed listed', { read: probe, every: 1 });
+  assert.deepEqual(Object.keys(p.items).filter((k) => k.startsWith('find/match/')), ['find/match/node_failed']);
   await clickAt(page, p.items['find/match/node_failed']);
   p = await until(page, (x) => !x.find.open && offCentre(x, 'node_failed') < 2, 'node_failed centred',
     { read: probe, every: 1 });
@@ -95,7 +100,8 @@ test('matches by id, Down moves the highlight, a click jumps, Escape closes', as
   await until(page, (x) => x.find.input_active, 'find box open a third time', { read: probe, every: 1 });
   await page.keyboard.press('Control+a');
   await page.keyboard.type('second');
-  await until(page, (x) => x.items['find/match/node_call2'], 'node_call2 listed', { read: probe, every: 1 });
+  await until(page, (x) => x.find.query === 'second' && x.items['find/match/node_call2'], 'node_call2 listed',
+    { read: probe, every: 1 });
   await page.keyboard.press('Escape');
   p = await until(page, (x) => !x.find.open, 'find box closed', { read: probe, every: 1 });
   assert.deepEqual(p.selected_nodes, ['node_failed']);
