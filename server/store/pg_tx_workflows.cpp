@@ -139,8 +139,15 @@ Status PgTx::update_workflow(const Workflow& w) {
 }
 
 Status PgTx::delete_workflow(const std::string& workflow_id) {
-    // Nodes, edges, versions, leads (and their history), lead counts, variable keys and calls
-    // cascade from the workflow row.
+    // Nodes, edges, versions, leads, lead counts, variable keys and calls cascade from the
+    // workflow row; the leads' history has no foreign key (schema migration 4) and goes first.
+    if (Status st = q("DELETE FROM history WHERE lead_id IN"
+                      " (SELECT id FROM leads WHERE workflow_id = $1)")
+                        .bind(workflow_id)
+                        .exec();
+        !st) {
+        return st;
+    }
     return q("DELETE FROM workflows WHERE id = $1")
         .bind(workflow_id)
         .exec_changing("Workflow not found");
