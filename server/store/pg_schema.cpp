@@ -349,6 +349,38 @@ END $$;
     R"sql(
 ALTER TABLE history DROP CONSTRAINT history_lead_id_fkey;
 )sql",
+    // 5: every text column compares bytes (COLLATE "C"), whatever the database's locale. Ids,
+    // statuses and keys are what the indexes hold; under a language's collation each comparison
+    // in an index goes through strcoll(), and every index of `leads` starts with the workflow id
+    // that all of a workflow's leads share. It is also the order SQLite's BINARY collation gives,
+    // so both backends list ties and variable keys alike. One ALTER per table, so each index is
+    // rebuilt once. Tables added later declare their text columns COLLATE "C". A trigger that
+    // names a column (leads_count_update) is made again around the change.
+    R"sql(
+DROP TRIGGER leads_count_update ON leads;
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT c.table_name,
+                    string_agg(format('ALTER COLUMN %I TYPE text COLLATE "C"', c.column_name),
+                               ', ' ORDER BY c.ordinal_position) AS alters
+             FROM information_schema.columns c
+             WHERE c.table_schema = current_schema() AND c.data_type = 'text'
+               AND c.collation_name IS DISTINCT FROM 'C'
+               AND c.table_name IN ('organizations', 'api_keys', 'workflows', 'nodes', 'edges',
+                                    'workflow_versions', 'leads', 'lead_counts',
+                                    'lead_variable_keys', 'history', 'calls', 'user_webhooks',
+                                    'share_links', 'outbox', 'runtime_meta', 'node_stats')
+             GROUP BY c.table_name ORDER BY c.table_name
+    LOOP
+        EXECUTE format('ALTER TABLE %I %s', r.table_name, r.alters);
+    END LOOP;
+END $$;
+CREATE TRIGGER leads_count_update AFTER UPDATE OF status ON leads FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status
+          AND current_setting('leadflow.recount_leads', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION leadflow_count_lead_moved();
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
