@@ -139,9 +139,11 @@ Status PgTx::update_workflow(const Workflow& w) {
 }
 
 Status PgTx::delete_workflow(const std::string& workflow_id) {
-    // Nodes, edges, versions, leads, lead counts, variable keys and calls cascade from the
-    // workflow row; the leads' history has no foreign key (schema migration 4) and goes first.
-    if (Status st = q("DELETE FROM history WHERE lead_id IN"
+    // Nodes, edges, versions, leads, lead counts and variable keys cascade from the workflow
+    // row; the leads' history and the calls have no foreign key (schema migration 4) and go
+    // first.
+    if (Status st = q("WITH calls_gone AS (DELETE FROM calls WHERE workflow_id = $1)"
+                      " DELETE FROM history WHERE lead_id IN"
                       " (SELECT id FROM leads WHERE workflow_id = $1)")
                         .bind(workflow_id)
                         .exec();

@@ -403,7 +403,7 @@ TEST_P(StoreConformance, AFailedTransactionLeavesNothingHalfWritten) {
     });
 }
 
-TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsAndHistoryOnly) {
+TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsHistoryAndCallsOnly) {
     add_org("org_1", "acme");
     add_workflow("org_1", "wf_1");
     add_workflow("org_1", "wf_2");
@@ -421,6 +421,17 @@ TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsAndHistoryOnly) {
         }
         if (Status s = tx.append_history("l1", entry("one")); !s) return s;
         if (Status s = tx.append_history("l2", entry("two")); !s) return s;
+        for (const char* wf : {"wf_1", "wf_2"}) {
+            CallRecord c;
+            c.id = std::string("call_") + wf;
+            c.organization_id = "org_1";
+            c.workflow_id = wf;
+            c.lead_id = wf == std::string("wf_1") ? "l1" : "l2";
+            c.node_id = "n1";
+            c.status = "in_progress";
+            c.created_at = 10;
+            if (Status s = tx.insert_call(c); !s) return s;
+        }
         // Deleting in the transaction that appended.
         if (Status s = tx.delete_workflow("wf_1"); !s) return s;
         EXPECT_EQ(tx.delete_workflow("wf_1").code(), StatusCode::kNotFound);
@@ -434,6 +445,11 @@ TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsAndHistoryOnly) {
         EXPECT_EQ(tx.lead_status_totals()->at(LeadStatus::kPending), 1);
         EXPECT_EQ(tx.list_nodes("wf_2")->size(), 1u);
         EXPECT_EQ(labels_of(tx.history("l2").value()), (std::vector<std::string>{"two", "three"}));
+        // The deleted workflow's calls are gone; the other's stays.
+        auto calls = tx.list_calls("org_1", CallQuery{});
+        EXPECT_EQ(calls->total, 1);
+        EXPECT_EQ(calls->items.at(0).id, "call_wf_2");
+        EXPECT_EQ(tx.live_get_call("call_wf_1").status().code(), StatusCode::kNotFound);
         return Status::ok();
     });
     // A lead enrolled again under a deleted lead's id starts with no history.
