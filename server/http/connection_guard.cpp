@@ -43,6 +43,9 @@ constexpr std::size_t kDrainBytes = 1 << 20;
 constexpr int kDrainMs = 5000;
 // How often the waiting room checks its deadlines.
 constexpr int kSweepMs = 100;
+// How long a worker waits on a keep-alive connection for its next request before handing it
+// back to the waiting room (see Impl::next_request).
+constexpr int kLingerMs = 10;
 // Open files kept free for the store, logs and the listening socket.
 constexpr int kReservedFiles = 64;
 
@@ -184,6 +187,7 @@ struct ConnectionGuard::Impl {
     std::deque<std::unique_ptr<Connection>> ready;  // head complete, waiting for a worker
     std::vector<std::pair<std::unique_ptr<Connection>, bool>> returned;  // (conn, keep)
     int busy = 0;
+    int lingering = 0;  // workers in next_request (see may_linger)
     bool workers_exit = false;
     std::vector<std::thread> workers;
 
@@ -436,6 +440,81 @@ struct ConnectionGuard::Impl {
         }
     }
 
+    // After a request on a keep-alive connection, while no other request waits for a worker
+    // and fewer than half the workers do this: waits up to kLingerMs on this worker for the
+    // client's next request, so that a client that sends it at once is served without the two
+    // hand-offs through the event loop (the connection back to the loop, the request back to a
+    // worker). True when c holds a whole head and its small body (as readiness() would dispatch
+    // it). False hands c back with whatever it already read, and the waiting room applies its
+    // limits and deadlines to that as to any other input: a head that is not complete within the
+    // linger, one too large or with too many fields, leading empty lines, end of stream.
+    bool next_request(Connection& c) {
+        if (!start_lingering()) return false;
+        const bool next = wait_next_request(c);
+        stop_lingering();
+        return next;
+    }
+    bool wait_next_request(Connection& c) {
+        if (!may_linger()) return false;
+        if (c.pos_ > 0) {
+            c.buf_.erase(0, c.pos_);
+            c.pos_ = 0;
+        }
+        const std::int64_t deadline = steady_ms() + kLingerMs;
+        for (;;) {
+            const std::string& b = c.buf_;
+            if (!b.empty()) {
+                if (b[0] == '\r' || b[0] == '\n') return false;
+                const std::size_t end = b.find("\r\n\r\n");
+                const std::size_t head_len = end == std::string::npos ? b.size() : end + 4;
+                if (head_len > limits.max_head_bytes) return false;
+                if (end != std::string::npos) {
+                    const long lines =
+                        std::count(b.begin(), b.begin() + static_cast<long>(end + 2), '\n');
+                    if (lines - 1 > limits.max_header_fields) return false;
+                    if (b.size() >= head_len + buffered_body_length(b, 0, end + 4)) return true;
+                }
+            }
+            if (!poll_more(c, deadline)) return false;
+        }
+    }
+
+    // A worker keeps its connection only while the server runs and no request waits for a
+    // worker (a pipelining client must not hold one while others queue).
+    bool may_linger() {
+        if (stop_requested.load()) return false;
+        std::lock_guard<std::mutex> lock(mu);
+        return ready.empty();
+    }
+    // At most half the workers linger, so that a request arriving meanwhile finds one free.
+    bool start_lingering() {
+        std::lock_guard<std::mutex> lock(mu);
+        if (lingering >= std::max(1, limits.workers / 2)) return false;
+        ++lingering;
+        return true;
+    }
+    void stop_lingering() {
+        std::lock_guard<std::mutex> lock(mu);
+        --lingering;
+    }
+
+    // Reads what the socket has for c within the deadline (see may_linger). False when
+    // nothing came.
+    bool poll_more(Connection& c, std::int64_t deadline) {
+        if (!may_linger()) return false;
+        if (poll_one(c.fd(), POLLIN, deadline) <= 0) return false;
+        char tmp[4096];
+        for (;;) {
+            ssize_t n = ::recv(c.fd(), tmp, sizeof tmp, MSG_DONTWAIT);
+            if (n > 0) {
+                c.buf_.append(tmp, static_cast<std::size_t>(n));
+                return true;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            return false;  // end of stream, an error or nothing after all: the loop decides
+        }
+    }
+
     void worker_main() {
         for (;;) {
             std::unique_ptr<Connection> c;
@@ -450,6 +529,7 @@ struct ConnectionGuard::Impl {
             bool keep = false;
             try {
                 keep = serve(*c);
+                while (keep && next_request(*c)) keep = serve(*c);
             } catch (...) {
                 keep = false;
             }

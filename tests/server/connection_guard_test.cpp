@@ -235,6 +235,51 @@ TEST_F(GuardTest, HeadLimitsAndTheHeaderDeadlineAreEnforcedWithoutAWorker) {
     }
 }
 
+// After an answer a worker may keep the connection for a moment and take the client's next
+// request itself (ConnectionGuard's linger): requests sent at once are all served, and a next
+// head that is too large or has too many fields is still refused by the waiting room, whether
+// it arrives during the linger or after it.
+TEST_F(GuardTest, NextRequestsOnAKeptConnectionAreServedAndStillMeetTheHeadLimits) {
+    ConnectionLimits limits;
+    limits.max_head_bytes = 1024;
+    limits.max_header_fields = 5;
+    start(limits);
+    const std::string one = "GET / HTTP/1.1\r\n\r\n";
+    const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    int fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    for (int i = 0; i < 50; ++i) {
+        ASSERT_EQ(send(fd, one.data(), one.size(), 0), static_cast<ssize_t>(one.size()));
+        ASSERT_EQ(read_until(fd, ok), ok) << "request " << i;
+    }
+    const std::string huge = "GET / HTTP/1.1\r\nX: " + std::string(2000, 'a');
+    send(fd, huge.data(), huge.size(), MSG_NOSIGNAL);
+    EXPECT_EQ(read_until(fd).rfind("HTTP/1.1 431", 0), 0u);
+    close(fd);
+
+    fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(send(fd, one.data(), one.size(), 0), static_cast<ssize_t>(one.size()));
+    ASSERT_EQ(read_until(fd, ok), ok);
+    std::string fields = "GET / HTTP/1.1\r\n";
+    for (int i = 0; i < 6; ++i) fields += "A: b\r\n";
+    fields += "\r\n";
+    send(fd, fields.data(), fields.size(), MSG_NOSIGNAL);
+    EXPECT_EQ(read_until(fd).rfind("HTTP/1.1 431", 0), 0u);
+    close(fd);
+
+    // The next head sent in two parts, the second long after any linger: served all the same.
+    fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(send(fd, one.data(), one.size(), 0), static_cast<ssize_t>(one.size()));
+    ASSERT_EQ(read_until(fd, ok), ok);
+    ASSERT_EQ(send(fd, "GET / HT", 8, 0), 8);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_EQ(send(fd, "TP/1.1\r\n\r\n", 10, 0), 10);
+    EXPECT_EQ(read_until(fd, ok), ok);
+    close(fd);
+}
+
 TEST_F(GuardTest, PeerClosedTurnsTrueWhenTheClientLeaves) {
     start({});
     int fd = connect_to(port_);
