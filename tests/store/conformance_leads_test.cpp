@@ -3,6 +3,7 @@
 // half-written) and deleting a workflow (see store_conformance.hpp).
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "leadflow/wire.hpp"
@@ -456,6 +457,51 @@ TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsHistoryAndCallsOnl
     add_leads("wf_2", {"l1"});
     read([](StoreTx& tx) {
         EXPECT_TRUE(tx.history("l1")->empty());
+        return Status::ok();
+    });
+}
+
+// A forecast reads every pending and active lead of its workflow once, whatever their number
+// (more than one page of the PostgreSQL read), with its variables; ended leads
+// and other workflows' leads are not read; a failed callback stops the read with its status.
+TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
+    add_org("org_1", "acme");
+    add_workflow("org_1", "wf_1");
+    add_workflow("org_1", "wf_2");
+    constexpr int kLeads = 10050;
+    std::set<std::string> running;
+    std::vector<LeadRecord> leads;
+    for (int i = 0; i < kLeads; ++i) {
+        const LeadStatus st = i % 7 == 3   ? LeadStatus::kCompleted
+                              : i % 2 == 0 ? LeadStatus::kActive
+                                           : LeadStatus::kPending;
+        LeadRecord r = make_lead("wf_1", "lead_" + std::to_string(i), st);
+        if (i == 8) r.lead.variables["city"] = "Pune";
+        if (!is_terminal(st)) running.insert(r.lead.id);
+        leads.push_back(std::move(r));
+    }
+    leads.push_back(make_lead("wf_2", "other_1", LeadStatus::kPending));
+    write([&](StoreTx& tx) { return tx.insert_leads(leads); });
+    read([&](StoreTx& tx) {
+        std::multiset<std::string> seen;
+        EXPECT_TRUE(tx.forecast_leads("wf_1", [&](ForecastLeadRow& row) {
+                          seen.insert(row.id);
+                          if (row.id == "lead_8") {
+                              EXPECT_EQ(row.variables.at("city"), "Pune");
+                          } else {
+                              EXPECT_TRUE(row.variables.empty());
+                          }
+                          EXPECT_EQ(row.slot_wait_at, std::nullopt);
+                          return Status::ok();
+                      }).ok());
+        EXPECT_EQ(seen.size(), running.size());
+        EXPECT_TRUE(std::equal(seen.begin(), seen.end(), running.begin(), running.end()));
+        int calls = 0;
+        Status stopped = tx.forecast_leads("wf_1", [&](ForecastLeadRow&) {
+            return ++calls == 5 ? Status::invalid("enough") : Status::ok();
+        });
+        EXPECT_EQ(stopped.code(), StatusCode::kInvalidArgument);
+        EXPECT_EQ(calls, 5);
         return Status::ok();
     });
 }
