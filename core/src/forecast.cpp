@@ -53,8 +53,7 @@ std::vector<RunningLead> SimulationRun::snapshot() const {
                 break;
             case Phase::kInAction: {
                 const double latency_s = s.b.nodes[static_cast<std::size_t>(st.node)].latency_s;
-                const TimeMs latency =
-                    std::max<TimeMs>(static_cast<TimeMs>(std::floor(latency_s * 1000 + 0.5)), 1);
+                const TimeMs latency = std::max<TimeMs>(sim::round_ms(latency_s), 1);
                 st.entered_at = due[i] == kNoTime ? s.last_time : due[i] - latency;
                 break;
             }

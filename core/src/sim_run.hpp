@@ -2,6 +2,7 @@
 // the core: the run itself is in simulate.cpp, its results JSON in sim_results.cpp.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -91,6 +92,11 @@ static_assert(sizeof(SimLead) == 32, "one lead, one half cache line");
 // at ~37 h).
 enum : std::uint32_t { kEvTimer = 0, kEvCallEnd = 1, kEvAction = 2, kEvArrival = 3 };
 constexpr std::uint32_t kMaxPackedDurationMs = (1u << 27) - 1;
+
+// Seconds of a scenario (a duration, a latency) as whole milliseconds, rounded half up.
+inline TimeMs round_ms(double seconds) {
+    return static_cast<TimeMs>(std::floor(seconds * 1000 + 0.5));
+}
 
 // {count, share, ci95} of `count` out of `n` (share 0 and a Wilson interval of {0, 0} when n is
 // 0): the terminal breakdown's and the SPLIT branches' proportions.

@@ -34,10 +34,7 @@ using sim::kEvArrival;
 using sim::kEvCallEnd;
 using sim::kEvTimer;
 using sim::kMaxPackedDurationMs;
-
-TimeMs round_ms(double seconds) {
-    return static_cast<TimeMs>(std::floor(seconds * 1000 + 0.5));
-}
+using sim::round_ms;
 
 // A call's outcome (CallOutcome) and duration drawn from the node's model, and the queue lane
 // its end goes to (fixed delays: a ring, a busy or failed line; kNoLane for talk times).

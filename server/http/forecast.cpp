@@ -173,14 +173,13 @@ Response forecast_reply(const Request& req, RequestContext& ctx) {
     for (std::size_t i = 0; i < snap.running.size(); ++i) {
         if (!queued[i]) order.emplace_back(id_hash(snap.running[i].id), i);
     }
-    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    // (key, index) pairs: by key, then by the lead's id.
+    const auto by_key_then_id = [&](const auto& a, const auto& b) {
         if (a.first != b.first) return a.first < b.first;
         return snap.running[a.second].id < snap.running[b.second].id;
-    });
-    std::sort(snap.slot_queue.begin(), snap.slot_queue.end(), [&](const auto& a, const auto& b) {
-        if (a.first != b.first) return a.first < b.first;
-        return snap.running[a.second].id < snap.running[b.second].id;
-    });
+    };
+    std::sort(order.begin(), order.end(), by_key_then_id);
+    std::sort(snap.slot_queue.begin(), snap.slot_queue.end(), by_key_then_id);
     std::vector<RunningLead> running;
     running.reserve(snap.running.size());
     for (const auto& [hash, i] : order) running.push_back(std::move(snap.running[i]));
