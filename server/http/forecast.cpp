@@ -83,6 +83,7 @@ struct Snapshot {
     std::vector<std::pair<TimeMs, std::size_t>> slot_queue;  // (since, index into running)
     std::int64_t pending = 0;
     std::map<LeadStatus, std::int64_t> lead_counts;  // every lead of the workflow, by status
+    TimeMs now = 0;  // the forecast's start: the server's clock when it read the leads
 };
 
 Status read_snapshot(StoreTx& tx, RequestContext& ctx, const Request& req,
@@ -143,6 +144,11 @@ Status read_snapshot(StoreTx& tx, RequestContext& ctx, const Request& req,
         if (st->phase == Phase::kDone) return Status::ok();  // ended in this very step
         RunningLead r;
         r.state = st.value();
+        // A paused workflow's lead keeps the time its timer had left, from now: the forecast
+        // is of the workflow as if it resumed now, not of timers that passed while paused.
+        if (row.frozen_ms && r.state.release_at != kNoTime) {
+            r.state.release_at = snap.now + *row.frozen_ms;
+        }
         r.id = std::move(row.id);
         r.variables.assign(row.variables.begin(), row.variables.end());
         if (r.state.phase == Phase::kQueued && r.state.release_at == kNoTime) {
@@ -160,6 +166,7 @@ Response forecast_reply(const Request& req, RequestContext& ctx) {
     auto fr = read_request(body);
     if (!fr.ok()) return status_response(fr.status());
     Snapshot snap;
+    snap.now = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
     Status st = ctx.store.read([&](StoreTx& tx) { return read_snapshot(tx, ctx, req, *fr, snap); });
     if (!st) return status_response(st);
 
@@ -189,7 +196,7 @@ Response forecast_reply(const Request& req, RequestContext& ctx) {
     // The scenario of the run: from now, the leads not started yet at once, then the
     // expected arrivals spread over arrival_days.
     Scenario sc = snap.scenario;
-    sc.start_time = ctx.app.live() ? ctx.app.live()->live_now() : ctx.now;
+    sc.start_time = snap.now;
     if (fr->seed) sc.seed = *fr->seed;
     if (fr->horizon_days) sc.horizon_days = *fr->horizon_days;
     const auto future =

@@ -27,7 +27,7 @@ Status PgTx::forecast_leads(const std::string& workflow_id,
     std::int64_t after = 0;
     for (;;) {
         std::int64_t read_here = 0;
-        auto read = q("SELECT id, state, variables, slot_wait_at, seq FROM leads"
+        auto read = q("SELECT id, state, variables, slot_wait_at, frozen_ms, seq FROM leads"
                       " WHERE workflow_id = $1 AND seq > $2 AND status IN ('pending', 'active')"
                       " ORDER BY seq LIMIT $3")
                         .bind(workflow_id)
@@ -35,7 +35,7 @@ Status PgTx::forecast_leads(const std::string& workflow_id,
                         .bind(kForecastPage)
                         .rows([&](const Row& r) -> Result<bool> {
                             ++read_here;
-                            after = r.i64(4);
+                            after = r.i64(5);
                             if (Status st = rows::read_forecast_lead(r, row); !st) return st;
                             if (Status st = each(row); !st) return st;
                             return true;

@@ -318,7 +318,8 @@ Result<NodeStat> read_node_stat(const R& r) {
 }
 
 // An active lead for a forecast (StoreTx::forecast_leads), selected as id, state, variables,
-// slot_wait_at; read into `out` so that its strings keep their capacity from row to row.
+// slot_wait_at, frozen_ms; read into `out` so that its strings keep their capacity from row to
+// row.
 template <typename R>
 Status read_forecast_lead(const R& r, ForecastLeadRow& out) {
     out.id = r.text(0);
@@ -326,6 +327,7 @@ Status read_forecast_lead(const R& r, ForecastLeadRow& out) {
     out.variables.clear();
     if (Status st = stored::read_string_map(r.text(2), out.variables); !st) return st;
     out.slot_wait_at = r.opt_i64(3);
+    out.frozen_ms = r.opt_i64(4);
     return Status::ok();
 }
 

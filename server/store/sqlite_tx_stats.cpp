@@ -20,7 +20,8 @@ Result<std::vector<NodeStat>> SqliteTx::node_stats(const NodeStatQuery& q) {
 Status SqliteTx::forecast_leads(const std::string& workflow_id,
                                 const std::function<Status(ForecastLeadRow&)>& each) {
     Stmt s = prep(
-        "SELECT id, state, variables, slot_wait_at FROM leads INDEXED BY leads_by_workflow_status"
+        "SELECT id, state, variables, slot_wait_at, frozen_ms FROM leads"
+        " INDEXED BY leads_by_workflow_status"
         " WHERE workflow_id = ?1 AND status IN ('pending', 'active')");
     s.bind(workflow_id);
     ForecastLeadRow row;

@@ -152,12 +152,14 @@ struct NodeStatQuery {
 };
 
 // An active lead as a forecast reads it (forecast.hpp): its stored engine state text (nullopt:
-// not started yet), its variables, and since when it waits for a call slot.
+// not started yet), its variables, since when it waits for a call slot, and, while its
+// workflow is paused, the time its timer had left when the workflow was paused (live_freeze).
 struct ForecastLeadRow {
     std::string id;
     std::optional<std::string> state;
     std::map<std::string, std::string> variables;
     std::optional<TimeMs> slot_wait_at;
+    std::optional<TimeMs> frozen_ms;
 };
 
 // One APPLICATION result for the aggregates (live_record_action).

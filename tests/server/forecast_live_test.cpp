@@ -94,6 +94,24 @@ TEST_F(ForecastLive, RunningLeadsStartWhereTheyAre) {
     EXPECT_EQ(calibrated["running"], active);
     // node_counts tells the time of its counts on the same clock as the forecast's now.
     EXPECT_EQ(body_of(get("/v1/workflows/" + wf + "/node-counts"))["now"], f["now"]);
+
+    // Paused, each lead keeps the time its wait had left: a forecast made a (virtual) week
+    // later is the forecast of the workflow resumed then, the same counts on the same days
+    // from its now, not of waits that ran out while nothing moved.
+    ASSERT_EQ(post("/v1/workflows/" + wf + "/pause", Json()).status, 200);
+    const Json stored_seed = Json{{"scenario", "stored"}, {"seed", 5}};
+    const Json paused = body_of(post("/v1/workflows/" + wf + "/forecast", stored_seed));
+    EXPECT_EQ(paused["final"], f["final"]);
+    advance(7 * 86400);  // a week at time scale 1000
+    const Json later = body_of(post("/v1/workflows/" + wf + "/forecast", stored_seed));
+    EXPECT_NE(later["now"], paused["now"]);
+    EXPECT_EQ(later["running"], active);
+    EXPECT_EQ(later["final"], paused["final"]);
+    ASSERT_EQ(later["by_day"].size(), paused["by_day"].size());
+    for (std::size_t d = 0; d < later["by_day"].size(); ++d) {
+        EXPECT_EQ(later["by_day"][d]["completed"], paused["by_day"][d]["completed"]) << d;
+    }
+    EXPECT_EQ(later["last_finish_days"], paused["last_finish_days"]);
 }
 
 TEST_F(ForecastLive, WithNoRunningLeadsItIsThePlainSimulation) {

@@ -462,7 +462,8 @@ TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsHistoryAndCallsOnl
 }
 
 // A forecast reads every pending and active lead of its workflow once, whatever their number
-// (more than one page of the PostgreSQL read), with its variables; ended leads
+// (more than one page of the PostgreSQL read), with its variables and, while paused, the time
+// its timer had left; ended leads
 // and other workflows' leads are not read; a failed callback stops the read with its status.
 TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
     add_org("org_1", "acme");
@@ -481,7 +482,12 @@ TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
         leads.push_back(std::move(r));
     }
     leads.push_back(make_lead("wf_2", "other_1", LeadStatus::kPending));
-    write([&](StoreTx& tx) { return tx.insert_leads(leads); });
+    write([&](StoreTx& tx) {
+        if (Status st = tx.insert_leads(leads); !st) return st;
+        // lead_2 waits for a timer due at 5000 when its workflow is paused at 3000.
+        if (Status st = tx.live_set_event("lead_2", Json::object(), 5000); !st) return st;
+        return tx.live_freeze("wf_1", 3000);
+    });
     read([&](StoreTx& tx) {
         std::multiset<std::string> seen;
         EXPECT_TRUE(tx.forecast_leads("wf_1", [&](ForecastLeadRow& row) {
@@ -492,6 +498,8 @@ TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
                               EXPECT_TRUE(row.variables.empty());
                           }
                           EXPECT_EQ(row.slot_wait_at, std::nullopt);
+                          EXPECT_EQ(row.frozen_ms, row.id == "lead_2" ? std::optional<TimeMs>(2000)
+                                                                      : std::nullopt);
                           return Status::ok();
                       }).ok());
         EXPECT_EQ(seen.size(), running.size());
