@@ -246,6 +246,16 @@ TEST_F(GuardTest, NextRequestsOnAKeptConnectionAreServedAndStillMeetTheHeadLimit
     start(limits);
     const std::string one = "GET / HTTP/1.1\r\n\r\n";
     const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    // A connection that has had one request answered (-1 when it could not be made).
+    auto answered_once = [&] {
+        int c = connect_to(port_);
+        if (c < 0 || send(c, one.data(), one.size(), 0) != static_cast<ssize_t>(one.size()) ||
+            read_until(c, ok) != ok) {
+            if (c >= 0) close(c);
+            return -1;
+        }
+        return c;
+    };
     int fd = connect_to(port_);
     ASSERT_GE(fd, 0);
     for (int i = 0; i < 50; ++i) {
@@ -257,10 +267,8 @@ TEST_F(GuardTest, NextRequestsOnAKeptConnectionAreServedAndStillMeetTheHeadLimit
     EXPECT_EQ(read_until(fd).rfind("HTTP/1.1 431", 0), 0u);
     close(fd);
 
-    fd = connect_to(port_);
+    fd = answered_once();
     ASSERT_GE(fd, 0);
-    ASSERT_EQ(send(fd, one.data(), one.size(), 0), static_cast<ssize_t>(one.size()));
-    ASSERT_EQ(read_until(fd, ok), ok);
     std::string fields = "GET / HTTP/1.1\r\n";
     for (int i = 0; i < 6; ++i) fields += "A: b\r\n";
     fields += "\r\n";
@@ -269,10 +277,8 @@ TEST_F(GuardTest, NextRequestsOnAKeptConnectionAreServedAndStillMeetTheHeadLimit
     close(fd);
 
     // The next head sent in two parts, the second long after any linger: served all the same.
-    fd = connect_to(port_);
+    fd = answered_once();
     ASSERT_GE(fd, 0);
-    ASSERT_EQ(send(fd, one.data(), one.size(), 0), static_cast<ssize_t>(one.size()));
-    ASSERT_EQ(read_until(fd, ok), ok);
     ASSERT_EQ(send(fd, "GET / HT", 8, 0), 8);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ASSERT_EQ(send(fd, "TP/1.1\r\n\r\n", 10, 0), 10);
