@@ -87,6 +87,27 @@ std::size_t buffered_body_length(const std::string& b, std::size_t from, std::si
     return seen == 1 && length <= kBufferedBodyBytes ? length : 0;
 }
 
+// What a buffer holds from `pos` on, measured against the head limits. The search for the
+// head's end starts at `from` (>= pos), so that a head arriving in pieces is scanned once.
+struct HeadCheck {
+    enum Kind { kIncomplete, kComplete, kTooLarge, kTooManyFields } kind;
+    std::size_t head_len;  // with the empty line; when kComplete
+    std::size_t need;      // head_len plus the body received with it; when kComplete
+};
+HeadCheck check_head(const std::string& b, std::size_t pos, std::size_t from,
+                     const ConnectionLimits& limits) {
+    const std::size_t end = b.find("\r\n\r\n", from);
+    const std::size_t head_len = end == std::string::npos ? b.size() - pos : end + 4 - pos;
+    if (head_len > limits.max_head_bytes) return {HeadCheck::kTooLarge, 0, 0};
+    // Header fields = line breaks in the head minus the request line and the empty line.
+    const std::size_t stop = end == std::string::npos ? b.size() : end + 2;
+    const long lines =
+        std::count(b.begin() + static_cast<long>(pos), b.begin() + static_cast<long>(stop), '\n');
+    if (lines - 1 > limits.max_header_fields) return {HeadCheck::kTooManyFields, 0, 0};
+    if (end == std::string::npos) return {HeadCheck::kIncomplete, 0, 0};
+    return {HeadCheck::kComplete, head_len, head_len + buffered_body_length(b, pos, end + 4)};
+}
+
 int poll_one(int fd, short events, std::int64_t deadline_ms) {
     for (;;) {
         const std::int64_t left = deadline_ms - steady_ms();
@@ -234,32 +255,27 @@ struct ConnectionGuard::Impl {
         }
         if (c.pos_ == b.size()) return 0;
         const std::size_t from = std::max(c.pos_, c.scanned_ >= 3 ? c.scanned_ - 3 : 0);
-        const std::size_t end = b.find("\r\n\r\n", from);
-        const std::size_t head_len =
-            end == std::string::npos ? b.size() - c.pos_ : end + 4 - c.pos_;
-        if (head_len > limits.max_head_bytes) {
-            reject_and_drain(c, 431,
-                             "Request head is larger than " +
-                                 std::to_string(limits.max_head_bytes / 1024) + " KB",
-                             now);
-            return -1;
+        const HeadCheck h = check_head(b, c.pos_, from, limits);
+        switch (h.kind) {
+            case HeadCheck::kTooLarge:
+                reject_and_drain(c, 431,
+                                 "Request head is larger than " +
+                                     std::to_string(limits.max_head_bytes / 1024) + " KB",
+                                 now);
+                return -1;
+            case HeadCheck::kTooManyFields:
+                reject_and_drain(c, 431,
+                                 "Request has more than " +
+                                     std::to_string(limits.max_header_fields) + " header fields",
+                                 now);
+                return -1;
+            case HeadCheck::kIncomplete:
+                c.scanned_ = b.size();
+                return 0;
+            case HeadCheck::kComplete:
+                break;
         }
-        // Header fields = line breaks in the head minus the request line and the empty line.
-        const std::size_t stop = end == std::string::npos ? b.size() : end + 2;
-        const long lines = std::count(b.begin() + static_cast<long>(c.pos_),
-                                      b.begin() + static_cast<long>(stop), '\n');
-        if (lines - 1 > limits.max_header_fields) {
-            reject_and_drain(c, 431,
-                             "Request has more than " + std::to_string(limits.max_header_fields) +
-                                 " header fields",
-                             now);
-            return -1;
-        }
-        if (end == std::string::npos) {
-            c.scanned_ = b.size();
-            return 0;
-        }
-        c.need_ = head_len + buffered_body_length(b, c.pos_, end + 4);
+        c.need_ = h.need;
         return 1;
     }
 
@@ -455,24 +471,20 @@ struct ConnectionGuard::Impl {
         return next;
     }
     bool wait_next_request(Connection& c) {
-        if (!may_linger()) return false;
         if (c.pos_ > 0) {
             c.buf_.erase(0, c.pos_);
             c.pos_ = 0;
         }
         const std::int64_t deadline = steady_ms() + kLingerMs;
         for (;;) {
+            if (!may_linger()) return false;
             const std::string& b = c.buf_;
             if (!b.empty()) {
                 if (b[0] == '\r' || b[0] == '\n') return false;
-                const std::size_t end = b.find("\r\n\r\n");
-                const std::size_t head_len = end == std::string::npos ? b.size() : end + 4;
-                if (head_len > limits.max_head_bytes) return false;
-                if (end != std::string::npos) {
-                    const long lines =
-                        std::count(b.begin(), b.begin() + static_cast<long>(end + 2), '\n');
-                    if (lines - 1 > limits.max_header_fields) return false;
-                    if (b.size() >= head_len + buffered_body_length(b, 0, end + 4)) return true;
+                const HeadCheck h = check_head(b, 0, 0, limits);
+                if (h.kind == HeadCheck::kComplete && b.size() >= h.need) return true;
+                if (h.kind == HeadCheck::kTooLarge || h.kind == HeadCheck::kTooManyFields) {
+                    return false;
                 }
             }
             if (!poll_more(c, deadline)) return false;
@@ -498,10 +510,8 @@ struct ConnectionGuard::Impl {
         --lingering;
     }
 
-    // Reads what the socket has for c within the deadline (see may_linger). False when
-    // nothing came.
+    // Reads what the socket has for c within the deadline. False when nothing came.
     bool poll_more(Connection& c, std::int64_t deadline) {
-        if (!may_linger()) return false;
         if (poll_one(c.fd(), POLLIN, deadline) <= 0) return false;
         char tmp[4096];
         for (;;) {

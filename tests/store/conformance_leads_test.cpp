@@ -463,8 +463,8 @@ TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsHistoryAndCallsOnl
 
 // A forecast reads every pending and active lead of its workflow once, whatever their number
 // (more than one page of the PostgreSQL read), with its variables and, while paused, the time
-// its timer had left; ended leads
-// and other workflows' leads are not read; a failed callback stops the read with its status.
+// its timer had left; ended leads and other workflows' leads are not read; a failed callback
+// stops the read with its status.
 TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
     add_org("org_1", "acme");
     add_workflow("org_1", "wf_1");
