@@ -32,10 +32,17 @@ Result<std::vector<VersionStep>> VersionReader::steps(std::int64_t first, std::i
 }
 
 Result<NodeType> VersionReader::node_type(std::int64_t number, const std::string& node_id) {
-    auto v = get(number);
+    auto n = node(number, node_id);
+    if (!n.ok()) return n.status();
+    return n.value() ? n.value()->type : NodeType::kUnknown;
+}
+
+Result<const Node*> VersionReader::node(std::optional<std::int64_t> number,
+                                        const std::optional<std::string>& node_id) {
+    if (!number || !node_id) return static_cast<const Node*>(nullptr);
+    auto v = get(*number);
     if (!v.ok()) return v.status();
-    const Node* n = v.value()->graph.find_node(node_id);
-    return n ? n->type : NodeType::kUnknown;
+    return v.value()->graph.find_node(*node_id);
 }
 
 Result<LeadPlacement> VersionReader::placement(const LeadPlacement& at, std::int64_t seen,
@@ -86,6 +93,23 @@ Status settle_leads(StoreTx& tx, const Workflow& w) {
 
 // [SECTION] Commands
 
+HistoryEntry ending_entry(const std::optional<std::string>& node_id, const Node* node,
+                          std::optional<TimeMs> entered_at, std::optional<std::string> call_id,
+                          std::string status, std::string reason, TimeMs now) {
+    HistoryEntry h;
+    h.node_id = node_id.value_or("");
+    if (node) {
+        h.node_type = node->node_type_raw.empty() ? to_string(node->type) : node->node_type_raw;
+        h.label = node->label;
+    }
+    h.status = std::move(status);
+    h.reason = std::move(reason);
+    if (node && node->type == NodeType::kVoiceCall) h.call_id = std::move(call_id);
+    h.started_at = h.node_id.empty() || !entered_at ? now : *entered_at;
+    h.ended_at = now;
+    return h;
+}
+
 Status remove_lead(StoreTx& tx, const Workflow& w, const std::string& lead_id, TimeMs now) {
     auto found = tx.get_lead(w.id, lead_id);
     if (!found.ok()) return found.status();
@@ -102,23 +126,11 @@ Status remove_lead(StoreTx& tx, const Workflow& w, const std::string& lead_id, T
         if (!found.ok()) return found.status();
     }
     LeadRecord r = found.value();
-    HistoryEntry h;
-    h.node_id = r.lead.current_node_id.value_or("");
-    if (!h.node_id.empty() && r.lead.version) {
-        auto v = versions.get(*r.lead.version);
-        if (!v.ok()) return v.status();
-        if (const Node* n = v.value()->graph.find_node(h.node_id)) {
-            h.node_type = n->node_type_raw;
-            h.label = n->label;
-        }
-    }
-    h.status = "removed";
-    h.reason = "removed_by_api";
-    h.call_id = r.execution.call_id;
-    // Dated from the visit it ends, so history_visits folds it into that visit.
-    h.started_at = h.node_id.empty() ? std::optional<TimeMs>(now) : r.execution.entered_at;
-    if (!h.started_at) h.started_at = now;
-    h.ended_at = now;
+    auto node = versions.node(r.lead.version, r.lead.current_node_id);
+    if (!node.ok()) return node.status();
+    const HistoryEntry h =
+        ending_entry(r.lead.current_node_id, node.value(), r.execution.entered_at,
+                     r.execution.call_id, "removed", "removed_by_api", now);
     r.lead.status = LeadStatus::kRemoved;
     r.lead.updated_at = r.lead.completed_at = now;
     // A call in flight finishes on its own; the lead simply moves no further.
@@ -142,7 +154,31 @@ Status pause_leads(StoreTx& tx, const Workflow& w, TimeMs live_now) {
 
 Result<std::int64_t> cancel_leads(StoreTx& tx, const Workflow& w, TimeMs live_now) {
     if (Status s = settle_leads(tx, w); !s) return s;
-    return tx.live_cancel(w.id, live_now);
+    std::vector<CancellableLead> ending;
+    Status read = tx.live_each_cancellable(w.id, [&](const CancellableLead& l) {
+        ending.push_back(l);
+        return Status::ok();
+    });
+    if (!read) return read;
+    auto ended = tx.live_cancel(w.id, live_now);
+    if (!ended.ok()) return ended.status();
+    // Their history rows, sent in chunks.
+    constexpr std::size_t kChunk = 5000;
+    VersionReader versions(tx, w.id);
+    std::vector<std::pair<std::string, HistoryEntry>> rows;
+    rows.reserve(std::min(ending.size(), kChunk));
+    for (std::size_t i = 0; i < ending.size(); ++i) {
+        const CancellableLead& l = ending[i];
+        auto node = versions.node(l.version, l.node_id);
+        if (!node.ok()) return node.status();
+        rows.emplace_back(l.id, ending_entry(l.node_id, node.value(), l.entered_at, l.call_id,
+                                             "cancelled", "workflow_cancelled", live_now));
+        if (rows.size() == kChunk || i + 1 == ending.size()) {
+            if (Status s = tx.append_histories(rows); !s) return s;
+            rows.clear();
+        }
+    }
+    return ended;
 }
 
 Status wake_stuck_leads(StoreTx& tx, const Workflow& w, TimeMs live_now) {

@@ -30,6 +30,9 @@ class VersionReader {
     Result<std::vector<VersionStep>> steps(std::int64_t first, std::int64_t last);
     // The type of `node_id` in version `number` (kUnknown when absent).
     Result<NodeType> node_type(std::int64_t number, const std::string& node_id);
+    // Node `node_id` of version `number`; null when either is nullopt or the node is absent.
+    Result<const Node*> node(std::optional<std::int64_t> number,
+                             const std::optional<std::string>& node_id);
     // Where a lead at `at`, checked against versions up to `seen`, runs once versions
     // seen+1..newest have been published (resolve_placement).
     Result<LeadPlacement> placement(const LeadPlacement& at, std::int64_t seen,
@@ -47,6 +50,15 @@ class VersionReader {
 // publishes again once it has ended).
 Status settle_leads(StoreTx& tx, const Workflow& w);
 
+// The history row that ends a lead outside an engine step (status `removed` or `cancelled`).
+// It names the lead's node (`node`: that node in the lead's version; null when the lead never
+// entered one or the node is not in its graph) and is dated from the visit it ends
+// (`entered_at`; `now` when there is none), so that history_visits folds it into that visit.
+// `call_id` is kept on a VOICE_CALL node only, as the engine's rows do.
+HistoryEntry ending_entry(const std::optional<std::string>& node_id, const Node* node,
+                          std::optional<TimeMs> entered_at, std::optional<std::string> call_id,
+                          std::string status, std::string reason, TimeMs now);
+
 // Removes a lead (DELETE …/leads/{id}): it is settled, then ends `removed` with a history row
 // (reason `removed_by_api`) naming the node of its version. A call in flight still finishes:
 // the scheduler records its result. kConflict when the lead has already ended.
@@ -60,7 +72,8 @@ Status start_leads(StoreTx& tx, const Workflow& w, bool resumed, TimeMs live_now
 // pause: every scheduled lead keeps its remaining time and stops being due.
 Status pause_leads(StoreTx& tx, const Workflow& w, TimeMs live_now);
 // cancel (docs/api.md#lifecycle): leads are settled, then every lead without a call in flight ends
-// `cancelled`; the others end once their call does. Returns how many ended now.
+// `cancelled` with a history row (reason `workflow_cancelled`) naming the node it was on; the
+// others end once their call does (the scheduler writes their row). Returns how many ended now.
 Result<std::int64_t> cancel_leads(StoreTx& tx, const Workflow& w, TimeMs live_now);
 // After a publish: stuck leads are re-evaluated (the publish may have moved them or given their
 // node the edge they lacked).

@@ -7,6 +7,7 @@
 #include "leadflow/phone_zones.hpp"
 #include "leadflow/wire.hpp"
 #include "runtime/history_text.hpp"
+#include "runtime/lead_commands.hpp"
 #include "runtime/lead_state_text.hpp"
 #include "runtime/outbox_payloads.hpp"
 #include "runtime/pending_result.hpp"
@@ -386,7 +387,12 @@ Status end_without_moving(StoreTx& tx, CompiledVersion* c, LiveLead l, StepConte
         LiveLeadUpdate u = lead_update(l, full->execution, sc.now);
         if (ends) u.phase = Phase::kDone;
         u.completed_at = ends ? std::optional<TimeMs>(sc.now) : full->lead.completed_at;
-        return tx.live_save(u);
+        if (Status s = tx.live_save(u); !s) return s;
+        if (!ends) return Status::ok();
+        return tx.live_append_history(
+            l.id, history_text(ending_entry(full->lead.current_node_id, nullptr,
+                                            full->execution.entered_at, full->execution.call_id,
+                                            "cancelled", "workflow_cancelled", sc.now)));
     }
     if (state.phase == Phase::kInCall && l.call_id) {
         std::optional<PendingResult> result = PendingResult::from_json(l.pending_event);
@@ -428,13 +434,20 @@ Status end_without_moving(StoreTx& tx, CompiledVersion* c, LiveLead l, StepConte
     l.pending_event = nullptr;
     const bool was_queued = l.slot_wait_at.has_value();
     l.slot_wait_at.reset();
-    LiveLeadUpdate u = lead_update(l, to_execution(state, *g), sc.now);
+    const Execution ex = to_execution(state, *g);
+    LiveLeadUpdate u = lead_update(l, ex, sc.now);
     u.phase = Phase::kDone;
     u.completed_at = sc.now;
     u.status_changed = l.status != before;
     u.phase_changed = true;
     u.slot_changed = was_queued;
-    return tx.live_save(u);
+    if (Status s = tx.live_save(u); !s) return s;
+    if (!u.status_changed) return Status::ok();  // ended before (removed), with its row then
+    const Node* node =
+        state.node >= 0 ? &g->graph().nodes[static_cast<std::size_t>(state.node)] : nullptr;
+    return tx.live_append_history(
+        l.id, history_text(ending_entry(ex.current_node_id, node, ex.entered_at, l.call_id,
+                                        "cancelled", "workflow_cancelled", sc.now)));
 }
 
 Status park(StoreTx& tx, LiveLead l, StepContext& sc) {

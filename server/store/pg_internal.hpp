@@ -119,6 +119,7 @@ class PgTx final : public StoreTx {
                                                const std::vector<Phase>& phases) override;
     Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) override;
     Status append_history(const std::string& lead_id, const HistoryEntry& h) override;
+    Status append_histories(const std::vector<std::pair<std::string, HistoryEntry>>& rows) override;
     Result<std::vector<HistoryEntry>> history(const std::string& lead_id) override;
     Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() override;
     Result<std::map<LeadStatus, std::int64_t>> lead_status_totals_of(
@@ -161,6 +162,9 @@ class PgTx final : public StoreTx {
     Status live_freeze(const std::string& workflow_id, TimeMs now) override;
     Status live_thaw(const std::string& workflow_id, TimeMs now) override;
     Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) override;
+    Status live_each_cancellable(
+        const std::string& workflow_id,
+        const std::function<Status(const CancellableLead&)>& each) override;
     Status live_wake_stuck(const std::string& workflow_id, TimeMs now) override;
     Result<std::vector<LiveLead>> live_leads_behind(const std::string& workflow_id,
                                                     std::int64_t newest) override;
@@ -187,6 +191,12 @@ class PgTx final : public StoreTx {
     // After a write was held back: flushes a batch grown large, so that a statement's
     // parameters stay a few megabytes; the held failure, if any.
     Status held();
+    // Reads a workflow's leads in pages of 10,000 by seq, so that however many there are they
+    // are never all in memory: `sql` selects with $1 the workflow id, $2 the last seq read and
+    // $3 the page size, ORDER BY seq, and has seq as its column `seq_column`. `each` gets every
+    // row; a failure stops the read with its status.
+    Status each_lead_in_pages(const std::string& sql, const std::string& workflow_id,
+                              int seq_column, const std::function<Status(const Row&)>& each);
 
     Connection& c_;
     LiveBatch* batch_;

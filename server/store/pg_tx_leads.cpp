@@ -5,6 +5,7 @@
 
 #include "leadflow/wire.hpp"
 #include "store/pg_internal.hpp"
+#include "store/pg_live_batch.hpp"
 #include "store/row_readers.hpp"
 
 namespace leadflow::server::pg_internal {
@@ -237,10 +238,44 @@ Result<std::vector<std::string>> PgTx::variable_keys(const std::string& workflow
         .rows([](const Row& r) -> Result<std::string> { return r.text(0); });
 }
 
+Status PgTx::each_lead_in_pages(const std::string& sql, const std::string& workflow_id,
+                                int seq_column, const std::function<Status(const Row&)>& each) {
+    constexpr std::int64_t kPage = 10000;
+    std::int64_t after = 0;
+    for (;;) {
+        std::int64_t read_here = 0;
+        auto read = q(sql)
+                        .bind(workflow_id)
+                        .bind(after)
+                        .bind(kPage)
+                        .rows([&](const Row& r) -> Result<bool> {
+                            ++read_here;
+                            after = r.i64(seq_column);
+                            if (Status st = each(r); !st) return st;
+                            return true;
+                        });
+        if (!read.ok()) return read.status();
+        if (read_here < kPage) return Status::ok();
+    }
+}
+
 // ---- history (append order is the order of the rows' ids)
 
 Status PgTx::append_history(const std::string& lead_id, const HistoryEntry& h) {
     return live_append_history(lead_id, to_json(h).dump());
+}
+
+Status PgTx::append_histories(const std::vector<std::pair<std::string, HistoryEntry>>& rows) {
+    if (batch_) {  // the scheduler's: held with its other writes
+        for (const auto& [lead_id, h] : rows) {
+            if (Status st = live_append_history(lead_id, to_json(h).dump()); !st) return st;
+        }
+        return Status::ok();
+    }
+    // An API transaction's: one statement for all of them, through a batch of its own.
+    LiveBatch own;
+    for (const auto& [lead_id, h] : rows) own.append_history(lead_id, to_json(h).dump());
+    return own.flush(c_);
 }
 
 Result<std::vector<HistoryEntry>> PgTx::history(const std::string& lead_id) {

@@ -186,6 +186,19 @@ Result<std::int64_t> PgTx::live_cancel(const std::string& workflow_id, TimeMs no
     return update_leads_recounting(c_, workflow_id, s);
 }
 
+Status PgTx::live_each_cancellable(const std::string& workflow_id,
+                                   const std::function<Status(const CancellableLead&)>& each) {
+    CancellableLead lead;
+    return each_lead_in_pages(
+        "SELECT id, current_node_id, version, entered_at, call_id, seq FROM leads"
+        " WHERE workflow_id = $1 AND seq > $2 AND status IN ('pending', 'active')"
+        " AND NOT (status = 'active' AND phase = 'in_call') ORDER BY seq LIMIT $3",
+        workflow_id, 5, [&](const Row& r) {
+            rows::read_cancellable_lead(r, lead);
+            return each(lead);
+        });
+}
+
 Status PgTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {
     return q("UPDATE leads SET due_at = $2"
              " WHERE workflow_id = $1 AND phase = 'stuck' AND status = 'active'")

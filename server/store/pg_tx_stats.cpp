@@ -22,27 +22,15 @@ Result<std::vector<NodeStat>> PgTx::node_stats(const NodeStatQuery& nq) {
 // The read transaction is REPEATABLE READ: every page comes from one snapshot.
 Status PgTx::forecast_leads(const std::string& workflow_id,
                             const std::function<Status(ForecastLeadRow&)>& each) {
-    constexpr std::int64_t kForecastPage = 10000;
     ForecastLeadRow row;
-    std::int64_t after = 0;
-    for (;;) {
-        std::int64_t read_here = 0;
-        auto read = q("SELECT id, state, variables, slot_wait_at, frozen_ms, seq FROM leads"
-                      " WHERE workflow_id = $1 AND seq > $2 AND status IN ('pending', 'active')"
-                      " ORDER BY seq LIMIT $3")
-                        .bind(workflow_id)
-                        .bind(after)
-                        .bind(kForecastPage)
-                        .rows([&](const Row& r) -> Result<bool> {
-                            ++read_here;
-                            after = r.i64(5);
-                            if (Status st = rows::read_forecast_lead(r, row); !st) return st;
-                            if (Status st = each(row); !st) return st;
-                            return true;
-                        });
-        if (!read.ok()) return read.status();
-        if (read_here < kForecastPage) return Status::ok();
-    }
+    return each_lead_in_pages(
+        "SELECT id, state, variables, slot_wait_at, frozen_ms, seq FROM leads"
+        " WHERE workflow_id = $1 AND seq > $2 AND status IN ('pending', 'active')"
+        " ORDER BY seq LIMIT $3",
+        workflow_id, 5, [&](const Row& r) {
+            if (Status st = rows::read_forecast_lead(r, row); !st) return st;
+            return each(row);
+        });
 }
 
 Status PgTx::live_record_action(const ActionSample& a) {

@@ -331,4 +331,14 @@ Status read_forecast_lead(const R& r, ForecastLeadRow& out) {
     return Status::ok();
 }
 
+// CancellableLead from (id, current_node_id, version, entered_at, call_id).
+template <typename R>
+void read_cancellable_lead(const R& r, CancellableLead& out) {
+    out.id = r.text(0);
+    out.node_id = r.opt_text(1);
+    out.version = r.opt_i64(2);
+    out.entered_at = r.opt_i64(3);
+    out.call_id = r.opt_text(4);
+}
+
 }  // namespace leadflow::server::rows

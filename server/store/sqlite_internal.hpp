@@ -312,6 +312,7 @@ class SqliteTx final : public StoreTx {
                                                const std::vector<Phase>& phases) override;
     Result<std::vector<std::string>> variable_keys(const std::string& workflow_id) override;
     Status append_history(const std::string& lead_id, const HistoryEntry& h) override;
+    Status append_histories(const std::vector<std::pair<std::string, HistoryEntry>>& rows) override;
     Result<std::vector<HistoryEntry>> history(const std::string& lead_id) override;
     Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() override;
     Result<std::map<LeadStatus, std::int64_t>> lead_status_totals_of(
@@ -354,6 +355,9 @@ class SqliteTx final : public StoreTx {
     Status live_freeze(const std::string& workflow_id, TimeMs now) override;
     Status live_thaw(const std::string& workflow_id, TimeMs now) override;
     Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) override;
+    Status live_each_cancellable(
+        const std::string& workflow_id,
+        const std::function<Status(const CancellableLead&)>& each) override;
     Status live_wake_stuck(const std::string& workflow_id, TimeMs now) override;
     Result<std::vector<LiveLead>> live_leads_behind(const std::string& workflow_id,
                                                     std::int64_t newest) override;

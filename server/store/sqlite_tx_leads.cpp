@@ -161,6 +161,14 @@ Status SqliteTx::append_history(const std::string& lead_id, const HistoryEntry& 
     return live_append_history(lead_id, to_json(h).dump());
 }
 
+Status SqliteTx::append_histories(const std::vector<std::pair<std::string, HistoryEntry>>& rows) {
+    // The write-behind already sends consecutive history rows in multi-row statements.
+    for (const auto& [lead_id, h] : rows) {
+        if (Status st = live_append_history(lead_id, to_json(h).dump()); !st) return st;
+    }
+    return Status::ok();
+}
+
 Result<std::vector<HistoryEntry>> SqliteTx::history(const std::string& lead_id) {
     // The chain from the lead's newest row back to its first, oldest first.
     if (Status st = flush_history_heads(); !st) return st;

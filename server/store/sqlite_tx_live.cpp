@@ -200,6 +200,25 @@ Result<std::int64_t> SqliteTx::live_cancel(const std::string& workflow_id, TimeM
     return static_cast<std::int64_t>(sqlite3_changes(db_));
 }
 
+Status SqliteTx::live_each_cancellable(const std::string& workflow_id,
+                                       const std::function<Status(const CancellableLead&)>& each) {
+    // Each lead's row is remembered as it is read, so that the history rows the caller appends
+    // next need no read of their own.
+    Stmt s = prep(
+        "SELECT id, current_node_id, version, entered_at, call_id, rowid, history_last FROM leads"
+        " INDEXED BY leads_by_workflow_status WHERE workflow_id = ?1"
+        " AND status IN ('pending', 'active') AND NOT (status = 'active' AND phase = 'in_call')");
+    s.bind(workflow_id);
+    CancellableLead lead;
+    auto read = s.rows([&](const Stmt& r) -> Result<bool> {
+        rows::read_cancellable_lead(r, lead);
+        remember_lead(lead.id, r.i64(5), r.opt_i64(6));
+        if (Status st = each(lead); !st) return st;
+        return true;
+    });
+    return read.ok() ? Status::ok() : read.status();
+}
+
 Status SqliteTx::live_wake_stuck(const std::string& workflow_id, TimeMs now) {
     Stmt s = prep(
         "UPDATE leads INDEXED BY leads_stuck SET due_at = ?2"

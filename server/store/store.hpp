@@ -162,6 +162,15 @@ struct ForecastLeadRow {
     std::optional<TimeMs> frozen_ms;
 };
 
+// A lead that live_cancel would end now, with where it stands (live_each_cancellable).
+struct CancellableLead {
+    std::string id;
+    std::optional<std::string> node_id;  // nullopt: not started yet
+    std::optional<std::int64_t> version;
+    std::optional<TimeMs> entered_at;  // when it entered node_id
+    std::optional<std::string> call_id;
+};
+
 // One APPLICATION result for the aggregates (live_record_action).
 struct ActionSample {
     std::string workflow_id;
@@ -397,6 +406,10 @@ class StoreTx {
     // oldest first, appends of the current transaction included. The caller never names or
     // links rows. kNotFound for an unknown lead (append_history).
     virtual Status append_history(const std::string& lead_id, const HistoryEntry& h) = 0;
+    // append_history of each (lead id, entry) of `rows`, in order, sent together where the
+    // backend can (one statement on PostgreSQL).
+    virtual Status append_histories(
+        const std::vector<std::pair<std::string, HistoryEntry>>& rows) = 0;
     virtual Result<std::vector<HistoryEntry>> history(const std::string& lead_id) = 0;
     // Leads by status over every workflow (for metrics).
     virtual Result<std::map<LeadStatus, std::int64_t>> lead_status_totals() = 0;
@@ -476,6 +489,13 @@ class StoreTx {
     // had left, counted from `now`) so that the scheduler records the call's end and then cancels
     // it. Returns how many ended.
     virtual Result<std::int64_t> live_cancel(const std::string& workflow_id, TimeMs now) = 0;
+    // Calls `each` for every lead live_cancel would end now (pending, and active without a call
+    // in flight), in no promised order, read as a stream (in pages on PostgreSQL) rather than
+    // all at once. A failed callback stops the read with its status. `each` must not use this
+    // transaction.
+    virtual Status live_each_cancellable(
+        const std::string& workflow_id,
+        const std::function<Status(const CancellableLead&)>& each) = 0;
     // Stuck active leads of the workflow become due at `now` (re-evaluated after a publish).
     virtual Status live_wake_stuck(const std::string& workflow_id, TimeMs now) = 0;
     // The workflow's started active leads that a publish after `version_seen` may have moved:

@@ -213,8 +213,19 @@ TEST_F(Live, CancelEndsLeadsAndNothingMovesAfterwards) {
     ASSERT_EQ(post("/v1/workflows/" + wf + "/cancel", Json()).status, 200);
     EXPECT_EQ(advance(2 * kHour), 0);
     for (const auto& id : ids) {
-        EXPECT_EQ(lead(wf, id)["status"], "cancelled");
-        EXPECT_EQ(count_status(history(wf, id), "converted"), 0);
+        Json l = lead(wf, id);
+        EXPECT_EQ(l["status"], "cancelled");
+        Json h = history(wf, id);
+        EXPECT_EQ(count_status(h, "converted"), 0);
+        // The TIME hold's visit is closed by the cancel instead of staying open.
+        ASSERT_FALSE(h.empty());
+        const Json& last = h.back();
+        EXPECT_EQ(last["node_id"], l["current_node_id"]);
+        EXPECT_EQ(last["node_type"], "TIME");
+        EXPECT_EQ(last["status"], "cancelled") << h.dump();
+        EXPECT_EQ(last["reason"], "workflow_cancelled");
+        EXPECT_EQ(last["ended_at"], l["completed_at"]);
+        EXPECT_TRUE(last["call_id"].is_null());
     }
     EXPECT_EQ(workflow(wf)["status"], "cancelled");
     EXPECT_EQ(post("/v1/workflows/" + wf + "/resume", Json()).status, 409);
@@ -268,15 +279,32 @@ TEST_F(Live, CancelEndsLeadsInACallOnceTheCallEndsAndRecordsTheResult) {
     EXPECT_EQ(l["status"], "cancelled");
     EXPECT_EQ(l["execution"]["phase"], "done");
     EXPECT_EQ(l["current_node_id"], nodes_[0]) << "not advanced past the call";
+    // The call's visit, ended when its result came: the call's outcome, then the cancel.
+    Json ev = events(wf, ids[0]);
+    ASSERT_EQ(ev.size(), 3u) << ev.dump();
+    EXPECT_EQ(ev[1]["status"], "completed");
+    EXPECT_EQ(ev[2]["status"], "cancelled");
+    EXPECT_EQ(ev[2]["reason"], "workflow_cancelled");
+    EXPECT_EQ(ev[2]["ended_at"], ev[1]["ended_at"]);
     Json h = history(wf, ids[0]);
-    ASSERT_EQ(h.size(), 1u) << h.dump();  // the call's visit, ended when its result came
-    EXPECT_EQ(h[0]["status"], "completed");
+    ASSERT_EQ(h.size(), 1u) << h.dump();
+    EXPECT_EQ(h[0]["status"], "cancelled");
+    EXPECT_EQ(h[0]["reason"], "workflow_cancelled");
     EXPECT_EQ(h[0]["outcome"], "COMPLETED");
     EXPECT_TRUE(h[0]["call_id"].is_string());
     EXPECT_FALSE(h[0]["ended_at"].is_null());
     Json c = body_of(get("/v1/calls?lead_id=" + ids[0]))["data"];
     ASSERT_EQ(c.size(), 1u);
     EXPECT_EQ(c[0]["status"], "completed");
+    EXPECT_EQ(h[0]["call_id"], c[0]["id"]);
+    // A lead queued for the call slot: its visit ends cancelled at the moment of the cancel.
+    Json q = history(wf, ids[1]);
+    ASSERT_EQ(q.size(), 1u) << q.dump();
+    EXPECT_EQ(q[0]["node_id"], nodes_[0]);
+    EXPECT_EQ(q[0]["node_type"], "VOICE_CALL");
+    EXPECT_EQ(q[0]["status"], "cancelled");
+    EXPECT_EQ(q[0]["reason"], "workflow_cancelled");
+    EXPECT_EQ(q[0]["ended_at"], lead(wf, ids[1])["completed_at"]);
     EXPECT_DOUBLE_EQ(c[0]["duration_s"].get<double>(), 60.0);
     EXPECT_TRUE(body_of(get("/v1/calls?lead_id=" + ids[1]))["data"].empty());
     Json w = workflow(wf);
@@ -284,7 +312,7 @@ TEST_F(Live, CancelEndsLeadsInACallOnceTheCallEndsAndRecordsTheResult) {
     EXPECT_EQ(w["lead_counts"]["cancelled"], 3);
     EXPECT_EQ(w["lead_counts"]["active"], 0);
     EXPECT_EQ(advance(2 * kHour), 0);
-    EXPECT_EQ(events(wf, ids[0]).size(), 2u);
+    EXPECT_EQ(events(wf, ids[0]).size(), 3u);
 }
 
 TEST_F(Live, CancelWhilePausedEndsTheFrozenCallWhenItsRemainingTimeIsUp) {
@@ -505,7 +533,7 @@ TEST_F(Live, WebhookCallResultsAreSignedIdempotentAndReachTheCallLogAfterCancel)
     EXPECT_EQ(l1["execution"]["phase"], "done");
     Json h1 = history(wf, ids[1]);
     ASSERT_EQ(h1.size(), 1u) << h1.dump();
-    EXPECT_EQ(h1[0]["status"], "completed");
+    EXPECT_EQ(h1[0]["status"], "cancelled");
     EXPECT_EQ(h1[0]["outcome"], "NO_ANSWER");
     EXPECT_EQ(h1[0]["call_id"], c1["id"]);
     // Unknown call id.

@@ -327,6 +327,27 @@ TEST_P(StoreConformance, HistoryKeepsAppendOrderAcrossBothAppendsAndTransactions
         expected1.push_back("api again");
         return tx.append_history("l1", entry("api again"));
     });
+    // Many at once, interleaved, in an API transaction and in the scheduler's; a row for an
+    // unknown lead fails the call.
+    write([&](StoreTx& tx) {
+        std::vector<std::pair<std::string, HistoryEntry>> rows = {
+            {"l1", entry("many 1")}, {"l2", entry("many 2")}, {"l1", entry("many 3")}};
+        expected1.push_back("many 1");
+        expected2.push_back("many 2");
+        expected1.push_back("many 3");
+        if (Status s = tx.append_histories(rows); !s) return s;
+        EXPECT_EQ(labels_of(tx.history("l1").value()), expected1);
+        return Status::ok();
+    });
+    st = store_->live_transact([&](StoreTx& tx) {
+        expected2.push_back("live many");
+        return tx.append_histories({{"l2", entry("live many")}});
+    });
+    ASSERT_TRUE(st.is_ok()) << st.message();
+    st = store_->transact([&](StoreTx& tx) {
+        return tx.append_histories({{"l1", entry("lost")}, {"l_none", entry("x")}});
+    });
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.message();
     reopen();
     read([&](StoreTx& tx) {
         EXPECT_EQ(labels_of(tx.history("l1").value()), expected1);
@@ -464,7 +485,7 @@ TEST_P(StoreConformance, DeletingAWorkflowDeletesItsGraphLeadsHistoryAndCallsOnl
 // A forecast reads every pending and active lead of its workflow once, whatever their number
 // (more than one page of the PostgreSQL read), with its variables and, while paused, the time
 // its timer had left; ended leads and other workflows' leads are not read; a failed callback
-// stops the read with its status.
+// stops the read with its status. The leads a cancel would end are read the same way.
 TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
     add_org("org_1", "acme");
     add_workflow("org_1", "wf_1");
@@ -504,6 +525,14 @@ TEST_P(StoreConformance, AForecastReadsEveryRunningLeadOfItsWorkflowOnce) {
                       }).ok());
         EXPECT_EQ(seen.size(), running.size());
         EXPECT_TRUE(std::equal(seen.begin(), seen.end(), running.begin(), running.end()));
+        // What a cancel would end is read the same way: each running lead once.
+        std::multiset<std::string> ending;
+        EXPECT_TRUE(tx.live_each_cancellable("wf_1", [&](const CancellableLead& l) {
+                          ending.insert(l.id);
+                          return Status::ok();
+                      }).ok());
+        EXPECT_EQ(ending.size(), running.size());
+        EXPECT_TRUE(std::equal(ending.begin(), ending.end(), running.begin(), running.end()));
         int calls = 0;
         Status stopped = tx.forecast_leads("wf_1", [&](ForecastLeadRow&) {
             return ++calls == 5 ? Status::invalid("enough") : Status::ok();

@@ -261,6 +261,30 @@ TEST_P(LiveConformance, EventsPauseResumeCancelAndWakingStuckLeads) {
         EXPECT_EQ(tx.count_leads_in_phases("wf_1", {Phase::kStuck}).value(), 1);
         return Status::ok();
     });
+    // The leads a cancel ends, read first (for their history rows): not the one with a call in
+    // flight; each with where it stands.
+    read([](StoreTx& tx) {
+        std::map<std::string, CancellableLead> seen;
+        Status st = tx.live_each_cancellable("wf_1", [&](const CancellableLead& l) {
+            EXPECT_TRUE(seen.emplace(l.id, l).second) << l.id;
+            return Status::ok();
+        });
+        EXPECT_TRUE(st.ok()) << st.message();
+        std::vector<std::string> ids;
+        for (const auto& [id, l] : seen) ids.push_back(id);
+        EXPECT_EQ(ids, (std::vector<std::string>{"l_new", "l_pending", "l_stuck", "l_wait"}));
+        EXPECT_EQ(seen["l_wait"].node_id, std::optional<std::string>("n1"));
+        EXPECT_EQ(seen["l_wait"].version, std::optional<std::int64_t>(1));
+        EXPECT_EQ(seen["l_pending"].node_id, std::nullopt);
+        EXPECT_EQ(seen["l_pending"].version, std::nullopt);
+        int calls = 0;
+        Status stopped = tx.live_each_cancellable("wf_1", [&](const CancellableLead&) {
+            return ++calls == 2 ? Status::invalid("enough") : Status::ok();
+        });
+        EXPECT_EQ(stopped.code(), StatusCode::kInvalidArgument);
+        EXPECT_EQ(calls, 2);
+        return Status::ok();
+    });
     // Cancel: every pending or active lead ends except the one with a call in flight, which
     // stays active and due so that the call's end is recorded.
     write([](StoreTx& tx) {
