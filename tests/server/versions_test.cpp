@@ -468,6 +468,11 @@ TEST_F(Versions, ALeadEndedByTheApiAfterAMoveStaysWhereThePublishPutIt) {
         EXPECT_EQ(l["status"], "cancelled");
         EXPECT_EQ(l["version"], 2);
         EXPECT_EQ(l["current_node_id"], wait2);
+        Json hc = history(wf, id);
+        ASSERT_FALSE(hc.empty());
+        EXPECT_EQ(hc.back()["status"], "cancelled");
+        EXPECT_EQ(hc.back()["node_id"], wait2);
+        EXPECT_EQ(hc.back()["label"], "Longer wait");
     }
     EXPECT_EQ(lead(wf, ids[0])["current_node_id"], wait2);
 }
