@@ -109,6 +109,9 @@ serve: answer HTTP requests until interrupted (SIGINT/SIGTERM).
   --outbox-lease-seconds N   several servers on one PostgreSQL database: a delivery one
                              server claimed waits this long before another may retry it
                              (default 600; 1-86400)
+  --scheduler-lease-seconds N  several servers on one PostgreSQL database: a workflow whose
+                             server stopped renewing its lease is taken over after N
+                             seconds (default 10; 1-3600)
   --retry-backoff-ms N       wall time before the 2nd attempt of an outbound request;
                              doubles after each failure (default 1000)
   --outbound-breaker-cooldown-ms N  after 5 failures in a row to one host:port, its
@@ -343,7 +346,8 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
                         "max-connections", "max-connections-per-peer", "header-timeout-ms",
                         "idle-timeout-ms", "body-timeout-ms", "shutdown-grace-ms",
                         "metrics-listen", "first-key-org", "outbound-breaker-cooldown-ms",
-                        "outbox-lease-seconds", "sandbox-scenario"},
+                        "outbox-lease-seconds", "scheduler-lease-seconds",
+                        "sandbox-scenario"},
                        // clang-format on
                        &o, err)) {
         return 2;
@@ -369,10 +373,13 @@ int serve(const std::vector<std::string>& all_args, std::ostream& out, std::ostr
     };
     double grace = 60, timeout_ms = 5000, backoff = 1000, batch = 2000, cooldown = 30000;
     double lease_s = outbox_config.lease_ms / 1000;
+    double scheduler_lease_s = static_cast<double>(live_config.lease_ms) / 1000;
     if (!number_option("outbound-breaker-cooldown-ms", 0, 3600000, &cooldown) ||
-        !number_option("outbox-lease-seconds", 1, 86400, &lease_s)) {
+        !number_option("outbox-lease-seconds", 1, 86400, &lease_s) ||
+        !number_option("scheduler-lease-seconds", 1, 3600, &scheduler_lease_s)) {
         return 2;
     }
+    live_config.lease_ms = static_cast<std::int64_t>(scheduler_lease_s * 1000);
     outbox_config.breaker_cooldown_ms = static_cast<int>(cooldown);
     outbox_config.lease_ms = static_cast<int>(lease_s * 1000);
     if (!number_option("call-grace-seconds", 0, 86400, &grace) ||

@@ -239,12 +239,36 @@ Status Scheduler::refresh_workflows() {
     });
 }
 
+Status Scheduler::renew_leases() {
+    if (!store_.shared()) {
+        leased_.reset();
+        return Status::ok();
+    }
+    std::vector<std::string> ids;
+    ids.reserve(runnable_.size());
+    for (const RunnableWorkflow& r : runnable_) ids.push_back(r.id);
+    const TimeMs mono = monotonic_ms_();
+    const TimeMs every = std::max<TimeMs>(1, std::min<TimeMs>(1000, config_.lease_ms / 3));
+    if (leased_ && ids == leased_among_ && mono - leased_mono_ < every) return Status::ok();
+    auto leased = store_.lease_workflows(ids, config_.lease_ms);
+    if (!leased.ok()) return leased.status();
+    if (!leased.value()) {
+        leased_.reset();
+        return Status::ok();
+    }
+    leased_ = std::set<std::string>(leased.value()->begin(), leased.value()->end());
+    leased_among_ = std::move(ids);
+    leased_mono_ = mono;
+    return Status::ok();
+}
+
 // [SECTION] Tick
 
 Result<std::int64_t> Scheduler::tick() {
     metrics_.ticks.fetch_add(1);
     const TimeMs now = live_now();
     if (Status s = refresh_workflows(); !s) return s;
+    if (Status s = renew_leases(); !s) return s;
     if (batch_size_ <= 0) batch_size_ = std::max(1, config_.batch);
     std::int64_t total = 0;
     bool more = true;
@@ -260,7 +284,9 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
     // Nothing to serve: no transaction, only the virtual clock stored once in kIdleClockMs, so
     // that an idle server neither commits nor takes the write lock every tick (and a restart
     // still resumes the clock from within about a second of where it was).
-    if (runnable_.empty() && unrunnable_.empty()) {
+    const bool serving = std::any_of(runnable_.begin(), runnable_.end(),
+                                     [&](const RunnableWorkflow& r) { return leases(r.id); });
+    if (!serving && unrunnable_.empty()) {
         *more = false;
         const TimeMs mono = monotonic_ms_();
         if (mono - clock_saved_mono_ < kIdleClockMs) return 0;
@@ -307,14 +333,28 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         // re-evaluate the stuck leads a publish woke on their old graph (versions.hpp).
         auto listed = tx.live_runnable_workflows();
         if (!listed.ok()) return listed.status();
-        std::vector<char> serve(n_workflows, 0);
+        // Of those, the ones this server leases, held until the commit (alone on the
+        // database: all of them).
+        std::vector<std::string> mine;
         for (const RunnableWorkflow& r : listed.value()) {
             // A workflow activated since the tick began is served from the next tick on.
-            auto it = runnable_index_.find(r.id);
-            if (it == runnable_index_.end()) continue;
-            runnable_[it->second].published_version = r.published_version;
-            runnable_[it->second].cancelled = r.cancelled;
-            serve[it->second] = 1;
+            if (runnable_index_.count(r.id) && leases(r.id)) mine.push_back(r.id);
+        }
+        std::set<std::string> holding;
+        if (leased_) {
+            auto held = tx.live_hold_workflows(mine, config_.lease_ms);
+            if (!held.ok()) return held.status();
+            holding.insert(held->begin(), held->end());
+        } else {
+            holding.insert(mine.begin(), mine.end());
+        }
+        std::vector<char> serve(n_workflows, 0);
+        for (const RunnableWorkflow& r : listed.value()) {
+            if (!holding.count(r.id)) continue;
+            const std::size_t index = runnable_index_.at(r.id);
+            runnable_[index].published_version = r.published_version;
+            runnable_[index].cancelled = r.cancelled;
+            serve[index] = 1;
         }
         // Commit when an API write waits, or once the batch has held the write lock for
         // batch_ms of wall time. A batch makes kMinStepsBeforeYield steps before it yields to
@@ -397,8 +437,9 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         // in the workflows whose calls this batch touched and, once per tick, in every active
         // workflow with a limit (a resume, an activation or a raised limit frees slots too).
         if (all_waiters) {
-            for (const RunnableWorkflow& wf : runnable_) {
-                if (wf.cancelled || in_flight.count(wf.id)) continue;
+            for (std::size_t index = 0; index < n_workflows; ++index) {
+                const RunnableWorkflow& wf = runnable_[index];
+                if (!serve[index] || wf.cancelled || in_flight.count(wf.id)) continue;
                 auto c = latest(tx, wf.id);
                 if (!c.ok()) return c.status();
                 if (!c.value() || !c.value()->graph ||
@@ -447,6 +488,8 @@ Result<std::int64_t> Scheduler::run_batch(TimeMs now, bool all_waiters, bool* mo
         }
         // 5. Versions found unable to run are listed on their workflow's problems.
         for (const auto& [wf, problem] : unrunnable_) {
+            // Another server's workflow is its own to mark (it compiles the same version).
+            if (leased_ && !holding.count(wf)) continue;
             auto fresh = tx.live_get_workflow(wf);
             if (!fresh.ok()) continue;  // deleted meanwhile
             Json problems = fresh->problems.is_array() ? fresh->problems : Json::array();

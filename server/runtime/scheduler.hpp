@@ -32,6 +32,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +57,11 @@ struct RuntimeConfig {
     // (Store::api_write_waiting), so API writes wait for a step and a commit, not a batch.
     int batch_ms = 200;
     int idle_sleep_ms = 20;  // wall time between ticks when nothing is due
+    // Several servers on one database (Store::shared): wall ms a workflow lease lasts without
+    // renewal. The scheduler renews its leases with every transaction and at least every
+    // third of this; another server takes over a workflow this long after its server stopped
+    // (died, or stalled outside a transaction).
+    std::int64_t lease_ms = 10000;
     // The sandbox provider draws calls and actions from this scenario (SPEC §3.1 JSON, node ids
     // of any workflow) instead of each version's own; null = each version's own. A "reality"
     // that differs from the plan, for demonstrations and drift drills (docs/calibration.md).
@@ -123,6 +130,14 @@ class Scheduler final : public LiveRuntime {
     // Reads which workflows have work (active ones with their newest published version, and
     // cancelled ones with calls still to end) and forgets the versions of the others.
     Status refresh_workflows();
+    // Several servers on one database: renews this server's workflow leases and takes its
+    // share (Store::lease_workflows) when the runnable workflows changed or a third of the
+    // lease has passed since the last time. Alone on the database, leased_ stays nullopt.
+    Status renew_leases();
+    // True when this server serves the workflow (it leases it, or it is alone).
+    bool leases(const std::string& workflow_id) const {
+        return !leased_ || leased_->count(workflow_id) > 0;
+    }
     // The compiled published version `version` of a workflow (immutable, so cached for good).
     Result<CompiledVersion*> version(StoreTx& tx, const std::string& workflow_id,
                                      std::int64_t version);
@@ -146,6 +161,11 @@ class Scheduler final : public LiveRuntime {
     std::vector<RunnableWorkflow> runnable_;
     std::map<std::string, std::size_t> runnable_index_;  // id → index in runnable_
     std::size_t first_served_ = 0;  // rotates, so no workflow is always served first
+    // Several servers: the workflows this server leases, the runnable ids they were leased
+    // among, and when (monotonic ms).
+    std::optional<std::set<std::string>> leased_;
+    std::vector<std::string> leased_among_;
+    TimeMs leased_mono_ = 0;
     // Problems found while loading versions, written to their workflows by the next batch.
     std::vector<std::pair<std::string, Json>> unrunnable_;
     int batch_size_ = 0;  // adaptive, <= config_.batch (see RuntimeConfig::batch_ms)

@@ -6,6 +6,7 @@
 //   pg_tx_workflows.cpp  PgTx: workflows, versions, nodes and edges
 //   pg_tx_leads.cpp      PgTx: leads and their history
 //   pg_tx_live.cpp       PgTx: the scheduler's live_* operations
+//   pg_tx_claims.cpp     PgTx: outbox rows and workflow leases claimed by one of several servers
 //   pg_live_batch.cpp    the scheduler's held-back writes (pg_live_batch.hpp)
 //   pg_store.cpp         PgStore (connections, transactions, the write lock) and open_pg_store
 //
@@ -49,7 +50,10 @@ class PgTx final : public StoreTx {
     // `batch`: the scheduler's transaction holds its lead, history, call and outbox writes
     // there (pg_live_batch.hpp) and sends them before its next other statement; finish()
     // sends what is left. Without a batch every method runs its statement at once.
-    explicit PgTx(Connection& c, LiveBatch* batch = nullptr) : c_(c), batch_(batch) {}
+    // `owner`: the server whose workflow leases live_hold_workflows and lease_workflows keep
+    // (PgStore's id for this process).
+    explicit PgTx(Connection& c, LiveBatch* batch = nullptr, std::string owner = {})
+        : c_(c), batch_(batch), owner_(std::move(owner)) {}
 
     // Sends the held-back writes; ok, or the failure of any flush of this transaction (which
     // must then not commit).
@@ -178,6 +182,12 @@ class PgTx final : public StoreTx {
     Result<std::vector<OutboxRow>> live_outbox_due(TimeMs now, int limit) override;
     Result<std::vector<OutboxRow>> live_outbox_claim(TimeMs now, TimeMs lease_until,
                                                      int limit) override;
+    // ---- workflow leases (pg_tx_claims.cpp)
+    Result<std::vector<std::string>> live_hold_workflows(
+        const std::vector<std::string>& workflow_ids, std::int64_t lease_ms) override;
+    // Store::lease_workflows inside this transaction (which holds nothing else).
+    Result<std::vector<std::string>> lease_workflows(const std::vector<std::string>& workflow_ids,
+                                                     std::int64_t lease_ms);
     Status live_outbox_update(const OutboxRow& r) override;
     Result<std::optional<std::string>> live_meta_get(const std::string& key) override;
     Status live_meta_put(const std::string& key, const std::string& value) override;
@@ -200,6 +210,7 @@ class PgTx final : public StoreTx {
 
     Connection& c_;
     LiveBatch* batch_;
+    std::string owner_;
     Status failure_;
 };
 

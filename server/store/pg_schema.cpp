@@ -386,6 +386,23 @@ CREATE TRIGGER leads_count_update AFTER UPDATE OF status ON leads FOR EACH ROW
           AND current_setting('leadflow.recount_leads', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION leadflow_count_lead_moved();
 )sql",
+    // 6: the schedulers' workflow leases (Store::lease_workflows). A server is alive while its
+    // alive_until is ahead of the database's clock; a workflow is served by the owner of its
+    // lease while lease_until is. Times are the database's (leadflow_now_ms), so that the
+    // servers' own clocks need not agree.
+    R"sql(
+CREATE FUNCTION leadflow_now_ms() RETURNS bigint LANGUAGE sql VOLATILE
+    AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
+CREATE TABLE scheduler_servers (
+    owner text COLLATE "C" PRIMARY KEY,
+    alive_until bigint NOT NULL
+);
+CREATE TABLE scheduler_leases (
+    workflow_id text COLLATE "C" PRIMARY KEY,
+    owner text COLLATE "C",
+    lease_until bigint NOT NULL DEFAULT 0
+);
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 

@@ -2,9 +2,12 @@
 // (pg_store.hpp), and open_pg_store.
 #include "store/pg_store.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <random>
 #include <vector>
 
 #include "store/pg_internal.hpp"
@@ -17,8 +20,24 @@ using pg_internal::Connection;
 using pg_internal::PgTx;
 
 // The advisory lock every write transaction takes first (any fixed number: it only has to be
-// the same in every leadflow-server on the database).
+// the same in every leadflow-server on the database). API writes take it alone (they may touch
+// any workflow); scheduler transactions take it shared, so that the servers' schedulers run
+// side by side, each on the workflows it leases (StoreTx::live_hold_workflows), and every API
+// write still sees no scheduler transaction half done.
 constexpr const char* kWriteLock = "SELECT pg_advisory_xact_lock(7204319012)";
+constexpr const char* kSharedWriteLock = "SELECT pg_advisory_xact_lock_shared(7204319012)";
+
+// This process's name in the workflow leases: host, process id and a random part (a process
+// id is reused after a restart, and a restarted server must not take its predecessor's
+// leases for its own before they lapse).
+std::string lease_owner_name() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = 0;
+    std::random_device rd;
+    char tail[32];
+    std::snprintf(tail, sizeof tail, ":%ld:%08x", static_cast<long>(::getpid()), rd());
+    return std::string(host) + tail;
+}
 
 // One transaction on a connection: begun by begin(), committed by commit(), and rolled back
 // when the guard goes away uncommitted — a body that returned a failure, a failed commit, or an
@@ -57,7 +76,24 @@ class PgStore final : public Store {
     PgStore(std::string uri, std::unique_ptr<Connection> writer, int version)
         : uri_(std::move(uri)), writer_(std::move(writer)), version_(version), listener_(uri_) {}
 
-    ~PgStore() override { listener_.set_callback(nullptr); }
+    // A server that closes its store hands its workflows over at once: its leases and its
+    // presence are removed, so the others need not wait for them to lapse.
+    ~PgStore() override {
+        listener_.set_callback(nullptr);
+        std::lock_guard<std::mutex> lock(live_mu_);
+        if (!live_ || !live_->healthy()) return;
+        Status st =
+            pg_internal::Query(*live_,
+                               "WITH gone AS (DELETE FROM scheduler_servers WHERE owner = $1)"
+                               " UPDATE scheduler_leases SET owner = NULL, lease_until = 0"
+                               " WHERE owner = $1")
+                .bind(owner_)
+                .exec();
+        if (!st) {
+            std::fprintf(stderr, "leadflow-server: cannot give back the workflow leases: %s\n",
+                         st.message().c_str());
+        }
+    }
 
     // An API write announces itself to the other servers when it commits (kWorkChannel).
     Status transact(const std::function<Status(StoreTx&)>& fn) override {
@@ -69,6 +105,25 @@ class PgStore final : public Store {
     Status live_transact(const std::function<Status(StoreTx&)>& fn) override {
         std::lock_guard<std::mutex> lock(live_mu_);
         return run_write(live_, fn, Writer::kScheduler);
+    }
+
+    // On the scheduler's connection, in a transaction of its own that takes no write lock: it
+    // touches the lease tables only.
+    Result<std::optional<std::vector<std::string>>> lease_workflows(
+        const std::vector<std::string>& workflow_ids, std::int64_t lease_ms) override {
+        std::lock_guard<std::mutex> lock(live_mu_);
+        if (Status st = ensure(live_); !st) return st;
+        std::vector<std::string> held;
+        {
+            TxGuard guard(*live_);
+            if (Status st = guard.begin("BEGIN"); !st) return st;
+            PgTx tx(*live_, nullptr, owner_);
+            auto leased = tx.lease_workflows(workflow_ids, lease_ms);
+            if (!leased.ok()) return leased.status();
+            held = std::move(leased.value());
+            if (Status st = guard.commit(); !st) return st;
+        }
+        return std::optional<std::vector<std::string>>(std::move(held));
     }
 
     bool api_write_waiting() const override { return api_waiting_.load() > 0; }
@@ -131,10 +186,13 @@ class PgStore final : public Store {
         if (Status st = ensure(c); !st) return st;
         TxGuard guard(*c);
         if (Status st = guard.begin("BEGIN"); !st) return st;
-        if (Status st = c->exec(kWriteLock); !st) return st;
+        if (Status st = c->exec(writer == Writer::kScheduler ? kSharedWriteLock : kWriteLock);
+            !st) {
+            return st;
+        }
         arrival.done();
         pg_internal::LiveBatch batch;
-        PgTx tx(*c, writer == Writer::kScheduler ? &batch : nullptr);
+        PgTx tx(*c, writer == Writer::kScheduler ? &batch : nullptr, owner_);
         Status result = fn(tx);
         if (!result) return result;  // the guard rolls back
         if (Status st = tx.finish(); !st) return st;
@@ -181,6 +239,7 @@ class PgStore final : public Store {
     std::mutex readers_mu_;
     std::vector<std::unique_ptr<Connection>> readers_;
     const int version_;
+    const std::string owner_ = lease_owner_name();
     pg_internal::WorkListener listener_;
 };
 

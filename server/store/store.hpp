@@ -457,6 +457,17 @@ class StoreTx {
     // reported by a later call or by the transaction itself, which fails whole with its status.
     // Every active workflow, and every cancelled one with leads still due.
     virtual Result<std::vector<RunnableWorkflow>> live_runnable_workflows() = 0;
+    // Several servers on one database (Store::shared): of `workflow_ids`, those this server
+    // leases (Store::lease_workflows), each lease renewed for `lease_ms` and held until this
+    // transaction ends, so that no other server takes it meanwhile; a lease another server took
+    // after this one's lapsed is not returned (its owner steps those leads now). A scheduler
+    // transaction serves only the workflows returned. Alone on the database every id is this
+    // server's: the default returns `workflow_ids` unchanged.
+    virtual Result<std::vector<std::string>> live_hold_workflows(
+        const std::vector<std::string>& workflow_ids, std::int64_t lease_ms) {
+        (void)lease_ms;
+        return workflow_ids;
+    }
     // The workflow's leads whose due_at <= now (any status: a removed or cancelled lead with a
     // call in flight is due to record its end), earliest first, at most `limit`.
     virtual Result<std::vector<LiveLead>> live_due_leads(const std::string& workflow_id, TimeMs now,
@@ -570,6 +581,22 @@ class Store {
     // True when other server processes may use the same database at the same time (then work
     // is claimed, e.g. StoreTx::live_outbox_claim, instead of read).
     virtual bool shared() const { return false; }
+
+    // Several servers on one database: the share of the runnable workflows `workflow_ids` whose
+    // leads this server's scheduler moves, in one short transaction of its own. The server
+    // announces itself alive for `lease_ms` (wall ms, on the database's clock), renews its
+    // leases on those workflows, gives back the ones beyond its fair share (the workflows
+    // divided by the servers alive, rounded up) and takes free ones up to it: never leased,
+    // given back, or lapsed because their server stopped renewing (it died or stalled). Leases
+    // another transaction holds (StoreTx::live_hold_workflows) are skipped, never waited for.
+    // Returns the ids this server leases now, in no promised order. nullopt when the store has
+    // one server only: every workflow is this server's.
+    virtual Result<std::optional<std::vector<std::string>>> lease_workflows(
+        const std::vector<std::string>& workflow_ids, std::int64_t lease_ms) {
+        (void)workflow_ids;
+        (void)lease_ms;
+        return std::optional<std::vector<std::string>>();
+    }
 
     // Calls `fn` (on a thread of the store's) soon after another server process commits an API
     // write, which may have made work due here (leads enrolled, a workflow activated, a call

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -217,6 +218,34 @@ class MultiServer : public ::testing::Test {
         EXPECT_LE(std::fabs(share - p), 4 * se + 1e-9);
     }
 
+    // The server that leases workflow `wf` now, read from the database (a lease's owner is
+    // "HOST:PID:RANDOM"); polls until one does (at most `seconds`). -1 when none did.
+    int lease_owner(const std::string& wf, int seconds = 120) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+        PGconn* c = PQconnectdb(db_->uri().c_str());
+        int found = -1;
+        while (found < 0 && PQstatus(c) == CONNECTION_OK &&
+               std::chrono::steady_clock::now() < until) {
+            const char* values[] = {wf.c_str()};
+            PGresult* r = PQexecParams(c,
+                                       "SELECT owner FROM scheduler_leases WHERE workflow_id = $1"
+                                       " AND owner IS NOT NULL AND lease_until > leadflow_now_ms()",
+                                       1, nullptr, values, nullptr, nullptr, 0);
+            if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+                const std::string owner = PQgetvalue(r, 0, 0);
+                const std::size_t a = owner.find(':'), b = owner.find(':', a + 1);
+                const long pid = std::strtol(owner.substr(a + 1, b - a - 1).c_str(), nullptr, 10);
+                for (std::size_t i = 0; i < servers_.size(); ++i) {
+                    if (servers_[i] && servers_[i]->pid() == pid) found = static_cast<int>(i);
+                }
+            }
+            PQclear(r);
+            if (found < 0) std::this_thread::sleep_for(20ms);
+        }
+        PQfinish(c);
+        return found;
+    }
+
     std::unique_ptr<::leadflow::testing::PgTestDatabase> db_;
     std::string key_;
     std::vector<std::unique_ptr<ServerProcess>> servers_;
@@ -241,7 +270,8 @@ TEST_F(MultiServer, DatabaseCommandsTakeAPostgresUri) {
 }
 
 TEST_F(MultiServer, ThreeServersOneKilledMidRunEveryLeadFinishesOnceWithOneCallPerStep) {
-    for (std::size_t i = 0; i < 3; ++i) start(i);
+    // A workflow whose server stopped renewing its lease is taken over after 2 s.
+    for (std::size_t i = 0; i < 3; ++i) start(i, "", {"--scheduler-lease-seconds", "2"});
     // Each request goes to another server: any server answers any request.
     const std::string wf = import_fixture(0, "lead_nurture");
     const int n = 3000;
@@ -259,15 +289,21 @@ TEST_F(MultiServer, ThreeServersOneKilledMidRunEveryLeadFinishesOnceWithOneCallP
         std::this_thread::sleep_for(50ms);
     }
     ASSERT_GT(w["lead_counts"]["active"].get<int>(), 0) << w.dump();
-    servers_[1]->stop(SIGKILL);  // and left dead
-    ASSERT_TRUE(wait_status(2, wf, "completed", 600));
-    w = call(0, "GET", "/v1/workflows/" + wf);
+    // The server moving the workflow's leads is the one killed, and left dead.
+    const int dead = lease_owner(wf);
+    ASSERT_GE(dead, 0) << "no server leases the workflow";
+    const std::size_t a = (dead + 1) % 3, b = (dead + 2) % 3;
+    servers_[dead]->stop(SIGKILL);
+    ASSERT_TRUE(wait_status(b, wf, "completed", 600));
+    const int heir = lease_owner(wf);
+    EXPECT_TRUE(heir == static_cast<int>(a) || heir == static_cast<int>(b)) << heir;
+    w = call(a, "GET", "/v1/workflows/" + wf);
     EXPECT_EQ(w["lead_counts"]["completed"].get<int>() + w["lead_counts"]["dropped"].get<int>() +
                   w["lead_counts"]["failed"].get<int>(),
               n)
         << w.dump();
-    const int converted = check_leads(0, wf, ids);
-    expect_share(2, wf, converted, n);
+    const int converted = check_leads(a, wf, ids);
+    expect_share(b, wf, converted, n);
 }
 
 // A test voice platform: it places each dispatched call once (a repeated dispatch, same
@@ -397,12 +433,12 @@ TEST_F(MultiServer, WebhookCallsAnsweredToAnotherServerSurviveAServerKilledMidRu
         const std::string port = std::to_string(ports[i]);
         // Two days of waiting take 8.6 wall seconds; a call's result may take a day (4.3 s)
         // before the call times out; a dead server's claimed dispatches wait 2 s.
-        start(
-            i, "",
-            {"--provider", "webhook", "--call-webhook-url", platform.url(), "--call-webhook-secret",
-             secret, "--allow-outbound", "127.0.0.1", "--public-url", "http://127.0.0.1:" + port,
-             "--call-grace-seconds", "86400", "--outbox-lease-seconds", "2"},
-            "20000", ports[i]);
+        start(i, "",
+              {"--provider", "webhook", "--call-webhook-url", platform.url(),
+               "--call-webhook-secret", secret, "--allow-outbound", "127.0.0.1", "--public-url",
+               "http://127.0.0.1:" + port, "--call-grace-seconds", "86400",
+               "--outbox-lease-seconds", "2", "--scheduler-lease-seconds", "2"},
+              "20000", ports[i]);
         ASSERT_EQ(servers_[i]->port(), ports[i]) << "--port was taken meanwhile";
     }
     const std::string wf = import_fixture(0, "lead_nurture");
@@ -414,14 +450,18 @@ TEST_F(MultiServer, WebhookCallsAnsweredToAnotherServerSurviveAServerKilledMidRu
            std::chrono::steady_clock::now() < until) {
         std::this_thread::sleep_for(20ms);
     }
-    servers_[1]->stop(SIGKILL);  // mid-run, left dead
-    platform.mark_dead(1);
-    ASSERT_TRUE(wait_status(0, wf, "completed", 600));
-    check_leads(2, wf, ids);
+    // The server stepping the workflow's leads is killed mid-run and left dead.
+    const int dead = lease_owner(wf);
+    ASSERT_GE(dead, 0) << "no server leases the workflow";
+    const std::size_t a = (dead + 1) % 3, b = (dead + 2) % 3;
+    servers_[dead]->stop(SIGKILL);
+    platform.mark_dead(dead);
+    ASSERT_TRUE(wait_status(a, wf, "completed", 600));
+    check_leads(b, wf, ids);
     EXPECT_EQ(platform.bad_signatures(), 0);
     EXPECT_GT(platform.crossed(), 0) << "results went to other servers than their dispatcher";
     // Every call in the log was placed exactly once (a repeated dispatch is not a new call).
-    const auto log = call_log(0, wf);
+    const auto log = call_log(a, wf);
     const auto placed = platform.placed();
     std::size_t logged = 0;
     for (const auto& [lead, calls] : log) {
@@ -440,22 +480,30 @@ TEST_F(MultiServer, WebhookCallsAnsweredToAnotherServerSurviveAServerKilledMidRu
 TEST_F(MultiServer, AServerStoppedPastItsLeaseCannotAdvanceALeadTwice) {
     // Sessions idle inside a transaction for more than a second are ended by the database
     // (a libpq option in the URI): a stopped server's open transaction is rolled back and its
-    // locks released.
+    // locks released. A workflow lease lapses after a second without renewal.
     for (std::size_t i = 0; i < 2; ++i) {
-        start(i, "&options=-c%20idle_in_transaction_session_timeout%3D1000");
+        start(i, "&options=-c%20idle_in_transaction_session_timeout%3D1000",
+              {"--scheduler-lease-seconds", "1"});
     }
     const std::string wf = import_fixture(0, "lead_nurture");
     const int n = 600;
     const auto ids = enrol(0, wf, n);
     call(0, "POST", "/v1/workflows/" + wf + "/activate", Json(), 200);
-    // Stop server 1 repeatedly while it works, each time for longer than the database lets a
-    // session sit idle in a transaction; the other server carries on meanwhile.
+    // Stop the server moving the leads repeatedly while it works, each time for longer than
+    // its lease and than the database lets a session sit idle in a transaction: the other
+    // server takes the workflow over meanwhile, and the stopped one, resumed, must not step a
+    // lead the other already moved.
+    int stops_of_the_owner = 0;
     for (int round = 0; round < 5; ++round) {
         std::this_thread::sleep_for(200ms);
-        ASSERT_EQ(::kill(servers_[1]->pid(), SIGSTOP), 0);
+        const int owner = lease_owner(wf, 10);
+        if (owner < 0) break;  // finished
+        ++stops_of_the_owner;
+        ASSERT_EQ(::kill(servers_[owner]->pid(), SIGSTOP), 0);
         std::this_thread::sleep_for(2500ms);
-        ASSERT_EQ(::kill(servers_[1]->pid(), SIGCONT), 0);
+        ASSERT_EQ(::kill(servers_[owner]->pid(), SIGCONT), 0);
     }
+    EXPECT_GE(stops_of_the_owner, 2);
     ASSERT_TRUE(wait_status(0, wf, "completed", 600));
     const int converted = check_leads(1, wf, ids);
     expect_share(0, wf, converted, n);
