@@ -529,6 +529,8 @@ TEST(LiveFlags, BadLiveOptionsAreUsageErrors) {
     EXPECT_EQ(exit_code("serve" + db + " --allow-outbound http://a/b"), 2);
     EXPECT_EQ(exit_code("serve" + db + " --call-grace-seconds -1"), 2);
     EXPECT_EQ(exit_code("serve" + db + " --scheduler-batch 0"), 2);
+    EXPECT_EQ(exit_code("serve" + db + " --scheduler-lease-seconds 0"), 2);
+    EXPECT_EQ(exit_code("serve" + db + " --scheduler-lease-seconds 3601"), 2);
     EXPECT_EQ(exit_code("serve" + db +
                         " --provider webhook --call-webhook-secret s --call-webhook-url "
                         "http://10.1.2.3/dispatch"),
