@@ -1,8 +1,9 @@
 // tests/server/multi_server_test.cpp — several `leadflow-server` processes on one PostgreSQL
 // database (docs/operations.md#running-several-servers): any server answers any request, the
-// leads of one workflow move through whichever servers are alive, and a server killed mid-run
-// (kill -9, left dead) or stopped for longer than its database session may stay idle
-// (SIGSTOP, then SIGCONT) loses no lead, finishes none twice and places no call twice.
+// servers share the workflows (each leases its fair share), and the server moving a workflow's
+// leads, killed mid-run (kill -9, left dead) or stopped for longer than its lease and its
+// database session may stay idle (SIGSTOP, then SIGCONT), loses no lead, finishes none twice
+// and places no call twice: another server takes the workflow over.
 //
 // Run by the tests multi_server_pg (tests/pg/pg-temp-server provides the PostgreSQL server and
 // LEADFLOW_TEST_DB=postgres); skipped when run without one.
@@ -304,6 +305,33 @@ TEST_F(MultiServer, ThreeServersOneKilledMidRunEveryLeadFinishesOnceWithOneCallP
         << w.dump();
     const int converted = check_leads(a, wf, ids);
     expect_share(b, wf, converted, n);
+}
+
+TEST_F(MultiServer, TwoServersLeaseOneWorkflowEachAndBothFinish) {
+    for (std::size_t i = 0; i < 2; ++i) start(i);
+    const int n = 300;
+    const std::string wf_a = import_fixture(0, "lead_nurture");
+    const std::string wf_b = import_fixture(1, "lead_nurture");
+    const auto ids_a = enrol(0, wf_a, n);
+    const auto ids_b = enrol(1, wf_b, n);
+    call(0, "POST", "/v1/workflows/" + wf_a + "/activate", Json(), 200);
+    call(1, "POST", "/v1/workflows/" + wf_b + "/activate", Json(), 200);
+    // The fair share of two workflows over two servers is one each: each workflow's leads are
+    // moved by its own server, side by side.
+    int owner_a = -1, owner_b = -1;
+    const auto until = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < until) {
+        owner_a = lease_owner(wf_a, 10);
+        owner_b = lease_owner(wf_b, 10);
+        if (owner_a >= 0 && owner_b >= 0 && owner_a != owner_b) break;
+    }
+    EXPECT_GE(owner_a, 0);
+    EXPECT_GE(owner_b, 0);
+    EXPECT_NE(owner_a, owner_b) << "one server leases both workflows";
+    ASSERT_TRUE(wait_status(0, wf_a, "completed", 600));
+    ASSERT_TRUE(wait_status(1, wf_b, "completed", 600));
+    const int converted = check_leads(1, wf_a, ids_a) + check_leads(0, wf_b, ids_b);
+    expect_share(0, wf_a, converted, 2 * n);
 }
 
 // A test voice platform: it places each dispatched call once (a repeated dispatch, same
