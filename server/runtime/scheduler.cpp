@@ -240,6 +240,15 @@ Status Scheduler::refresh_workflows() {
 }
 
 Status Scheduler::renew_leases() {
+    Status st = take_leases();
+    metrics_.runnable_workflows.store(static_cast<std::int64_t>(runnable_.size()));
+    metrics_.served_workflows.store(
+        std::count_if(runnable_.begin(), runnable_.end(),
+                      [&](const RunnableWorkflow& r) { return leases(r.id); }));
+    return st;
+}
+
+Status Scheduler::take_leases() {
     if (!store_.shared()) {
         leased_.reset();
         return Status::ok();
@@ -678,6 +687,14 @@ std::string Scheduler::metrics_text() const {
     }
     o << "leadflow_timer_lag_seconds_sum " << lag_sum / 1000.0 << "\n"
       << "leadflow_timer_lag_seconds_count " << lag_count << "\n";
+    o << "# HELP leadflow_scheduler_runnable_workflows Workflows with leads to move (active, "
+         "or cancelled with calls to end).\n"
+      << "# TYPE leadflow_scheduler_runnable_workflows gauge\n"
+      << "leadflow_scheduler_runnable_workflows " << metrics_.runnable_workflows.load() << "\n";
+    o << "# HELP leadflow_scheduler_served_workflows Of those, the ones this server's scheduler "
+         "moves (several servers on one database: the ones it leases).\n"
+      << "# TYPE leadflow_scheduler_served_workflows gauge\n"
+      << "leadflow_scheduler_served_workflows " << metrics_.served_workflows.load() << "\n";
     o << "# HELP leadflow_scheduler_ticks_total Scheduler ticks.\n"
       << "# TYPE leadflow_scheduler_ticks_total counter\n"
       << "leadflow_scheduler_ticks_total " << metrics_.ticks.load() << "\n";

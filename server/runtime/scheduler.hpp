@@ -81,6 +81,10 @@ struct RuntimeConfig {
 struct RuntimeMetrics {
     std::atomic<std::int64_t> transitions{0};  // engine steps persisted
     std::atomic<std::int64_t> ticks{0};
+    // Workflows with work as last read, and of those the ones this server moves (alone on the
+    // database: all; several servers: the ones it leases).
+    std::atomic<std::int64_t> runnable_workflows{0};
+    std::atomic<std::int64_t> served_workflows{0};
     std::map<std::string, std::int64_t> calls_by_outcome;  // guarded by mu
     std::vector<double> lag_samples_ms;  // wall ms a due event waited beyond its time (ring)
     std::size_t lag_next = 0;
@@ -133,7 +137,9 @@ class Scheduler final : public LiveRuntime {
     // Several servers on one database: renews this server's workflow leases and takes its
     // share (Store::lease_workflows) when the runnable workflows changed or a third of the
     // lease has passed since the last time. Alone on the database, leased_ stays nullopt.
+    // Also sets the workflow gauges of the metrics.
     Status renew_leases();
+    Status take_leases();  // renew_leases without the metrics
     // True when this server serves the workflow (it leases it, or it is alone).
     bool leases(const std::string& workflow_id) const {
         return !leased_ || leased_->count(workflow_id) > 0;

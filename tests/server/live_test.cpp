@@ -119,6 +119,27 @@ TEST_F(Live, ActivateStartsPendingLeadsAndTheyFinishWithHistory) {
     EXPECT_NE(m.body.find("leadflow_timer_lag_seconds{quantile=\"0.99\"}"), std::string::npos);
 }
 
+TEST_F(Live, TheOperatorsMetricsCountTheWorkflowsTheSchedulerMoves) {
+    const std::string a = wait_workflow(1), b = wait_workflow(1);
+    enrol(a, 1);
+    enrol(b, 1);
+    ASSERT_EQ(post("/v1/workflows/" + a + "/activate", Json()).status, 200);
+    advance(10);
+    std::string text = scheduler_->metrics_text();
+    EXPECT_NE(text.find("leadflow_scheduler_runnable_workflows 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("leadflow_scheduler_served_workflows 1\n"), std::string::npos) << text;
+    ASSERT_EQ(post("/v1/workflows/" + b + "/activate", Json()).status, 200);
+    advance(10);
+    // Alone on the database (and as the only server on PostgreSQL, by lease) it moves both.
+    text = scheduler_->metrics_text();
+    EXPECT_NE(text.find("leadflow_scheduler_runnable_workflows 2\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("leadflow_scheduler_served_workflows 2\n"), std::string::npos) << text;
+    // Counts over every tenant: not in a key's view.
+    Response mine = send("GET", "/metrics");
+    EXPECT_EQ(mine.body.find("leadflow_scheduler_served_workflows"), std::string::npos);
+    EXPECT_NE(mine.body.find("leadflow_scheduler_ticks_total"), std::string::npos) << mine.body;
+}
+
 TEST_F(Live, CompletionsQueueUserWebhooksCreatedWhileRunning) {
     std::string wf = wait_workflow(1);
     auto ids = enrol(wf, 2);
