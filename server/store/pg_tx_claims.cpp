@@ -82,12 +82,7 @@ Result<std::vector<std::string>> PgTx::lease_workflows(const std::vector<std::st
         !st) {
         return st;
     }
-    auto mine = q("UPDATE scheduler_leases SET lease_until = leadflow_now_ms() + $3"
-                  " WHERE workflow_id = ANY($1::text[]) AND owner = $2 RETURNING workflow_id")
-                    .bind(all)
-                    .bind(owner_)
-                    .bind(lease_ms)
-                    .rows(read_id);
+    auto mine = live_hold_workflows(ids, lease_ms);  // renewed
     if (!mine.ok()) return mine.status();
     std::vector<std::string> held = std::move(mine.value());
     std::sort(held.begin(), held.end());
