@@ -174,17 +174,17 @@ leadflow_run() {
     deadline=$((SECONDS + 900))
     for wf in "${wfs[@]}"; do api POST "/v1/workflows/$wf/activate" >/dev/null; done
     for wf in "${wfs[@]}"; do
-      while [ "$(status_of "$wf")" != completed ]; do
-        for p in "${pids[@]}"; do
-            kill -0 "$p" 2>/dev/null && continue
-            echo "bench scale: $name: a server exited during the run; stderr:" >&2
-            cat "$tmp"/err* >&2
-            return 1
+        while [ "$(status_of "$wf")" != completed ]; do
+            for p in "${pids[@]}"; do
+                kill -0 "$p" 2>/dev/null && continue
+                echo "bench scale: $name: a server exited during the run; stderr:" >&2
+                cat "$tmp"/err* >&2
+                return 1
+            done
+            [ "$SECONDS" -lt "$deadline" ] ||
+                { echo "bench scale: $name: not completed after 15 minutes" >&2; return 1; }
+            sleep 0.1
         done
-        [ "$SECONDS" -lt "$deadline" ] ||
-            { echo "bench scale: $name: not completed after 15 minutes" >&2; return 1; }
-        sleep 0.1
-      done
     done
     t1=$(now)
     read -ra cpu1 < <(cpu_now)
